@@ -1,0 +1,144 @@
+"""Routes: signup, login, logout, me, passwords, reset links and personal API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from pydantic import Field
+
+from lowcraft.accounts import service
+from lowcraft.accounts.models import ApiToken, User
+from lowcraft.accounts.permissions import require_user
+from lowcraft.http.deps import SESSION_COOKIE, Ctx
+from lowcraft.http.schemas import Body
+
+router = APIRouter(tags=["accounts"])
+
+
+class SignupBody(Body):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=256)
+    name: str = Field("", max_length=200)
+
+
+class LoginBody(Body):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=256)
+
+
+class ProfileBody(Body):
+    name: str = Field(max_length=200)
+
+
+class PasswordChangeBody(Body):
+    current_password: str = Field(alias="currentPassword", max_length=256)
+    new_password: str = Field(alias="newPassword", max_length=256)
+
+
+class ResetRequestBody(Body):
+    email: str = Field(max_length=320)
+
+
+class ResetConfirmBody(Body):
+    token: str = Field(max_length=200)
+    password: str = Field(max_length=256)
+
+
+class TokenBody(Body):
+    name: str = Field(max_length=100)
+    expires_in_days: int | None = Field(None, alias="expiresInDays", ge=1, le=3650)
+
+
+def user_out(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "isInstanceAdmin": user.is_instance_admin,
+        "createdAt": user.created_at.isoformat() if user.created_at else None,
+    }
+
+
+def token_out(token: ApiToken) -> dict[str, Any]:
+    return {
+        "id": token.id,
+        "name": token.name,
+        "prefix": token.prefix,
+        "createdAt": token.created_at.isoformat(),
+        "lastUsedAt": token.last_used_at.isoformat() if token.last_used_at else None,
+        "expiresAt": token.expires_at.isoformat() if token.expires_at else None,
+    }
+
+
+def _set_cookie(ctx: Ctx, response: Response, token: str) -> None:
+    settings = ctx.runtime.settings
+    response.set_cookie(
+        SESSION_COOKIE, token, httponly=True, samesite="lax", secure=settings.secure_cookies,
+        max_age=settings.session_max_hours * 3600, path="/",
+    )
+
+
+@router.post("/auth/signup", status_code=201)
+def signup(body: SignupBody, ctx: Ctx, response: Response) -> dict[str, Any]:
+    user = service.signup(ctx, body.email, body.password, body.name)
+    token = ctx.runtime.sessions.create(ctx.db, user.id, ctx.client_address, ctx.user_agent)
+    _set_cookie(ctx, response, token)
+    return user_out(user)
+
+
+@router.post("/auth/login")
+def login(body: LoginBody, ctx: Ctx, response: Response) -> dict[str, Any]:
+    user, token = service.login(ctx, body.email, body.password)
+    _set_cookie(ctx, response, token)
+    return user_out(user)
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(ctx: Ctx, response: Response) -> None:
+    service.logout(ctx)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+@router.post("/auth/password-reset", status_code=202)
+def request_reset(body: ResetRequestBody, ctx: Ctx) -> dict[str, Any]:
+    service.request_password_reset(ctx, body.email)
+    return {"message": "If an account exists for this email, a reset link is on its way."}
+
+
+@router.post("/auth/password-reset/confirm")
+def confirm_reset(body: ResetConfirmBody, ctx: Ctx, response: Response) -> dict[str, Any]:
+    user = service.confirm_password_reset(ctx, body.token, body.password)
+    _set_cookie(ctx, response, ctx.runtime.sessions.create(ctx.db, user.id, ctx.client_address, ctx.user_agent))
+    return user_out(user)
+
+
+@router.get("/me")
+def me(ctx: Ctx) -> dict[str, Any]:
+    return user_out(require_user(ctx))
+
+
+@router.patch("/me")
+def update_me(body: ProfileBody, ctx: Ctx) -> dict[str, Any]:
+    return user_out(service.update_profile(ctx, body.name))
+
+
+@router.post("/me/password", status_code=204)
+def change_password(body: PasswordChangeBody, ctx: Ctx) -> None:
+    service.change_password(ctx, body.current_password, body.new_password)
+
+
+@router.get("/me/tokens")
+def list_tokens(ctx: Ctx) -> dict[str, Any]:
+    return {"tokens": [token_out(t) for t in service.list_api_tokens(ctx)]}
+
+
+@router.post("/me/tokens", status_code=201)
+def create_token(body: TokenBody, ctx: Ctx) -> dict[str, Any]:
+    token, secret = service.create_api_token(ctx, body.name, body.expires_in_days)
+    return {**token_out(token), "token": secret}
+
+
+@router.delete("/me/tokens/{token_id}", status_code=204)
+def revoke_token(token_id: str, ctx: Ctx) -> None:
+    service.revoke_api_token(ctx, token_id)

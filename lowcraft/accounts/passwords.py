@@ -1,0 +1,42 @@
+"""argon2id password hashing."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from lowcraft.accounts.exceptions import WeakPassword
+
+MIN_LENGTH = 8
+MAX_LENGTH = 256
+
+
+class Passwords:
+    """Hashes and checks passwords with argon2id; parameters come from the settings."""
+
+    def __init__(self, time_cost: int, memory_kib: int) -> None:
+        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
+        # Verifying against this keeps a login for an unknown email as slow as a real one.
+        self._dummy = self._hasher.hash("not-a-real-password")
+
+    def hash(self, password: str) -> str:
+        check_strength(password)
+        return self._hasher.hash(password)
+
+    def verify(self, stored: str | None, password: str) -> bool:
+        try:
+            return self._hasher.verify(stored or self._dummy, password) and stored is not None
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def needs_rehash(self, stored: str) -> bool:
+        return self._hasher.check_needs_rehash(stored)
+
+
+def check_strength(password: str) -> None:
+    if len(password) < MIN_LENGTH:
+        raise WeakPassword(f"Passwords need at least {MIN_LENGTH} characters.")
+    if len(password) > MAX_LENGTH:
+        raise WeakPassword(f"Passwords may have at most {MAX_LENGTH} characters.")
+    if password.strip() == "" or len(set(password)) < 3:
+        raise WeakPassword("This password is too easy to guess.")

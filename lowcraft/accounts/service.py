@@ -1,0 +1,230 @@
+"""Accounts: signup, login, logout, passwords, reset links and personal API tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from lowcraft.accounts.exceptions import (
+    EmailTaken,
+    InvalidCredentials,
+    InvalidResetToken,
+    SignupClosed,
+)
+from lowcraft.accounts.models import ApiToken, PasswordResetToken, User
+from lowcraft.accounts.permissions import Role, require_user
+from lowcraft.accounts.secrets import API_TOKEN_PREFIX, new_token, token_hash
+from lowcraft.audit.service import record
+from lowcraft.context import Context
+from lowcraft.errors import NotFound, ValidationFailed
+from lowcraft.store.types import utcnow
+from lowcraft.workspaces.models import Invite, Membership, Workspace
+
+RESET_TOKEN_LIFETIME = timedelta(hours=1)
+MAX_TOKENS_PER_USER = 50
+
+
+def normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or " " in email or len(email) > 320:
+        raise ValidationFailed("Enter a valid email address.", details={"field": "email"})
+    return email
+
+
+def _pending_invites(ctx: Context, email: str) -> list[Invite]:
+    return list(ctx.db.scalars(select(Invite).where(Invite.email == email)).all())
+
+
+def accept_invites(ctx: Context, user: User) -> int:
+    """Turn the user's pending invitations into memberships."""
+    accepted = 0
+    for invite in _pending_invites(ctx, user.email):
+        exists = ctx.db.get(Membership, (invite.workspace_id, user.id))
+        if exists is None:
+            ctx.db.add(Membership(workspace_id=invite.workspace_id, user_id=user.id, role=invite.role))
+            record(
+                ctx, "member.joined", "user", user.id, user.email,
+                workspace_id=invite.workspace_id, summary={"role": invite.role},
+            )
+            accepted += 1
+        ctx.db.delete(invite)
+    return accepted
+
+
+def signup(ctx: Context, email: str, password: str, name: str) -> User:
+    settings = ctx.runtime.settings
+    email = normalise_email(email)
+    if ctx.db.scalar(select(User.id).where(User.email == email)):
+        raise EmailTaken("An account with this email exists already. Log in instead.")
+    first_user = ctx.db.scalar(select(User.id).limit(1)) is None
+    invited = bool(_pending_invites(ctx, email))
+    if not first_user and not invited:
+        if settings.signup == "invite":
+            raise SignupClosed("Signup on this instance is by invitation only.")
+        domain = email.rsplit("@", 1)[1]
+        if settings.signup_domains and domain not in settings.signup_domains:
+            raise SignupClosed("Signup is limited to some email domains; this one is not among them.")
+    user = User(
+        email=email,
+        name=(name.strip() or email.split("@")[0])[:200],
+        password_hash=ctx.runtime.passwords.hash(password),
+        is_instance_admin=first_user or email in settings.admin_email_set,
+    )
+    ctx.db.add(user)
+    ctx.db.flush()
+    ctx.user = user
+    record(ctx, "user.signed_up", "user", user.id, email, summary={"instance_admin": user.is_instance_admin})
+    if accept_invites(ctx, user) == 0:
+        workspace = Workspace(name=f"{user.name}'s apps"[:100])
+        ctx.db.add(workspace)
+        ctx.db.flush()
+        ctx.db.add(Membership(workspace_id=workspace.id, user_id=user.id, role=Role.ADMINISTRATOR))
+        record(ctx, "workspace.created", "workspace", workspace.id, workspace.name, workspace_id=workspace.id)
+    return user
+
+
+def authenticate(ctx: Context, email: str, password: str) -> User:
+    """Check credentials under the login throttle; raises InvalidCredentials or LoginThrottled."""
+    email = email.strip().lower()
+    throttle = ctx.runtime.throttle
+    throttle.check(email, ctx.client_address)
+    user = ctx.db.scalar(select(User).where(User.email == email))
+    stored = user.password_hash if user and user.is_active else None
+    if not ctx.runtime.passwords.verify(stored, password) or user is None:
+        throttle.failed(email, ctx.client_address)
+        raise InvalidCredentials("Email or password is wrong.")
+    throttle.succeeded(email)
+    user.last_login_at = utcnow()
+    if stored and ctx.runtime.passwords.needs_rehash(stored):
+        user.password_hash = ctx.runtime.passwords.hash(password)
+    ctx.user = user
+    accept_invites(ctx, user)
+    return user
+
+
+def login(ctx: Context, email: str, password: str) -> tuple[User, str]:
+    user = authenticate(ctx, email, password)
+    token = ctx.runtime.sessions.create(ctx.db, user.id, ctx.client_address, ctx.user_agent)
+    record(ctx, "user.logged_in", "user", user.id, user.email)
+    return user, token
+
+
+def logout(ctx: Context) -> None:
+    if ctx.session_token:
+        ctx.runtime.sessions.revoke(ctx.db, ctx.session_token)
+    if ctx.user:
+        record(ctx, "user.logged_out", "user", ctx.user.id, ctx.user.email)
+
+
+def update_profile(ctx: Context, name: str) -> User:
+    user = require_user(ctx)
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("A name is required.", details={"field": "name"})
+    user.name = name[:200]
+    record(ctx, "user.updated", "user", user.id, user.email, summary={"name": user.name})
+    return user
+
+
+def change_password(ctx: Context, current: str, new: str) -> None:
+    user = require_user(ctx)
+    if not ctx.runtime.passwords.verify(user.password_hash, current):
+        raise InvalidCredentials("The current password is wrong.")
+    user.password_hash = ctx.runtime.passwords.hash(new)
+    ctx.runtime.sessions.revoke_user(ctx.db, user.id, keep=ctx.session_token)
+    record(ctx, "user.password_changed", "user", user.id, user.email)
+
+
+def request_password_reset(ctx: Context, email: str) -> None:
+    """Email a one-time link; answers the same whether or not the account exists."""
+    try:
+        email = normalise_email(email)
+    except ValidationFailed:
+        return
+    user = ctx.db.scalar(select(User).where(User.email == email, User.is_active.is_(True)))
+    if user is None:
+        return
+    token = new_token()
+    ctx.db.add(
+        PasswordResetToken(
+            user_id=user.id, token_hash=token_hash(token), expires_at=utcnow() + RESET_TOKEN_LIFETIME
+        )
+    )
+    link = f"{ctx.runtime.settings.base_url.rstrip('/')}/reset-password?token={token}"
+    ctx.runtime.mailer.send(
+        user.email,
+        "Reset your Lowcraft password",
+        f"Someone asked to reset the password of {user.email}.\n\nOpen this link within an hour to "
+        f"choose a new one:\n{link}\n\nIf it was not you, ignore this email.",
+    )
+    record(ctx, "user.password_reset_requested", "user", user.id, user.email)
+
+
+def confirm_password_reset(ctx: Context, token: str, password: str) -> User:
+    row = ctx.db.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == token_hash(token)))
+    if row is None or row.used_at is not None or row.expires_at <= utcnow():
+        raise InvalidResetToken("This reset link is invalid or has expired. Ask for a new one.")
+    user = ctx.db.get(User, row.user_id)
+    if user is None or not user.is_active:
+        raise InvalidResetToken("This reset link is invalid or has expired. Ask for a new one.")
+    user.password_hash = ctx.runtime.passwords.hash(password)
+    row.used_at = utcnow()
+    ctx.runtime.sessions.revoke_user(ctx.db, user.id)
+    ctx.user = user
+    record(ctx, "user.password_reset", "user", user.id, user.email)
+    return user
+
+
+def create_api_token(ctx: Context, name: str, expires_in_days: int | None) -> tuple[ApiToken, str]:
+    user = require_user(ctx)
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("Give the token a name.", details={"field": "name"})
+    count = len(ctx.db.scalars(select(ApiToken.id).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))).all())
+    if count >= MAX_TOKENS_PER_USER:
+        raise ValidationFailed(f"A user may have at most {MAX_TOKENS_PER_USER} active tokens.")
+    secret = new_token(API_TOKEN_PREFIX)
+    token = ApiToken(
+        user_id=user.id,
+        name=name[:100],
+        token_hash=token_hash(secret),
+        prefix=secret[:10],
+        expires_at=utcnow() + timedelta(days=expires_in_days) if expires_in_days else None,
+    )
+    ctx.db.add(token)
+    ctx.db.flush()
+    record(ctx, "token.created", "api_token", token.id, token.name)
+    return token, secret
+
+
+def list_api_tokens(ctx: Context) -> list[ApiToken]:
+    user = require_user(ctx)
+    return list(
+        ctx.db.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at.desc())
+        ).all()
+    )
+
+
+def revoke_api_token(ctx: Context, token_id: str) -> None:
+    user = require_user(ctx)
+    token = ctx.db.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id or token.revoked_at is not None:
+        raise NotFound("Token not found.")
+    token.revoked_at = utcnow()
+    record(ctx, "token.revoked", "api_token", token.id, token.name)
+
+
+def user_for_api_token(ctx: Context, secret: str) -> User | None:
+    token = ctx.db.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(secret)))
+    now = utcnow()
+    if token is None or token.revoked_at is not None or (token.expires_at and token.expires_at <= now):
+        return None
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+    user = ctx.db.get(User, token.user_id)
+    return user if user and user.is_active else None

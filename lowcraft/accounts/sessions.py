@@ -1,0 +1,158 @@
+"""Server-side login sessions behind an opaque cookie: in the database, or in Redis.
+
+The cookie holds a random token; only its hash is stored, so a leaked store cannot be replayed.
+A session ends after `idle` without use or `absolute` after login, whichever comes first.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import redis
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from lowcraft.accounts.models import LoginSession
+from lowcraft.accounts.secrets import new_token, token_hash
+from lowcraft.store.db import Database
+from lowcraft.store.types import utcnow
+
+# Touching last-seen on every request would turn every read into a write.
+_TOUCH_EVERY = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class ActiveSession:
+    id: str
+    user_id: str
+
+
+class SessionStore(Protocol):
+    """Where sessions live. The database variant joins the caller's transaction (`db`), so a
+    login and its audit event commit together; the Redis variant ignores it."""
+
+    def create(self, db: Session, user_id: str, client_address: str, user_agent: str) -> str:
+        """Start a session; returns the token for the cookie."""
+        ...
+
+    def resolve(self, db: Session, token: str) -> ActiveSession | None: ...
+    def revoke(self, db: Session, token: str) -> None: ...
+    def revoke_user(self, db: Session, user_id: str, keep: str | None = None) -> None:
+        """End every session of a user (after a password change), except the token `keep`."""
+        ...
+
+
+class DatabaseSessions:
+    def __init__(self, db: Database, idle: timedelta, absolute: timedelta) -> None:
+        self.db, self.idle, self.absolute = db, idle, absolute
+
+    def create(self, db: Session, user_id: str, client_address: str, user_agent: str) -> str:
+        token = new_token()
+        now = utcnow()
+        db.add(
+            LoginSession(
+                id=token_hash(token),
+                user_id=user_id,
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + self.absolute,
+                client_address=client_address[:64],
+                user_agent=user_agent[:300],
+            )
+        )
+        return token
+
+    def resolve(self, db: Session, token: str) -> ActiveSession | None:
+        now = utcnow()
+        row = db.get(LoginSession, token_hash(token))
+        if row is None:
+            return None
+        if row.expires_at <= now or row.last_seen_at + self.idle <= now:
+            db.delete(row)
+            return None
+        if now - row.last_seen_at > _TOUCH_EVERY:
+            row.last_seen_at = now
+        return ActiveSession(row.id, row.user_id)
+
+    def revoke(self, db: Session, token: str) -> None:
+        db.execute(delete(LoginSession).where(LoginSession.id == token_hash(token)))
+
+    def revoke_user(self, db: Session, user_id: str, keep: str | None = None) -> None:
+        stmt = delete(LoginSession).where(LoginSession.user_id == user_id)
+        if keep:
+            stmt = stmt.where(LoginSession.id != token_hash(keep))
+        db.execute(stmt)
+
+    def purge_expired(self) -> int:
+        now = utcnow()
+        with self.db.session() as s:
+            ids = s.scalars(
+                select(LoginSession.id).where(
+                    (LoginSession.expires_at <= now) | (LoginSession.last_seen_at <= now - self.idle)
+                )
+            ).all()
+            if ids:
+                s.execute(delete(LoginSession).where(LoginSession.id.in_(ids)))
+            return len(ids)
+
+
+class RedisSessions:
+    """Sessions shared by every replica; Redis expiry implements the idle timeout."""
+
+    def __init__(self, url: str, idle: timedelta, absolute: timedelta, prefix: str = "lowcraft:") -> None:
+        self.client = redis.Redis.from_url(url, decode_responses=True, socket_timeout=5)
+        self.idle, self.absolute, self.prefix = idle, absolute, prefix
+
+    def _key(self, hashed: str) -> str:
+        return f"{self.prefix}session:{hashed}"
+
+    def _user_key(self, user_id: str) -> str:
+        return f"{self.prefix}user-sessions:{user_id}"
+
+    def _ttl(self, expires_at: datetime) -> int:
+        remaining = (expires_at - utcnow()).total_seconds()
+        return max(1, int(min(self.idle.total_seconds(), remaining)))
+
+    def create(self, db: Session, user_id: str, client_address: str, user_agent: str) -> str:
+        token = new_token()
+        hashed = token_hash(token)
+        expires_at = utcnow() + self.absolute
+        value = json.dumps({"user_id": user_id, "expires_at": expires_at.isoformat(), "ip": client_address})
+        pipe = self.client.pipeline()
+        pipe.set(self._key(hashed), value, ex=self._ttl(expires_at))
+        pipe.sadd(self._user_key(user_id), hashed)
+        pipe.expire(self._user_key(user_id), int(self.absolute.total_seconds()))
+        pipe.execute()
+        return token
+
+    def resolve(self, db: Session, token: str) -> ActiveSession | None:
+        hashed = token_hash(token)
+        raw = self.client.get(self._key(hashed))
+        if not isinstance(raw, str):
+            return None
+        data = json.loads(raw)
+        expires_at = datetime.fromisoformat(data["expires_at"])
+        if expires_at <= utcnow():
+            self.client.delete(self._key(hashed))
+            return None
+        self.client.expire(self._key(hashed), self._ttl(expires_at))
+        return ActiveSession(hashed, data["user_id"])
+
+    def revoke(self, db: Session, token: str) -> None:
+        self.client.delete(self._key(token_hash(token)))
+
+    def revoke_user(self, db: Session, user_id: str, keep: str | None = None) -> None:
+        keep_hash = token_hash(keep) if keep else None
+        members = self.client.smembers(self._user_key(user_id))
+        doomed = [self._key(h) for h in members if h != keep_hash]  # type: ignore[union-attr]
+        if doomed:
+            self.client.delete(*doomed)
+        self.client.delete(self._user_key(user_id))
+        if keep_hash:
+            self.client.sadd(self._user_key(user_id), keep_hash)
+
+    def purge_expired(self) -> int:
+        return 0  # Redis expires keys itself.

@@ -1,0 +1,82 @@
+"""create_app(): the FastAPI application with its routers, edge middleware and the web client."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, FastAPI
+from starlette.middleware.gzip import GZipMiddleware
+
+from lowcraft import __version__
+from lowcraft.accounts.api import router as accounts_router
+from lowcraft.apps import service as apps_service
+from lowcraft.apps.api import router as apps_router
+from lowcraft.config import Settings
+from lowcraft.context import Context
+from lowcraft.http import errors, spa
+from lowcraft.http.middleware import EdgeMiddleware
+from lowcraft.meta.api import router as meta_router
+from lowcraft.pages.api import router as pages_router
+from lowcraft.runtime import Runtime
+from lowcraft.store.migrate import upgrade
+from lowcraft.workspaces.api import router as workspaces_router
+
+log = logging.getLogger("lowcraft")
+HOUSEKEEPING_EVERY_SECONDS = 3600
+
+
+def housekeeping(runtime: Runtime) -> None:
+    """Purge the trash past retention and expired sessions; safe to run on every replica."""
+    with runtime.db.session() as db:
+        purged = apps_service.purge_trash(Context(runtime=runtime, db=db))
+    expired = runtime.sessions.purge_expired()
+    if purged or expired:
+        log.info("housekeeping: %d applications purged, %d sessions expired", purged, expired)
+
+
+async def _housekeeping_loop(runtime: Runtime) -> None:
+    while True:
+        await asyncio.sleep(HOUSEKEEPING_EVERY_SECONDS)
+        try:
+            await asyncio.to_thread(housekeeping, runtime)
+        except Exception:
+            log.exception("housekeeping failed")
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+    settings = settings or Settings()
+    runtime = Runtime.build(settings)
+    if migrate:
+        upgrade(runtime.db)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(housekeeping, runtime)
+        task = asyncio.create_task(_housekeeping_loop(runtime))
+        try:
+            yield
+        finally:
+            task.cancel()
+            runtime.close()
+
+    app = FastAPI(
+        title="Lowcraft",
+        version=__version__,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    errors.install(app)
+    api = APIRouter(prefix="/api/v1")
+    for router in (meta_router, accounts_router, workspaces_router, apps_router, pages_router):
+        api.include_router(router)
+    app.include_router(api)
+    spa.mount(app, settings.web_dist)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(EdgeMiddleware, max_body_bytes=int(settings.max_body_mb * 1_000_000))
+    return app

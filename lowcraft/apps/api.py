@@ -1,0 +1,121 @@
+"""Routes: applications, trash, clone, publish, export/import and the published view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import Field
+
+from lowcraft.apps import service
+from lowcraft.apps.document import app_settings, pages_of
+from lowcraft.apps.models import Application
+from lowcraft.apps.service import AppView
+from lowcraft.http.deps import Ctx
+from lowcraft.http.schemas import Body
+from lowcraft.pages.api import page_summary
+
+router = APIRouter(tags=["applications"])
+
+
+class CreateBody(Body):
+    name: str = Field(max_length=200)
+
+
+class UpdateBody(Body):
+    name: str | None = Field(None, max_length=200)
+    slug: str | None = Field(None, max_length=120)
+    icon: str | None = Field(None, max_length=40)
+    theme: dict[str, Any] | None = None
+    settings: dict[str, Any] | None = None
+    is_public: bool | None = Field(None, alias="isPublic")
+
+
+class ImportBody(Body):
+    document: dict[str, Any]
+    name: str | None = Field(None, max_length=200)
+
+
+def app_out(app: Application, role: str | None = None) -> dict[str, Any]:
+    return {
+        "id": app.id,
+        "workspaceId": app.workspace_id,
+        "name": app.name,
+        "slug": app.slug,
+        "icon": app.icon,
+        "theme": app.theme or {},
+        "settings": app_settings(app),
+        "isPublic": app.is_public,
+        "isPublished": app.published is not None,
+        "publishedAt": app.published_at.isoformat() if app.published_at else None,
+        "updatedAt": app.updated_at.isoformat(),
+        "deletedAt": app.deleted_at.isoformat() if app.deleted_at else None,
+        **({"role": role} if role else {}),
+    }
+
+
+def _view_out(view: AppView) -> dict[str, Any]:
+    return app_out(view.app, view.role.value if view.role else None)
+
+
+@router.get("/workspaces/{workspace_id}/applications")
+def list_applications(workspace_id: str, ctx: Ctx) -> dict[str, Any]:
+    return {"applications": [_view_out(v) for v in service.list_applications(ctx, workspace_id)]}
+
+
+@router.post("/workspaces/{workspace_id}/applications", status_code=201)
+def create_application(workspace_id: str, body: CreateBody, ctx: Ctx) -> dict[str, Any]:
+    return _view_out(service.create_application(ctx, workspace_id, body.name))
+
+
+@router.post("/workspaces/{workspace_id}/applications/import", status_code=201)
+def import_application(workspace_id: str, body: ImportBody, ctx: Ctx) -> dict[str, Any]:
+    return _view_out(service.import_application(ctx, workspace_id, body.document, body.name))
+
+
+@router.get("/workspaces/{workspace_id}/trash")
+def list_trash(workspace_id: str, ctx: Ctx) -> dict[str, Any]:
+    return {"applications": [app_out(a) for a in service.list_trash(ctx, workspace_id)]}
+
+
+@router.get("/applications/{application_id}")
+def get_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
+    view = service.get_application(ctx, application_id)
+    return {**_view_out(view), "pages": [page_summary(p) for p in pages_of(ctx, view.app.id)]}
+
+
+@router.patch("/applications/{application_id}")
+def update_application(application_id: str, body: UpdateBody, ctx: Ctx) -> dict[str, Any]:
+    changes = body.model_dump(by_alias=True, exclude_unset=True)
+    return _view_out(service.update_application(ctx, application_id, changes))
+
+
+@router.delete("/applications/{application_id}", status_code=204)
+def delete_application(application_id: str, ctx: Ctx) -> None:
+    service.delete_application(ctx, application_id)
+
+
+@router.post("/applications/{application_id}/restore")
+def restore_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
+    return _view_out(service.restore_application(ctx, application_id))
+
+
+@router.post("/applications/{application_id}/clone", status_code=201)
+def clone_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
+    return _view_out(service.clone_application(ctx, application_id))
+
+
+@router.post("/applications/{application_id}/publish")
+def publish_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
+    return _view_out(service.publish_application(ctx, application_id))
+
+
+@router.get("/applications/{application_id}/export")
+def export_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
+    return service.export_application(ctx, application_id)
+
+
+@router.get("/view/{key}")
+def view_application(key: str, ctx: Ctx) -> dict[str, Any]:
+    """The published application by id or slug: for App Viewers, and anyone when it is public."""
+    return service.view_published(ctx, key)

@@ -1,0 +1,139 @@
+"""The application document: export, import, clone and the published snapshot share this one form.
+
+See docs/app-format.md. Export never carries secrets or ids; the published snapshot carries page
+ids so the viewer can address pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
+
+from lowcraft.apps.exceptions import InvalidDocument
+from lowcraft.apps.models import Application
+from lowcraft.context import Context
+from lowcraft.pages.dsl import validate_tree, widget_names
+from lowcraft.pages.models import Page
+from lowcraft.store.types import utcnow
+
+FORMAT = "lowcraft-app"
+FORMAT_VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class AppSettingsDoc(_Model):
+    navigation: Literal["top", "side"] = "top"
+    public_access: bool = Field(False, alias="publicAccess")
+    frame_ancestors: list[str] = Field(default_factory=list, alias="frameAncestors")
+    default_page: str | None = Field(None, alias="defaultPage")
+
+
+class ApplicationDoc(_Model):
+    name: str = Field(min_length=1, max_length=100)
+    slug: str | None = None
+    icon: str = "app"
+    theme: dict[str, Any] = Field(default_factory=dict)
+    settings: AppSettingsDoc = Field(default_factory=AppSettingsDoc)
+
+
+class DatasourceRefDoc(_Model):
+    name: str
+    connector: str
+
+
+class PageDoc(_Model):
+    id: str | None = None
+    name: str = Field(min_length=1, max_length=100)
+    slug: str | None = None
+    is_default: bool = Field(False, alias="isDefault")
+    hidden: bool = False
+    dsl: dict[str, Any]
+    actions: list[dict[str, Any]] = Field(default_factory=list)
+    js_objects: list[dict[str, Any]] = Field(default_factory=list, alias="jsObjects")
+
+
+class AppDocument(_Model):
+    format: Literal["lowcraft-app"]
+    format_version: int = Field(alias="formatVersion")
+    exported_at: str | None = Field(None, alias="exportedAt")
+    application: ApplicationDoc
+    datasources: list[DatasourceRefDoc] = Field(default_factory=list)
+    pages: list[PageDoc] = Field(min_length=1)
+
+
+def app_settings(app: Application) -> dict[str, Any]:
+    settings = AppSettingsDoc.model_validate(app.settings or {})
+    settings.public_access = app.is_public
+    return settings.model_dump(by_alias=True)
+
+
+def pages_of(ctx: Context, application_id: str) -> list[Page]:
+    return list(
+        ctx.db.scalars(select(Page).where(Page.application_id == application_id).order_by(Page.position)).all()
+    )
+
+
+def build_document(ctx: Context, app: Application, *, include_ids: bool = False) -> dict[str, Any]:
+    """The application's edit state as one document."""
+    pages = []
+    for page in pages_of(ctx, app.id):
+        entry: dict[str, Any] = {
+            "name": page.name,
+            "slug": page.slug,
+            "isDefault": page.is_default,
+            "hidden": page.hidden,
+            "dsl": page.dsl,
+            "actions": [],
+            "jsObjects": [],
+        }
+        if include_ids:
+            entry = {"id": page.id, **entry}
+        pages.append(entry)
+    return {
+        "format": FORMAT,
+        "formatVersion": FORMAT_VERSION,
+        "exportedAt": utcnow().isoformat().replace("+00:00", "Z"),
+        "application": {
+            "name": app.name,
+            "slug": app.slug,
+            "icon": app.icon,
+            "theme": app.theme or {},
+            "settings": app_settings(app),
+        },
+        "datasources": [],
+        "pages": pages,
+    }
+
+
+def parse_document(raw: Any) -> AppDocument:
+    """Read an imported document, with errors that say where it is wrong."""
+    if not isinstance(raw, dict):
+        raise InvalidDocument("An application document must be a JSON object.")
+    if raw.get("format") != FORMAT:
+        raise InvalidDocument(f"This is not a Lowcraft application export (format must be '{FORMAT}').")
+    version = raw.get("formatVersion")
+    if not isinstance(version, int) or version > FORMAT_VERSION or version < 1:
+        raise InvalidDocument(
+            f"Unsupported formatVersion {version!r}; this Lowcraft reads versions 1 to {FORMAT_VERSION}."
+        )
+    try:
+        doc = AppDocument.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InvalidDocument(f"Invalid application document at {where}: {first['msg']}.",
+                              details={"errors": [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()[:20]]}) from None
+    names: set[str] = set()
+    page_names: set[str] = set()
+    for page in doc.pages:
+        if page.name in page_names:
+            raise InvalidDocument(f"Two pages are named '{page.name}'.")
+        page_names.add(page.name)
+        validate_tree(page.dsl, names)
+        names.update(widget_names(page.dsl))
+    return doc

@@ -1,0 +1,20 @@
+"""The application-wide namespace of entity names (widgets, queries, JS objects)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from lowcraft.context import Context
+from lowcraft.pages.dsl import widget_names
+from lowcraft.pages.models import Page
+
+
+def entity_names(ctx: Context, application_id: str, *, except_page: str | None = None) -> set[str]:
+    """Every entity name in the application's edit state, leaving out one page's widgets."""
+    names: set[str] = set()
+    for page_id, dsl in ctx.db.execute(
+        select(Page.id, Page.dsl).where(Page.application_id == application_id)
+    ).all():
+        if page_id != except_page:
+            names.update(widget_names(dsl))
+    return names

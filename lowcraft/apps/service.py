@@ -1,0 +1,281 @@
+"""Applications: create, list, change, trash, clone, publish, export, import and view.
+
+Developers and administrators work on the edit state; App Viewers (and anonymous visitors of
+public apps) only ever read the published snapshot.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+
+from lowcraft.accounts.permissions import Role, require_user, require_workspace, workspace_role
+from lowcraft.apps.document import (
+    AppDocument,
+    AppSettingsDoc,
+    build_document,
+    parse_document,
+)
+from lowcraft.apps.exceptions import ApplicationNotFound, NotPublished, SlugTaken
+from lowcraft.apps.models import Application
+from lowcraft.audit.service import record
+from lowcraft.context import Context
+from lowcraft.errors import NotAuthenticated, PermissionDenied, ValidationFailed
+from lowcraft.pages.dsl import empty_tree
+from lowcraft.pages.models import Page
+from lowcraft.slugs import slugify, unique_slug
+from lowcraft.store.types import utcnow
+
+THEME_KEYS = frozenset({"primaryColor", "backgroundColor", "fontFamily", "borderRadius", "boxShadow"})
+
+
+@dataclass
+class AppView:
+    app: Application
+    role: Role | None
+
+
+def _clean_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("An application needs a name.", details={"field": "name"})
+    if len(name) > 100:
+        raise ValidationFailed("Application names may have at most 100 characters.", details={"field": "name"})
+    return name
+
+
+def _taken_slugs(ctx: Context) -> set[str]:
+    return set(ctx.db.scalars(select(Application.slug)).all())
+
+
+def _new_slug(ctx: Context, name: str, wanted: str | None = None) -> str:
+    return unique_slug(slugify(wanted or name, "app"), _taken_slugs(ctx))
+
+
+def _load(ctx: Context, application_id: str, *, deleted: bool = False) -> Application:
+    app = ctx.db.get(Application, application_id)
+    if app is None or (app.deleted_at is not None) != deleted:
+        raise ApplicationNotFound("Application not found.")
+    return app
+
+
+def load_for(ctx: Context, application_id: str, minimum: Role) -> AppView:
+    """The application if the caller holds `minimum` in its workspace (else 401/403/404)."""
+    require_user(ctx)
+    app = _load(ctx, application_id)
+    role = workspace_role(ctx, app.workspace_id)
+    if role is None:
+        raise ApplicationNotFound("Application not found.")
+    if not role.allows(minimum):
+        raise PermissionDenied(f"This needs the {minimum.value} role in the application's workspace.")
+    return AppView(app, role)
+
+
+def _theme(theme: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(theme) - THEME_KEYS
+    if unknown:
+        raise ValidationFailed(
+            f"Unknown theme keys: {', '.join(sorted(unknown))}.", details={"field": "theme"}
+        )
+    for key, value in theme.items():
+        if not isinstance(value, str) or len(value) > 200:
+            raise ValidationFailed(f"Theme value {key} must be a short string.", details={"field": "theme"})
+    return theme
+
+
+def list_applications(ctx: Context, workspace_id: str) -> list[AppView]:
+    _, role = require_workspace(ctx, workspace_id, Role.VIEWER)
+    query = select(Application).where(Application.workspace_id == workspace_id, Application.deleted_at.is_(None))
+    if not role.allows(Role.DEVELOPER):
+        query = query.where(Application.published.is_not(None))
+    return [AppView(a, role) for a in ctx.db.scalars(query.order_by(Application.name)).all()]
+
+
+def create_application(ctx: Context, workspace_id: str, name: str) -> AppView:
+    _, role = require_workspace(ctx, workspace_id, Role.DEVELOPER)
+    user = require_user(ctx)
+    name = _clean_name(name)
+    app = Application(
+        workspace_id=workspace_id, name=name, slug=_new_slug(ctx, name), theme={}, settings={},
+        created_by=user.id,
+    )
+    ctx.db.add(app)
+    ctx.db.flush()
+    ctx.db.add(Page(application_id=app.id, name="Page1", slug="page1", position=0, is_default=True, dsl=empty_tree()))
+    record(ctx, "application.created", "application", app.id, app.name, workspace_id=workspace_id)
+    return AppView(app, role)
+
+
+def get_application(ctx: Context, application_id: str) -> AppView:
+    return load_for(ctx, application_id, Role.DEVELOPER)
+
+
+def update_application(ctx: Context, application_id: str, changes: dict[str, Any]) -> AppView:
+    view = load_for(ctx, application_id, Role.DEVELOPER)
+    app = view.app
+    summary: dict[str, Any] = {}
+    if "name" in changes:
+        app.name = _clean_name(changes["name"])
+        summary["name"] = app.name
+    if "slug" in changes:
+        slug = slugify(changes["slug"], "")
+        if not slug:
+            raise ValidationFailed("A slug needs letters or digits.", details={"field": "slug"})
+        if slug != app.slug and slug in _taken_slugs(ctx):
+            raise SlugTaken(f"The address '{slug}' is used by another application.")
+        app.slug = slug
+        summary["slug"] = slug
+    if "icon" in changes:
+        app.icon = str(changes["icon"])[:40]
+        summary["icon"] = app.icon
+    if "theme" in changes:
+        app.theme = _theme(changes["theme"])
+        summary["theme"] = app.theme
+    if "settings" in changes:
+        merged = {**(app.settings or {}), **changes["settings"]}
+        app.settings = AppSettingsDoc.model_validate(merged).model_dump(by_alias=True, exclude={"public_access"})
+        summary["settings"] = changes["settings"]
+    if "isPublic" in changes:
+        if not view.role or not view.role.allows(Role.ADMINISTRATOR):
+            raise PermissionDenied("Only workspace administrators may make an application public.")
+        app.is_public = bool(changes["isPublic"])
+        summary["isPublic"] = app.is_public
+    app.updated_at = utcnow()
+    record(ctx, "application.updated", "application", app.id, app.name, workspace_id=app.workspace_id, summary=summary)
+    return view
+
+
+def delete_application(ctx: Context, application_id: str) -> None:
+    view = load_for(ctx, application_id, Role.DEVELOPER)
+    view.app.deleted_at = utcnow()
+    record(ctx, "application.trashed", "application", view.app.id, view.app.name, workspace_id=view.app.workspace_id)
+
+
+def list_trash(ctx: Context, workspace_id: str) -> list[Application]:
+    require_workspace(ctx, workspace_id, Role.DEVELOPER)
+    return list(
+        ctx.db.scalars(
+            select(Application)
+            .where(Application.workspace_id == workspace_id, Application.deleted_at.is_not(None))
+            .order_by(Application.deleted_at.desc())
+        ).all()
+    )
+
+
+def restore_application(ctx: Context, application_id: str) -> AppView:
+    app = _load(ctx, application_id, deleted=True)
+    _, role = require_workspace(ctx, app.workspace_id, Role.DEVELOPER)
+    app.deleted_at = None
+    record(ctx, "application.restored", "application", app.id, app.name, workspace_id=app.workspace_id)
+    return AppView(app, role)
+
+
+def purge_trash(ctx: Context) -> int:
+    """Delete for good what has been in the trash longer than the retention period."""
+    cutoff = utcnow() - timedelta(days=ctx.runtime.settings.trash_retention_days)
+    doomed = ctx.db.scalars(
+        select(Application).where(Application.deleted_at.is_not(None), Application.deleted_at < cutoff)
+    ).all()
+    for app in doomed:
+        record(ctx, "application.purged", "application", app.id, app.name)
+        ctx.db.execute(delete(Page).where(Page.application_id == app.id))
+        ctx.db.delete(app)
+    return len(doomed)
+
+
+def _create_from(ctx: Context, workspace_id: str, doc: AppDocument, name: str) -> Application:
+    user = require_user(ctx)
+    settings = doc.application.settings
+    app = Application(
+        workspace_id=workspace_id,
+        name=_clean_name(name),
+        slug=_new_slug(ctx, name, doc.application.slug),
+        icon=doc.application.icon[:40],
+        theme=_theme(dict(doc.application.theme)),
+        settings=settings.model_dump(by_alias=True, exclude={"public_access"}),
+        is_public=False,  # public access is never imported: an operator grants it deliberately
+        created_by=user.id,
+    )
+    ctx.db.add(app)
+    ctx.db.flush()
+    has_default = any(p.is_default for p in doc.pages)
+    taken: set[str] = set()
+    for position, page in enumerate(doc.pages):
+        slug = unique_slug(slugify(page.slug or page.name, "page"), taken)
+        taken.add(slug)
+        ctx.db.add(
+            Page(
+                application_id=app.id, name=page.name, slug=slug, position=position,
+                is_default=page.is_default if has_default else position == 0,
+                hidden=page.hidden, dsl=copy.deepcopy(page.dsl),
+            )
+        )
+    ctx.db.flush()
+    return app
+
+
+def clone_application(ctx: Context, application_id: str) -> AppView:
+    view = load_for(ctx, application_id, Role.DEVELOPER)
+    doc = parse_document(build_document(ctx, view.app))
+    clone = _create_from(ctx, view.app.workspace_id, doc, f"{view.app.name} (copy)"[:100])
+    record(
+        ctx, "application.cloned", "application", clone.id, clone.name,
+        workspace_id=clone.workspace_id, summary={"from": view.app.id},
+    )
+    return AppView(clone, view.role)
+
+
+def export_application(ctx: Context, application_id: str) -> dict[str, Any]:
+    view = load_for(ctx, application_id, Role.DEVELOPER)
+    record(ctx, "application.exported", "application", view.app.id, view.app.name, workspace_id=view.app.workspace_id)
+    return build_document(ctx, view.app)
+
+
+def import_application(ctx: Context, workspace_id: str, raw: Any, name: str | None = None) -> AppView:
+    _, role = require_workspace(ctx, workspace_id, Role.DEVELOPER)
+    doc = parse_document(raw)
+    app = _create_from(ctx, workspace_id, doc, name or doc.application.name)
+    record(
+        ctx, "application.imported", "application", app.id, app.name, workspace_id=workspace_id,
+        summary={"pages": len(doc.pages)},
+    )
+    return AppView(app, role)
+
+
+def publish_application(ctx: Context, application_id: str) -> AppView:
+    """Snapshot the edit state as the published document, in the caller's one transaction."""
+    view = load_for(ctx, application_id, Role.DEVELOPER)
+    view.app.published = build_document(ctx, view.app, include_ids=True)
+    view.app.published_at = utcnow()
+    record(ctx, "application.published", "application", view.app.id, view.app.name, workspace_id=view.app.workspace_id)
+    return view
+
+
+def view_published(ctx: Context, key: str) -> dict[str, Any]:
+    """The published document by application id or slug, for viewers and public visitors."""
+    app = ctx.db.scalar(
+        select(Application).where(or_(Application.id == key, Application.slug == key), Application.deleted_at.is_(None))
+    )
+    if app is None:
+        raise ApplicationNotFound("Application not found.")
+    role = workspace_role(ctx, app.workspace_id)
+    if role is None and not app.is_public:
+        if ctx.user is None:
+            raise NotAuthenticated("Log in to open this application.")
+        raise ApplicationNotFound("Application not found.")
+    if app.published is None:
+        raise NotPublished("This application has not been published yet.")
+    return {
+        "id": app.id,
+        "slug": app.slug,
+        "workspaceId": app.workspace_id,
+        "publishedAt": app.published_at.isoformat() if app.published_at else None,
+        "canEdit": bool(role and role.allows(Role.DEVELOPER)),
+        "document": app.published,
+    }
+
+

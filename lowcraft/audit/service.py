@@ -1,0 +1,96 @@
+"""Recording and reading the audit log.
+
+`record` joins the caller's transaction: an event exists exactly when its change was committed.
+Summaries are built by services from names and changed fields; secrets never reach them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import func, select
+
+from lowcraft.accounts.permissions import Role, require_workspace
+from lowcraft.audit.models import AuditEvent
+from lowcraft.context import Context
+
+_SECRET_HINTS = ("password", "secret", "token", "key", "credential")
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: ("***" if any(h in k.lower() for h in _SECRET_HINTS) else _scrub(v)) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    return value
+
+
+def record(
+    ctx: Context,
+    action: str,
+    target_type: str,
+    target_id: str | None = None,
+    target_name: str = "",
+    *,
+    workspace_id: str | None = None,
+    summary: dict[str, Any] | None = None,
+) -> None:
+    ctx.db.add(
+        AuditEvent(
+            workspace_id=workspace_id,
+            actor_id=ctx.user.id if ctx.user else None,
+            actor_email=ctx.user.email if ctx.user else "",
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            target_name=target_name[:200],
+            summary=_scrub(summary or {}),
+            client_address=ctx.client_address[:64],
+        )
+    )
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """Query times without a zone are taken as UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+def list_events(
+    ctx: Context,
+    workspace_id: str,
+    *,
+    action: str | None = None,
+    actor: str | None = None,
+    target_type: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> tuple[list[AuditEvent], int]:
+    require_workspace(ctx, workspace_id, Role.ADMINISTRATOR)
+    since, until = _aware(since), _aware(until)
+    conditions = [AuditEvent.workspace_id == workspace_id]
+    if action:
+        conditions.append(AuditEvent.action == action)
+    if actor:
+        conditions.append(AuditEvent.actor_email == actor.lower())
+    if target_type:
+        conditions.append(AuditEvent.target_type == target_type)
+    if since:
+        conditions.append(AuditEvent.created_at >= since)
+    if until:
+        conditions.append(AuditEvent.created_at < until)
+    total = ctx.db.scalar(select(func.count()).select_from(AuditEvent).where(*conditions)) or 0
+    rows = ctx.db.scalars(
+        select(AuditEvent)
+        .where(*conditions)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return list(rows), total

@@ -1,0 +1,134 @@
+"""Instance configuration: every setting is a `LOWCRAFT_*` environment variable.
+
+The data directory is the single volume of an install: the SQLite store, the encryption key, Git
+clones, backups and logs all live below it, so one directory is all an operator must keep.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SignupPolicy = Literal["open", "invite"]
+
+
+class Settings(BaseSettings):
+    """Lowcraft's settings, read from `LOWCRAFT_*` variables (and a `.env` file if present)."""
+
+    model_config = SettingsConfigDict(env_prefix="LOWCRAFT_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("./lowcraft-data"), description="The single volume holding all state.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the store; default: SQLite file lowcraft.db in the data dir."
+    )
+    redis_url: str | None = Field(
+        None, description="Redis for sessions, rate limits and caches; default: database + in-process."
+    )
+    encryption_key: str | None = Field(
+        None, description="Key for secrets at rest (base64, 32 bytes); default: secret.key in the data dir."
+    )
+    host: str = Field("127.0.0.1", description="Address the server listens on.")
+    port: int = Field(8080, ge=1, le=65535, description="Port the server listens on.")
+    base_url: str = Field("http://127.0.0.1:8080", description="Public URL; https makes cookies Secure.")
+    signup: str = Field(
+        "open",
+        description="'open', 'invite' (only invited emails), or a comma-separated list of allowed email domains.",
+    )
+    admin_emails: str = Field("", description="Comma-separated emails that become instance administrators.")
+    log_format: Literal["text", "json"] = Field("text", description="Request and server log format.")
+    log_level: str = Field("INFO", description="Python log level.")
+    max_body_mb: float = Field(10.0, gt=0, description="Largest accepted request body, in MB.")
+    max_response_mb: float = Field(5.0, gt=0, description="Largest query/API response returned, in MB.")
+    allow_private_networks: bool | None = Field(
+        None,
+        description="Let REST/GraphQL reach private addresses; default: on when the base URL is loopback.",
+    )
+    session_idle_minutes: int = Field(60 * 24 * 3, gt=0, description="Sessions end after this much idle time.")
+    session_max_hours: int = Field(24 * 30, gt=0, description="Sessions end this long after login, whatever.")
+    trash_retention_days: int = Field(30, gt=0, description="Deleted applications are purged after this.")
+    smtp_host: str | None = Field(None, description="SMTP server for password reset and invites.")
+    smtp_port: int = Field(587, description="SMTP port.")
+    smtp_username: str | None = Field(None, description="SMTP user.")
+    smtp_password: str | None = Field(None, description="SMTP password.")
+    smtp_from: str = Field("lowcraft@localhost", description="Sender of Lowcraft's emails.")
+    smtp_starttls: bool = Field(True, description="Use STARTTLS with the SMTP server.")
+    argon2_time_cost: int = Field(3, ge=1, description="argon2id iterations for password hashes.")
+    argon2_memory_kib: int = Field(65536, ge=8, description="argon2id memory per hash, KiB.")
+    web_dist: Path | None = Field(None, description="Folder of the built web client; default: the packaged one.")
+    metrics_token: str | None = Field(None, description="If set, /metrics requires this bearer token.")
+
+    @field_validator("signup")
+    @classmethod
+    def _signup_policy(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value in ("open", "invite"):
+            return value
+        domains = [d.strip().lstrip("@") for d in value.split(",") if d.strip()]
+        if not domains or any("." not in d for d in domains):
+            raise ValueError("LOWCRAFT_SIGNUP must be 'open', 'invite' or a list of email domains")
+        return ",".join(domains)
+
+    @cached_property
+    def signup_domains(self) -> frozenset[str]:
+        """Email domains allowed to sign up, empty unless the policy is a domain list."""
+        if self.signup in ("open", "invite"):
+            return frozenset()
+        return frozenset(self.signup.split(","))
+
+    @cached_property
+    def admin_email_set(self) -> frozenset[str]:
+        return frozenset(e.strip().lower() for e in self.admin_emails.split(",") if e.strip())
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'lowcraft.db').resolve()}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def private_networks_allowed(self) -> bool:
+        if self.allow_private_networks is not None:
+            return self.allow_private_networks
+        host = self.base_url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+        return host in ("127.0.0.1", "localhost", "[::1]")
+
+    def ensure_data_dir(self) -> None:
+        for sub in ("", "git", "backups", "logs"):
+            (self.data_dir / sub).mkdir(parents=True, exist_ok=True)
+
+    def load_encryption_key(self) -> bytes:
+        """The instance key: from the environment, else `secret.key` (created 0600 on first start)."""
+        import base64
+
+        if self.encryption_key:
+            raw = base64.b64decode(self.encryption_key)
+            if len(raw) != 32:
+                raise ValueError("LOWCRAFT_ENCRYPTION_KEY must be 32 bytes, base64-encoded")
+            return raw
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            self.ensure_data_dir()
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(base64.b64encode(secrets.token_bytes(32)).decode())
+        return base64.b64decode(path.read_text().strip())
+
+
+def settings_help() -> str:
+    """One line per variable, for `lowcraft serve --help` and the README."""
+    lines = []
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        shown = "" if default is None else f" (default: {default})"
+        lines.append(f"LOWCRAFT_{name.upper()}: {field.description}{shown}")
+    return "\n".join(lines)

@@ -1,0 +1,24 @@
+"""What a service call knows about its request: the store session, the caller and the instance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:  # the runtime objects import services, which import this module
+    from lowcraft.accounts.models import User
+    from lowcraft.runtime import Runtime
+
+
+@dataclass
+class Context:
+    runtime: Runtime
+    db: Session
+    user: User | None = None
+    client_address: str = ""
+    user_agent: str = ""
+    session_token: str | None = None
+    via: str = "anonymous"  # cookie | token | anonymous
+    extra: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,53 @@
+"""FastAPI dependencies: the request's Context (store session + caller) and typed shortcuts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from lowcraft.accounts.models import User
+from lowcraft.accounts.service import user_for_api_token
+from lowcraft.context import Context
+from lowcraft.runtime import Runtime
+
+SESSION_COOKIE = "lowcraft_session"
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def client_address(request: Request) -> str:
+    # Behind Caddy the peer is the proxy; it sets X-Forwarded-For (uvicorn's proxy_headers
+    # handles trusted proxies, so request.client is already the real client there).
+    return request.client.host if request.client else ""
+
+
+def _context(request: Request) -> Iterator[Context]:
+    runtime = get_runtime(request)
+    with runtime.db.session() as db:
+        ctx = Context(
+            runtime=runtime, db=db, client_address=client_address(request),
+            user_agent=request.headers.get("user-agent", "")[:300],
+        )
+        authorization = request.headers.get("authorization", "")
+        if authorization.lower().startswith("bearer "):
+            user = user_for_api_token(ctx, authorization[7:].strip())
+            if user is not None:
+                ctx.user, ctx.via = user, "token"
+        else:
+            token = request.cookies.get(SESSION_COOKIE)
+            if token:
+                active = runtime.sessions.resolve(db, token)
+                user = db.get(User, active.user_id) if active else None
+                if user is not None and user.is_active:
+                    ctx.user, ctx.via, ctx.session_token = user, "cookie", token
+        yield ctx
+
+
+# scope="function": the transaction commits when the route returns, before the response is sent,
+# so a client never sees success for a write that failed to commit.
+Ctx = Annotated[Context, Depends(_context, scope="function")]

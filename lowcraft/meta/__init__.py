@@ -1,0 +1,1 @@
+"""Instance-level routes: health, readiness, version and the widget catalogue."""

@@ -1,0 +1,51 @@
+"""Routes: liveness, readiness, version and the widget manifests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from lowcraft import __version__
+from lowcraft.http.deps import get_runtime
+from lowcraft.store.migrate import is_up_to_date
+from lowcraft.widgets.registry import registry
+
+router = APIRouter(tags=["instance"])
+
+
+@router.get("/health")
+def health() -> dict[str, Any]:
+    """Liveness: the process answers."""
+    return {"status": "ok"}
+
+
+@router.get("/ready")
+def ready(request: Request) -> JSONResponse:
+    """Readiness: the store answers and its schema is current (and Redis, when configured)."""
+    runtime = get_runtime(request)
+    checks: dict[str, str] = {}
+    try:
+        runtime.db.ping()
+        checks["database"] = "ok" if is_up_to_date(runtime.db) else "migrations pending"
+    except Exception as exc:  # any driver error means not ready; the reason is reported
+        checks["database"] = f"unavailable: {type(exc).__name__}"
+    if runtime.settings.redis_url:
+        try:
+            runtime.cache.ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"unavailable: {type(exc).__name__}"
+    ok = all(v == "ok" for v in checks.values())
+    return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503)
+
+
+@router.get("/version")
+def version() -> dict[str, str]:
+    return {"version": __version__}
+
+
+@router.get("/widgets")
+def widgets() -> dict[str, Any]:
+    return {"widgets": registry.as_json()}

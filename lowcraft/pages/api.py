@@ -1,0 +1,93 @@
+"""Routes: pages of an application and their widget trees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import Field
+
+from lowcraft.http.deps import Ctx
+from lowcraft.http.schemas import Body
+from lowcraft.pages import service
+from lowcraft.pages.models import Page
+
+router = APIRouter(tags=["pages"])
+
+
+class CreatePageBody(Body):
+    name: str = Field(max_length=200)
+    dsl: dict[str, Any] | None = None
+
+
+class UpdatePageBody(Body):
+    name: str | None = Field(None, max_length=200)
+    slug: str | None = Field(None, max_length=120)
+    hidden: bool | None = None
+
+
+class ReorderBody(Body):
+    page_ids: list[str] = Field(alias="pageIds", max_length=1000)
+
+
+class SaveTreeBody(Body):
+    dsl: dict[str, Any]
+    revision: int
+
+
+def page_summary(page: Page) -> dict[str, Any]:
+    return {
+        "id": page.id,
+        "applicationId": page.application_id,
+        "name": page.name,
+        "slug": page.slug,
+        "position": page.position,
+        "isDefault": page.is_default,
+        "hidden": page.hidden,
+        "revision": page.revision,
+    }
+
+
+def page_out(page: Page) -> dict[str, Any]:
+    return {**page_summary(page), "dsl": page.dsl}
+
+
+@router.get("/applications/{application_id}/pages")
+def list_pages(application_id: str, ctx: Ctx) -> dict[str, Any]:
+    return {"pages": [page_summary(p) for p in service.list_pages(ctx, application_id)]}
+
+
+@router.post("/applications/{application_id}/pages", status_code=201)
+def create_page(application_id: str, body: CreatePageBody, ctx: Ctx) -> dict[str, Any]:
+    return page_out(service.create_page(ctx, application_id, body.name, body.dsl))
+
+
+@router.post("/applications/{application_id}/pages/reorder")
+def reorder_pages(application_id: str, body: ReorderBody, ctx: Ctx) -> dict[str, Any]:
+    return {"pages": [page_summary(p) for p in service.reorder_pages(ctx, application_id, body.page_ids)]}
+
+
+@router.get("/pages/{page_id}")
+def get_page(page_id: str, ctx: Ctx) -> dict[str, Any]:
+    return page_out(service.get_page(ctx, page_id))
+
+
+@router.patch("/pages/{page_id}")
+def update_page(page_id: str, body: UpdatePageBody, ctx: Ctx) -> dict[str, Any]:
+    return page_summary(service.update_page(ctx, page_id, body.model_dump(exclude_unset=True)))
+
+
+@router.put("/pages/{page_id}/dsl")
+def save_tree(page_id: str, body: SaveTreeBody, ctx: Ctx) -> dict[str, Any]:
+    saved = service.save_tree(ctx, page_id, body.dsl, body.revision)
+    return {**page_summary(saved.page), "diagnostics": saved.diagnostics}
+
+
+@router.post("/pages/{page_id}/set-default")
+def set_default(page_id: str, ctx: Ctx) -> dict[str, Any]:
+    return page_summary(service.set_default_page(ctx, page_id))
+
+
+@router.delete("/pages/{page_id}", status_code=204)
+def delete_page(page_id: str, ctx: Ctx) -> None:
+    service.delete_page(ctx, page_id)

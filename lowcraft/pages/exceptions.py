@@ -1,0 +1,36 @@
+"""Errors of the pages domain."""
+
+from typing import Any
+
+from lowcraft.errors import Conflict, ValidationFailed
+
+
+class InvalidWidgetTree(ValidationFailed):
+    """A saved widget tree breaks a rule (unknown type, outside its parent, bad name...)."""
+
+    code = "invalid_widget_tree"
+
+
+class DuplicateName(Conflict):
+    """Another entity of the application already has this name."""
+
+    code = "duplicate_name"
+
+
+class StaleRevision(Conflict):
+    """The save was based on an older revision than the page now has."""
+
+    code = "stale_revision"
+
+    def __init__(self, current_revision: int, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            "This page was changed since you loaded it (now at revision "
+            f"{current_revision}). Reload it, then apply your change again.",
+            details={"currentRevision": current_revision, **(extra or {})},
+        )
+
+
+class LastPage(Conflict):
+    """An application must keep at least one page."""
+
+    code = "last_page"

@@ -1,0 +1,52 @@
+"""The long-lived parts of a running instance, built once from the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from lowcraft.accounts.mail import Mailer
+from lowcraft.accounts.passwords import Passwords
+from lowcraft.accounts.sessions import DatabaseSessions, RedisSessions
+from lowcraft.accounts.throttle import LoginThrottle
+from lowcraft.cache import KeyValueStore, open_store
+from lowcraft.config import Settings
+from lowcraft.store.db import Database
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    cache: KeyValueStore
+    sessions: DatabaseSessions | RedisSessions
+    throttle: LoginThrottle
+    mailer: Mailer
+    passwords: Passwords
+    encryption_key: bytes
+
+    @classmethod
+    def build(cls, settings: Settings) -> Runtime:
+        settings.ensure_data_dir()
+        db = Database(settings.resolved_database_url)
+        cache = open_store(settings.redis_url)
+        idle = timedelta(minutes=settings.session_idle_minutes)
+        absolute = timedelta(hours=settings.session_max_hours)
+        sessions: DatabaseSessions | RedisSessions = (
+            RedisSessions(settings.redis_url, idle, absolute)
+            if settings.redis_url
+            else DatabaseSessions(db, idle, absolute)
+        )
+        return cls(
+            settings=settings,
+            db=db,
+            cache=cache,
+            sessions=sessions,
+            throttle=LoginThrottle(cache),
+            mailer=Mailer(settings),
+            passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
+            encryption_key=settings.load_encryption_key(),
+        )
+
+    def close(self) -> None:
+        self.db.dispose()

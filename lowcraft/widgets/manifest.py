@@ -1,0 +1,253 @@
+"""The widget manifest format: what one `manifests/<TYPE>.json` file declares about a widget type.
+
+The models are strict (unknown keys are errors) because every consumer - server validation, the
+property pane, autocomplete, the binding linter and the web runtime - trusts the same file.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+from lowcraft.widgets.values import ValueType, is_binding, value_problems
+
+Section = Literal["content", "data", "label", "validation", "general", "style"]
+Category = Literal["layout", "display", "inputs", "data", "media"]
+ChildrenKind = Literal["widgets", "canvases"]
+
+GRID_COLUMNS = 64
+"""Every container lays out its children on a grid this many columns wide (rows are 10 px)."""
+
+# Keys every widget in a page document carries besides its manifest's names; they are readable in
+# bindings (`Table1.topRow`) but a manifest must not redeclare them.
+IDENTITY_KEYS = frozenset(
+    {"widgetName", "widgetId", "type", "leftColumn", "rightColumn", "topRow", "bottomRow"}
+)
+RESERVED_KEYS = IDENTITY_KEYS | {"children", "parentId"}
+COMMON_READABLE = IDENTITY_KEYS | {"isVisible"}
+
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+_EVENT_NAME = re.compile(r"on[A-Z][A-Za-z0-9]*")
+_TYPE_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+# fmt: off
+_JS_RESERVED = frozenset({
+    "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do",
+    "else", "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in",
+    "instanceof", "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof",
+    "var", "void", "while", "with", "yield", "let", "static", "implements", "interface", "package",
+    "private", "protected", "public", "await", "undefined", "NaN", "Infinity",
+})
+# fmt: on
+
+
+def _check_identifier(name: str) -> str:
+    if not _IDENTIFIER.fullmatch(name) or name in _JS_RESERVED:
+        raise ValueError(f"{name!r} is not usable as a JavaScript property name")
+    return name
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=to_camel, strict=True)
+
+
+class TypeHint(_Strict):
+    """The type of a value, with optional detail for the editor and for validation.
+
+    `options` lists an enum's allowed values; `items` types an array's elements; `shape` types
+    known fields of an object; `values` types every value of an object used as a map keyed by id
+    (table columns, chart series, tabs).
+    """
+
+    type: ValueType
+    options: list[str | int | float] | None = None
+    items: TypeHint | None = None
+    shape: dict[str, TypeHint] | None = None
+    values: TypeHint | None = None
+    help: str | None = None
+
+    @model_validator(mode="after")
+    def _hints_fit_type(self) -> TypeHint:
+        if (self.options is not None) != (self.type == "enum"):
+            raise ValueError("`options` is required for type enum and allowed only there")
+        if self.options is not None and (
+            not self.options or len(set(map(repr, self.options))) < len(self.options)
+        ):
+            raise ValueError("enum `options` must be non-empty and distinct")
+        if self.items is not None and self.type != "array":
+            raise ValueError("`items` is allowed only on type array")
+        if (self.shape is not None or self.values is not None) and self.type != "object":
+            raise ValueError("`shape` and `values` are allowed only on type object")
+        return self
+
+
+class PropertySpec(TypeHint):
+    """A property the developer sets in the property pane and that is stored in the page document."""
+
+    name: str
+    label: str = Field(min_length=1)
+    section: Section
+    default: Any = None
+    bindable: bool
+    help: str = Field(min_length=1)
+    binding_scope: list[ValueSpec] = []
+    """Extra names that `{{ }}` bindings inside this property may read (e.g. a table column's
+    `currentRow`), besides the application's entities and globals."""
+
+    _check_name = field_validator("name")(_check_identifier)
+
+    @model_validator(mode="after")
+    def _default_fits_type(self) -> PropertySpec:
+        if self.bindable and is_binding(self.default):
+            return self
+        problems = value_problems(self.default, self, "default")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+class EventSpec(_Strict):
+    """An event the widget raises; the property of the same name holds its `{{ }}` handler."""
+
+    name: str
+    label: str = Field(min_length=1)
+    help: str = Field(min_length=1)
+    binding_scope: list[ValueSpec] = []
+    """Extra names the handler may read (a list's `onItemClick` sees `currentItem`)."""
+
+    @field_validator("name")
+    @classmethod
+    def _is_event_name(cls, name: str) -> str:
+        if not _EVENT_NAME.fullmatch(name):
+            raise ValueError(f"event name {name!r} must look like onSomething")
+        return name
+
+
+class ValueSpec(TypeHint):
+    """A readable value that is not a stored property: run-time state (meta) or a computed value.
+
+    A meta value starts from the property named by `defaultFrom` when there is one, else from
+    `default`, and is reset to that when the widget is reset.
+    """
+
+    name: str
+    help: str = Field(min_length=1)
+    default_from: str | None = None
+    default: Any = None
+
+    _check_name = field_validator("name")(_check_identifier)
+
+    @model_validator(mode="after")
+    def _default_fits_type(self) -> ValueSpec:
+        problems = value_problems(self.default, self, "default")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+class DefaultSize(_Strict):
+    """The size of a widget just dropped on the canvas, in grid columns (of 64) and 10 px rows."""
+
+    columns: int = Field(ge=1, le=GRID_COLUMNS)
+    rows: int = Field(ge=1)
+
+
+class WidgetManifest(_Strict):
+    """Everything Lowcraft knows about one widget type."""
+
+    type: str
+    display_name: str = Field(min_length=1)
+    category: Category
+    icon: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    search_tags: list[str] = []
+    default_size: DefaultSize
+    children: ChildrenKind | None = None
+    is_internal: bool = False
+    properties: list[PropertySpec]
+    events: list[EventSpec] = []
+    meta: list[ValueSpec] = []
+    derived: list[ValueSpec] = []
+    child_scope: list[ValueSpec] = []
+    """Names that bindings of widgets inside this one may read (a list item's `currentItem`)."""
+
+    _readable: frozenset[str] = PrivateAttr(default=frozenset())
+    _events: frozenset[str] = PrivateAttr(default=frozenset())
+    _by_name: dict[str, PropertySpec] = PrivateAttr(default_factory=dict)
+
+    @field_validator("type")
+    @classmethod
+    def _is_type_name(cls, value: str) -> str:
+        if not _TYPE_NAME.fullmatch(value):
+            raise ValueError(f"widget type {value!r} must be UPPER_SNAKE_CASE")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> WidgetManifest:
+        seen: dict[str, str] = {}
+        for kind, names in (
+            ("properties", [p.name for p in self.properties]),
+            ("events", [e.name for e in self.events]),
+            ("meta", [m.name for m in self.meta]),
+            ("derived", [d.name for d in self.derived]),
+        ):
+            for name in names:
+                if name in RESERVED_KEYS:
+                    raise ValueError(f"{kind}: {name!r} is a key every widget already has")
+                if name in seen:
+                    where = "twice" if seen[name] == kind else f"both in {seen[name]} and {kind}"
+                    raise ValueError(f"{name!r} is listed {where}")
+                seen[name] = kind
+        _require_distinct("property label", [p.label for p in self.properties])
+        _require_distinct("event label", [e.label for e in self.events])
+        visible = next((p for p in self.properties if p.name == "isVisible"), None)
+        if visible is None or visible.type != "boolean" or visible.default is not True:
+            raise ValueError("every widget declares the property isVisible (boolean, default true)")
+        property_names = {p.name for p in self.properties}
+        for value in self.meta:
+            if value.default_from is not None and value.default_from not in property_names:
+                raise ValueError(f"meta {value.name!r}: defaultFrom names no property {value.default_from!r}")
+        for kind, values in (("derived", self.derived), ("childScope", self.child_scope)):
+            for value in values:
+                if value.default_from is not None or value.default is not None:
+                    raise ValueError(f"{kind} {value.name!r}: only meta values take defaultFrom/default")
+        return self
+
+    def model_post_init(self, context: Any, /) -> None:
+        names = [p.name for p in self.properties] + [e.name for e in self.events]
+        names += [m.name for m in self.meta] + [d.name for d in self.derived]
+        self._readable = frozenset(names) | COMMON_READABLE
+        self._events = frozenset(e.name for e in self.events)
+        self._by_name = {p.name: p for p in self.properties}
+
+    def readable_names(self) -> frozenset[str]:
+        """Every name a binding may read from a widget of this type (`Input1.<name>`)."""
+        return self._readable
+
+    def event_names(self) -> frozenset[str]:
+        """Names of the properties that hold event handlers."""
+        return self._events
+
+    def defaults(self) -> dict[str, Any]:
+        """Initial property values for a newly created widget (a fresh copy each call)."""
+        return {p.name: copy.deepcopy(p.default) for p in self.properties if p.default is not None}
+
+    # Named as the brief's public API; defined last so it does not shadow the builtin above it.
+    def property(self, name: str) -> PropertySpec | None:
+        """The property called `name`, or None when this widget has no such property."""
+        return self._by_name.get(name)
+
+
+def _require_distinct(what: str, labels: list[str]) -> None:
+    seen: set[str] = set()
+    for label in labels:
+        if label in seen:
+            raise ValueError(f"{what} {label!r} is used twice")
+        seen.add(label)
+
+
+PropertySpec.model_rebuild()
+EventSpec.model_rebuild()
+ValueSpec.model_rebuild()

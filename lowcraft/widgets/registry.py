@@ -1,0 +1,110 @@
+"""The registry of widget types, loaded once from the manifest files shipped with the package."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from lowcraft.widgets.errors import ManifestError
+from lowcraft.widgets.manifest import WidgetManifest
+
+_PACKAGED = "manifests"
+
+
+class WidgetRegistry:
+    """All known widget types, by type name."""
+
+    def __init__(self, manifests: list[WidgetManifest]) -> None:
+        self._by_type: dict[str, WidgetManifest] = {}
+        for manifest in manifests:
+            if manifest.type in self._by_type:
+                raise ManifestError(manifest.type, f"widget type {manifest.type} is declared twice")
+            self._by_type[manifest.type] = manifest
+        self._sorted = [self._by_type[name] for name in sorted(self._by_type)]
+        self._json: list[dict[str, Any]] | None = None
+
+    @classmethod
+    def load(cls, path: Path | Traversable | None = None) -> WidgetRegistry:
+        """Read every `*.json` manifest in `path` (default: the manifests shipped with Lowcraft).
+
+        Raises ManifestError naming the first file that is unreadable, invalid, inconsistent, named
+        differently from its type, or that repeats a type declared by another file.
+        """
+        folder = path if path is not None else resources.files("lowcraft.widgets") / _PACKAGED
+        if not folder.is_dir():
+            raise ManifestError(str(folder), "the manifest folder does not exist")
+        files = sorted(
+            (entry for entry in folder.iterdir() if entry.name.endswith(".json")), key=lambda f: f.name
+        )
+        manifests: list[WidgetManifest] = []
+        origin: dict[str, str] = {}
+        for file in files:
+            manifest = _read(file)
+            if manifest.type in origin:
+                raise ManifestError(
+                    file.name, f"widget type {manifest.type} is already declared by {origin[manifest.type]}"
+                )
+            if file.name != f"{manifest.type}.json":
+                raise ManifestError(
+                    file.name, f"declares type {manifest.type}; the file must be named {manifest.type}.json"
+                )
+            origin[manifest.type] = file.name
+            manifests.append(manifest)
+        return cls(manifests)
+
+    def get(self, widget_type: str) -> WidgetManifest | None:
+        """The manifest of `widget_type`, or None for an unknown type."""
+        return self._by_type.get(widget_type)
+
+    def __contains__(self, widget_type: object) -> bool:
+        return widget_type in self._by_type
+
+    def __len__(self) -> int:
+        return len(self._by_type)
+
+    def all(self) -> list[WidgetManifest]:
+        """Every manifest, sorted by type name."""
+        return list(self._sorted)
+
+    def types(self) -> frozenset[str]:
+        """Every registered type name."""
+        return frozenset(self._by_type)
+
+    def as_json(self) -> list[dict[str, Any]]:
+        """The manifests as the API serves them (camelCase keys, unset hints left out).
+
+        Computed on first use and shared afterwards: callers must not modify the result.
+        """
+        if self._json is None:
+            self._json = [m.model_dump(mode="json", by_alias=True, exclude_none=True) for m in self._sorted]
+        return self._json
+
+
+def _read(file: Traversable) -> WidgetManifest:
+    try:
+        document = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ManifestError(file.name, f"cannot be read ({error})") from error
+    except json.JSONDecodeError as error:
+        raise ManifestError(file.name, f"is not valid JSON ({error})") from error
+    try:
+        return WidgetManifest.model_validate(document)
+    except ValidationError as error:
+        raise ManifestError(file.name, _describe(error)) from error
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for problem in error.errors(include_url=False):
+        where = ".".join(str(part) for part in problem["loc"])
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"{where}: {message}" if where else message)
+    return "; ".join(lines)
+
+
+registry = WidgetRegistry.load()

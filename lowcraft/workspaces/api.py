@@ -1,0 +1,135 @@
+"""Routes: workspaces, members, invitations and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Query
+from pydantic import Field
+
+from lowcraft.accounts.api import user_out
+from lowcraft.audit import service as audit
+from lowcraft.audit.models import AuditEvent
+from lowcraft.http.deps import Ctx
+from lowcraft.http.schemas import Body
+from lowcraft.workspaces import service
+from lowcraft.workspaces.models import Invite
+from lowcraft.workspaces.service import MemberView, WorkspaceView
+
+router = APIRouter(tags=["workspaces"])
+
+
+class WorkspaceBody(Body):
+    name: str = Field(max_length=200)
+
+
+class RoleBody(Body):
+    role: str = Field(max_length=40)
+
+
+class InviteBody(Body):
+    email: str = Field(max_length=320)
+    role: str = Field(max_length=40)
+
+
+def workspace_out(view: WorkspaceView) -> dict[str, Any]:
+    w = view.workspace
+    return {"id": w.id, "name": w.name, "role": view.role.value, "createdAt": w.created_at.isoformat()}
+
+
+def member_out(view: MemberView) -> dict[str, Any]:
+    return {**user_out(view.user), "role": view.role.value}
+
+
+def invite_out(invite: Invite) -> dict[str, Any]:
+    return {"id": invite.id, "email": invite.email, "role": invite.role, "createdAt": invite.created_at.isoformat()}
+
+
+def event_out(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "time": event.created_at.isoformat(),
+        "actor": {"id": event.actor_id, "email": event.actor_email},
+        "action": event.action,
+        "target": {"type": event.target_type, "id": event.target_id, "name": event.target_name},
+        "clientAddress": event.client_address,
+        "summary": event.summary,
+    }
+
+
+@router.get("/workspaces")
+def list_workspaces(ctx: Ctx) -> dict[str, Any]:
+    return {"workspaces": [workspace_out(v) for v in service.list_workspaces(ctx)]}
+
+
+@router.post("/workspaces", status_code=201)
+def create_workspace(body: WorkspaceBody, ctx: Ctx) -> dict[str, Any]:
+    return workspace_out(service.create_workspace(ctx, body.name))
+
+
+@router.get("/workspaces/{workspace_id}")
+def get_workspace(workspace_id: str, ctx: Ctx) -> dict[str, Any]:
+    return workspace_out(service.get_workspace(ctx, workspace_id))
+
+
+@router.patch("/workspaces/{workspace_id}")
+def rename_workspace(workspace_id: str, body: WorkspaceBody, ctx: Ctx) -> dict[str, Any]:
+    return workspace_out(service.rename_workspace(ctx, workspace_id, body.name))
+
+
+@router.delete("/workspaces/{workspace_id}", status_code=204)
+def delete_workspace(workspace_id: str, ctx: Ctx) -> None:
+    service.delete_workspace(ctx, workspace_id)
+
+
+@router.get("/workspaces/{workspace_id}/members")
+def list_members(workspace_id: str, ctx: Ctx) -> dict[str, Any]:
+    return {"members": [member_out(m) for m in service.list_members(ctx, workspace_id)]}
+
+
+@router.patch("/workspaces/{workspace_id}/members/{user_id}")
+def change_role(workspace_id: str, user_id: str, body: RoleBody, ctx: Ctx) -> dict[str, Any]:
+    return member_out(service.change_role(ctx, workspace_id, user_id, body.role))
+
+
+@router.delete("/workspaces/{workspace_id}/members/{user_id}", status_code=204)
+def remove_member(workspace_id: str, user_id: str, ctx: Ctx) -> None:
+    service.remove_member(ctx, workspace_id, user_id)
+
+
+@router.get("/workspaces/{workspace_id}/invites")
+def list_invites(workspace_id: str, ctx: Ctx) -> dict[str, Any]:
+    return {"invites": [invite_out(i) for i in service.list_invites(ctx, workspace_id)]}
+
+
+@router.post("/workspaces/{workspace_id}/invites", status_code=201)
+def invite(workspace_id: str, body: InviteBody, ctx: Ctx) -> dict[str, Any]:
+    result = service.invite(ctx, workspace_id, body.email, body.role)
+    if isinstance(result, MemberView):
+        return {"status": "added", "member": member_out(result)}
+    return {"status": "invited", "invite": invite_out(result)}
+
+
+@router.delete("/workspaces/{workspace_id}/invites/{invite_id}", status_code=204)
+def cancel_invite(workspace_id: str, invite_id: str, ctx: Ctx) -> None:
+    service.cancel_invite(ctx, workspace_id, invite_id)
+
+
+@router.get("/workspaces/{workspace_id}/audit-log")
+def audit_log(
+    workspace_id: str,
+    ctx: Ctx,
+    action: str | None = None,
+    actor: str | None = None,
+    target_type: str | None = Query(None, alias="targetType"),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    page: int = Query(1, ge=1, le=100_000),
+    per_page: int = Query(50, ge=1, le=500, alias="perPage"),
+) -> dict[str, Any]:
+    events, total = audit.list_events(
+        ctx, workspace_id, action=action, actor=actor, target_type=target_type,
+        since=since, until=until, page=page, per_page=per_page,
+    )
+    return {"events": [event_out(e) for e in events], "total": total, "page": page, "perPage": per_page}
