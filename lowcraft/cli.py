@@ -26,13 +26,7 @@ def serve(
 
     settings = Settings()
     logs.configure(settings.log_format, settings.log_level)
-    from lowcraft.store.db import Database
-    from lowcraft.store.migrate import upgrade
-
-    settings.ensure_data_dir()
-    db = Database(settings.resolved_database_url)
-    upgrade(db)
-    db.dispose()
+    # create_app applies pending migrations before the first request is accepted.
     uvicorn.run(
         "lowcraft.app:create_app",
         factory=True,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import Field
@@ -22,12 +22,18 @@ class CreateBody(Body):
     name: str = Field(max_length=200)
 
 
+class SettingsPatch(Body):
+    navigation: Literal["top", "side"] | None = None
+    frame_ancestors: list[str] | None = Field(None, alias="frameAncestors", max_length=50)
+    default_page: str | None = Field(None, alias="defaultPage", max_length=100)
+
+
 class UpdateBody(Body):
     name: str | None = Field(None, max_length=200)
     slug: str | None = Field(None, max_length=120)
     icon: str | None = Field(None, max_length=40)
     theme: dict[str, Any] | None = None
-    settings: dict[str, Any] | None = None
+    settings: SettingsPatch | None = None
     is_public: bool | None = Field(None, alias="isPublic")
 
 
@@ -87,6 +93,8 @@ def get_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
 @router.patch("/applications/{application_id}")
 def update_application(application_id: str, body: UpdateBody, ctx: Ctx) -> dict[str, Any]:
     changes = body.model_dump(by_alias=True, exclude_unset=True)
+    if body.settings is not None:
+        changes["settings"] = body.settings.model_dump(by_alias=True, exclude_unset=True)
     return _view_out(service.update_application(ctx, application_id, changes))
 
 

@@ -6,8 +6,8 @@ Lowcraft agrees on where a binding starts and ends.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 _QUOTES = {"'", '"', "`"}
 

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lowcraft import errors
@@ -68,9 +69,19 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body("invalid_request", message, {"fields": fields}), status_code=422)
 
 
+async def _model_error(_: Request, exc: Exception) -> JSONResponse:
+    """A pydantic model checked inside a service (a stored document, settings): still a 422."""
+    assert isinstance(exc, ValidationError)
+    fields = [{"field": _field(tuple(p["loc"])), "message": p["msg"], "type": p["type"]} for p in exc.errors()]
+    first = fields[0]
+    return JSONResponse(
+        error_body("invalid_value", f"{first['field']}: {first['message']}", {"fields": fields}), status_code=422
+    )
+
+
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(exc.status_code, "http_error")
     return JSONResponse(
         error_body(code, str(exc.detail)), status_code=exc.status_code, headers=getattr(exc, "headers", None)
     )
@@ -86,5 +97,6 @@ async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(errors.LowcraftError, _lowcraft_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(ValidationError, _model_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -13,6 +13,8 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from starlette.exceptions import HTTPException
+
 from lowcraft.http.errors import error_body
 
 log = logging.getLogger("lowcraft.access")
@@ -26,10 +28,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = b"x-requested-by"
 CSRF_VALUE = b"lowcraft"
-
-
-class BodyTooLarge(Exception):
-    pass
 
 
 async def _send_json(send: Send, status: int, body: dict[str, Any], request_id: str) -> None:
@@ -91,11 +89,7 @@ class EdgeMiddleware:
                     await _send_json(send, 413, self._too_large(), request_id)
                     return
                 receive = self._limited(receive)
-            try:
-                await self.app(scope, receive, send_wrapper)
-            except BodyTooLarge:
-                status_holder[0] = 413
-                await _send_json(send, 413, self._too_large(), request_id)
+            await self.app(scope, receive, send_wrapper)
         finally:
             elapsed = time.perf_counter() - start
             if self.metrics is not None:
@@ -107,13 +101,16 @@ class EdgeMiddleware:
                        "status": status_holder[0], "duration_ms": round(elapsed * 1000, 2)},
             )
 
+    def _too_large_message(self) -> str:
+        return f"The request body is larger than the {self.max_body / 1_000_000:g} MB this instance accepts."
+
     def _too_large(self) -> dict[str, Any]:
-        mb = self.max_body / 1_000_000
-        return error_body("payload_too_large", f"The request body is larger than the {mb:g} MB this instance accepts.")
+        return error_body("payload_too_large", self._too_large_message())
 
     def _limited(self, receive: Receive) -> Receive:
         seen = 0
         limit = self.max_body
+        message = self._too_large_message()
 
         async def wrapped() -> Message:
             nonlocal seen
@@ -121,7 +118,8 @@ class EdgeMiddleware:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    raise BodyTooLarge()
+                    # FastAPI lets an HTTPException from the body stream through its parser.
+                    raise HTTPException(413, detail=message)
             return message
 
         return wrapped

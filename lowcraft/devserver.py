@@ -1,0 +1,73 @@
+"""Starting a real `lowcraft serve` process and waiting until it is ready: for tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class ServerProcess:
+    process: subprocess.Popen[bytes]
+    url: str
+    ready_seconds: float
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server process, from /proc (Linux)."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError("no VmRSS")
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            out = process.stdout.read().decode() if process.stdout else ""
+            raise RuntimeError(f"server exited with {process.returncode}:\n{out}")
+        try:
+            with urllib.request.urlopen(url + "/api/v1/ready", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.01)
+    raise TimeoutError(f"server at {url} not ready after {timeout}s")
+
+
+@contextmanager
+def running_server(env: dict[str, str], port: int | None = None, timeout: float = 30.0) -> Iterator[ServerProcess]:
+    """`lowcraft serve` in a child process with `env` added to this environment."""
+    port = port or free_port()
+    full_env = {**os.environ, "LOWCRAFT_HOST": "127.0.0.1", "LOWCRAFT_PORT": str(port), **env}
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lowcraft.cli", "serve"], env=full_env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(url, process, timeout)
+        yield ServerProcess(process, url, time.monotonic() - started)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,57 @@
+"""The `lowcraft` command as an operator uses it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+from lowcraft import __version__
+from lowcraft.devserver import running_server
+
+
+def lowcraft(*args: str, data: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LOWCRAFT_DATA_DIR": str(data), "LOWCRAFT_ARGON2_MEMORY_KIB": "1024"}
+    return subprocess.run([sys.executable, "-m", "lowcraft.cli", *args], env=env, input=stdin,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_version(tmp_path: Path) -> None:
+    assert lowcraft("version", data=tmp_path).stdout.strip() == f"lowcraft {__version__}"
+
+
+def test_migrate_creates_the_store_and_is_idempotent(tmp_path: Path) -> None:
+    first = lowcraft("migrate", data=tmp_path)
+    assert first.returncode == 0 and "(migrated)" in first.stdout
+    assert (tmp_path / "lowcraft.db").exists()
+    key = tmp_path / "secret.key"
+    second = lowcraft("migrate", data=tmp_path)
+    assert "(already current)" in second.stdout
+    assert not key.exists() or oct(key.stat().st_mode & 0o777) == "0o600"
+
+
+def test_create_admin_then_promote(tmp_path: Path) -> None:
+    made = lowcraft("create-admin", "--email", "ops@example.com", "--password", "s3cret-enough", data=tmp_path)
+    assert made.returncode == 0 and "created instance administrator ops@example.com" in made.stdout
+    again = lowcraft("create-admin", "--email", "ops@example.com", data=tmp_path)
+    assert "is now an instance administrator" in again.stdout
+    weak = lowcraft("create-admin", "--email", "x@example.com", "--password", "short", data=tmp_path)
+    assert weak.returncode == 2 and "at least 8 characters" in weak.stderr
+
+
+def test_serve_help_lists_every_setting(tmp_path: Path) -> None:
+    out = lowcraft("serve", "--help", data=tmp_path).stdout
+    for variable in ("LOWCRAFT_DATA_DIR", "LOWCRAFT_DATABASE_URL", "LOWCRAFT_REDIS_URL", "LOWCRAFT_ENCRYPTION_KEY",
+                     "LOWCRAFT_SIGNUP", "LOWCRAFT_ADMIN_EMAILS", "LOWCRAFT_BASE_URL", "LOWCRAFT_PORT"):
+        assert variable in out
+
+
+def test_serve_starts_on_an_empty_data_dir_and_creates_the_secret_key(tmp_path: Path) -> None:
+    with running_server({"LOWCRAFT_DATA_DIR": str(tmp_path)}) as server:
+        with urllib.request.urlopen(server.url + "/api/v1/ready") as response:
+            assert json.load(response)["status"] == "ready"
+    key = tmp_path / "secret.key"
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
