@@ -12,10 +12,13 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from lowcraft import __version__
 from lowcraft.accounts.api import router as accounts_router
+from lowcraft.actions.api import router as actions_router
 from lowcraft.apps import service as apps_service
 from lowcraft.apps.api import router as apps_router
 from lowcraft.config import Settings
+from lowcraft.connectors.pools import default_pools
 from lowcraft.context import Context
+from lowcraft.datasources.api import router as datasources_router
 from lowcraft.http import errors, spa
 from lowcraft.http.middleware import EdgeMiddleware
 from lowcraft.meta.api import router as meta_router
@@ -60,6 +63,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
             yield
         finally:
             task.cancel()
+            await default_pools.close_all()
             runtime.close()
 
     app = FastAPI(
@@ -73,7 +77,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.runtime = runtime
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
-    for router in (meta_router, accounts_router, workspaces_router, apps_router, pages_router):
+    for router in (
+        meta_router, accounts_router, workspaces_router, apps_router, pages_router, datasources_router, actions_router
+    ):
         api.include_router(router)
     app.include_router(api)
     spa.mount(app, settings.web_dist)

@@ -34,7 +34,7 @@ def serve(
         port=port or settings.port,
         workers=workers,
         proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        forwarded_allow_ips=settings.trusted_proxies,
         log_config=None,
         access_log=False,
     )
@@ -84,6 +84,16 @@ def create_admin(
     except LowcraftError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(2) from None
+
+
+@app.command(help="Lint exported applications offline (files or folders of *.json); exits 1 on errors.")
+def check(
+    paths: list[Path] = typer.Argument(..., help="Exported application JSON files or folders."),
+    output_format: str = typer.Option("text", "--format", help="text or json"),
+) -> None:
+    from lowcraft.bindings.check import main as run_check
+
+    raise typer.Exit(run_check(paths, output_format))
 
 
 @app.command(help="Print the version.")

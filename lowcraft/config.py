@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address the server listens on.")
     port: int = Field(8080, ge=1, le=65535, description="Port the server listens on.")
+    trusted_proxies: str = Field(
+        "127.0.0.1", description="Comma-separated proxy addresses whose X-Forwarded-For/-Proto are believed ('*' for all)."
+    )
     base_url: str = Field("http://127.0.0.1:8080", description="Public URL; https makes cookies Secure.")
     signup: str = Field(
         "open",
@@ -48,6 +51,9 @@ class Settings(BaseSettings):
     allow_private_networks: bool | None = Field(
         None,
         description="Let REST/GraphQL reach private addresses; default: on when the base URL is loopback.",
+    )
+    sqlite_roots: str = Field(
+        "", description="Comma-separated folders whose SQLite files datasources may open (default: data dir 'files/')."
     )
     session_idle_minutes: int = Field(60 * 24 * 3, gt=0, description="Sessions end after this much idle time.")
     session_max_hours: int = Field(24 * 30, gt=0, description="Sessions end this long after login, whatever.")
@@ -90,6 +96,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'lowcraft.db').resolve()}"
+
+    @property
+    def sqlite_root_paths(self) -> tuple[Path, ...]:
+        roots = [Path(p.strip()).resolve() for p in self.sqlite_roots.split(",") if p.strip()]
+        return tuple(roots) or ((self.data_dir / "files").resolve(),)
 
     @property
     def secure_cookies(self) -> bool:

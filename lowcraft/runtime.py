@@ -11,6 +11,8 @@ from lowcraft.accounts.sessions import DatabaseSessions, RedisSessions
 from lowcraft.accounts.throttle import LoginThrottle
 from lowcraft.cache import KeyValueStore, open_store
 from lowcraft.config import Settings
+from lowcraft.connectors.base import InstancePolicy
+from lowcraft.crypto import SecretBox
 from lowcraft.store.db import Database
 
 
@@ -24,6 +26,8 @@ class Runtime:
     mailer: Mailer
     passwords: Passwords
     encryption_key: bytes
+    secret_box: SecretBox
+    policy: InstancePolicy
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -37,6 +41,7 @@ class Runtime:
             if settings.redis_url
             else DatabaseSessions(db, idle, absolute)
         )
+        key = settings.load_encryption_key()
         return cls(
             settings=settings,
             db=db,
@@ -45,7 +50,13 @@ class Runtime:
             throttle=LoginThrottle(cache),
             mailer=Mailer(settings),
             passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
-            encryption_key=settings.load_encryption_key(),
+            encryption_key=key,
+            secret_box=SecretBox(key),
+            policy=InstancePolicy(
+                allow_private_networks=settings.private_networks_allowed,
+                allow_loopback=settings.private_networks_allowed,
+                file_roots=settings.sqlite_root_paths,
+            ),
         )
 
     def close(self) -> None:

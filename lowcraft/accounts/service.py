@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -25,10 +26,16 @@ RESET_TOKEN_LIFETIME = timedelta(hours=1)
 MAX_TOKENS_PER_USER = 50
 
 
+# One address: a local part without spaces, control characters or the characters that separate or
+# quote addresses in a mail header, then a domain of at least two non-empty dot-separated labels.
+_EMAIL = re.compile(
+    r"[^\s\x00-\x1f\x7f@,;:<>()\[\]\"\\]+@[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+"
+)
+
+
 def normalise_email(email: str) -> str:
     email = email.strip().lower()
-    local, _, domain = email.partition("@")
-    if not local or "." not in domain or " " in email or len(email) > 320:
+    if len(email) > 320 or not _EMAIL.fullmatch(email):
         raise ValidationFailed("Enter a valid email address.", details={"field": "email"})
     return email
 

@@ -11,13 +11,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 
+from lowcraft.actions.models import Action, ActionSettings, JsObject
 from lowcraft.apps.exceptions import InvalidDocument
 from lowcraft.apps.models import Application
 from lowcraft.context import Context
+from lowcraft.datasources.models import Datasource
+from lowcraft.names import name_problem
 from lowcraft.pages.dsl import validate_tree, widget_names
 from lowcraft.pages.models import Page
 from lowcraft.store.types import utcnow
 
+MAX_JS_BYTES = 500_000
 FORMAT = "lowcraft-app"
 FORMAT_VERSION = 1
 
@@ -46,6 +50,22 @@ class DatasourceRefDoc(_Model):
     connector: str
 
 
+class ActionDoc(_Model):
+    id: str | None = None
+    name: str
+    datasource: str = Field(min_length=1, max_length=100)
+    datasource_id: str | None = Field(None, alias="datasourceId")
+    connector: str
+    config: dict[str, Any] = Field(default_factory=dict)
+    settings: ActionSettings = Field(default_factory=ActionSettings)
+
+
+class JsObjectDoc(_Model):
+    id: str | None = None
+    name: str
+    body: str = Field(max_length=MAX_JS_BYTES)
+
+
 class PageDoc(_Model):
     id: str | None = None
     name: str = Field(min_length=1, max_length=100)
@@ -53,8 +73,8 @@ class PageDoc(_Model):
     is_default: bool = Field(False, alias="isDefault")
     hidden: bool = False
     dsl: dict[str, Any]
-    actions: list[dict[str, Any]] = Field(default_factory=list)
-    js_objects: list[dict[str, Any]] = Field(default_factory=list, alias="jsObjects")
+    actions: list[ActionDoc] = Field(default_factory=list)
+    js_objects: list[JsObjectDoc] = Field(default_factory=list, alias="jsObjects")
 
 
 class AppDocument(_Model):
@@ -78,8 +98,29 @@ def pages_of(ctx: Context, application_id: str) -> list[Page]:
     )
 
 
+def _action_entry(action: Action, datasource: Datasource | None, include_ids: bool) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "name": action.name,
+        "datasource": datasource.name if datasource else "",
+        "connector": action.connector,
+        "config": action.config,
+        "settings": ActionSettings.model_validate(action.settings or {}).as_json(),
+    }
+    if include_ids:
+        entry = {"id": action.id, **entry, "datasourceId": action.datasource_id}
+    return entry
+
+
 def build_document(ctx: Context, app: Application, *, include_ids: bool = False) -> dict[str, Any]:
     """The application's edit state as one document."""
+    actions = ctx.db.scalars(select(Action).where(Action.application_id == app.id).order_by(Action.name)).all()
+    js_objects = ctx.db.scalars(select(JsObject).where(JsObject.application_id == app.id).order_by(JsObject.name)).all()
+    datasources = {
+        ds.id: ds
+        for ds in ctx.db.scalars(
+            select(Datasource).where(Datasource.id.in_({a.datasource_id for a in actions if a.datasource_id}))
+        ).all()
+    }
     pages = []
     for page in pages_of(ctx, app.id):
         entry: dict[str, Any] = {
@@ -88,8 +129,14 @@ def build_document(ctx: Context, app: Application, *, include_ids: bool = False)
             "isDefault": page.is_default,
             "hidden": page.hidden,
             "dsl": page.dsl,
-            "actions": [],
-            "jsObjects": [],
+            "actions": [
+                _action_entry(a, datasources.get(a.datasource_id or ""), include_ids)
+                for a in actions if a.page_id == page.id
+            ],
+            "jsObjects": [
+                ({"id": j.id} if include_ids else {}) | {"name": j.name, "body": j.body}
+                for j in js_objects if j.page_id == page.id
+            ],
         }
         if include_ids:
             entry = {"id": page.id, **entry}
@@ -105,7 +152,9 @@ def build_document(ctx: Context, app: Application, *, include_ids: bool = False)
             "theme": app.theme or {},
             "settings": app_settings(app),
         },
-        "datasources": [],
+        "datasources": [
+            {"name": ds.name, "connector": ds.connector} for ds in sorted(datasources.values(), key=lambda d: d.name)
+        ],
         "pages": pages,
     }
 
@@ -136,4 +185,11 @@ def parse_document(raw: Any) -> AppDocument:
         page_names.add(page.name)
         validate_tree(page.dsl, names)
         names.update(widget_names(page.dsl))
+        for entity in [*page.actions, *page.js_objects]:
+            problem = name_problem(entity.name)
+            if problem:
+                raise InvalidDocument(f"Page '{page.name}': {problem}")
+            if entity.name in names:
+                raise InvalidDocument(f"The name '{entity.name}' is already used in this application.")
+            names.add(entity.name)
     return doc

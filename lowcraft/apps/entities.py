@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from lowcraft.actions.models import Action, JsObject
 from lowcraft.context import Context
 from lowcraft.pages.dsl import widget_names
 from lowcraft.pages.models import Page
@@ -17,4 +18,6 @@ def entity_names(ctx: Context, application_id: str, *, except_page: str | None =
     ).all():
         if page_id != except_page:
             names.update(widget_names(dsl))
+    for model in (Action, JsObject):
+        names.update(ctx.db.scalars(select(model.name).where(model.application_id == application_id)).all())
     return names

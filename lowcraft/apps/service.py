@@ -20,10 +20,13 @@ from lowcraft.apps.document import (
     build_document,
     parse_document,
 )
-from lowcraft.apps.exceptions import ApplicationNotFound, NotPublished, SlugTaken
+from lowcraft.apps.exceptions import ApplicationNotFound, InvalidDocument, NotPublished, SlugTaken
+from lowcraft.actions.models import Action, JsObject
 from lowcraft.apps.models import Application
 from lowcraft.audit.service import record
 from lowcraft.context import Context
+from lowcraft.datasources.models import Datasource
+from lowcraft.datasources.service import connector_for
 from lowcraft.errors import NotAuthenticated, PermissionDenied, ValidationFailed
 from lowcraft.pages.dsl import empty_tree
 from lowcraft.pages.models import Page
@@ -182,7 +185,8 @@ def purge_trash(ctx: Context) -> int:
     ).all()
     for app in doomed:
         record(ctx, "application.purged", "application", app.id, app.name)
-        ctx.db.execute(delete(Page).where(Page.application_id == app.id))
+        for model in (Action, JsObject, Page):
+            ctx.db.execute(delete(model).where(model.application_id == app.id))
         ctx.db.delete(app)
     return len(doomed)
 
@@ -204,18 +208,56 @@ def _create_from(ctx: Context, workspace_id: str, doc: AppDocument, name: str) -
     ctx.db.flush()
     has_default = any(p.is_default for p in doc.pages)
     taken: set[str] = set()
-    for position, page in enumerate(doc.pages):
-        slug = unique_slug(slugify(page.slug or page.name, "page"), taken)
+    datasources = _datasources_for(ctx, workspace_id, doc)
+    for position, page_doc in enumerate(doc.pages):
+        slug = unique_slug(slugify(page_doc.slug or page_doc.name, "page"), taken)
         taken.add(slug)
-        ctx.db.add(
-            Page(
-                application_id=app.id, name=page.name, slug=slug, position=position,
-                is_default=page.is_default if has_default else position == 0,
-                hidden=page.hidden, dsl=copy.deepcopy(page.dsl),
-            )
+        page = Page(
+            application_id=app.id, name=page_doc.name, slug=slug, position=position,
+            is_default=page_doc.is_default if has_default else position == 0,
+            hidden=page_doc.hidden, dsl=copy.deepcopy(page_doc.dsl),
         )
+        ctx.db.add(page)
+        ctx.db.flush()
+        for action in page_doc.actions:
+            ctx.db.add(Action(
+                application_id=app.id, page_id=page.id, name=action.name,
+                datasource_id=datasources[action.datasource].id, connector=action.connector,
+                config=copy.deepcopy(action.config), settings=action.settings.as_json(),
+            ))
+        for js in page_doc.js_objects:
+            ctx.db.add(JsObject(application_id=app.id, page_id=page.id, name=js.name, body=js.body))
     ctx.db.flush()
     return app
+
+
+def _datasources_for(ctx: Context, workspace_id: str, doc: AppDocument) -> dict[str, Datasource]:
+    """The workspace's datasources the document names; missing ones are created unconfigured
+    (a developer adds credentials), since exports never carry them."""
+    wanted: dict[str, str] = {ref.name: ref.connector for ref in doc.datasources}
+    for page in doc.pages:
+        for action in page.actions:
+            known = wanted.setdefault(action.datasource, action.connector)
+            if known != action.connector:
+                raise InvalidDocument(f"Datasource '{action.datasource}' is used as {known} and as {action.connector}.")
+    existing = {
+        ds.name: ds for ds in ctx.db.scalars(select(Datasource).where(Datasource.workspace_id == workspace_id)).all()
+    }
+    found: dict[str, Datasource] = {}
+    for name, connector in wanted.items():
+        connector_for(connector)
+        ds = existing.get(name)
+        if ds is None:
+            ds = Datasource(workspace_id=workspace_id, name=name[:100], connector=connector,
+                            created_by=ctx.user.id if ctx.user else None)
+            ctx.db.add(ds)
+            ctx.db.flush()
+            record(ctx, "datasource.created", "datasource", ds.id, ds.name, workspace_id=workspace_id,
+                   summary={"connector": connector, "by": "import", "environments": []})
+        elif ds.connector != connector:
+            raise InvalidDocument(f"The workspace's datasource '{name}' is {ds.connector}, the import needs {connector}.")
+        found[name] = ds
+    return found
 
 
 def clone_application(ctx: Context, application_id: str) -> AppView:

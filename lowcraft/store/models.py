@@ -1,18 +1,24 @@
 """Every model of the store, imported once so the metadata (and Alembic) sees all tables."""
 
 from lowcraft.accounts.models import ApiToken, LoginSession, PasswordResetToken, User
+from lowcraft.actions.models import Action, JsObject
 from lowcraft.apps.models import Application
 from lowcraft.audit.models import AuditEvent
+from lowcraft.datasources.models import Datasource, DatasourceConfig
 from lowcraft.pages.models import Page
 from lowcraft.store.base import Base
 from lowcraft.workspaces.models import Invite, Membership, Workspace
 
 __all__ = [
+    "Action",
     "ApiToken",
     "Application",
     "AuditEvent",
     "Base",
+    "Datasource",
+    "DatasourceConfig",
     "Invite",
+    "JsObject",
     "LoginSession",
     "Membership",
     "Page",

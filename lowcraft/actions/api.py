@@ -1,0 +1,145 @@
+"""Routes: actions (queries) and JS objects of an application, and executing actions."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from lowcraft.actions import service
+from lowcraft.actions.execution import execute_action
+from lowcraft.actions.models import Action, JsObject
+from lowcraft.connectors.base import Limits
+from lowcraft.http.deps import Ctx
+from lowcraft.http.schemas import Body
+
+router = APIRouter(tags=["actions"])
+
+
+class CreateActionBody(Body):
+    page_id: str = Field(alias="pageId")
+    name: str = Field(max_length=100)
+    datasource_id: str = Field(alias="datasourceId")
+    config: dict[str, Any] = Field(default_factory=dict)
+    settings: dict[str, Any] | None = None
+
+
+class UpdateActionBody(Body):
+    page_id: str | None = Field(None, alias="pageId")
+    datasource_id: str | None = Field(None, alias="datasourceId")
+    config: dict[str, Any] | None = None
+    settings: dict[str, Any] | None = None
+
+
+class ExecuteBody(Body):
+    params: dict[str, Any] = Field(default_factory=dict, description="binding source text -> evaluated value")
+    environment: str = Field("production", max_length=20)
+    mode: Literal["edit", "view"] = "view"
+    application_id: str | None = Field(None, alias="applicationId")
+
+
+class CreateJsBody(Body):
+    page_id: str = Field(alias="pageId")
+    name: str = Field(max_length=100)
+    body: str | None = None
+
+
+class UpdateJsBody(Body):
+    body: str
+
+
+def action_out(action: Action) -> dict[str, Any]:
+    return {
+        "id": action.id,
+        "applicationId": action.application_id,
+        "pageId": action.page_id,
+        "name": action.name,
+        "datasourceId": action.datasource_id,
+        "connector": action.connector,
+        "config": action.config,
+        "settings": service.parse_settings(action.settings).as_json(),
+        "updatedAt": action.updated_at.isoformat(),
+    }
+
+
+def js_out(js: JsObject) -> dict[str, Any]:
+    return {"id": js.id, "applicationId": js.application_id, "pageId": js.page_id, "name": js.name,
+            "body": js.body, "updatedAt": js.updated_at.isoformat()}
+
+
+@router.get("/applications/{application_id}/actions")
+def list_actions(application_id: str, ctx: Ctx) -> dict[str, Any]:
+    return {"actions": [action_out(a) for a in service.list_actions(ctx, application_id)]}
+
+
+@router.post("/applications/{application_id}/actions", status_code=201)
+def create_action(application_id: str, body: CreateActionBody, ctx: Ctx) -> dict[str, Any]:
+    return action_out(service.create_action(
+        ctx, application_id, body.page_id, body.name, body.datasource_id, body.config, body.settings))
+
+
+@router.get("/actions/{action_id}")
+def get_action(action_id: str, ctx: Ctx) -> dict[str, Any]:
+    return action_out(service.get_action(ctx, action_id))
+
+
+@router.patch("/actions/{action_id}")
+def update_action(action_id: str, body: UpdateActionBody, ctx: Ctx) -> dict[str, Any]:
+    return action_out(service.update_action(ctx, action_id, body.model_dump(by_alias=True, exclude_unset=True)))
+
+
+@router.delete("/actions/{action_id}", status_code=204)
+def delete_action(action_id: str, ctx: Ctx) -> None:
+    service.delete_action(ctx, action_id)
+
+
+@router.post("/actions/{action_id}/execute")
+async def execute(action_id: str, body: ExecuteBody, ctx: Ctx) -> JSONResponse:
+    """Run an action with the values of its bindings, as the editor (`edit`) or a published app (`view`)."""
+    plan = await run_in_threadpool(
+        service.prepare_execution, ctx, action_id, body.mode, body.environment, body.application_id
+    )
+    settings = ctx.runtime.settings
+    started = time.perf_counter()
+    result = await execute_action(
+        plan.connection.connector_type,
+        plan.connection.config,
+        plan.query_config,
+        body.params,
+        Limits.from_settings(timeout_ms=plan.settings.timeout_ms, max_response_mb=settings.max_response_mb),
+        datasource_id=plan.connection.datasource_id,
+        prepared_statements=plan.settings.prepared_statements,
+        policy=ctx.runtime.policy,
+    )
+    del started
+    # Results are JSON-safe already (connectors convert values); skip FastAPI's re-encoding walk.
+    return JSONResponse(result)
+
+
+@router.get("/applications/{application_id}/js-objects")
+def list_js_objects(application_id: str, ctx: Ctx) -> dict[str, Any]:
+    return {"jsObjects": [js_out(j) for j in service.list_js_objects(ctx, application_id)]}
+
+
+@router.post("/applications/{application_id}/js-objects", status_code=201)
+def create_js_object(application_id: str, body: CreateJsBody, ctx: Ctx) -> dict[str, Any]:
+    return js_out(service.create_js_object(ctx, application_id, body.page_id, body.name, body.body))
+
+
+@router.get("/js-objects/{js_id}")
+def get_js_object(js_id: str, ctx: Ctx) -> dict[str, Any]:
+    return js_out(service.get_js_object(ctx, js_id))
+
+
+@router.patch("/js-objects/{js_id}")
+def update_js_object(js_id: str, body: UpdateJsBody, ctx: Ctx) -> dict[str, Any]:
+    return js_out(service.update_js_object(ctx, js_id, body.body))
+
+
+@router.delete("/js-objects/{js_id}", status_code=204)
+def delete_js_object(js_id: str, ctx: Ctx) -> None:
+    service.delete_js_object(ctx, js_id)

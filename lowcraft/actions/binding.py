@@ -1,0 +1,424 @@
+"""Rebuilding what an action sends from its stored config and the values of its bindings.
+
+The client evaluates every `{{ }}` binding of an action and sends `params`: binding source text ->
+value. The stored config is the only source of the query's shape; values only ever fill the holes,
+rendered according to the field's binding kind (see `lowcraft.connectors.schema.BindingKind`):
+
+- SQL: each binding becomes a driver placeholder with the value as a typed parameter, so
+  `'; DROP TABLE orders; --` is a string the database compares, never SQL it runs. A binding
+  inside a quoted literal (`name = '{{Input1.text}}'`, `ilike '%{{q}}%'`) turns the whole literal
+  into one text parameter. With prepared statements off (a deliberate, documented opt-out) values
+  are inlined as escaped SQL literals instead.
+- URLs: values are percent-encoded; JSON documents: values are JSON-encoded where they stand;
+  text: values as text; commands: each binding stays inside one argument.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from lowcraft.bindings.segments import Segment, is_single_binding, iter_segments
+from lowcraft.connectors.errors import BadParameters, MissingBinding, UnknownBinding
+from lowcraft.connectors.schema import BindingKind
+from lowcraft.connectors.sql_dialect import SqlDialect
+
+
+@dataclass(slots=True)
+class BoundQuery:
+    """A query config with every binding rendered, plus the SQL parameters in placeholder order.
+
+    `sql_params` is None when SQL was inlined (prepared statements off): the driver must then be
+    called without parameters, so that it does not interpret `%` or `?` in the text.
+    """
+
+    config: dict[str, Any]
+    sql_params: list[Any] | None = field(default_factory=list)
+
+
+class _Values:
+    """Looks binding values up by source text and remembers which were used."""
+
+    def __init__(self, params: Mapping[str, Any]) -> None:
+        self.params = params
+        self.used: set[str] = set()
+        self.missing: list[str] = []
+
+    def get(self, source: str) -> Any:
+        for key in (source, source.strip()):
+            if key in self.params:
+                self.used.add(key)
+                return self.params[key]
+        if source.strip() not in self.missing:
+            self.missing.append(source.strip())
+        return None
+
+    def touch(self, source: str) -> None:
+        """Accept a value the output does not use (a binding inside an SQL comment)."""
+        for key in (source, source.strip()):
+            if key in self.params:
+                self.used.add(key)
+
+    def check(self) -> None:
+        if self.missing:
+            listed = ", ".join("{{" + m + "}}" for m in self.missing)
+            raise MissingBinding(f"No value was sent for {listed}.")
+        extra = [k for k in self.params if k not in self.used]
+        if extra:
+            listed = ", ".join("{{" + k.strip() + "}}" for k in extra)
+            raise UnknownBinding(f"Values were sent for bindings this action does not have: {listed}.")
+
+
+def value_as_text(value: Any) -> str:
+    """A binding value where text is needed: strings as-is, null as empty, the rest as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer() and math.isfinite(value):
+        return str(int(value))  # JS has one number type: 2.0 prints as 2
+    return json.dumps(value, separators=(",", ":"))
+
+
+# --- SQL ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _SqlWriter:
+    dialect: SqlDialect
+    prepared: bool
+    out: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def text(self, sql_text: str) -> None:
+        if self.prepared and self.dialect.percent_escape:
+            sql_text = sql_text.replace("%", "%%")
+        self.out.append(sql_text)
+
+    def value(self, value: Any) -> None:
+        if self.prepared:
+            self.out.append(self.dialect.placeholder)
+            self.params.append(self.dialect.adapt(value))
+        else:
+            self.out.append(self.dialect.literal(value))
+
+    def string_literal(self, parts: list[str | tuple[Any]]) -> None:
+        """A quoted literal that held bindings: one text value (NULL if it was only a null binding)."""
+        if len(parts) == 1 and isinstance(parts[0], tuple) and parts[0][0] is None:
+            self.value(None)
+            return
+        joined = "".join(p if isinstance(p, str) else value_as_text(p[0]) for p in parts)
+        if self.prepared:
+            self.value(joined)
+        else:
+            self.out.append("'" + self.dialect.escape_text(joined) + "'")
+
+
+def _unescape_sql_char(ch: str) -> str:
+    return {"n": "\n", "t": "\t", "r": "\r", "0": "\x00", "b": "\b", "Z": "\x1a"}.get(ch, ch)
+
+
+def bind_sql(
+    template: str, params: Mapping[str, Any], dialect: SqlDialect, *, prepared: bool = True
+) -> tuple[str, list[Any] | None]:
+    """SQL text with placeholders (or inlined literals) and the parameter list (None when inlined)."""
+    values = _Values(params)
+    sql, sql_params = _bind_sql(template, values, dialect, prepared)
+    values.check()
+    return sql, sql_params
+
+
+def _bind_sql(
+    template: str, values: _Values, dialect: SqlDialect, prepared: bool
+) -> tuple[str, list[Any] | None]:
+    w = _SqlWriter(dialect, prepared)
+    # Scanner state: None in code, else the construct we are inside of.
+    state: str | None = None
+    quote_char = ""
+    literal_raw: list[str] = []  # the literal as written, emitted unchanged when it holds no binding
+    literal_parts: list[str | tuple[Any]] = []  # unescaped text and (value,) for bindings
+    literal_bound = False
+
+    def flush_literal() -> None:
+        nonlocal literal_raw, literal_parts, literal_bound
+        if literal_bound:
+            w.string_literal(literal_parts)
+        else:
+            w.text("".join(literal_raw))
+        literal_raw, literal_parts, literal_bound = [], [], False
+
+    for seg in iter_segments(template):
+        if seg.is_binding:
+            if state is None:
+                w.value(values.get(seg.source))
+            elif state == "string":
+                literal_parts.append((values.get(seg.source),))
+                literal_bound = True
+            elif state == "identifier":
+                if prepared:
+                    raise BadParameters(
+                        "A binding cannot name a table or column while prepared statements are on.",
+                        "Use a fixed name, or turn prepared statements off for this action.",
+                    )
+                ident = value_as_text(values.get(seg.source)).replace(quote_char, quote_char * 2)
+                w.out.append(ident)
+            else:
+                # Inside a comment a value is dropped: it could only end the comment early.
+                values.touch(seg.source)
+            continue
+        text = seg.source
+        i = 0
+        n = len(text)
+        code_start = 0
+        while i < n:
+            ch = text[i]
+            if state is None:
+                if ch in dialect.string_quotes or ch in dialect.identifier_quotes:
+                    w.text(text[code_start:i])
+                    state = "string" if ch in dialect.string_quotes else "identifier"
+                    quote_char = ch
+                    if state == "string":
+                        literal_raw = [ch]
+                    else:
+                        w.text(ch)
+                    i += 1
+                    code_start = i
+                    continue
+                if text.startswith("--", i) or (ch == "#" and dialect.name == "mysql"):
+                    w.text(text[code_start:i])
+                    state = "line_comment"
+                    code_start = i
+                    continue
+                if text.startswith("/*", i):
+                    state = "block_comment"
+                    w.text(text[code_start : i + 2])
+                    i += 2
+                    code_start = i
+                    continue
+                i += 1
+                continue
+            if state == "string":
+                if ch == "\\" and dialect.backslash_escapes and i + 1 < n:
+                    literal_raw.append(text[i : i + 2])
+                    literal_parts.append(_unescape_sql_char(text[i + 1]))
+                    i += 2
+                    continue
+                if ch == quote_char:
+                    if i + 1 < n and text[i + 1] == quote_char:
+                        literal_raw.append(ch * 2)
+                        literal_parts.append(ch)
+                        i += 2
+                        continue
+                    literal_raw.append(ch)
+                    state = None
+                    flush_literal()
+                    i += 1
+                    code_start = i
+                    continue
+                literal_raw.append(ch)
+                literal_parts.append(ch)
+                i += 1
+                continue
+            if state == "identifier":
+                if ch == quote_char:
+                    state = None
+                w.text(ch)
+                i += 1
+                code_start = i
+                continue
+            if state == "line_comment":
+                if ch == "\n":
+                    state = None
+                w.text(ch)
+                i += 1
+                code_start = i
+                continue
+            if state == "block_comment":
+                if text.startswith("*/", i):
+                    state = None
+                    w.text("*/")
+                    i += 2
+                    code_start = i
+                    continue
+                w.text(ch)
+                i += 1
+                code_start = i
+                continue
+        if state is None:
+            w.text(text[code_start:])
+    if state == "string":
+        # An unterminated literal: send it as written and let the database report the syntax error.
+        flush_literal()
+    return "".join(w.out), (w.params if prepared else None)
+
+
+# --- text, URLs, JSON, single values, commands --------------------------------------------------
+
+
+def render_text(template: str, values: _Values) -> str:
+    return "".join(
+        value_as_text(values.get(s.source)) if s.is_binding else s.source for s in iter_segments(template)
+    )
+
+
+def render_url(template: str, values: _Values) -> str:
+    """Values percent-encoded; a binding that opens the URL supplies its base as written."""
+    out: list[str] = []
+    for seg in iter_segments(template):
+        if not seg.is_binding:
+            out.append(seg.source)
+        elif seg.start == 0:
+            out.append(value_as_text(values.get(seg.source)))
+        else:
+            out.append(quote(value_as_text(values.get(seg.source)), safe=""))
+    return "".join(out)
+
+
+def _json_string_state(literal: str, in_string: bool) -> bool:
+    """Whether a JSON template is inside a string after `literal`, given the state before it."""
+    i = 0
+    while i < len(literal):
+        ch = literal[i]
+        if in_string and ch == "\\":
+            i += 2
+            continue
+        if ch == '"':
+            in_string = not in_string
+        i += 1
+    return in_string
+
+
+def render_json(template: str, values: _Values) -> str:
+    """A JSON document: bare bindings become JSON values, bindings inside strings escaped text."""
+    out: list[str] = []
+    in_string = False
+    for seg in iter_segments(template):
+        if not seg.is_binding:
+            out.append(seg.source)
+            in_string = _json_string_state(seg.source, in_string)
+            continue
+        value = values.get(seg.source)
+        if in_string:
+            out.append(json.dumps(value_as_text(value))[1:-1])
+        else:
+            out.append(json.dumps(value))
+    rendered = "".join(out)
+    if rendered.strip():
+        try:
+            json.loads(rendered)
+        except json.JSONDecodeError as exc:
+            raise BadParameters(
+                f"The JSON is not valid once its bindings are filled in: {exc.msg} "
+                f"at line {exc.lineno} column {exc.colno}.",
+                "Put bindings that produce text inside quotes, and objects or arrays outside them.",
+            ) from None
+    return rendered
+
+
+def render_value(template: str, values: _Values) -> Any:
+    """The value itself when the field is exactly one binding, else the rendered text."""
+    if is_single_binding(template):
+        seg: Segment = next(s for s in iter_segments(template.strip()) if s.is_binding)
+        return values.get(seg.source)
+    return render_text(template, values)
+
+
+def render_command(template: str, values: _Values) -> list[str]:
+    """Split a command line into arguments; a binding's value never splits or quotes anything."""
+    args: list[str] = []
+    current: list[str] = []
+    has_token = False
+    quote_char = ""
+    for seg in iter_segments(template):
+        if seg.is_binding:
+            current.append(value_as_text(values.get(seg.source)))
+            has_token = True
+            continue
+        for ch in seg.source:
+            if quote_char:
+                if ch == quote_char:
+                    quote_char = ""
+                else:
+                    current.append(ch)
+            elif ch in "\"'":
+                quote_char = ch
+                has_token = True
+            elif ch.isspace():
+                if has_token:
+                    args.append("".join(current))
+                current, has_token = [], False
+            else:
+                current.append(ch)
+                has_token = True
+    if quote_char:
+        raise BadParameters("The command has an unclosed quote.")
+    if has_token:
+        args.append("".join(current))
+    return args
+
+
+# --- whole query configs ------------------------------------------------------------------------
+
+
+def _render(node: Any, kind: BindingKind, values: _Values, writer: _SqlState) -> Any:
+    if isinstance(node, dict):
+        return {k: _render(v, kind, values, writer) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_render(v, kind, values, writer) for v in node]
+    if not isinstance(node, str):
+        return node
+    if kind == "sql":
+        return writer.bind(node, values)
+    if kind == "url":
+        return render_url(node, values)
+    if kind == "json":
+        return render_json(node, values)
+    if kind == "value":
+        return render_value(node, values)
+    if kind == "command":
+        return render_command(node, values)
+    return render_text(node, values)
+
+
+@dataclass(slots=True)
+class _SqlState:
+    dialect: SqlDialect | None
+    prepared: bool
+    params: list[Any] | None = field(default_factory=list)
+
+    def bind(self, template: str, values: _Values) -> str:
+        if self.dialect is None:
+            raise BadParameters("This connector does not take SQL.")
+        sql, params = _bind_sql(template, values, self.dialect, self.prepared)
+        if params is None:
+            self.params = None
+        elif self.params is not None:
+            self.params.extend(params)
+        return sql
+
+
+def bind_query(
+    query_config: Mapping[str, Any],
+    kinds: Mapping[str, BindingKind],
+    params: Mapping[str, Any],
+    *,
+    dialect: SqlDialect | None = None,
+    prepared: bool = True,
+) -> BoundQuery:
+    """Render every binding of a stored query config; fails on missing or unexpected values.
+
+    `kinds` maps each top-level field to its binding kind (nested values inherit it; fields not
+    listed render as text). Nothing is sent before this succeeds, so a bad value never reaches
+    a server half-applied.
+    """
+    values = _Values(params)
+    sql = _SqlState(dialect, prepared)
+    rendered = {
+        key: _render(value, kinds.get(key, "text"), values, sql) for key, value in query_config.items()
+    }
+    values.check()
+    return BoundQuery(config=rendered, sql_params=sql.params if prepared else None)

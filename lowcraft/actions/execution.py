@@ -1,0 +1,232 @@
+"""The single entry point that runs an action, and the secret handling of datasource configs.
+
+`execute_action` never raises for anything a user can cause: every failure becomes a result with
+`isExecutionSuccess: false` and an `error` of `{code, message, hint}`. Secrets of the connection
+config never appear in a result: they are redacted wherever their text shows up.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from lowcraft.actions.binding import BoundQuery, bind_query
+from lowcraft.connectors.base import Connection, InstancePolicy, Limits
+from lowcraft.connectors.errors import BadParameters, ConnectorError
+from lowcraft.connectors.pools import PoolManager, default_pools
+from lowcraft.connectors.registry import ConnectorRegistry
+from lowcraft.connectors.registry import registry as default_registry
+from lowcraft.connectors.schema import binding_kinds, secret_paths
+
+log = logging.getLogger(__name__)
+
+MASK = "********"
+"""What a secret looks like in every response; writing it back keeps the stored secret."""
+
+REDACTED = "****"
+_MIN_REDACTED_LENGTH = 3
+DEFAULT_LIMITS = Limits()
+DEFAULT_POLICY = InstancePolicy()
+"""Production defaults: no private networks, no loopback, no SQLite files."""  # shorter "secrets" would blank out ordinary text
+
+
+def secret_fields(connector_type: str, *, registry: ConnectorRegistry = default_registry) -> list[str]:
+    """Dotted paths of the secret fields of a connector's connection config."""
+    return secret_paths(registry.get(connector_type).connection_schema)
+
+
+def _get_path(config: Mapping[str, Any], path: str) -> Any:
+    node: Any = config
+    for part in path.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _set_path(config: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    node = config
+    for part in parents:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            return
+        node = child
+    node[last] = value
+
+
+def mask_secrets(
+    connector_type: str, config: Mapping[str, Any], *, registry: ConnectorRegistry = default_registry
+) -> dict[str, Any]:
+    """A copy of `config` fit for a response: each non-empty secret replaced by `MASK`."""
+    masked = copy.deepcopy(dict(config))
+    for path in secret_fields(connector_type, registry=registry):
+        if _get_path(masked, path):
+            _set_path(masked, path, MASK)
+    return masked
+
+
+def merge_secrets(
+    connector_type: str,
+    new_config: Mapping[str, Any],
+    old_config: Mapping[str, Any],
+    *,
+    registry: ConnectorRegistry = default_registry,
+) -> dict[str, Any]:
+    """The config to store after an update: secrets sent back still masked keep their stored value."""
+    merged = copy.deepcopy(dict(new_config))
+    for path in secret_fields(connector_type, registry=registry):
+        if _get_path(merged, path) == MASK:
+            _set_path(merged, path, _get_path(old_config, path))
+    return merged
+
+
+def _validation_message(what: str, exc: ValidationError) -> str:
+    # Only locations and messages: pydantic's own text includes the input values, maybe secrets.
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'config'}: {e['msg']}" for e in exc.errors()
+    )
+    return f"The {what} is not valid: {problems}"
+
+
+def _validate(model: type[BaseModel], data: Mapping[str, Any], what: str) -> BaseModel:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise BadParameters(_validation_message(what, exc)) from None
+
+
+class _Redactor:
+    """Replaces the text of every secret in the connection config wherever it appears."""
+
+    def __init__(self, config: Mapping[str, Any], paths: list[str]) -> None:
+        values = (_get_path(config, p) for p in paths)
+        self.secrets = sorted(
+            {v for v in values if isinstance(v, str) and len(v) >= _MIN_REDACTED_LENGTH},
+            key=len,
+            reverse=True,
+        )
+
+    def __call__(self, value: Any) -> Any:
+        if not self.secrets:
+            return value
+        if isinstance(value, str):
+            for secret in self.secrets:
+                value = value.replace(secret, REDACTED)
+            return value
+        if isinstance(value, dict):
+            return {k: self(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self(v) for v in value]
+        return value
+
+
+def _failure(error: ConnectorError, started: float, request: Any, redact: _Redactor) -> dict[str, Any]:
+    details = error.details
+    return {
+        "isExecutionSuccess": False,
+        "statusCode": details.get("statusCode"),
+        "body": redact(details.get("body")),
+        "headers": details.get("headers", {}),
+        "rowCount": None,
+        "columns": [],
+        "durationMs": round((time.perf_counter() - started) * 1000, 2),
+        "request": redact(request),
+        "error": redact(error.as_dict()),
+    }
+
+
+async def execute_action(
+    connector_type: str,
+    connection_config: Mapping[str, Any],
+    query_config: Mapping[str, Any],
+    params: Mapping[str, Any],
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    datasource_id: str | None = None,
+    prepared_statements: bool = True,
+    policy: InstancePolicy = DEFAULT_POLICY,
+    pools: PoolManager = default_pools,
+    registry: ConnectorRegistry = default_registry,
+) -> dict[str, Any]:
+    """Run a stored action with the binding values the client sent; always returns a result dict.
+
+    `datasource_id` lets executions share a connection pool (without it a connection is opened
+    for this call only); `prepared_statements=False` inlines SQL values as escaped literals.
+    """
+    started = time.perf_counter()
+    redact = _Redactor({}, [])
+    request: Any = None
+    try:
+        connector = registry.get(connector_type)
+        paths = secret_paths(connector.connection_schema)
+        redact = _Redactor(connection_config, paths)
+        config = _validate(connector.connection_schema, connection_config, "datasource configuration")
+        bound: BoundQuery = bind_query(
+            query_config,
+            binding_kinds(connector.query_schema),
+            params,
+            dialect=connector.sql_dialect,
+            prepared=prepared_statements,
+        )
+        request = {"query": bound.config, "params": bound.sql_params}
+        query = _validate(connector.query_schema, bound.config, "query configuration")
+        conn = Connection(config, datasource_id=datasource_id, policy=policy, pools=pools)
+        result = await connector.execute(conn, query, bound.sql_params, limits)
+    except ConnectorError as error:
+        return _failure(error, started, request, redact)
+    except Exception:
+        # A connector bug must not take the server down or leak a traceback to the app.
+        log.exception("%s execution failed unexpectedly", connector_type)
+        internal = ConnectorError("The action failed because of an internal error.", "Check the server log.")
+        internal.code = "internal_error"
+        return _failure(internal, started, request, redact)
+    return {
+        "isExecutionSuccess": True,
+        "statusCode": result.status_code,
+        "body": redact(result.body),
+        "headers": result.headers,
+        "rowCount": result.row_count,
+        "columns": result.columns,
+        "durationMs": round((time.perf_counter() - started) * 1000, 2),
+        "request": redact(result.request),
+    }
+
+
+async def check_datasource(
+    connector_type: str,
+    connection_config: Mapping[str, Any],
+    *,
+    policy: InstancePolicy = DEFAULT_POLICY,
+    registry: ConnectorRegistry = default_registry,
+) -> dict[str, Any]:
+    """`{"ok", "message", "code", "hint"}` for the datasource "Test" button; never raises."""
+    try:
+        connector = registry.get(connector_type)
+        redact = _Redactor(connection_config, secret_paths(connector.connection_schema))
+        config = _validate(connector.connection_schema, connection_config, "datasource configuration")
+        outcome = await connector.test(Connection(config, policy=policy))
+    except ConnectorError as error:
+        return {"ok": False, "message": error.message, "code": error.code, "hint": error.hint}
+    return redact({"ok": outcome.ok, "message": outcome.message, "code": outcome.code, "hint": outcome.hint})  # type: ignore[no-any-return]
+
+
+async def datasource_structure(
+    connector_type: str,
+    connection_config: Mapping[str, Any],
+    *,
+    datasource_id: str | None = None,
+    policy: InstancePolicy = DEFAULT_POLICY,
+    pools: PoolManager = default_pools,
+    registry: ConnectorRegistry = default_registry,
+) -> dict[str, Any]:
+    """Tables and columns of a datasource; raises `ConnectorError` (the route maps it to HTTP)."""
+    connector = registry.get(connector_type)
+    config = _validate(connector.connection_schema, connection_config, "datasource configuration")
+    conn = Connection(config, datasource_id=datasource_id, policy=policy, pools=pools)
+    return (await connector.structure(conn)).as_dict()

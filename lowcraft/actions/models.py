@@ -1,0 +1,56 @@
+"""Actions (queries): a datasource plus connector-specific config in which strings may hold
+`{{ }}` bindings, and run settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lowcraft.store.base import Base, IdMixin, TimestampMixin
+from lowcraft.store.types import IdType, JSONType
+
+
+class Action(IdMixin, TimestampMixin, Base):
+    __tablename__ = "actions"
+    __table_args__ = (UniqueConstraint("application_id", "name"),)
+
+    application_id: Mapped[str] = mapped_column(
+        IdType, ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    page_id: Mapped[str] = mapped_column(IdType, ForeignKey("pages.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    datasource_id: Mapped[str | None] = mapped_column(IdType, ForeignKey("datasources.id"), index=True)
+    connector: Mapped[str] = mapped_column(String(40))
+    config: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+class JsObject(IdMixin, TimestampMixin, Base):
+    """`export default { … }`: variables and functions called from bindings as `Name.fn()`."""
+
+    __tablename__ = "js_objects"
+    __table_args__ = (UniqueConstraint("application_id", "name"),)
+
+    application_id: Mapped[str] = mapped_column(
+        IdType, ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    page_id: Mapped[str] = mapped_column(IdType, ForeignKey("pages.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text, default="export default {\n}\n")
+
+
+class ActionSettings(BaseModel):
+    """How an action runs; stored as JSON on the action and carried in exports."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    run_on_page_load: bool = Field(False, alias="runOnPageLoad")
+    confirm_before_run: bool = Field(False, alias="confirmBeforeRun")
+    timeout_ms: int = Field(10_000, alias="timeoutMs", ge=100, le=600_000)
+    prepared_statements: bool = Field(True, alias="preparedStatements")
+
+    def as_json(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True)

@@ -1,0 +1,290 @@
+"""Actions and JS objects of an application: CRUD for developers, and preparing executions.
+
+Execution in `edit` mode runs the action as stored (Developers); in `view` mode it runs the action
+as published, so an App Viewer (or a visitor of a public app) can run exactly what the published
+app runs, and never sees the action's or the datasource's configuration.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from lowcraft.accounts.permissions import Role, workspace_role
+from lowcraft.actions.exceptions import ActionNotFound, InvalidAction
+from lowcraft.actions.models import Action, ActionSettings, JsObject
+from lowcraft.apps.entities import entity_names
+from lowcraft.apps.exceptions import NotPublished
+from lowcraft.apps.models import Application
+from lowcraft.apps.service import load_for
+from lowcraft.audit.service import record
+from lowcraft.context import Context
+from lowcraft.datasources.models import Datasource
+from lowcraft.datasources.service import ResolvedConnection, resolve_connection
+from lowcraft.errors import NotAuthenticated, NotFound, ValidationFailed
+from lowcraft.names import validate_entity_name
+from lowcraft.pages.exceptions import DuplicateName
+from lowcraft.pages.models import Page
+
+MAX_CONFIG_BYTES = 1_000_000
+MAX_JS_BYTES = 500_000
+
+Mode = Literal["edit", "view"]
+
+
+@dataclass
+class ExecutionPlan:
+    """Everything an execution needs, read in one short store transaction."""
+
+    action_id: str
+    action_name: str
+    connection: ResolvedConnection
+    query_config: dict[str, Any]
+    settings: ActionSettings
+
+
+def parse_settings(raw: dict[str, Any] | None) -> ActionSettings:
+    try:
+        return ActionSettings.model_validate(raw or {})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InvalidAction(
+            f"settings.{where}: {first['msg']}", details={"field": f"settings.{where}"}
+        ) from None
+
+
+def _check_config(config: Any) -> dict[str, Any]:
+    if not isinstance(config, dict):
+        raise InvalidAction("An action's config must be an object.", details={"field": "config"})
+    if len(json.dumps(config)) > MAX_CONFIG_BYTES:
+        raise InvalidAction("An action's config may be at most 1 MB.", details={"field": "config"})
+    return config
+
+
+def _unique_name(ctx: Context, application_id: str, name: str, current: str | None = None) -> str:
+    validate_entity_name(name)
+    if name != current and name in entity_names(ctx, application_id):
+        raise DuplicateName(f"The name '{name}' is already used in this application.", details={"name": name})
+    return name
+
+
+def _page_of(ctx: Context, application_id: str, page_id: str) -> Page:
+    page = ctx.db.get(Page, page_id)
+    if page is None or page.application_id != application_id:
+        raise ValidationFailed("The page does not belong to this application.", details={"field": "pageId"})
+    return page
+
+
+def _datasource_in(ctx: Context, app: Application, datasource_id: str) -> Datasource:
+    ds = ctx.db.get(Datasource, datasource_id)
+    if ds is None or ds.workspace_id != app.workspace_id:
+        raise ValidationFailed(
+            "The datasource is not in this application's workspace.", details={"field": "datasourceId"}
+        )
+    return ds
+
+
+def _load_action(ctx: Context, action_id: str) -> tuple[Action, Application]:
+    action = ctx.db.get(Action, action_id)
+    if action is None:
+        raise ActionNotFound("Action not found.")
+    return action, load_for(ctx, action.application_id, Role.DEVELOPER).app
+
+
+def list_actions(ctx: Context, application_id: str) -> list[Action]:
+    load_for(ctx, application_id, Role.DEVELOPER)
+    return list(
+        ctx.db.scalars(
+            select(Action).where(Action.application_id == application_id).order_by(Action.name)
+        ).all()
+    )
+
+
+def get_action(ctx: Context, action_id: str) -> Action:
+    return _load_action(ctx, action_id)[0]
+
+
+def create_action(
+    ctx: Context,
+    application_id: str,
+    page_id: str,
+    name: str,
+    datasource_id: str,
+    config: dict[str, Any],
+    settings: dict[str, Any] | None,
+) -> Action:
+    app = load_for(ctx, application_id, Role.DEVELOPER).app
+    _page_of(ctx, application_id, page_id)
+    ds = _datasource_in(ctx, app, datasource_id)
+    action = Action(
+        application_id=application_id,
+        page_id=page_id,
+        name=_unique_name(ctx, application_id, name),
+        datasource_id=ds.id,
+        connector=ds.connector,
+        config=_check_config(config),
+        settings=parse_settings(settings).as_json(),
+    )
+    ctx.db.add(action)
+    ctx.db.flush()
+    record(
+        ctx,
+        "action.created",
+        "action",
+        action.id,
+        action.name,
+        workspace_id=app.workspace_id,
+        summary={"datasource": ds.name, "page": page_id},
+    )
+    return action
+
+
+def update_action(ctx: Context, action_id: str, changes: dict[str, Any]) -> Action:
+    """Change config, settings, datasource or page. Renames go through the refactor service."""
+    action, app = _load_action(ctx, action_id)
+    summary: dict[str, Any] = {}
+    if "config" in changes:
+        action.config = _check_config(changes["config"])
+        summary["config"] = "changed"
+    if "settings" in changes:
+        action.settings = parse_settings({**action.settings, **(changes["settings"] or {})}).as_json()
+        summary["settings"] = action.settings
+    if "datasourceId" in changes:
+        ds = _datasource_in(ctx, app, changes["datasourceId"])
+        if ds.connector != action.connector:
+            raise InvalidAction(
+                f"The action is a {action.connector} query; '{ds.name}' is a {ds.connector} datasource."
+            )
+        action.datasource_id = ds.id
+        summary["datasource"] = ds.name
+    if "pageId" in changes:
+        action.page_id = _page_of(ctx, app.id, changes["pageId"]).id
+        summary["page"] = action.page_id
+    record(
+        ctx,
+        "action.updated",
+        "action",
+        action.id,
+        action.name,
+        workspace_id=app.workspace_id,
+        summary=summary,
+    )
+    return action
+
+
+def delete_action(ctx: Context, action_id: str) -> None:
+    action, app = _load_action(ctx, action_id)
+    ctx.db.delete(action)
+    record(ctx, "action.deleted", "action", action.id, action.name, workspace_id=app.workspace_id)
+
+
+def _published_action(
+    ctx: Context, action_id: str, application_id: str | None
+) -> tuple[dict[str, Any], Application]:
+    """The action as the published app has it, if the caller may view that app.
+
+    The viewer names the application it runs (`application_id`), so an action deleted from the
+    edit state after publishing still runs in the published app.
+    """
+    app_id = application_id or ctx.db.scalar(select(Action.application_id).where(Action.id == action_id))
+    app = ctx.db.get(Application, app_id) if app_id else None
+    if app is None or app.deleted_at is not None:
+        raise ActionNotFound("Action not found.")
+    role = workspace_role(ctx, app.workspace_id)
+    if role is None and not app.is_public:
+        if ctx.user is None:
+            raise NotAuthenticated("Log in to use this application.")
+        raise ActionNotFound("Action not found.")
+    if app.published is None:
+        raise NotPublished("This application has not been published yet.")
+    for page in app.published.get("pages", []):
+        for entry in page.get("actions", []):
+            if entry.get("id") == action_id:
+                return entry, app
+    raise ActionNotFound("The published application has no such action; publish again after adding it.")
+
+
+def prepare_execution(
+    ctx: Context, action_id: str, mode: Mode, environment: str, application_id: str | None = None
+) -> ExecutionPlan:
+    if mode == "edit":
+        action, _ = _load_action(ctx, action_id)
+        entry = {
+            "name": action.name,
+            "datasourceId": action.datasource_id,
+            "config": action.config,
+            "settings": action.settings,
+        }
+    else:
+        entry, _ = _published_action(ctx, action_id, application_id)
+    datasource_id = entry.get("datasourceId")
+    if not datasource_id:
+        raise InvalidAction("This action has no datasource; choose one in the editor.")
+    connection = resolve_connection(ctx, datasource_id, environment)
+    return ExecutionPlan(
+        action_id, entry["name"], connection, entry.get("config") or {}, parse_settings(entry.get("settings"))
+    )
+
+
+# --- JS objects -------------------------------------------------------------------------------
+
+
+def _check_body(body: str) -> str:
+    if len(body.encode()) > MAX_JS_BYTES:
+        raise ValidationFailed("A JS object may be at most 500 KB.", details={"field": "body"})
+    return body
+
+
+def _load_js(ctx: Context, js_id: str) -> tuple[JsObject, Application]:
+    js = ctx.db.get(JsObject, js_id)
+    if js is None:
+        raise NotFound("JS object not found.")
+    return js, load_for(ctx, js.application_id, Role.DEVELOPER).app
+
+
+def list_js_objects(ctx: Context, application_id: str) -> list[JsObject]:
+    load_for(ctx, application_id, Role.DEVELOPER)
+    return list(
+        ctx.db.scalars(
+            select(JsObject).where(JsObject.application_id == application_id).order_by(JsObject.name)
+        ).all()
+    )
+
+
+def get_js_object(ctx: Context, js_id: str) -> JsObject:
+    return _load_js(ctx, js_id)[0]
+
+
+def create_js_object(
+    ctx: Context, application_id: str, page_id: str, name: str, body: str | None
+) -> JsObject:
+    app = load_for(ctx, application_id, Role.DEVELOPER).app
+    _page_of(ctx, application_id, page_id)
+    js = JsObject(
+        application_id=application_id,
+        page_id=page_id,
+        name=_unique_name(ctx, application_id, name),
+        body=_check_body(body if body is not None else "export default {\n  myFun1() {\n  },\n}\n"),
+    )
+    ctx.db.add(js)
+    ctx.db.flush()
+    record(ctx, "js_object.created", "js_object", js.id, js.name, workspace_id=app.workspace_id)
+    return js
+
+
+def update_js_object(ctx: Context, js_id: str, body: str) -> JsObject:
+    js, app = _load_js(ctx, js_id)
+    js.body = _check_body(body)
+    record(ctx, "js_object.updated", "js_object", js.id, js.name, workspace_id=app.workspace_id)
+    return js
+
+
+def delete_js_object(ctx: Context, js_id: str) -> None:
+    js, app = _load_js(ctx, js_id)
+    ctx.db.delete(js)
+    record(ctx, "js_object.deleted", "js_object", js.id, js.name, workspace_id=app.workspace_id)

@@ -1,0 +1,288 @@
+"""S3-compatible object storage: list, read, upload, delete and presigned URLs (boto3 in a thread)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Annotated, Any, Literal, TypeVar
+from urllib.parse import urlsplit
+
+import anyio
+import boto3
+import botocore.config
+import botocore.exceptions as boto_errors
+from pydantic import BaseModel, Field
+
+from lowcraft.connectors.base import (
+    Connection,
+    Connector,
+    ConnectorSamples,
+    ExecutionResult,
+    Limits,
+    Structure,
+    Table,
+    TestResult,
+)
+from lowcraft.connectors.errors import (
+    AuthFailed,
+    BadParameters,
+    ConnectionFailed,
+    ConnectorError,
+    QueryFailed,
+    ResponseTooLarge,
+    Timeout,
+)
+from lowcraft.connectors.netguard import resolve_allowed
+from lowcraft.connectors.schema import Binds, Secret
+
+T = TypeVar("T")
+
+_AUTH_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "ExpiredToken", "InvalidToken"}
+
+
+class S3Config(BaseModel):
+    """Credentials and endpoint; leave `endpoint_url` empty for AWS itself."""
+
+    endpoint_url: str = ""
+    region: str = "us-east-1"
+    access_key_id: str = ""
+    secret_access_key: Annotated[str, Secret()] = ""
+    session_token: Annotated[str, Secret()] = ""
+    force_path_style: bool = True
+    default_bucket: str = ""
+    connect_timeout_seconds: float = Field(default=5, gt=0, le=60)
+
+
+class S3Query(BaseModel):
+    """One object-storage operation. `content` is text, or base64 when `encoding` says so."""
+
+    operation: Literal["list", "read", "upload", "delete", "presign_read", "presign_upload"] = "list"
+    bucket: Annotated[str, Binds("text")] = ""
+    key: Annotated[str, Binds("text")] = ""
+    prefix: Annotated[str, Binds("text")] = ""
+    content: Annotated[Any, Binds("value")] = ""
+    encoding: Literal["text", "base64"] = "text"
+    content_type: Annotated[str, Binds("text")] = ""
+    expires_seconds: int = Field(default=3600, ge=1, le=7 * 24 * 3600)
+    max_keys: int = Field(default=1000, ge=1, le=1000)
+
+
+def _client(config: S3Config) -> Any:
+    return boto3.session.Session().client(
+        "s3",
+        endpoint_url=config.endpoint_url or None,
+        region_name=config.region,
+        aws_access_key_id=config.access_key_id or None,
+        aws_secret_access_key=config.secret_access_key or None,
+        aws_session_token=config.session_token or None,
+        config=botocore.config.Config(
+            connect_timeout=config.connect_timeout_seconds,
+            read_timeout=60,
+            retries={"max_attempts": 1},
+            s3={"addressing_style": "path" if config.force_path_style else "auto"},
+        ),
+    )
+
+
+class S3Connector(Connector[S3Config, S3Query]):
+    """Works on buckets of AWS S3, MinIO, Ceph, R2 and other S3-compatible stores."""
+
+    type_name = "s3"
+    display_name = "S3-compatible storage"
+    connection_schema = S3Config
+    query_schema = S3Query
+    samples = ConnectorSamples(
+        connection={
+            "endpoint_url": "http://127.0.0.1:1",
+            "access_key_id": "test",
+            "secret_access_key": "test",
+        },
+        unreachable={
+            "endpoint_url": "http://127.0.0.1:9",
+            "access_key_id": "test",
+            "secret_access_key": "test",
+            "connect_timeout_seconds": 2,
+        },
+        query={"operation": "list", "bucket": "samples", "prefix": "{{Input1.text}}"},
+        params={"Input1.text": "reports/../"},
+    )
+
+    @contextmanager
+    def map_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except ConnectorError:
+            raise
+        except TimeoutError:
+            raise Timeout("The storage service did not answer within the time limit.") from None
+        except (boto_errors.ConnectTimeoutError, boto_errors.ReadTimeoutError):
+            raise Timeout("The storage service did not answer within the time limit.") from None
+        except boto_errors.EndpointConnectionError as exc:
+            raise ConnectionFailed(f"Could not connect to the storage service: {exc}") from None
+        except boto_errors.NoCredentialsError:
+            raise AuthFailed("No credentials were given for the storage service.") from None
+        except boto_errors.ClientError as exc:
+            error = exc.response.get("Error", {})
+            code = str(error.get("Code", ""))
+            message = str(error.get("Message") or code)
+            if code in _AUTH_CODES:
+                raise AuthFailed(f"The storage service refused the credentials: {message}") from None
+            raise QueryFailed(f"The storage service answered {code}: {message}") from None
+        except (boto_errors.BotoCoreError, ValueError) as exc:
+            raise ConnectionFailed(f"The storage request failed: {exc}") from None
+
+    async def _run(self, conn: Connection[S3Config], work: Callable[[Any], T], timeout: float) -> T:
+        config = conn.config
+        if config.endpoint_url:
+            parts = urlsplit(config.endpoint_url)
+            if not parts.hostname:
+                raise BadParameters("The endpoint URL has no host.")
+            await resolve_allowed(parts.hostname, parts.port or 443, conn.policy)
+        key = conn.pool_key
+        if key is None:
+            client = await anyio.to_thread.run_sync(_client, config)
+        else:
+
+            async def create() -> Any:
+                return await anyio.to_thread.run_sync(_client, config)
+
+            async def close(client: Any) -> None:
+                client.close()
+
+            client = await conn.pools.get(self.type_name, key, create, close)
+        with anyio.fail_after(timeout):
+            return await anyio.to_thread.run_sync(work, client, abandon_on_cancel=True)
+
+    async def test(self, conn: Connection[S3Config]) -> TestResult:
+        try:
+            with self.map_errors():
+                buckets = await self._run(conn, lambda c: c.list_buckets().get("Buckets", []), 15)
+        except ConnectorError as exc:
+            return TestResult(False, exc.message, exc.code, exc.hint)
+        return TestResult(True, f"Signed in; {len(buckets)} bucket(s) visible.")
+
+    async def structure(self, conn: Connection[S3Config]) -> Structure:
+        with self.map_errors():
+            buckets = await self._run(conn, lambda c: c.list_buckets().get("Buckets", []), 15)
+        return Structure(tables=[Table(name=b["Name"], columns=[], kind="bucket") for b in buckets])
+
+    async def execute(
+        self, conn: Connection[S3Config], query: S3Query, params: Sequence[Any] | None, limits: Limits
+    ) -> ExecutionResult:
+        bucket = query.bucket or conn.config.default_bucket
+        if not bucket:
+            raise BadParameters(
+                "No bucket was given.", "Set the query's bucket or the datasource's default bucket."
+            )
+        if query.operation not in ("list",) and not query.key:
+            raise BadParameters(f"The {query.operation} operation needs an object key.")
+        request = {
+            "operation": query.operation,
+            "bucket": bucket,
+            "key": query.key or None,
+            "prefix": query.prefix or None,
+        }
+        work = getattr(self, f"_{query.operation}")(bucket, query, limits)
+        with self.map_errors():
+            body = await self._run(conn, work, limits.timeout_seconds)
+        return ExecutionResult(
+            body=body, request=request, row_count=len(body) if isinstance(body, list) else None
+        )
+
+    @staticmethod
+    def _list(bucket: str, query: S3Query, limits: Limits) -> Callable[[Any], list[dict[str, Any]]]:
+        def work(client: Any) -> list[dict[str, Any]]:
+            page = client.list_objects_v2(Bucket=bucket, Prefix=query.prefix, MaxKeys=query.max_keys)
+            return [
+                {
+                    "key": o["Key"],
+                    "size": o["Size"],
+                    "lastModified": o["LastModified"].isoformat(),
+                    "etag": o.get("ETag", "").strip('"'),
+                }
+                for o in page.get("Contents", [])
+            ]
+
+        return work
+
+    @staticmethod
+    def _read(bucket: str, query: S3Query, limits: Limits) -> Callable[[Any], dict[str, Any]]:
+        def work(client: Any) -> dict[str, Any]:
+            obj = client.get_object(Bucket=bucket, Key=query.key)
+            stream = obj["Body"]
+            try:
+                if int(obj.get("ContentLength", 0)) > limits.max_response_bytes:
+                    raise ResponseTooLarge(
+                        f"The object is larger than the {limits.max_response_bytes / (1024 * 1024):g} MB "
+                        "this instance allows.",
+                        "Use a presigned URL to let the browser download it directly.",
+                    )
+                raw = stream.read(limits.max_response_bytes + 1)
+            finally:
+                stream.close()
+            if len(raw) > limits.max_response_bytes:
+                raise ResponseTooLarge("The object is larger than this instance allows.")
+            encoding = "base64"
+            content = base64.b64encode(raw).decode()
+            if query.encoding == "text":
+                try:
+                    content, encoding = raw.decode(), "text"
+                except UnicodeDecodeError:
+                    pass
+            return {
+                "key": query.key,
+                "contentType": obj.get("ContentType"),
+                "size": len(raw),
+                "encoding": encoding,
+                "content": content,
+            }
+
+        return work
+
+    @staticmethod
+    def _upload(bucket: str, query: S3Query, limits: Limits) -> Callable[[Any], dict[str, Any]]:
+        content = query.content if isinstance(query.content, str) else str(query.content)
+        try:
+            data = (
+                base64.b64decode(content, validate=True) if query.encoding == "base64" else content.encode()
+            )
+        except (binascii.Error, ValueError):
+            raise BadParameters("The content is not valid base64.") from None
+
+        def work(client: Any) -> dict[str, Any]:
+            extra = {"ContentType": query.content_type} if query.content_type else {}
+            result = client.put_object(Bucket=bucket, Key=query.key, Body=data, **extra)
+            return {"key": query.key, "size": len(data), "etag": str(result.get("ETag", "")).strip('"')}
+
+        return work
+
+    @staticmethod
+    def _delete(bucket: str, query: S3Query, limits: Limits) -> Callable[[Any], dict[str, Any]]:
+        def work(client: Any) -> dict[str, Any]:
+            client.delete_object(Bucket=bucket, Key=query.key)
+            return {"key": query.key, "deleted": True}
+
+        return work
+
+    @staticmethod
+    def _presign_read(bucket: str, query: S3Query, limits: Limits) -> Callable[[Any], dict[str, Any]]:
+        def work(client: Any) -> dict[str, Any]:
+            url = client.generate_presigned_url(
+                "get_object", Params={"Bucket": bucket, "Key": query.key}, ExpiresIn=query.expires_seconds
+            )
+            return {"url": url, "expiresIn": query.expires_seconds}
+
+        return work
+
+    @staticmethod
+    def _presign_upload(bucket: str, query: S3Query, limits: Limits) -> Callable[[Any], dict[str, Any]]:
+        def work(client: Any) -> dict[str, Any]:
+            params = {"Bucket": bucket, "Key": query.key}
+            if query.content_type:
+                params["ContentType"] = query.content_type
+            url = client.generate_presigned_url("put_object", Params=params, ExpiresIn=query.expires_seconds)
+            return {"url": url, "expiresIn": query.expires_seconds, "method": "PUT"}
+
+        return work

@@ -1,0 +1,74 @@
+"""How a SQL connector's driver takes parameters and how its server reads literals.
+
+The binder (`lowcraft.actions.binding`) reads a dialect to turn `{{ }}` bindings into placeholders
+and typed parameters, or, when a developer turned prepared statements off, into escaped literals.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from lowcraft.connectors.errors import BadParameters
+
+
+def json_containers(value: Any) -> Any:
+    """Default parameter adaptation: objects and arrays travel as JSON text, scalars as themselves."""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class SqlDialect:
+    """Placeholder style and literal syntax of one SQL driver/server pair."""
+
+    name: str
+    placeholder: str
+    """The driver's positional placeholder: `%s` (psycopg, aiomysql) or `?` (sqlite3)."""
+    percent_escape: bool
+    """Whether literal `%` must be written `%%` when parameters are passed (pyformat drivers)."""
+    backslash_escapes: bool = False
+    """Whether `\\` escapes inside string literals (MySQL's default), so it must be doubled."""
+    identifier_quotes: str = '"'
+    """Characters that open a quoted identifier (`"` standard, `` ` `` MySQL)."""
+    string_quotes: str = "'"
+    """Characters that open a string literal (MySQL also accepts `"`)."""
+    adapt: Callable[[Any], Any] = field(default=json_containers)
+    """Turns a JSON-ish binding value into what the driver accepts as a typed parameter."""
+
+    def escape_text(self, text: str) -> str:
+        """`text` escaped for use between single quotes in an inlined literal."""
+        if "\x00" in text:
+            raise BadParameters("A value contains a NUL character, which SQL text cannot hold.")
+        if self.backslash_escapes:
+            text = text.replace("\\", "\\\\")
+        return text.replace("'", "''")
+
+    def literal(self, value: Any) -> str:
+        """`value` as SQL text (prepared statements off): NULL, TRUE, 42, 'it''s', a list as `a, b`."""
+        if value is None:
+            return "NULL"
+        if isinstance(value, bool):
+            return "TRUE" if value else "FALSE"
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise BadParameters(f"{value!r} is not a number SQL can hold.")
+            return repr(value)
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, list):
+            # Rendered for `IN ({{ids}})`, the common use of an array inlined into SQL.
+            return ", ".join(self.literal(v) for v in value)
+        if isinstance(value, dict):
+            return "'" + self.escape_text(json.dumps(value)) + "'"
+        if isinstance(value, (datetime, date, time)):
+            return "'" + value.isoformat() + "'"
+        return "'" + self.escape_text(str(value)) + "'"

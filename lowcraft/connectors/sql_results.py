@@ -1,0 +1,71 @@
+"""Turning database rows into JSON-ready records within the response size cap."""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from lowcraft.connectors.errors import ResponseTooLarge
+
+_MAX_SAFE_INTEGER = 2**53
+
+
+def json_safe(value: Any) -> Any:
+    """A database value as JSON: exact decimals stay exact as text when a JS number would round."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value if abs(value) <= _MAX_SAFE_INTEGER else str(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return str(value)
+        as_float = float(value)
+        return (
+            as_float
+            if Decimal(repr(as_float)) == value and abs(as_float) <= _MAX_SAFE_INTEGER
+            else str(value)
+        )
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return base64.b64encode(bytes(value)).decode()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return str(value)
+
+
+class RowCollector:
+    """Accumulates rows as records, failing with `ResponseTooLarge` as soon as the cap is passed."""
+
+    def __init__(self, column_names: Sequence[str], max_bytes: int) -> None:
+        self.names = list(column_names)
+        self.max_bytes = max_bytes
+        self.rows: list[dict[str, Any]] = []
+        self.size = 2
+
+    def add(self, rows: Iterable[Sequence[Any]]) -> None:
+        batch = [dict(zip(self.names, (json_safe(v) for v in row))) for row in rows]
+        if not batch:
+            return
+        self.size += len(json.dumps(batch, separators=(",", ":"))) + 1
+        if self.size > self.max_bytes:
+            mb = self.max_bytes / (1024 * 1024)
+            raise ResponseTooLarge(
+                f"The result is larger than the {mb:g} MB this instance allows "
+                f"(passed it after {len(self.rows) + len(batch)} rows)."
+            )
+        self.rows.extend(batch)

@@ -1,0 +1,122 @@
+"""Routes: datasources of a workspace, connection tests and structure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from pydantic import Field
+
+from lowcraft.actions.execution import check_datasource, datasource_structure
+from lowcraft.connectors.errors import ConnectorError
+from lowcraft.connectors.pools import default_pools
+from lowcraft.connectors.registry import registry as connectors
+from lowcraft.connectors.schema import secret_paths
+from lowcraft.datasources import service
+from lowcraft.datasources.service import DatasourceView
+from lowcraft.http.deps import Ctx
+from lowcraft.http.schemas import Body
+
+router = APIRouter(tags=["datasources"])
+
+
+class CreateBody(Body):
+    name: str = Field(max_length=200)
+    connector: str = Field(max_length=40)
+    configs: dict[str, dict[str, Any]] = Field(default_factory=dict, description="environment -> connection config")
+
+
+class UpdateBody(Body):
+    name: str | None = Field(None, max_length=200)
+    configs: dict[str, dict[str, Any]] | None = None
+    remove_environments: list[str] | None = Field(None, alias="removeEnvironments")
+
+
+class TestUnsavedBody(Body):
+    connector: str = Field(max_length=40)
+    config: dict[str, Any]
+
+
+def datasource_out(view: DatasourceView) -> dict[str, Any]:
+    ds = view.datasource
+    return {
+        "id": ds.id,
+        "workspaceId": ds.workspace_id,
+        "name": ds.name,
+        "connector": ds.connector,
+        "configs": view.configs,
+        "environments": sorted(view.configs),
+        "updatedAt": ds.updated_at.isoformat(),
+    }
+
+
+@router.get("/connectors")
+def list_connectors() -> dict[str, Any]:
+    """Every connector with its connection and query schemas (the editor's forms come from them)."""
+    out = []
+    for name in connectors.names():
+        connector = connectors.get(name)
+        out.append({
+            "type": name,
+            "displayName": getattr(connector, "display_name", name),
+            "connectionSchema": connector.connection_schema.model_json_schema(),
+            "querySchema": connector.query_schema.model_json_schema(),
+            "secretFields": secret_paths(connector.connection_schema),
+        })
+    return {"connectors": out}
+
+
+@router.get("/workspaces/{workspace_id}/datasources")
+def list_datasources(workspace_id: str, ctx: Ctx) -> dict[str, Any]:
+    return {"datasources": [datasource_out(v) for v in service.list_datasources(ctx, workspace_id)]}
+
+
+@router.post("/workspaces/{workspace_id}/datasources", status_code=201)
+def create_datasource(workspace_id: str, body: CreateBody, ctx: Ctx) -> dict[str, Any]:
+    return datasource_out(service.create_datasource(ctx, workspace_id, body.name, body.connector, body.configs))
+
+
+@router.post("/workspaces/{workspace_id}/datasources/test")
+async def test_unsaved(workspace_id: str, body: TestUnsavedBody, ctx: Ctx) -> dict[str, Any]:
+    config = await run_in_threadpool(service.unsaved_config, ctx, workspace_id, body.connector, body.config)
+    return await check_datasource(body.connector, config, policy=ctx.runtime.policy)
+
+
+@router.get("/datasources/{datasource_id}")
+def get_datasource(datasource_id: str, ctx: Ctx) -> dict[str, Any]:
+    return datasource_out(service.get_datasource(ctx, datasource_id))
+
+
+@router.patch("/datasources/{datasource_id}")
+async def update_datasource(datasource_id: str, body: UpdateBody, ctx: Ctx) -> dict[str, Any]:
+    view = await run_in_threadpool(
+        service.update_datasource, ctx, datasource_id, body.name, body.configs, body.remove_environments
+    )
+    if body.configs or body.remove_environments:
+        await default_pools.discard(datasource_id)  # connections made with the old credentials
+    return datasource_out(view)
+
+
+@router.delete("/datasources/{datasource_id}", status_code=204)
+async def delete_datasource(datasource_id: str, ctx: Ctx) -> None:
+    await run_in_threadpool(service.delete_datasource, ctx, datasource_id)
+    await default_pools.discard(datasource_id)
+
+
+@router.post("/datasources/{datasource_id}/test")
+async def test_datasource(datasource_id: str, ctx: Ctx, environment: str = "production") -> dict[str, Any]:
+    resolved = await run_in_threadpool(service.connection_for_check, ctx, datasource_id, environment)
+    return await check_datasource(resolved.connector_type, resolved.config, policy=ctx.runtime.policy)
+
+
+@router.get("/datasources/{datasource_id}/structure")
+async def structure(datasource_id: str, ctx: Ctx, environment: str = "production") -> dict[str, Any]:
+    resolved = await run_in_threadpool(service.connection_for_check, ctx, datasource_id, environment)
+    try:
+        found = await datasource_structure(
+            resolved.connector_type, resolved.config, datasource_id=resolved.datasource_id, policy=ctx.runtime.policy
+        )
+    except ConnectorError as error:
+        return {"ok": False, "tables": [], "error": error.as_dict()}
+    return {"ok": True, **found}

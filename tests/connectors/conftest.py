@@ -1,0 +1,190 @@
+"""Fixtures: the machine's PostgreSQL, MariaDB and Redis, and HTTP, S3 and SMTP servers the tests start.
+
+A fixture whose server is down skips its tests with the reason, except under CI=true, where a
+missing server is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import sys
+from collections.abc import AsyncIterator, Iterator
+from email.message import Message as EmailMessage
+from pathlib import Path
+from typing import Any
+
+import boto3
+import psycopg
+import pymysql
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+
+from lowcraft.connectors import InstancePolicy, PoolManager
+
+sys.path.insert(0, str(Path(__file__).parent))
+from servers import ThreadedHttpServer
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def _reachable(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_server(name: str, port: int) -> None:
+    if _reachable(port):
+        return
+    message = f"{name} is not running on 127.0.0.1:{port}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+async def pools() -> AsyncIterator[PoolManager]:
+    manager = PoolManager()
+    yield manager
+    await manager.close_all()
+
+
+@pytest.fixture
+def policy(tmp_path: Path) -> InstancePolicy:
+    """Development defaults: loopback allowed, private networks not; SQLite files under tmp_path."""
+    return InstancePolicy(allow_loopback=True, file_roots=(tmp_path,))
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[dict[str, Any]]:
+    """A throwaway PostgreSQL database for this test session, dropped at the end."""
+    require_server("PostgreSQL", 5432)
+    name = f"lowcraft_test_{secrets.token_hex(4)}"
+    with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True) as admin:
+        admin.execute(f'create database "{name}"')
+    yield {"host": "127.0.0.1", "port": 5432, "user": "postgres", "database": name}
+    with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True) as admin:
+        admin.execute(f'drop database if exists "{name}" with (force)')
+
+
+@pytest.fixture(scope="session")
+def mysql_database() -> Iterator[dict[str, Any]]:
+    """A throwaway MariaDB/MySQL database for this test session, dropped at the end."""
+    require_server("MariaDB", 3306)
+    name = f"lowcraft_test_{secrets.token_hex(4)}"
+    admin = pymysql.connect(host="127.0.0.1", user="root", autocommit=True)
+    with admin.cursor() as cur:
+        cur.execute(f"create database `{name}`")
+    yield {"host": "127.0.0.1", "port": 3306, "user": "root", "database": name}
+    with admin.cursor() as cur:
+        cur.execute(f"drop database if exists `{name}`")
+    admin.close()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> dict[str, Any]:
+    require_server("Redis", 6379)
+    return {"host": "127.0.0.1", "port": 6379, "db": 15}
+
+
+@pytest.fixture(scope="session")
+def http_server() -> Iterator[str]:
+    """Base URL of a real HTTP API (tests/connectors/servers.py) on 127.0.0.1."""
+    server = ThreadedHttpServer()
+    url = server.start()
+    yield url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[dict[str, Any]]:
+    """moto's S3 server on 127.0.0.1 with a `samples` bucket."""
+    from moto.server import ThreadedMotoServer  # moto is heavy: only imported by sessions that use it
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    config = {
+        "endpoint_url": f"http://127.0.0.1:{port}",
+        "access_key_id": "test",
+        "secret_access_key": "test-secret",
+        "region": "us-east-1",
+    }
+    boto3.client(
+        "s3",
+        endpoint_url=config["endpoint_url"],
+        aws_access_key_id="test",
+        aws_secret_access_key="test-secret",
+        region_name="us-east-1",
+    ).create_bucket(Bucket="samples")
+    yield config
+    server.stop()
+
+
+class MailBox(Message):
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[EmailMessage] = []
+
+    def handle_message(self, message: EmailMessage) -> None:
+        self.messages.append(message)
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[dict[str, Any], MailBox]]:
+    """An aiosmtpd server on 127.0.0.1 and the mailbox it delivers to."""
+    box = MailBox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield (
+        {"host": "127.0.0.1", "port": controller.port, "security": "none", "default_from": "app@example.com"},
+        box,
+    )
+    controller.stop()
+
+
+@pytest.fixture
+def sqlite_config(tmp_path: Path) -> dict[str, Any]:
+    return {"path": str(tmp_path / "sample.db"), "create": True}
+
+
+@pytest.fixture
+def live_connection(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """live_connection(type_name) -> the connector's sample connection pointed at the live server."""
+
+    def make(type_name: str, sample: dict[str, Any]) -> dict[str, Any]:
+        if type_name == "postgres":
+            return {**sample, **request.getfixturevalue("pg_database")}
+        if type_name == "mysql":
+            return {**sample, **request.getfixturevalue("mysql_database")}
+        if type_name == "redis":
+            return {**sample, **request.getfixturevalue("redis_server")}
+        if type_name == "sqlite":
+            return {**sample, "path": str(tmp_path / sample["path"])}
+        if type_name == "rest":
+            return {**sample, "base_url": request.getfixturevalue("http_server")}
+        if type_name == "graphql":
+            return {**sample, "base_url": request.getfixturevalue("http_server") + "/graphql"}
+        if type_name == "s3":
+            return {**sample, **request.getfixturevalue("s3_server")}
+        if type_name == "smtp":
+            return {**sample, **request.getfixturevalue("smtp_server")[0]}
+        pytest.skip(f"no live server is known for the {type_name} connector")
+
+    return make

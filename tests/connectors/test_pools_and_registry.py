@@ -1,0 +1,78 @@
+"""The pool manager's lifecycle and the registry's plugin loading."""
+
+from __future__ import annotations
+
+from importlib.metadata import EntryPoint
+from typing import Any
+
+import pytest
+
+from lowcraft.connectors import ConnectorRegistry, PoolManager
+from lowcraft.connectors.errors import UnknownConnector
+from lowcraft.connectors.registry import BUILTIN_CONNECTORS
+from lowcraft.connectors.rest import RestConnector
+
+pytestmark = pytest.mark.anyio
+
+
+class FakePool:
+    """Stands in for a driver pool: only its closing is observed."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.closed = False
+
+
+async def close(pool: FakePool) -> None:
+    pool.closed = True
+
+
+async def test_a_changed_config_closes_the_old_pool() -> None:
+    manager = PoolManager()
+
+    async def make(name: str) -> Any:
+        return await manager.get("postgres", ("ds1", name), lambda: _new(name), close)
+
+    first = await make("fp-a")
+    assert await make("fp-a") is first
+    second = await make("fp-b")
+    assert second is not first and first.closed and not second.closed
+    await manager.close_all()
+    assert second.closed and len(manager) == 0
+
+
+async def test_the_number_of_pools_is_bounded() -> None:
+    manager = PoolManager(max_pools=2)
+    pools = [await manager.get("mysql", (f"ds{i}", "fp"), lambda i=i: _new(str(i)), close) for i in range(3)]
+    assert pools[0].closed and not pools[1].closed and not pools[2].closed
+    await manager.discard("ds1")
+    assert pools[1].closed and len(manager) == 1
+    await manager.close_all()
+
+
+async def _new(name: str) -> FakePool:
+    return FakePool(name)
+
+
+class EchoRestConnector(RestConnector):
+    """A third-party connector, as a plugin package would ship it."""
+
+    type_name = "echo_rest"
+    display_name = "Echo REST"
+
+
+def test_third_party_connectors_load_from_entry_points() -> None:
+    registry = ConnectorRegistry()
+    point = EntryPoint(name="echo", value=f"{__name__}:EchoRestConnector", group="lowcraft.connectors")
+    broken = EntryPoint(name="broken", value="no_such_module_anywhere:Thing", group="lowcraft.connectors")
+    assert registry.load_entry_points([point, broken]) == ["echo_rest"]
+    assert registry.get("echo_rest").display_name == "Echo REST"
+    with pytest.raises(UnknownConnector):
+        registry.get("broken")
+
+
+def test_a_type_name_registers_once() -> None:
+    registry = ConnectorRegistry()
+    registry.register(BUILTIN_CONNECTORS[0])
+    with pytest.raises(ValueError, match="already registered"):
+        registry.register(BUILTIN_CONNECTORS[0])
