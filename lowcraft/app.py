@@ -22,6 +22,7 @@ from lowcraft.datasources.api import router as datasources_router
 from lowcraft.http import errors, spa
 from lowcraft.http.middleware import EdgeMiddleware
 from lowcraft.meta.api import router as meta_router
+from lowcraft.metrics import install as install_metrics
 from lowcraft.pages.api import router as pages_router
 from lowcraft.runtime import Runtime
 from lowcraft.store.migrate import upgrade
@@ -82,7 +83,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     ):
         api.include_router(router)
     app.include_router(api)
+    metrics = install_metrics(app, runtime.db, settings.metrics_token)  # before the SPA's catch-all route
     spa.mount(app, settings.web_dist)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    app.add_middleware(EdgeMiddleware, max_body_bytes=int(settings.max_body_mb * 1_000_000))
+    app.add_middleware(EdgeMiddleware, max_body_bytes=int(settings.max_body_mb * 1_000_000), metrics=metrics)
     return app

@@ -1,4 +1,4 @@
-"""The `lowcraft` command: serve, migrate, create-admin, check, version."""
+"""The `lowcraft` command: serve, migrate, create-admin, check, version, backup, restore, migrate-store."""
 
 from __future__ import annotations
 
@@ -99,6 +99,73 @@ def check(
 @app.command(help="Print the version.")
 def version() -> None:
     typer.echo(f"lowcraft {__version__}")
+
+
+_PASSPHRASE_FILE_HELP = "File holding the passphrase (default: $LOWCRAFT_BACKUP_PASSPHRASE, else asked for)."
+
+
+@app.command(help="Write an encrypted archive of the instance: its store, instance key and data files.")
+def backup(
+    output: Path | None = typer.Option(None, help="Archive path (default: <data dir>/backups/lowcraft-<time>.lcbackup)."),
+    passphrase_file: Path | None = typer.Option(None, help=_PASSPHRASE_FILE_HELP),
+) -> None:
+    from lowcraft.ops import OpsError
+    from lowcraft.ops import backup as run_backup
+    from lowcraft.ops.terminal import ProgressBar, read_passphrase
+
+    try:
+        passphrase = read_passphrase(passphrase_file, confirm=True)
+        with ProgressBar() as bar:
+            result = run_backup(Settings(), passphrase, output, progress=bar)
+    except OpsError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    rows = sum(result.rows.values())
+    typer.echo(f"backup written to {result.path} ({result.size / 1e6:.1f} MB, {rows} rows, "
+               f"{result.files} files, {result.seconds:.1f} s)")
+
+
+@app.command(help="Restore an archive into this (empty) instance; everything is verified before anything is written.")
+def restore(
+    archive: Path = typer.Argument(..., exists=True, dir_okay=False, help="An archive made by `lowcraft backup`."),
+    passphrase_file: Path | None = typer.Option(None, help=_PASSPHRASE_FILE_HELP),
+    force: bool = typer.Option(False, "--force", help="Replace the data of a non-empty instance."),
+) -> None:
+    from lowcraft.ops import OpsError
+    from lowcraft.ops import restore as run_restore
+    from lowcraft.ops.terminal import ProgressBar, read_passphrase
+
+    try:
+        passphrase = read_passphrase(passphrase_file, confirm=False)
+        with ProgressBar() as bar:
+            result = run_restore(Settings(), archive, passphrase, force=force, progress=bar)
+    except OpsError as exc:
+        typer.echo(f"error: {exc} Nothing was changed.", err=True)
+        raise typer.Exit(2) from None
+    rows = sum(result.rows.values())
+    typer.echo(f"restored {rows} rows and {result.files} files in {result.seconds:.1f} s; store at revision "
+               f"{result.revision} (archive: {result.archive_revision})"
+               + (f"; {result.resealed} secrets re-encrypted under this instance's key" if result.resealed else ""))
+
+
+@app.command("migrate-store", help="Copy this instance's store (e.g. the embedded SQLite) into an empty PostgreSQL database.")
+def migrate_store(
+    to: str = typer.Option(..., "--to", help="SQLAlchemy URL of the empty target, e.g. postgresql://user@host/db."),
+    force: bool = typer.Option(False, "--force", help="Replace the data of a non-empty target."),
+) -> None:
+    from lowcraft.ops import OpsError
+    from lowcraft.ops import migrate_store as run_migrate_store
+    from lowcraft.ops.terminal import ProgressBar
+
+    try:
+        with ProgressBar() as bar:
+            result = run_migrate_store(Settings(), to, force=force, progress=bar)
+    except OpsError as exc:
+        typer.echo(f"error: {exc} Nothing was changed.", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"copied {sum(result.rows.values())} rows in {result.seconds:.1f} s. "
+               f"Now set LOWCRAFT_DATABASE_URL={to} and restart Lowcraft (keep the data directory: "
+               "it holds the instance key and files).")
 
 
 if __name__ == "__main__":

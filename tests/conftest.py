@@ -18,7 +18,9 @@ from lowcraft.config import Settings
 from lowcraft.store.base import Base
 from lowcraft.store.db import Database
 from lowcraft.store.migrate import upgrade
-from tests.servers import POSTGRES_URL, require_postgres
+from tests.servers import POSTGRES_URL, mysql_database, pg_database, require_postgres
+
+__all__ = ["mysql_database", "pg_database"]  # fixtures shared by every test folder
 
 CSRF = {"X-Requested-By": "lowcraft"}
 PASSWORD = "correct-horse-battery"
@@ -103,13 +105,20 @@ class Api(TestClient):
 
 @dataclass
 class Instance:
-    """A running Lowcraft with helpers to get logged-in clients."""
+    """A running Lowcraft with helpers to get logged-in clients.
+
+    All clients share the event loop of `main` (when given), as browsers share one server: the
+    connection pools the app keeps are bound to that loop.
+    """
 
     app: Any
     settings: Settings
+    main: TestClient | None = None
 
     def client(self, **headers: str) -> Api:
         client = Api(self.app, headers={**CSRF, **headers})
+        if self.main is not None:
+            client.portal = self.main.portal
         return client
 
     def anonymous(self) -> Api:
@@ -132,8 +141,8 @@ class Instance:
 def instance(settings_factory: Callable[..., Settings]) -> Iterator[Instance]:
     settings = settings_factory()
     app = create_app(settings, migrate=False)
-    with TestClient(app):  # runs the lifespan (housekeeping) once
-        yield Instance(app, settings)
+    with TestClient(app) as main:  # runs the lifespan: housekeeping at start, pools closed at the end
+        yield Instance(app, settings, main)
 
 
 @pytest.fixture

@@ -4,8 +4,13 @@ CI (`CI=true`), where a missing server is a failure."""
 from __future__ import annotations
 
 import os
+import secrets
 import socket
+from collections.abc import Iterator
+from typing import Any
 
+import psycopg
+import pymysql
 import pytest
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -43,3 +48,35 @@ def require_mysql() -> None:
 
 def require_redis() -> None:
     require("Redis", "127.0.0.1", 6379)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[dict[str, Any]]:
+    """A throwaway PostgreSQL database (as a postgres connector config), dropped at the end."""
+    require_postgres()
+    name = f"lowcraft_test_{secrets.token_hex(4)}"
+    with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True) as admin:
+        admin.execute(f'create database "{name}"')
+    yield {"host": "127.0.0.1", "port": 5432, "user": "postgres", "database": name}
+    with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True) as admin:
+        admin.execute(f'drop database if exists "{name}" with (force)')
+
+
+@pytest.fixture(scope="session")
+def mysql_database() -> Iterator[dict[str, Any]]:
+    """A throwaway MariaDB/MySQL database (as a mysql connector config), dropped at the end."""
+    require_mysql()
+    name = f"lowcraft_test_{secrets.token_hex(4)}"
+    admin = pymysql.connect(host=MYSQL_HOST, user="root", autocommit=True)
+    with admin.cursor() as cur:
+        cur.execute(f"create database `{name}`")
+    yield {"host": MYSQL_HOST, "port": 3306, "user": "root", "database": name}
+    with admin.cursor() as cur:
+        cur.execute(f"drop database if exists `{name}`")
+    admin.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, cast
 
 import redis
 from sqlalchemy import delete, select
@@ -146,13 +146,17 @@ class RedisSessions:
 
     def revoke_user(self, db: Session, user_id: str, keep: str | None = None) -> None:
         keep_hash = token_hash(keep) if keep else None
-        members = self.client.smembers(self._user_key(user_id))
-        doomed = [self._key(h) for h in members if h != keep_hash]  # type: ignore[union-attr]
+        members = cast(set[str], self.client.smembers(self._user_key(user_id)))  # decode_responses=True
+        doomed = [self._key(h) for h in members if h != keep_hash]
         if doomed:
             self.client.delete(*doomed)
-        self.client.delete(self._user_key(user_id))
+        pipe = self.client.pipeline()
+        pipe.delete(self._user_key(user_id))
         if keep_hash:
-            self.client.sadd(self._user_key(user_id), keep_hash)
+            # The index must expire like the sessions it lists, or Redis keeps it forever.
+            pipe.sadd(self._user_key(user_id), keep_hash)
+            pipe.expire(self._user_key(user_id), int(self.absolute.total_seconds()))
+        pipe.execute()
 
     def purge_expired(self) -> int:
         return 0  # Redis expires keys itself.

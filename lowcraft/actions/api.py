@@ -13,6 +13,7 @@ from pydantic import Field
 from lowcraft.actions import service
 from lowcraft.actions.execution import execute_action
 from lowcraft.actions.models import Action, JsObject
+from lowcraft.apps.refactor import rename_entity
 from lowcraft.connectors.base import Limits
 from lowcraft.http.deps import Ctx
 from lowcraft.http.schemas import Body
@@ -29,6 +30,7 @@ class CreateActionBody(Body):
 
 
 class UpdateActionBody(Body):
+    name: str | None = Field(None, max_length=100)
     page_id: str | None = Field(None, alias="pageId")
     datasource_id: str | None = Field(None, alias="datasourceId")
     config: dict[str, Any] | None = None
@@ -49,7 +51,8 @@ class CreateJsBody(Body):
 
 
 class UpdateJsBody(Body):
-    body: str
+    name: str | None = Field(None, max_length=100)
+    body: str | None = None
 
 
 def action_out(action: Action) -> dict[str, Any]:
@@ -89,7 +92,12 @@ def get_action(action_id: str, ctx: Ctx) -> dict[str, Any]:
 
 @router.patch("/actions/{action_id}")
 def update_action(action_id: str, body: UpdateActionBody, ctx: Ctx) -> dict[str, Any]:
-    return action_out(service.update_action(ctx, action_id, body.model_dump(by_alias=True, exclude_unset=True)))
+    changes = body.model_dump(by_alias=True, exclude_unset=True)
+    if body.name is not None:
+        action = service.get_action(ctx, action_id)
+        rename_entity(ctx, action.application_id, action.name, body.name)
+    changes.pop("name", None)
+    return action_out(service.update_action(ctx, action_id, changes))
 
 
 @router.delete("/actions/{action_id}", status_code=204)
@@ -137,7 +145,12 @@ def get_js_object(js_id: str, ctx: Ctx) -> dict[str, Any]:
 
 @router.patch("/js-objects/{js_id}")
 def update_js_object(js_id: str, body: UpdateJsBody, ctx: Ctx) -> dict[str, Any]:
-    return js_out(service.update_js_object(ctx, js_id, body.body))
+    if body.body is not None:
+        service.update_js_object(ctx, js_id, body.body)
+    if body.name is not None:
+        js = service.get_js_object(ctx, js_id)
+        rename_entity(ctx, js.application_id, js.name, body.name)
+    return js_out(service.get_js_object(ctx, js_id))
 
 
 @router.delete("/js-objects/{js_id}", status_code=204)

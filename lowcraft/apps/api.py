@@ -10,6 +10,7 @@ from pydantic import Field
 from lowcraft.apps import service
 from lowcraft.apps.document import app_settings, pages_of
 from lowcraft.apps.models import Application
+from lowcraft.apps.refactor import lint_application, rename_entity
 from lowcraft.apps.service import AppView
 from lowcraft.http.deps import Ctx
 from lowcraft.http.schemas import Body
@@ -121,6 +122,23 @@ def publish_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
 @router.get("/applications/{application_id}/export")
 def export_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
     return service.export_application(ctx, application_id)
+
+
+class RefactorBody(Body):
+    old: str = Field(max_length=201)
+    new: str = Field(max_length=100)
+
+
+@router.post("/applications/{application_id}/refactor")
+def refactor(application_id: str, body: RefactorBody, ctx: Ctx) -> dict[str, Any]:
+    """Rename an entity (`Table1`) or JS object member (`Utils.fmt`) and every reference to it."""
+    changes = rename_entity(ctx, application_id, body.old, body.new)
+    return {"changes": [c.to_dict() for c in changes]}
+
+
+@router.get("/applications/{application_id}/lint")
+def lint(application_id: str, ctx: Ctx) -> dict[str, Any]:
+    return {"diagnostics": lint_application(ctx, application_id)}
 
 
 @router.get("/view/{key}")

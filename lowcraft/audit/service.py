@@ -6,7 +6,7 @@ Summaries are built by services from names and changed fields; secrets never rea
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from lowcraft.accounts.permissions import Role, require_workspace
 from lowcraft.audit.models import AuditEvent
 from lowcraft.context import Context
+from lowcraft.errors import ValidationFailed
 
 _SECRET_HINTS = ("password", "secret", "token", "key", "credential")
 
@@ -53,11 +54,16 @@ def record(
     )
 
 
-def _aware(moment: datetime | None) -> datetime | None:
+def _aware(moment: datetime | None, field: str) -> datetime | None:
     """Query times without a zone are taken as UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00+02:00 is before the first representable UTC time
+        raise ValidationFailed(f"{field} is out of range.", details={"field": field}) from None
 
 
 def list_events(
@@ -73,7 +79,7 @@ def list_events(
     per_page: int = 50,
 ) -> tuple[list[AuditEvent], int]:
     require_workspace(ctx, workspace_id, Role.ADMINISTRATOR)
-    since, until = _aware(since), _aware(until)
+    since, until = _aware(since, "since"), _aware(until, "until")
     conditions = [AuditEvent.workspace_id == workspace_id]
     if action:
         conditions.append(AuditEvent.action == action)

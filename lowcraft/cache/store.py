@@ -102,7 +102,7 @@ class RedisStore:
         return int(count)
 
     def ttl(self, key: str) -> int:
-        remaining = int(self.client.ttl(self.prefix + key))  # type: ignore[arg-type]
+        remaining = int(self.client.ttl(self.prefix + key))
         return max(remaining, 0)
 
     def ping(self) -> None:

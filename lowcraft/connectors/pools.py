@@ -87,8 +87,12 @@ class PoolManager:
 
     @staticmethod
     async def _close(entry: _Entry) -> None:
-        if entry.loop is not asyncio.get_running_loop() and entry.loop.is_closed():
-            return  # its connections died with their event loop
+        if entry.loop is not asyncio.get_running_loop():
+            # A pool can only be closed on the loop that owns it: hand the close over when that
+            # loop still runs; a stopped loop's connections are gone with it.
+            if entry.loop.is_running():
+                asyncio.run_coroutine_threadsafe(entry.close(entry.pool), entry.loop)
+            return
         try:
             await entry.close(entry.pool)
         except Exception:  # closing must never break the execution that triggered it

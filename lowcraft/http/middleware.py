@@ -71,6 +71,13 @@ class EdgeMiddleware:
             await send(message)
 
         try:
+            if path.startswith("/api/") and ("\x00" in path or b"%00" in scope.get("query_string", b"")):
+                # No id or filter holds NUL, and PostgreSQL would fail on it with a 500.
+                status_holder[0] = 400
+                await _send_json(
+                    send, 400, error_body("bad_request", "URLs may not contain NUL characters (%00)."), request_id
+                )
+                return
             if path.startswith("/api/") and method not in SAFE_METHODS:
                 # Cookie-authenticated browsers must prove the request came from our client; a
                 # cross-site form cannot set this header. Token-authenticated calls need not.

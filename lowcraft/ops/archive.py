@@ -102,7 +102,7 @@ class ArchiveWriter:
 
     def __init__(self, sink: BinaryIO, passphrase: str, progress: Progress, **seal_options: int) -> None:
         self._sealed = SealedWriter(sink, passphrase, **seal_options)
-        self._tar = tarfile.open(fileobj=self._sealed, mode="w|gz")  # type: ignore[call-overload]
+        self._tar = tarfile.open(fileobj=self._sealed, mode="w|gz")  # type: ignore[call-overload]  # noqa: SIM115 - closed by finish()
         self._progress = progress
         self.sums: dict[str, MemberSum] = {}
 
@@ -117,7 +117,7 @@ class ArchiveWriter:
         stat = path.stat()
         with path.open("rb") as source:
             hashing = _Hashing(source, self._progress)
-            self._tar.addfile(self._info(name, stat.st_size, stat.st_mode & 0o777, stat.st_mtime), hashing)  # type: ignore[arg-type]
+            self._tar.addfile(self._info(name, stat.st_size, stat.st_mode & 0o777, stat.st_mtime), hashing)
         self.sums[name] = MemberSum(hashing.digest.hexdigest(), hashing.size)
 
     def add_bytes(self, name: str, data: bytes) -> None:

@@ -8,7 +8,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Table
@@ -70,7 +70,7 @@ def data_files(settings: Settings) -> Iterator[tuple[str, Path]]:
 
 
 def default_output(settings: Settings) -> Path:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return settings.data_dir / "backups" / f"lowcraft-{stamp}{SUFFIX}"
 
 
@@ -108,7 +108,7 @@ def backup(
             manifest = Manifest(
                 lowcraft_version=__version__,
                 alembic_revision=revision,
-                created_at=datetime.now(timezone.utc).isoformat(),
+                created_at=datetime.now(UTC).isoformat(),
                 source_dialect=engine.dialect.name,
                 tables=dumps,
             )

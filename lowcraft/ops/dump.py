@@ -35,7 +35,6 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from lowcraft.ops.engines import snapshot
@@ -99,7 +98,7 @@ def column_kind(type_: TypeEngine[Any]) -> Kind:
 def _sql_type(column: ColumnSpec) -> TypeEngine[Any]:
     if column.kind == "json":
         # A NULL in a nullable JSON column stays SQL NULL; elsewhere None is the JSON value null.
-        return JSON(none_as_null=column.nullable).with_variant(JSONB(none_as_null=column.nullable), "postgresql")
+        return JSON(none_as_null=column.nullable)
     types: dict[str, TypeEngine[Any]] = {
         "string": String(), "integer": Integer(), "float": Float(), "decimal": Numeric(), "boolean": Boolean(),
         "datetime": DateTime(timezone=True), "date": Date(), "time": Time(), "bytes": LargeBinary(),
@@ -128,7 +127,7 @@ def decode(kind: Kind, raw: Any) -> Any:
     if kind == "datetime":
         value = dt.datetime.fromisoformat(raw)
         # Stored as UTC wherever the zone is known, so SQLite's zone-less text reads back the same.
-        return value.astimezone(dt.timezone.utc) if value.tzinfo else value
+        return value.astimezone(dt.UTC) if value.tzinfo else value
     if kind == "date":
         return dt.date.fromisoformat(raw)
     if kind == "time":

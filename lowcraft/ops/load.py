@@ -23,9 +23,11 @@ from lowcraft.ops.dump import TableDump, read_rows
 from lowcraft.ops.engines import ALEMBIC_TABLE, is_postgres, tables_with_rows
 from lowcraft.ops.errors import IncompatibleArchive, TargetNotEmpty
 from lowcraft.ops.progress import Progress
+
 # The lock `lowcraft.store.migrate` takes, so no replica migrates the store while it is loaded.
 from lowcraft.store.migrate import _LOCK_ID as MIGRATION_LOCK_ID
 from lowcraft.store.migrate import MIGRATIONS
+
 _BATCH = 500
 
 RowTransform = Callable[[str, dict[str, Any]], dict[str, Any]]

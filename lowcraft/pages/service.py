@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from lowcraft.accounts.permissions import Role
 from lowcraft.apps.document import pages_of
 from lowcraft.apps.entities import entity_names
+from lowcraft.apps.refactor import lint_application, save_tree_with_renames, widget_renames
 from lowcraft.apps.service import load_for
 from lowcraft.audit.service import record
 from lowcraft.context import Context
@@ -153,9 +154,15 @@ def save_tree(ctx: Context, page_id: str, dsl: Any, base_revision: int) -> Saved
     if base_revision != page.revision:
         raise StaleRevision(page.revision)
     tree = validate_tree(dsl, entity_names(ctx, page.application_id, except_page=page.id))
-    before = set(widget_names(page.dsl))
-    after = set(widget_names(tree))
-    page.dsl = tree
+    app = load_for(ctx, page.application_id, Role.DEVELOPER).app
+    renames = widget_renames(page.dsl, tree)
+    before = set(widget_names(page.dsl)) - set(renames)
+    after = set(widget_names(tree)) - set(renames.values())
+    if renames:
+        # A widget renamed in the editor: every reference to it in the app follows.
+        save_tree_with_renames(ctx, app, page.id, tree, renames)
+    else:
+        page.dsl = tree
     try:
         ctx.db.flush()
     except StaleDataError:
@@ -163,9 +170,9 @@ def save_tree(ctx: Context, page_id: str, dsl: Any, base_revision: int) -> Saved
         current = ctx.db.scalar(select(Page.revision).where(Page.id == page_id)) or 0
         raise StaleRevision(current) from None
     _touch(ctx, page.application_id)
-    app = load_for(ctx, page.application_id, Role.DEVELOPER).app
     record(
         ctx, "page.saved", "page", page.id, page.name, workspace_id=app.workspace_id,
-        summary={"revision": page.revision, "added": sorted(after - before), "removed": sorted(before - after)},
+        summary={"revision": page.revision, "added": sorted(after - before), "removed": sorted(before - after),
+                 "renamed": renames},
     )
-    return SavedPage(page, [])
+    return SavedPage(page, lint_application(ctx, app.id, page.name))

@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Dialect, String
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
 
@@ -39,5 +38,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value
 
 
-JSONType: Any = JSON().with_variant(JSONB(), "postgresql")
+# Plain JSON, not JSONB, on PostgreSQL too: JSONB reorders object keys, and application
+# documents must come back exactly as written (exports, Git diffs, byte-for-byte round trips).
+JSONType: Any = JSON()
 IdType = String(32)

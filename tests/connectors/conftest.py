@@ -6,10 +6,8 @@ missing server is a failure.
 
 from __future__ import annotations
 
-import os
 import secrets
 import socket
-import sys
 from collections.abc import AsyncIterator, Iterator
 from email.message import Message as EmailMessage
 from pathlib import Path
@@ -24,36 +22,13 @@ from aiosmtpd.handlers import Message
 
 from lowcraft.connectors import InstancePolicy, PoolManager
 
-sys.path.insert(0, str(Path(__file__).parent))
-from servers import ThreadedHttpServer
+from tests.connectors.servers import ThreadedHttpServer
+from tests.servers import free_port, require_redis
 
 
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-def _reachable(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def require_server(name: str, port: int) -> None:
-    if _reachable(port):
-        return
-    message = f"{name} is not running on 127.0.0.1:{port}"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -70,34 +45,8 @@ def policy(tmp_path: Path) -> InstancePolicy:
 
 
 @pytest.fixture(scope="session")
-def pg_database() -> Iterator[dict[str, Any]]:
-    """A throwaway PostgreSQL database for this test session, dropped at the end."""
-    require_server("PostgreSQL", 5432)
-    name = f"lowcraft_test_{secrets.token_hex(4)}"
-    with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True) as admin:
-        admin.execute(f'create database "{name}"')
-    yield {"host": "127.0.0.1", "port": 5432, "user": "postgres", "database": name}
-    with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True) as admin:
-        admin.execute(f'drop database if exists "{name}" with (force)')
-
-
-@pytest.fixture(scope="session")
-def mysql_database() -> Iterator[dict[str, Any]]:
-    """A throwaway MariaDB/MySQL database for this test session, dropped at the end."""
-    require_server("MariaDB", 3306)
-    name = f"lowcraft_test_{secrets.token_hex(4)}"
-    admin = pymysql.connect(host="127.0.0.1", user="root", autocommit=True)
-    with admin.cursor() as cur:
-        cur.execute(f"create database `{name}`")
-    yield {"host": "127.0.0.1", "port": 3306, "user": "root", "database": name}
-    with admin.cursor() as cur:
-        cur.execute(f"drop database if exists `{name}`")
-    admin.close()
-
-
-@pytest.fixture(scope="session")
 def redis_server() -> dict[str, Any]:
-    require_server("Redis", 6379)
+    require_redis()
     return {"host": "127.0.0.1", "port": 6379, "db": 15}
 
 

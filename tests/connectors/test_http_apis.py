@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from servers import OAUTH_CLIENT, OAUTH_TOKEN
+from tests.connectors.servers import OAUTH_CLIENT, OAUTH_TOKEN
 
 from lowcraft.actions import execute_action
 from lowcraft.connectors import InstancePolicy, Limits

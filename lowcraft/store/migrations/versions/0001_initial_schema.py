@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 
 import lowcraft.store.types
-from sqlalchemy.dialects import postgresql
 
 revision = '0001'
 down_revision = None
@@ -63,10 +62,10 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('slug', sa.String(length=120), nullable=False),
     sa.Column('icon', sa.String(length=40), nullable=False),
-    sa.Column('theme', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
-    sa.Column('settings', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('theme', sa.JSON(), nullable=False),
+    sa.Column('settings', sa.JSON(), nullable=False),
     sa.Column('is_public', sa.Boolean(), nullable=False),
-    sa.Column('published', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+    sa.Column('published', sa.JSON(), nullable=True),
     sa.Column('published_at', lowcraft.store.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('deleted_at', lowcraft.store.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_by', sa.String(length=32), nullable=True),
@@ -90,7 +89,7 @@ def upgrade() -> None:
     sa.Column('target_type', sa.String(length=40), nullable=False),
     sa.Column('target_id', sa.String(length=32), nullable=True),
     sa.Column('target_name', sa.String(length=200), nullable=False),
-    sa.Column('summary', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('summary', sa.JSON(), nullable=False),
     sa.Column('client_address', sa.String(length=64), nullable=False),
     sa.Column('created_at', lowcraft.store.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.String(length=32), nullable=False),
@@ -164,7 +163,7 @@ def upgrade() -> None:
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('is_default', sa.Boolean(), nullable=False),
     sa.Column('hidden', sa.Boolean(), nullable=False),
-    sa.Column('dsl', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('dsl', sa.JSON(), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('created_at', lowcraft.store.types.UTCDateTime(timezone=True), nullable=False),

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 
 import lowcraft.store.types
-from sqlalchemy.dialects import postgresql
 
 revision = '0002'
 down_revision = '0001'
@@ -52,8 +51,8 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('datasource_id', sa.String(length=32), nullable=True),
     sa.Column('connector', sa.String(length=40), nullable=False),
-    sa.Column('config', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
-    sa.Column('settings', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('config', sa.JSON(), nullable=False),
+    sa.Column('settings', sa.JSON(), nullable=False),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('created_at', lowcraft.store.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', lowcraft.store.types.UTCDateTime(timezone=True), nullable=False),

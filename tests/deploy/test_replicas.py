@@ -1,0 +1,247 @@
+"""Issue 7's production shape for real: Caddy (deploy/Caddyfile, local certificate) in front of two
+`lowcraft serve` replicas sharing one PostgreSQL database, one Redis database and one key.
+
+The replicas start at the same moment on an empty database, so both race to migrate it; the
+advisory lock must let one migrate and the other wait. Then: a login made through the proxy is
+valid on each replica, an app edited on one is served by the other, and stopping one replica in
+the middle of a stream of requests through the proxy loses none of them.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import signal
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+
+from lowcraft.devserver import free_port, wait_ready
+from lowcraft.http.deps import SESSION_COOKIE
+from tests.deploy.certificates import write_self_signed
+from tests.servers import POSTGRES_URL, require_postgres, require_redis
+
+CADDYFILE = Path(__file__).resolve().parents[2] / "deploy" / "Caddyfile"
+CSRF = {"X-Requested-By": "lowcraft"}
+PASSWORD = "replicas-share-everything"
+REDIS_DB = 13  # a database number of its own, away from the other tests' keys
+STREAM = 200
+STOP_AFTER = 80
+
+
+@dataclass
+class Replica:
+    name: str
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@dataclass
+class Cluster:
+    replicas: list[Replica]
+    proxy_url: str
+    certificate: Path
+    database_url: str
+    email: str
+
+    def through_proxy(self) -> httpx.Client:
+        return httpx.Client(base_url=self.proxy_url, verify=_trusting(self.certificate), headers=CSRF, timeout=20)
+
+    def direct(self, replica: Replica, cookie: str) -> httpx.Client:
+        return httpx.Client(base_url=replica.url, headers={**CSRF, "Cookie": f"{SESSION_COOKIE}={cookie}"}, timeout=20)
+
+
+def _trusting(certificate: Path) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=str(certificate))
+
+
+@pytest.fixture(scope="module")
+def empty_database() -> Iterator[str]:
+    require_postgres()
+    name = f"lowcraft_replicas_{secrets.token_hex(4)}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def _start_caddy(
+    caddy_bin: str, folder: Path, upstreams: list[str], https_port: int
+) -> tuple[subprocess.Popen[bytes], str, Path]:
+    cert, key = write_self_signed(folder)
+    http_port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOWCRAFT_")}
+    env |= {
+        "HOME": str(folder), "XDG_DATA_HOME": str(folder / "data"), "XDG_CONFIG_HOME": str(folder / "config"),
+        "LOWCRAFT_DOMAIN": "localhost", "LOWCRAFT_TLS": "files",
+        "LOWCRAFT_TLS_CERT": str(cert), "LOWCRAFT_TLS_KEY": str(key),
+        "LOWCRAFT_UPSTREAMS": " ".join(upstreams),
+        "LOWCRAFT_HTTP_PORT": str(http_port), "LOWCRAFT_HTTPS_PORT": str(https_port),
+        "LOWCRAFT_HEALTH_INTERVAL": "200ms", "LOWCRAFT_CADDY_ADMIN": "off",
+    }
+    log = (folder / "caddy.log").open("wb")
+    process = subprocess.Popen([caddy_bin, "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+                               env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"https://localhost:{https_port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            if httpx.get(url + "/api/v1/ready", verify=_trusting(cert), timeout=2).status_code == 200:
+                return process, url, cert
+        except httpx.HTTPError:
+            pass
+        assert process.poll() is None and time.monotonic() < deadline, (folder / "caddy.log").read_text()
+        time.sleep(0.1)
+
+
+def _stop(process: subprocess.Popen[Any]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def cluster(caddy_bin: str, empty_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    require_redis()
+    folder = tmp_path_factory.mktemp("replicas")
+    ports = [free_port(), free_port()]
+    https_port = free_port()
+    shared = {
+        "LOWCRAFT_BASE_URL": f"https://localhost:{https_port}",
+        "LOWCRAFT_DATABASE_URL": empty_database,
+        "LOWCRAFT_REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+        "LOWCRAFT_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "LOWCRAFT_TRUSTED_PROXIES": "127.0.0.1",
+        "LOWCRAFT_ARGON2_TIME_COST": "1",
+        "LOWCRAFT_ARGON2_MEMORY_KIB": "1024",
+        "LOWCRAFT_LOG_LEVEL": "INFO",
+    }
+    replicas: list[Replica] = []
+    caddy: subprocess.Popen[bytes] | None = None
+    try:
+        # Both processes are launched before either is waited for: they migrate the empty store together.
+        for index, port in enumerate(ports):
+            name = f"replica-{index + 1}"
+            env = {k: v for k, v in os.environ.items() if not k.startswith("LOWCRAFT_")} | shared | {
+                "LOWCRAFT_DATA_DIR": str(folder / name), "LOWCRAFT_HOST": "127.0.0.1", "LOWCRAFT_PORT": str(port),
+            }
+            log = folder / f"{name}.log"
+            process = subprocess.Popen([sys.executable, "-m", "lowcraft.cli", "serve"], env=env,
+                                       stdout=log.open("wb"), stderr=subprocess.STDOUT)
+            replicas.append(Replica(name, f"http://127.0.0.1:{port}", process, log))
+        caddy, proxy_url, cert = _start_caddy(caddy_bin, folder, [f"127.0.0.1:{p}" for p in ports], https_port)
+        yield Cluster(replicas, proxy_url, cert, empty_database, f"ops-{secrets.token_hex(4)}@example.com")
+    finally:
+        if caddy is not None:
+            _stop(caddy)
+        for replica in replicas:
+            _stop(replica.process)
+
+
+@pytest.fixture(scope="module")
+def session_cookie(cluster: Cluster) -> str:
+    with cluster.through_proxy() as client:
+        response = client.post("/api/v1/auth/signup", json={"email": cluster.email, "password": PASSWORD, "name": "Ops"})
+        assert response.status_code == 201, response.text
+        cookie = response.cookies.get(SESSION_COOKIE)
+        assert cookie
+        # The public address is https, so the cookie is Secure.
+        assert "secure" in response.headers["set-cookie"].lower()
+        return cookie
+
+
+def test_replicas_started_together_on_an_empty_database_both_come_up_after_one_migration(cluster: Cluster) -> None:
+    for replica in cluster.replicas:
+        wait_ready(replica.url, replica.process, timeout=30)
+        assert httpx.get(replica.url + "/api/v1/ready").json()["status"] == "ready"
+    with psycopg.connect(cluster.database_url) as conn:
+        assert conn.execute("SELECT count(*) FROM alembic_version").fetchone() == (1,)
+    # Alembic logs each applied revision; across both replicas the first one was applied once.
+    logs = "".join(r.output() for r in cluster.replicas)
+    assert logs.count("Running upgrade  -> 0001") == 1, logs[-3000:]
+
+
+def test_a_login_made_through_the_proxy_is_valid_on_each_replica(cluster: Cluster, session_cookie: str) -> None:
+    for replica in cluster.replicas:
+        with cluster.direct(replica, session_cookie) as client:
+            me = client.get("/api/v1/me")
+            assert me.status_code == 200 and me.json()["email"] == cluster.email, replica.name
+        with cluster.direct(replica, "not-a-session") as client:
+            assert client.get("/api/v1/me").status_code == 401
+
+
+def test_an_app_edited_via_one_replica_is_served_by_the_other(cluster: Cluster, session_cookie: str) -> None:
+    first, second = cluster.replicas
+    with cluster.direct(first, session_cookie) as one, cluster.direct(second, session_cookie) as two:
+        workspace = one.get("/api/v1/workspaces").json()["workspaces"][0]["id"]
+        app = one.post(f"/api/v1/workspaces/{workspace}/applications", json={"name": "Orders"}).json()
+        assert one.patch(f"/api/v1/applications/{app['id']}", json={"name": "Orders admin"}).status_code == 200
+        page = one.get(f"/api/v1/applications/{app['id']}/pages").json()["pages"][0]
+        tree = two.get(f"/api/v1/pages/{page['id']}").json()  # read on the other replica, edit on the first
+        tree["dsl"]["children"] = [{
+            "widgetId": "w1", "widgetName": "Greeting", "type": "TEXT_WIDGET",
+            "leftColumn": 0, "rightColumn": 20, "topRow": 0, "bottomRow": 4, "text": "Served by both",
+        }]
+        saved = one.put(f"/api/v1/pages/{page['id']}/dsl", json={"dsl": tree["dsl"], "revision": tree["revision"]})
+        assert saved.status_code == 200, saved.text
+
+        assert two.get(f"/api/v1/applications/{app['id']}").json()["name"] == "Orders admin"
+        served = two.get(f"/api/v1/pages/{page['id']}").json()
+        assert [w["text"] for w in served["dsl"]["children"]] == ["Served by both"]
+
+
+def test_stopping_a_replica_mid_stream_loses_no_request(
+    cluster: Cluster, session_cookie: str, record_property: Callable[[str, object], None]
+) -> None:
+    first, second = cluster.replicas
+    with cluster.direct(first, session_cookie) as one:
+        workspace = one.get("/api/v1/workspaces").json()["workspaces"][0]["id"]
+        app_id = one.get(f"/api/v1/workspaces/{workspace}/applications").json()["applications"][0]["id"]
+    done = threading.Semaphore(0)
+
+    def fetch(client: httpx.Client) -> int:
+        try:
+            return client.get(f"/api/v1/applications/{app_id}").status_code
+        except httpx.HTTPError:
+            return 0
+        finally:
+            done.release()
+
+    with cluster.through_proxy() as proxy, ThreadPoolExecutor(4) as pool:
+        proxy.cookies.set(SESSION_COOKIE, session_cookie)
+        futures = [pool.submit(fetch, proxy) for _ in range(STREAM)]
+        for _ in range(STOP_AFTER):
+            done.acquire()
+        second.process.send_signal(signal.SIGTERM)  # a rolling update's stop, while requests keep coming
+        statuses = [f.result() for f in futures]
+    second.process.wait(timeout=15)
+
+    lost = sum(1 for s in statuses if s != 200)
+    record_property("requests_lost_when_a_replica_stopped", lost)
+    print(f"\nrequests through Caddy: {STREAM}, replica stopped after {STOP_AFTER}, lost: {lost}")
+    assert second.output().count(f"GET /api/v1/applications/{app_id} 200") > 0  # it took part before stopping
+    assert lost == 0, statuses

@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: builds the benchmark page (bench/), serves it on 127.0.0.1, runs it in headless
+ * Chromium (/usr/bin/chromium through playwright-core; no browser download) and prints the figures
+ * with their ratios to the baseline and the targets. Then builds the app and measures the viewer's
+ * first-load JavaScript (gzipped). Exits non-zero when a target is missed or a check fails.
+ *
+ *   npm run bench                # everything
+ *   npm run bench -- --no-build  # reuse bench/dist and dist
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+import { chromium } from "playwright-core";
+
+const WEB = fileURLToPath(new URL("..", import.meta.url));
+const CHROMIUM = process.env.LOWCRAFT_CHROMIUM ?? "/usr/bin/chromium";
+const TARGETS = { firstEvaluationMs: 300, keystrokeMs: 10, viewerFirstLoadGzipKb: 350 };
+const build = !process.argv.includes("--no-build");
+
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json" };
+
+function serve(root) {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^([/\\])+/, "");
+    let file = join(root, path || "index.html");
+    if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) file = join(root, "index.html");
+    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+function npx(args) {
+  execFileSync("npx", args, { cwd: WEB, stdio: ["ignore", "ignore", "inherit"] });
+}
+
+/**
+ * gzipped size of what a viewer downloads before the first paint: the entry, the viewer route and
+ * their static imports (from Vite's manifest), the stylesheet, and the engine worker. Widget
+ * modules other than the common ones, charts (ECharts) and the editor load later, on demand.
+ */
+function viewerFirstLoad(dist) {
+  const manifest = JSON.parse(readFileSync(join(dist, ".vite", "manifest.json"), "utf8"));
+  const files = new Set();
+  const visit = (key) => {
+    const chunk = manifest[key];
+    if (!chunk || files.has(chunk.file)) return;
+    files.add(chunk.file);
+    for (const css of chunk.css ?? []) files.add(css);
+    for (const imported of chunk.imports ?? []) visit(imported);
+  };
+  visit("index.html");
+  visit("src/viewer/ViewerRoute.tsx");
+  for (const f of readdirSync(join(dist, "assets"))) if (/^worker-.*\.js$/.test(f)) files.add(`assets/${f}`);
+  let total = 0;
+  const parts = [];
+  for (const f of files) {
+    const bytes = gzipSync(readFileSync(join(dist, f))).length;
+    total += bytes;
+    parts.push(`${f.replace(/^assets\//, "")} ${(bytes / 1024).toFixed(1)} KB`);
+  }
+  return { kb: total / 1024, parts };
+}
+
+const ratio = (a, b) => (b > 0 ? (a / b).toFixed(1) : "n/a");
+const ms = (x) => `${x.toFixed(2)} ms`;
+
+async function main() {
+  if (!existsSync(CHROMIUM)) {
+    console.error(`no Chromium at ${CHROMIUM} (set LOWCRAFT_CHROMIUM); apt-get install chromium`);
+    process.exit(2);
+  }
+  if (build) npx(["vite", "build", "--config", "bench/vite.config.ts", "--logLevel", "warn"]);
+  const server = await serve(join(WEB, "bench", "dist"));
+  const { port } = server.address();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+  });
+  let r;
+  try {
+    const page = await browser.newPage();
+    page.on("pageerror", (e) => console.error("page error:", e.message));
+    await page.goto(`http://127.0.0.1:${port}/index.html`);
+    await page.waitForFunction(() => window.__benchResult !== undefined, null, { timeout: 120_000 });
+    r = await page.evaluate(() => window.__benchResult);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  if (r.error) throw new Error(r.error);
+
+  const f = r.firstEvaluation;
+  const k = r.keystroke;
+  const b = r.baseline;
+  console.log(`engine benchmark in ${r.userAgent}`);
+  console.log(`page: ${r.widgets} widgets, ${r.bindings} properties with bindings (${r.bindingSegments} {{ }} segments), ${r.searchReaders} bindings read Search.text, ${r.loadErrors} evaluation errors`);
+  console.log(`first evaluation (load into a fresh worker, end to end incl. messaging; worker startup apart):`);
+  console.log(`  first worker of the page: ${ms(f.coldEndToEndMs)} (+ ${ms(f.coldWorkerStartupMs)} worker startup)`);
+  console.log(`  median of ${f.allEndToEndMs.length} fresh workers: ${ms(f.medianEndToEndMs)} (in worker ${ms(f.medianInWorkerMs)}; + ${ms(f.medianWorkerStartupMs)} startup)`);
+  console.log(`  baseline (compile + call every binding once, no engine) ${ms(b.firstEvaluationMs)}; ratio ${ratio(f.medianEndToEndMs, b.firstEvaluationMs)}x; target < ${TARGETS.firstEvaluationMs} ms -> ${ratio(f.medianEndToEndMs, TARGETS.firstEvaluationMs)} of target`);
+  console.log(`keystroke in an Input read by ${r.searchReaders} bindings (${k.valuesChangedPerKeystroke} values change):`);
+  console.log(`  median ${ms(k.medianEndToEndMs)}, p95 ${ms(k.p95EndToEndMs)} end to end (in worker ${ms(k.medianInWorkerMs)})`);
+  console.log(`  baseline (call the ${r.searchReaders} bindings directly) ${ms(b.keystrokeMedianMs)}; ratio ${ratio(k.medianEndToEndMs, b.keystrokeMedianMs)}x; target < ${TARGETS.keystrokeMs} ms -> ${ratio(k.medianEndToEndMs, TARGETS.keystrokeMs)} of target`);
+  const c = r.checks;
+  console.log(`isolation: typeof fetch,XMLHttpRequest,importScripts,indexedDB,WebSocket,navigator in user code = ${c.workerReach}`);
+  console.log(`endless loop stopped after ${ms(c.endlessLoopStoppedAfterMs)}, reported: ${c.endlessLoopReported}, worker alive: ${c.workerAliveAfterLoop}`);
+
+  const failures = [];
+  if (f.medianEndToEndMs >= TARGETS.firstEvaluationMs) failures.push("first evaluation over target");
+  if (k.medianEndToEndMs >= TARGETS.keystrokeMs) failures.push("keystroke over target");
+  if (r.loadErrors !== 0) failures.push("evaluation errors on the bench page");
+  if (c.workerReach !== "undefined,undefined,undefined,undefined,undefined,undefined") failures.push("worker not locked down");
+  if (!c.endlessLoopReported || !c.workerAliveAfterLoop) failures.push("endless loop not handled");
+
+  if (build) npx(["vite", "build", "--logLevel", "error"]);
+  if (existsSync(join(WEB, "dist", ".vite", "manifest.json"))) {
+    const js = viewerFirstLoad(join(WEB, "dist"));
+    console.log(`viewer first-load JavaScript: ${js.kb.toFixed(1)} KB gzipped (target < ${TARGETS.viewerFirstLoadGzipKb} KB): ${js.parts.join(", ")}`);
+    if (js.kb >= TARGETS.viewerFirstLoadGzipKb) failures.push("viewer bundle over target");
+  }
+  if (failures.length > 0) {
+    console.log(`FAILED: ${failures.join("; ")}`);
+    process.exit(1);
+  }
+  console.log("all targets met");
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

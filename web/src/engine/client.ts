@@ -1,0 +1,159 @@
+/**
+ * The main thread's handle on the engine worker: typed requests that resolve with the worker's
+ * reply, and callbacks for what the worker pushes (updates, effects, action executions).
+ */
+import type { ActionRequest, ActionResult, Effect, EvaluationUpdate } from "./host";
+import type { WidgetManifest } from "./manifest";
+import type { AppsmithInit, PageDefinition } from "./page";
+import { toCloneable, type EngineRequest, type FromWorker, type ToWorker } from "./protocol";
+
+/** The engine worker answered a request with an error. */
+export class EngineRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EngineRequestError";
+  }
+}
+
+export interface EngineClientHandlers {
+  update(update: EvaluationUpdate): void;
+  effect(effect: Effect): void;
+  executeAction(request: ActionRequest): Promise<ActionResult>;
+  confirmAction(action: string): Promise<boolean>;
+}
+
+/** What a Worker offers that the client uses (a real Worker, or a MessagePort in tests). */
+export interface WorkerLike {
+  postMessage(message: ToWorker): void;
+  onmessage: ((event: MessageEvent<FromWorker>) => void) | null;
+  terminate?(): void;
+}
+
+interface Reply {
+  readonly update?: EvaluationUpdate;
+  readonly result?: unknown;
+  readonly elapsedMs: number;
+}
+
+export class EngineClient {
+  private nextId = 1;
+  /** Milliseconds the worker spent on the last request it answered. */
+  lastElapsedMs = 0;
+  private readonly waiting = new Map<number, { resolve(reply: Reply): void; reject(error: Error): void }>();
+
+  constructor(
+    private readonly worker: WorkerLike,
+    private readonly handlers: EngineClientHandlers,
+  ) {
+    worker.onmessage = (event) => this.receive(event.data);
+  }
+
+  /** Start the worker bundled with the app (a separate chunk, loaded on first use). */
+  static start(handlers: EngineClientHandlers): EngineClient {
+    const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module", name: "lowcraft-engine" });
+    return new EngineClient(worker as unknown as WorkerLike, handlers);
+  }
+
+  private receive(message: FromWorker): void {
+    switch (message.type) {
+      case "reply": {
+        const waiter = this.waiting.get(message.id);
+        this.waiting.delete(message.id);
+        if (!waiter) return;
+        this.lastElapsedMs = message.elapsedMs;
+        if (message.error !== undefined) waiter.reject(new EngineRequestError(message.error));
+        else waiter.resolve(message);
+        return;
+      }
+      case "update":
+        this.handlers.update(message.update);
+        return;
+      case "effect":
+        this.handlers.effect(message.effect);
+        return;
+      case "executeAction":
+        this.handlers.executeAction(message.request).then(
+          (result) =>
+            this.worker.postMessage({ type: "actionResult", requestId: message.requestId, result: toCloneable(result) as ActionResult }),
+          (error: unknown) =>
+            this.worker.postMessage({
+              type: "actionResult",
+              requestId: message.requestId,
+              result: { ok: false, data: undefined, error: error instanceof Error ? error.message : String(error) },
+            }),
+        );
+        return;
+      case "confirmAction":
+        this.handlers.confirmAction(message.action).then(
+          (confirmed) => this.worker.postMessage({ type: "confirmResult", requestId: message.requestId, confirmed }),
+          () => this.worker.postMessage({ type: "confirmResult", requestId: message.requestId, confirmed: false }),
+        );
+        return;
+    }
+  }
+
+  private request(request: EngineRequest): Promise<Reply> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ ...request, id } as ToWorker);
+    });
+  }
+
+  private async updateOf(request: EngineRequest): Promise<EvaluationUpdate> {
+    const reply = await this.request(request);
+    return reply.update ?? { values: {}, errors: {} };
+  }
+
+  load(manifests: readonly WidgetManifest[], page: PageDefinition, appsmith: AppsmithInit): Promise<EvaluationUpdate> {
+    return this.updateOf({ type: "load", manifests, page, appsmith });
+  }
+
+  setMeta(widget: string, changes: Readonly<Record<string, unknown>>): Promise<EvaluationUpdate> {
+    return this.updateOf({ type: "setMeta", widget, changes });
+  }
+
+  updateProperty(widget: string, name: string, raw: unknown): Promise<EvaluationUpdate> {
+    return this.updateOf({ type: "updateProperty", widget, name, raw });
+  }
+
+  resetWidget(widget: string, resetChildren = true): Promise<EvaluationUpdate> {
+    return this.updateOf({ type: "resetWidget", widget, resetChildren });
+  }
+
+  setUrl(href: string): Promise<EvaluationUpdate> {
+    return this.updateOf({ type: "setUrl", href });
+  }
+
+  async runEvent(widget: string, event: string, extra: Readonly<Record<string, unknown>> = {}): Promise<unknown> {
+    return (await this.request({ type: "runEvent", widget, event, extra })).result;
+  }
+
+  async runJsFunction(object: string, fn: string, args: readonly unknown[] = []): Promise<unknown> {
+    return (await this.request({ type: "runJsFunction", object, fn, args })).result;
+  }
+
+  async runAction(action: string, params: Readonly<Record<string, unknown>> = {}): Promise<unknown> {
+    return (await this.request({ type: "runAction", action, params })).result;
+  }
+
+  async runOnLoadActions(): Promise<void> {
+    await this.request({ type: "runOnLoadActions" });
+  }
+
+  /** Resolves once the worker is up and answering (its script loaded and compiled). */
+  async ready(): Promise<void> {
+    await this.request({ type: "ping" });
+  }
+
+  /** Run statements as an event handler would (the editor's console). */
+  async evaluate(code: string): Promise<unknown> {
+    return (await this.request({ type: "evaluate", code })).result;
+  }
+
+  dispose(): void {
+    this.worker.terminate?.();
+    for (const waiter of this.waiting.values()) waiter.reject(new EngineRequestError("the engine was stopped"));
+    this.waiting.clear();
+  }
+}

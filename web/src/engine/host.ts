@@ -1,0 +1,70 @@
+/**
+ * What the engine asks of the page that runs it. In the browser the engine runs in a Web Worker
+ * and these become messages to the main thread (see protocol.ts); in tests and the benchmark a
+ * plain object implements them.
+ */
+
+export type AlertStyle = "info" | "success" | "warning" | "error";
+
+/** A side effect of user code that the main thread carries out. All fields are cloneable data. */
+export type Effect =
+  | { readonly kind: "showAlert"; readonly message: string; readonly style: AlertStyle }
+  | {
+      readonly kind: "navigateTo";
+      readonly target: string;
+      readonly params: Readonly<Record<string, unknown>>;
+      readonly window: "SAME_WINDOW" | "NEW_WINDOW";
+    }
+  | { readonly kind: "storeValue"; readonly key: string; readonly value: unknown; readonly persist: boolean }
+  | { readonly kind: "removeValue"; readonly key: string }
+  | { readonly kind: "clearStore" }
+  | { readonly kind: "showModal"; readonly name: string }
+  | { readonly kind: "closeModal"; readonly name: string }
+  | { readonly kind: "download"; readonly data: unknown; readonly fileName: string; readonly fileType: string }
+  | { readonly kind: "copyToClipboard"; readonly text: string }
+  | { readonly kind: "logoutUser"; readonly redirectUrl: string }
+  | { readonly kind: "postWindowMessage"; readonly message: unknown; readonly source: string; readonly targetOrigin: string }
+  | { readonly kind: "log"; readonly level: "error" | "warn" | "info"; readonly message: string; readonly source: string };
+
+/** What the main thread needs to run an action: the binding values, keyed by binding source. */
+export interface ActionRequest {
+  readonly action: string;
+  readonly actionId?: string | undefined;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly timeoutMs?: number | undefined;
+}
+
+export interface ActionResult {
+  readonly ok: boolean;
+  readonly data: unknown;
+  readonly statusCode?: string | number | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly error?: string | undefined;
+  readonly durationMs?: number | undefined;
+}
+
+/** An evaluation's outcome: new values of the changed keys and the errors now known per key. */
+export interface EvaluationUpdate {
+  /** `Entity.property` -> value, for each value that changed. */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** `Entity.property` -> its errors; an empty list means the key's previous errors are gone. */
+  readonly errors: Readonly<Record<string, readonly EvaluationError[]>>;
+  /** After loading a page: every widget's values by widget name (then `values` is empty). */
+  readonly snapshot?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+export interface EvaluationError {
+  readonly kind: "syntax" | "runtime" | "validation" | "cycle";
+  readonly message: string;
+}
+
+export interface EngineHost {
+  /** A side effect to carry out; never awaited. */
+  effect(effect: Effect): void;
+  /** Run an action on the server; rejects only on transport failure. */
+  executeAction(request: ActionRequest): Promise<ActionResult>;
+  /** Ask the user before running an action marked "confirm before running". */
+  confirmAction(action: string): Promise<boolean>;
+  /** New values after an evaluation that was not started by a synchronous engine call. */
+  update(update: EvaluationUpdate): void;
+}

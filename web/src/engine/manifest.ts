@@ -1,0 +1,73 @@
+/**
+ * The widget manifest as the engine reads it (served by `GET /api/v1/widgets`; the format is
+ * documented in docs/widget-manifest.md and enforced by lowcraft/widgets/manifest.py).
+ */
+
+export type ValueType =
+  | "string"
+  | "number"
+  | "boolean"
+  | "color"
+  | "enum"
+  | "array"
+  | "object"
+  | "any"
+  | "date"
+  | "icon"
+  | "html"
+  | "url";
+
+export interface TypeHint {
+  readonly type: ValueType;
+  readonly options?: readonly (string | number)[] | null;
+  readonly items?: TypeHint | null;
+  readonly shape?: Readonly<Record<string, TypeHint>> | null;
+  readonly values?: TypeHint | null;
+}
+
+export interface ValueSpec extends TypeHint {
+  readonly name: string;
+  readonly defaultFrom?: string | null;
+  readonly default?: unknown;
+}
+
+export interface PropertySpec extends TypeHint {
+  readonly name: string;
+  readonly label?: string;
+  readonly section?: string;
+  readonly default?: unknown;
+  readonly bindable?: boolean;
+  /** Extra names bindings inside this property may read (a table column's `currentRow`). */
+  readonly bindingScope?: readonly ValueSpec[];
+}
+
+export interface EventSpec {
+  readonly name: string;
+  readonly label?: string;
+}
+
+export interface WidgetManifest {
+  readonly type: string;
+  readonly displayName?: string;
+  readonly category?: string;
+  readonly defaultSize?: { readonly columns: number; readonly rows: number };
+  readonly children?: "widgets" | "canvases" | null;
+  readonly isInternal?: boolean;
+  readonly properties: readonly PropertySpec[];
+  readonly events?: readonly EventSpec[];
+  readonly meta?: readonly ValueSpec[];
+  readonly derived?: readonly ValueSpec[];
+  /** Names that bindings of widgets inside this one may read (a list item's `currentItem`). */
+  readonly childScope?: readonly ValueSpec[];
+}
+
+/** Keys every widget carries besides its manifest's names; readable, never evaluated. */
+export const IDENTITY_KEYS: ReadonlySet<string> = new Set([
+  "widgetName",
+  "widgetId",
+  "type",
+  "leftColumn",
+  "rightColumn",
+  "topRow",
+  "bottomRow",
+]);

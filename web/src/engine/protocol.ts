@@ -1,0 +1,74 @@
+/** Messages between the main thread and the engine's Web Worker. Every field is cloneable data. */
+import type { ActionRequest, ActionResult, Effect, EvaluationUpdate } from "./host";
+import type { WidgetManifest } from "./manifest";
+import type { AppsmithInit, PageDefinition } from "./page";
+
+/** A request the main thread sends; answered by one `reply` with the same id. */
+export type EngineRequest =
+  | { readonly type: "load"; readonly manifests: readonly WidgetManifest[]; readonly page: PageDefinition; readonly appsmith: AppsmithInit }
+  | { readonly type: "setMeta"; readonly widget: string; readonly changes: Readonly<Record<string, unknown>> }
+  | { readonly type: "updateProperty"; readonly widget: string; readonly name: string; readonly raw: unknown }
+  | { readonly type: "resetWidget"; readonly widget: string; readonly resetChildren: boolean }
+  | { readonly type: "setUrl"; readonly href: string }
+  | { readonly type: "runEvent"; readonly widget: string; readonly event: string; readonly extra: Readonly<Record<string, unknown>> }
+  | { readonly type: "runJsFunction"; readonly object: string; readonly fn: string; readonly args: readonly unknown[] }
+  | { readonly type: "runAction"; readonly action: string; readonly params: Readonly<Record<string, unknown>> }
+  | { readonly type: "runOnLoadActions" }
+  | { readonly type: "ping" }
+  | { readonly type: "evaluate"; readonly code: string };
+
+export type ToWorker =
+  | (EngineRequest & { readonly id: number })
+  | { readonly type: "actionResult"; readonly requestId: number; readonly result: ActionResult }
+  | { readonly type: "confirmResult"; readonly requestId: number; readonly confirmed: boolean };
+
+export type FromWorker =
+  | {
+      readonly type: "reply";
+      readonly id: number;
+      readonly update?: EvaluationUpdate;
+      readonly result?: unknown;
+      readonly error?: string;
+      /** Time the worker spent on the request, for diagnostics and the benchmark. */
+      readonly elapsedMs: number;
+    }
+  | { readonly type: "update"; readonly update: EvaluationUpdate }
+  | { readonly type: "effect"; readonly effect: Effect }
+  | { readonly type: "executeAction"; readonly requestId: number; readonly request: ActionRequest }
+  | { readonly type: "confirmAction"; readonly requestId: number; readonly action: string };
+
+/**
+ * A copy of `value` that survives postMessage: functions are dropped, cycles cut, and objects
+ * that cannot be cloned become their string form.
+ */
+export function toCloneable(value: unknown, seen: WeakSet<object> = new WeakSet()): unknown {
+  if (value === null || typeof value !== "object") return typeof value === "function" || typeof value === "symbol" ? undefined : value;
+  if (seen.has(value)) return "[circular]";
+  if (value instanceof Date || value instanceof RegExp || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value;
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((item) => toCloneable(item, seen));
+    const proto = Object.getPrototypeOf(value) as unknown;
+    if (proto !== Object.prototype && proto !== null) {
+      if (value instanceof Map) return new Map([...value].map(([k, v]) => [toCloneable(k, seen), toCloneable(v, seen)]));
+      if (value instanceof Set) return new Set([...value].map((v) => toCloneable(v, seen)));
+      if (value instanceof Error) return `${value.name}: ${value.message}`;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (typeof v !== "function") out[k] = toCloneable(v, seen);
+    }
+    return out;
+  } finally {
+    seen.delete(value);
+  }
+}
+
+export function cloneableUpdate(update: EvaluationUpdate): EvaluationUpdate {
+  const values: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(update.values)) values[k] = toCloneable(v);
+  if (!update.snapshot) return { values, errors: update.errors };
+  const snapshot: Record<string, Record<string, unknown>> = {};
+  for (const [name, widget] of Object.entries(update.snapshot)) snapshot[name] = toCloneable(widget) as Record<string, unknown>;
+  return { values, errors: update.errors, snapshot };
+}

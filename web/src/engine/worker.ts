@@ -1,0 +1,10 @@
+/// <reference lib="webworker" />
+/**
+ * The engine's Web Worker entry. User code runs here only: the global object is locked down right
+ * after the server has captured postMessage and the engine modules their timers.
+ */
+import { lockdown } from "./lockdown";
+import { serveEngine, type EnginePort } from "./workerServer";
+
+serveEngine(globalThis as unknown as EnginePort);
+lockdown();

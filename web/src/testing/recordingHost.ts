@@ -1,0 +1,35 @@
+/**
+ * A main thread for engine tests: records effects and updates, and runs actions through a
+ * function the test supplies (standing in for the server's execute endpoint).
+ */
+import type { ActionRequest, ActionResult, Effect, EngineHost, EvaluationUpdate } from "../engine/host";
+
+export class RecordingHost implements EngineHost {
+  readonly effects: Effect[] = [];
+  readonly updates: EvaluationUpdate[] = [];
+  readonly requests: ActionRequest[] = [];
+  confirmAnswer = true;
+
+  constructor(private readonly execute: (request: ActionRequest) => Promise<ActionResult> | ActionResult = () => ({ ok: true, data: [] })) {}
+
+  effect(effect: Effect): void {
+    this.effects.push(effect);
+  }
+
+  async executeAction(request: ActionRequest): Promise<ActionResult> {
+    this.requests.push(request);
+    return this.execute(request);
+  }
+
+  async confirmAction(): Promise<boolean> {
+    return this.confirmAnswer;
+  }
+
+  update(update: EvaluationUpdate): void {
+    this.updates.push(update);
+  }
+
+  alerts(): string[] {
+    return this.effects.flatMap((e) => (e.kind === "showAlert" ? [e.message] : []));
+  }
+}

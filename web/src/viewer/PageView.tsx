@@ -1,0 +1,120 @@
+/**
+ * A page's widgets on the 64-column grid (rows of 10 px), scaled to the available width. Widgets
+ * are rendered in reading order (top to bottom, left to right), so on a narrow screen, where the
+ * stylesheet drops the grid positions, they stack in that order.
+ */
+import { Component, Suspense, type ReactNode } from "react";
+
+import type { EvaluationError } from "../engine/host";
+import type { WidgetNode } from "../engine/page";
+import { WIDGETS } from "../widgets/registry";
+
+export const GRID_COLUMNS = 64;
+export const ROW_PX = 10;
+
+export interface PageViewProps {
+  readonly dsl: WidgetNode;
+  readonly widgets: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  readonly errors: Readonly<Record<string, readonly EvaluationError[]>>;
+  onMeta(widget: string, changes: Record<string, unknown>): void;
+  onEvent(widget: string, event: string, extra?: Record<string, unknown>): void;
+}
+
+/** Keeps one broken widget from taking the page down. */
+class WidgetBoundary extends Component<{ name: string; children: ReactNode }, { failed: string | null }> {
+  override state = { failed: null as string | null };
+
+  static getDerivedStateFromError(error: unknown) {
+    return { failed: error instanceof Error ? error.message : String(error) };
+  }
+
+  override render() {
+    if (this.state.failed !== null) return <div className="lc-widget-error">{`${this.props.name}: ${this.state.failed}`}</div>;
+    return this.props.children;
+  }
+}
+
+const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
+
+/** Children in reading order. */
+export function readingOrder(children: readonly WidgetNode[]): WidgetNode[] {
+  return [...children].sort((a, b) => num(a["topRow"]) - num(b["topRow"]) || num(a["leftColumn"]) - num(b["leftColumn"]));
+}
+
+/** Rows a container's grid needs to hold its children. */
+export function gridRows(children: readonly WidgetNode[]): number {
+  return children.reduce((max, c) => (c.type === "MODAL_WIDGET" ? max : Math.max(max, num(c["bottomRow"]))), 0);
+}
+
+function placement(node: WidgetNode): React.CSSProperties {
+  const left = num(node["leftColumn"]);
+  const right = num(node["rightColumn"]) || GRID_COLUMNS;
+  const top = num(node["topRow"]);
+  const bottom = num(node["bottomRow"]);
+  return {
+    left: `${(left / GRID_COLUMNS) * 100}%`,
+    width: `${((right - left) / GRID_COLUMNS) * 100}%`,
+    top: `${top * ROW_PX}px`,
+    height: `${Math.max(1, bottom - top) * ROW_PX}px`,
+  };
+}
+
+function Grid(props: PageViewProps & { nodes: readonly WidgetNode[] }) {
+  return (
+    <div className="lc-grid" style={{ minHeight: `${gridRows(props.nodes) * ROW_PX}px` }}>
+      {readingOrder(props.nodes).map((child) => (
+        <WidgetBox key={child.widgetName} {...props} node={child} />
+      ))}
+    </div>
+  );
+}
+
+function WidgetBox(props: PageViewProps & { node: WidgetNode }) {
+  const { node, widgets, errors } = props;
+  const values = widgets[node.widgetName] ?? {};
+  if (values["isVisible"] === false) return null;
+  const Widget = WIDGETS[node.type];
+  const children = node.children ?? [];
+  // Tabs hold one canvas per tab; every other container lays its children out on its own grid.
+  const inner =
+    node.type === "TABS_WIDGET"
+      ? children.map((canvas) => <Grid key={canvas.widgetName} {...props} nodes={canvas.children ?? []} />)
+      : children.length > 0
+        ? <Grid {...props} nodes={children} />
+        : null;
+  const problems = Object.entries(errors).filter(([k, list]) => k.startsWith(`${node.widgetName}.`) && list.length > 0);
+  const floating = node.type === "MODAL_WIDGET";
+  return (
+    <div className={floating ? "lc-widget lc-widget--floating" : "lc-widget"} style={floating ? undefined : placement(node)} data-widget={node.widgetName}>
+      <WidgetBoundary name={node.widgetName}>
+        <Suspense fallback={<div className="lc-loading" aria-busy="true" />}>
+          {Widget ? (
+            <Widget
+              name={node.widgetName}
+              values={values}
+              onMeta={(changes) => props.onMeta(node.widgetName, changes)}
+              onEvent={(event, extra) => props.onEvent(node.widgetName, event, extra)}
+            >
+              {inner}
+            </Widget>
+          ) : (
+            <div className="lc-widget-error">{`Unknown widget type ${node.type}`}</div>
+          )}
+        </Suspense>
+      </WidgetBoundary>
+      {problems.length > 0 && (
+        <span className="lc-widget__problems" role="status" title={problems.map(([k, list]) => `${k}: ${list.map((e) => e.message).join("; ")}`).join("\n")}>
+          !
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function PageView(props: PageViewProps) {
+  return (
+    <div className="lc-page">
+      <Grid {...props} nodes={props.dsl.children ?? []} />
+    </div>
+  );
+}

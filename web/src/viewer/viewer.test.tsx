@@ -1,0 +1,54 @@
+import { renderToString } from "react-dom/server";
+import { describe, expect, test } from "vitest";
+
+import { parseAppPath } from "../App";
+import { Engine } from "../engine/engine";
+import { loadManifests } from "../testing/manifests";
+import { page, widget } from "../testing/pages";
+import { RecordingHost } from "../testing/recordingHost";
+import { gridRows, PageView, readingOrder } from "./PageView";
+import { applyUpdate } from "./ViewerRoute";
+
+const manifests = loadManifests();
+
+describe("the viewer", () => {
+  test("app URLs name the app and, optionally, the page", () => {
+    expect(parseAppPath("/app/orders-admin/list")).toEqual({ appKey: "orders-admin", pageSlug: "list" });
+    expect(parseAppPath("/app/orders-admin")).toEqual({ appKey: "orders-admin", pageSlug: undefined });
+    expect(parseAppPath("/login")).toBeNull();
+  });
+
+  test("widgets are placed on the 64-column grid in reading order; hidden ones are left out", () => {
+    const doc = page([
+      widget("Below", "TEXT_WIDGET", { text: "second", leftColumn: 0, rightColumn: 64, topRow: 10, bottomRow: 14 }),
+      widget("Above", "TEXT_WIDGET", { text: "first", leftColumn: 16, rightColumn: 48, topRow: 0, bottomRow: 4 }),
+      widget("Hidden", "TEXT_WIDGET", { text: "secret", isVisible: "{{1 > 2}}" }),
+    ]);
+    const engine = new Engine({ manifests, host: new RecordingHost() });
+    const first = engine.load(doc);
+    const html = renderToString(
+      <PageView dsl={doc.dsl} widgets={first.snapshot ?? {}} errors={first.errors} onMeta={() => undefined} onEvent={() => undefined} />,
+    );
+    expect(html.indexOf("first")).toBeLessThan(html.indexOf("second"));
+    expect(html).toContain("left:25%;width:50%;top:0px;height:40px");
+    expect(html).not.toContain("secret");
+    expect(readingOrder(doc.dsl.children ?? []).map((w) => w.widgetName)).toEqual(["Hidden", "Above", "Below"]);
+    expect(gridRows(doc.dsl.children ?? [])).toBe(14);
+  });
+
+  test("a property error is flagged on its widget, and the page still renders", () => {
+    const doc = page([widget("Broken", "TEXT_WIDGET", { text: "{{Nope.x}}" }), widget("Fine", "TEXT_WIDGET", { text: "ok" })]);
+    const engine = new Engine({ manifests, host: new RecordingHost() });
+    const first = engine.load(doc);
+    const html = renderToString(<PageView dsl={doc.dsl} widgets={first.snapshot ?? {}} errors={first.errors} onMeta={() => undefined} onEvent={() => undefined} />);
+    expect(html).toContain("Broken.text: Nope is not defined");
+    expect(html).toContain("ok");
+  });
+
+  test("engine updates change only the widgets they name", () => {
+    const before = { A: { text: "a" }, B: { text: "b" } };
+    const after = applyUpdate(before, { values: { "A.text": "A!" }, errors: {} });
+    expect(after).toEqual({ A: { text: "A!" }, B: { text: "b" } });
+    expect(after["B"]).toBe(before["B"]);
+  });
+});

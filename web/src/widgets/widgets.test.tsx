@@ -1,0 +1,61 @@
+import { renderToString } from "react-dom/server";
+import { describe, expect, test } from "vitest";
+
+import { Engine } from "../engine/engine";
+import { loadManifests } from "../testing/manifests";
+import { page, widget } from "../testing/pages";
+import { RecordingHost } from "../testing/recordingHost";
+import { chartOption } from "./CHART_WIDGET/option";
+import { WIDGET_MODULES, WIDGETS } from "./registry";
+
+const manifests = loadManifests();
+
+/** The values a freshly dropped widget has: its manifest defaults, evaluated by the engine. */
+function defaultValues(type: string): Record<string, unknown> {
+  const engine = new Engine({ manifests, host: new RecordingHost() });
+  engine.load(page([widget("W1", type)]));
+  if (type === "MODAL_WIDGET") engine.setMeta("W1", { isOpen: true });
+  return engine.widgetValues()["W1"] as Record<string, unknown>;
+}
+
+const escape = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#x27;");
+
+describe("every widget renders from its manifest defaults", () => {
+  test.each(manifests.map((m) => [m.type, m] as const))("%s", async (type, manifest) => {
+    expect(WIDGETS[type], `${type} is registered`).toBeDefined();
+    const loader = WIDGET_MODULES[type];
+    expect(loader, `${type} has a module`).toBeDefined();
+    const { default: Component } = await (loader as NonNullable<typeof loader>)();
+    const values = defaultValues(type);
+    const html = renderToString(
+      <Component name="W1" values={values} onMeta={() => undefined} onEvent={() => undefined}>
+        {manifest.children ? <span>child widget</span> : null}
+      </Component>,
+    );
+    expect(html.length).toBeGreaterThan(0);
+    for (const key of ["text", "label", "labelText"]) {
+      const value = values[key];
+      if (typeof value === "string" && value !== "") expect(html).toContain(escape(value));
+    }
+    if (manifest.children === "widgets") expect(html).toContain("child widget");
+  });
+});
+
+describe("widgets show their data", () => {
+  test("a table shows the rows of its data and marks the selected one", async () => {
+    const engine = new Engine({ manifests, host: new RecordingHost() });
+    engine.load(page([widget("T", "TABLE_WIDGET_V2", { tableData: [{ id: 1, name: "Ada" }, { id: 2, name: "Alan" }], defaultSelectedRowIndex: 1 })]));
+    const { default: Table } = await import("./TABLE_WIDGET_V2");
+    const html = renderToString(<Table name="T" values={engine.widgetValues()["T"] as Record<string, unknown>} onMeta={() => undefined} onEvent={() => undefined} />);
+    expect(html).toContain("Ada");
+    expect(html).toMatch(/<tr aria-selected="true"><td>2<\/td><td>Alan<\/td><\/tr>/);
+  });
+
+  test("a chart's series become ECharts series of the chosen kind", () => {
+    const option = chartOption({ chartType: "BAR_CHART", chartData: { a: { seriesName: "Sales", data: [{ x: "Mon", y: 3 }] } } });
+    expect(option["series"]).toEqual([expect.objectContaining({ type: "bar", name: "Sales", data: [3] })]);
+    expect((option["yAxis"] as { data: string[] }).data).toEqual(["Mon"]);
+    const pie = chartOption({ chartType: "PIE_CHART", chartData: { a: { data: [{ x: "A", y: 1 }] } } });
+    expect((pie["series"] as { data: unknown[] }[])[0]?.data).toEqual([{ name: "A", value: 1 }]);
+  });
+});
