@@ -6,11 +6,12 @@
 
 Each at concurrency 1 and 16; prints p50/p99 latency, throughput, and the ratios to (a).
 
-    .venv/bin/python bench/execute.py                       # (a) and (b)
-    .venv/bin/python bench/execute.py --api-url http://127.0.0.1:8000 --token TOKEN --action-id ID
+    .venv/bin/python bench/execute.py
 
-(c) needs a running server and an action `select * from bench_orders where id = {{id}}` on a
-datasource pointing at the database this script prints; pass its id and a personal API token.
+(c) is measured twice: with an httpx client in this process (which competes with the server
+for the 2 cores) and, when Debian's `wrk` is installed, with wrk. For (c) the script starts `lowcraft serve` (SQLite store in a temp dir, one process), signs up
+through the API, creates the datasource and the action `... where id = {{id}}`, and calls the
+execute endpoint with the session cookie, as the web client does.
 """
 
 from __future__ import annotations
@@ -20,20 +21,22 @@ import asyncio
 import random
 import secrets
 import statistics
-import sys
+import re
+import shutil
+import subprocess
+import tempfile
 import time
+from pathlib import Path
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import psycopg
 import psycopg_pool
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from lowcraft.actions import execute_action
 from lowcraft.connectors import PoolManager
+from lowcraft.devserver import running_server
 
 ROWS = 10_000
 SQL = "select id, customer, total, status from bench_orders where id = %s"
@@ -145,17 +148,87 @@ async def run_library(host: str, database: str, concurrency: int, total: int) ->
         await pools.close_all()
 
 
-async def run_http(api_url: str, token: str, action_id: str, concurrency: int, total: int) -> Figures:
-    """(c) `POST /api/v1/actions/{id}/execute` over HTTP, authenticated with a personal API token."""
+CSRF = {"X-Requested-By": "lowcraft"}
+
+
+def prepare_app(api_url: str, host: str, database: str) -> tuple[dict[str, str], str]:
+    """Sign up, create the datasource and the action; returns the session cookies and action id."""
+    with httpx.Client(base_url=api_url, headers=CSRF, timeout=30) as client:
+        def ok(response: httpx.Response) -> dict[str, object]:
+            response.raise_for_status()
+            return response.json()  # type: ignore[no-any-return]
+
+        ok(client.post("/api/v1/auth/signup", json={"email": "bench@example.com", "password": "bench-password-1"}))
+        ws = ok(client.get("/api/v1/workspaces"))["workspaces"][0]["id"]  # type: ignore[index]
+        app = ok(client.post(f"/api/v1/workspaces/{ws}/applications", json={"name": "Bench"}))
+        page = ok(client.get(f"/api/v1/applications/{app['id']}"))["pages"][0]["id"]  # type: ignore[index]
+        config = {"host": host, "user": "postgres", "database": database, "pool_size": 16}
+        ds = ok(client.post(f"/api/v1/workspaces/{ws}/datasources",
+                            json={"name": "Bench DB", "connector": "postgres", "configs": {"production": config}}))
+        action = ok(client.post(f"/api/v1/applications/{app['id']}/actions", json={
+            "pageId": page, "name": "getOrder", "datasourceId": ds["id"], "config": {"sql": ACTION_SQL}}))
+        return dict(client.cookies), str(action["id"])
+
+
+_WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Requested-By"] = "lowcraft"
+wrk.headers["Cookie"] = "lowcraft_session=%(session)s"
+request = function()
+  local body = '{"params":{"id":' .. math.random(1, %(rows)d) .. '},"mode":"edit"}'
+  return wrk.format(nil, "/api/v1/actions/%(action)s/execute", nil, body)
+end
+"""
+
+
+@dataclass
+class WrkFigures:
+    """What wrk (a C load generator, Debian's `wrk`) measured: it costs the server's cores far
+    less than a Python client would, so the figures are the server's own."""
+
+    concurrency: int
+    p50: float
+    p99: float
+    throughput: float
+    failures: int
+
+    def line(self) -> str:
+        return (f"HTTP API (wrk)   c={self.concurrency:<3d} p50={self.p50:7.3f} ms  p99={self.p99:7.3f} ms  "
+                f"{self.throughput:9.0f} req/s  non-2xx={self.failures}")
+
+
+def _ms(text: str) -> float:
+    value = float(re.sub(r"[a-z]+$", "", text))
+    return value / 1000 if text.endswith("us") else value * 1000 if text.endswith("s") and not text.endswith("ms") else value
+
+
+def run_wrk(api_url: str, cookies: dict[str, str], action_id: str, concurrency: int, seconds: int = 8) -> WrkFigures:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(_WRK_SCRIPT % {"session": cookies["lowcraft_session"], "action": action_id, "rows": ROWS})
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--latency", "-s", script.name, api_url],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    Path(script.name).unlink()
+    p50 = re.search(r"50%\s+([\d.]+\w+)", out)
+    p99 = re.search(r"99%\s+([\d.]+\w+)", out)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    failures = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    assert p50 and p99 and rps, out
+    return WrkFigures(concurrency, _ms(p50.group(1)), _ms(p99.group(1)), float(rps.group(1)),
+                      int(failures.group(1)) if failures else 0)
+
+
+async def run_http(api_url: str, cookies: dict[str, str], action_id: str, concurrency: int, total: int) -> Figures:
+    """(c) `POST /api/v1/actions/{id}/execute` over HTTP with a logged-in session cookie."""
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=api_url, limits=limits, timeout=30) as client:
-        headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=api_url, limits=limits, timeout=30, cookies=cookies, headers=CSRF) as client:
 
         async def call(key: int) -> None:
             response = await client.post(
                 f"/api/v1/actions/{action_id}/execute",
                 json={"params": {"id": key}, "mode": "edit"},
-                headers=headers,
             )
             if response.status_code != 200 or not response.json().get("isExecutionSuccess"):
                 raise RuntimeError(f"HTTP {response.status_code}: {response.text[:300]}")
@@ -170,29 +243,27 @@ async def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--requests", type=int, default=3000, help="requests per measurement")
     parser.add_argument("--database", help="use this database (with bench_orders) instead of a throwaway one")
-    parser.add_argument("--api-url")
-    parser.add_argument("--token")
-    parser.add_argument("--action-id")
     args = parser.parse_args()
 
     database = args.database or create_database(args.host)
     print(f"database {database}: bench_orders with {ROWS} rows; {args.requests} requests per run")
     try:
-        for concurrency in CONCURRENCIES:
-            direct = await run_direct(args.host, database, concurrency, args.requests)
-            others = [await run_library(args.host, database, concurrency, args.requests)]
-            if args.api_url and args.token and args.action_id:
-                others.append(
-                    await run_http(args.api_url, args.token, args.action_id, concurrency, args.requests)
-                )
-            print(direct.line())
-            for other in others:
-                print(
-                    f"{other.line()}   p50 overhead {other.p50 - direct.p50:+.3f} ms, "
-                    f"throughput {other.throughput / direct.throughput:.0%} of direct"
-                )
-        if not (args.api_url and args.token and args.action_id):
-            print("HTTP API: not measured (pass --api-url, --token and --action-id of a running server)")
+        with tempfile.TemporaryDirectory() as data, running_server({"LOWCRAFT_DATA_DIR": data}) as server:
+            cookies, action_id = prepare_app(server.url, args.host, database)
+            for concurrency in CONCURRENCIES:
+                direct = await run_direct(args.host, database, concurrency, args.requests)
+                others: list[Figures | WrkFigures] = [
+                    await run_library(args.host, database, concurrency, args.requests),
+                    await run_http(server.url, cookies, action_id, concurrency, args.requests),
+                ]
+                if shutil.which("wrk"):
+                    others.append(run_wrk(server.url, cookies, action_id, concurrency))
+                print(direct.line())
+                for other in others:
+                    print(
+                        f"{other.line()}   p50 overhead {other.p50 - direct.p50:+.3f} ms, "
+                        f"throughput {other.throughput / direct.throughput:.0%} of direct"
+                    )
     finally:
         if not args.database:
             drop_database(args.host, database)

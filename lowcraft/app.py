@@ -78,8 +78,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.runtime = runtime
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
+    # Routes are matched in order: the action routes (execution is the hot path) go first.
     for router in (
-        meta_router, accounts_router, workspaces_router, apps_router, pages_router, datasources_router, actions_router
+        actions_router, meta_router, accounts_router, workspaces_router, apps_router, pages_router, datasources_router
     ):
         api.include_router(router)
     app.include_router(api)

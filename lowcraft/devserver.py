@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -25,6 +26,11 @@ class ServerProcess:
     process: subprocess.Popen[bytes]
     url: str
     ready_seconds: float
+    log_path: Path
+
+    def log(self) -> str:
+        """What the server printed so far."""
+        return self.log_path.read_text(errors="replace")
 
     def rss_mb(self) -> float:
         """Resident memory of the server process, from /proc (Linux)."""
@@ -34,11 +40,11 @@ class ServerProcess:
         raise RuntimeError("no VmRSS")
 
 
-def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float, log_path: Path | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            out = process.stdout.read().decode() if process.stdout else ""
+            out = log_path.read_text(errors="replace") if log_path else ""
             raise RuntimeError(f"server exited with {process.returncode}:\n{out}")
         try:
             with urllib.request.urlopen(url + "/api/v1/ready", timeout=1) as response:
@@ -55,15 +61,18 @@ def running_server(env: dict[str, str], port: int | None = None, timeout: float 
     """`lowcraft serve` in a child process with `env` added to this environment."""
     port = port or free_port()
     full_env = {**os.environ, "LOWCRAFT_HOST": "127.0.0.1", "LOWCRAFT_PORT": str(port), **env}
+    # Output goes to a file, not a pipe: a pipe nobody reads fills up and blocks the server.
+    log_file = tempfile.NamedTemporaryFile(prefix="lowcraft-serve-", suffix=".log", delete=False)
+    log_path = Path(log_file.name)
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "lowcraft.cli", "serve"], env=full_env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "lowcraft.cli", "serve"], env=full_env, stdout=log_file, stderr=subprocess.STDOUT,
     )
+    log_file.close()
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_ready(url, process, timeout)
-        yield ServerProcess(process, url, time.monotonic() - started)
+        wait_ready(url, process, timeout, log_path)
+        yield ServerProcess(process, url, time.monotonic() - started, log_path)
     finally:
         process.terminate()
         try:
@@ -71,3 +80,4 @@ def running_server(env: dict[str, str], port: int | None = None, timeout: float 
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log_path.unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from lowcraft.accounts.passwords import Passwords
 from lowcraft.accounts.sessions import DatabaseSessions, RedisSessions
 from lowcraft.accounts.throttle import LoginThrottle
 from lowcraft.cache import KeyValueStore, open_store
+from lowcraft.cache.generation import Generation
 from lowcraft.config import Settings
 from lowcraft.connectors.base import InstancePolicy
 from lowcraft.crypto import SecretBox
@@ -28,6 +29,7 @@ class Runtime:
     encryption_key: bytes
     secret_box: SecretBox
     policy: InstancePolicy
+    generation: Generation
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -42,6 +44,8 @@ class Runtime:
             else DatabaseSessions(db, idle, absolute)
         )
         key = settings.load_encryption_key()
+        generation = Generation(cache)
+        db.on_write(generation.bump)
         return cls(
             settings=settings,
             db=db,
@@ -57,6 +61,7 @@ class Runtime:
                 allow_loopback=settings.private_networks_allowed,
                 file_roots=settings.sqlite_root_paths,
             ),
+            generation=generation,
         )
 
     def close(self) -> None:

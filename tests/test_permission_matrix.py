@@ -225,6 +225,8 @@ MATRIX = [
     row("DELETE", "/api/v1/actions/{action}",                      None,                            401, 403, 204, 204, 404),
     row("POST",   "/api/v1/actions/{action}/execute",              {"params": {"Input1.text": 1}},  401, 200, 200, 200, 404),
     row("POST",   "/api/v1/actions/{action}/execute",              {"params": {"Input1.text": 1}, "mode": "edit"}, 401, 403, 200, 200, 404),
+    row("POST",   "/api/v1/applications/{app}/refactor",           {"old": "Utils", "new": "Helpers"}, 401, 403, 200, 200, 404),
+    row("GET",    "/api/v1/applications/{app}/lint",               None,                            401, 403, 200, 200, 404),
     row("GET",    "/api/v1/applications/{app}/js-objects",         None,                            401, 403, 200, 200, 404),
     row("POST",   "/api/v1/applications/{app}/js-objects",         _new_js,                         401, 403, 201, 201, 404),
     row("GET",    "/api/v1/js-objects/{js}",                       None,                            401, 403, 200, 200, 404),

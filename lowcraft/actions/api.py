@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import Field
@@ -13,9 +13,12 @@ from pydantic import Field
 from lowcraft.actions import service
 from lowcraft.actions.execution import execute_action
 from lowcraft.actions.models import Action, JsObject
+from lowcraft.actions.plans import ExecutionPlan, prepare_execution
 from lowcraft.apps.refactor import rename_entity
+from lowcraft import metrics
 from lowcraft.connectors.base import Limits
-from lowcraft.http.deps import Ctx
+from lowcraft.cache.generation import GenerationCache
+from lowcraft.http.deps import SESSION_COOKIE, Ctx, authenticate, get_runtime
 from lowcraft.http.schemas import Body
 
 router = APIRouter(tags=["actions"])
@@ -105,13 +108,36 @@ def delete_action(action_id: str, ctx: Ctx) -> None:
     service.delete_action(ctx, action_id)
 
 
+# Plans by (credential, action, mode, environment, application), valid for one store generation
+# and at most 30 s, so session expiry is still checked at least that often.
+_plans: GenerationCache[ExecutionPlan] = GenerationCache(size=4096, ttl=30)
+
+
+def _plan_key(request: Request, action_id: str, body: ExecuteBody) -> tuple[str, ...]:
+    credential = request.headers.get("authorization") or request.cookies.get(SESSION_COOKIE) or ""
+    return (credential, action_id, body.mode, body.environment, body.application_id or "")
+
+
+def _plan(request: Request, action_id: str, body: ExecuteBody, generation: str) -> ExecutionPlan:
+    # Authentication and the store reads share one worker-thread hop.
+    with get_runtime(request).db.session() as db:
+        ctx = authenticate(request, db)
+        plan = prepare_execution(ctx, action_id, body.mode, body.environment, body.application_id)
+    _plans.put(_plan_key(request, action_id, body), generation, plan)
+    return plan
+
+
 @router.post("/actions/{action_id}/execute")
-async def execute(action_id: str, body: ExecuteBody, ctx: Ctx) -> JSONResponse:
+async def execute(action_id: str, body: ExecuteBody, request: Request) -> JSONResponse:
     """Run an action with the values of its bindings, as the editor (`edit`) or a published app (`view`)."""
-    plan = await run_in_threadpool(
-        service.prepare_execution, ctx, action_id, body.mode, body.environment, body.application_id
-    )
-    settings = ctx.runtime.settings
+    runtime = get_runtime(request)
+    # The generation is read before the store, so a write racing this read can only make the
+    # cached plan look older than it is, never newer.
+    generation = runtime.generation.current()
+    plan = _plans.get(_plan_key(request, action_id, body), generation)
+    if plan is None:
+        plan = await run_in_threadpool(_plan, request, action_id, body, generation)
+    settings = runtime.settings
     started = time.perf_counter()
     result = await execute_action(
         plan.connection.connector_type,
@@ -121,9 +147,10 @@ async def execute(action_id: str, body: ExecuteBody, ctx: Ctx) -> JSONResponse:
         Limits.from_settings(timeout_ms=plan.settings.timeout_ms, max_response_mb=settings.max_response_mb),
         datasource_id=plan.connection.datasource_id,
         prepared_statements=plan.settings.prepared_statements,
-        policy=ctx.runtime.policy,
+        policy=runtime.policy,
     )
-    del started
+    outcome = "success" if result["isExecutionSuccess"] else str(result.get("error", {}).get("code", "error"))
+    metrics.observe_execution(plan.connection.connector_type, outcome, time.perf_counter() - started)
     # Results are JSON-safe already (connectors convert values); skip FastAPI's re-encoding walk.
     return JSONResponse(result)
 

@@ -8,24 +8,21 @@ app runs, and never sees the action's or the datasource's configuration.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from lowcraft.accounts.permissions import Role, workspace_role
+from lowcraft.accounts.permissions import Role
 from lowcraft.actions.exceptions import ActionNotFound, InvalidAction
 from lowcraft.actions.models import Action, ActionSettings, JsObject
 from lowcraft.apps.entities import entity_names
-from lowcraft.apps.exceptions import NotPublished
 from lowcraft.apps.models import Application
 from lowcraft.apps.service import load_for
 from lowcraft.audit.service import record
 from lowcraft.context import Context
 from lowcraft.datasources.models import Datasource
-from lowcraft.datasources.service import ResolvedConnection, resolve_connection
-from lowcraft.errors import NotAuthenticated, NotFound, ValidationFailed
+from lowcraft.errors import NotFound, ValidationFailed
 from lowcraft.names import validate_entity_name
 from lowcraft.pages.exceptions import DuplicateName
 from lowcraft.pages.models import Page
@@ -33,18 +30,6 @@ from lowcraft.pages.models import Page
 MAX_CONFIG_BYTES = 1_000_000
 MAX_JS_BYTES = 500_000
 
-Mode = Literal["edit", "view"]
-
-
-@dataclass
-class ExecutionPlan:
-    """Everything an execution needs, read in one short store transaction."""
-
-    action_id: str
-    action_name: str
-    connection: ResolvedConnection
-    query_config: dict[str, Any]
-    settings: ActionSettings
 
 
 def parse_settings(raw: dict[str, Any] | None) -> ActionSettings:
@@ -181,54 +166,6 @@ def delete_action(ctx: Context, action_id: str) -> None:
     action, app = _load_action(ctx, action_id)
     ctx.db.delete(action)
     record(ctx, "action.deleted", "action", action.id, action.name, workspace_id=app.workspace_id)
-
-
-def _published_action(
-    ctx: Context, action_id: str, application_id: str | None
-) -> tuple[dict[str, Any], Application]:
-    """The action as the published app has it, if the caller may view that app.
-
-    The viewer names the application it runs (`application_id`), so an action deleted from the
-    edit state after publishing still runs in the published app.
-    """
-    app_id = application_id or ctx.db.scalar(select(Action.application_id).where(Action.id == action_id))
-    app = ctx.db.get(Application, app_id) if app_id else None
-    if app is None or app.deleted_at is not None:
-        raise ActionNotFound("Action not found.")
-    role = workspace_role(ctx, app.workspace_id)
-    if role is None and not app.is_public:
-        if ctx.user is None:
-            raise NotAuthenticated("Log in to use this application.")
-        raise ActionNotFound("Action not found.")
-    if app.published is None:
-        raise NotPublished("This application has not been published yet.")
-    for page in app.published.get("pages", []):
-        for entry in page.get("actions", []):
-            if entry.get("id") == action_id:
-                return entry, app
-    raise ActionNotFound("The published application has no such action; publish again after adding it.")
-
-
-def prepare_execution(
-    ctx: Context, action_id: str, mode: Mode, environment: str, application_id: str | None = None
-) -> ExecutionPlan:
-    if mode == "edit":
-        action, _ = _load_action(ctx, action_id)
-        entry = {
-            "name": action.name,
-            "datasourceId": action.datasource_id,
-            "config": action.config,
-            "settings": action.settings,
-        }
-    else:
-        entry, _ = _published_action(ctx, action_id, application_id)
-    datasource_id = entry.get("datasourceId")
-    if not datasource_id:
-        raise InvalidAction("This action has no datasource; choose one in the editor.")
-    connection = resolve_connection(ctx, datasource_id, environment)
-    return ExecutionPlan(
-        action_id, entry["name"], connection, entry.get("config") or {}, parse_settings(entry.get("settings"))
-    )
 
 
 # --- JS objects -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 
 from lowcraft.accounts.models import User
 from lowcraft.accounts.service import user_for_api_token
@@ -26,26 +27,31 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def _context(request: Request) -> Iterator[Context]:
+def authenticate(request: Request, db: Session) -> Context:
+    """The request's Context: who calls (API token, session cookie, or nobody), on store session `db`."""
     runtime = get_runtime(request)
-    with runtime.db.session() as db:
-        ctx = Context(
-            runtime=runtime, db=db, client_address=client_address(request),
-            user_agent=request.headers.get("user-agent", "")[:300],
-        )
-        authorization = request.headers.get("authorization", "")
-        if authorization.lower().startswith("bearer "):
-            user = user_for_api_token(ctx, authorization[7:].strip())
-            if user is not None:
-                ctx.user, ctx.via = user, "token"
-        else:
-            token = request.cookies.get(SESSION_COOKIE)
-            if token:
-                active = runtime.sessions.resolve(db, token)
-                user = db.get(User, active.user_id) if active else None
-                if user is not None and user.is_active:
-                    ctx.user, ctx.via, ctx.session_token = user, "cookie", token
-        yield ctx
+    ctx = Context(
+        runtime=runtime, db=db, client_address=client_address(request),
+        user_agent=request.headers.get("user-agent", "")[:300],
+    )
+    authorization = request.headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        user = user_for_api_token(ctx, authorization[7:].strip())
+        if user is not None:
+            ctx.user, ctx.via = user, "token"
+    else:
+        token = request.cookies.get(SESSION_COOKIE)
+        if token:
+            active = runtime.sessions.resolve(db, token)
+            user = db.get(User, active.user_id) if active else None
+            if user is not None and user.is_active:
+                ctx.user, ctx.via, ctx.session_token = user, "cookie", token
+    return ctx
+
+
+def _context(request: Request) -> Iterator[Context]:
+    with get_runtime(request).db.session() as db:
+        yield authenticate(request, db)
 
 
 # scope="function": the transaction commits when the route returns, before the response is sent,

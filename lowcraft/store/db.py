@@ -6,7 +6,7 @@ request, so a request's writes land together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -33,6 +33,10 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def _mark_written(session: Session, _context: Any) -> None:
+    session.info["wrote"] = True
+
+
 class Database:
     """The store's engine and session factory."""
 
@@ -47,6 +51,18 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_listeners: list[Callable[[], None]] = []
+        event.listen(self._sessions, "after_flush", _mark_written)
+        event.listen(self._sessions, "after_commit", self._after_commit)
+
+    def on_write(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after every committed transaction that wrote something."""
+        self._write_listeners.append(listener)
+
+    def _after_commit(self, session: Session) -> None:
+        if session.info.pop("wrote", False):
+            for listener in self._write_listeners:
+                listener()
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,0 +1,140 @@
+"""A published app used as people use it: an owner sets it up in the browser, a colleague invited as
+App Viewer logs in, filters orders, selects one and creates a new one through a form in a modal.
+The screen and the customer's database are both checked. Screenshots: test-artifacts/<test>/."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.e2e.viewer_helpers import (
+    FIXTURES,
+    ORDERS,
+    PASSWORD,
+    api_call,
+    create_orders_datasource,
+    fresh_orders_table,
+    orders_in_db,
+)
+
+pytestmark = pytest.mark.e2e
+
+TIMEOUT = 15_000
+
+
+def expect_rows(page: Any, customers: list[str]) -> None:
+    """The table shows exactly these customers, in this order."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("[data-widget=Table1] tbody tr")).to_have_count(len(customers), timeout=TIMEOUT)
+    for i, name in enumerate(customers):
+        expect(page.locator("[data-widget=Table1] tbody tr").nth(i)).to_contain_text(name)
+
+
+def test_an_invited_viewer_filters_selects_and_creates_an_order(
+    page: Any, browser: Any, live_server: Any, pg_database: dict[str, Any], screenshots: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    fresh_orders_table(pg_database)
+
+    # The owner signs up; the first account lands in its own workspace.
+    page.goto("/signup")
+    page.get_by_label("Name").fill("Olivia Owner")
+    page.get_by_label("Email").fill("olivia@example.com")
+    page.get_by_label(re.compile("Password")).fill(PASSWORD)
+    screenshots.take(page, "owner-signs-up")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", name="Applications")).to_be_visible(timeout=TIMEOUT)
+    workspace_id = re.search(r"/workspaces/([^/]+)", page.url).group(1)  # type: ignore[union-attr]
+
+    # The datasource through the API (with the browser's session), the app from its export file.
+    create_orders_datasource(page.request, workspace_id, pg_database)
+    page.get_by_label("Import an application file").set_input_files(str(FIXTURES / "orders_app.json"))
+    expect(page.get_by_text("Imported Orders admin.")).to_be_visible(timeout=TIMEOUT)
+    card = page.locator("[data-app='Orders admin']")
+    card.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Published Orders admin.")).to_be_visible(timeout=TIMEOUT)
+    expect(card.get_by_text("Published", exact=True)).to_be_visible()
+    screenshots.take(page, "owner-imported-and-published")
+    app_path = card.get_by_role("link", name="Open").get_attribute("href")
+    assert app_path == "/app/orders-admin"
+
+    # The owner invites a colleague as App Viewer.
+    page.get_by_role("link", name="Members").click()
+    page.get_by_label("Email").fill("victor@example.com")
+    page.get_by_label("Role").select_option(label="App Viewer")
+    page.get_by_role("button", name="Invite").click()
+    expect(page.get_by_text("Invited victor@example.com")).to_be_visible(timeout=TIMEOUT)
+    screenshots.take(page, "owner-invited-viewer")
+
+    # The colleague has an account (made elsewhere), opens the app's link and is sent to log in.
+    viewer_context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    try:
+        api_call(viewer_context.request, "POST", "/auth/signup",
+                 {"email": "victor@example.com", "password": PASSWORD, "name": "Victor Viewer"}, expect=201)
+        api_call(viewer_context.request, "POST", "/auth/logout", expect=204)
+        viewer = viewer_context.new_page()
+        viewer.goto(f"{app_path}?from=email")
+        expect(viewer.get_by_role("heading", name="Log in")).to_be_visible(timeout=TIMEOUT)
+        assert "/login?next=" in viewer.url
+        viewer.get_by_label("Email").fill("victor@example.com")
+        viewer.get_by_label("Password").fill(PASSWORD)
+        screenshots.take(viewer, "viewer-logs-in")
+        viewer.get_by_role("button", name="Log in").click()
+
+        # ... and is back at the app, which loaded every order on page load.
+        expect(viewer).to_have_url(re.compile(r"/app/orders-admin\?from=email$"), timeout=TIMEOUT)
+        expect_rows(viewer, [c for c, _, _ in ORDERS])
+        expect(viewer.locator("[data-widget=SelectedText]")).to_have_text("No order selected")
+        screenshots.take(viewer, "viewer-sees-orders")
+
+        # Filter by status (Select) and by customer (Input): the query re-runs with their values.
+        viewer.locator("[data-widget=StatusSelect] select").select_option(label="Shipped")
+        expect_rows(viewer, ["Bob", "Dave"])
+        viewer.get_by_placeholder("Search customers").fill("da")
+        expect_rows(viewer, ["Dave"])
+        screenshots.take(viewer, "viewer-filtered")
+
+        # Select a row: the Text bound to Table1.selectedRow follows.
+        viewer.locator("[data-widget=Table1] tbody tr", has_text="Dave").click()
+        expect(viewer.locator("[data-widget=SelectedText]")).to_have_text("Selected order #4: Dave, shipped")
+        expect(viewer.locator("[data-widget=Table1] tbody tr[aria-selected=true]")).to_contain_text("Dave")
+        screenshots.take(viewer, "viewer-selected-a-row")
+
+        # A new order through the form in the modal; submit stays disabled while the form is invalid.
+        viewer.get_by_placeholder("Search customers").fill("")
+        expect_rows(viewer, ["Bob", "Dave"])
+        viewer.get_by_role("button", name="New order").click()
+        dialog = viewer.get_by_role("dialog")
+        expect(dialog).to_be_visible()
+        submit = dialog.get_by_role("button", name="Create order")
+        expect(submit).to_be_disabled()
+        dialog.get_by_label("Customer").fill("Eve")
+        dialog.get_by_label("Amount").fill("0")
+        expect(dialog.get_by_text("The amount is a number from 1 to 100000")).to_be_visible()
+        expect(submit).to_be_disabled()
+        dialog.get_by_label("Amount").fill("75")
+        dialog.locator("[data-widget=NewStatusSelect] select").select_option(label="Shipped")
+        expect(submit).to_be_enabled()
+        screenshots.take(viewer, "viewer-fills-the-form")
+        submit.click()
+
+        # The insert ran, the alert shows, the modal closed and the list query ran again.
+        expect(viewer.get_by_role("status").filter(has_text="Order created for Eve")).to_be_visible(timeout=TIMEOUT)
+        expect(dialog).to_be_hidden()
+        expect_rows(viewer, ["Bob", "Dave", "Eve"])
+        screenshots.take(viewer, "viewer-created-an-order")
+        assert orders_in_db(pg_database) == [*ORDERS, ("Eve", "shipped", 75)]
+
+        # An App Viewer sees the app but cannot change it.
+        viewer.goto("/")
+        expect(viewer.get_by_role("heading", name="Applications")).to_be_visible(timeout=TIMEOUT)
+        viewer_card = viewer.locator("[data-app='Orders admin']")
+        expect(viewer_card.get_by_role("link", name="Open")).to_be_visible()
+        expect(viewer_card.get_by_role("button", name="Edit")).to_have_count(0)
+        expect(viewer.get_by_role("button", name="New application")).to_have_count(0)
+    finally:
+        viewer_context.close()

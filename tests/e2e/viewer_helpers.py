@@ -1,0 +1,45 @@
+"""Steps the viewer end-to-end tests share: the customer's orders database, and setting up a workspace."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CSRF = {"X-Requested-By": "lowcraft"}
+PASSWORD = "correct-horse-battery"
+ORDERS = [("Alice", "new", 120), ("Bob", "shipped", 80), ("Carol", "new", 45), ("Dave", "shipped", 300)]
+
+
+def orders_app() -> dict[str, Any]:
+    return json.loads((FIXTURES / "orders_app.json").read_text())  # type: ignore[no-any-return]
+
+
+def fresh_orders_table(pg: dict[str, Any]) -> None:
+    with psycopg.connect(host=pg["host"], port=pg["port"], user=pg["user"], dbname=pg["database"], autocommit=True) as c:
+        c.execute("drop table if exists orders")
+        c.execute("create table orders (id serial primary key, customer text not null, status text not null, amount integer not null)")
+        with c.cursor() as cur:
+            cur.executemany("insert into orders (customer, status, amount) values (%s, %s, %s)", ORDERS)
+
+
+def orders_in_db(pg: dict[str, Any]) -> list[tuple[str, str, int]]:
+    with psycopg.connect(host=pg["host"], port=pg["port"], user=pg["user"], dbname=pg["database"]) as c:
+        return [tuple(r) for r in c.execute("select customer, status, amount from orders order by id").fetchall()]  # type: ignore[misc]
+
+
+def api_call(request: Any, method: str, path: str, body: Any = None, expect: int = 200) -> Any:
+    """A call with the cookies of `request`'s browser context (or its own, for an APIRequestContext)."""
+    headers = {**CSRF, "Content-Type": "application/json"} if body is not None else CSRF
+    response = request.fetch(f"/api/v1{path}", method=method, headers=headers, data=json.dumps(body) if body is not None else None)
+    assert response.status == expect, f"{method} {path}: {response.status} {response.text()}"
+    return response.json() if response.status != 204 else None
+
+
+def create_orders_datasource(request: Any, workspace_id: str, pg: dict[str, Any]) -> dict[str, Any]:
+    return api_call(request, "POST", f"/workspaces/{workspace_id}/datasources", {
+        "name": "Orders DB", "connector": "postgres", "configs": {"production": {**pg, "password": "unused"}},
+    }, expect=201)  # type: ignore[no-any-return]
