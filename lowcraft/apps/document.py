@@ -185,11 +185,11 @@ def parse_document(raw: Any) -> AppDocument:
         page_names.add(page.name)
         validate_tree(page.dsl, names)
         names.update(widget_names(page.dsl))
-        for entity in [*page.actions, *page.js_objects]:
-            problem = name_problem(entity.name)
+        for entity_name in [*(a.name for a in page.actions), *(j.name for j in page.js_objects)]:
+            problem = name_problem(entity_name)
             if problem:
                 raise InvalidDocument(f"Page '{page.name}': {problem}")
-            if entity.name in names:
-                raise InvalidDocument(f"The name '{entity.name}' is already used in this application.")
-            names.add(entity.name)
+            if entity_name in names:
+                raise InvalidDocument(f"The name '{entity_name}' is already used in this application.")
+            names.add(entity_name)
     return doc

@@ -15,9 +15,9 @@ def entity_names(ctx: Context, application_id: str, *, except_page: str | None =
     names: set[str] = set()
     for page_id, dsl in ctx.db.execute(
         select(Page.id, Page.dsl).where(Page.application_id == application_id)
-    ).all():
+    ).tuples():
         if page_id != except_page:
             names.update(widget_names(dsl))
-    for model in (Action, JsObject):
-        names.update(ctx.db.scalars(select(model.name).where(model.application_id == application_id)).all())
+    names.update(ctx.db.scalars(select(Action.name).where(Action.application_id == application_id)).all())
+    names.update(ctx.db.scalars(select(JsObject.name).where(JsObject.application_id == application_id)).all())
     return names

@@ -91,12 +91,16 @@ class PoolManager:
             # A pool can only be closed on the loop that owns it: hand the close over when that
             # loop still runs; a stopped loop's connections are gone with it.
             if entry.loop.is_running():
-                asyncio.run_coroutine_threadsafe(entry.close(entry.pool), entry.loop)
+                asyncio.run_coroutine_threadsafe(_awaited(entry.close(entry.pool)), entry.loop)
             return
         try:
             await entry.close(entry.pool)
         except Exception:  # closing must never break the execution that triggered it
             log.warning("closing a %s pool failed", entry.kind, exc_info=True)
+
+
+async def _awaited(awaitable: Awaitable[None]) -> None:
+    await awaitable
 
 
 default_pools = PoolManager()

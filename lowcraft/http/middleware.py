@@ -117,7 +117,7 @@ class EdgeMiddleware:
     def _limited(self, receive: Receive) -> Receive:
         seen = 0
         limit = self.max_body
-        message = self._too_large_message()
+        too_large = self._too_large_message()
 
         async def wrapped() -> Message:
             nonlocal seen
@@ -126,7 +126,7 @@ class EdgeMiddleware:
                 seen += len(message.get("body", b""))
                 if seen > limit:
                     # FastAPI lets an HTTPException from the body stream through its parser.
-                    raise HTTPException(413, detail=message)
+                    raise HTTPException(413, detail=too_large)
             return message
 
         return wrapped

@@ -43,3 +43,19 @@ def create_orders_datasource(request: Any, workspace_id: str, pg: dict[str, Any]
     return api_call(request, "POST", f"/workspaces/{workspace_id}/datasources", {
         "name": "Orders DB", "connector": "postgres", "configs": {"production": {**pg, "password": "unused"}},
     }, expect=201)  # type: ignore[no-any-return]
+
+
+def published_orders_app(request: Any, pg: dict[str, Any], *, public: bool = False, confirm_list_query: bool = False) -> dict[str, Any]:
+    """An owner (signed up through the API of `request`) with the orders app imported and published."""
+    api_call(request, "POST", "/auth/signup", {"email": "owner@example.com", "password": PASSWORD, "name": "Owner"}, expect=201)
+    workspace = api_call(request, "GET", "/workspaces")["workspaces"][0]
+    create_orders_datasource(request, workspace["id"], pg)
+    app = api_call(request, "POST", f"/workspaces/{workspace['id']}/applications/import", {"document": orders_app()}, expect=201)
+    if public:
+        api_call(request, "PATCH", f"/applications/{app['id']}", {"isPublic": True})
+    if confirm_list_query:
+        actions = api_call(request, "GET", f"/applications/{app['id']}/actions")["actions"]
+        listing = next(a for a in actions if a["name"] == "getOrders")
+        api_call(request, "PATCH", f"/actions/{listing['id']}", {"settings": {**listing["settings"], "confirmBeforeRun": True}})
+    api_call(request, "POST", f"/applications/{app['id']}/publish")
+    return app  # type: ignore[no-any-return]

@@ -1,41 +1,47 @@
-/** Routes by path. Each screen is its own chunk, so a viewer downloads only the viewer. */
-import { lazy, Suspense, useState } from "react";
+/**
+ * Routes by path. Each screen is its own chunk: a viewer of a published app downloads only the
+ * viewer, never the workspace screens or the editor.
+ */
+import { lazy, Suspense, type ComponentType } from "react";
+
+import { useLocation } from "./navigation/history";
+import { matchRoute } from "./navigation/routes";
 
 const ViewerRoute = lazy(() => import("./viewer/ViewerRoute"));
+const ShellRoute = lazy(() => import("./shell/ShellRoute"));
 
-/** `/app/{app}/{page}` -> the app key and page slug. */
-export function parseAppPath(pathname: string): { appKey: string; pageSlug: string | undefined } | null {
-  const match = /^\/app\/([^/]+)(?:\/([^/]+))?\/?$/.exec(pathname);
-  if (!match) return null;
-  return { appKey: decodeURIComponent(match[1] as string), pageSlug: match[2] === undefined ? undefined : decodeURIComponent(match[2]) };
+// ---- EDITOR ROUTE (/app/:id/edit/:page) -------------------------------------------------------
+// The editor lives in src/editor/ (another part of the client). Its entry is
+// `src/editor/EditorRoute.tsx`, default export taking { applicationId, pageSlug }, loaded lazily
+// here. The glob finds the file when it exists, so the viewer and shell build without it.
+export interface EditorRouteProps {
+  readonly applicationId: string;
+  readonly pageSlug: string;
 }
-
-function OpenApp() {
-  const [key, setKey] = useState("");
-  return (
-    <main className="lc-message">
-      <h1>Lowcraft</h1>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (key.trim() !== "") window.location.assign(`/app/${encodeURIComponent(key.trim())}`);
-        }}
-      >
-        <label>
-          Open an application by its address name{" "}
-          <input value={key} onChange={(e) => setKey(e.target.value)} placeholder="orders-admin" />
-        </label>{" "}
-        <button type="submit">Open</button>
-      </form>
-    </main>
-  );
-}
+const editorEntry = import.meta.glob<{ default: ComponentType<EditorRouteProps> }>("./editor/EditorRoute.tsx");
+const loadEditor = editorEntry["./editor/EditorRoute.tsx"];
+const EditorRoute = loadEditor
+  ? lazy(loadEditor)
+  : () => (
+      <main className="lc-message" role="alert">
+        The editor is not part of this build.
+      </main>
+    );
+// -----------------------------------------------------------------------------------------------
 
 export default function App() {
-  const app = parseAppPath(window.location.pathname);
-  return (
-    <Suspense fallback={<main className="lc-message" aria-busy="true">Loading…</main>}>
-      {app ? <ViewerRoute appKey={app.appKey} pageSlug={app.pageSlug} /> : <OpenApp />}
-    </Suspense>
-  );
+  const location = useLocation();
+  const route = matchRoute(location.pathname);
+  let screen;
+  switch (route.kind) {
+    case "viewer":
+      screen = <ViewerRoute key={route.appKey} appKey={route.appKey} pageSlug={route.pageSlug} search={location.search} />;
+      break;
+    case "editor":
+      screen = <EditorRoute applicationId={route.applicationId} pageSlug={route.pageSlug} />;
+      break;
+    default:
+      screen = <ShellRoute route={route} search={location.search} />;
+  }
+  return <Suspense fallback={<main className="lc-message" aria-busy="true">Loading…</main>}>{screen}</Suspense>;
 }

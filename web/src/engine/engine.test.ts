@@ -326,6 +326,17 @@ describe("triggers", () => {
     expect(engine.get("Select1.isDirty")).toBe(false);
   });
 
+  test("what a handler changes before resetWidget still reaches the page", async () => {
+    const { engine, host } = load("{{ closeModal('Modal1'); resetWidget('Select1') }}");
+    engine.setMeta("Modal1", { isOpen: true });
+    engine.setMeta("Select1", { value: "BLUE" });
+    await engine.runEvent("Button1", "onClick");
+    await engine.settled();
+    const published = Object.assign({}, ...host.updates.map((u) => u.values)) as Record<string, unknown>;
+    expect(published["Modal1.isOpen"]).toBe(false);
+    expect(published["Select1.selectedOptionValue"]).toBe("RED");
+  });
+
   test("setInterval runs a callback until clearInterval", async () => {
     const { engine } = load("{{ setInterval(() => storeValue('ticks', (appsmith.store.ticks || 0) + 1), 5, 'poll') }}");
     await engine.runEvent("Button1", "onClick");

@@ -852,7 +852,8 @@ export class Engine {
   /** Run an event handler (`Button1.onClick`); resolves when it has finished. */
   async runEvent(widget: string, event: string, extra: Readonly<Record<string, unknown>> = {}): Promise<unknown> {
     const w = this.widget(widget);
-    const raw = w.raw[event];
+    // A dotted name reaches a nested handler: a table column's `primaryColumns.edit.onClick`.
+    const raw = event.split(".").reduce<unknown>((v, k) => (typeof v === "object" && v !== null ? (v as Values)[k] : undefined), w.raw);
     // Text outside `{{ }}` is never code: a handler without a binding does nothing.
     if (typeof raw !== "string" || !templateOf(raw).hasBinding) return undefined;
     return this.runHandler(raw, `${widget}.${event}`, extra);
@@ -1044,7 +1045,10 @@ export class Engine {
         }
       },
       resetWidget: (name, children) => {
-        this.resetWidget(name, children);
+        // Called from user code, so nobody receives the returned update: publish it (it may
+        // also carry other changes made earlier in the same handler, such as a closed modal).
+        const update = this.resetWidget(name, children);
+        if (Object.keys(update.values).length > 0 || Object.keys(update.errors).length > 0) this.host.update(update);
       },
       runCallback: (fn, source) => {
         void this.runCallback(fn, source);

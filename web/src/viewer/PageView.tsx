@@ -7,6 +7,7 @@ import { Component, Suspense, type ReactNode } from "react";
 
 import type { EvaluationError } from "../engine/host";
 import type { WidgetNode } from "../engine/page";
+import { FormContext, formIsValid } from "../widgets/formContext";
 import { WIDGETS } from "../widgets/registry";
 
 export const GRID_COLUMNS = 64;
@@ -18,6 +19,8 @@ export interface PageViewProps {
   readonly errors: Readonly<Record<string, readonly EvaluationError[]>>;
   onMeta(widget: string, changes: Record<string, unknown>): void;
   onEvent(widget: string, event: string, extra?: Record<string, unknown>): void;
+  /** Reset a widget and the widgets inside it to their defaults (a form's reset). */
+  onReset?(widget: string): void;
 }
 
 /** Keeps one broken widget from taking the page down. */
@@ -84,8 +87,14 @@ function WidgetBox(props: PageViewProps & { node: WidgetNode }) {
         : null;
   const problems = Object.entries(errors).filter(([k, list]) => k.startsWith(`${node.widgetName}.`) && list.length > 0);
   const floating = node.type === "MODAL_WIDGET";
+  const body =
+    node.type === "FORM_WIDGET" ? (
+      <FormContext.Provider value={{ valid: formIsValid(node, widgets), reset: () => props.onReset?.(node.widgetName) }}>{inner}</FormContext.Provider>
+    ) : (
+      inner
+    );
   return (
-    <div className={floating ? "lc-widget lc-widget--floating" : "lc-widget"} style={floating ? undefined : placement(node)} data-widget={node.widgetName}>
+    <div className={floating ? "lc-widget lc-widget--floating" : "lc-widget"} style={floating ? undefined : placement(node)} data-widget={node.widgetName} data-type={node.type}>
       <WidgetBoundary name={node.widgetName}>
         <Suspense fallback={<div className="lc-loading" aria-busy="true" />}>
           {Widget ? (
@@ -95,7 +104,7 @@ function WidgetBox(props: PageViewProps & { node: WidgetNode }) {
               onMeta={(changes) => props.onMeta(node.widgetName, changes)}
               onEvent={(event, extra) => props.onEvent(node.widgetName, event, extra)}
             >
-              {inner}
+              {body}
             </Widget>
           ) : (
             <div className="lc-widget-error">{`Unknown widget type ${node.type}`}</div>

@@ -1,6 +1,7 @@
 /**
  * A published application at `/app/{app}/{page}`: loads the document and the widget manifests,
  * runs the page in the engine worker, shows its widgets, and carries out their effects.
+ * Private apps send a logged-out visitor to the login page and back.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
@@ -9,31 +10,29 @@ import { EngineClient } from "../engine/client";
 import type { AlertStyle, EvaluationError, EvaluationUpdate } from "../engine/host";
 import type { WidgetManifest } from "../engine/manifest";
 import type { AppTheme, PageDefinition, WidgetNode } from "../engine/page";
+import { navigate } from "../navigation/history";
+import { loginPath } from "../navigation/routes";
 import { AppStore } from "../runtime/appStore";
 import { applyEffect } from "../runtime/effects";
 import { executeOnServer } from "../runtime/serverActions";
+import { useConfirm } from "../ui/ConfirmDialog";
+import { saveFile } from "../ui/download";
+import { PageNav, type NavPage } from "./PageNav";
 import { PageView } from "./PageView";
+import { themeStyle } from "./theme";
+import { Toasts, type Toast } from "./Toasts";
 
-interface DocumentPage extends PageDefinition {
-  readonly name: string;
-  readonly slug: string;
+interface DocumentPage extends PageDefinition, NavPage {
   readonly isDefault?: boolean;
-  readonly hidden?: boolean;
 }
 
-interface PublishedApp {
+export interface PublishedApp {
   readonly id: string;
   readonly slug: string;
   readonly document: {
     readonly application: { readonly name: string; readonly theme?: AppTheme; readonly settings?: { readonly navigation?: string } };
     readonly pages: readonly DocumentPage[];
   };
-}
-
-interface Toast {
-  readonly id: number;
-  readonly message: string;
-  readonly style: AlertStyle;
 }
 
 type Widgets = Record<string, Record<string, unknown>>;
@@ -60,48 +59,66 @@ function mergeErrors(errors: Record<string, readonly EvaluationError[]>, update:
   return next;
 }
 
-function pageFor(app: PublishedApp, slug: string | undefined): DocumentPage | undefined {
-  const pages = app.document.pages;
+/** The page a slug names (or a page's name), else the default page, else the first. */
+export function pageFor<P extends DocumentPage>(pages: readonly P[], slug: string | undefined): P | undefined {
   return pages.find((p) => p.slug === slug || p.name === slug) ?? pages.find((p) => p.isDefault) ?? pages[0];
 }
 
-export default function ViewerRoute({ appKey, pageSlug }: { appKey: string; pageSlug: string | undefined }) {
-  const [app, setApp] = useState<PublishedApp | null>(null);
-  const [manifests, setManifests] = useState<WidgetManifest[] | null>(null);
+/** `appsmith.user` for a logged-in visitor; an anonymous one (public app) gets an empty user. */
+async function visitor(): Promise<Record<string, unknown>> {
+  try {
+    const me = await api<{ email: string; name: string }>("/me");
+    return { email: me.email, name: me.name, username: me.email };
+  } catch {
+    return { email: "", name: "", username: "" };
+  }
+}
+
+const problemText = (error: unknown): string => {
+  if (error instanceof ApiError && error.status === 404) return "This application does not exist, or you have no access to it.";
+  return error instanceof Error ? error.message : String(error);
+};
+
+export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: string; pageSlug: string | undefined; search: string }) {
+  const [loaded, setLoaded] = useState<{ app: PublishedApp; manifests: WidgetManifest[]; user: Record<string, unknown> } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const [slug, setSlug] = useState(pageSlug);
   const [widgets, setWidgets] = useState<Widgets>({});
   const [errors, setErrors] = useState<Record<string, readonly EvaluationError[]>>({});
   const [toasts, setToasts] = useState<Toast[]>([]);
   const engine = useRef<EngineClient | null>(null);
+  const { confirm, dialog } = useConfirm();
 
   useEffect(() => {
-    Promise.all([api<PublishedApp>(`/view/${encodeURIComponent(appKey)}`), api<{ widgets: WidgetManifest[] }>("/widgets")]).then(
-      ([published, w]) => {
-        setApp(published);
-        setManifests(w.widgets);
+    Promise.all([api<PublishedApp>(`/view/${encodeURIComponent(appKey)}`), api<{ widgets: WidgetManifest[] }>("/widgets"), visitor()]).then(
+      ([app, w, user]) => {
+        setLoaded({ app, manifests: w.widgets, user });
+        document.title = app.document.application.name;
       },
       (error: unknown) => {
         if (error instanceof ApiError && error.status === 401) {
-          window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+          navigate(loginPath(window.location.pathname + window.location.search), { replace: true });
           return;
         }
-        setProblem(error instanceof Error ? error.message : String(error));
+        setProblem(problemText(error));
       },
     );
   }, [appKey]);
 
-  const page = useMemo(() => (app ? pageFor(app, slug) : undefined), [app, slug]);
+  const app = loaded?.app;
+  const page = useMemo(() => (app ? pageFor(app.document.pages, pageSlug) : undefined), [app, pageSlug]);
   const store = useMemo(() => (app ? new AppStore(app.id, window.localStorage) : null), [app]);
 
   const toast = useCallback((message: string, style: AlertStyle) => {
     const id = Date.now() + Math.random();
     setToasts((t) => [...t, { id, message, style }]);
-    window.setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), 5000);
+    window.setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), style === "error" ? 8000 : 5000);
   }, []);
 
   useEffect(() => {
-    if (!app || !manifests || !page || !store) return undefined;
+    if (!loaded || !page || !store) return undefined;
+    const { app: current, manifests, user } = loaded;
+    setWidgets({});
+    setErrors({});
     const onUpdate = (update: EvaluationUpdate) => {
       setWidgets((w) => applyUpdate(w, update));
       setErrors((e) => mergeErrors(e, update));
@@ -113,21 +130,14 @@ export default function ViewerRoute({ appKey, pageSlug }: { appKey: string; page
           store,
           toast,
           navigateToPage: (target, params) => {
-            const next = app.document.pages.find((p) => p.name === target || p.slug === target);
+            const next = current.document.pages.find((p) => p.name === target || p.slug === target);
             if (!next) return false;
             const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-            window.history.pushState(null, "", `/app/${app.slug}/${next.slug}${query.size > 0 ? `?${query}` : ""}`);
-            setSlug(next.slug);
+            navigate(`/app/${encodeURIComponent(appKey)}/${encodeURIComponent(next.slug)}${query.size > 0 ? `?${query}` : ""}`);
             return true;
           },
           openUrl: (url, newWindow) => (newWindow ? window.open(url, "_blank", "noopener") : window.location.assign(url)),
-          downloadFile: (blob, fileName) => {
-            const a = document.createElement("a");
-            a.href = URL.createObjectURL(blob);
-            a.download = fileName;
-            a.click();
-            URL.revokeObjectURL(a.href);
-          },
+          downloadFile: saveFile,
           copyText: (text) => navigator.clipboard.writeText(text),
           postToParent: (message, origin) => window.parent.postMessage(message, origin),
           log: (level, message, source) => console[level](`[${source}] ${message}`),
@@ -137,77 +147,77 @@ export default function ViewerRoute({ appKey, pageSlug }: { appKey: string; page
               .then(() => window.location.assign(redirectUrl || "/login"));
           },
         }),
-      executeAction: (request) => executeOnServer(request, { applicationId: app.id, mode: "view" }),
-      confirmAction: async (action) => window.confirm(`Run ${action}?`),
+      executeAction: (request) => executeOnServer(request, { applicationId: current.id, mode: "view" }),
+      confirmAction: (action) =>
+        confirm({ title: "Run this query?", message: `${current.document.application.name} wants to run ${action}.`, confirmLabel: "Run", cancelLabel: "Cancel" }),
     });
     engine.current = client;
     client
-      .load(manifests, page, { store: store.values(), url: window.location.href, theme: app.document.application.theme ?? {}, mode: "VIEW" })
+      .load(manifests, page, { store: store.values(), user, url: window.location.href, theme: current.document.application.theme ?? {}, mode: "VIEW" })
       .then((update) => {
         onUpdate(update);
         return client.runOnLoadActions();
       })
-      .catch((error: unknown) => setProblem(error instanceof Error ? error.message : String(error)));
+      .catch((error: unknown) => {
+        if (engine.current === client) setProblem(error instanceof Error ? error.message : String(error));
+      });
     return () => {
       client.dispose();
       engine.current = null;
     };
-  }, [app, manifests, page, store, toast]);
+    // A new page (or app) starts a fresh engine; query changes on the same page only update the URL.
+  }, [loaded, page, store, toast, confirm, appKey]);
+
+  useEffect(() => {
+    engine.current?.setUrl(window.location.href).then(
+      (update) => {
+        setWidgets((w) => applyUpdate(w, update));
+        setErrors((e) => mergeErrors(e, update));
+      },
+      () => undefined,
+    );
+  }, [search]);
 
   const onMeta = useCallback((widget: string, changes: Record<string, unknown>) => {
     engine.current?.setMeta(widget, changes).then(
-      (update) => setWidgets((w) => applyUpdate(w, update)),
+      (update) => {
+        setWidgets((w) => applyUpdate(w, update));
+        setErrors((e) => mergeErrors(e, update));
+      },
+      (error: unknown) => console.error(error),
+    );
+  }, []);
+  const onReset = useCallback((widget: string) => {
+    engine.current?.resetWidget(widget, true).then(
+      (update) => {
+        setWidgets((w) => applyUpdate(w, update));
+        setErrors((e) => mergeErrors(e, update));
+      },
       (error: unknown) => console.error(error),
     );
   }, []);
   const onEvent = useCallback((widget: string, event: string, extra?: Record<string, unknown>) => {
-    void engine.current?.runEvent(widget, event, extra ?? {});
+    engine.current?.runEvent(widget, event, extra ?? {}).catch((error: unknown) => console.error(error));
   }, []);
 
-  if (problem !== null) return <main className="lc-message" role="alert">{problem}</main>;
+  if (problem !== null) {
+    return (
+      <main className="lc-message" role="alert">
+        <p>{problem}</p>
+        <a href="/">Go to your workspaces</a>
+      </main>
+    );
+  }
   if (!app || !page) return <main className="lc-message" aria-busy="true">Loading…</main>;
-  const visiblePages = app.document.pages.filter((p) => !p.hidden);
   const side = app.document.application.settings?.navigation === "side";
   return (
     <div className={`lc-app${side ? " lc-app--side" : ""}`} style={themeStyle(app.document.application.theme)}>
-      {visiblePages.length > 1 && (
-        <nav className="lc-nav" aria-label="Pages">
-          {visiblePages.map((p) => (
-            <a
-              key={p.slug}
-              href={`/app/${app.slug}/${p.slug}`}
-              aria-current={p.slug === page.slug ? "page" : undefined}
-              onClick={(e) => {
-                e.preventDefault();
-                window.history.pushState(null, "", `/app/${app.slug}/${p.slug}`);
-                setSlug(p.slug);
-              }}
-            >
-              {p.name}
-            </a>
-          ))}
-        </nav>
-      )}
-      <main>
-        <PageView dsl={page.dsl as WidgetNode} widgets={widgets} errors={errors} onMeta={onMeta} onEvent={onEvent} />
+      <PageNav appName={app.document.application.name} appKey={appKey} pages={app.document.pages} current={page.slug} />
+      <main className="lc-app__main">
+        <PageView dsl={page.dsl as WidgetNode} widgets={widgets} errors={errors} onMeta={onMeta} onEvent={onEvent} onReset={onReset} />
       </main>
-      <div className="lc-toasts" aria-live="polite">
-        {toasts.map((t) => (
-          <div key={t.id} className={`lc-toast lc-toast--${t.style}`} role={t.style === "error" ? "alert" : "status"}>
-            {t.message}
-          </div>
-        ))}
-      </div>
+      <Toasts toasts={toasts} onClose={(id) => setToasts((t) => t.filter((x) => x.id !== id))} />
+      {dialog}
     </div>
   );
-}
-
-function themeStyle(theme: AppTheme | undefined): React.CSSProperties {
-  return {
-    "--lc-primary": theme?.primaryColor ?? "#553DE9",
-    "--lc-background": theme?.backgroundColor ?? "#F8FAFC",
-    "--lc-font": theme?.fontFamily ?? "system-ui, sans-serif",
-    "--lc-radius": theme?.borderRadius ?? "6px",
-    "--lc-shadow": theme?.boxShadow ?? "none",
-  } as React.CSSProperties;
 }

@@ -1,7 +1,6 @@
 import { renderToString } from "react-dom/server";
 import { describe, expect, test } from "vitest";
 
-import { parseAppPath } from "../App";
 import { Engine } from "../engine/engine";
 import { loadManifests } from "../testing/manifests";
 import { page, widget } from "../testing/pages";
@@ -12,12 +11,6 @@ import { applyUpdate } from "./ViewerRoute";
 const manifests = loadManifests();
 
 describe("the viewer", () => {
-  test("app URLs name the app and, optionally, the page", () => {
-    expect(parseAppPath("/app/orders-admin/list")).toEqual({ appKey: "orders-admin", pageSlug: "list" });
-    expect(parseAppPath("/app/orders-admin")).toEqual({ appKey: "orders-admin", pageSlug: undefined });
-    expect(parseAppPath("/login")).toBeNull();
-  });
-
   test("widgets are placed on the 64-column grid in reading order; hidden ones are left out", () => {
     const doc = page([
       widget("Below", "TEXT_WIDGET", { text: "second", leftColumn: 0, rightColumn: 64, topRow: 10, bottomRow: 14 }),

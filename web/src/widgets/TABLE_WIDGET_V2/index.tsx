@@ -1,75 +1,198 @@
-/** TABLE_WIDGET_V2: rows from data, with search, sort, pagination and row selection. */
+/**
+ * TABLE_WIDGET_V2: rows from data with configurable columns; client-side search, sort and
+ * pagination (or server-side, through events and pageNo/pageSize/searchText/sortOrder); single or
+ * multi-row selection; inline edits collected in updatedRows; CSV download; long pages render only
+ * the rows in view.
+ */
+import { useEffect, useMemo, useRef, useState } from "react";
+
+import { saveFile } from "../../ui/download";
 import { arr, num, str, type WidgetProps } from "../types";
+import { Cell } from "./Cell";
+import { cellValue, ORIGINAL_INDEX, tableColumns, type Row } from "./columns";
+import { toCsv } from "./csv";
+import { rowHeightOf, rowWindow, VIRTUALISE_FROM } from "./virtual";
 
-type Row = Record<string, unknown>;
+const CHROME_PX = 96; // search bar, header row and pagination bar
 
-export default function Table({ values, onMeta, onEvent }: WidgetProps) {
+/** Rows per page when none is set: as many as the widget's height holds. */
+export function fittingPageSize(values: Readonly<Record<string, unknown>>): number {
+  const height = (num(values["bottomRow"]) - num(values["topRow"])) * 10;
+  return Math.max(1, Math.floor((height - CHROME_PX) / rowHeightOf(values["compactMode"])));
+}
+
+export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
   const rows = arr(values["filteredTableData"]) as Row[];
-  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => k !== "__originalIndex__");
-  const configured = (values["primaryColumns"] ?? {}) as Record<string, { isVisible?: boolean; label?: string }>;
-  const shown = columns.filter((c) => configured[c]?.isVisible !== false);
-  const pageSize = Math.max(1, num(values["pageSize"], 10));
+  const columns = useMemo(() => tableColumns(values), [values]);
+  const serverSide = values["serverSidePaginationEnabled"] === true;
+  const paginated = values["isVisiblePagination"] !== false;
+  const metaPageSize = values["pageSize"];
+  const pageSize = typeof metaPageSize === "number" && metaPageSize > 0 ? metaPageSize : fittingPageSize(values);
+  const total = serverSide ? num(values["totalRecordsCount"]) : rows.length;
+  const pageCount = total > 0 ? Math.ceil(total / pageSize) : 0;
   const pageNo = Math.max(1, num(values["pageNo"], 1));
-  const page = values["serverSidePaginationEnabled"] === true ? rows : rows.slice((pageNo - 1) * pageSize, pageNo * pageSize);
+  const shown = serverSide || !paginated ? rows : rows.slice((pageNo - 1) * pageSize, pageNo * pageSize);
+  const multi = values["multiRowSelection"] === true;
   const selected = num(values["selectedRowIndex"], -1);
-  const sort = (values["sortOrder"] ?? {}) as { column?: string; order?: string };
+  const selectedSet = new Set(arr(values["selectedRowIndices"]).filter((i): i is number => typeof i === "number"));
+  const sort = (values["sortOrder"] ?? {}) as { column?: string; order?: string | null };
+  const edits = (values["transientTableData"] ?? {}) as Record<string, Row>;
+  const rowHeight = rowHeightOf(values["compactMode"]);
+  const virtual = shown.length >= VIRTUALISE_FROM;
+  const scroller = useRef<HTMLDivElement>(null);
+  const [view, setView] = useState({ top: 0, height: 600 });
+
+  // Tell bindings the page size the table really uses (`Table1.pageSize` for server-side queries).
+  useEffect(() => {
+    if (typeof metaPageSize !== "number" || metaPageSize <= 0) onMeta({ pageSize });
+  }, [metaPageSize, pageSize, onMeta]);
+  // A search or new data can leave the current page past the end: go back to the last page.
+  useEffect(() => {
+    if (!serverSide && paginated && pageCount > 0 && pageNo > pageCount) onMeta({ pageNo: pageCount });
+  }, [serverSide, paginated, pageCount, pageNo, onMeta]);
+  useEffect(() => {
+    const el = scroller.current;
+    if (el) setView((v) => (v.height === el.clientHeight ? v : { ...v, height: el.clientHeight }));
+  }, [virtual]);
+
+  const win = virtual ? rowWindow(shown.length, rowHeight, view.top, view.height) : { start: 0, end: shown.length, padTop: 0, padBottom: 0 };
+  const indexOf = (row: Row): number => num(row[ORIGINAL_INDEX], -1);
+  const goTo = (page: number) => {
+    onMeta({ pageNo: page });
+    onEvent("onPageChange");
+  };
+  const select = (index: number) => {
+    if (multi) {
+      const next = new Set(selectedSet);
+      if (next.has(index)) next.delete(index);
+      else next.add(index);
+      onMeta({ selectedRowIndices: [...next].sort((a, b) => a - b), selectedRowIndex: index });
+    } else onMeta({ selectedRowIndex: index });
+    onEvent("onRowSelected");
+  };
+  const pageIndices = shown.map(indexOf);
+  const allOnPage = pageIndices.length > 0 && pageIndices.every((i) => selectedSet.has(i));
+  const editedCount = Object.keys(edits).length;
+
   return (
-    <div className="lc-table">
-      {values["isVisibleSearch"] !== false && (
-        <input
-          className="lc-input lc-table__search"
-          placeholder="Search"
-          value={str(values["searchText"])}
-          onChange={(e) => {
-            onMeta({ searchText: e.target.value, pageNo: 1 });
-            onEvent("onSearchTextChanged");
-          }}
-        />
-      )}
-      <table>
-        <thead>
-          <tr>
-            {shown.map((c) => (
-              <th
-                key={c}
-                aria-sort={sort.column === c ? (sort.order === "desc" ? "descending" : "ascending") : undefined}
-                onClick={() => {
-                  onMeta({ sortOrder: { column: c, order: sort.column === c && sort.order === "asc" ? "desc" : "asc" } });
-                  onEvent("onSort");
-                }}
-              >
-                {configured[c]?.label ?? c}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {page.map((row) => {
-            const index = num(row["__originalIndex__"], -1);
-            return (
-              <tr
-                key={index}
-                aria-selected={index === selected}
-                onClick={() => {
-                  onMeta({ selectedRowIndex: index });
-                  onEvent("onRowSelected");
-                }}
-              >
-                {shown.map((c) => (
-                  <td key={c}>{str(row[c])}</td>
-                ))}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      {values["isVisiblePagination"] !== false && (
-        <nav className="lc-table__pages">
-          <button type="button" disabled={pageNo <= 1} onClick={() => (onMeta({ pageNo: pageNo - 1 }), onEvent("onPageChange"))}>
+    <div className="lc-table" style={{ borderRadius: str(values["borderRadius"], "var(--lc-radius)"), boxShadow: str(values["boxShadow"], "none") }}>
+      <div className="lc-table__bar">
+        {values["isVisibleSearch"] !== false && (
+          <input
+            type="search"
+            className="lc-input lc-table__search"
+            placeholder="Search"
+            aria-label={`Search ${name}`}
+            value={str(values["searchText"])}
+            onChange={(e) => {
+              onMeta({ searchText: e.target.value, pageNo: 1 });
+              onEvent("onSearchTextChanged");
+            }}
+          />
+        )}
+        {editedCount > 0 && (
+          <button type="button" className="lc-table__tool" onClick={() => onMeta({ transientTableData: {} })}>
+            Discard {editedCount} edited {editedCount === 1 ? "row" : "rows"}
+          </button>
+        )}
+        {values["isVisibleDownload"] !== false && (
+          <button
+            type="button"
+            className="lc-table__tool"
+            onClick={() => saveFile(new Blob([toCsv(rows, columns, str(values["delimiter"], ","))], { type: "text/csv" }), `${name}.csv`)}
+          >
+            Download CSV
+          </button>
+        )}
+      </div>
+      <div className="lc-table__scroll" ref={scroller} onScroll={virtual ? (e) => setView({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight }) : undefined}>
+        <table style={{ fontSize: str(values["textSize"]) || undefined }}>
+          <thead>
+            <tr>
+              {multi && (
+                <th className="lc-table__check">
+                  <input
+                    type="checkbox"
+                    aria-label="Select all rows on this page"
+                    checked={allOnPage}
+                    onChange={() => {
+                      const next = new Set(selectedSet);
+                      for (const i of pageIndices) if (allOnPage) next.delete(i);
+                      else next.add(i);
+                      onMeta({ selectedRowIndices: [...next].sort((a, b) => a - b) });
+                      onEvent("onRowSelected");
+                    }}
+                  />
+                </th>
+              )}
+              {columns.map((c) => (
+                <th
+                  key={c.id}
+                  style={{ width: c.width }}
+                  aria-sort={sort.column === c.id ? (sort.order === "desc" ? "descending" : "ascending") : undefined}
+                  className={c.sortable ? "lc-table__sortable" : undefined}
+                  onClick={
+                    c.sortable
+                      ? () => {
+                          onMeta({ sortOrder: { column: c.id, order: sort.column === c.id && sort.order === "asc" ? "desc" : "asc" }, pageNo: 1 });
+                          onEvent("onSort");
+                        }
+                      : undefined
+                  }
+                >
+                  {c.label}
+                  {sort.column === c.id ? (sort.order === "desc" ? " ▼" : " ▲") : ""}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {win.padTop > 0 && <tr aria-hidden="true" style={{ height: win.padTop }} />}
+            {shown.slice(win.start, win.end).map((row) => {
+              const index = indexOf(row);
+              const rowEdits = edits[String(index)];
+              const isSelected = multi ? selectedSet.has(index) : index === selected;
+              return (
+                <tr key={index} aria-selected={isSelected} style={{ height: rowHeight }} onClick={() => select(index)}>
+                  {multi && (
+                    <td className="lc-table__check">
+                      <input type="checkbox" aria-label={`Select row ${index + 1}`} checked={isSelected} onChange={() => select(index)} onClick={(e) => e.stopPropagation()} />
+                    </td>
+                  )}
+                  {columns.map((c) => (
+                    <td key={c.id} style={{ textAlign: (c.config.horizontalAlignment?.toLowerCase() as "left" | "center" | "right" | undefined) ?? (c.type === "number" || c.type === "currency" ? "right" : undefined), color: c.config.textColor, background: c.config.cellBackground }}>
+                      <Cell
+                        column={c}
+                        value={rowEdits && c.id in rowEdits ? rowEdits[c.id] : cellValue(c, row, index)}
+                        edited={rowEdits !== undefined && c.id in rowEdits}
+                        onButton={() => {
+                          onMeta({ triggeredRowIndex: index });
+                          const { [ORIGINAL_INDEX]: _omit, ...currentRow } = row;
+                          onEvent(`primaryColumns.${c.id}.onClick`, { currentRow, currentIndex: index });
+                        }}
+                        onEdit={(value) => onMeta({ transientTableData: { ...edits, [String(index)]: { ...rowEdits, [c.id]: value } } })}
+                      />
+                    </td>
+                  ))}
+                </tr>
+              );
+            })}
+            {win.padBottom > 0 && <tr aria-hidden="true" style={{ height: win.padBottom }} />}
+          </tbody>
+        </table>
+        {rows.length === 0 && <p className="lc-table__empty">No rows</p>}
+      </div>
+      {paginated && (
+        <nav className="lc-table__pages" aria-label={`${name} pages`}>
+          <span className="lc-table__count">{serverSide ? (total > 0 ? `${total} rows` : "") : `${rows.length} ${rows.length === 1 ? "row" : "rows"}`}</span>
+          <button type="button" disabled={pageNo <= 1} onClick={() => goTo(pageNo - 1)}>
             Previous
           </button>
-          <span>Page {pageNo}</span>
-          <button type="button" onClick={() => (onMeta({ pageNo: pageNo + 1 }), onEvent("onPageChange"))}>
+          <span>
+            Page {pageNo}
+            {pageCount > 0 ? ` of ${pageCount}` : ""}
+          </span>
+          <button type="button" disabled={pageCount > 0 ? pageNo >= pageCount : !serverSide || shown.length < pageSize} onClick={() => goTo(pageNo + 1)}>
             Next
           </button>
         </nav>

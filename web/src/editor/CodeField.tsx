@@ -1,0 +1,141 @@
+/**
+ * A CodeMirror 6 editor for bindings, SQL and JS objects: `{{ }}` segments highlighted, completions
+ * from a source the caller provides (the live data tree, a datasource's tables), and diagnostics.
+ */
+import { autocompletion, type CompletionContext, type CompletionResult as CmResult } from "@codemirror/autocomplete";
+import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
+import { javascript } from "@codemirror/lang-javascript";
+import { sql } from "@codemirror/lang-sql";
+import { defaultHighlightStyle, syntaxHighlighting } from "@codemirror/language";
+import { linter, type Diagnostic } from "@codemirror/lint";
+import { EditorState, type Extension } from "@codemirror/state";
+import { Decoration, EditorView, keymap, MatchDecorator, placeholder as placeholderExt, ViewPlugin, type DecorationSet, type ViewUpdate } from "@codemirror/view";
+import { useEffect, useRef } from "react";
+
+import { insideBinding, type CompletionResult } from "./completions";
+
+export type CodeLanguage = "binding" | "sql" | "js";
+
+export interface CodeFieldProps {
+  readonly value: string;
+  onChange(value: string): void;
+  readonly language?: CodeLanguage;
+  /** Completions for the text before the cursor inside `{{ }}` (or anywhere in a JS object). */
+  readonly complete?: (textBefore: string) => CompletionResult | null;
+  /** Completions outside bindings (SQL tables and columns). */
+  readonly completeOutside?: (textBefore: string) => CompletionResult | null;
+  readonly diagnostics?: readonly { readonly message: string; readonly from?: number; readonly to?: number; readonly severity?: "error" | "warning" }[];
+  readonly label: string;
+  readonly placeholder?: string;
+  readonly minLines?: number;
+  onBlur?(): void;
+}
+
+const bindingMark = Decoration.mark({ class: "lc-cm-binding" });
+const braceMark = Decoration.mark({ class: "lc-cm-brace" });
+const stringMark = Decoration.mark({ class: "lc-cm-string" });
+const numberMark = Decoration.mark({ class: "lc-cm-number" });
+const keywordMark = Decoration.mark({ class: "lc-cm-keyword" });
+const KEYWORDS = /^(?:await|async|const|let|var|return|if|else|true|false|null|undefined|new|function|typeof|of|in)$/;
+
+/** Marks every `{{ ... }}` and the tokens inside it (strings, numbers, keywords). */
+const bindingHighlighter = new MatchDecorator({
+  regexp: /\{\{[\s\S]*?\}\}|\{\{[\s\S]*$/g,
+  decorate(add, from, _to, match) {
+    const text = match[0];
+    add(from, from + 2, braceMark);
+    const closed = text.endsWith("}}");
+    const innerEnd = from + text.length - (closed ? 2 : 0);
+    if (innerEnd > from + 2) add(from + 2, innerEnd, bindingMark);
+    const inner = text.slice(2, closed ? -2 : undefined);
+    const token = /'(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|`[^`]*`?|\b\d+(?:\.\d+)?\b|[A-Za-z_$][\w$]*/g;
+    for (let m = token.exec(inner); m; m = token.exec(inner)) {
+      const start = from + 2 + m.index;
+      const end = start + m[0].length;
+      const c = m[0][0] ?? "";
+      if (c === "'" || c === '"' || c === "`") add(start, end, stringMark);
+      else if (/\d/.test(c)) add(start, end, numberMark);
+      else if (KEYWORDS.test(m[0])) add(start, end, keywordMark);
+    }
+    if (closed) add(innerEnd, innerEnd + 2, braceMark);
+  },
+});
+
+const bindingPlugin = ViewPlugin.fromClass(
+  class {
+    decorations: DecorationSet;
+    constructor(view: EditorView) {
+      this.decorations = bindingHighlighter.createDeco(view);
+    }
+    update(update: ViewUpdate) {
+      this.decorations = bindingHighlighter.updateDeco(update, this.decorations);
+    }
+  },
+  { decorations: (v) => v.decorations },
+);
+
+export default function CodeField(props: CodeFieldProps) {
+  const host = useRef<HTMLDivElement | null>(null);
+  const view = useRef<EditorView | null>(null);
+  const latest = useRef(props);
+  latest.current = props;
+
+  useEffect(() => {
+    if (!host.current) return undefined;
+    const language = props.language ?? "binding";
+    const source = (context: CompletionContext): CmResult | null => {
+      const before = context.state.sliceDoc(0, context.pos);
+      const inBinding = language === "js" || insideBinding(before);
+      const fn = inBinding ? latest.current.complete : latest.current.completeOutside;
+      const found = fn?.(before);
+      if (!found || found.options.length === 0) return null;
+      if (!context.explicit && found.from === context.pos && !before.endsWith(".") && !before.endsWith("{{")) return null;
+      return {
+        from: found.from,
+        options: found.options.map((o) => ({ label: o.label, type: o.type, ...(o.detail ? { detail: o.detail } : {}), ...(o.info ? { info: o.info } : {}) })),
+        validFor: /^[\w$]*$/,
+      };
+    };
+    const extensions: Extension[] = [
+      history(),
+      keymap.of([...defaultKeymap, ...historyKeymap]),
+      EditorView.lineWrapping,
+      bindingPlugin,
+      syntaxHighlighting(defaultHighlightStyle),
+      autocompletion({ override: [source], activateOnTyping: true, icons: false }),
+      linter(
+        () =>
+          (latest.current.diagnostics ?? []).map(
+            (d): Diagnostic => ({ from: d.from ?? 0, to: d.to ?? Math.min(d.from ?? 0, view.current?.state.doc.length ?? 0), message: d.message, severity: d.severity ?? "error" }),
+          ),
+        { delay: 300 },
+      ),
+      EditorView.updateListener.of((update) => {
+        if (update.docChanged) latest.current.onChange(update.state.doc.toString());
+        if (update.focusChanged && !update.view.hasFocus) latest.current.onBlur?.();
+      }),
+      EditorView.contentAttributes.of({ "aria-label": props.label }),
+    ];
+    if (language === "sql") extensions.push(sql());
+    if (language === "js") extensions.push(javascript());
+    if (props.placeholder) extensions.push(placeholderExt(props.placeholder));
+    if (props.minLines) extensions.push(EditorView.theme({ ".cm-content": { minHeight: `${props.minLines * 1.4}em` } }));
+    const v = new EditorView({ state: EditorState.create({ doc: props.value, extensions }), parent: host.current });
+    view.current = v;
+    return () => {
+      v.destroy();
+      view.current = null;
+    };
+    // The editor is created once; value changes from outside are applied below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.language]);
+
+  useEffect(() => {
+    const v = view.current;
+    if (v && v.state.doc.toString() !== props.value) {
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: props.value } });
+    }
+  }, [props.value]);
+
+  return <div className={`lc-code lc-code--${props.language ?? "binding"}`} ref={host} data-code-field={props.label} />;
+}

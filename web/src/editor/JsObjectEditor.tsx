@@ -1,0 +1,82 @@
+/** A JS object: its code (JavaScript highlighting, autocomplete, errors), and running one of its functions. */
+import { lazy, Suspense, useEffect, useState } from "react";
+
+import type { EvaluationError } from "../engine/host";
+import type { CompletionResult } from "./completions";
+import type { JsObjectRecord } from "./editorApi";
+import { previewOf } from "./preview";
+
+const CodeField = lazy(() => import("./CodeField"));
+
+export interface JsRun {
+  readonly fn: string;
+  readonly ok: boolean;
+  readonly value: unknown;
+}
+
+export default function JsObjectEditor(props: {
+  js: JsObjectRecord;
+  functions: readonly string[];
+  errors: readonly EvaluationError[];
+  complete: (textBefore: string) => CompletionResult | null;
+  lastRun: JsRun | undefined;
+  logs: readonly string[];
+  onChange(body: string): void;
+  onRename(name: string): void;
+  onRun(fn: string): void;
+  onDelete(): void;
+}) {
+  const [name, setName] = useState(props.js.name);
+  useEffect(() => setName(props.js.name), [props.js.name]);
+  const [fn, setFn] = useState(props.functions[0] ?? "");
+  useEffect(() => {
+    if (!props.functions.includes(fn)) setFn(props.functions[0] ?? "");
+  }, [props.functions, fn]);
+  return (
+    <div className="lc-ed-doc" aria-label="JS object editor">
+      <header className="lc-ed-doc__head">
+        <input
+          className="lc-ed-pane__name"
+          aria-label="JS object name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          onBlur={() => (name.trim() && name !== props.js.name ? props.onRename(name.trim()) : setName(props.js.name))}
+          onKeyDown={(e) => e.key === "Enter" && (e.target as HTMLInputElement).blur()}
+        />
+        <select aria-label="Function to run" value={fn} onChange={(e) => setFn(e.target.value)}>
+          {props.functions.map((f) => (
+            <option key={f}>{f}</option>
+          ))}
+        </select>
+        <button type="button" className="lc-ed-primary" disabled={fn === ""} onClick={() => props.onRun(fn)}>
+          Run
+        </button>
+        <button type="button" onClick={props.onDelete}>
+          Delete
+        </button>
+      </header>
+      <Suspense fallback={<div className="lc-code" />}>
+        <CodeField label="JS object" language="js" minLines={12} value={props.js.body} complete={props.complete} diagnostics={props.errors.map((e) => ({ message: e.message }))} onChange={props.onChange} />
+      </Suspense>
+      {props.errors.map((e, i) => (
+        <p key={i} className="lc-ed-bad" role="status">
+          {e.message}
+        </p>
+      ))}
+      {props.lastRun && (
+        <section aria-label="Result">
+          <h3>
+            {props.lastRun.fn}() {props.lastRun.ok ? "returned" : "failed"}
+          </h3>
+          <pre data-js-result>{previewOf(props.lastRun.value, 5000)}</pre>
+        </section>
+      )}
+      {props.logs.length > 0 && (
+        <section aria-label="Console">
+          <h3>Console</h3>
+          <pre>{props.logs.join("\n")}</pre>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * Copy and paste of widgets. The clipboard holds plain copies of widget subtrees (also kept in
+ * localStorage, so a paste works on another page of the app); a paste gives every pasted widget a
+ * new id and a free name and puts the group below what the target container already holds.
+ */
+import { contentRows } from "./grid";
+import { allWidgets, boxOf, childrenOf, findWidget, idOf, namesIn, newWidgetId, placeWidgets, topmost, uniqueName, withBox, type Widget } from "./tree";
+
+export const CLIPBOARD_KEY = "lowcraft.editor.clipboard";
+
+export interface Clip {
+  readonly widgets: readonly Widget[];
+}
+
+export function copyWidgets(tree: Widget, ids: readonly string[]): Clip {
+  const widgets = topmost(tree, ids)
+    .map((id) => findWidget(tree, id))
+    .filter((w): w is Widget => w !== undefined && idOf(w) !== idOf(tree));
+  return { widgets: structuredClone(widgets) as Widget[] };
+}
+
+/** `Table1` -> `Table2` (the first free number for the same base). */
+function freshName(name: string, taken: Set<string>): string {
+  const base = name.replace(/\d+$/, "") || "Widget";
+  const fresh = uniqueName(base, taken);
+  taken.add(fresh);
+  return fresh;
+}
+
+function renewed(w: Widget, taken: Set<string>): Widget {
+  const children = childrenOf(w).map((c) => renewed(c, taken));
+  return { ...w, widgetId: newWidgetId(), widgetName: freshName(w.widgetName, taken), ...(w.children ? { children } : {}) };
+}
+
+/**
+ * Paste into the container `parentId`: the group keeps its relative layout, starts below the
+ * container's content, and the new tree selects the pasted widgets (returned as `ids`).
+ */
+export function pasteWidgets(tree: Widget, clip: Clip, parentId: string): { tree: Widget; ids: string[] } {
+  const parent = findWidget(tree, parentId);
+  if (!parent || clip.widgets.length === 0) return { tree, ids: [] };
+  const taken = namesIn(tree);
+  const boxes = clip.widgets.map(boxOf);
+  const groupTop = Math.min(...boxes.map((b) => b.top));
+  const below = contentRows(childrenOf(parent).filter((c) => c.type !== "MODAL_WIDGET").map(boxOf));
+  const placed = clip.widgets.map((w) => {
+    const fresh = renewed(w, taken);
+    const b = boxOf(w);
+    const shift = w.type === "MODAL_WIDGET" ? 0 : below - groupTop;
+    return { widget: withBox(fresh, b), box: { ...b, top: b.top + shift, bottom: b.bottom + shift } };
+  });
+  return { tree: placeWidgets(tree, parentId, placed), ids: placed.map((p) => idOf(p.widget)) };
+}
+
+/** Names inside a clip (the pasted copies get fresh ones). */
+export function clipNames(clip: Clip): string[] {
+  return clip.widgets.flatMap((w) => [w.widgetName, ...allWidgets(w).map((c) => c.widgetName)]);
+}
+
+export function saveClip(storage: Storage, clip: Clip): void {
+  storage.setItem(CLIPBOARD_KEY, JSON.stringify(clip));
+}
+
+export function loadClip(storage: Storage): Clip | null {
+  try {
+    const parsed = JSON.parse(storage.getItem(CLIPBOARD_KEY) ?? "null") as Clip | null;
+    return parsed && Array.isArray(parsed.widgets) ? parsed : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Which screen a path shows. Pure functions, so the whole route table is tested without a browser.
+ */
+
+export type Route =
+  | { readonly kind: "login" }
+  | { readonly kind: "signup" }
+  | { readonly kind: "forgotPassword" }
+  | { readonly kind: "resetPassword" }
+  | { readonly kind: "home" }
+  | { readonly kind: "workspace"; readonly workspaceId: string; readonly section: WorkspaceSection }
+  | { readonly kind: "tokens" }
+  | { readonly kind: "viewer"; readonly appKey: string; readonly pageSlug: string | undefined }
+  | { readonly kind: "editor"; readonly applicationId: string; readonly pageSlug: string }
+  | { readonly kind: "notFound" };
+
+export type WorkspaceSection = "applications" | "members" | "trash";
+
+const SECTIONS: ReadonlySet<string> = new Set<WorkspaceSection>(["applications", "members", "trash"]);
+
+const decode = (part: string): string => {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+};
+
+export function matchRoute(pathname: string): Route {
+  const parts = pathname.split("/").filter((p) => p !== "").map(decode);
+  const [first, second, third, fourth] = parts;
+  switch (parts.length === 0 ? "" : first) {
+    case "":
+      return { kind: "home" };
+    case "login":
+      return parts.length === 1 ? { kind: "login" } : { kind: "notFound" };
+    case "signup":
+      return parts.length === 1 ? { kind: "signup" } : { kind: "notFound" };
+    case "forgot-password":
+      return parts.length === 1 ? { kind: "forgotPassword" } : { kind: "notFound" };
+    case "reset-password":
+      return parts.length === 1 ? { kind: "resetPassword" } : { kind: "notFound" };
+    case "settings":
+      return parts.length === 2 && second === "tokens" ? { kind: "tokens" } : { kind: "notFound" };
+    case "workspaces":
+      if (second === undefined) return { kind: "home" };
+      if (parts.length === 2) return { kind: "workspace", workspaceId: second, section: "applications" };
+      if (parts.length === 3 && third !== undefined && SECTIONS.has(third)) {
+        return { kind: "workspace", workspaceId: second, section: third as WorkspaceSection };
+      }
+      return { kind: "notFound" };
+    case "app":
+      if (second === undefined) return { kind: "notFound" };
+      // The editor's address: /app/{application id}/edit/{page slug}.
+      if (third === "edit") return parts.length === 4 && fourth !== undefined ? { kind: "editor", applicationId: second, pageSlug: fourth } : { kind: "notFound" };
+      if (parts.length <= 3) return { kind: "viewer", appKey: second, pageSlug: third };
+      return { kind: "notFound" };
+    default:
+      return { kind: "notFound" };
+  }
+}
+
+/** Where to go after logging in: only a path of this site (never `//evil.example` or a URL). */
+export function safeNext(next: string | null | undefined, fallback = "/"): string {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return fallback;
+  return next;
+}
+
+/** The login page's address that comes back to `path` afterwards. */
+export function loginPath(path: string): string {
+  return `/login?next=${encodeURIComponent(path)}`;
+}

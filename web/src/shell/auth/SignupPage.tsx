@@ -1,0 +1,57 @@
+/** Create an account (the first one becomes the instance administrator), then go on to `?next=`. */
+import { useState } from "react";
+
+import { accounts, type User } from "../../api/resources";
+import { navigate } from "../../navigation/history";
+import { safeNext } from "../../navigation/routes";
+import { Link } from "../Link";
+import { ErrorNote } from "../Notice";
+import { useOperation } from "../useResource";
+import { AuthLayout, TextField } from "./AuthLayout";
+
+export const MIN_PASSWORD = 8;
+
+export function SignupPage({ next, onSignedIn }: { next: string | null; onSignedIn(user: User): void }) {
+  const [name, setName] = useState("");
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const op = useOperation();
+  const query = next ? `?next=${encodeURIComponent(next)}` : "";
+  return (
+    <AuthLayout
+      title="Create your account"
+      footer={
+        <span>
+          Have an account? <Link to={`/login${query}`}>Log in</Link>
+        </span>
+      }
+    >
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void op.run(async () => {
+            const user = await accounts.signup(name, email, password);
+            onSignedIn(user);
+            navigate(safeNext(next), { replace: true });
+          });
+        }}
+      >
+        <TextField label="Name" name="name" value={name} onChange={setName} autoComplete="name" required={false} autoFocus />
+        <TextField label="Email" name="email" type="email" value={email} onChange={setEmail} autoComplete="username" />
+        <TextField
+          label={`Password (at least ${MIN_PASSWORD} characters)`}
+          name="password"
+          type="password"
+          value={password}
+          onChange={setPassword}
+          autoComplete="new-password"
+          minLength={MIN_PASSWORD}
+        />
+        <ErrorNote message={op.error} />
+        <button type="submit" className="lc-primary" disabled={op.pending}>
+          {op.pending ? "Creating your account…" : "Sign up"}
+        </button>
+      </form>
+    </AuthLayout>
+  );
+}

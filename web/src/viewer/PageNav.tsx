@@ -1,0 +1,39 @@
+/** The app's page links, as a top bar or a side bar (an app setting); hidden pages are left out. */
+import { navigate } from "../navigation/history";
+
+export interface NavPage {
+  readonly name: string;
+  readonly slug: string;
+  readonly hidden?: boolean;
+}
+
+export function visiblePages<P extends NavPage>(pages: readonly P[]): P[] {
+  return pages.filter((p) => p.hidden !== true);
+}
+
+export function PageNav({ appName, appKey, pages, current }: { appName: string; appKey: string; pages: readonly NavPage[]; current: string }) {
+  const shown = visiblePages(pages);
+  return (
+    <nav className="lc-nav" aria-label="Pages">
+      <span className="lc-nav__app">{appName}</span>
+      {shown.length > 1 &&
+        shown.map((p) => {
+          const href = `/app/${encodeURIComponent(appKey)}/${encodeURIComponent(p.slug)}`;
+          return (
+            <a
+              key={p.slug}
+              href={href}
+              aria-current={p.slug === current ? "page" : undefined}
+              onClick={(e) => {
+                if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+                e.preventDefault();
+                navigate(href);
+              }}
+            >
+              {p.name}
+            </a>
+          );
+        })}
+    </nav>
+  );
+}
