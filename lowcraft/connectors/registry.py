@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Iterable
 from importlib.metadata import EntryPoint, entry_points
@@ -9,29 +10,32 @@ from typing import Any
 
 from lowcraft.connectors.base import Connector
 from lowcraft.connectors.errors import UnknownConnector
-from lowcraft.connectors.graphql import GraphqlConnector
-from lowcraft.connectors.mysql import MysqlConnector
-from lowcraft.connectors.postgres import PostgresConnector
-from lowcraft.connectors.redis import RedisConnector
-from lowcraft.connectors.rest import RestConnector
-from lowcraft.connectors.s3 import S3Connector
-from lowcraft.connectors.smtp import SmtpConnector
-from lowcraft.connectors.sqlite import SqliteConnector
 
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "lowcraft.connectors"
 
-BUILTIN_CONNECTORS: tuple[type[Connector[Any, Any]], ...] = (
-    PostgresConnector,
-    MysqlConnector,
-    SqliteConnector,
-    RestConnector,
-    GraphqlConnector,
-    RedisConnector,
-    S3Connector,
-    SmtpConnector,
-)
+# Imported on first use: each connector pulls in its driver (boto3 alone costs ~30 MB of memory
+# and a third of a second), and an instance typically uses two or three of them.
+BUILTIN_CONNECTORS: dict[str, str] = {
+    "postgres": "lowcraft.connectors.postgres:PostgresConnector",
+    "mysql": "lowcraft.connectors.mysql:MysqlConnector",
+    "sqlite": "lowcraft.connectors.sqlite:SqliteConnector",
+    "rest": "lowcraft.connectors.rest:RestConnector",
+    "graphql": "lowcraft.connectors.graphql:GraphqlConnector",
+    "redis": "lowcraft.connectors.redis:RedisConnector",
+    "s3": "lowcraft.connectors.s3:S3Connector",
+    "smtp": "lowcraft.connectors.smtp:SmtpConnector",
+}
+
+
+def load_class(target: str) -> type[Connector[Any, Any]]:
+    """The connector class at `module:Class`."""
+    module_name, _, attribute = target.partition(":")
+    connector_class = getattr(importlib.import_module(module_name), attribute)
+    if not (isinstance(connector_class, type) and issubclass(connector_class, Connector)):
+        raise TypeError(f"{target} is not a Connector subclass")
+    return connector_class
 
 
 class ConnectorRegistry:
@@ -39,13 +43,20 @@ class ConnectorRegistry:
 
     def __init__(self) -> None:
         self._connectors: dict[str, Connector[Any, Any]] = {}
+        self._deferred: dict[str, str] = {}
+
+    def defer(self, type_name: str, target: str) -> None:
+        """Register the connector class at `module:Class` under `type_name`, imported when first used."""
+        if type_name in self:
+            raise ValueError(f"a connector named {type_name!r} is already registered")
+        self._deferred[type_name] = target
 
     def register(self, connector_class: type[Connector[Any, Any]]) -> None:
         """Add a connector class; a type name can be registered once."""
         name = getattr(connector_class, "type_name", None)
         if not isinstance(name, str) or not name.isidentifier():
             raise ValueError(f"{connector_class.__name__} needs a type_name that is an identifier")
-        if name in self._connectors:
+        if name in self._connectors or name in self._deferred:
             raise ValueError(f"a connector named {name!r} is already registered")
         self._connectors[name] = connector_class()
 
@@ -64,23 +75,29 @@ class ConnectorRegistry:
         return loaded
 
     def get(self, type_name: str) -> Connector[Any, Any]:
+        target = self._deferred.pop(type_name, None)
+        if target is not None:
+            connector_class = load_class(target)
+            if connector_class.type_name != type_name:
+                raise TypeError(f"{target} declares type_name {connector_class.type_name!r}, not {type_name!r}")
+            self.register(connector_class)
         try:
             return self._connectors[type_name]
         except KeyError:
             raise UnknownConnector(f"There is no connector named {type_name!r}.") from None
 
     def names(self) -> list[str]:
-        return sorted(self._connectors)
+        return sorted([*self._connectors, *self._deferred])
 
     def __contains__(self, type_name: object) -> bool:
-        return type_name in self._connectors
+        return type_name in self._connectors or type_name in self._deferred
 
 
 def default_registry() -> ConnectorRegistry:
     """A registry with the built-in connectors and every installed plugin."""
     registry = ConnectorRegistry()
-    for connector_class in BUILTIN_CONNECTORS:
-        registry.register(connector_class)
+    for type_name, target in BUILTIN_CONNECTORS.items():
+        registry.defer(type_name, target)
     registry.load_entry_points()
     return registry
 

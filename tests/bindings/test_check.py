@@ -96,3 +96,14 @@ def test_it_runs_as_a_module(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["errors"] == 0
     assert "RuntimeWarning" not in done.stderr
+
+
+def test_the_lowcraft_command_checks_files_with_exit_codes(tmp_path: Path) -> None:
+    clean = write(tmp_path, "clean.json", good())
+    broken = write(tmp_path, "broken.json", app(page("Orders", [widget("Text1", text="{{Nope.x}}")])))
+    command = [sys.executable, "-m", "lowcraft.cli", "check"]
+    ok = subprocess.run([*command, str(clean)], capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0, ok.stderr
+    failed = subprocess.run([*command, "--format", "json", str(broken)], capture_output=True, text=True, timeout=60)
+    assert failed.returncode == 1
+    assert "unknown_entity" in failed.stdout

@@ -9,7 +9,8 @@ import pytest
 
 from lowcraft.connectors import ConnectorRegistry, PoolManager
 from lowcraft.connectors.errors import UnknownConnector
-from lowcraft.connectors.registry import BUILTIN_CONNECTORS
+from lowcraft.connectors.postgres import PostgresConnector
+from lowcraft.connectors.registry import default_registry
 from lowcraft.connectors.rest import RestConnector
 
 pytestmark = pytest.mark.anyio
@@ -73,6 +74,12 @@ def test_third_party_connectors_load_from_entry_points() -> None:
 
 def test_a_type_name_registers_once() -> None:
     registry = ConnectorRegistry()
-    registry.register(BUILTIN_CONNECTORS[0])
+    registry.register(PostgresConnector)
     with pytest.raises(ValueError, match="already registered"):
-        registry.register(BUILTIN_CONNECTORS[0])
+        registry.register(PostgresConnector)
+
+
+def test_built_in_connectors_are_imported_only_when_first_used() -> None:
+    registry = default_registry()
+    assert "s3" in registry and "s3" in registry.names()
+    assert registry.get("s3").type_name == "s3"

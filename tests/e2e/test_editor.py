@@ -98,6 +98,14 @@ def sign_up(page: Any, name: str, email: str) -> None:
 
 
 def test_a_developer_builds_an_orders_app_that_a_viewer_uses(page: Any, screenshots: Any, orders_db: dict[str, Any]) -> None:
+    try:
+        build_and_use(page, screenshots, orders_db)
+    except Exception:
+        screenshots.take(page, "failure")
+        raise
+
+
+def build_and_use(page: Any, screenshots: Any, orders_db: dict[str, Any]) -> None:
     page.set_default_timeout(15_000)
     page.on("dialog", lambda d: d.accept())
 
@@ -157,6 +165,7 @@ def test_a_developer_builds_an_orders_app_that_a_viewer_uses(page: Any, screensh
     # The list query, its binding written with autocomplete.
     page.get_by_role("tab", name="Explorer").click()
     page.get_by_role("button", name="Add query").click()
+    page.get_by_label("Query name").and_(page.locator('[value="Query1"]')).wait_for()
     page.get_by_label("Query name").fill("getOrders")
     page.get_by_label("Query name").press("Enter")
     page.locator('[data-explorer-query="getOrders"]').wait_for()
@@ -164,9 +173,11 @@ def test_a_developer_builds_an_orders_app_that_a_viewer_uses(page: Any, screensh
     sql.click()
     page.keyboard.type("select * from orders where customer ilike {{'%' + Inp", delay=10)
     page.locator(".cm-tooltip-autocomplete").get_by_text("Input1").wait_for()
+    page.wait_for_timeout(200)  # the popup takes keys only after a short moment, against accidental picks
     page.keyboard.press("Enter")
     page.keyboard.type(".te", delay=10)
     page.locator(".cm-tooltip-autocomplete").get_by_text("text", exact=True).first.wait_for()
+    page.wait_for_timeout(200)
     page.keyboard.press("Enter")
     page.keyboard.type(" + '%'}} order by id", delay=5)
     page.keyboard.press("Escape")
@@ -180,6 +191,7 @@ def test_a_developer_builds_an_orders_app_that_a_viewer_uses(page: Any, screensh
 
     # The update query, bound to the table's selected row and the select in the form.
     page.get_by_role("button", name="Add query").click()
+    page.get_by_label("Query name").and_(page.locator('[value="Query1"]')).wait_for()
     page.get_by_label("Query name").fill("updateOrder")
     page.get_by_label("Query name").press("Enter")
     page.locator('[data-explorer-query="updateOrder"]').wait_for()
@@ -191,10 +203,12 @@ def test_a_developer_builds_an_orders_app_that_a_viewer_uses(page: Any, screensh
     # Bind the widgets.
     select_widget(page, "Table1")
     set_code(page, "tableData", "{{getOrders.data}}")
-    page.locator('[data-widget="Table1"]').get_by_text("Grace").wait_for()
+    page.locator('[data-widget="Table1"]').get_by_text("Grace", exact=True).wait_for()
     assert "Grace" in page.locator('.lc-ed-pane [data-evaluated="tableData"]').inner_text()
     select_widget(page, "Input1")
     set_code(page, "label", "Customer")
+    page.locator('.lc-ed-pane [data-event="On change"]').get_by_label("Add action to On change").select_option("runQuery")
+    page.locator('.lc-ed-pane [data-event="On change"] [data-step="runQuery"]').wait_for()
     select_widget(page, "Button1")
     set_code(page, "text", "Change status")
     page.locator('.lc-ed-pane [data-event="On click"]').get_by_label("Add action to On click").select_option("showModal")
@@ -255,10 +269,10 @@ def test_a_developer_builds_an_orders_app_that_a_viewer_uses(page: Any, screensh
     sign_up(page, "Vi", VIEWER)
     page.locator('[data-app="Orders admin"]').get_by_role("link", name="Open").click()
     table = page.locator('[data-widget="Orders"]')
-    table.get_by_text("Grace").wait_for()
+    table.get_by_text("Grace", exact=True).wait_for()
     page.locator('[data-widget="Input1"] input').fill("Ala")
-    table.get_by_text("Grace").wait_for(state="detached")
-    table.get_by_text("Alan").click()
+    table.get_by_text("Grace", exact=True).wait_for(state="detached")
+    table.get_by_text("Alan", exact=True).click()
     page.get_by_role("button", name="Change status").click()
     dialog = page.get_by_role("dialog")
     dialog.locator("select").select_option(label="shipped")

@@ -174,3 +174,40 @@ def test_logged_out_visitors_are_sent_to_log_in_and_back(page: Any) -> None:
     page.goto("/app/no-such-app")
     expect(page.get_by_role("alert")).to_contain_text("does not exist", timeout=TIMEOUT)
     api_call(page.request, "GET", "/health")
+
+
+def test_an_administrator_adds_a_colleague_changes_their_role_and_removes_them(
+    page: Any, browser: Any, live_server: Any, screenshots: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    sign_up(page, "ada@example.com")
+    expect(page.get_by_role("heading", name="Applications")).to_be_visible(timeout=TIMEOUT)
+    workspace_id = re.search(r"/workspaces/([^/]+)", page.url).group(1)  # type: ignore[union-attr]
+    colleague = browser.new_context(base_url=live_server.url)
+    try:
+        api_call(colleague.request, "POST", "/auth/signup", {"email": "bo@example.com", "password": PASSWORD, "name": "Bo"}, expect=201)
+    finally:
+        colleague.close()
+
+    page.get_by_role("link", name="Members").click()
+    page.get_by_label("Email").fill("bo@example.com")
+    page.get_by_label("Role").select_option(label="Developer")
+    page.get_by_role("button", name="Invite").click()
+    expect(page.get_by_text("bo@example.com is now a member.")).to_be_visible(timeout=TIMEOUT)
+
+    def role_of(email: str) -> str:
+        members = api_call(page.request, "GET", f"/workspaces/{workspace_id}/members")["members"]
+        return next(m["role"] for m in members if m["email"] == email)  # type: ignore[no-any-return]
+
+    assert role_of("bo@example.com") == "developer"
+    page.get_by_label("Role of bo@example.com").select_option(label="App Viewer")
+    expect(page.get_by_label("Role of bo@example.com")).to_have_value("viewer", timeout=TIMEOUT)
+    page.wait_for_load_state("networkidle")
+    assert role_of("bo@example.com") == "viewer"
+    screenshots.take(page, "members")
+
+    page.locator("[data-member='bo@example.com']").get_by_role("button", name="Remove").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Remove").click()
+    expect(page.locator("[data-member='bo@example.com']")).to_have_count(0, timeout=TIMEOUT)
+    assert [m["email"] for m in api_call(page.request, "GET", f"/workspaces/{workspace_id}/members")["members"]] == ["ada@example.com"]
