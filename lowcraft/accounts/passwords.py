@@ -16,8 +16,17 @@ class Passwords:
 
     def __init__(self, time_cost: int, memory_kib: int) -> None:
         self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
-        # Verifying against this keeps a login for an unknown email as slow as a real one.
-        self._dummy = self._hasher.hash("not-a-real-password")
+        self._dummy: str | None = None
+
+    @property
+    def dummy(self) -> str:
+        """A hash to verify against for unknown emails, so their logins take as long as real ones.
+
+        Made on first use rather than at start: a full-cost hash would delay every server start.
+        """
+        if self._dummy is None:
+            self._dummy = self._hasher.hash("not-a-real-password")
+        return self._dummy
 
     def hash(self, password: str) -> str:
         check_strength(password)
@@ -25,7 +34,7 @@ class Passwords:
 
     def verify(self, stored: str | None, password: str) -> bool:
         try:
-            return self._hasher.verify(stored or self._dummy, password) and stored is not None
+            return self._hasher.verify(stored or self.dummy, password) and stored is not None
         except (VerificationError, InvalidHashError):
             return False
 
