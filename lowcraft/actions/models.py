@@ -13,6 +13,10 @@ from lowcraft.store.base import Base, IdMixin, TimestampMixin
 from lowcraft.store.types import IdType, JSONType
 
 
+MAX_JS_BYTES = 500_000
+"""The largest JS object body, in bytes of UTF-8."""
+
+
 class Action(IdMixin, TimestampMixin, Base):
     __tablename__ = "actions"
     __table_args__ = (UniqueConstraint("application_id", "name"),)

@@ -8,14 +8,14 @@ app runs, and never sees the action's or the datasource's configuration.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy import select
 
 from lowcraft.accounts.permissions import Role
 from lowcraft.actions.exceptions import ActionNotFound, InvalidAction
-from lowcraft.actions.models import Action, ActionSettings, JsObject
+from lowcraft.actions.models import MAX_JS_BYTES, Action, ActionSettings, JsObject
 from lowcraft.apps.entities import entity_names
 from lowcraft.apps.models import Application
 from lowcraft.apps.service import load_for
@@ -27,8 +27,8 @@ from lowcraft.names import validate_entity_name
 from lowcraft.pages.exceptions import DuplicateName
 from lowcraft.pages.models import Page
 
+E = TypeVar("E", Action, JsObject)
 MAX_CONFIG_BYTES = 1_000_000
-MAX_JS_BYTES = 500_000
 
 
 
@@ -74,11 +74,16 @@ def _datasource_in(ctx: Context, app: Application, datasource_id: str) -> Dataso
     return ds
 
 
+def _load_owned(ctx: Context, model: type[E], entity_id: str, missing: Exception) -> tuple[E, Application]:
+    """An action or JS object and its application, if the caller develops that application."""
+    entity = ctx.db.get(model, entity_id)
+    if entity is None:
+        raise missing
+    return entity, load_for(ctx, entity.application_id, Role.DEVELOPER).app
+
+
 def _load_action(ctx: Context, action_id: str) -> tuple[Action, Application]:
-    action = ctx.db.get(Action, action_id)
-    if action is None:
-        raise ActionNotFound("Action not found.")
-    return action, load_for(ctx, action.application_id, Role.DEVELOPER).app
+    return _load_owned(ctx, Action, action_id, ActionNotFound("Action not found."))
 
 
 def list_actions(ctx: Context, application_id: str) -> list[Action]:
@@ -178,10 +183,7 @@ def _check_body(body: str) -> str:
 
 
 def _load_js(ctx: Context, js_id: str) -> tuple[JsObject, Application]:
-    js = ctx.db.get(JsObject, js_id)
-    if js is None:
-        raise NotFound("JS object not found.")
-    return js, load_for(ctx, js.application_id, Role.DEVELOPER).app
+    return _load_owned(ctx, JsObject, js_id, NotFound("JS object not found."))
 
 
 def list_js_objects(ctx: Context, application_id: str) -> list[JsObject]:

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 
-from lowcraft.actions.models import Action, ActionSettings, JsObject
+from lowcraft.actions.models import MAX_JS_BYTES, Action, ActionSettings, JsObject
 from lowcraft.apps.exceptions import InvalidDocument
 from lowcraft.apps.models import Application
 from lowcraft.context import Context
@@ -21,7 +21,6 @@ from lowcraft.pages.dsl import validate_tree, widget_names
 from lowcraft.pages.models import Page
 from lowcraft.store.types import utcnow
 
-MAX_JS_BYTES = 500_000
 FORMAT = "lowcraft-app"
 FORMAT_VERSION = 1
 
