@@ -9,7 +9,7 @@ from contextlib import ExitStack
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
+from fastapi import FastAPI
 from sqlalchemy import ColumnElement, func, select
 
 from lowcraft.app import create_app
@@ -61,7 +61,7 @@ def signup(client: Api, email: str, password: str = PASSWORD, name: str = "") ->
 def session_token(client: Api) -> str:
     token = client.cookies.get(SESSION_COOKIE)
     assert token, "the client holds no session cookie"
-    return token
+    return str(token)
 
 
 def with_cookie(instance: Instance, token: str) -> Api:
@@ -88,21 +88,43 @@ def isolate_redis(runtime: Runtime, stack: ExitStack) -> str:
     return prefix
 
 
+# Building the FastAPI app (routes, schemas, middleware) costs more CPU than most tests here, and
+# none of an instance's state lives in it: everything is in its Runtime (`app.state.runtime`). So
+# apps are kept between tests and each test gets a fresh Runtime built from its own settings - the
+# same store, cache, sessions, mailer and data directory a new `create_app` would have made.
+AppKey = tuple[object, ...]
+_idle_apps: dict[AppKey, list[FastAPI]] = {}
+
+
+def launch(settings: Settings, stack: ExitStack) -> Instance:
+    """A running instance for this test; its runtime is closed when `stack` closes."""
+    key: AppKey = (settings.web_dist, settings.max_body_mb, settings.metrics_token)  # read by create_app
+    idle = _idle_apps.setdefault(key, [])
+    if idle:
+        app = idle.pop()
+        app.state.runtime = Runtime.build(settings)
+    else:
+        app = create_app(settings, migrate=False)
+    runtime: Runtime = app.state.runtime
+    stack.callback(idle.append, app)
+    stack.callback(runtime.close)
+    if settings.redis_url:
+        isolate_redis(runtime, stack)
+    return Instance(app, settings)
+
+
+@pytest.fixture
+def instance(settings_factory: Callable[..., Settings]) -> Iterator[Instance]:
+    """Overrides the shared fixture with one that reuses apps (see `launch`)."""
+    with ExitStack() as stack:
+        yield launch(settings_factory(), stack)
+
+
 @pytest.fixture
 def start(settings_factory: Callable[..., Settings]) -> Iterator[Start]:
     """Start an instance with chosen settings (keyword overrides of Settings)."""
     with ExitStack() as stack:
-
-        def start(**overrides: Any) -> Instance:
-            settings = settings_factory(**overrides)
-            app = create_app(settings, migrate=False)
-            runtime: Runtime = app.state.runtime
-            if settings.redis_url:
-                isolate_redis(runtime, stack)
-            stack.enter_context(TestClient(app))
-            return Instance(app, settings)
-
-        yield start
+        yield lambda **overrides: launch(settings_factory(**overrides), stack)
 
 
 @pytest.fixture(params=["database", "redis"])

@@ -40,7 +40,7 @@ def _age(instance: Instance, client: Api, by: timedelta) -> None:
     assert isinstance(sessions, RedisSessions)
     redis: Redis = sessions.client
     key = sessions._key(hashed)
-    raw, remaining_ms = redis.get(key), int(redis.pttl(key))  # type: ignore[arg-type]
+    raw, remaining_ms = redis.get(key), int(redis.pttl(key))
     if raw is None:
         return
     data = json.loads(str(raw))
@@ -69,7 +69,7 @@ def instance(start: Start, session_settings: dict[str, str]) -> Instance:
 
 
 def _logged_in(client: Api) -> bool:
-    status = client.get("/api/v1/me").status_code
+    status: int = client.get("/api/v1/me").status_code
     assert status in (200, 401)
     return status == 200
 

@@ -1,3 +1,3 @@
-from tests.accounts.support import session_settings, start
+from tests.accounts.support import instance, session_settings, start
 
-__all__ = ["session_settings", "start"]
+__all__ = ["instance", "session_settings", "start"]

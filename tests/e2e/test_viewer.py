@@ -228,6 +228,19 @@ def test_a_table_of_ten_thousand_rows_scrolls_sorts_edits_and_downloads(
         nav.get_by_role("link", name="About").click()
         expect(page).to_have_url(re.compile(r"/app/big-table/about$"))
         expect(page.locator("[data-widget=AboutText]")).to_have_text("About, from nowhere", timeout=TIMEOUT)
+        # A list: one copy of its template per item, a page at a time, events know their item.
+        items = page.locator("[data-widget=PeopleList] .lc-list__item")
+        expect(items.first).to_contain_text("1: Person 1")
+        shown = items.count()
+        assert 3 <= shown < 25
+        items.nth(2).get_by_role("button", name="Greet").click()
+        expect(page.get_by_role("status").filter(has_text="Hello Person 3")).to_be_visible(timeout=TIMEOUT)
+        page.locator("[data-widget=PeopleList]").get_by_role("button", name="Next").click()
+        expect(items.first).to_contain_text(f"{shown + 1}: Person {shown + 1}")
+        items.first.click()
+        expect(page.locator("[data-widget=ChosenText]")).to_have_text(f"Chosen: Person {shown + 1}")
+        screenshots.take(page, "list-page-two")
+
         page.goto("/app/big-table/about?from=a%20link")
         expect(page.locator("[data-widget=AboutText]")).to_have_text("About, from a link", timeout=TIMEOUT)
         page.goto("/app/big-table/secret")

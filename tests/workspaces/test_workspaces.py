@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from lowcraft.apps.models import Application
 from lowcraft.workspaces.models import Invite, Membership, Workspace
 from tests.accounts.support import count
@@ -51,7 +53,9 @@ def test_renaming_changes_the_name_for_every_member(instance: Instance, admin: A
 def test_invalid_names_are_refused_and_change_nothing(instance: Instance, admin: Api) -> None:
     workspace = admin.ok("POST", "/api/v1/workspaces", 201, json={"name": "Ops"})["id"]
     before = count(instance, Workspace)
-    bodies = ({"name": ""}, {"name": "   "}, {"name": "x" * 101}, {"name": "nul\x00"}, {}, {"name": 7}, {"name": "Ok", "color": "red"})
+    bodies: list[dict[str, Any]] = [
+        {"name": ""}, {"name": "   "}, {"name": "x" * 101}, {"name": "nul\x00"}, {}, {"name": 7}, {"name": "Ok", "color": "red"},
+    ]
     for body in bodies:
         created = admin.post("/api/v1/workspaces", json=body)
         renamed = admin.patch(f"/api/v1/workspaces/{workspace}", json=body)

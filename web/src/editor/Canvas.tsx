@@ -71,6 +71,18 @@ function snapIn(grid: HTMLElement, left: number, top: number, columns: number, r
   return { box, rect: { left: r.left + box.left * col, top: r.top + box.top * ROW_PX, width: (box.right - box.left) * col, height: (box.bottom - box.top) * ROW_PX } };
 }
 
+/**
+ * A new widget's columns in a container's grid: as wide on screen as its default size is on the
+ * page (every container has its own 64 columns, so a narrow form would otherwise get a sliver).
+ */
+function columnsIn(grid: HTMLElement, pageColumns: number): number {
+  const page = document.querySelector<HTMLElement>('[data-grid-id="0"]');
+  const pageWidth = page?.getBoundingClientRect().width ?? 0;
+  const gridWidth = grid.getBoundingClientRect().width;
+  if (pageWidth <= 0 || gridWidth <= 0 || grid === page) return pageColumns;
+  return Math.max(1, Math.min(COLUMNS, Math.round((pageColumns * pageWidth) / gridWidth)));
+}
+
 class WidgetBoundary extends Component<{ name: string; children: ReactNode }, { failed: string | null }> {
   override state = { failed: null as string | null };
   static getDerivedStateFromError(error: unknown) {
@@ -112,7 +124,8 @@ export default function Canvas(props: CanvasProps) {
       const gridId = grid.dataset["gridId"] as string;
       const r = grid.getBoundingClientRect();
       const col = r.width / COLUMNS;
-      const { box } = snapIn(grid, x - (size.columns * col) / 2, y - (size.rows * ROW_PX) / 2, size.columns, size.rows);
+      const columns = columnsIn(grid, size.columns);
+      const { box } = snapIn(grid, x - (columns * col) / 2, y - (size.rows * ROW_PX) / 2, columns, size.rows);
       const made = newWidget(manifest, namesIn(t), { left: box.left, top: box.top });
       latest.current.onCommit(placeWidgets(t, gridId, [{ widget: made.widget, box }]), [idOf(made.widget)]);
       return;
@@ -182,7 +195,8 @@ export default function Canvas(props: CanvasProps) {
       const grid = gridAt(x, y, new Set());
       if (!grid) return null;
       const col = grid.getBoundingClientRect().width / COLUMNS;
-      return { gridId: grid.dataset["gridId"] as string, rect: snapIn(grid, x - (size.columns * col) / 2, y - (size.rows * ROW_PX) / 2, size.columns, size.rows).rect };
+      const columns = columnsIn(grid, size.columns);
+      return { gridId: grid.dataset["gridId"] as string, rect: snapIn(grid, x - (columns * col) / 2, y - (size.rows * ROW_PX) / 2, columns, size.rows).rect };
     }
     if (d.kind === "move") {
       const w = findWidget(t, d.primary);

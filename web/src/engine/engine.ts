@@ -8,6 +8,7 @@
  */
 import { compile, compileJsObject, precompile, type NameSet, type Scope } from "./compile";
 import { analyseJsObject, type JsObjectAnalysis } from "./jsObjects";
+import { ITEMS_PREFIX } from "./listTemplate";
 import { DERIVED, type DerivedContext } from "./derived";
 import {
   ActionCancelledError,
@@ -561,6 +562,37 @@ export class Engine {
     return { names: this.namesWith(this.dataNames, this.listScopeNames(w)), scope };
   }
 
+  /**
+   * A list template's property that reads `currentItem` or `currentIndex` has one value per item:
+   * kept beside the property as `__items__.<name>` (the property itself holds the first item's
+   * value, as in Appsmith), so the page can show every copy of the template.
+   */
+  private evaluatePerItem(w: WidgetEntity, name: string, raw: string, names: NameSet): void {
+    const key = `${ITEMS_PREFIX}${name}`;
+    const scopeNames = this.listScopeNames(w);
+    const readsItem = splitSegments(raw).some((seg) => {
+      if (!seg.isBinding) return false;
+      try {
+        return analyse(seg.source, "expression").references.some((r) => scopeNames.includes(r.root));
+      } catch {
+        return false;
+      }
+    });
+    if (!readsItem) {
+      delete w.values[key];
+      return;
+    }
+    const list = this.entities.get(w.listParent as string) as WidgetEntity;
+    const items = Array.isArray(list.values["listData"]) ? (list.values["listData"] as unknown[]) : [];
+    w.values[key] = items.map((item, i) => {
+      const scope = Object.create(this.dataScope) as Values;
+      scope["currentItem"] = item;
+      scope["currentIndex"] = i;
+      scope["currentView"] = {};
+      return this.evaluateRaw(raw, names, scope, []);
+    });
+  }
+
   private evaluateProperty(w: WidgetEntity, name: string, errors: EvaluationError[]): unknown {
     const spec = this.propertySpec(w, name);
     const raw = w.raw[name];
@@ -570,6 +602,7 @@ export class Engine {
     } else if (w.listParent && typeof raw === "string" && raw.includes("{{")) {
       const { names, scope } = this.listScope(w);
       value = this.evaluateRaw(raw, names, scope, errors);
+      this.evaluatePerItem(w, name, raw, names);
     } else value = this.evaluateRaw(raw, this.dataNames, this.dataScope, errors);
     // Text shows numbers and booleans as text (as Appsmith's text fields do); nothing else is coerced.
     if ((spec?.type === "string" || spec?.type === "html") && (typeof value === "number" || typeof value === "boolean")) {
@@ -612,7 +645,11 @@ export class Engine {
       errors.push({ kind: "cycle", message: cycle });
       value = undefined;
     } else if (entity.kind === "widget") {
-      if (info.kind === "property") value = this.evaluateProperty(entity, info.name, errors);
+      if (info.kind === "property") {
+        value = this.evaluateProperty(entity, info.name, errors);
+        // Per-item values of a list template are new arrays: always publish them.
+        forceChanged = entity.listParent !== undefined && `${ITEMS_PREFIX}${info.name}` in entity.values;
+      }
       else if (info.kind === "meta") {
         const spec = this.metaSpec(entity, info.name);
         const from = spec?.defaultFrom;
@@ -717,7 +754,12 @@ export class Engine {
       const didChange = this.pendingChanged.has(key) && !this.pendingEval.has(key) ? true : this.evaluateNode(key, changed);
       if (didChange) {
         changed.add(key);
-        if (collect && info.kind !== "jsFn" && info.kind !== "jsModule") values[key] = (this.entities.get(info.entity) as Entity).values[info.name];
+        if (collect && info.kind !== "jsFn" && info.kind !== "jsModule") {
+          const source = (this.entities.get(info.entity) as Entity).values;
+          values[key] = source[info.name];
+          const itemsKey = `${ITEMS_PREFIX}${info.name}`;
+          if (itemsKey in source) values[`${info.entity}.${itemsKey}`] = source[itemsKey];
+        }
       }
     }
     this.pendingChanged.clear();

@@ -3,12 +3,13 @@
  * are rendered in reading order (top to bottom, left to right), so on a narrow screen, where the
  * stylesheet drops the grid positions, they stack in that order.
  */
-import { Component, Suspense, type ReactNode } from "react";
+import { Component, Suspense, useContext, type ReactNode } from "react";
 
 import type { EvaluationError } from "../engine/host";
 import type { WidgetNode } from "../engine/page";
 import { FormContext, formIsValid } from "../widgets/formContext";
 import { WIDGETS } from "../widgets/registry";
+import { itemValues, ListItemContext } from "./listItems";
 
 export const GRID_COLUMNS = 64;
 export const ROW_PX = 10;
@@ -74,17 +75,25 @@ function Grid(props: PageViewProps & { nodes: readonly WidgetNode[] }) {
 
 function WidgetBox(props: PageViewProps & { node: WidgetNode }) {
   const { node, widgets, errors } = props;
-  const values = widgets[node.widgetName] ?? {};
+  const listItem = useContext(ListItemContext);
+  const own = widgets[node.widgetName] ?? {};
+  // Inside a list, a template widget shows the values of the item it is a copy for.
+  const values = listItem ? itemValues(own, listItem.index) : own;
   if (values["isVisible"] === false) return null;
   const Widget = WIDGETS[node.type];
   const children = node.children ?? [];
-  // Tabs hold one canvas per tab; every other container lays its children out on its own grid.
-  const inner =
-    node.type === "TABS_WIDGET"
-      ? children.map((canvas) => <Grid key={canvas.widgetName} {...props} nodes={canvas.children ?? []} />)
-      : children.length > 0
-        ? <Grid {...props} nodes={children} />
-        : null;
+  // Tabs hold one canvas per tab; a list holds one copy of its template per item; every other
+  // container lays its children out on its own grid.
+  let inner: ReactNode = null;
+  if (node.type === "TABS_WIDGET") inner = children.map((canvas) => <Grid key={canvas.widgetName} {...props} nodes={canvas.children ?? []} />);
+  else if (node.type === "LIST_WIDGET_V2") {
+    const items = Array.isArray(values["listData"]) ? (values["listData"] as unknown[]) : [];
+    inner = items.map((item, index) => (
+      <ListItemContext.Provider key={index} value={{ index, item }}>
+        <Grid {...props} nodes={children} />
+      </ListItemContext.Provider>
+    ));
+  } else if (children.length > 0) inner = <Grid {...props} nodes={children} />;
   const problems = Object.entries(errors).filter(([k, list]) => k.startsWith(`${node.widgetName}.`) && list.length > 0);
   const floating = node.type === "MODAL_WIDGET";
   const body =
@@ -101,8 +110,11 @@ function WidgetBox(props: PageViewProps & { node: WidgetNode }) {
             <Widget
               name={node.widgetName}
               values={values}
+              {...(node.type === "LIST_WIDGET_V2" ? { templateRows: gridRows(children) } : {})}
               onMeta={(changes) => props.onMeta(node.widgetName, changes)}
-              onEvent={(event, extra) => props.onEvent(node.widgetName, event, extra)}
+              onEvent={(event, extra) =>
+                props.onEvent(node.widgetName, event, listItem ? { currentItem: listItem.item, currentIndex: listItem.index, ...extra } : extra)
+              }
             >
               {body}
             </Widget>

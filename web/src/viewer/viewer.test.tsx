@@ -5,6 +5,7 @@ import { Engine } from "../engine/engine";
 import { loadManifests } from "../testing/manifests";
 import { page, widget } from "../testing/pages";
 import { RecordingHost } from "../testing/recordingHost";
+import { renderComplete } from "../testing/render";
 import { gridRows, PageView, readingOrder } from "./PageView";
 import { applyUpdate } from "./ViewerRoute";
 
@@ -43,5 +44,33 @@ describe("the viewer", () => {
     const after = applyUpdate(before, { values: { "A.text": "A!" }, errors: {} });
     expect(after).toEqual({ A: { text: "A!" }, B: { text: "b" } });
     expect(after["B"]).toBe(before["B"]);
+  });
+
+  test("a list shows one copy of its template per item, each with its own item's values", async () => {
+    const doc = page([
+      widget("People", "LIST_WIDGET_V2", { listData: "{{ [{ name: 'Ada' }, { name: 'Alan' }, { name: 'Grace' }] }}", topRow: 0, bottomRow: 60 }, [
+        widget("Name", "TEXT_WIDGET", { text: "{{ (currentIndex + 1) + '. ' + currentItem.name }}", topRow: 0, bottomRow: 4 }),
+        widget("Fixed", "TEXT_WIDGET", { text: "{{ 'same for all' }}", topRow: 4, bottomRow: 8 }),
+      ]),
+    ]);
+    const engine = new Engine({ manifests, host: new RecordingHost() });
+    const first = engine.load(doc);
+    expect(engine.get("Name.text")).toBe("1. Ada");
+    const html = await renderComplete(<PageView dsl={doc.dsl} widgets={first.snapshot ?? {}} errors={first.errors} onMeta={() => undefined} onEvent={() => undefined} />);
+    expect(html).toContain("1. Ada");
+    expect(html).toContain("2. Alan");
+    expect(html).toContain("3. Grace");
+    expect(html.match(/same for all/g)).toHaveLength(3);
+  });
+
+  test("per-item values follow the list's data", () => {
+    const doc = page([
+      widget("People", "LIST_WIDGET_V2", { listData: "{{ Source.text.split(',') }}" }, [widget("Name", "TEXT_WIDGET", { text: "{{ currentItem.toUpperCase() }}" })]),
+      widget("Source", "INPUT_WIDGET_V2", { defaultText: "a,b" }),
+    ]);
+    const engine = new Engine({ manifests, host: new RecordingHost() });
+    engine.load(doc);
+    const update = engine.setMeta("Source", { text: "x,y,z", inputText: "x,y,z" });
+    expect(update.values["Name.__items__.text"]).toEqual(["X", "Y", "Z"]);
   });
 });

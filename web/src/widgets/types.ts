@@ -13,6 +13,8 @@ export interface WidgetProps {
   readonly onEvent: (event: string, extra?: Record<string, unknown>) => void;
   /** Child widgets of a container, already placed on its grid. */
   readonly children?: ReactNode;
+  /** For a list: the height of its template in grid rows (one copy per item). */
+  readonly templateRows?: number;
 }
 
 export const str = (v: unknown, fallback = ""): string => (v === undefined || v === null ? fallback : typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v));

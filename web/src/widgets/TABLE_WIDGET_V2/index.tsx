@@ -13,6 +13,25 @@ import { cellValue, ORIGINAL_INDEX, tableColumns, type Row } from "./columns";
 import { toCsv } from "./csv";
 import { rowHeightOf, rowWindow, VIRTUALISE_FROM } from "./virtual";
 
+/**
+ * Local changes (ticks, edits) go to the engine in the worker and come back a moment later; a
+ * second click before then must build on the first, not on the value the page still shows. The
+ * ref holds the latest value and follows the engine's whenever that changes.
+ */
+function usePending<T>(fromEngine: unknown, derive: () => T): { current: T } {
+  const ref = useRef<{ source: unknown; value: T } | null>(null);
+  if (ref.current === null || ref.current.source !== fromEngine) ref.current = { source: fromEngine, value: derive() };
+  const holder = ref.current;
+  return {
+    get current() {
+      return holder.value;
+    },
+    set current(value: T) {
+      holder.value = value;
+    },
+  };
+}
+
 const CHROME_PX = 96; // search bar, header row and pagination bar
 
 /** Rows per page when none is set: as many as the widget's height holds. */
@@ -40,6 +59,8 @@ export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
   const rowHeight = rowHeightOf(values["compactMode"]);
   const virtual = shown.length >= VIRTUALISE_FROM;
   const scroller = useRef<HTMLDivElement>(null);
+  const pendingSelection = usePending(values["selectedRowIndices"], () => selectedSet);
+  const pendingEdits = usePending(values["transientTableData"], () => edits);
   const [view, setView] = useState({ top: 0, height: 600 });
 
   // Tell bindings the page size the table really uses (`Table1.pageSize` for server-side queries).
@@ -63,7 +84,8 @@ export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
   };
   const select = (index: number) => {
     if (multi) {
-      const next = new Set(selectedSet);
+      const next = new Set(pendingSelection.current);
+      pendingSelection.current = next;
       if (next.has(index)) next.delete(index);
       else next.add(index);
       onMeta({ selectedRowIndices: [...next].sort((a, b) => a - b), selectedRowIndex: index });
@@ -116,9 +138,10 @@ export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
                     aria-label="Select all rows on this page"
                     checked={allOnPage}
                     onChange={() => {
-                      const next = new Set(selectedSet);
+                      const next = new Set(pendingSelection.current);
                       for (const i of pageIndices) if (allOnPage) next.delete(i);
                       else next.add(i);
+                      pendingSelection.current = next;
                       onMeta({ selectedRowIndices: [...next].sort((a, b) => a - b) });
                       onEvent("onRowSelected");
                     }}
@@ -170,7 +193,12 @@ export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
                           const { [ORIGINAL_INDEX]: _omit, ...currentRow } = row;
                           onEvent(`primaryColumns.${c.id}.onClick`, { currentRow, currentIndex: index });
                         }}
-                        onEdit={(value) => onMeta({ transientTableData: { ...edits, [String(index)]: { ...rowEdits, [c.id]: value } } })}
+                        onEdit={(value) => {
+                          const all = pendingEdits.current;
+                          const next = { ...all, [String(index)]: { ...all[String(index)], [c.id]: value } };
+                          pendingEdits.current = next;
+                          onMeta({ transientTableData: next });
+                        }}
                       />
                     </td>
                   ))}

@@ -1,0 +1,76 @@
+import { renderToString } from "react-dom/server";
+import { describe, expect, test } from "vitest";
+
+import { exportFileName, roleLabel, type User, type Workspace } from "../api/resources";
+import { ApplicationsPanel, canDevelop, readExportFile } from "./ApplicationsPanel";
+import { LoginPage } from "./auth/LoginPage";
+import { ResetPasswordPage } from "./auth/ResetPasswordPage";
+import { SessionContext } from "./session";
+import { WorkspaceLayout } from "./WorkspaceLayout";
+
+const file = (text: string) => ({ text: async () => text });
+const user: User = { id: "u1", email: "ada@example.com", name: "Ada", isInstanceAdmin: true };
+const workspace = (role: Workspace["role"]): Workspace => ({ id: "w1", name: "Ada's apps", role });
+
+describe("importing and exporting applications", () => {
+  test("an export file is read as the document to import", async () => {
+    await expect(readExportFile(file('{"format": "lowcraft-app", "pages": []}'))).resolves.toEqual({ format: "lowcraft-app", pages: [] });
+  });
+
+  test("a file that is not an export is refused with a message that says why", async () => {
+    await expect(readExportFile(file("name,amount"))).rejects.toThrow("not JSON");
+    await expect(readExportFile(file("[1, 2]"))).rejects.toThrow("not a Lowcraft application export");
+    await expect(readExportFile(file('{"hello": 1}'))).rejects.toThrow("not a Lowcraft application export");
+  });
+
+  test("an export is saved under the app's name, made safe for a file system", () => {
+    expect(exportFileName("Orders admin")).toBe("Orders-admin.lowcraft.json");
+    expect(exportFileName("../../etc/passwd")).toBe("..-..-etc-passwd.lowcraft.json");
+    expect(exportFileName("   ")).toBe("application.lowcraft.json");
+  });
+});
+
+describe("roles", () => {
+  test("administrators and developers build apps; app viewers only open them", () => {
+    expect(canDevelop(workspace("administrator"))).toBe(true);
+    expect(canDevelop(workspace("developer"))).toBe(true);
+    expect(canDevelop(workspace("viewer"))).toBe(false);
+    expect(roleLabel("viewer")).toBe("App Viewer");
+  });
+
+  test("an app viewer is not offered creating or importing applications", () => {
+    const asViewer = renderToString(<ApplicationsPanel workspace={workspace("viewer")} />);
+    const asDeveloper = renderToString(<ApplicationsPanel workspace={workspace("developer")} />);
+    expect(asViewer).not.toContain("New application");
+    expect(asDeveloper).toContain("New application");
+    expect(asDeveloper).toContain("Import");
+    expect(asDeveloper).toMatch(/Loading (<!-- -->)?applications/);
+  });
+});
+
+describe("screens", () => {
+  test("the workspace frame shows the switcher, the sections and the user", () => {
+    const html = renderToString(
+      <SessionContext.Provider value={user}>
+        <WorkspaceLayout workspaces={[workspace("administrator")]} current={workspace("administrator")} section="members" onCreateWorkspace={() => undefined}>
+          <p>panel</p>
+        </WorkspaceLayout>
+      </SessionContext.Provider>,
+    );
+    expect(html).toContain("Ada&#x27;s apps");
+    expect(html).toContain("Administrator");
+    expect(html).toMatch(/href="\/workspaces\/w1\/members" class="lc-active"/);
+    expect(html).toContain("Log out");
+    expect(html).toContain("panel");
+  });
+
+  test("the login page keeps where the user was going for the signup and reset links", () => {
+    const html = renderToString(<LoginPage next="/app/orders" onSignedIn={() => undefined} />);
+    expect(html).toContain('href="/signup?next=%2Fapp%2Forders"');
+    expect(html).toContain('href="/forgot-password?next=%2Fapp%2Forders"');
+  });
+
+  test("a reset link without its token says what to do", () => {
+    expect(renderToString(<ResetPasswordPage token={null} onSignedIn={() => undefined} />)).toContain("has no reset token");
+  });
+});
