@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         for route in router.routes:
             assert isinstance(route, APIRoute)
             app.add_api_route(
-                API_PREFIX + route.path, route.endpoint, methods=sorted(route.methods), status_code=route.status_code,
+                API_PREFIX + route.path, route.endpoint, methods=sorted(route.methods or ()), status_code=route.status_code,
                 tags=list(route.tags), name=route.name, summary=route.summary, description=route.description,
                 response_class=route.response_class, response_model=route.response_model,
             )
