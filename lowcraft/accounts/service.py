@@ -16,6 +16,7 @@ from lowcraft.accounts.exceptions import (
 from lowcraft.accounts.models import ApiToken, PasswordResetToken, User
 from lowcraft.accounts.permissions import Role, require_user
 from lowcraft.accounts.secrets import API_TOKEN_PREFIX, new_token, token_hash
+from lowcraft.accounts.throttle import ResetThrottle
 from lowcraft.audit.service import record
 from lowcraft.context import Context
 from lowcraft.errors import NotFound, ValidationFailed
@@ -149,6 +150,8 @@ def request_password_reset(ctx: Context, email: str) -> None:
     try:
         email = normalise_email(email)
     except ValidationFailed:
+        return
+    if not ResetThrottle(ctx.runtime.cache).allow(email, ctx.client_address):
         return
     user = ctx.db.scalar(select(User).where(User.email == email, User.is_active.is_(True)))
     if user is None:

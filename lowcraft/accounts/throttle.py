@@ -36,3 +36,24 @@ class LoginThrottle:
 
     def succeeded(self, email: str) -> None:
         self.store.delete(f"login-fail:acct:{email.lower()}")
+
+
+RESET_WINDOW_SECONDS = 60 * 60
+MAX_RESETS_PER_ACCOUNT = 3
+MAX_RESETS_PER_ADDRESS = 10
+
+
+class ResetThrottle:
+    """Limits password-reset emails, so the endpoint cannot be used to flood a mailbox.
+
+    Over the limit the request is answered as usual (202) but sends nothing: a different answer
+    would tell a caller which emails have accounts.
+    """
+
+    def __init__(self, store: KeyValueStore) -> None:
+        self.store = store
+
+    def allow(self, email: str, address: str) -> bool:
+        per_account = self.store.incr(f"reset:acct:{email.lower()}", RESET_WINDOW_SECONDS)
+        per_address = self.store.incr(f"reset:addr:{address}", RESET_WINDOW_SECONDS)
+        return per_account <= MAX_RESETS_PER_ACCOUNT and per_address <= MAX_RESETS_PER_ADDRESS

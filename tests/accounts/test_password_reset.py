@@ -180,3 +180,12 @@ def test_a_weak_new_password_is_refused_and_the_link_stays_usable(
     assert _confirm(instance.anonymous(), token, "short").status_code == 422
     assert admin.get("/api/v1/me").status_code == 200
     assert _confirm(instance.anonymous(), token).status_code == 200
+
+
+def test_reset_emails_are_limited_per_account_without_a_different_answer(admin: Api, instance: Instance) -> None:
+    mailer = instance.app.state.runtime.mailer
+    before = len(mailer.sent)
+    for _ in range(5):
+        response = instance.anonymous().post("/api/v1/auth/password-reset", json={"email": "admin@example.com"})
+        assert response.status_code == 202
+    assert len(mailer.sent) - before == 3

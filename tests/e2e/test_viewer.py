@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -99,6 +100,7 @@ def test_an_invited_viewer_filters_selects_and_creates_an_order(
         expect(viewer).to_have_url(re.compile(r"/app/orders-admin\?from=email$"), timeout=TIMEOUT)
         expect_rows(viewer, [c for c, _, _ in ORDERS])
         expect(viewer.locator("[data-widget=SelectedText]")).to_have_text("No order selected")
+        expect(viewer.get_by_role("link", name="Edit app")).to_have_count(0)
         screenshots.take(viewer, "viewer-sees-orders")
 
         # Filter by status (Select) and by customer (Input): the query re-runs with their values.
@@ -217,14 +219,15 @@ def test_a_table_of_ten_thousand_rows_scrolls_sorts_edits_and_downloads(
         # CSV download: every row, visible columns, in the sorted order.
         with page.expect_download() as download:
             page.locator("[data-widget=BigTable]").get_by_role("button", name="Download CSV").click()
-        lines = open(download.value.path(), encoding="utf-8").read().splitlines()
+        lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
         assert download.value.suggested_filename == "BigTable.csv"
         assert lines[0] == "id,Name,size,Double" and len(lines) == 10_001
         assert lines[1].startswith("9999,row 9999,")
 
         # Side navigation lists the visible pages; a URL parameter reaches the page's bindings.
         nav = page.get_by_role("navigation", name="Pages")
-        expect(nav.get_by_role("link")).to_have_text(["Rows", "About"])
+        expect(nav.get_by_role("link")).to_have_text(["Rows", "About", "Edit app"])
+        assert nav.get_by_role("link", name="Edit app").get_attribute("href") == f"/app/{app['id']}/edit/rows"
         nav.get_by_role("link", name="About").click()
         expect(page).to_have_url(re.compile(r"/app/big-table/about$"))
         expect(page.locator("[data-widget=AboutText]")).to_have_text("About, from nowhere", timeout=TIMEOUT)

@@ -9,7 +9,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from tests.e2e.viewer_helpers import ORDERS, published_orders_app, fresh_orders_table
+from tests.e2e.viewer_helpers import ORDERS, PASSWORD, fresh_orders_table, published_orders_app
 
 pytestmark = pytest.mark.e2e
 
@@ -75,5 +75,11 @@ def test_a_public_app_on_a_phone(browser: Any, live_server: Any, pg_database: di
         expect(page.get_by_role("heading", name="Log in")).to_be_visible()
         no_sideways_scroll(page)
         screenshots.take(page, "login-on-a-phone")
+        page.get_by_label("Email").fill("owner@example.com")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.locator("[data-app='Orders admin']")).to_be_visible(timeout=TIMEOUT)
+        no_sideways_scroll(page)
+        screenshots.take(page, "applications-on-a-phone")
     finally:
         phone.close()

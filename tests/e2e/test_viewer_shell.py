@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -97,7 +98,7 @@ def test_applications_from_creation_to_the_trash_and_back(page: Any, screenshots
 
     with page.expect_download() as download:
         page.locator("[data-app='Warehouse stock']").get_by_role("button", name="Export").click()
-    exported = json.loads(open(download.value.path()).read())
+    exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert download.value.suggested_filename == "Warehouse-stock.lowcraft.json"
     assert exported["application"]["name"] == "Warehouse stock" and exported["pages"]
 

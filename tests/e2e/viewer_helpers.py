@@ -28,7 +28,8 @@ def fresh_orders_table(pg: dict[str, Any]) -> None:
 
 def orders_in_db(pg: dict[str, Any]) -> list[tuple[str, str, int]]:
     with psycopg.connect(host=pg["host"], port=pg["port"], user=pg["user"], dbname=pg["database"]) as c:
-        return [tuple(r) for r in c.execute("select customer, status, amount from orders order by id").fetchall()]  # type: ignore[misc]
+        rows = c.execute("select customer, status, amount from orders order by id").fetchall()
+    return [(str(customer), str(status), int(amount)) for customer, status, amount in rows]
 
 
 def api_call(request: Any, method: str, path: str, body: Any = None, expect: int = 200) -> Any:
@@ -40,9 +41,10 @@ def api_call(request: Any, method: str, path: str, body: Any = None, expect: int
 
 
 def create_orders_datasource(request: Any, workspace_id: str, pg: dict[str, Any]) -> dict[str, Any]:
-    return api_call(request, "POST", f"/workspaces/{workspace_id}/datasources", {
+    created: dict[str, Any] = api_call(request, "POST", f"/workspaces/{workspace_id}/datasources", {
         "name": "Orders DB", "connector": "postgres", "configs": {"production": {**pg, "password": "unused"}},
-    }, expect=201)  # type: ignore[no-any-return]
+    }, expect=201)
+    return created
 
 
 def published_orders_app(request: Any, pg: dict[str, Any], *, public: bool = False, confirm_list_query: bool = False) -> dict[str, Any]:

@@ -2,7 +2,8 @@
  * The page on the 64-column grid, as the developer edits it: widgets render from their evaluated
  * values; a pointer on a widget selects it (shift adds to the selection) and drags it; handles on
  * the selected widget resize it; widgets from the palette are dragged onto any grid (the page, a
- * container, a form, an open modal, a tab). Everything snaps to cells and settles through
+ * container, a form, an open modal, a tab); a box dragged from an empty spot of a grid selects the
+ * widgets of that grid it touches (shift adds them; Alt draws one inside a container). Everything snaps to cells and settles through
  * `placeWidgets`, so widgets that are hit go down. In preview the same page is simply live.
  */
 import { Component, Suspense, useCallback, useImperativeHandle, useRef, useState, type ReactNode, type Ref } from "react";
@@ -11,6 +12,7 @@ import type { EvaluationError } from "../engine/host";
 import type { WidgetManifest } from "../engine/manifest";
 import { WIDGETS } from "../widgets/registry";
 import { clampBox, COLUMNS, ROW_PX, type Box } from "./grid";
+import { boxSelection, spanned, touched, type Rect } from "./marquee";
 import { ancestorsOf, boxOf, childrenOf, findWidget, holdsWidgets, idOf, namesIn, newWidget, parentOf, placeWidgets, topmost, type Widget } from "./tree";
 
 export interface CanvasHandle {
@@ -35,7 +37,9 @@ export interface CanvasProps {
 type Drag =
   | { kind: "new"; type: string; x0: number; y0: number; moved: boolean }
   | { kind: "move"; ids: string[]; primary: string; grabX: number; grabY: number; x0: number; y0: number; moved: boolean }
-  | { kind: "resize"; id: string; edge: "e" | "s" | "se"; moved: boolean };
+  | { kind: "resize"; id: string; edge: "e" | "s" | "se"; moved: boolean }
+  /** A box drawn from the empty grid `gridId`; a plain click there selects its owner instead. */
+  | { kind: "marquee"; gridId: string; x0: number; y0: number; additive: boolean; click: () => void; moved: boolean };
 
 interface Ghost {
   readonly gridId: string;
@@ -100,6 +104,7 @@ export default function Canvas(props: CanvasProps) {
   const { tree, manifests, preview } = props;
   const [drag, setDrag] = useState<Drag | null>(null);
   const [ghost, setGhost] = useState<Ghost | null>(null);
+  const [marquee, setMarquee] = useState<Rect | null>(null);
   const latest = useRef(props);
   latest.current = props;
 
@@ -128,6 +133,18 @@ export default function Canvas(props: CanvasProps) {
       const { box } = snapIn(grid, x - (columns * col) / 2, y - (size.rows * ROW_PX) / 2, columns, size.rows);
       const made = newWidget(manifest, namesIn(t), { left: box.left, top: box.top });
       latest.current.onCommit(placeWidgets(t, gridId, [{ widget: made.widget, box }]), [idOf(made.widget)]);
+      return;
+    }
+    if (d.kind === "marquee") {
+      if (!d.moved) {
+        d.click();
+        return;
+      }
+      const grid = document.querySelector<HTMLElement>(`[data-grid-id="${CSS.escape(d.gridId)}"]`);
+      const items = grid
+        ? [...grid.children].filter((el): el is HTMLElement => el instanceof HTMLElement && el.dataset["widgetId"] !== undefined).map((el) => ({ id: el.dataset["widgetId"] as string, rect: el.getBoundingClientRect() }))
+        : [];
+      latest.current.onSelect(boxSelection(latest.current.selected, touched(spanned(d.x0, d.y0, x, y), items), d.additive), false);
       return;
     }
     if (!d.moved) return;
@@ -173,13 +190,15 @@ export default function Canvas(props: CanvasProps) {
           current = { ...current, moved: true };
           setDrag(current);
         }
-        setGhost(ghostFor(current, e.clientX, e.clientY));
+        if (current.kind === "marquee") setMarquee(spanned(current.x0, current.y0, e.clientX, e.clientY));
+        else setGhost(ghostFor(current, e.clientX, e.clientY));
       };
       const up = (e: PointerEvent) => {
         window.removeEventListener("pointermove", move);
         window.removeEventListener("pointerup", up);
         setDrag(null);
         setGhost(null);
+        setMarquee(null);
         finish(current, e.clientX, e.clientY);
       };
       window.addEventListener("pointermove", move);
@@ -198,6 +217,7 @@ export default function Canvas(props: CanvasProps) {
       const columns = columnsIn(grid, size.columns);
       return { gridId: grid.dataset["gridId"] as string, rect: snapIn(grid, x - (columns * col) / 2, y - (size.rows * ROW_PX) / 2, columns, size.rows).rect };
     }
+    if (d.kind === "marquee") return null;
     if (d.kind === "move") {
       const w = findWidget(t, d.primary);
       const grid = gridAt(x, y, new Set(d.ids));
@@ -251,8 +271,20 @@ export default function Canvas(props: CanvasProps) {
         style={{ height: `${rows * ROW_PX}px` }}
         onPointerDown={(e) => {
           if (preview || e.button !== 0 || e.target !== e.currentTarget) return;
-          if (owner.type === "CANVAS_WIDGET" && idOf(owner) === idOf(tree)) props.onSelect([], false);
-          else props.onSelect([owner.type === "CANVAS_WIDGET" ? idOf(parentOf(tree, idOf(owner)) ?? owner) : idOf(owner)], false);
+          // The page and a modal draw a box; a container's empty area grabs the container (to
+          // move it), unless Alt is held, which draws a box among the container's widgets.
+          const boxes = idOf(owner) === idOf(tree) || owner.type === "MODAL_WIDGET" || e.altKey;
+          if (!boxes) {
+            props.onSelect([owner.type === "CANVAS_WIDGET" ? idOf(parentOf(tree, idOf(owner)) ?? owner) : idOf(owner)], false);
+            return;
+          }
+          e.stopPropagation();
+          e.preventDefault();
+          const click = () => {
+            if (owner.type === "CANVAS_WIDGET" && idOf(owner) === idOf(tree)) props.onSelect([], false);
+            else props.onSelect([owner.type === "CANVAS_WIDGET" ? idOf(parentOf(tree, idOf(owner)) ?? owner) : idOf(owner)], false);
+          };
+          track({ kind: "marquee", gridId: idOf(owner), x0: e.clientX, y0: e.clientY, additive: e.shiftKey, click, moved: false });
         }}
       >
         {laid.map((n) => renderWidget(n))}
@@ -353,6 +385,7 @@ export default function Canvas(props: CanvasProps) {
         </div>
       )}
       {ghost && <div className="lc-ed-ghost" style={{ position: "fixed", ...ghost.rect }} />}
+      {marquee && <div className="lc-ed-marquee" data-testid="marquee" style={{ position: "fixed", ...marquee }} />}
     </div>
   );
 }

@@ -306,7 +306,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     if (pid) {
       const page = await editorApi.page(pid);
       loadedTree.current = page.dsl;
-      dispatch({ type: "load", tree: page.dsl });
+      dispatch({ type: "rewritten", tree: page.dsl });
       saver.current = new PageSaver({ save: (dsl, revision) => editorApi.saveTree(page.id, dsl, revision) }, page.revision, setSaveState);
       setSaveState(saver.current.state);
     }

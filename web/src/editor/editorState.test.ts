@@ -37,4 +37,21 @@ describe("the editor document", () => {
     s = editorReducer(s, { type: "commit", tree: { ...s.tree, children: [text("Text1", 0)] } });
     expect(s.selected).toEqual([]);
   });
+
+  it("keeps the history across a rename: the server's rewritten tree is one more undoable step", () => {
+    let s: EditorState = initialState(page);
+    const moved = placeWidgets(s.tree, "0", [{ widget: findWidget(s.tree, "Text1") as Widget, box: { left: 30, right: 40, top: 2, bottom: 6 } }]);
+    s = editorReducer(s, { type: "commit", tree: moved });
+    const renamed = setProperty(setProperty(s.tree, "Text1", "widgetName", "Title"), "Text2", "text", "{{Title.text}}");
+    s = editorReducer(s, { type: "rewritten", tree: renamed });
+    expect(findWidget(s.tree, "Text1")?.widgetName).toBe("Title");
+    s = editorReducer(s, { type: "undo" });
+    expect(findWidget(s.tree, "Text1")?.widgetName).toBe("Text1");
+    expect(boxOf(findWidget(s.tree, "Text1") as Widget).left).toBe(30);
+    s = editorReducer(s, { type: "undo" });
+    expect(boxOf(findWidget(s.tree, "Text1") as Widget).left).toBe(0);
+    s = editorReducer(s, { type: "redo" });
+    s = editorReducer(s, { type: "redo" });
+    expect(findWidget(s.tree, "Text2")?.["text"]).toBe("{{Title.text}}");
+  });
 });

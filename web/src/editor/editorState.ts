@@ -19,8 +19,13 @@ export type EditorAction =
   | { readonly type: "select"; readonly ids: readonly string[] }
   /** Toggle one widget in or out of the selection (shift-click). */
   | { readonly type: "toggle"; readonly id: string }
-  /** The tree as the server now has it (another page, a rename): history starts over. */
-  | { readonly type: "load"; readonly tree: Widget };
+  /** The tree as the server now has it (another page, a conflict resolved): history starts over. */
+  | { readonly type: "load"; readonly tree: Widget }
+  /**
+   * The server rewrote this page (a rename followed by every reference): one undoable step on top
+   * of the history, so the edits before it can still be undone.
+   */
+  | { readonly type: "rewritten"; readonly tree: Widget };
 
 export function initialState(tree: Widget): EditorState {
   return { tree, selected: [], history: emptyHistory() };
@@ -53,6 +58,10 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
         ...state,
         selected: state.selected.includes(action.id) ? state.selected.filter((id) => id !== action.id) : existing(state.tree, [...state.selected, action.id]),
       };
+    case "rewritten": {
+      if (action.tree === state.tree) return state;
+      return { tree: action.tree, history: record(state.history, state.tree, null, 0), selected: existing(action.tree, state.selected) };
+    }
     case "load":
       return { tree: action.tree, selected: existing(action.tree, state.selected), history: emptyHistory() };
   }

@@ -22,7 +22,6 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[])
       current = false;
     };
     // The caller names what the loader depends on, as with useEffect.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { data: state.data, error: state.error, loading: state.loading, reload };

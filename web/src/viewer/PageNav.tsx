@@ -11,7 +11,8 @@ export function visiblePages<P extends NavPage>(pages: readonly P[]): P[] {
   return pages.filter((p) => p.hidden !== true);
 }
 
-export function PageNav({ appName, appKey, pages, current }: { appName: string; appKey: string; pages: readonly NavPage[]; current: string }) {
+export function PageNav(props: { appName: string; appKey: string; pages: readonly NavPage[]; current: string; editHref?: string | undefined }) {
+  const { appName, appKey, pages, current } = props;
   const shown = visiblePages(pages);
   return (
     <nav className="lc-nav" aria-label="Pages">
@@ -34,6 +35,11 @@ export function PageNav({ appName, appKey, pages, current }: { appName: string; 
             </a>
           );
         })}
+      {props.editHref && (
+        <a className="lc-nav__edit" href={props.editHref}>
+          Edit app
+        </a>
+      )}
     </nav>
   );
 }

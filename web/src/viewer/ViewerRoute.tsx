@@ -29,6 +29,8 @@ interface DocumentPage extends PageDefinition, NavPage {
 export interface PublishedApp {
   readonly id: string;
   readonly slug: string;
+  /** The visitor may edit this app (a developer of its workspace). */
+  readonly canEdit?: boolean;
   readonly document: {
     readonly application: { readonly name: string; readonly theme?: AppTheme; readonly settings?: { readonly navigation?: string } };
     readonly pages: readonly DocumentPage[];
@@ -212,7 +214,13 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
   const side = app.document.application.settings?.navigation === "side";
   return (
     <div className={`lc-app${side ? " lc-app--side" : ""}`} style={themeStyle(app.document.application.theme)}>
-      <PageNav appName={app.document.application.name} appKey={appKey} pages={app.document.pages} current={page.slug} />
+      <PageNav
+        appName={app.document.application.name}
+        appKey={appKey}
+        pages={app.document.pages}
+        current={page.slug}
+        editHref={app.canEdit ? `/app/${encodeURIComponent(app.id)}/edit/${encodeURIComponent(page.slug)}` : undefined}
+      />
       <main className="lc-app__main">
         <PageView dsl={page.dsl as WidgetNode} widgets={widgets} errors={errors} onMeta={onMeta} onEvent={onEvent} onReset={onReset} />
       </main>

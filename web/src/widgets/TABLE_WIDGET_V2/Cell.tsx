@@ -10,7 +10,10 @@ export function Cell(props: {
   column: Column;
   value: unknown;
   edited: boolean;
-  onButton(): void;
+  /** Run a handler of the column (`onClick` of a button, `onSave`/`onDiscard` of edit actions). */
+  onColumnEvent(event: "onClick" | "onSave" | "onDiscard"): void;
+  /** The row has unsaved edits (edit-action buttons are enabled). */
+  rowEdited: boolean;
   onEdit(value: unknown): void;
 }) {
   const { column, value } = props;
@@ -47,11 +50,22 @@ export function Cell(props: {
           style={{ background: column.config.buttonColor || "var(--lc-primary)" }}
           onClick={(e) => {
             e.stopPropagation();
-            props.onButton();
+            props.onColumnEvent("onClick");
           }}
         >
           {column.config.buttonLabel || cellText(value) || "Action"}
         </button>
+      );
+    case "editActions":
+      return (
+        <span className="lc-table__edit-actions" onClick={(e) => e.stopPropagation()}>
+          <button type="button" className="lc-table__button" style={{ background: "var(--lc-primary)" }} disabled={!props.rowEdited} onClick={() => props.onColumnEvent("onSave")}>
+            Save
+          </button>
+          <button type="button" className="lc-table__tool" disabled={!props.rowEdited} onClick={() => props.onColumnEvent("onDiscard")}>
+            Discard
+          </button>
+        </span>
       );
     case "image":
       return typeof value === "string" && SAFE_URL.test(value) ? <img className="lc-table__image" src={value} alt="" /> : <span>{cellText(value)}</span>;

@@ -188,10 +188,18 @@ export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
                         column={c}
                         value={rowEdits && c.id in rowEdits ? rowEdits[c.id] : cellValue(c, row, index)}
                         edited={rowEdits !== undefined && c.id in rowEdits}
-                        onButton={() => {
+                        rowEdited={rowEdits !== undefined}
+                        onColumnEvent={(event) => {
                           onMeta({ triggeredRowIndex: index });
-                          const { [ORIGINAL_INDEX]: _omit, ...currentRow } = row;
-                          onEvent(`primaryColumns.${c.id}.onClick`, { currentRow, currentIndex: index });
+                          const { [ORIGINAL_INDEX]: _omit, ...original } = row;
+                          // Edit actions see the row as edited; Discard drops the row's edits.
+                          const currentRow = { ...original, ...rowEdits };
+                          if (event === "onDiscard") {
+                            const { [String(index)]: _dropped, ...rest } = pendingEdits.current;
+                            pendingEdits.current = rest;
+                            onMeta({ transientTableData: rest });
+                          }
+                          onEvent(`primaryColumns.${c.id}.${event}`, { currentRow, currentIndex: index });
                         }}
                         onEdit={(value) => {
                           const all = pendingEdits.current;

@@ -97,6 +97,28 @@ describe("the table on screen", () => {
   });
 });
 
+describe("column handlers", () => {
+  test("a button column and the edit actions run with the row they belong to", async () => {
+    const host = new RecordingHost();
+    const engine = new Engine({ manifests, host });
+    engine.load(
+      page([
+        widget("T", "TABLE_WIDGET_V2", {
+          tableData: people,
+          primaryColumns: {
+            greet: { columnType: "button", isDerived: true, onClick: "{{ showAlert('Hi ' + currentRow.name) }}" },
+            actions: { columnType: "editActions", isDerived: true, onSave: "{{ storeValue('saved', currentRow.city) }}" },
+          },
+        }),
+      ]),
+    );
+    await engine.runEvent("T", "primaryColumns.greet.onClick", { currentRow: people[2], currentIndex: 2 });
+    await engine.runEvent("T", "primaryColumns.actions.onSave", { currentRow: { ...people[1], city: "Bletchley" }, currentIndex: 1 });
+    expect(host.alerts()).toEqual(["Hi Grace"]);
+    expect(engine.get("appsmith.store.saved")).toBe("Bletchley");
+  });
+});
+
 describe("CSV download", () => {
   test("quotes what needs quoting and defuses spreadsheet formulas", () => {
     const columns = tableColumns({ tableData: [{ a: 1, b: "x" }], primaryColumns: { b: { label: "B, the second" } } });
