@@ -134,10 +134,21 @@ def build_and_use(page: Any, screenshots: Any, orders_db: dict[str, Any]) -> Non
     page.get_by_label("Port", exact=True).fill(str(orders_db["port"]))
     page.get_by_label("Database", exact=True).fill(orders_db["database"])
     page.get_by_label("User", exact=True).fill(orders_db["user"])
-    page.get_by_role("button", name="Test connection").click()
-    page.locator('[data-test-outcome="ok"]').wait_for()
+    page.get_by_role("button", name="Test production connection").click()
+    page.locator('[data-test-outcome="ok"][data-test-environment="production"]').wait_for()
     page.get_by_role("button", name="Save").click()
     page.get_by_role("region", name="Structure").get_by_text("orders").first.wait_for()
+    # Staging values of their own, tested apart from production.
+    page.get_by_role("button", name="+ Staging").click()
+    staging = page.get_by_role("tabpanel", name="Staging values")
+    staging.get_by_label("Host", exact=True).fill(orders_db["host"])
+    staging.get_by_label("Port", exact=True).fill(str(orders_db["port"]))
+    staging.get_by_label("Database", exact=True).fill(orders_db["database"])
+    staging.get_by_label("User", exact=True).fill(orders_db["user"])
+    page.get_by_role("button", name="Test staging connection").click()
+    page.locator('[data-test-outcome="ok"][data-test-environment="staging"]').wait_for()
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Datasource Orders DB saved").last.wait_for()
     screenshots.take(page, "datasource-tested")
     page.get_by_role("button", name="← Canvas").click()
 
@@ -184,9 +195,11 @@ def build_and_use(page: Any, screenshots: Any, orders_db: dict[str, Any]) -> Non
     assert "{{'%' + Input1.text + '%'}}" in sql.inner_text()
     page.locator("details.lc-ed-settings summary").click()
     page.get_by_label("Run on page load").check()
+    page.get_by_label("Run in environment").select_option("staging")
     page.get_by_role("button", name="Run", exact=True).click()
     page.locator('[data-execution="success"]').wait_for()
     assert "3 rows" in page.locator('[data-execution="success"]').inner_text()
+    page.get_by_label("Run in environment").select_option("production")
     screenshots.take(page, "query-run")
 
     # The update query, bound to the table's selected row and the select in the form.
@@ -205,6 +218,14 @@ def build_and_use(page: Any, screenshots: Any, orders_db: dict[str, Any]) -> Non
     set_code(page, "tableData", "{{getOrders.data}}")
     page.locator('[data-widget="Table1"]').get_by_text("Grace", exact=True).wait_for()
     assert "Grace" in page.locator('.lc-ed-pane [data-evaluated="tableData"]').inner_text()
+    # The columns editor: a label, and the status column moved first.
+    columns = page.locator('.lc-ed-pane [data-editor="columns"]')
+    columns.locator('[data-column="customer"] .lc-ed-collection__name').click()
+    columns.get_by_label("Column customer label").fill("Customer")
+    page.locator('[data-widget="Table1"]').get_by_text("Customer", exact=True).wait_for()
+    columns.get_by_role("button", name="Move column status up").click()
+    columns.get_by_role("button", name="Move column status up").click()
+    assert columns.locator("[data-column]").first.get_attribute("data-column") == "status"
     select_widget(page, "Input1")
     set_code(page, "label", "Customer")
     page.locator('.lc-ed-pane [data-event="On change"]').get_by_label("Add action to On change").select_option("runQuery")
@@ -213,7 +234,11 @@ def build_and_use(page: Any, screenshots: Any, orders_db: dict[str, Any]) -> Non
     set_code(page, "text", "Change status")
     page.locator('.lc-ed-pane [data-event="On click"]').get_by_label("Add action to On click").select_option("showModal")
     select_widget(page, "Select1")
-    set_code(page, "sourceData", '[{"name": "open", "code": "open"}, {"name": "shipped", "code": "shipped"}, {"name": "cancelled", "code": "cancelled"}]')
+    # The options editor: label/value rows instead of JSON.
+    options = page.locator('.lc-ed-pane [data-property="sourceData"] [data-editor="options"]')
+    for i, status in enumerate(["open", "shipped", "cancelled"], start=1):
+        options.get_by_label(f"Option {i} label").fill(status)
+        options.get_by_label(f"Option {i} value").fill(status)
     set_code(page, "defaultOptionValue", "{{Table1.selectedRow.status}}")
     page.locator('.lc-ed-pane [data-property="isFilterable"] input[type="checkbox"]').uncheck()
     select_widget(page, "Button2")
@@ -250,6 +275,32 @@ def build_and_use(page: Any, screenshots: Any, orders_db: dict[str, Any]) -> Non
     assert abs(box_of(page, "Button1")["y"] - moved["y"]) < 2
     wait_saved(page)
     screenshots.take(page, "moved-undone-redone")
+
+    # A box dragged from empty canvas selects the widgets it touches.
+    input_box, button_box = box_of(page, "Input1"), box_of(page, "Button1")
+    grid_box = page.locator('[data-grid-id="0"]').bounding_box()
+    start = (grid_box["x"] + grid_box["width"] - 4, max(input_box["y"] + input_box["height"], button_box["y"] + button_box["height"]) + 30)
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(min(input_box["x"], button_box["x"]) + 5, min(input_box["y"], button_box["y"]) + 5, steps=6)
+    page.locator('[data-testid="marquee"]').wait_for()
+    page.mouse.up()
+    for name in ("Input1", "Button1"):
+        assert "lc-ed-widget--selected" in (page.locator(f'[data-widget="{name}"]').get_attribute("class") or "")
+    page.keyboard.press("Escape")
+
+    # The explorer marks the datasource the queries use; cloning the page copies its widgets and
+    # queries under fresh names that point at each other.
+    page.get_by_role("tab", name="Explorer").click()
+    page.locator('[data-explorer-datasource="Orders DB"][data-in-use="true"]').wait_for()
+    first_page = page.locator("[data-explorer-page]").first.get_attribute("data-explorer-page")
+    page.locator(f'[data-explorer-page="{first_page}"] summary').click()
+    page.locator(f'[data-explorer-page="{first_page}"]').get_by_role("button", name="Clone").click()
+    page.locator(f'[data-explorer-page="{first_page} copy"]').wait_for()
+    page.locator('[data-explorer-widget="Orders1"]').wait_for()
+    page.locator('[data-explorer-query="getOrders1"]').wait_for()
+    page.locator('[data-widget="Orders1"]').get_by_text("Grace", exact=True).wait_for()
+    screenshots.take(page, "page-cloned")
 
     # Publish, then invite an App Viewer.
     page.get_by_role("button", name="Publish").click()

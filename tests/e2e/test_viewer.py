@@ -123,6 +123,11 @@ def test_an_invited_viewer_filters_selects_and_creates_an_order(
         viewer.get_by_role("button", name="New order").click()
         dialog = viewer.get_by_role("dialog")
         expect(dialog).to_be_visible()
+        # Keyboard users land in the form, and Tab keeps them inside the dialog.
+        expect(dialog.get_by_label("Customer")).to_be_focused(timeout=TIMEOUT)
+        for key in ["Tab"] * 6 + ["Shift+Tab"] * 8:
+            viewer.keyboard.press(key)
+            assert viewer.evaluate("document.activeElement.closest('[role=dialog]') !== null"), key
         submit = dialog.get_by_role("button", name="Create order")
         expect(submit).to_be_disabled()
         dialog.get_by_label("Customer").fill("Eve")
@@ -138,6 +143,7 @@ def test_an_invited_viewer_filters_selects_and_creates_an_order(
         # The insert ran, the alert shows, the modal closed and the list query ran again.
         expect(viewer.get_by_role("status").filter(has_text="Order created for Eve")).to_be_visible(timeout=TIMEOUT)
         expect(dialog).to_be_hidden()
+        expect(viewer.get_by_role("button", name="New order")).to_be_focused()  # back where the user was
         expect_rows(viewer, ["Bob", "Dave", "Eve"])
         screenshots.take(viewer, "viewer-created-an-order")
         assert orders_in_db(pg_database) == [*ORDERS, ("Eve", "shipped", 75)]

@@ -1,6 +1,7 @@
 /** App settings: name, icon, navigation, theme, public access, default page, embedding. */
 import { useState } from "react";
 
+import { FontPicker } from "./Pickers";
 import { editorApi, messageOf, type AppDetail, type PageSummary } from "./editorApi";
 
 export default function AppSettings(props: { app: AppDetail; pages: readonly PageSummary[]; onSaved(app: AppDetail): void }) {
@@ -68,7 +69,7 @@ export default function AppSettings(props: { app: AppDetail; pages: readonly Pag
           Corner radius <input value={theme["borderRadius"] ?? ""} onChange={(e) => setTheme({ ...theme, borderRadius: e.target.value })} />
         </label>
         <label>
-          Font <input value={theme["fontFamily"] ?? ""} onChange={(e) => setTheme({ ...theme, fontFamily: e.target.value })} />
+          Font <FontPicker value={theme["fontFamily"] ?? ""} onChange={(fontFamily) => setTheme({ ...theme, fontFamily })} />
         </label>
       </fieldset>
       <label className="lc-ed-form__check">

@@ -6,15 +6,28 @@ import { autocompletion, type CompletionContext, type CompletionResult as CmResu
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { javascript } from "@codemirror/lang-javascript";
 import { sql } from "@codemirror/lang-sql";
-import { defaultHighlightStyle, syntaxHighlighting } from "@codemirror/language";
+import { defaultHighlightStyle, StreamLanguage, syntaxHighlighting } from "@codemirror/language";
 import { linter, type Diagnostic } from "@codemirror/lint";
 import { EditorState, type Extension } from "@codemirror/state";
 import { Decoration, EditorView, keymap, MatchDecorator, placeholder as placeholderExt, ViewPlugin, type DecorationSet, type ViewUpdate } from "@codemirror/view";
 import { useEffect, useRef } from "react";
 
 import { insideBinding, type CompletionResult } from "./completions";
+import { GRAPHQL_RULES } from "./graphqlSyntax";
 
-export type CodeLanguage = "binding" | "sql" | "js";
+export type CodeLanguage = "binding" | "sql" | "js" | "graphql";
+
+/** GraphQL highlighting from the same token rules the form's tests check. */
+const graphql = StreamLanguage.define<null>({
+  name: "graphql",
+  startState: () => null,
+  token(stream) {
+    if (stream.eatSpace()) return null;
+    for (const [re, kind] of GRAPHQL_RULES) if (stream.match(re)) return kind === "punctuation" ? null : kind;
+    stream.next();
+    return null;
+  },
+});
 
 export interface CodeFieldProps {
   readonly value: string;
@@ -118,6 +131,7 @@ export default function CodeField(props: CodeFieldProps) {
     ];
     if (language === "sql") extensions.push(sql());
     if (language === "js") extensions.push(javascript());
+    if (language === "graphql") extensions.push(graphql);
     if (props.placeholder) extensions.push(placeholderExt(props.placeholder));
     if (props.minLines) extensions.push(EditorView.theme({ ".cm-content": { minHeight: `${props.minLines * 1.4}em` } }));
     const v = new EditorView({ state: EditorState.create({ doc: props.value, extensions }), parent: host.current });

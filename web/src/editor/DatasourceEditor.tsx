@@ -1,11 +1,13 @@
 /**
- * Datasources: a gallery of connectors, a connection form generated from the connector's schema,
- * "Test connection", and the structure browser (tables and columns) with "New query" per table.
+ * Datasources: a gallery of connectors, a connection form per environment generated from the
+ * connector's schema (production always; staging and development when added), "Test connection"
+ * per environment, and the structure browser (tables and columns) with "New query" per table.
  */
 import { useEffect, useMemo, useState } from "react";
 
 import { editorApi, messageOf, type ConnectorInfo, type DatasourceRecord, type StructureTable } from "./editorApi";
 import SchemaForm from "./SchemaForm";
+import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, environmentLabel, environmentsOf, saveBody, testPlan } from "./environments";
 import { defaultsOf, formFields } from "./schemaForm";
 
 export function ConnectorGallery(props: { connectors: readonly ConnectorInfo[]; onPick(c: ConnectorInfo): void }) {
@@ -25,6 +27,7 @@ export function ConnectorGallery(props: { connectors: readonly ConnectorInfo[]; 
 }
 
 interface TestOutcome {
+  readonly environment: string;
   readonly ok: boolean;
   readonly message: string;
 }
@@ -37,13 +40,19 @@ export default function DatasourceEditor(props: {
   onNewQuery(ds: DatasourceRecord, table: StructureTable | null): void;
 }) {
   const fields = useMemo(() => formFields(props.connector.connectionSchema), [props.connector]);
+  const stored = props.datasource?.configs ?? {};
   const [name, setName] = useState(props.datasource?.name ?? `${props.connector.displayName} datasource`);
-  const [config, setConfig] = useState<Record<string, unknown>>(() => ({ ...defaultsOf(fields), ...(props.datasource?.configs["production"] ?? {}) }));
+  const [kept, setKept] = useState<string[]>(() => environmentsOf(stored));
+  const [env, setEnv] = useState<string>(DEFAULT_ENVIRONMENT);
+  // Every environment's form starts from its stored values (secrets masked) or the schema's defaults.
+  const [configs, setConfigs] = useState<Record<string, Record<string, unknown>>>(() =>
+    Object.fromEntries(ENVIRONMENTS.map((e) => [e, { ...defaultsOf(fields), ...(stored[e] ?? {}) }])),
+  );
   const [outcome, setOutcome] = useState<TestOutcome | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [tables, setTables] = useState<StructureTable[] | null>(null);
-  const secrets = useMemo(() => new Set(props.connector.secretFields), [props.connector]);
+  const secrets = props.connector.secretFields;
 
   useEffect(() => {
     if (!props.datasource) return;
@@ -53,22 +62,25 @@ export default function DatasourceEditor(props: {
     );
   }, [props.datasource]);
 
-  /** Secrets left empty on an existing datasource keep their stored value. */
-  const configToSend = () => {
-    if (!props.datasource) return config;
-    const out: Record<string, unknown> = { ...config };
-    for (const path of secrets) if (!path.includes(".") && out[path] === "") delete out[path];
-    return out;
-  };
+  const config = configs[env] ?? {};
 
   const test = async () => {
-    setBusy(true);
+    const environment = env;
+    const plan = testPlan(props.datasource ? stored[environment] : undefined, config, secrets);
     setOutcome(null);
+    if (plan === "save-first") {
+      setOutcome({ environment, ok: false, message: "Save first: the stored password is only tested once the changed values are saved (or type the password again)." });
+      return;
+    }
+    setBusy(true);
     try {
-      const r = await editorApi.testUnsaved(props.workspaceId, props.connector.type, configToSend());
-      setOutcome({ ok: r["ok"] === true, message: String(r["message"] ?? (r["ok"] ? "Connected" : "Failed")) + (r["hint"] ? ` ${String(r["hint"])}` : "") });
+      const r =
+        plan === "stored" && props.datasource
+          ? await editorApi.testDatasource(props.datasource.id, environment)
+          : await editorApi.testUnsaved(props.workspaceId, props.connector.type, config);
+      setOutcome({ environment, ok: r["ok"] === true, message: String(r["message"] ?? (r["ok"] ? "Connected" : "Failed")) + (r["hint"] ? ` ${String(r["hint"])}` : "") });
     } catch (e) {
-      setOutcome({ ok: false, message: messageOf(e) });
+      setOutcome({ environment, ok: false, message: messageOf(e) });
     } finally {
       setBusy(false);
     }
@@ -78,9 +90,10 @@ export default function DatasourceEditor(props: {
     setBusy(true);
     setProblem(null);
     try {
+      const body = saveBody(stored, configs, kept);
       const saved = props.datasource
-        ? await editorApi.updateDatasource(props.datasource.id, { name, configs: { production: configToSend() } })
-        : await editorApi.createDatasource(props.workspaceId, { name, connector: props.connector.type, configs: { production: config } });
+        ? await editorApi.updateDatasource(props.datasource.id, { name, configs: body.configs, ...(body.removeEnvironments.length > 0 ? { removeEnvironments: body.removeEnvironments } : {}) })
+        : await editorApi.createDatasource(props.workspaceId, { name, connector: props.connector.type, configs: body.configs });
       props.onSaved(saved);
     } catch (e) {
       setProblem(messageOf(e));
@@ -96,10 +109,43 @@ export default function DatasourceEditor(props: {
         Name
         <input aria-label="Datasource name" value={name} onChange={(e) => setName(e.target.value)} />
       </label>
-      <SchemaForm fields={fields} value={config} onChange={setConfig} storedSecrets={props.datasource ? secrets : new Set()} />
+      <div role="tablist" aria-label="Environments" className="lc-ed-envs">
+        {kept.map((e) => (
+          <button key={e} type="button" role="tab" aria-selected={env === e} data-environment={e} onClick={() => setEnv(e)}>
+            {environmentLabel(e)}
+          </button>
+        ))}
+        {ENVIRONMENTS.filter((e) => !kept.includes(e)).map((e) => (
+          <button
+            key={e}
+            type="button"
+            className="lc-ed-muted"
+            onClick={() => {
+              setKept(ENVIRONMENTS.filter((x) => x === e || kept.includes(x)));
+              setEnv(e);
+            }}
+          >
+            + {environmentLabel(e)}
+          </button>
+        ))}
+      </div>
+      <section role="tabpanel" aria-label={`${environmentLabel(env)} values`} data-environment-form={env}>
+        <SchemaForm key={env} fields={fields} value={config} onChange={(c) => setConfigs({ ...configs, [env]: c })} />
+        {env !== DEFAULT_ENVIRONMENT && (
+          <button
+            type="button"
+            onClick={() => {
+              setKept(kept.filter((x) => x !== env));
+              setEnv(DEFAULT_ENVIRONMENT);
+            }}
+          >
+            Remove the {env} values
+          </button>
+        )}
+      </section>
       <div className="lc-ed-actions">
         <button type="button" onClick={() => void test()} disabled={busy}>
-          Test connection
+          Test {env} connection
         </button>
         <button type="button" className="lc-ed-primary" onClick={() => void save()} disabled={busy}>
           Save
@@ -111,9 +157,9 @@ export default function DatasourceEditor(props: {
         )}
       </div>
       {outcome && (
-        <p role="status" className={outcome.ok ? "lc-ed-ok" : "lc-ed-bad"} data-test-outcome={outcome.ok ? "ok" : "failed"}>
+        <p role="status" className={outcome.ok ? "lc-ed-ok" : "lc-ed-bad"} data-test-outcome={outcome.ok ? "ok" : "failed"} data-test-environment={outcome.environment}>
           {outcome.ok ? "✓ " : "✗ "}
-          {outcome.message}
+          {environmentLabel(outcome.environment)}: {outcome.message}
         </p>
       )}
       {problem && <p role="alert" className="lc-ed-bad">{problem}</p>}

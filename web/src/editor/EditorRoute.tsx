@@ -12,10 +12,12 @@ import type { ActionResult, AlertStyle, EvaluationError, EvaluationUpdate } from
 import type { WidgetManifest } from "../engine/manifest";
 import { PageSaver, type SaveState } from "./autosave";
 import Canvas, { type CanvasHandle } from "./Canvas";
+import { clonePageContent, copyName } from "./clonePage";
 import { copyWidgets, loadClip, pasteWidgets, saveClip } from "./clipboard";
 import { appsmithEntity, complete, functionNames, queryEntity, widgetMembers, type EntityInfo } from "./completions";
 import { editorApi, messageOf, type ActionRecord, type AppDetail, type ConnectorInfo, type DatasourceRecord, type Execution, type JsObjectRecord, type PageSummary, type StructureTable } from "./editorApi";
 import { editorReducer, initialState } from "./editorState";
+import { DEFAULT_ENVIRONMENT } from "./environments";
 import { propertyChanges } from "./engineSync";
 import Explorer from "./Explorer";
 import { moveBox } from "./grid";
@@ -102,6 +104,9 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [environment, setEnvironment] = useState<string>(DEFAULT_ENVIRONMENT);
+  const runEnvironment = useRef(environment);
+  runEnvironment.current = environment;
 
   const canvas = useRef<CanvasHandle | null>(null);
   const engine = useRef<EngineClient | null>(null);
@@ -170,7 +175,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
       executeAction: async (request) => {
         const a = latest.current.app;
         if (!request.actionId || !a) return { ok: false, data: undefined, error: `${request.action} is not saved yet` };
-        const response = await editorApi.execute(request.actionId, a.id, { ...request.params });
+        const response = await editorApi.execute(request.actionId, a.id, { ...request.params }, runEnvironment.current);
         setExecutions((x) => ({ ...x, [request.actionId as string]: response }));
         return toActionResult(response);
       },
@@ -235,12 +240,15 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     };
   }, [appId, openPage]);
 
-  // Back and forward between pages of the app.
+  // Back and forward between pages of the app: only a change of the address counts (the list of
+  // pages changes too after a page command, while another page than the address's may be open).
+  const pagesNow = useRef(pages);
+  pagesNow.current = pages;
   useEffect(() => {
     if (shownPage.current === null || pageKey === shownPage.current) return;
-    const page = pages.find((p) => p.slug === pageKey || p.id === pageKey);
+    const page = pagesNow.current.find((p) => p.slug === pageKey || p.id === pageKey);
     if (page) openPage(page.id, false).catch((e: unknown) => toast(messageOf(e), "error"));
-  }, [pageKey, pages, openPage, toast]);
+  }, [pageKey, openPage, toast]);
 
   // A freshly loaded page: evaluate it and run its on-load queries, as the app would.
   useEffect(() => {
@@ -552,6 +560,32 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     setPages([...a.pages]);
   };
 
+  /** A copy of a page with its queries and JS objects, every name fresh in the app, then opened. */
+  const clonePage = async (id: string) => {
+    setBusy("Cloning the page…");
+    try {
+      await flushAll();
+      const all = await Promise.all(pages.map((p) => editorApi.page(p.id)));
+      const source = all.find((p) => p.id === id);
+      if (!source) return;
+      const taken = new Set([...all.flatMap((p) => [...namesIn(p.dsl)]), ...actions.map((a) => a.name), ...jsObjects.map((j) => j.name)]);
+      const cloned = clonePageContent({ tree: source.dsl, actions: actions.filter((a) => a.pageId === id), jsObjects: jsObjects.filter((j) => j.pageId === id), taken });
+      const created = await editorApi.createPage(appId, copyName(source.name, new Set(pages.map((p) => p.name))));
+      await editorApi.saveTree(created.id, cloned.tree, created.revision);
+      const newActions: ActionRecord[] = [];
+      for (const a of cloned.actions) newActions.push(await editorApi.createAction(appId, { pageId: created.id, name: a.name, datasourceId: a.from.datasourceId, config: a.config, settings: a.from.settings }));
+      const newJs: JsObjectRecord[] = [];
+      for (const j of cloned.jsObjects) newJs.push(await editorApi.createJsObject(appId, { pageId: created.id, name: j.name, body: j.body }));
+      setActions((l) => [...l, ...newActions]);
+      setJsObjects((l) => [...l, ...newJs]);
+      latest.current = { ...latest.current, actions: [...latest.current.actions, ...newActions], jsObjects: [...latest.current.jsObjects, ...newJs] };
+      await openPage(created.id);
+      toast(`${source.name} cloned as ${created.name}`, "success");
+    } finally {
+      setBusy(null);
+    }
+  };
+
   const pageCommand = async (what: string, fn: () => Promise<unknown>) => {
     try {
       await fn();
@@ -593,6 +627,8 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
         complete={completeBinding}
         onChange={(changes) => changeAction(focusedAction.id, changes)}
         onRun={() => void runQuery(focusedAction)}
+        environment={environment}
+        onEnvironment={setEnvironment}
         onRename={(n) => void rename(focusedAction.name, n)}
         onShowInTable={() => {
           const manifest = manifestMap.get("TABLE_WIDGET_V2");
@@ -807,6 +843,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
                 actions={pageActions}
                 jsObjects={pageJs}
                 datasources={datasources}
+                appActions={actions}
                 focus={focus}
                 onOpenPage={(id) => void openPage(id).catch((e: unknown) => toast(messageOf(e), "error"))}
                 onAddPage={() => void pageCommand("Could not add a page", async () => editorApi.createPage(appId, uniqueName("Page", new Set(pages.map((p) => p.name)))))}
@@ -818,6 +855,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
                     if (other) await openPage(other.id);
                   }
                 })}
+                onClonePage={(id) => void pageCommand("Could not clone the page", () => clonePage(id))}
                 onDefaultPage={(id) => void pageCommand("Could not set the home page", () => editorApi.setDefaultPage(id))}
                 onHidePage={(id, hidden) => void pageCommand("Could not change the page", () => editorApi.updatePage(id, { hidden }))}
                 onMovePage={(id, delta) =>
@@ -876,6 +914,13 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
               choices={choices}
               diagnostics={((saveState?.diagnostics ?? []) as { entity?: string; property?: string; message: string }[]).filter((d) => d.entity === selectedWidget.widgetName)}
               onChange={(name, value) => commit(setProperty(doc.tree, idOf(selectedWidget), name, value), undefined, `${idOf(selectedWidget)}.${name}`)}
+              onChangeMany={(changes) =>
+                commit(
+                  Object.entries(changes).reduce((t, [name, value]) => setProperty(t, idOf(selectedWidget), name, value), doc.tree),
+                  undefined,
+                  `${idOf(selectedWidget)}.${Object.keys(changes).sort().join("+")}`,
+                )
+              }
               onRename={(name) => void rename(selectedWidget.widgetName, name)}
             />
           </Suspense>

@@ -1,10 +1,11 @@
 /**
- * The explorer: pages (add, rename, reorder, delete, default, hide), the page's widgets as a
- * tree, its queries and JS objects, and the workspace's datasources. Renames go to the server's
+ * The explorer: pages (add, rename, reorder, clone, delete, default, hide), the page's widgets as
+ * a tree, its queries and JS objects, and the datasources (those the app's queries use first). Renames go to the server's
  * refactor so references follow.
  */
 import { useState } from "react";
 
+import { datasourcesInUse } from "./datasourcesInUse";
 import type { ActionRecord, DatasourceRecord, JsObjectRecord, PageSummary } from "./editorApi";
 import { childrenOf, idOf, type Widget } from "./tree";
 
@@ -16,11 +17,14 @@ export interface ExplorerProps {
   readonly actions: readonly ActionRecord[];
   readonly jsObjects: readonly JsObjectRecord[];
   readonly datasources: readonly DatasourceRecord[];
+  /** Every query of the app (all pages), to tell which datasources are in use. */
+  readonly appActions: readonly ActionRecord[];
   readonly focus: string;
   onOpenPage(id: string): void;
   onAddPage(): void;
   onRenamePage(id: string, name: string): void;
   onDeletePage(id: string): void;
+  onClonePage(id: string): void;
   onDefaultPage(id: string): void;
   onHidePage(id: string, hidden: boolean): void;
   onMovePage(id: string, delta: number): void;
@@ -63,6 +67,7 @@ function Renamable(props: { name: string; label: string; onRename(name: string):
 }
 
 export default function Explorer(props: ExplorerProps) {
+  const used = datasourcesInUse(props.datasources, props.appActions);
   const renderWidgets = (nodes: readonly Widget[], depth: number) => (
     <ul className="lc-ed-tree">
       {nodes.map((w) => (
@@ -101,12 +106,16 @@ export default function Explorer(props: ExplorerProps) {
               {p.hidden && <span className="lc-ed-badge">hidden</span>}
               <details className="lc-ed-menu">
                 <summary aria-label={`Page ${p.name} options`}>⋯</summary>
-                <div>
+                {/* A command closes the menu it came from. */}
+                <div onClick={(e) => ((e.currentTarget.parentElement as HTMLDetailsElement).open = false)}>
                   {!p.isDefault && (
                     <button type="button" onClick={() => props.onDefaultPage(p.id)}>
                       Set as home page
                     </button>
                   )}
+                  <button type="button" onClick={() => props.onClonePage(p.id)}>
+                    Clone
+                  </button>
                   <button type="button" onClick={() => props.onHidePage(p.id, !p.hidden)}>
                     {p.hidden ? "Show in navigation" : "Hide from navigation"}
                   </button>
@@ -176,15 +185,35 @@ export default function Explorer(props: ExplorerProps) {
             +
           </button>
         </h3>
-        <ul className="lc-ed-tree">
-          {props.datasources.map((d) => (
-            <li key={d.id}>
+        <h4 className="lc-ed-explorer__sub">In use in this app</h4>
+        {used.inUse.length === 0 && <p className="lc-ed-muted">No query uses a datasource yet.</p>}
+        <ul className="lc-ed-tree" aria-label="Datasources in use">
+          {used.inUse.map(({ datasource: d, queries }) => (
+            <li key={d.id} data-explorer-datasource={d.name} data-in-use="true">
+              <span className="lc-ed-dot" aria-hidden="true" />
               <button type="button" className="lc-ed-tree__item" onClick={() => props.onOpenDatasource(d.id)}>
                 {d.name}
               </button>
+              <span className="lc-ed-badge" title="Queries of this app using it">
+                {queries} {queries === 1 ? "query" : "queries"}
+              </span>
             </li>
           ))}
         </ul>
+        {used.others.length > 0 && (
+          <>
+            <h4 className="lc-ed-explorer__sub">Other datasources in the workspace</h4>
+            <ul className="lc-ed-tree" aria-label="Other datasources">
+              {used.others.map((d) => (
+                <li key={d.id} data-explorer-datasource={d.name} data-in-use="false">
+                  <button type="button" className="lc-ed-tree__item" onClick={() => props.onOpenDatasource(d.id)}>
+                    {d.name}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
       </section>
     </nav>
   );

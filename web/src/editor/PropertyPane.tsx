@@ -3,12 +3,15 @@
  * through the server's refactor), sections of typed controls with a JS toggle to a binding editor
  * that shows the evaluated value and errors, and events with the action picker.
  */
-import { lazy, Suspense, useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactElement } from "react";
 
 import type { EvaluationError } from "../engine/host";
 import type { WidgetManifest } from "../engine/manifest";
+import { columnsEditable, optionKeys, optionRows, seriesRows } from "./collections";
+import { ColumnsEditor, OptionsEditor, SeriesEditor } from "./CollectionEditors";
 import type { CompletionResult } from "./completions";
 import { codeToSteps, STEP_LABELS, stepsToCode, type Step } from "./eventCode";
+import { IconPicker } from "./Pickers";
 import { previewOf } from "./preview";
 import { codeText, eventControls, needsCode, paneSections, searchControls, valueFromCode, type Control } from "./propertyModel";
 import type { Widget } from "./tree";
@@ -31,6 +34,8 @@ export interface PropertyPaneProps {
   readonly choices: PickerChoices;
   readonly diagnostics: readonly { readonly property?: string; readonly message: string }[];
   onChange(name: string, value: unknown): void;
+  /** Several properties changed by one edit (one undo step): a table's columns and their order. */
+  onChangeMany(changes: Record<string, unknown>): void;
   onRename(name: string): void;
 }
 
@@ -95,10 +100,11 @@ function PropertyControl(props: PropertyPaneProps & { control: Control }) {
   const raw = widget[control.name];
   const value = raw === undefined ? control.default : raw;
   const codeAlways = control.kind === "text" || control.kind === "json";
-  const [js, setJs] = useState(() => codeAlways || needsCode(control, raw));
+  const [js, setJs] = useState(() => codeAlways || needsCode(control, raw) || typedEditor(props) === null);
   const errors = props.errors[`${widget.widgetName}.${control.name}`] ?? [];
   const lint = props.diagnostics.filter((d) => d.property === control.name);
-  const showCode = codeAlways || js;
+  const typed = typedEditor(props);
+  const showCode = codeAlways || js || typed === null;
   return (
     <div className="lc-ed-prop" data-property={control.name}>
       <div className="lc-ed-prop__head">
@@ -110,7 +116,8 @@ function PropertyControl(props: PropertyPaneProps & { control: Control }) {
             aria-pressed={js}
             aria-label={`JS ${control.label}`}
             onClick={() => {
-              if (js && needsCode(control, raw)) props.onChange(control.name, undefined);
+              // Back from JS to a control that cannot show the code: start over from the default.
+              if (js && (needsCode(control, raw) || typed === null)) props.onChange(control.name, undefined);
               setJs(!js);
             }}
           >
@@ -129,7 +136,7 @@ function PropertyControl(props: PropertyPaneProps & { control: Control }) {
           />
         </Suspense>
       ) : (
-        <TypedInput control={control} value={value} onChange={(v) => props.onChange(control.name, v)} />
+        (typed ?? <TypedInput control={control} value={value} onChange={(v) => props.onChange(control.name, v)} />)
       )}
       {showCode && (typeof raw === "string" && raw.includes("{{") ? true : false) && (
         <pre className="lc-ed-prop__value" data-evaluated={control.name}>
@@ -143,6 +150,47 @@ function PropertyControl(props: PropertyPaneProps & { control: Control }) {
       ))}
     </div>
   );
+}
+
+/**
+ * The typed editor of a structured property (columns, options, series), undefined for a simple
+ * control, or null when the stored value is one the editor cannot show (a binding, an odd shape).
+ */
+function typedEditor(props: PropertyPaneProps & { control: Control }): ReactElement | null | undefined {
+  const { control, widget } = props;
+  const raw = widget[control.name];
+  const value = raw === undefined ? control.default : raw;
+  switch (control.kind) {
+    case "columns": {
+      if (!columnsEditable(raw, widget["columnOrder"])) return null;
+      const data = props.values["tableData"];
+      const first = Array.isArray(data) ? (data as unknown[]).find((r) => typeof r === "object" && r !== null) : undefined;
+      return (
+        <ColumnsEditor
+          primaryColumns={raw}
+          columnOrder={widget["columnOrder"]}
+          dataKeys={first ? Object.keys(first) : []}
+          complete={props.complete}
+          onChange={(changes) => props.onChangeMany(changes)}
+        />
+      );
+    }
+    case "options": {
+      const defaults = (name: string, fallback: string) => {
+        const d = props.manifest?.properties.find((p) => p.name === name)?.default;
+        return typeof d === "string" ? d : fallback;
+      };
+      const keys = optionKeys(widget, { label: defaults("optionLabel", "label"), value: defaults("optionValue", "value") });
+      const rows = optionRows(value, keys.label, keys.value);
+      if (rows === null) return null;
+      return <OptionsEditor items={value} rows={rows} labelKey={keys.label} valueKey={keys.value} onChange={(items) => props.onChange(control.name, items)} />;
+    }
+    case "series":
+      if (seriesRows(value) === null) return null;
+      return <SeriesEditor chartData={value} complete={props.complete} onChange={(v) => props.onChange(control.name, v)} />;
+    default:
+      return undefined;
+  }
 }
 
 function TypedInput({ control, value, onChange }: { control: Control; value: unknown; onChange(v: unknown): void }) {
@@ -175,6 +223,8 @@ function TypedInput({ control, value, onChange }: { control: Control; value: unk
           <input type="text" aria-label={control.label} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value)} />
         </span>
       );
+    case "icon":
+      return <IconPicker label={control.label} value={typeof value === "string" ? value : ""} onChange={onChange} />;
     default:
       return <input type="text" aria-label={control.label} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value || undefined)} />;
   }

@@ -1,15 +1,17 @@
 /**
  * One query: its SQL (highlighted, with binding autocomplete and the datasource's tables and
  * columns) or a form from the connector's query schema (REST, GraphQL, ...), its settings, and
- * Run, with the response as a table and as JSON, status, duration and the request sent.
+ * Run (in the environment chosen beside it), with the response as a table and as JSON, status, duration and the request sent.
  */
 import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 
 import { sqlCompletions, type CompletionResult } from "./completions";
 import type { ActionRecord, ActionSettingsValue, ConnectorInfo, DatasourceRecord, Execution, StructureTable } from "./editorApi";
+import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, environmentLabel } from "./environments";
+import { variablesProblem } from "./graphqlSyntax";
 import { previewOf } from "./preview";
 import SchemaForm from "./SchemaForm";
-import { formFields } from "./schemaForm";
+import { formFields, type Field } from "./schemaForm";
 
 const CodeField = lazy(() => import("./CodeField"));
 
@@ -23,6 +25,9 @@ export interface QueryEditorProps {
   readonly complete: (textBefore: string) => CompletionResult | null;
   onChange(changes: { config?: Record<string, unknown>; settings?: ActionSettingsValue }): void;
   onRun(): void;
+  /** The environment runs use (the datasource's values for it), chosen here for the whole editor. */
+  readonly environment: string;
+  onEnvironment(environment: string): void;
   onRename(name: string): void;
   onShowInTable(): void;
   onDelete(): void;
@@ -58,6 +63,13 @@ export default function QueryEditor(props: QueryEditorProps) {
         <span className="lc-ed-muted">
           {props.datasource?.name ?? "?"} · {props.connector?.displayName ?? action.connector}
         </span>
+        <select aria-label="Run in environment" value={props.environment} onChange={(e) => props.onEnvironment(e.target.value)}>
+          {ENVIRONMENTS.map((env) => (
+            <option key={env} value={env} disabled={!(props.datasource?.environments ?? [DEFAULT_ENVIRONMENT]).includes(env)}>
+              {environmentLabel(env)}
+            </option>
+          ))}
+        </select>
         <button type="button" className="lc-ed-primary" onClick={props.onRun} disabled={props.running}>
           {props.running ? "Running…" : "Run"}
         </button>
@@ -78,6 +90,8 @@ export default function QueryEditor(props: QueryEditorProps) {
             onChange={(sql) => props.onChange({ config: { ...action.config, sql } })}
           />
         </Suspense>
+      ) : props.connector?.type === "graphql" ? (
+        <GraphqlForm config={action.config} fields={fields} complete={props.complete} onChange={(config) => props.onChange({ config })} />
       ) : (
         <SchemaForm fields={fields} value={action.config} onChange={(config) => props.onChange({ config })} />
       )}
@@ -163,5 +177,36 @@ function QueryResult({ execution, onShowInTable }: { execution: Execution | unde
       {tab === "json" && <pre className="lc-ed-result__json">{previewOf(execution.body, 20000)}</pre>}
       {tab === "request" && <pre>{previewOf(execution.request, 5000)}</pre>}
     </section>
+  );
+}
+
+/** A GraphQL query: the document (highlighted), its variables as JSON with bindings, and the rest of the schema's fields. */
+function GraphqlForm(props: { config: Record<string, unknown>; fields: readonly Field[]; complete: QueryEditorProps["complete"]; onChange(config: Record<string, unknown>): void }) {
+  const { config } = props;
+  const text = (k: string) => (typeof config[k] === "string" ? (config[k] as string) : "");
+  const problem = variablesProblem(text("variables"));
+  return (
+    <div className="lc-ed-graphql">
+      <Suspense fallback={<div className="lc-code" />}>
+        <span className="lc-ed-muted">Query</span>
+        <CodeField label="GraphQL query" language="graphql" minLines={8} value={text("query")} complete={props.complete} placeholder="query Orders($status: String) { orders(status: $status) { id customer } }" onChange={(query) => props.onChange({ ...config, query })} />
+        <span className="lc-ed-muted">Variables (JSON)</span>
+        <CodeField
+          label="GraphQL variables"
+          minLines={3}
+          value={text("variables")}
+          complete={props.complete}
+          placeholder='{"status": {{Select1.selectedOptionValue}}}'
+          diagnostics={problem ? [{ message: problem }] : []}
+          onChange={(variables) => props.onChange({ ...config, variables })}
+        />
+      </Suspense>
+      {problem && (
+        <p className="lc-ed-prop__error" role="status">
+          {problem}
+        </p>
+      )}
+      <SchemaForm fields={props.fields.filter((f) => f.key !== "query" && f.key !== "variables")} value={config} onChange={props.onChange} />
+    </div>
   );
 }

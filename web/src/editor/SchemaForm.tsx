@@ -1,12 +1,11 @@
 /** A form generated from a JSON schema's fields (schemaForm.ts): datasource connections, REST queries. */
+import { MASK } from "./environments";
 import { getPath, setPath, type Field } from "./schemaForm";
 
 export interface SchemaFormProps {
   readonly fields: readonly Field[];
   readonly value: Record<string, unknown>;
   onChange(value: Record<string, unknown>): void;
-  /** Secrets already stored: the field shows that, and stays empty unless replaced. */
-  readonly storedSecrets?: ReadonlySet<string>;
 }
 
 export default function SchemaForm(props: SchemaFormProps) {
@@ -109,10 +108,10 @@ function FieldInput(props: SchemaFormProps & { field: Field }) {
           <input
             id={id}
             type={field.kind === "password" ? "password" : "text"}
-            placeholder={field.kind === "password" && props.storedSecrets?.has(field.path) ? "(saved; type to replace)" : ""}
             value={typeof current === "string" ? current : ""}
             onChange={(e) => set(e.target.value)}
           />
+          {field.kind === "password" && current === MASK && <span className="lc-ed-muted"> stored (kept unless you type a new one)</span>}
         </label>
       );
   }

@@ -128,12 +128,12 @@ export const editorApi = {
   },
 
   actions: (appId: string) => api<{ actions: ActionRecord[] }>(`/applications/${enc(appId)}/actions`).then((r) => r.actions),
-  createAction: (appId: string, body: { pageId: string; name: string; datasourceId: string; config: Record<string, unknown> }) =>
+  createAction: (appId: string, body: { pageId: string; name: string; datasourceId: string; config: Record<string, unknown>; settings?: ActionSettingsValue }) =>
     api<ActionRecord>(`/applications/${enc(appId)}/actions`, { method: "POST", body }),
   updateAction: (id: string, changes: Record<string, unknown>) => api<ActionRecord>(`/actions/${enc(id)}`, { method: "PATCH", body: changes }),
   deleteAction: (id: string) => api<void>(`/actions/${enc(id)}`, { method: "DELETE" }),
-  execute: (id: string, appId: string, params: Record<string, unknown>) =>
-    api<Execution>(`/actions/${enc(id)}/execute`, { method: "POST", body: { params, mode: "edit", applicationId: appId } }),
+  execute: (id: string, appId: string, params: Record<string, unknown>, environment = "production") =>
+    api<Execution>(`/actions/${enc(id)}/execute`, { method: "POST", body: { params, mode: "edit", applicationId: appId, environment } }),
 
   jsObjects: (appId: string) => api<{ jsObjects: JsObjectRecord[] }>(`/applications/${enc(appId)}/js-objects`).then((r) => r.jsObjects),
   createJsObject: (appId: string, body: { pageId: string; name: string; body?: string }) =>
@@ -145,11 +145,12 @@ export const editorApi = {
   datasources: (workspaceId: string) => api<{ datasources: DatasourceRecord[] }>(`/workspaces/${enc(workspaceId)}/datasources`).then((r) => r.datasources),
   createDatasource: (workspaceId: string, body: { name: string; connector: string; configs: Record<string, Record<string, unknown>> }) =>
     api<DatasourceRecord>(`/workspaces/${enc(workspaceId)}/datasources`, { method: "POST", body }),
-  updateDatasource: (id: string, body: { name?: string; configs?: Record<string, Record<string, unknown>> }) =>
+  updateDatasource: (id: string, body: { name?: string; configs?: Record<string, Record<string, unknown>>; removeEnvironments?: readonly string[] }) =>
     api<DatasourceRecord>(`/datasources/${enc(id)}`, { method: "PATCH", body }),
   testUnsaved: (workspaceId: string, connector: string, config: Record<string, unknown>) =>
     api<Record<string, unknown>>(`/workspaces/${enc(workspaceId)}/datasources/test`, { method: "POST", body: { connector, config } }),
-  testDatasource: (id: string) => api<Record<string, unknown>>(`/datasources/${enc(id)}/test`, { method: "POST" }),
+  testDatasource: (id: string, environment = "production") =>
+    api<Record<string, unknown>>(`/datasources/${enc(id)}/test?environment=${enc(environment)}`, { method: "POST" }),
   structure: (id: string) => api<{ ok: boolean; tables: StructureTable[]; error?: { message?: string } }>(`/datasources/${enc(id)}/structure`),
 };
 

@@ -27,6 +27,18 @@ describe("the property pane from a manifest", () => {
     expect(kinds).toEqual({ inputType: "dropdown", options: "json", label: "text", maxChars: "number", isVisible: "switch", accentColor: "color" });
   });
 
+  it("gives tables, selects and charts typed editors, the table's column order inside its columns editor", () => {
+    const kinds = (type: string, names: string[]) =>
+      Object.fromEntries(
+        paneSections({ type, displayName: type, properties: names.map((name) => ({ name, type: name === "columnOrder" || name === "sourceData" ? "array" : "object", bindable: true })) }).flatMap((s) =>
+          s.controls.map((c) => [c.name, c.kind]),
+        ),
+      );
+    expect(kinds("TABLE_WIDGET_V2", ["primaryColumns", "columnOrder"])).toEqual({ primaryColumns: "columns" });
+    expect(kinds("SELECT_WIDGET", ["sourceData"])).toEqual({ sourceData: "options" });
+    expect(kinds("CHART_WIDGET", ["chartData"])).toEqual({ chartData: "series" });
+  });
+
   it("lists the events with their labels", () => {
     expect(eventControls(input)).toEqual([{ name: "onTextChanged", label: "On change", help: "" }]);
   });

@@ -5,7 +5,21 @@
 import type { PropertySpec, WidgetManifest } from "../engine/manifest";
 import { hasBinding } from "../engine/segments";
 
-export type ControlKind = "text" | "number" | "switch" | "dropdown" | "color" | "icon" | "json";
+export type ControlKind = "text" | "number" | "switch" | "dropdown" | "color" | "icon" | "json" | "columns" | "options" | "series";
+
+/**
+ * Properties with a typed editor of their own (collections.ts), by widget type; `folded` are
+ * edited inside another one's editor (a table's column order, in its columns editor).
+ */
+const STRUCTURED: Readonly<Record<string, Readonly<Record<string, ControlKind>>>> = {
+  TABLE_WIDGET_V2: { primaryColumns: "columns" },
+  SELECT_WIDGET: { sourceData: "options" },
+  MULTI_SELECT_WIDGET_V2: { sourceData: "options" },
+  RADIO_GROUP_WIDGET: { options: "options" },
+  CHECKBOX_GROUP_WIDGET: { options: "options" },
+  CHART_WIDGET: { chartData: "series" },
+};
+const FOLDED: Readonly<Record<string, ReadonlySet<string>>> = { TABLE_WIDGET_V2: new Set(["columnOrder"]) };
 
 export interface Control {
   readonly name: string;
@@ -63,13 +77,14 @@ export function controlKind(spec: PropertySpec): ControlKind {
 export function paneSections(manifest: WidgetManifest): Section[] {
   const bySection = new Map<string, Control[]>();
   for (const p of manifest.properties) {
+    if (FOLDED[manifest.type]?.has(p.name)) continue;
     const section = p.section ?? "general";
     const list = bySection.get(section) ?? [];
     list.push({
       name: p.name,
       label: p.label ?? p.name,
       help: (p as { help?: string }).help ?? "",
-      kind: controlKind(p),
+      kind: STRUCTURED[manifest.type]?.[p.name] ?? controlKind(p),
       options: p.options ?? [],
       bindable: p.bindable !== false,
       default: p.default,
@@ -97,6 +112,10 @@ export function needsCode(control: Control, value: unknown): boolean {
     case "dropdown":
       return !control.options.includes(value as string | number);
     case "json":
+    case "columns":
+    case "options":
+    case "series":
+      // The editor itself says when it cannot show a value.
       return false;
     default:
       return typeof value !== "string";
@@ -117,7 +136,7 @@ export function codeText(value: unknown): string {
 export function valueFromCode(control: Control, text: string): unknown {
   if (text.trim() === "") return undefined;
   if (hasBinding(text)) return text;
-  if (control.kind === "json" || control.kind === "number" || control.kind === "switch") {
+  if (["json", "number", "switch", "columns", "options", "series"].includes(control.kind)) {
     try {
       return JSON.parse(text) as unknown;
     } catch {

@@ -109,8 +109,9 @@ export class EngineClient {
     return this.updateOf({ type: "load", manifests, page, appsmith });
   }
 
-  setMeta(widget: string, changes: Readonly<Record<string, unknown>>): Promise<EvaluationUpdate> {
-    return this.updateOf({ type: "setMeta", widget, changes });
+  /** `item`: the list item whose copy of a template widget the user changed. */
+  setMeta(widget: string, changes: Readonly<Record<string, unknown>>, item?: number): Promise<EvaluationUpdate> {
+    return this.updateOf(item === undefined ? { type: "setMeta", widget, changes } : { type: "setMeta", widget, changes, item });
   }
 
   updateProperty(widget: string, name: string, raw: unknown): Promise<EvaluationUpdate> {

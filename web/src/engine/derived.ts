@@ -100,27 +100,93 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, "0");
 }
 
-/** Formats with the tokens Appsmith's date picker uses (moment-style subset). */
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
+  return `${n}${suffix}`;
+}
+
+function utcOffset(d: Date): string {
+  const minutes = -d.getTimezoneOffset();
+  const sign = minutes >= 0 ? "+" : "-";
+  return `${sign}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
+}
+
+/** Longest tokens first, so `MMMM` is not read as `MM` twice; `[text]` is copied as is. */
+const DATE_TOKENS = /\[[^\]]*\]|YYYY|YY|MMMM|MMM|MM|M|Do|DD|D|dddd|ddd|HH|H|hh|h|mm|m|ss|s|SSS|A|a|Z|X|x/g;
+
+/** Formats in local time with the moment-style tokens Appsmith's date picker offers. */
 export function formatDate(iso: unknown, format: unknown): string {
   if (typeof iso !== "string" || iso === "") return "";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return "";
   const fmt = typeof format === "string" && format !== "" ? format : "YYYY-MM-DD HH:mm";
-  const tokens: Record<string, string> = {
-    YYYY: String(d.getFullYear()),
-    MM: pad(d.getMonth() + 1),
-    DD: pad(d.getDate()),
-    HH: pad(d.getHours()),
-    mm: pad(d.getMinutes()),
-    ss: pad(d.getSeconds()),
-    SSS: pad(d.getMilliseconds(), 3),
+  if (fmt === "ISO" || fmt === "YYYY-MM-DDTHH:mm:ss.sssZ") return d.toISOString();
+  const hour12 = d.getHours() % 12 === 0 ? 12 : d.getHours() % 12;
+  const token = (t: string): string => {
+    switch (t) {
+      case "YYYY": return String(d.getFullYear());
+      case "YY": return pad(d.getFullYear() % 100);
+      case "MMMM": return MONTHS[d.getMonth()] ?? "";
+      case "MMM": return (MONTHS[d.getMonth()] ?? "").slice(0, 3);
+      case "MM": return pad(d.getMonth() + 1);
+      case "M": return String(d.getMonth() + 1);
+      case "Do": return ordinal(d.getDate());
+      case "DD": return pad(d.getDate());
+      case "D": return String(d.getDate());
+      case "dddd": return DAYS[d.getDay()] ?? "";
+      case "ddd": return (DAYS[d.getDay()] ?? "").slice(0, 3);
+      case "HH": return pad(d.getHours());
+      case "H": return String(d.getHours());
+      case "hh": return pad(hour12);
+      case "h": return String(hour12);
+      case "mm": return pad(d.getMinutes());
+      case "m": return String(d.getMinutes());
+      case "ss": return pad(d.getSeconds());
+      case "s": return String(d.getSeconds());
+      case "SSS": return pad(d.getMilliseconds(), 3);
+      case "A": return d.getHours() < 12 ? "AM" : "PM";
+      case "a": return d.getHours() < 12 ? "am" : "pm";
+      case "Z": return utcOffset(d);
+      case "X": return String(Math.floor(d.getTime() / 1000));
+      case "x": return String(d.getTime());
+      default: return t.slice(1, -1);
+    }
   };
-  return fmt.replace(/YYYY|MM|DD|HH|mm|ss|SSS/g, (t) => tokens[t] ?? t);
+  return fmt.replace(DATE_TOKENS, token);
+}
+
+/** Whether an ISO date lies within the picker's min and max (either may be unset). */
+export function dateInRange(iso: unknown, min: unknown, max: unknown): boolean {
+  if (typeof iso !== "string" || iso === "") return true;
+  const t = new Date(iso).getTime();
+  if (Number.isNaN(t)) return false;
+  const bound = (v: unknown): number => (typeof v === "string" && v !== "" ? new Date(v).getTime() : Number.NaN);
+  const lo = bound(min);
+  const hi = bound(max);
+  return !(t < lo) && !(t > hi);
 }
 
 function compareCells(a: unknown, b: unknown): number {
   if (typeof a === "number" && typeof b === "number") return a - b;
   return String(a ?? "").localeCompare(String(b ?? ""), undefined, { numeric: true });
+}
+
+/**
+ * Orders a cell against what the user typed in a filter: as numbers when both read as numbers,
+ * as instants when both read as dates, else as text (digits compared by value).
+ */
+function compareFilterValues(cell: unknown, wanted: unknown): number {
+  const a = typeof cell === "number" ? cell : Number(String(cell ?? "").trim());
+  const b = typeof wanted === "number" ? wanted : Number(String(wanted ?? "").trim());
+  if (Number.isFinite(a) && Number.isFinite(b) && String(wanted ?? "").trim() !== "") return a - b;
+  const da = typeof cell === "string" && /^\d{4}-\d{2}-\d{2}/.test(cell) ? Date.parse(cell) : Number.NaN;
+  const db = typeof wanted === "string" && /^\d{4}-\d{2}-\d{2}/.test(wanted) ? Date.parse(wanted) : Number.NaN;
+  if (!Number.isNaN(da) && !Number.isNaN(db)) return da - db;
+  return String(cell ?? "").toLowerCase().localeCompare(String(wanted ?? "").toLowerCase(), undefined, { numeric: true });
 }
 
 interface Filter {
@@ -152,17 +218,17 @@ function matchesFilter(row: Row, f: Filter): boolean {
     case "notEmpty":
       return !isEmpty(cell);
     case "isEqualTo":
-      return Number(cell) === Number(f.value);
+      return !isEmpty(cell) && compareFilterValues(cell, f.value) === 0;
     case "notEqualTo":
-      return Number(cell) !== Number(f.value);
+      return isEmpty(cell) || compareFilterValues(cell, f.value) !== 0;
     case "greaterThan":
-      return Number(cell) > Number(f.value);
+      return !isEmpty(cell) && compareFilterValues(cell, f.value) > 0;
     case "greaterThanEqualTo":
-      return Number(cell) >= Number(f.value);
+      return !isEmpty(cell) && compareFilterValues(cell, f.value) >= 0;
     case "lessThan":
-      return Number(cell) < Number(f.value);
+      return !isEmpty(cell) && compareFilterValues(cell, f.value) < 0;
     case "lessThanEqualTo":
-      return Number(cell) <= Number(f.value);
+      return !isEmpty(cell) && compareFilterValues(cell, f.value) <= 0;
     default:
       return true;
   }
@@ -285,7 +351,10 @@ export const DERIVED: Readonly<Record<string, Readonly<Record<string, DerivedVal
   CHECKBOX_GROUP_WIDGET: { isValid: requiredHas("selectedValues") },
   DATE_PICKER_WIDGET2: {
     formattedDate: { reads: ["selectedDate", "dateFormat"], compute: (w) => formatDate(w["selectedDate"], w["dateFormat"]) },
-    isValid: requiredHas("selectedDate"),
+    isValid: {
+      reads: ["selectedDate", "isRequired", "minDate", "maxDate"],
+      compute: (w) => (isEmpty(w["selectedDate"]) ? w["isRequired"] !== true : dateInRange(w["selectedDate"], w["minDate"], w["maxDate"])),
+    },
   },
   FILE_PICKER_WIDGET_V2: {
     files: { reads: ["selectedFiles"], compute: (w) => asArray(w["selectedFiles"]) },

@@ -48,6 +48,8 @@ interface WidgetEntity {
   readonly descendants: string[];
   /** The LIST_WIDGET_V2 this widget is a template inside, if any. */
   readonly listParent: string | undefined;
+  /** For a template widget: what the user changed in the copy of each item, by item index. */
+  readonly itemMeta: Map<number, Values>;
 }
 
 interface ActionEntity {
@@ -245,7 +247,7 @@ export class Engine {
     const name = node.widgetName;
     const raw: Values = {};
     const values: Values = {};
-    const entity: WidgetEntity = { kind: "widget", name, type: node.type, manifest, raw, values, metaOverride: new Map(), descendants: [], listParent };
+    const entity: WidgetEntity = { kind: "widget", name, type: node.type, manifest, raw, values, metaOverride: new Map(), descendants: [], listParent, itemMeta: new Map() };
     this.addEntity(name, entity);
     for (const a of ancestors) a.descendants.push(name);
     // Defaults the page does not override: valid by construction (manifests are checked), so
@@ -407,7 +409,10 @@ export class Engine {
         const extras = [...(spec?.bindingScope ?? []).map((s) => s.name), ...this.listScopeNames(entity)];
         this.bindingReferences(entity.raw[info.name], deps, extras);
         if (spec?.bindingScope?.length) own("tableData");
-        if (entity.listParent) deps.add(`${entity.listParent}.listData`);
+        if (entity.listParent) {
+          deps.add(`${entity.listParent}.listData`);
+          this.currentViewReferences(entity.raw[info.name], deps);
+        }
       } else if (info.kind === "meta") {
         const from = this.metaSpec(entity, info.name)?.defaultFrom;
         if (from) own(from);
@@ -460,6 +465,91 @@ export class Engine {
 
   private metaSpec(w: WidgetEntity, name: string): ValueSpec | undefined {
     return this.metaSpecs.get(w.type)?.get(name);
+  }
+
+  /** `currentView.Input1.text` in a template binding reads `Input1.text` (of the same item). */
+  private currentViewReferences(raw: unknown, into: Set<string>): void {
+    if (typeof raw !== "string" || !raw.includes("currentView")) return;
+    for (const seg of templateOf(raw).segments) {
+      if (!seg.isBinding) continue;
+      try {
+        for (const ref of analyse(seg.source, "expression").references) {
+          if (ref.root !== "currentView") continue;
+          const [, widget, name] = ref.path.split(".");
+          if (widget) this.resolve({ ...ref, root: widget, path: name ? `${widget}.${name}` : widget }, into);
+        }
+      } catch {
+        // A syntax error is reported when the binding is evaluated.
+      }
+    }
+  }
+
+  /** A template widget's values as the copy for item `index` has them. */
+  private itemView(w: WidgetEntity, index: number): Values {
+    const out: Values = { ...w.values };
+    for (const [key, perItem] of Object.entries(w.values)) {
+      if (key.startsWith(ITEMS_PREFIX) && Array.isArray(perItem)) out[key.slice(ITEMS_PREFIX.length)] = perItem[index];
+    }
+    for (const key of Object.keys(out)) if (key.startsWith(ITEMS_PREFIX)) delete out[key];
+    return Object.assign(out, w.itemMeta.get(index));
+  }
+
+  /** `currentView` for item `index`: every widget of the list's template, as that item's copy has it. */
+  private currentView(list: WidgetEntity, index: number): Values {
+    const view: Values = {};
+    for (const name of list.descendants) {
+      const e = this.entities.get(name);
+      if (e?.kind === "widget" && e.listParent === list.name) view[name] = this.itemView(e, index);
+    }
+    return view;
+  }
+
+  /** Whether a template widget's copies can differ: per-item properties or per-item changes. */
+  private hasItemState(w: WidgetEntity): boolean {
+    if (w.itemMeta.size > 0) return true;
+    for (const key in w.values) if (key.startsWith(ITEMS_PREFIX) && !this.isItemStateKey(w, key)) return true;
+    return false;
+  }
+
+  private isItemStateKey(w: WidgetEntity, key: string): boolean {
+    const name = key.slice(ITEMS_PREFIX.length);
+    return this.metaSpec(w, name) !== undefined || (DERIVED[w.type]?.[name] !== undefined);
+  }
+
+  /**
+   * A template widget's meta or derived value per item (`__items__.text`): what the user changed in
+   * that copy, else the copy's own default, else the shared value. Returns whether it was set.
+   */
+  private evaluateItemState(w: WidgetEntity, info: NodeInfo): boolean {
+    if (w.listParent === undefined) return false;
+    const key = `${ITEMS_PREFIX}${info.name}`;
+    if (!this.hasItemState(w)) {
+      if (key in w.values) delete w.values[key];
+      return false;
+    }
+    const list = this.entities.get(w.listParent) as WidgetEntity;
+    const count = Array.isArray(list.values["listData"]) ? (list.values["listData"] as unknown[]).length : 0;
+    const perItem: unknown[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const changed = w.itemMeta.get(i);
+      if (info.kind === "meta") {
+        if (changed && info.name in changed) perItem.push(changed[info.name]);
+        else {
+          const from = this.metaSpec(w, info.name)?.defaultFrom;
+          const defaults = from ? w.values[`${ITEMS_PREFIX}${from}`] : undefined;
+          perItem.push(Array.isArray(defaults) ? defaults[i] : w.values[info.name]);
+        }
+      } else {
+        const impl = DERIVED[w.type]?.[info.name];
+        try {
+          perItem.push(impl ? impl.compute(this.itemView(w, i), this.derivedContext(w)) : undefined);
+        } catch {
+          perItem.push(undefined);
+        }
+      }
+    }
+    w.values[key] = perItem;
+    return true;
   }
 
   private listScopeNames(w: WidgetEntity): string[] {
@@ -558,7 +648,7 @@ export class Engine {
     const scope = Object.create(this.dataScope) as Values;
     scope["currentItem"] = items[0];
     scope["currentIndex"] = 0;
-    scope["currentView"] = {};
+    scope["currentView"] = this.currentView(list, 0);
     return { names: this.namesWith(this.dataNames, this.listScopeNames(w)), scope };
   }
 
@@ -588,7 +678,7 @@ export class Engine {
       const scope = Object.create(this.dataScope) as Values;
       scope["currentItem"] = item;
       scope["currentIndex"] = i;
-      scope["currentView"] = {};
+      scope["currentView"] = this.currentView(list, i);
       return this.evaluateRaw(raw, names, scope, []);
     });
   }
@@ -657,6 +747,12 @@ export class Engine {
         if (from && changedDeps.has(`${entity.name}.${from}`)) entity.metaOverride.delete(info.name);
         if (entity.metaOverride.has(info.name)) value = entity.metaOverride.get(info.name);
         else value = from ? entity.values[from] : spec?.default;
+        if (from && changedDeps.has(`${entity.name}.${from}`)) for (const m of entity.itemMeta.values()) delete m[info.name];
+        // The per-item values start from the new shared value.
+        const had = info.name in entity.values;
+        const previous = entity.values[info.name];
+        entity.values[info.name] = value;
+        forceChanged = this.evaluateItemState(entity, info) || !had || !sameValue(previous, value);
       } else if (info.kind === "derived") {
         const impl = DERIVED[entity.type]?.[info.name];
         try {
@@ -664,6 +760,7 @@ export class Engine {
         } catch (error) {
           errors.push({ kind: "runtime", message: messageOf(error) });
         }
+        forceChanged = this.evaluateItemState(entity, info);
       }
     } else if (entity.kind === "js") {
       if (info.kind === "jsModule") {
@@ -832,8 +929,9 @@ export class Engine {
   // ---------------------------------------------------------------- changes from the page
 
   /** The user changed widget state (typed, selected): set meta values and re-evaluate. */
-  setMeta(widget: string, changes: Readonly<Record<string, unknown>>): EvaluationUpdate {
+  setMeta(widget: string, changes: Readonly<Record<string, unknown>>, item?: number): EvaluationUpdate {
     const w = this.widget(widget);
+    if (item !== undefined && w.listParent !== undefined) return this.setItemMeta(w, changes, item);
     for (const [name, value] of Object.entries(changes)) {
       const key = `${widget}.${name}`;
       if (this.nodes.get(key)?.kind !== "meta") throw new UnknownEntityError(`meta value ${key}`);
@@ -845,6 +943,23 @@ export class Engine {
       w.metaOverride.set("isDirty", true);
       w.values["isDirty"] = true;
       this.pendingChanged.add(`${widget}.isDirty`);
+    }
+    return this.flush();
+  }
+
+  /** The user changed the copy of a template widget for one list item: only that copy changes. */
+  private setItemMeta(w: WidgetEntity, changes: Readonly<Record<string, unknown>>, item: number): EvaluationUpdate {
+    const own = { ...w.itemMeta.get(item) };
+    for (const [name, value] of Object.entries(changes)) {
+      if (this.nodes.get(`${w.name}.${name}`)?.kind !== "meta") throw new UnknownEntityError(`meta value ${w.name}.${name}`);
+      own[name] = value;
+    }
+    if (!("isDirty" in changes) && this.nodes.get(`${w.name}.isDirty`)?.kind === "meta" && !("isFocused" in changes && Object.keys(changes).length === 1)) own["isDirty"] = true;
+    w.itemMeta.set(item, own);
+    // Every per-item value of the widget is recomputed; readers of them (currentView) follow.
+    for (const key of this.nodesOfEntity.get(w.name) ?? []) {
+      const kind = this.nodes.get(key)?.kind;
+      if (kind === "meta" || kind === "derived") this.pendingEval.add(key);
     }
     return this.flush();
   }
@@ -884,6 +999,7 @@ export class Engine {
     for (const target of resetChildren ? [name, ...w.descendants] : [name]) {
       const t = this.widget(target);
       t.metaOverride.clear();
+      t.itemMeta.clear();
       for (const m of t.manifest?.meta ?? []) this.pendingEval.add(`${target}.${m.name}`);
     }
     return this.flush();
@@ -898,6 +1014,11 @@ export class Engine {
     const raw = event.split(".").reduce<unknown>((v, k) => (typeof v === "object" && v !== null ? (v as Values)[k] : undefined), w.raw);
     // Text outside `{{ }}` is never code: a handler without a binding does nothing.
     if (typeof raw !== "string" || !templateOf(raw).hasBinding) return undefined;
+    const index = extra["currentIndex"];
+    const list = w.listParent ? this.entities.get(w.listParent) : undefined;
+    if (list?.kind === "widget" && typeof index === "number" && !("currentView" in extra)) {
+      return this.runHandler(raw, `${widget}.${event}`, { ...extra, currentView: this.currentView(list, index) });
+    }
     return this.runHandler(raw, `${widget}.${event}`, extra);
   }
 

@@ -6,7 +6,7 @@ import type { AppsmithInit, PageDefinition } from "./page";
 /** A request the main thread sends; answered by one `reply` with the same id. */
 export type EngineRequest =
   | { readonly type: "load"; readonly manifests: readonly WidgetManifest[]; readonly page: PageDefinition; readonly appsmith: AppsmithInit }
-  | { readonly type: "setMeta"; readonly widget: string; readonly changes: Readonly<Record<string, unknown>> }
+  | { readonly type: "setMeta"; readonly widget: string; readonly changes: Readonly<Record<string, unknown>>; readonly item?: number }
   | { readonly type: "updateProperty"; readonly widget: string; readonly name: string; readonly raw: unknown }
   | { readonly type: "resetWidget"; readonly widget: string; readonly resetChildren: boolean }
   | { readonly type: "setUrl"; readonly href: string }

@@ -57,7 +57,7 @@ export function serveEngine(port: EnginePort): void {
         engine = new Engine({ manifests: request.manifests, host, appsmith: request.appsmith });
         return { update: engine.load(request.page) };
       case "setMeta":
-        return { update: requireEngine().setMeta(request.widget, request.changes) };
+        return { update: requireEngine().setMeta(request.widget, request.changes, request.item) };
       case "updateProperty":
         return { update: requireEngine().updateProperty(request.widget, request.name, request.raw) };
       case "resetWidget":

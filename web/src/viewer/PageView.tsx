@@ -18,7 +18,8 @@ export interface PageViewProps {
   readonly dsl: WidgetNode;
   readonly widgets: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   readonly errors: Readonly<Record<string, readonly EvaluationError[]>>;
-  onMeta(widget: string, changes: Record<string, unknown>): void;
+  /** `item`: inside a list, the item whose copy of the widget the user changed. */
+  onMeta(widget: string, changes: Record<string, unknown>, item?: number): void;
   onEvent(widget: string, event: string, extra?: Record<string, unknown>): void;
   /** Reset a widget and the widgets inside it to their defaults (a form's reset). */
   onReset?(widget: string): void;
@@ -76,7 +77,10 @@ function Grid(props: PageViewProps & { nodes: readonly WidgetNode[] }) {
 function WidgetBox(props: PageViewProps & { node: WidgetNode }) {
   const { node, widgets, errors } = props;
   const listItem = useContext(ListItemContext);
-  const own = widgets[node.widgetName] ?? {};
+  const own = widgets[node.widgetName];
+  // Until the engine's first values arrive a widget would render from nothing (a table would
+  // size its pages for zero height and report that), so it waits.
+  if (own === undefined) return null;
   // Inside a list, a template widget shows the values of the item it is a copy for.
   const values = listItem ? itemValues(own, listItem.index) : own;
   if (values["isVisible"] === false) return null;
@@ -85,7 +89,7 @@ function WidgetBox(props: PageViewProps & { node: WidgetNode }) {
   // Tabs hold one canvas per tab; a list holds one copy of its template per item; every other
   // container lays its children out on its own grid.
   let inner: ReactNode = null;
-  if (node.type === "TABS_WIDGET") inner = children.map((canvas) => <Grid key={canvas.widgetName} {...props} nodes={canvas.children ?? []} />);
+  if (node.type === "TABS_WIDGET") inner = children.map((canvas) => <Grid key={canvas.widgetId ?? canvas.widgetName} {...props} nodes={canvas.children ?? []} />);
   else if (node.type === "LIST_WIDGET_V2") {
     const items = Array.isArray(values["listData"]) ? (values["listData"] as unknown[]) : [];
     inner = items.map((item, index) => (
@@ -111,7 +115,7 @@ function WidgetBox(props: PageViewProps & { node: WidgetNode }) {
               name={node.widgetName}
               values={values}
               {...(node.type === "LIST_WIDGET_V2" ? { templateRows: gridRows(children) } : {})}
-              onMeta={(changes) => props.onMeta(node.widgetName, changes)}
+              onMeta={(changes) => props.onMeta(node.widgetName, changes, listItem?.index)}
               onEvent={(event, extra) =>
                 props.onEvent(node.widgetName, event, listItem ? { currentItem: listItem.item, currentIndex: listItem.index, ...extra } : extra)
               }

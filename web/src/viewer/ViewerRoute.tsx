@@ -180,8 +180,8 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
     );
   }, [search]);
 
-  const onMeta = useCallback((widget: string, changes: Record<string, unknown>) => {
-    engine.current?.setMeta(widget, changes).then(
+  const onMeta = useCallback((widget: string, changes: Record<string, unknown>, item?: number) => {
+    engine.current?.setMeta(widget, changes, item).then(
       (update) => {
         setWidgets((w) => applyUpdate(w, update));
         setErrors((e) => mergeErrors(e, update));

@@ -74,3 +74,11 @@ describe("the viewer", () => {
     expect(update.values["Name.__items__.text"]).toEqual(["X", "Y", "Z"]);
   });
 });
+
+describe("the viewer before the engine's first values", () => {
+  test("renders no widget from empty values (a table would size its pages for zero height)", () => {
+    const doc = page([widget("Orders", "TABLE_WIDGET_V2", { topRow: 15, bottomRow: 60 })]);
+    const html = renderToString(<PageView dsl={doc.dsl} widgets={{}} errors={{}} onMeta={() => undefined} onEvent={() => undefined} />);
+    expect(html).not.toContain('data-widget="Orders"');
+  });
+});

@@ -16,6 +16,9 @@ const KINDS: Record<string, { type: string; area?: boolean; horizontal?: boolean
   PIE_CHART: { type: "pie" },
 };
 
+/** Category label angles per `labelOrientation` ("auto" lets ECharts thin the labels out). */
+const ROTATIONS: Record<string, number | undefined> = { auto: undefined, slant: 45, rotate: 90, stagger: 0 };
+
 export function chartOption(values: WidgetValues): Record<string, unknown> {
   const kind = KINDS[str(values["chartType"], "COLUMN_CHART")] ?? { type: "bar" };
   const series = Object.values((values["chartData"] ?? {}) as Record<string, Series>);
@@ -26,10 +29,17 @@ export function chartOption(values: WidgetValues): Record<string, unknown> {
     return {
       title: { text: str(values["chartName"]) },
       tooltip: { trigger: "item" },
+      legend: { show: true, bottom: 0 },
       series: [{ type: "pie", name: first?.seriesName, label, data: arr(first?.data).map((p) => ({ name: str((p as { x?: unknown }).x), value: (p as { y?: unknown }).y })) }],
     };
   }
-  const category = { type: "category", data: categories, name: str(kind.horizontal ? values["yAxisName"] : values["xAxisName"]) };
+  const rotate = ROTATIONS[str(values["labelOrientation"], "auto")];
+  const category = {
+    type: "category",
+    data: categories,
+    name: str(kind.horizontal ? values["yAxisName"] : values["xAxisName"]),
+    ...(rotate === undefined ? {} : { axisLabel: { rotate, interval: 0 } }),
+  };
   const value = { type: "value", name: str(kind.horizontal ? values["xAxisName"] : values["yAxisName"]), scale: values["setAdaptiveYMin"] === true };
   return {
     title: { text: str(values["chartName"]) },
@@ -47,4 +57,25 @@ export function chartOption(values: WidgetValues): Record<string, unknown> {
       data: arr(s.data).map((p) => (kind.type === "scatter" ? [str((p as { x?: unknown }).x), (p as { y?: unknown }).y] : (p as { y?: unknown }).y)),
     })),
   };
+}
+
+/** What ECharts reports about a clicked point (the fields the widget reads). */
+export interface ClickedPoint {
+  readonly name?: string;
+  readonly value?: unknown;
+  readonly seriesName?: string;
+  readonly seriesIndex?: number;
+  readonly dataIndex?: number;
+}
+
+/**
+ * `selectedDataPoint` for a click: `x`, `y` and `seriesTitle` as in the chart's data, and the
+ * data point itself (`rawEventData`) with any extra fields it carries.
+ */
+export function selectedDataPoint(values: WidgetValues, p: ClickedPoint): Record<string, unknown> {
+  const series = Object.values((values["chartData"] ?? {}) as Record<string, Series>);
+  const source = series[p.seriesIndex ?? 0];
+  const raw = arr(source?.data)[p.dataIndex ?? -1] as Record<string, unknown> | undefined;
+  const [x, y] = Array.isArray(p.value) ? [p.value[0], p.value[1]] : [p.name, p.value];
+  return { x: raw?.["x"] ?? x, y: raw?.["y"] ?? y, seriesTitle: source?.seriesName ?? p.seriesName ?? "", rawEventData: raw ?? { x, y } };
 }

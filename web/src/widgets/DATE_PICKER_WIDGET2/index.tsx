@@ -1,29 +1,34 @@
-/** DATE_PICKER_WIDGET2: a date (and time) stored as an ISO string. */
+/**
+ * DATE_PICKER_WIDGET2: a date (and time, per `timePrecision`) kept as an ISO string in
+ * `selectedDate`; `formattedDate` follows `dateFormat`; dates outside min/max are refused.
+ */
 import { Field } from "../Field";
 import { boxStyle, str, type WidgetProps } from "../types";
-
-/** `YYYY-MM-DDTHH:mm` in local time, as a datetime-local input wants it. */
-function toLocalInput(iso: string): string {
-  const d = new Date(iso);
-  if (iso === "" || Number.isNaN(d.getTime())) return "";
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-}
+import { fromLocalInput, inputTypeFor, precisionOf, toLocalInput } from "./localInput";
 
 export default function DatePicker({ values, onMeta, onEvent }: WidgetProps) {
+  const precision = precisionOf(values["timePrecision"]);
+  const min = toLocalInput(values["minDate"], precision);
+  const max = toLocalInput(values["maxDate"], precision);
+  const invalid = values["isValid"] === false && values["isDirty"] === true;
+  const outOfRange = invalid && str(values["selectedDate"]) !== "";
   return (
-    <Field values={values} invalid={values["isValid"] === false && values["isDirty"] === true}>
+    <Field values={values} invalid={invalid} message={outOfRange ? `Choose a date between ${min.replace("T", " ")} and ${max.replace("T", " ")}` : "This field is required"}>
       <input
-        type="datetime-local"
+        type={inputTypeFor(precision)}
+        step={precision === "second" ? 1 : undefined}
         className="lc-input"
-        value={toLocalInput(str(values["selectedDate"]))}
-        min={toLocalInput(str(values["minDate"])) || undefined}
-        max={toLocalInput(str(values["maxDate"])) || undefined}
+        value={toLocalInput(values["selectedDate"], precision)}
+        min={min || undefined}
+        max={max || undefined}
+        required={values["isRequired"] === true}
         disabled={values["isDisabled"] === true}
-        style={boxStyle(values)}
+        aria-invalid={invalid}
+        style={{ ...boxStyle(values), accentColor: str(values["accentColor"]) || undefined }}
+        onFocus={() => onEvent("onFocus")}
+        onBlur={() => onEvent("onBlur")}
         onChange={(e) => {
-          const d = new Date(e.target.value);
-          onMeta({ selectedDate: Number.isNaN(d.getTime()) ? "" : d.toISOString() });
+          onMeta({ selectedDate: fromLocalInput(e.target.value), isDirty: true });
           onEvent("onDateSelected");
         }}
       />

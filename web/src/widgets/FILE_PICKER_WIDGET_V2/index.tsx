@@ -1,36 +1,73 @@
-/** FILE_PICKER_WIDGET_V2: files read in the browser, as base64 data URLs or text, for queries. */
-import { boxStyle, num, str, type WidgetProps } from "../types";
+/**
+ * FILE_PICKER_WIDGET_V2: files read in the browser into `files` (base64 data URL, text or binary
+ * string per `fileDataType`, with name, type and size) for queries to send. Files of a type not
+ * allowed or over `maxFileSize` are refused with a message; the selection holds `maxNumFiles`.
+ */
+import { useState } from "react";
 
-function read(file: File, as: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(reader.result);
-    reader.onerror = () => reject(reader.error);
-    if (as === "Text") reader.readAsText(file);
-    else reader.readAsDataURL(file);
-  });
-}
+import { arr, boxStyle, str, type WidgetProps } from "../types";
+import { admit, dataFormatOf, readFile, rulesOf, type SelectedFile } from "./files";
 
-export default function FilePicker({ values, onMeta, onEvent }: WidgetProps) {
-  const maxBytes = num(values["maxFileSize"], 5) * 1024 * 1024;
+export default function FilePicker({ name, values, onMeta, onEvent }: WidgetProps) {
+  const [problems, setProblems] = useState<string[]>([]);
+  const rules = rulesOf(values);
+  const selected = arr(values["selectedFiles"]) as SelectedFile[];
+  const disabled = values["isDisabled"] === true;
+  const pick = async (list: FileList | null) => {
+    const picked = [...(list ?? [])];
+    if (picked.length === 0) return;
+    const { accepted, rejected, replace } = admit(selected.length, picked, rules);
+    setProblems(rejected.map((r) => r.reason));
+    if (accepted.length === 0) return;
+    const read = await Promise.all(accepted.map((f) => readFile(f, dataFormatOf(values["fileDataType"]))));
+    onMeta({ selectedFiles: replace ? read : [...selected, ...read], isDirty: true });
+    onEvent("onFilesSelected");
+  };
   return (
-    <label className="lc-button lc-file" style={boxStyle(values)}>
-      {str(values["label"], "Select files")}
-      <input
-        type="file"
-        hidden
-        multiple={num(values["maxNumFiles"], 1) > 1}
-        disabled={values["isDisabled"] === true}
-        onChange={async (e) => {
-          const files = [...(e.target.files ?? [])].slice(0, num(values["maxNumFiles"], 1)).filter((f) => f.size <= maxBytes);
-          const as = str(values["fileDataType"], "Base64");
-          const selectedFiles = await Promise.all(
-            files.map(async (f) => ({ name: f.name, type: f.type, size: f.size, data: await read(f, as), dataFormat: as })),
-          );
-          onMeta({ selectedFiles });
-          onEvent("onFilesSelected");
-        }}
-      />
-    </label>
+    <div className="lc-file">
+      <label className="lc-button lc-file__button" style={{ ...boxStyle(values), background: str(values["buttonColor"]) || "var(--lc-primary)" }} aria-disabled={disabled}>
+        {selected.length > 0 ? `${selected.length} ${selected.length === 1 ? "file" : "files"} selected` : str(values["label"], "Select files")}
+        <input
+          type="file"
+          className="lc-file__input"
+          aria-label={str(values["label"], "Select files")}
+          multiple={rules.maxNumFiles > 1}
+          accept={rules.allowedFileTypes.length > 0 && !rules.allowedFileTypes.includes("*") ? rules.allowedFileTypes.join(",") : undefined}
+          required={values["isRequired"] === true}
+          disabled={disabled}
+          onChange={(e) => {
+            const input = e.currentTarget;
+            void pick(input.files).finally(() => {
+              input.value = ""; // picking the same file again must fire a change
+            });
+          }}
+        />
+      </label>
+      {selected.length > 0 && (
+        <ul className="lc-file__list" aria-label={`${name} files`}>
+          {selected.map((f) => (
+            <li key={f.id}>
+              <span>{f.name}</span>
+              <button
+                type="button"
+                aria-label={`Remove ${f.name}`}
+                disabled={disabled}
+                onClick={() => {
+                  onMeta({ selectedFiles: selected.filter((s) => s.id !== f.id), isDirty: true });
+                  setProblems([]);
+                }}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {problems.length > 0 && (
+        <p className="lc-field__error" role="alert">
+          {problems.join(". ")}
+        </p>
+      )}
+    </div>
   );
 }

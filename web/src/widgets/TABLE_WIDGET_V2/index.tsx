@@ -10,7 +10,10 @@ import { saveFile } from "../../ui/download";
 import { arr, num, str, type WidgetProps } from "../types";
 import { Cell } from "./Cell";
 import { cellValue, ORIGINAL_INDEX, tableColumns, type Row } from "./columns";
+import { filterableColumns, type Filter } from "./filters";
 import { toCsv } from "./csv";
+import { FilterPanel } from "./FilterPanel";
+import { pageSizeOf } from "./pageSize";
 import { rowHeightOf, rowWindow, VIRTUALISE_FROM } from "./virtual";
 
 /**
@@ -32,21 +35,15 @@ function usePending<T>(fromEngine: unknown, derive: () => T): { current: T } {
   };
 }
 
-const CHROME_PX = 96; // search bar, header row and pagination bar
-
-/** Rows per page when none is set: as many as the widget's height holds. */
-export function fittingPageSize(values: Readonly<Record<string, unknown>>): number {
-  const height = (num(values["bottomRow"]) - num(values["topRow"])) * 10;
-  return Math.max(1, Math.floor((height - CHROME_PX) / rowHeightOf(values["compactMode"])));
-}
-
 export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
   const rows = arr(values["filteredTableData"]) as Row[];
   const columns = useMemo(() => tableColumns(values), [values]);
   const serverSide = values["serverSidePaginationEnabled"] === true;
   const paginated = values["isVisiblePagination"] !== false;
   const metaPageSize = values["pageSize"];
-  const pageSize = typeof metaPageSize === "number" && metaPageSize > 0 ? metaPageSize : fittingPageSize(values);
+  // Follows the developer's size or the widget's height; the meta value only reports it.
+  const ownPageSize = pageSizeOf(values);
+  const pageSize = ownPageSize ?? (typeof metaPageSize === "number" && metaPageSize > 0 ? metaPageSize : 10);
   const total = serverSide ? num(values["totalRecordsCount"]) : rows.length;
   const pageCount = total > 0 ? Math.ceil(total / pageSize) : 0;
   const pageNo = Math.max(1, num(values["pageNo"], 1));
@@ -62,11 +59,13 @@ export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
   const pendingSelection = usePending(values["selectedRowIndices"], () => selectedSet);
   const pendingEdits = usePending(values["transientTableData"], () => edits);
   const [view, setView] = useState({ top: 0, height: 600 });
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const filters = arr(values["filters"]) as Filter[];
 
   // Tell bindings the page size the table really uses (`Table1.pageSize` for server-side queries).
   useEffect(() => {
-    if (typeof metaPageSize !== "number" || metaPageSize <= 0) onMeta({ pageSize });
-  }, [metaPageSize, pageSize, onMeta]);
+    if (ownPageSize !== undefined && metaPageSize !== ownPageSize) onMeta({ pageSize: ownPageSize });
+  }, [metaPageSize, ownPageSize, onMeta]);
   // A search or new data can leave the current page past the end: go back to the last page.
   useEffect(() => {
     if (!serverSide && paginated && pageCount > 0 && pageNo > pageCount) onMeta({ pageNo: pageCount });
@@ -112,6 +111,11 @@ export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
             }}
           />
         )}
+        {values["isVisibleFilters"] !== false && (
+          <button type="button" className="lc-table__tool" aria-expanded={filtersOpen} onClick={() => setFiltersOpen(!filtersOpen)}>
+            {filters.length > 0 ? `Filters (${filters.length})` : "Filters"}
+          </button>
+        )}
         {editedCount > 0 && (
           <button type="button" className="lc-table__tool" onClick={() => onMeta({ transientTableData: {} })}>
             Discard {editedCount} edited {editedCount === 1 ? "row" : "rows"}
@@ -127,6 +131,16 @@ export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
           </button>
         )}
       </div>
+      {filtersOpen && values["isVisibleFilters"] !== false && (
+        <FilterPanel
+          name={name}
+          columns={filterableColumns(columns, arr(values["tableData"]) as Row[])}
+          filters={filters}
+          onChange={(next) => {
+            onMeta({ filters: next, pageNo: 1 });
+          }}
+        />
+      )}
       <div className="lc-table__scroll" ref={scroller} onScroll={virtual ? (e) => setView({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight }) : undefined}>
         <table style={{ fontSize: str(values["textSize"]) || undefined }}>
           <thead>

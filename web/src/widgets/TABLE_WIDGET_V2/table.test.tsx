@@ -7,7 +7,10 @@ import { page, widget } from "../../testing/pages";
 import { RecordingHost } from "../../testing/recordingHost";
 import { cellValue, tableColumns } from "./columns";
 import { toCsv } from "./csv";
-import Table, { fittingPageSize } from "./index";
+import { FilterPanel } from "./FilterPanel";
+import { addFilter, changeFilter, filterableColumns, removeFilter, type Filter } from "./filters";
+import Table from "./index";
+import { fittingPageSize, pageSizeOf } from "./pageSize";
 import { rowWindow } from "./virtual";
 
 const manifests = loadManifests();
@@ -90,10 +93,65 @@ describe("the table on screen", () => {
     expect(render(values)).toContain("Bletchley");
   });
 
-  test("without a page size it fits as many rows as its height holds", () => {
-    expect(fittingPageSize({ topRow: 0, bottomRow: 40 })).toBe(8);
-    expect(fittingPageSize({ topRow: 0, bottomRow: 40, compactMode: "SHORT" })).toBe(10);
+  test("without a page size it fits as many rows as its height holds under the parts it shows", () => {
+    expect(fittingPageSize({ topRow: 0, bottomRow: 40 })).toBe(6);
+    expect(fittingPageSize({ topRow: 0, bottomRow: 40, compactMode: "SHORT" })).toBe(9);
+    expect(fittingPageSize({ topRow: 0, bottomRow: 40, isVisibleSearch: false, isVisibleFilters: false, isVisibleDownload: false })).toBe(8);
     expect(fittingPageSize({ topRow: 0, bottomRow: 2 })).toBe(1);
+  });
+
+  test("a page size is never guessed before the table knows its height, and the developer's size wins", () => {
+    expect(fittingPageSize({})).toBeUndefined();
+    expect(pageSizeOf({ topRow: 0, bottomRow: 40, defaultPageSize: 25 })).toBe(25);
+    expect(pageSizeOf({ topRow: 15, bottomRow: 60, defaultPageSize: null })).toBe(8);
+  });
+});
+
+describe("table filters", () => {
+  const orders = [
+    { id: 1, customer: "Ada", amount: 120, shipped: "2024-03-01" },
+    { id: 2, customer: "Alan", amount: 80, shipped: "" },
+    { id: 3, customer: "Grace", amount: 300, shipped: "2024-05-10" },
+  ];
+  const filtered = (filters: Partial<Filter>[]) => (tableValues({ tableData: orders }, { filters })["filteredTableData"] as { id: number }[]).map((r) => r.id);
+
+  test.each([
+    [[{ column: "customer", condition: "contains", value: "a" }], [1, 2, 3]],
+    [[{ column: "customer", condition: "contains", value: "AL" }], [2]],
+    [[{ column: "customer", condition: "is", value: "grace" }], [3]],
+    [[{ column: "amount", condition: "greaterThan", value: "100" }], [1, 3]],
+    [[{ column: "amount", condition: "lessThan", value: "100" }], [2]],
+    [[{ column: "shipped", condition: "greaterThan", value: "2024-04-01" }], [3]],
+    [[{ column: "shipped", condition: "empty" }], [2]],
+    [[{ column: "shipped", condition: "notEmpty" }], [1, 3]],
+    [[{ column: "amount", condition: "greaterThan", value: "100" }, { column: "customer", condition: "is", value: "alan", operator: "OR" }], [1, 2, 3]],
+    [[{ column: "amount", condition: "greaterThan", value: "100" }, { column: "customer", condition: "contains", value: "a", operator: "AND" }], [1, 3]],
+  ])("%j keeps rows %j in filteredTableData", (filters, ids) => {
+    expect(filtered(filters as Partial<Filter>[])).toEqual(ids);
+  });
+
+  test("are added, changed and removed as the user edits them; a condition without a value drops it", () => {
+    let filters = addFilter([], "customer");
+    expect(filters).toEqual([{ column: "customer", condition: "contains", value: "", operator: "AND" }]);
+    filters = changeFilter(filters, 0, { value: "Ada" });
+    filters = addFilter(filters, "amount");
+    filters = changeFilter(filters, 1, { condition: "greaterThan", value: "5", operator: "OR" });
+    expect(filters[1]).toEqual({ column: "amount", condition: "greaterThan", value: "5", operator: "OR" });
+    expect(changeFilter(filters, 0, { condition: "empty" })[0]).toMatchObject({ condition: "empty", value: "" });
+    expect(removeFilter(filters, 0)).toEqual([filters[1]]);
+  });
+
+  test("the panel offers the data's columns and shows each filter; the table counts them", () => {
+    const values = tableValues({ tableData: orders, primaryColumns: { act: { columnType: "button", isDerived: true } } }, { filters: [{ column: "amount", condition: "greaterThan", value: "100", operator: "AND" }] });
+    const columns = filterableColumns(tableColumns(values), orders);
+    expect(columns.map((c) => c.id)).toEqual(["id", "customer", "amount", "shipped"]);
+    const html = renderToString(<FilterPanel name="T" columns={columns} filters={values["filters"] as Filter[]} onChange={() => undefined} />);
+    expect(html).toMatch(/<option value="amount" selected="">amount<\/option>/);
+    expect(html).toMatch(/<option value="greaterThan" selected="">greater than<\/option>/);
+    expect(html).toContain('value="100"');
+    expect(render(values)).toContain("Filters (1)");
+    expect(render(values)).toContain("Grace");
+    expect(render(values)).not.toContain("Alan");
   });
 });
 

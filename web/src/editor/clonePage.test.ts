@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+
+import { clonePageContent, copyName, renameInCode, renameInValue } from "./clonePage";
+import { allWidgets, type Widget } from "./tree";
+
+const page: Widget = {
+  widgetId: "0",
+  widgetName: "MainContainer",
+  type: "CANVAS_WIDGET",
+  children: [
+    { widgetId: "t1", widgetName: "Table1", type: "TABLE_WIDGET_V2", tableData: "{{getOrders.data}}", primaryColumns: { edit: { onClick: "{{updateOrder.run({ id: currentRow.id })}}" } } },
+    {
+      widgetId: "tabs",
+      widgetName: "Tabs1",
+      type: "TABS_WIDGET",
+      tabsObj: { tab1: { id: "tab1", label: "One", widgetId: "c1" } },
+      children: [{ widgetId: "c1", widgetName: "Canvas1", type: "CANVAS_WIDGET", children: [{ widgetId: "x1", widgetName: "Text1", type: "TEXT_WIDGET", text: "Rows: {{Table1.tableData.length}} of {{ Utils.total() }}" }] }],
+    },
+  ],
+};
+
+describe("cloning a page", () => {
+  const actions = [{ id: "a1", name: "getOrders", config: { sql: "select * from orders where id = {{Table1.selectedRow.id}}" } }];
+  const jsObjects = [{ id: "j1", name: "Utils", body: "export default {\n  total() { return getOrders.data.length + Table1.pageSize; },\n}" }];
+  const taken = new Set(["MainContainer", "Table1", "Tabs1", "Canvas1", "Text1", "getOrders", "updateOrder", "Utils", "Table2"]);
+  const cloned = clonePageContent({ tree: page, actions, jsObjects, taken });
+
+  it("gives every widget, query and JS object a fresh name free in the app, and widgets fresh ids", () => {
+    const widgets = allWidgets(cloned.tree);
+    expect(widgets.map((w) => w.widgetName)).toEqual(["Table3", "Tabs2", "Canvas2", "Text2"]);
+    expect(widgets.map((w) => w.widgetId).filter((id) => ["t1", "tabs", "c1", "x1"].includes(id as string))).toEqual([]);
+    expect(new Set(widgets.map((w) => w.widgetId)).size).toBe(4);
+    expect(cloned.tree.widgetId).toBe("0");
+    expect(cloned.actions.map((a) => [a.from.id, a.name])).toEqual([["a1", "getOrders1"]]);
+    expect(cloned.jsObjects.map((j) => j.name)).toEqual(["Utils1"]);
+  });
+
+  it("points the copy's bindings at the copies, not the original page", () => {
+    const [table, tabs] = cloned.tree.children ?? [];
+    expect(table?.["tableData"]).toBe("{{getOrders1.data}}");
+    // A page-level query of another page (updateOrder) is not part of the clone and keeps its name.
+    expect(table?.["primaryColumns"]).toEqual({ edit: { onClick: "{{updateOrder.run({ id: currentRow.id })}}" } });
+    expect(allWidgets(cloned.tree).find((w) => w.type === "TEXT_WIDGET")?.["text"]).toBe("Rows: {{Table3.tableData.length}} of {{ Utils1.total() }}");
+    expect(cloned.actions[0]?.config["sql"]).toBe("select * from orders where id = {{Table3.selectedRow.id}}");
+    expect(cloned.jsObjects[0]?.body).toContain("return getOrders1.data.length + Table3.pageSize;");
+    expect((tabs?.["tabsObj"] as Record<string, { widgetId: string }>)["tab1"]?.widgetId).toBe(tabs?.children?.[0]?.widgetId);
+  });
+
+  it("leaves the original page untouched", () => {
+    expect(page.children?.[0]?.widgetName).toBe("Table1");
+    expect(page.children?.[0]?.["tableData"]).toBe("{{getOrders.data}}");
+  });
+
+  it("renames only references, not properties, strings or locals of the same name", () => {
+    const names = new Map([["Table1", "Orders"]]);
+    expect(renameInCode("Table1.data.map(Table1 => Table1.x).concat(other.Table1, 'Table1')", names)).toBe("Orders.data.map(Table1 => Table1.x).concat(other.Table1, 'Table1')");
+    expect(renameInValue("{{ Table1.selectedRow }} and Table1", names)).toBe("{{ Orders.selectedRow }} and Table1");
+    expect(renameInValue("{{ Table1.( }}", names)).toBe("{{ Table1.( }}");
+  });
+
+  it("names the new page after the original", () => {
+    expect(copyName("Orders", new Set(["Orders"]))).toBe("Orders copy");
+    expect(copyName("Orders", new Set(["Orders", "Orders copy"]))).toBe("Orders copy 2");
+  });
+});
