@@ -6,11 +6,12 @@
  * widgets of that grid it touches (shift adds them; Alt draws one inside a container). Everything snaps to cells and settles through
  * `placeWidgets`, so widgets that are hit go down. In preview the same page is simply live.
  */
-import { Component, Suspense, useCallback, useImperativeHandle, useRef, useState, type ReactNode, type Ref } from "react";
+import { Suspense, useCallback, useImperativeHandle, useRef, useState, type ReactNode, type Ref } from "react";
 
 import type { EvaluationError } from "../engine/host";
 import type { WidgetManifest } from "../engine/manifest";
 import { WIDGETS } from "../widgets/registry";
+import { WidgetBoundary } from "../widgets/WidgetBoundary";
 import { clampBox, COLUMNS, ROW_PX, type Box } from "./grid";
 import { boxSelection, spanned, touched, type Rect } from "./marquee";
 import { ancestorsOf, boxOf, childrenOf, findWidget, holdsWidgets, idOf, namesIn, newWidget, parentOf, placeWidgets, topmost, type Widget } from "./tree";
@@ -85,17 +86,6 @@ function columnsIn(grid: HTMLElement, pageColumns: number): number {
   const gridWidth = grid.getBoundingClientRect().width;
   if (pageWidth <= 0 || gridWidth <= 0 || grid === page) return pageColumns;
   return Math.max(1, Math.min(COLUMNS, Math.round((pageColumns * pageWidth) / gridWidth)));
-}
-
-class WidgetBoundary extends Component<{ name: string; children: ReactNode }, { failed: string | null }> {
-  override state = { failed: null as string | null };
-  static getDerivedStateFromError(error: unknown) {
-    return { failed: error instanceof Error ? error.message : String(error) };
-  }
-  override render() {
-    if (this.state.failed !== null) return <div className="lc-widget-error">{`${this.props.name}: ${this.state.failed}`}</div>;
-    return this.props.children;
-  }
 }
 
 const noop = () => undefined;

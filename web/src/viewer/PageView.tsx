@@ -3,12 +3,13 @@
  * are rendered in reading order (top to bottom, left to right), so on a narrow screen, where the
  * stylesheet drops the grid positions, they stack in that order.
  */
-import { Component, Suspense, useContext, type ReactNode } from "react";
+import { Suspense, useContext, type ReactNode } from "react";
 
 import type { EvaluationError } from "../engine/host";
 import type { WidgetNode } from "../engine/page";
 import { FormContext, formIsValid } from "../widgets/formContext";
 import { WIDGETS } from "../widgets/registry";
+import { WidgetBoundary } from "../widgets/WidgetBoundary";
 import { itemValues, ListItemContext } from "./listItems";
 
 export const GRID_COLUMNS = 64;
@@ -23,20 +24,6 @@ export interface PageViewProps {
   onEvent(widget: string, event: string, extra?: Record<string, unknown>): void;
   /** Reset a widget and the widgets inside it to their defaults (a form's reset). */
   onReset?(widget: string): void;
-}
-
-/** Keeps one broken widget from taking the page down. */
-class WidgetBoundary extends Component<{ name: string; children: ReactNode }, { failed: string | null }> {
-  override state = { failed: null as string | null };
-
-  static getDerivedStateFromError(error: unknown) {
-    return { failed: error instanceof Error ? error.message : String(error) };
-  }
-
-  override render() {
-    if (this.state.failed !== null) return <div className="lc-widget-error">{`${this.props.name}: ${this.state.failed}`}</div>;
-    return this.props.children;
-  }
 }
 
 const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
