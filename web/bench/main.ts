@@ -139,6 +139,7 @@ async function run(): Promise<Record<string, unknown>> {
     loadErrors: errorCount,
     firstEvaluation: {
       coldEndToEndMs: firstE2E[0],
+      coldInWorkerMs: firstWorker[0],
       coldWorkerStartupMs: firstLoad[0]?.startup,
       medianWorkerStartupMs: median(firstLoad.map((l) => l.startup)),
       medianEndToEndMs: median(firstE2E),

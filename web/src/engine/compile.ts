@@ -32,6 +32,7 @@ export class ForbiddenCodeError extends Error {
 
 const GUARD = "__lcGuard";
 const SCOPE = "__lcScope";
+const CASE = "__lcCase";
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 interface Edit {
@@ -71,7 +72,7 @@ function boundRoots(analysis: Analysis, names: NameSet): string[] {
   const roots = new Set<string>();
   for (const ref of analysis.references) if (names.has(ref.root)) roots.add(ref.root);
   for (const name of names.alwaysBound) roots.add(name);
-  return [...roots].filter((r) => IDENTIFIER.test(r) && r !== GUARD && r !== SCOPE);
+  return [...roots].filter((r) => IDENTIFIER.test(r) && r !== GUARD && r !== SCOPE && r !== CASE);
 }
 
 /**
@@ -107,9 +108,17 @@ function expressionFunction(code: string, analysis: Analysis, roots: readonly st
   return `function(${SCOPE}){${binds}return (\n${instrumented}\n);}`;
 }
 
+/** `case` blocks per shared function: enough to save most per-function costs, few registers each. */
+const CASES_PER_FUNCTION = 64;
+/** Code that can tell which function it runs in is compiled alone (see `precompile`). */
+const SEES_ITS_FUNCTION = /\barguments\b|\bnew\s*\.\s*target\b/;
+
 /**
- * Compile many data bindings with one `new Function` (a page load): creating thousands of
- * functions one by one is much slower. Bindings that fail to analyse are left to `compile`.
+ * Compile many data bindings with one `new Function` (a page load). In a fresh worker, compiling
+ * thousands of small functions dominates the first evaluation (V8 compiles each one on its first
+ * call), so bindings share functions: one `case` block per binding, selected by its number, each
+ * binding only its own names as before. The code of every binding has been analysed as exactly one
+ * expression, so it cannot leave its parentheses. Bindings that fail to analyse are left to `compile`.
  */
 export function precompile(codes: Iterable<string>, names: NameSet): void {
   const cache = cacheFor(names);
@@ -125,20 +134,33 @@ export function precompile(codes: Iterable<string>, names: NameSet): void {
     } catch {
       continue;
     }
-    if (analysis.usesImport) continue;
+    if (analysis.usesImport || SEES_ITS_FUNCTION.test(code)) continue;
+    // A dotted name of a bound entity is read without running code (see the engine).
+    if (analysis.simplePath && names.has(analysis.simplePath[0] as string)) continue;
     todo.push({ code, analysis, roots: boundRoots(analysis, names) });
   }
   if (todo.length === 0) return;
-  let fns: ((this: unknown, scope: Scope) => unknown)[];
+  type Shared = (this: unknown, which: number, scope: Scope) => unknown;
+  let fns: Shared[];
   try {
-    const body = `"use strict";return [${todo.map((t) => expressionFunction(t.code, t.analysis, t.roots)).join(",\n")}];`;
-    fns = (new Function(GUARD, body) as (guard: () => void) => typeof fns)(loopGuard);
+    const chunks: string[] = [];
+    for (let first = 0; first < todo.length; first += CASES_PER_FUNCTION) {
+      let cases = "";
+      todo.slice(first, first + CASES_PER_FUNCTION).forEach((t, i) => {
+        const binds = t.roots.map((r) => `const ${r} = ${SCOPE}.${r};`).join("");
+        cases += `case ${i}:{${binds}return (\n${instrumentLoops(t.code, t.analysis.loopBodies, t.analysis.offset)}\n);}\n`;
+      });
+      chunks.push(`function(${CASE}, ${SCOPE}){switch(${CASE}){\n${cases}}}`);
+    }
+    const body = `"use strict";return [${chunks.join(",\n")}];`;
+    fns = (new Function(GUARD, body) as (guard: () => void) => Shared[])(loopGuard);
   } catch {
     return;
   }
   todo.forEach((t, i) => {
-    const fn = fns[i] as (this: unknown, scope: Scope) => unknown;
-    cache.set(compileKey(t.code, "expression", {}), { run: (thisArg, scope) => fn.call(thisArg, scope), analysis: t.analysis, roots: t.roots });
+    const fn = fns[Math.floor(i / CASES_PER_FUNCTION)] as Shared;
+    const which = i % CASES_PER_FUNCTION;
+    cache.set(compileKey(t.code, "expression", {}), { run: (thisArg, scope) => fn.call(thisArg, which, scope), analysis: t.analysis, roots: t.roots });
   });
 }
 

@@ -105,61 +105,107 @@ export class DependencyGraph {
   private compute(): void {
     if (this.order !== null) return;
     // Tarjan over dependency -> dependent edges emits each component after everything it reaches,
-    // i.e. dependents first; reversing gives dependencies first.
-    const index = new Map<string, number>();
-    const low = new Map<string, number>();
-    const onStack = new Set<string>();
-    const stack: string[] = [];
-    const components: string[][] = [];
+    // i.e. dependents first; reversing gives dependencies first. A page load runs this over tens of
+    // thousands of nodes before the JIT has warmed up, so the walk runs on numbered nodes and flat
+    // arrays, and the (usual) one-node components allocate nothing.
+    const keys = [...this.depsOf.keys()];
+    const n = keys.length;
+    const id = new Map<string, number>();
+    for (let i = 0; i < n; i++) id.set(keys[i] as string, i);
+    // Dependents of node i: targets[first[i] .. first[i + 1]).
+    const first = new Int32Array(n + 1);
+    const targetList: number[] = [];
+    for (let i = 0; i < n; i++) {
+      first[i] = targetList.length;
+      for (const d of this.dependentsOf.get(keys[i] as string) ?? []) {
+        const j = id.get(d);
+        if (j !== undefined) targetList.push(j);
+      }
+    }
+    first[n] = targetList.length;
+    const targets = Int32Array.from(targetList);
+    const index = new Int32Array(n).fill(-1);
+    const low = new Int32Array(n);
+    const onStack = new Uint8Array(n);
+    const stack = new Int32Array(n);
+    let stackSize = 0;
+    const workNode = new Int32Array(n);
+    const workEdge = new Int32Array(n);
+    let depth = 0;
+    // Components in the order Tarjan emits them, flattened; `ends` marks where each one stops.
+    const emitted = new Int32Array(n);
+    let emittedSize = 0;
+    const ends: number[] = [];
     let counter = 0;
-    for (const start of this.depsOf.keys()) {
-      if (index.has(start)) continue;
-      const work: { node: string; it: Iterator<string> }[] = [];
-      const open = (node: string): void => {
-        index.set(node, counter);
-        low.set(node, counter);
-        counter += 1;
-        stack.push(node);
-        onStack.add(node);
-        work.push({ node, it: (this.dependentsOf.get(node) ?? new Set<string>()).values() });
-      };
-      open(start);
-      while (work.length > 0) {
-        const frame = work[work.length - 1] as { node: string; it: Iterator<string> };
-        const next = frame.it.next();
-        if (!next.done) {
-          const w = next.value;
-          if (!index.has(w)) open(w);
-          else if (onStack.has(w)) low.set(frame.node, Math.min(low.get(frame.node) as number, index.get(w) as number));
+    for (let start = 0; start < n; start++) {
+      if (index[start] !== -1) continue;
+      index[start] = low[start] = counter++;
+      stack[stackSize++] = start;
+      onStack[start] = 1;
+      workNode[0] = start;
+      workEdge[0] = first[start] as number;
+      depth = 1;
+      while (depth > 0) {
+        const top = depth - 1;
+        const v = workNode[top] as number;
+        const e = workEdge[top] as number;
+        if (e < (first[v + 1] as number)) {
+          workEdge[top] = e + 1;
+          const w = targets[e] as number;
+          if (index[w] === -1) {
+            index[w] = low[w] = counter++;
+            stack[stackSize++] = w;
+            onStack[w] = 1;
+            workNode[depth] = w;
+            workEdge[depth] = first[w] as number;
+            depth += 1;
+          } else if (onStack[w] === 1 && (index[w] as number) < (low[v] as number)) low[v] = index[w] as number;
           continue;
         }
-        work.pop();
-        const parent = work[work.length - 1];
-        if (parent) low.set(parent.node, Math.min(low.get(parent.node) as number, low.get(frame.node) as number));
-        if (low.get(frame.node) === index.get(frame.node)) {
-          const component: string[] = [];
+        depth -= 1;
+        if (top > 0) {
+          const parent = workNode[top - 1] as number;
+          if ((low[v] as number) < (low[parent] as number)) low[parent] = low[v] as number;
+        }
+        if (low[v] === index[v]) {
           for (;;) {
-            const w = stack.pop() as string;
-            onStack.delete(w);
-            component.push(w);
-            if (w === frame.node) break;
+            const w = stack[--stackSize] as number;
+            onStack[w] = 0;
+            emitted[emittedSize++] = w;
+            if (w === v) break;
           }
-          components.push(component);
+          ends.push(emittedSize);
         }
       }
     }
-    components.reverse();
-    const order: string[] = [];
+    const order: string[] = new Array<string>(n);
+    const position = new Map<string, number>();
     const cycles: string[][] = [];
-    for (const component of components) {
-      component.reverse();
-      order.push(...component);
-      const only = component[0] as string;
-      const isCycle = component.length > 1 || this.depsOf.get(only)?.has(only) === true;
-      if (isCycle && !component.every((k) => this.cycleTolerant.has(k))) cycles.push(component);
+    let at = 0;
+    for (let c = ends.length - 1; c >= 0; c--) {
+      const end = ends[c] as number;
+      const begin = c > 0 ? (ends[c - 1] as number) : 0;
+      if (end - begin === 1) {
+        const v = emitted[begin] as number;
+        const key = keys[v] as string;
+        order[at] = key;
+        position.set(key, at++);
+        let selfLoop = false;
+        for (let e = first[v] as number; e < (first[v + 1] as number); e++) if (targets[e] === v) selfLoop = true;
+        if (selfLoop && !this.cycleTolerant.has(key)) cycles.push([key]);
+        continue;
+      }
+      const component: string[] = [];
+      for (let i = end - 1; i >= begin; i--) {
+        const key = keys[emitted[i] as number] as string;
+        component.push(key);
+        order[at] = key;
+        position.set(key, at++);
+      }
+      if (!component.every((k) => this.cycleTolerant.has(k))) cycles.push(component);
     }
     this.order = order;
-    this.position = new Map(order.map((k, i) => [k, i]));
+    this.position = position;
     this.cycles = cycles;
   }
 }

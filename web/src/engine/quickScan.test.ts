@@ -29,6 +29,8 @@ function corpus(): string[] {
     "a = 1", "a += 1", "a <<= 2", "a++", "a =>", "(a) => a", "a b", "a +", "f(a,)", "()", "a ? b : c", "typeof A === 'x'",
     "new Date(A.b).getTime()", "f()?.x", "A?.b?.c", "1.5 + A.b", "1..toString()", "'it''s'", "A.b in C", "!A.b && !(C.d || E)",
     "x ? .5 : 1", "a.default + b.new", "-A.x * +B.y", "A.b(C.d)(E)", "'a' + \"b\"", "a\n.b", "a.\nb", "f(g(h(A.b)))",
+    "A.b[0].c", "A[0]", "A.b[ 12 ].c.d + B[1][2]", "A[01]", "A[1.5]", "A[0x1]", "A[1_0]", "A.b[0]?.c", "A[0](B.c)",
+    "A[-1]", "f(A)[0]", "A[0].b[1].c + C.d[3]", "A\n[0]", "A[0] .b", "A[0]b", "A[0].1", "A[0]['x']", "A[0][B]",
   ]) out.add(extra);
   return [...out];
 }

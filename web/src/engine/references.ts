@@ -597,9 +597,16 @@ export function primeAnalyses(codes: Iterable<string>): void {
   const pending: string[] = [];
   const seen = new Set<string>();
   for (const code of codes) {
-    if (seen.has(code) || analyses.has(cacheKey(code, "expression", {})) || code.trim() === "" || SIMPLE_PATH.test(code)) continue;
-    if (quickReferences(code) !== null) continue; // analysed without the parser, when asked
+    if (seen.has(code)) continue;
     seen.add(code);
+    const key = cacheKey(code, "expression", {});
+    if (analyses.has(key) || code.trim() === "") continue;
+    // Bindings the fast paths understand are analysed here once, not scanned again when asked for.
+    const quick = simplePathAnalysis(code) ?? quickAnalysis(code);
+    if (quick) {
+      analyses.set(key, quick);
+      continue;
+    }
     pending.push(code);
   }
   if (pending.length === 0) return;
