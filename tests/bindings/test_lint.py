@@ -164,8 +164,7 @@ def test_two_entities_with_one_name_are_reported() -> None:
 
 def test_the_shipped_manifests_are_used_by_default() -> None:
     manifest = registry.get("TEXT_WIDGET")
-    if manifest is None:
-        pytest.skip("the widget registry ships no TEXT_WIDGET manifest yet")
+    assert manifest is not None
     document = app(page("P", [widget("Text1", text="x"), widget("Text2", text="{{Text1.noSuchProperty}}")]))
     assert [d.code for d in lint(document)] == ["unknown_property"]
     assert "text" in manifest.readable_names()
