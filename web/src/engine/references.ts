@@ -569,17 +569,7 @@ function analyseUncached(code: string, mode: CodeMode, options: AnalyseOptions):
     const simple = simplePathAnalysis(code) ?? quickAnalysis(code);
     if (simple) return simple;
   }
-  const ast = parseCode(code, mode);
-  const collector = new Collector(options);
-  collector.run(ast);
-  return {
-    references: collector.references.filter((r) => !isGlobalName(r.root)),
-    allReferences: collector.references,
-    ast,
-    loopBodies: collector.loopBodies,
-    usesImport: collector.usesImport,
-    offset: 0,
-  };
+  return analyseWithParser(code, mode, options);
 }
 
 function cacheKey(code: string, mode: CodeMode, options: AnalyseOptions): { code: string; other: string | null } {
