@@ -1,34 +1,43 @@
-"""The same parameterised SELECT by primary key on PostgreSQL, measured three ways.
+"""The same parameterised SELECT by primary key on PostgreSQL, measured four ways.
 
-  (a) directly with a psycopg AsyncConnectionPool (the floor),
+  (a) directly with a psycopg AsyncConnectionPool in this process (the baseline),
   (b) through `lowcraft.actions.execute_action` in-process (binding, validation, pooling, results),
-  (c) through `POST /api/v1/actions/{id}/execute` over HTTP with an authenticated session.
+  (c) through `POST /api/v1/actions/{id}/execute` over HTTP with an authenticated session,
+  (d) through a bare ASGI app under uvicorn that runs the query with a psycopg pool and nothing
+      else (bench/support/bare_asgi.py): the ceiling any one-process Python server reaches here.
 
-Each at concurrency 1 and 16; prints p50/p99 latency, throughput, and the ratios to (a).
+Each at concurrency 1 and 16; prints p50/p99 latency, throughput, and the ratios to (a). The
+HTTP figures come from Debian's `wrk` (a C load generator that costs the server's cores little;
+without it, from an httpx client in this process, which competes with the server for the cores)
+and include the server process's CPU time per request.
 
     .venv/bin/python bench/execute.py
 
-(c) is measured twice: with an httpx client in this process (which competes with the server
-for the 2 cores) and, when Debian's `wrk` is installed, with wrk. For (c) the script starts `lowcraft serve` (SQLite store in a temp dir, one process), signs up
-through the API, creates the datasource and the action `... where id = {{id}}`, and calls the
-execute endpoint with the session cookie, as the web client does.
+For (c) the script starts `lowcraft serve` (SQLite store in a temp dir, one process), signs up
+through the API, creates the datasource (with a password, so secret redaction is on the path as
+it is for real datasources) and the action `... where id = {{id}}`, and calls the execute
+endpoint with the session cookie, as the web client does.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
 import random
-import secrets
-import statistics
 import re
+import secrets
 import shutil
+import socket
+import statistics
 import subprocess
+import sys
 import tempfile
 import time
-from pathlib import Path
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import psycopg
@@ -36,12 +45,14 @@ import psycopg_pool
 
 from lowcraft.actions import execute_action
 from lowcraft.connectors import PoolManager
-from lowcraft.devserver import running_server
+from lowcraft.devserver import ServerProcess, free_port, running_server
 
 ROWS = 10_000
 SQL = "select id, customer, total, status from bench_orders where id = %s"
 ACTION_SQL = "select id, customer, total, status from bench_orders where id = {{id}}"
 CONCURRENCIES = (1, 16)
+# PostgreSQL here trusts local logins, so any password works; it makes every result pass redaction.
+PASSWORD = "bench-secret-password"
 
 
 @dataclass
@@ -132,7 +143,7 @@ async def run_direct(host: str, database: str, concurrency: int, total: int) -> 
 async def run_library(host: str, database: str, concurrency: int, total: int) -> Figures:
     """(b) `execute_action` in-process: the route's work minus HTTP, auth and the store."""
     pools = PoolManager()
-    config = {"host": host, "user": "postgres", "database": database, "pool_size": concurrency}
+    config = {"host": host, "user": "postgres", "password": PASSWORD, "database": database, "pool_size": concurrency}
     query = {"sql": ACTION_SQL}
 
     async def call(key: int) -> None:
@@ -162,7 +173,7 @@ def prepare_app(api_url: str, host: str, database: str) -> tuple[dict[str, str],
         ws = ok(client.get("/api/v1/workspaces"))["workspaces"][0]["id"]  # type: ignore[index]
         app = ok(client.post(f"/api/v1/workspaces/{ws}/applications", json={"name": "Bench"}))
         page = ok(client.get(f"/api/v1/applications/{app['id']}"))["pages"][0]["id"]  # type: ignore[index]
-        config = {"host": host, "user": "postgres", "database": database, "pool_size": 16}
+        config = {"host": host, "user": "postgres", "password": PASSWORD, "database": database, "pool_size": 16}
         ds = ok(client.post(f"/api/v1/workspaces/{ws}/datasources",
                             json={"name": "Bench DB", "connector": "postgres", "configs": {"production": config}}))
         action = ok(client.post(f"/api/v1/applications/{app['id']}/actions", json={
@@ -184,18 +195,20 @@ end
 
 @dataclass
 class WrkFigures:
-    """What wrk (a C load generator, Debian's `wrk`) measured: it costs the server's cores far
-    less than a Python client would, so the figures are the server's own."""
+    """What wrk measured, plus the CPU the server process spent per request meanwhile."""
 
+    label: str
     concurrency: int
     p50: float
     p99: float
     throughput: float
     failures: int
+    cpu_us: float | None
 
     def line(self) -> str:
-        return (f"HTTP API (wrk)   c={self.concurrency:<3d} p50={self.p50:7.3f} ms  p99={self.p99:7.3f} ms  "
-                f"{self.throughput:9.0f} req/s  non-2xx={self.failures}")
+        cpu = f"  server CPU {self.cpu_us:4.0f} us/req" if self.cpu_us is not None else ""
+        return (f"{self.label:<16} c={self.concurrency:<3d} p50={self.p50:7.3f} ms  p99={self.p99:7.3f} ms  "
+                f"{self.throughput:9.0f} req/s  non-2xx={self.failures}{cpu}")
 
 
 def _ms(text: str) -> float:
@@ -203,21 +216,53 @@ def _ms(text: str) -> float:
     return value / 1000 if text.endswith("us") else value * 1000 if text.endswith("s") and not text.endswith("ms") else value
 
 
-def run_wrk(api_url: str, cookies: dict[str, str], action_id: str, concurrency: int, seconds: int = 8) -> WrkFigures:
+def run_wrk(
+    label: str, server: ServerProcess, session: str, action_id: str, concurrency: int, seconds: int = 8
+) -> WrkFigures:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(_WRK_SCRIPT % {"session": cookies["lowcraft_session"], "action": action_id, "rows": ROWS})
+        script.write(_WRK_SCRIPT % {"session": session, "action": action_id, "rows": ROWS})
+    cpu_before = server.cpu_seconds()
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--latency", "-s", script.name, api_url],
+        ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--latency", "-s", script.name, server.url],
         capture_output=True, text=True, check=True,
     ).stdout
+    cpu = server.cpu_seconds() - cpu_before
     Path(script.name).unlink()
     p50 = re.search(r"50%\s+([\d.]+\w+)", out)
     p99 = re.search(r"99%\s+([\d.]+\w+)", out)
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    total = re.search(r"(\d+) requests in", out)
     failures = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    assert p50 and p99 and rps, out
-    return WrkFigures(concurrency, _ms(p50.group(1)), _ms(p99.group(1)), float(rps.group(1)),
-                      int(failures.group(1)) if failures else 0)
+    assert p50 and p99 and rps and total, out
+    return WrkFigures(label, concurrency, _ms(p50.group(1)), _ms(p99.group(1)), float(rps.group(1)),
+                      int(failures.group(1)) if failures else 0, cpu / int(total.group(1)) * 1e6)
+
+
+@contextlib.contextmanager
+def bare_server(host: str, database: str) -> Iterator[ServerProcess]:
+    """(d): bench/support/bare_asgi.py under uvicorn, one process, as `lowcraft serve` runs."""
+    port = free_port()
+    env = {**os.environ, "BENCH_HOST": host, "BENCH_DATABASE": database}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(__file__).parent / "support"), "bare_asgi:app",
+         "--port", str(port), "--no-access-log", "--log-level", "warning"],
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the bare ASGI server did not start") from None
+                time.sleep(0.05)
+        yield ServerProcess(process, url, 0.0, Path(os.devnull))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 async def run_http(api_url: str, cookies: dict[str, str], action_id: str, concurrency: int, total: int) -> Figures:
@@ -236,34 +281,57 @@ async def run_http(api_url: str, cookies: dict[str, str], action_id: str, concur
         return await measure("HTTP API", concurrency, total, call)
 
 
+def _compare(other: Figures | WrkFigures, direct: Figures) -> str:
+    return (f"{other.line()}   p50 overhead {other.p50 - direct.p50:+.3f} ms, "
+            f"throughput {other.throughput / direct.throughput:.0%} of direct")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--requests", type=int, default=3000, help="requests per measurement")
+    parser.add_argument("--requests", type=int, default=20_000, help="requests per in-process measurement")
+    parser.add_argument("--seconds", type=int, default=8, help="duration of each wrk measurement")
     parser.add_argument("--database", help="use this database (with bench_orders) instead of a throwaway one")
     args = parser.parse_args()
 
     database = args.database or create_database(args.host)
-    print(f"database {database}: bench_orders with {ROWS} rows; {args.requests} requests per run")
+    use_wrk = shutil.which("wrk") is not None
+    print(f"database {database}: bench_orders with {ROWS} rows; {args.requests} requests per in-process run"
+          + (f", {args.seconds} s per wrk run" if use_wrk else "; wrk not installed, HTTP measured with httpx"))
+    results: dict[int, list[Figures | WrkFigures]] = {c: [] for c in CONCURRENCIES}
+    directs: dict[int, Figures] = {}
     try:
         with tempfile.TemporaryDirectory() as data, running_server({"LOWCRAFT_DATA_DIR": data}) as server:
             cookies, action_id = prepare_app(server.url, args.host, database)
             for concurrency in CONCURRENCIES:
-                direct = await run_direct(args.host, database, concurrency, args.requests)
-                others: list[Figures | WrkFigures] = [
-                    await run_library(args.host, database, concurrency, args.requests),
-                    await run_http(server.url, cookies, action_id, concurrency, args.requests),
-                ]
-                if shutil.which("wrk"):
-                    others.append(run_wrk(server.url, cookies, action_id, concurrency))
-                print(direct.line())
-                for other in others:
-                    print(
-                        f"{other.line()}   p50 overhead {other.p50 - direct.p50:+.3f} ms, "
-                        f"throughput {other.throughput / direct.throughput:.0%} of direct"
+                directs[concurrency] = await run_direct(args.host, database, concurrency, args.requests)
+                results[concurrency].append(await run_library(args.host, database, concurrency, args.requests))
+                if use_wrk:
+                    run_wrk("warm-up", server, cookies["lowcraft_session"], action_id, concurrency, seconds=1)
+                    results[concurrency].append(
+                        run_wrk("HTTP API (wrk)", server, cookies["lowcraft_session"], action_id, concurrency, args.seconds)
                     )
+                else:
+                    results[concurrency].append(
+                        await run_http(server.url, cookies, action_id, concurrency, args.requests // 4)
+                    )
+        if use_wrk:
+            with bare_server(args.host, database) as bare:
+                for concurrency in CONCURRENCIES:
+                    run_wrk("warm-up", bare, "-", "-", concurrency, seconds=1)
+                    results[concurrency].append(run_wrk("bare ASGI (wrk)", bare, "-", "-", concurrency, args.seconds))
+        for concurrency in CONCURRENCIES:
+            print(directs[concurrency].line())
+            for other in results[concurrency]:
+                print(_compare(other, directs[concurrency]))
+        api_1, api_16 = results[1][-2 if use_wrk else -1], results[16][-2 if use_wrk else -1]
+        print(f"target: p50 overhead at c=1 under 2 ms: {api_1.p50 - directs[1].p50:+.3f} ms")
+        print(f"target: API throughput at c=16 at least 50% of direct: "
+              f"{api_16.throughput / directs[16].throughput:.0%}"
+              + (f" (bare uvicorn+psycopg reaches {results[16][-1].throughput / directs[16].throughput:.0%})"
+                 if use_wrk else ""))
     finally:
         if not args.database:
             drop_database(args.host, database)

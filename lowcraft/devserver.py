@@ -32,6 +32,11 @@ class ServerProcess:
         """What the server printed so far."""
         return self.log_path.read_text(errors="replace")
 
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time the server process has used, from /proc (Linux)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def rss_mb(self) -> float:
         """Resident memory of the server process, from /proc (Linux)."""
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():

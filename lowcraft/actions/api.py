@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import time
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from pydantic import Field
 
 from lowcraft.actions import service
-from lowcraft.actions.execution import execute_action
+from lowcraft.actions.executor import ExecuteBody, ReadyExecution, credential, plan_key, plans, render_json
 from lowcraft.actions.models import Action, JsObject
-from lowcraft.actions.plans import ExecutionPlan, prepare_execution
+from lowcraft.actions.plans import prepare_execution
 from lowcraft.apps.refactor import rename_entity
-from lowcraft import metrics
-from lowcraft.connectors.base import Limits
-from lowcraft.cache.generation import GenerationCache
-from lowcraft.http.deps import SESSION_COOKIE, Ctx, authenticate, get_runtime
+from lowcraft.http.deps import Ctx, authenticate, get_runtime
 from lowcraft.http.schemas import Body
 
 router = APIRouter(tags=["actions"])
@@ -38,13 +34,6 @@ class UpdateActionBody(Body):
     datasource_id: str | None = Field(None, alias="datasourceId")
     config: dict[str, Any] | None = None
     settings: dict[str, Any] | None = None
-
-
-class ExecuteBody(Body):
-    params: dict[str, Any] = Field(default_factory=dict, description="binding source text -> evaluated value")
-    environment: str = Field("production", max_length=20)
-    mode: Literal["edit", "view"] = "view"
-    application_id: str | None = Field(None, alias="applicationId")
 
 
 class CreateJsBody(Body):
@@ -108,51 +97,31 @@ def delete_action(action_id: str, ctx: Ctx) -> None:
     service.delete_action(ctx, action_id)
 
 
-# Plans by (credential, action, mode, environment, application), valid for one store generation
-# and at most 30 s, so session expiry is still checked at least that often.
-_plans: GenerationCache[ExecutionPlan] = GenerationCache(size=4096, ttl=30)
-
-
-def _plan_key(request: Request, action_id: str, body: ExecuteBody) -> tuple[str, ...]:
-    credential = request.headers.get("authorization") or request.cookies.get(SESSION_COOKIE) or ""
-    return (credential, action_id, body.mode, body.environment, body.application_id or "")
-
-
-def _plan(request: Request, action_id: str, body: ExecuteBody, generation: str) -> ExecutionPlan:
+def _ready(request: Request, action_id: str, body: ExecuteBody, generation: str) -> ReadyExecution:
     # Authentication and the store reads share one worker-thread hop.
-    with get_runtime(request).db.session() as db:
+    runtime = get_runtime(request)
+    with runtime.db.session() as db:
         ctx = authenticate(request, db)
         plan = prepare_execution(ctx, action_id, body.mode, body.environment, body.application_id)
-    _plans.put(_plan_key(request, action_id, body), generation, plan)
-    return plan
+    ready = ReadyExecution.build(plan, runtime)
+    plans.put(plan_key(credential(request.scope["headers"]), action_id, body), generation, ready)
+    return ready
 
 
 @router.post("/actions/{action_id}/execute")
-async def execute(action_id: str, body: ExecuteBody, request: Request) -> JSONResponse:
-    """Run an action with the values of its bindings, as the editor (`edit`) or a published app (`view`)."""
-    runtime = get_runtime(request)
+async def execute(action_id: str, body: ExecuteBody, request: Request) -> Response:
+    """Run an action with the values of its bindings, as the editor (`edit`) or a published app (`view`).
+
+    Once this route has authorised a caller for an action, the caller's next calls are served by
+    `lowcraft.actions.executor.serve_cached_execution` until the store changes.
+    """
     # The generation is read before the store, so a write racing this read can only make the
     # cached plan look older than it is, never newer.
-    generation = runtime.generation.current()
-    plan = _plans.get(_plan_key(request, action_id, body), generation)
-    if plan is None:
-        plan = await run_in_threadpool(_plan, request, action_id, body, generation)
-    settings = runtime.settings
-    started = time.perf_counter()
-    result = await execute_action(
-        plan.connection.connector_type,
-        plan.connection.config,
-        plan.query_config,
-        body.params,
-        Limits.from_settings(timeout_ms=plan.settings.timeout_ms, max_response_mb=settings.max_response_mb),
-        datasource_id=plan.connection.datasource_id,
-        prepared_statements=plan.settings.prepared_statements,
-        policy=runtime.policy,
-    )
-    outcome = "success" if result["isExecutionSuccess"] else str(result.get("error", {}).get("code", "error"))
-    metrics.observe_execution(plan.connection.connector_type, outcome, time.perf_counter() - started)
-    # Results are JSON-safe already (connectors convert values); skip FastAPI's re-encoding walk.
-    return JSONResponse(result)
+    generation = get_runtime(request).generation.current()
+    ready = plans.get(plan_key(credential(request.scope["headers"]), action_id, body), generation)
+    if ready is None:
+        ready = await run_in_threadpool(_ready, request, action_id, body, generation)
+    return Response(render_json(await ready.run(body.params)), media_type="application/json")
 
 
 @router.get("/applications/{application_id}/js-objects")

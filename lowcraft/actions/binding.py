@@ -7,8 +7,15 @@ rendered according to the field's binding kind (see `lowcraft.connectors.schema.
 - SQL: each binding becomes a driver placeholder with the value as a typed parameter, so
   `'; DROP TABLE orders; --` is a string the database compares, never SQL it runs. A binding
   inside a quoted literal (`name = '{{Input1.text}}'`, `ilike '%{{q}}%'`) turns the whole literal
-  into one text parameter. With prepared statements off (a deliberate, documented opt-out) values
-  are inlined as escaped SQL literals instead.
+  into one text parameter; so does a binding inside a PostgreSQL dollar quote (`$$...$$`,
+  `$tag$...$tag$`) or escape string (`E'...'`). With prepared statements off (a deliberate,
+  documented opt-out) values are inlined as escaped SQL literals instead. Bindings inside comments
+  are dropped.
+- SQL IN lists: a binding right after `in` or `not in` (`id in {{ids}}`), or alone inside its
+  parentheses (`id in ({{ids}})`), takes an array and expands to one value per element:
+  `id in (%s, %s, %s)`. An empty array matches nothing (`not in` then matches everything);
+  a single value is a list of one. Anywhere else an array is one value: a PostgreSQL array
+  (`id = any({{ids}})`), or JSON text on MySQL and SQLite (`json_contains({{ids}}, '3')`).
 - URLs: values are percent-encoded; JSON documents: values are JSON-encoded where they stand;
   text: values as text; commands: each binding stays inside one argument.
 """
@@ -17,6 +24,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,6 +94,16 @@ def value_as_text(value: Any) -> str:
 
 # --- SQL ---------------------------------------------------------------------------------------
 
+# `in`/`not in` (and an optional `(`) ending the code before a binding: the binding is an IN list.
+_IN_LIST = re.compile(r"(?<![\w$])(?:(?P<negated>not)\s+)?in\s*(?P<paren>\()?\s*\Z", re.IGNORECASE)
+_CLOSE_PAREN = re.compile(r"\s*\)")
+# A dollar quote's opening: `$$` or `$tag$`, the tag an identifier without `$` (so `$1` is none).
+_DOLLAR_TAG = re.compile(r"\$(?:[^\W\d]\w*)?\$")
+
+
+def _is_identifier_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "_$"
+
 
 @dataclass(slots=True)
 class _SqlWriter:
@@ -106,6 +124,17 @@ class _SqlWriter:
         else:
             self.out.append(self.dialect.literal(value))
 
+    def in_list(self, items: list[Any], parenthesised: bool) -> None:
+        """The elements of an IN list, one value each, inside the template's parentheses or ours."""
+        if not items:
+            body = self.dialect.empty_in_list or ""
+        elif self.prepared:
+            body = ", ".join(self.dialect.placeholder for _ in items)
+            self.params.extend(self.dialect.adapt(item) for item in items)
+        else:
+            body = ", ".join(self.dialect.literal(item) for item in items)
+        self.out.append(body if parenthesised else f"({body})")
+
     def string_literal(self, parts: list[str | tuple[Any]]) -> None:
         """A quoted literal that held bindings: one text value (NULL if it was only a null binding)."""
         if len(parts) == 1 and isinstance(parts[0], tuple) and parts[0][0] is None:
@@ -118,8 +147,59 @@ class _SqlWriter:
             self.out.append("'" + self.dialect.escape_text(joined) + "'")
 
 
-def _unescape_sql_char(ch: str) -> str:
-    return {"n": "\n", "t": "\t", "r": "\r", "0": "\x00", "b": "\b", "Z": "\x1a"}.get(ch, ch)
+def _unescape_mysql(ch: str) -> str:
+    # `\%` and `\_` keep their backslash: they are LIKE's escaped wildcards, not characters.
+    return {"n": "\n", "t": "\t", "r": "\r", "0": "\x00", "b": "\b", "Z": "\x1a", "%": "\\%", "_": "\\_"}.get(
+        ch, ch
+    )
+
+
+_PG_ESCAPE = re.compile(
+    r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL
+)
+
+
+def _unescape_postgres(text: str, i: int) -> tuple[str, int]:
+    """The character a backslash escape at `i` of an `E'...'` literal stands for, and its length."""
+    m = _PG_ESCAPE.match(text, i)
+    if m is None:
+        return "\\", 1
+    octal, hex2, hex4, hex8, other = m.groups()
+    if other is not None:
+        return {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}.get(other, other), m.end() - i
+    code = int(octal, 8) if octal else int(hex2 or hex4 or hex8, 16)
+    end = m.end()
+    if 0xD800 <= code <= 0xDBFF:
+        # A UTF-16 surrogate pair written as two escapes (`\\uD83D\\uDE00`) is one character.
+        low = _PG_ESCAPE.match(text, end)
+        if low is not None and low[3] is not None and 0xDC00 <= int(low[3], 16) <= 0xDFFF:
+            code = 0x10000 + ((code - 0xD800) << 10) + (int(low[3], 16) - 0xDC00)
+            end = low.end()
+    if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        raise BadParameters(f"The SQL text holds an invalid escape {text[i:end]!r}.")
+    return chr(code), end - i
+
+
+def _code_binding(w: _SqlWriter, before: str, value: Any, after: Segment | None) -> None:
+    """Write the code `before` a binding outside any literal, then its value or its IN list."""
+    in_list = _IN_LIST.search(before)
+    # `in ({{ids}})` is a list only when the binding is all the parentheses hold.
+    closed = after is not None and not after.is_binding and _CLOSE_PAREN.match(after.source) is not None
+    if in_list and in_list["paren"] and not closed:
+        in_list = None
+    if in_list is None:
+        w.text(before)
+        w.value(value)
+        return
+    items = value if isinstance(value, list) else [value]
+    parenthesised = in_list["paren"] is not None
+    if items or w.dialect.empty_in_list is not None:
+        w.text(before)
+        w.in_list(items, parenthesised)
+        return
+    # No empty list on this server: `x [not] in ()` becomes a comparison with an empty array.
+    w.text(before[: in_list.start()])
+    w.out.append(("<> all(" if in_list["negated"] else "= any(") + "'{}'" + ("" if parenthesised else ")"))
 
 
 def bind_sql(
@@ -138,10 +218,14 @@ def _bind_sql(
     w = _SqlWriter(dialect, prepared)
     # Scanner state: None in code, else the construct we are inside of.
     state: str | None = None
-    quote_char = ""
+    quote_char = ""  # the closing quote, or the closing `$tag$` of a dollar quote
+    escapes = False  # whether `\` escapes inside the current literal
+    comment_depth = 0
     literal_raw: list[str] = []  # the literal as written, emitted unchanged when it holds no binding
     literal_parts: list[str | tuple[Any]] = []  # unescaped text and (value,) for bindings
     literal_bound = False
+    # Code text ending a segment is held back until we know whether an IN list binding follows it.
+    pending = ""
 
     def flush_literal() -> None:
         nonlocal literal_raw, literal_parts, literal_bound
@@ -151,11 +235,14 @@ def _bind_sql(
             w.text("".join(literal_raw))
         literal_raw, literal_parts, literal_bound = [], [], False
 
-    for seg in iter_segments(template):
+    segments = list(iter_segments(template))
+    for index, seg in enumerate(segments):
         if seg.is_binding:
             if state is None:
-                w.value(values.get(seg.source))
-            elif state == "string":
+                after = segments[index + 1] if index + 1 < len(segments) else None
+                _code_binding(w, pending, values.get(seg.source), after)
+                pending = ""
+            elif state in ("string", "dollar"):
                 literal_parts.append((values.get(seg.source),))
                 literal_bound = True
             elif state == "identifier":
@@ -170,6 +257,8 @@ def _bind_sql(
                 # Inside a comment a value is dropped: it could only end the comment early.
                 values.touch(seg.source)
             continue
+        w.text(pending)
+        pending = ""
         text = seg.source
         i = 0
         n = len(text)
@@ -183,11 +272,29 @@ def _bind_sql(
                     quote_char = ch
                     if state == "string":
                         literal_raw = [ch]
+                        escapes = dialect.backslash_escapes
                     else:
                         w.text(ch)
                     i += 1
                     code_start = i
                     continue
+                after_word = i > 0 and _is_identifier_char(text[i - 1])
+                if ch in "eE" and dialect.escape_strings and not after_word and text.startswith("'", i + 1):
+                    w.text(text[code_start:i])
+                    state, quote_char, escapes = "string", "'", True
+                    literal_raw = [text[i : i + 2]]
+                    i += 2
+                    code_start = i
+                    continue
+                if ch == "$" and dialect.dollar_quotes and not after_word:
+                    tag = _DOLLAR_TAG.match(text, i)
+                    if tag is not None:
+                        w.text(text[code_start:i])
+                        state, quote_char = "dollar", tag.group()
+                        literal_raw = [quote_char]
+                        i = tag.end()
+                        code_start = i
+                        continue
                 if text.startswith("--", i) or (ch == "#" and dialect.name == "mysql"):
                     w.text(text[code_start:i])
                     state = "line_comment"
@@ -195,6 +302,7 @@ def _bind_sql(
                     continue
                 if text.startswith("/*", i):
                     state = "block_comment"
+                    comment_depth = 1
                     w.text(text[code_start : i + 2])
                     i += 2
                     code_start = i
@@ -202,10 +310,14 @@ def _bind_sql(
                 i += 1
                 continue
             if state == "string":
-                if ch == "\\" and dialect.backslash_escapes and i + 1 < n:
-                    literal_raw.append(text[i : i + 2])
-                    literal_parts.append(_unescape_sql_char(text[i + 1]))
-                    i += 2
+                if ch == "\\" and escapes and i + 1 < n:
+                    if dialect.backslash_escapes:
+                        char, length = _unescape_mysql(text[i + 1]), 2
+                    else:
+                        char, length = _unescape_postgres(text, i)
+                    literal_raw.append(text[i : i + length])
+                    literal_parts.append(char)
+                    i += length
                     continue
                 if ch == quote_char:
                     if i + 1 < n and text[i + 1] == quote_char:
@@ -223,6 +335,20 @@ def _bind_sql(
                 literal_parts.append(ch)
                 i += 1
                 continue
+            if state == "dollar":
+                # Nothing escapes inside a dollar quote: only its own closing tag ends it.
+                end = text.find(quote_char, i)
+                body = text[i:] if end == -1 else text[i:end]
+                literal_raw.append(body)
+                literal_parts.append(body)
+                if end == -1:
+                    i = code_start = n
+                    continue
+                literal_raw.append(quote_char)
+                state = None
+                flush_literal()
+                i = code_start = end + len(quote_char)
+                continue
             if state == "identifier":
                 if ch == quote_char:
                     state = None
@@ -239,8 +365,16 @@ def _bind_sql(
                 continue
             if state == "block_comment":
                 if text.startswith("*/", i):
-                    state = None
+                    comment_depth -= 1
+                    if comment_depth == 0:
+                        state = None
                     w.text("*/")
+                    i += 2
+                    code_start = i
+                    continue
+                if dialect.nested_comments and text.startswith("/*", i):
+                    comment_depth += 1
+                    w.text("/*")
                     i += 2
                     code_start = i
                     continue
@@ -249,10 +383,17 @@ def _bind_sql(
                 code_start = i
                 continue
         if state is None:
-            w.text(text[code_start:])
-    if state == "string":
+            pending = text[code_start:]
+    if state in ("string", "dollar"):
         # An unterminated literal: send it as written and let the database report the syntax error.
         flush_literal()
+    w.text(pending)
+    limit = dialect.max_parameters
+    if prepared and limit is not None and len(w.params) > limit:
+        raise BadParameters(
+            f"The query would carry {len(w.params)} parameters; the database takes at most {limit}.",
+            "Pass a long list as one array instead of an IN list, e.g. `id = any({{ids}})`.",
+        )
     return "".join(w.out), (w.params if prepared else None)
 
 

@@ -11,17 +11,18 @@ import copy
 import logging
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from lowcraft.actions.binding import BoundQuery, bind_query
-from lowcraft.connectors.base import Connection, InstancePolicy, Limits
+from lowcraft.connectors.base import Connection, Connector, InstancePolicy, Limits
 from lowcraft.connectors.errors import BadParameters, ConnectorError
 from lowcraft.connectors.pools import PoolManager, default_pools
 from lowcraft.connectors.registry import ConnectorRegistry
 from lowcraft.connectors.registry import registry as default_registry
-from lowcraft.connectors.schema import binding_kinds, secret_paths
+from lowcraft.connectors.schema import BindingKind, binding_kinds, secret_paths
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +142,96 @@ def _failure(error: ConnectorError, started: float, request: Any, redact: _Redac
     }
 
 
+@dataclass(slots=True)
+class CompiledAction:
+    """A stored action with everything that does not depend on its binding values done once:
+    the connector looked up, the connection config validated, its pool key and secrets found.
+
+    The execute route keeps one per cached execution plan, so a published app's queries pay
+    only for binding their values and running.
+    """
+
+    connector_type: str
+    connector: Connector[Any, Any]
+    connection: Connection[Any]
+    query_config: Mapping[str, Any]
+    kinds: Mapping[str, BindingKind]
+    prepared_statements: bool
+    redact: _Redactor
+
+    @classmethod
+    def compile(
+        cls,
+        connector_type: str,
+        connection_config: Mapping[str, Any],
+        query_config: Mapping[str, Any],
+        *,
+        datasource_id: str | None = None,
+        prepared_statements: bool = True,
+        policy: InstancePolicy = DEFAULT_POLICY,
+        pools: PoolManager = default_pools,
+        registry: ConnectorRegistry = default_registry,
+    ) -> CompiledAction:
+        """Raises `ConnectorError` for an unknown connector or an invalid connection config."""
+        connector = registry.get(connector_type)
+        redact = _Redactor(connection_config, secret_paths(connector.connection_schema))
+        try:
+            config = _validate(connector.connection_schema, connection_config, "datasource configuration")
+        except ConnectorError as error:
+            error.message, error.hint = redact(error.message), redact(error.hint)
+            raise
+        return cls(
+            connector_type=connector_type,
+            connector=connector,
+            connection=Connection(config, datasource_id=datasource_id, policy=policy, pools=pools),
+            query_config=query_config,
+            kinds=binding_kinds(connector.query_schema),
+            prepared_statements=prepared_statements,
+            redact=redact,
+        )
+
+    async def run(self, params: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+        """Bind `params` and execute; always returns a result dict (see `execute_action`)."""
+        started = time.perf_counter()
+        request: Any = None
+        connector = self.connector
+        try:
+            bound: BoundQuery = bind_query(
+                self.query_config, self.kinds, params, dialect=connector.sql_dialect, prepared=self.prepared_statements
+            )
+            request = {"query": bound.config, "params": bound.sql_params}
+            query = _validate(connector.query_schema, bound.config, "query configuration")
+            result = await connector.execute(self.connection, query, bound.sql_params, limits)
+        except ConnectorError as error:
+            return _failure(error, started, request, self.redact)
+        except Exception:  # noqa: BLE001 - see _internal_error
+            return _failure(_internal_error(self.connector_type), started, request, self.redact)
+        redact = self.redact
+        return {
+            "isExecutionSuccess": True,
+            "statusCode": result.status_code,
+            "body": redact(result.body),
+            "headers": result.headers,
+            "rowCount": result.row_count,
+            "columns": result.columns,
+            "durationMs": round((time.perf_counter() - started) * 1000, 2),
+            "request": redact(result.request),
+        }
+
+
+def _internal_error(connector_type: str) -> ConnectorError:
+    # A connector bug must not take the server down or leak a traceback to the app.
+    log.exception("%s execution failed unexpectedly", connector_type)
+    internal = ConnectorError("The action failed because of an internal error.", "Check the server log.")
+    internal.code = "internal_error"
+    return internal
+
+
+def compile_failure(error: ConnectorError) -> dict[str, Any]:
+    """The result of an action that could not even be compiled (see `CompiledAction.compile`)."""
+    return _failure(error, time.perf_counter(), None, _Redactor({}, []))
+
+
 async def execute_action(
     connector_type: str,
     connection_config: Mapping[str, Any],
@@ -159,43 +250,16 @@ async def execute_action(
     `datasource_id` lets executions share a connection pool (without it a connection is opened
     for this call only); `prepared_statements=False` inlines SQL values as escaped literals.
     """
-    started = time.perf_counter()
-    redact = _Redactor({}, [])
-    request: Any = None
     try:
-        connector = registry.get(connector_type)
-        paths = secret_paths(connector.connection_schema)
-        redact = _Redactor(connection_config, paths)
-        config = _validate(connector.connection_schema, connection_config, "datasource configuration")
-        bound: BoundQuery = bind_query(
-            query_config,
-            binding_kinds(connector.query_schema),
-            params,
-            dialect=connector.sql_dialect,
-            prepared=prepared_statements,
+        compiled = CompiledAction.compile(
+            connector_type, connection_config, query_config, datasource_id=datasource_id,
+            prepared_statements=prepared_statements, policy=policy, pools=pools, registry=registry,
         )
-        request = {"query": bound.config, "params": bound.sql_params}
-        query = _validate(connector.query_schema, bound.config, "query configuration")
-        conn = Connection(config, datasource_id=datasource_id, policy=policy, pools=pools)
-        result = await connector.execute(conn, query, bound.sql_params, limits)
     except ConnectorError as error:
-        return _failure(error, started, request, redact)
-    except Exception:
-        # A connector bug must not take the server down or leak a traceback to the app.
-        log.exception("%s execution failed unexpectedly", connector_type)
-        internal = ConnectorError("The action failed because of an internal error.", "Check the server log.")
-        internal.code = "internal_error"
-        return _failure(internal, started, request, redact)
-    return {
-        "isExecutionSuccess": True,
-        "statusCode": result.status_code,
-        "body": redact(result.body),
-        "headers": result.headers,
-        "rowCount": result.row_count,
-        "columns": result.columns,
-        "durationMs": round((time.perf_counter() - started) * 1000, 2),
-        "request": redact(result.request),
-    }
+        return compile_failure(error)
+    except Exception:  # noqa: BLE001 - see _internal_error
+        return compile_failure(_internal_error(connector_type))
+    return await compiled.run(params, limits)
 
 
 async def check_datasource(

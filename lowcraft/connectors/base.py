@@ -73,13 +73,13 @@ class Connection(Generic[ConfigT]):
     datasource_id: str | None = None
     policy: InstancePolicy = InstancePolicy()
     pools: PoolManager = field(default_factory=lambda: default_pools)
+    pool_key: tuple[str, str] | None = field(init=False, compare=False)
+    """(datasource id, config fingerprint), or None when this connection must not pool."""
 
-    @property
-    def pool_key(self) -> tuple[str, str] | None:
-        """(datasource id, config fingerprint), or None when this connection must not pool."""
-        if self.datasource_id is None:
-            return None
-        return (self.datasource_id, fingerprint(self.config))
+    def __post_init__(self) -> None:
+        # Computed once: a compiled action reuses its Connection for every execution.
+        key = None if self.datasource_id is None else (self.datasource_id, fingerprint(self.config))
+        object.__setattr__(self, "pool_key", key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,6 +74,12 @@ MYSQL_DIALECT = SqlDialect(
     string_quotes="'\"",
     # MySQL has no array type: objects and arrays travel as JSON text (JSON_CONTAINS, JSON_TABLE read them).
     adapt=json_containers,
+    dollar_quotes=False,
+    escape_strings=False,
+    nested_comments=False,
+    max_parameters=None,
+    # `IN ()` is a syntax error; a subquery without rows is the empty set of any type.
+    empty_in_list="select null from dual where false",
 )
 
 _STRUCTURE_SQL = """

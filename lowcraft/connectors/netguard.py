@@ -2,7 +2,9 @@
 
 The check runs on the resolved IP of every request (and every redirect hop), and the connection is
 then made to that very IP, so a name that resolves to a metadata address, or re-resolves to one
-between check and connect, is refused all the same.
+between check and connect, is refused all the same. httpx clients get this from
+`GuardedTransport`; clients that open their own sockets in a worker thread (boto3, smtplib) from
+`connect_allowed`.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Sequence
+from typing import Any
 
 import httpx
 
@@ -54,22 +58,76 @@ def check_address(address: str, policy: InstancePolicy) -> IPAddress:
     return ip
 
 
+def _literal_address(host: str, policy: InstancePolicy) -> IPAddress | None:
+    """The checked address when `host` is an IP literal, None when it is a name."""
+    try:
+        return check_address(host.strip("[]"), policy)
+    except ValueError:
+        return None
+
+
+def _checked(host: str, infos: Sequence[tuple[Any, ...]], policy: InstancePolicy) -> list[tuple[Any, ...]]:
+    if not infos:
+        raise ConnectionFailed(f"The host name {host} did not resolve to any address.")
+    # Every address must pass, not just the first: a client may fall back to any of them.
+    for info in infos:
+        check_address(str(info[4][0]), policy)
+    return list(infos)
+
+
 async def resolve_allowed(host: str, port: int, policy: InstancePolicy) -> str:
     """Resolve `host` and return an address to connect to; every resolved address must be allowed."""
-    try:
-        return str(check_address(host.strip("[]"), policy))
-    except ValueError:
-        pass  # a name, not an IP literal
+    literal = _literal_address(host, policy)
+    if literal is not None:
+        return str(literal)
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise ConnectionFailed(f"The host name {host} could not be resolved ({exc.strerror}).") from None
-    addresses = [str(info[4][0]) for info in infos]
-    if not addresses:
-        raise ConnectionFailed(f"The host name {host} did not resolve to any address.")
-    for address in addresses:
-        check_address(address, policy)
-    return addresses[0]
+    return str(_checked(host, infos, policy)[0][4][0])
+
+
+def connect_allowed(
+    host: str,
+    port: int,
+    policy: InstancePolicy,
+    timeout: float | None,
+    *,
+    source_address: tuple[str, int] | None = None,
+    socket_options: Sequence[tuple[int, int, int | bytes]] = (),
+) -> socket.socket:
+    """A TCP socket to `host`, opened to an address that passed the check (blocking).
+
+    The name is resolved once; the socket connects to the checked addresses themselves, in the
+    resolver's order, so nothing can re-resolve the name between the check and the connect.
+    TLS and Host headers are the caller's: it keeps using the name.
+    """
+    literal = _literal_address(host, policy)
+    if literal is not None:
+        family = socket.AF_INET6 if literal.version == 6 else socket.AF_INET
+        targets: list[tuple[Any, ...]] = [(family, socket.SOCK_STREAM, 0, "", (str(literal), port))]
+    else:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            raise ConnectionFailed(f"The host name {host} could not be resolved ({exc.strerror}).") from None
+        targets = _checked(host, infos, policy)
+    last_error: OSError | None = None
+    for family, socktype, proto, _, address in targets:
+        sock = socket.socket(family, socktype, proto)
+        try:
+            for level, option, value in socket_options:
+                sock.setsockopt(level, option, value)
+            sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(address)
+        except OSError as exc:
+            sock.close()
+            last_error = exc
+            continue
+        return sock
+    raise last_error or ConnectionFailed(f"Could not connect to {host}.")
 
 
 class GuardedTransport(httpx.AsyncBaseTransport):

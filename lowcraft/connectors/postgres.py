@@ -193,8 +193,14 @@ class PostgresConnector(Connector[PostgresConfig, SqlQuery]):
             return
         config = conn.config
         pool = await conn.pools.get(self.type_name, key, lambda: self._create_pool(config), self._close_pool)
-        async with pool.connection(timeout=wait_seconds) as pooled:
+        # getconn/putconn rather than pool.connection(): that wraps the connection in its own
+        # context, whose commit is a wasted lock round on autocommit connections. putconn still
+        # rolls back and checks a connection left in a transaction or broken.
+        pooled = await pool.getconn(timeout=wait_seconds)
+        try:
             yield pooled
+        finally:
+            await pool.putconn(pooled)
 
     async def _set_timeout(self, pgconn: psycopg.AsyncConnection[Any], ms: int) -> None:
         if self._timeouts.get(pgconn) != ms:
@@ -204,22 +210,25 @@ class PostgresConnector(Connector[PostgresConfig, SqlQuery]):
     @staticmethod
     async def _stream_rows(
         cur: psycopg.AsyncCursor[Any], sql: str, params: Sequence[Any] | None, limits: Limits
-    ) -> RowCollector:
+    ) -> tuple[RowCollector, list[psycopg.Column]]:
         # Streaming in chunks keeps a huge result from being buffered whole before the cap is
         # checked; leaving the loop early makes psycopg cancel the rest of the query.
         collector: RowCollector | None = None
+        description: list[psycopg.Column] = []
         batch: list[Sequence[Any]] = []
         async for row in cur.stream(sql, params, size=_FETCH_CHUNK):
             if collector is None:
-                collector = RowCollector([d.name for d in cur.description or []], limits.max_response_bytes)
+                description = cur.description or []
+                collector = RowCollector([d.name for d in description], limits.max_response_bytes)
             batch.append(row)
             if len(batch) >= _FETCH_CHUNK:
                 collector.add(batch)
                 batch = []
         if collector is None:
-            collector = RowCollector([d.name for d in cur.description or []], limits.max_response_bytes)
+            description = cur.description or []
+            collector = RowCollector([d.name for d in description], limits.max_response_bytes)
         collector.add(batch)
-        return collector
+        return collector, description
 
     async def test(self, conn: Connection[PostgresConfig]) -> TestResult:
         try:
@@ -259,21 +268,17 @@ class PostgresConnector(Connector[PostgresConfig, SqlQuery]):
                 async with self._connection(conn, limits.timeout_seconds) as pgconn:
                     await self._set_timeout(pgconn, timeout_ms)
                     async with pgconn.cursor() as cur:
-                        collector: RowCollector | None = None
                         streamed = may_return_rows(query.sql)
                         if streamed:
-                            collector = await self._stream_rows(cur, query.sql, params, limits)
+                            collector, description = await self._stream_rows(cur, query.sql, params, limits)
                         else:
                             await cur.execute(query.sql, params)
-                        columns = [
-                            {"name": d.name, "type": _type_name(pgconn, d.type_code)}
-                            for d in cur.description or []
-                        ]
-                        if collector is None:
+                            description = cur.description or []
                             # A statement without RETURNING: nothing but a row count comes back.
-                            collector = RowCollector([c["name"] for c in columns], limits.max_response_bytes)
-                            if columns:
+                            collector = RowCollector([d.name for d in description], limits.max_response_bytes)
+                            if description:
                                 collector.add(await cur.fetchall())
+                        columns = [{"name": d.name, "type": _type_name(pgconn, d.type_code)} for d in description]
                         rowcount = cur.rowcount
         returns_rows = streamed or bool(columns)
         return ExecutionResult(
@@ -287,6 +292,18 @@ class PostgresConnector(Connector[PostgresConfig, SqlQuery]):
         )
 
 
+# Built-in types have the same OIDs in every database; user types (enums, domains) get OIDs from
+# 16384 up and are looked up on the connection each time.
+_FIRST_USER_OID = 16384
+_builtin_type_names: dict[int, str] = {}
+
+
 def _type_name(pgconn: psycopg.AsyncConnection[Any], oid: int) -> str:
+    name = _builtin_type_names.get(oid)
+    if name is not None:
+        return name
     info = pgconn.adapters.types.get(oid)
-    return info.name if info is not None else str(oid)
+    name = info.name if info is not None else str(oid)
+    if oid < _FIRST_USER_OID and info is not None:
+        _builtin_type_names[oid] = name
+    return name

@@ -1,4 +1,9 @@
-"""Redis connector: one command per execution, arguments built so a value never splits."""
+"""Redis connector: one command per execution, arguments built so a value never splits.
+
+Replies are read by a parser that knows the execution's size cap: RESP announces each value's
+length before its bytes, so a reply over the cap is refused before it is read into memory, and
+the connection (with the rest of the reply) is dropped.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,14 @@ import json
 import shlex
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Annotated, Any
 
 import anyio
 import redis.asyncio as aioredis
 import redis.exceptions as redis_errors
 from pydantic import BaseModel, Field
+from redis._parsers import _AsyncRESP3Parser
 
 from lowcraft.connectors.base import (
     Connection,
@@ -57,17 +64,69 @@ class RedisQuery(BaseModel):
     command: Annotated[str | list[str], Binds("command")]
 
 
-def _client_kwargs(config: RedisConfig) -> dict[str, Any]:
+# The reply size cap of the execution running in this task; None (no cap) for everything else.
+_reply_cap: ContextVar[int | None] = ContextVar("redis_reply_cap", default=None)
+
+
+def _too_large(max_bytes: int) -> ResponseTooLarge:
+    return ResponseTooLarge(
+        f"The reply is larger than the {max_bytes / (1024 * 1024):g} MB this instance allows.",
+        "Read less at a time: GETRANGE, LRANGE with bounds, HSCAN/SSCAN/ZSCAN with COUNT.",
+    )
+
+
+class _CappedParser(_AsyncRESP3Parser):
+    """RESP3 parsing that counts a reply's payload against the cap while reading it.
+
+    A bulk value is charged before its bytes are read, so one that would pass the cap is never
+    read at all; the error makes redis-py close the connection. The count is the values' bytes
+    plus one per element, which is no more than the reply's JSON takes, so nothing the final size
+    check would accept is refused here.
+    """
+
+    _charged = 0
+
+    async def read_response(self, disable_decoding: bool = False, push_request: bool = False) -> Any:
+        self._charged = 0  # per reply: the handshake replies of a new connection count on their own
+        return await super().read_response(disable_decoding=disable_decoding, push_request=push_request)
+
+    async def _read(self, length: int) -> bytes:
+        self._charge(length)
+        return await super()._read(length)
+
+    async def _readline(self) -> bytes:
+        line: bytes = await super()._readline()
+        self._charge(max(len(line) - 1, 1))
+        return line
+
+    def _charge(self, size: int) -> None:
+        cap = _reply_cap.get()
+        if cap is None:
+            return
+        self._charged += size
+        if self._charged > cap:
+            raise _too_large(cap)
+
+
+def _pool_kwargs(config: RedisConfig) -> dict[str, Any]:
     return {
         "host": config.host,
         "port": config.port,
         "db": config.db,
         "username": config.username or None,
         "password": config.password or None,
-        "ssl": config.tls,
+        # Pools pick TLS by connection class rather than by a flag.
+        "connection_class": aioredis.SSLConnection if config.tls else aioredis.Connection,
         "socket_connect_timeout": config.connect_timeout_seconds,
         "decode_responses": True,
+        "protocol": 3,  # what _CappedParser reads
+        "parser_class": _CappedParser,
     }
+
+
+def _single_client(config: RedisConfig) -> aioredis.Redis:
+    """A client with one connection of its own, closed with the client."""
+    return aioredis.Redis.from_pool(aioredis.ConnectionPool(max_connections=1, **_pool_kwargs(config)))
 
 
 class RedisConnector(Connector[RedisConfig, RedisQuery]):
@@ -102,19 +161,22 @@ class RedisConnector(Connector[RedisConfig, RedisQuery]):
             raise ConnectionFailed(f"Could not use the Redis connection: {exc}") from None
         except redis_errors.RedisError as exc:
             raise QueryFailed(f"Redis failed: {exc}") from None
+        except UnicodeDecodeError:
+            raise QueryFailed(
+                "Redis returned binary data that is not UTF-8 text.",
+                "Store text (or base64) in keys that apps read, or read a text field instead.",
+            ) from None
 
     async def _client(self, conn: Connection[RedisConfig]) -> aioredis.Redis:
         key = conn.pool_key
         config = conn.config
         if key is None:
-            return aioredis.Redis(**_client_kwargs(config))
+            return _single_client(config)
 
         async def create() -> aioredis.BlockingConnectionPool:
-            kwargs = _client_kwargs(config)
-            # Pools pick TLS by connection class rather than by the client's `ssl` flag.
-            if kwargs.pop("ssl"):
-                kwargs["connection_class"] = aioredis.SSLConnection
-            return aioredis.BlockingConnectionPool(max_connections=config.pool_size, timeout=None, **kwargs)
+            return aioredis.BlockingConnectionPool(
+                max_connections=config.pool_size, timeout=None, **_pool_kwargs(config)
+            )
 
         async def close(pool: aioredis.BlockingConnectionPool) -> None:
             await pool.disconnect()
@@ -125,7 +187,7 @@ class RedisConnector(Connector[RedisConfig, RedisQuery]):
     async def test(self, conn: Connection[RedisConfig]) -> TestResult:
         try:
             with self.map_errors():
-                client = aioredis.Redis(**_client_kwargs(conn.config))
+                client = _single_client(conn.config)
                 try:
                     with anyio.fail_after(conn.config.connect_timeout_seconds + 5):
                         info = await client.info("server")
@@ -143,18 +205,17 @@ class RedisConnector(Connector[RedisConfig, RedisQuery]):
             raise BadParameters("The command is empty.")
         with self.map_errors():
             client = await self._client(conn)
+            cap = _reply_cap.set(limits.max_response_bytes)
             try:
                 with anyio.fail_after(limits.timeout_seconds):
                     reply = await client.execute_command(*args)  # type: ignore[no-untyped-call]
             finally:
+                _reply_cap.reset(cap)
                 if conn.pool_key is None:
                     await client.aclose()
         body = json_safe(reply)
-        size = len(json.dumps(body))
-        if size > limits.max_response_bytes:
-            raise ResponseTooLarge(
-                f"The reply is larger than the {limits.max_response_bytes / (1024 * 1024):g} MB this instance allows."
-            )
+        if len(json.dumps(body)) > limits.max_response_bytes:
+            raise _too_large(limits.max_response_bytes)
         return ExecutionResult(
             body=body,
             request={"command": args},

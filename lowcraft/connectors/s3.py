@@ -1,25 +1,44 @@
-"""S3-compatible object storage: list, read, upload, delete and presigned URLs (boto3 in a thread)."""
+"""S3-compatible object storage: list, read, upload, delete and presigned URLs (boto3 in a thread).
+
+Every socket boto3 opens goes through the network guard: botocore's HTTP session is replaced (via
+its public `before-send` event) by one whose urllib3 connections resolve the host once, check every
+address against the instance policy and connect to the checked address, while TLS (SNI, the
+certificate check) and the signed Host header keep using the name.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import functools
+import socket
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Annotated, Any, Literal, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 from urllib.parse import urlsplit
 
 import anyio
 import boto3
 import botocore.config
 import botocore.exceptions as boto_errors
+from botocore.awsrequest import (
+    AWSHTTPConnection,
+    AWSHTTPConnectionPool,
+    AWSHTTPSConnection,
+    AWSHTTPSConnectionPool,
+)
+from botocore.httpsession import URLLib3Session
 from pydantic import BaseModel, Field
+from urllib3.exceptions import ConnectTimeoutError as Urllib3ConnectTimeout
+from urllib3.exceptions import NewConnectionError
 
 from lowcraft.connectors.base import (
     Connection,
     Connector,
     ConnectorSamples,
     ExecutionResult,
+    InstancePolicy,
     Limits,
     Structure,
     Table,
@@ -34,7 +53,7 @@ from lowcraft.connectors.errors import (
     ResponseTooLarge,
     Timeout,
 )
-from lowcraft.connectors.netguard import resolve_allowed
+from lowcraft.connectors.netguard import connect_allowed
 from lowcraft.connectors.schema import Binds, Secret
 
 T = TypeVar("T")
@@ -69,8 +88,96 @@ class S3Query(BaseModel):
     max_keys: int = Field(default=1000, ge=1, le=1000)
 
 
-def _client(config: S3Config) -> Any:
-    return boto3.session.Session().client(
+_READ_TIMEOUT_SECONDS = 60
+
+
+class _GuardedConnection:
+    """Mixed into botocore's urllib3 connections: the socket goes to an address the guard checked."""
+
+    guard_policy: ClassVar[InstancePolicy]
+    host: str
+    port: int
+    timeout: Any
+    source_address: tuple[str, int] | None
+    socket_options: Sequence[tuple[int, int, int | bytes]] | None
+
+    def _new_conn(self) -> socket.socket:
+        timeout = self.timeout if isinstance(self.timeout, (int, float)) else socket.getdefaulttimeout()
+        try:
+            return connect_allowed(
+                self.host,
+                self.port,
+                self.guard_policy,
+                timeout,
+                source_address=self.source_address,
+                socket_options=self.socket_options or (),
+            )
+        except TimeoutError as exc:
+            raise Urllib3ConnectTimeout(self, f"Connection to {self.host} timed out.") from exc
+        except OSError as exc:
+            connection: Any = self  # an HTTPConnection once mixed in
+            raise NewConnectionError(connection, f"Failed to establish a new connection: {exc}") from exc
+
+
+@functools.cache
+def _guarded_pool_classes(allow_private_networks: bool, allow_loopback: bool) -> dict[str, type[Any]]:
+    """urllib3 pool classes (per scheme) whose connections obey these network settings."""
+    policy = InstancePolicy(allow_private_networks=allow_private_networks, allow_loopback=allow_loopback)
+
+    class HttpConnection(_GuardedConnection, AWSHTTPConnection):  # type: ignore[misc]
+        guard_policy = policy
+
+    class HttpsConnection(_GuardedConnection, AWSHTTPSConnection):  # type: ignore[misc]
+        guard_policy = policy
+
+    class HttpPool(AWSHTTPConnectionPool):  # type: ignore[misc]
+        ConnectionCls = HttpConnection
+
+    class HttpsPool(AWSHTTPSConnectionPool):  # type: ignore[misc]
+        ConnectionCls = HttpsConnection
+
+    return {"http": HttpPool, "https": HttpsPool}
+
+
+class _GuardedSession(URLLib3Session):  # type: ignore[misc]
+    """botocore's HTTP session, with every connection opened through the network guard."""
+
+    def __init__(self, policy: InstancePolicy, connect_timeout: float) -> None:
+        super().__init__(
+            timeout=(connect_timeout, _READ_TIMEOUT_SECONDS),
+            socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+        )
+        # botocore builds its urllib3 pools from these classes and takes no argument for them.
+        self._pool_classes_by_scheme = _guarded_pool_classes(
+            policy.allow_private_networks, policy.allow_loopback
+        )
+        self._manager.pool_classes_by_scheme = self._pool_classes_by_scheme
+
+    def send(self, request: Any) -> Any:
+        try:
+            return super().send(request)
+        except boto_errors.HTTPClientError as exc:
+            # botocore wraps whatever the connection raised; a refused address is ours to report.
+            refused = exc.kwargs.get("error")
+            if isinstance(refused, ConnectorError):
+                raise refused from None
+            raise
+
+
+@dataclass(frozen=True, slots=True)
+class _S3Client:
+    """A boto3 client and the guarded HTTP session that carries its requests."""
+
+    api: Any
+    session: _GuardedSession
+
+    def close(self) -> None:
+        self.api.close()
+        self.session.close()
+
+
+def _client(config: S3Config, policy: InstancePolicy) -> _S3Client:
+    api = boto3.session.Session().client(
         "s3",
         endpoint_url=config.endpoint_url or None,
         region_name=config.region,
@@ -79,11 +186,19 @@ def _client(config: S3Config) -> Any:
         aws_session_token=config.session_token or None,
         config=botocore.config.Config(
             connect_timeout=config.connect_timeout_seconds,
-            read_timeout=60,
+            read_timeout=_READ_TIMEOUT_SECONDS,
             retries={"max_attempts": 1},
             s3={"addressing_style": "path" if config.force_path_style else "auto"},
         ),
     )
+    session = _GuardedSession(policy, config.connect_timeout_seconds)
+
+    def send(request: Any, **_: Any) -> Any:
+        return session.send(request)
+
+    # A response returned from `before-send` is used instead of botocore's own sending.
+    api.meta.events.register("before-send.s3", send)
+    return _S3Client(api, session)
 
 
 class S3Connector(Connector[S3Config, S3Query]):
@@ -135,25 +250,29 @@ class S3Connector(Connector[S3Config, S3Query]):
 
     async def _run(self, conn: Connection[S3Config], work: Callable[[Any], T], timeout: float) -> T:
         config = conn.config
-        if config.endpoint_url:
-            parts = urlsplit(config.endpoint_url)
-            if not parts.hostname:
-                raise BadParameters("The endpoint URL has no host.")
-            await resolve_allowed(parts.hostname, parts.port or 443, conn.policy)
+        policy = conn.policy
+        if config.endpoint_url and not urlsplit(config.endpoint_url).hostname:
+            raise BadParameters("The endpoint URL has no host.")
         key = conn.pool_key
         if key is None:
-            client = await anyio.to_thread.run_sync(_client, config)
-        else:
-
-            async def create() -> Any:
-                return await anyio.to_thread.run_sync(_client, config)
-
-            async def close(client: Any) -> None:
+            client = await anyio.to_thread.run_sync(_client, config, policy)
+            try:
+                with anyio.fail_after(timeout):
+                    return await anyio.to_thread.run_sync(work, client.api, abandon_on_cancel=True)
+            finally:
                 client.close()
 
-            client = await conn.pools.get(self.type_name, key, create, close)
+        async def create() -> _S3Client:
+            return await anyio.to_thread.run_sync(_client, config, policy)
+
+        async def close(client: _S3Client) -> None:
+            client.close()
+
+        # The client's connections obey the policy it was built with: a new policy needs a new one.
+        allowed = f"{policy.allow_private_networks:d}{policy.allow_loopback:d}"
+        client = await conn.pools.get(self.type_name, (key[0], f"{key[1]}/{allowed}"), create, close)
         with anyio.fail_after(timeout):
-            return await anyio.to_thread.run_sync(work, client, abandon_on_cancel=True)
+            return await anyio.to_thread.run_sync(work, client.api, abandon_on_cancel=True)
 
     async def test(self, conn: Connection[S3Config]) -> TestResult:
         try:

@@ -1,10 +1,16 @@
-"""SMTP connector: send one email (text or HTML, with attachments) per execution."""
+"""SMTP connector: send one email (text or HTML, with attachments) per execution.
+
+The mail server's host passes the same outbound network policy as HTTP requests: the name is
+resolved once, every address checked, and the socket opened to the checked address (TLS still
+verifies the name).
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import smtplib
+import socket
 import ssl
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +26,7 @@ from lowcraft.connectors.base import (
     Connector,
     ConnectorSamples,
     ExecutionResult,
+    InstancePolicy,
     Limits,
     TestResult,
 )
@@ -31,6 +38,7 @@ from lowcraft.connectors.errors import (
     QueryFailed,
     Timeout,
 )
+from lowcraft.connectors.netguard import connect_allowed
 from lowcraft.connectors.schema import Binds, Secret
 
 
@@ -109,18 +117,40 @@ def build_message(query: SmtpQuery, default_from: str) -> EmailMessage:
     return message
 
 
-def _open(config: SmtpConfig, timeout: float) -> smtplib.SMTP:
+class _GuardedSMTP(smtplib.SMTP):
+    """smtplib's client with its socket opened through the network guard."""
+
+    def __init__(self, policy: InstancePolicy, timeout: float) -> None:
+        self.policy = policy
+        super().__init__(timeout=timeout)  # no host: `connect` is called separately
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        return connect_allowed(host, port, self.policy, timeout)
+
+
+class _GuardedSMTPSSL(smtplib.SMTP_SSL, _GuardedSMTP):
+    """SMTP over TLS from the first byte: SMTP_SSL wraps the guarded socket and checks the name."""
+
+    def __init__(self, policy: InstancePolicy, timeout: float, context: ssl.SSLContext) -> None:
+        self.policy = policy
+        smtplib.SMTP_SSL.__init__(self, timeout=timeout, context=context)
+
+
+def _open(config: SmtpConfig, policy: InstancePolicy, timeout: float) -> smtplib.SMTP:
     server: smtplib.SMTP
     if config.security == "ssl":
-        server = smtplib.SMTP_SSL(
-            config.host, config.port, timeout=timeout, context=ssl.create_default_context()
-        )
+        server = _GuardedSMTPSSL(policy, timeout, context=ssl.create_default_context())
     else:
-        server = smtplib.SMTP(config.host, config.port, timeout=timeout)
+        server = _GuardedSMTP(policy, timeout)
+    try:
+        server.connect(config.host, config.port)
         if config.security == "starttls":
             server.starttls(context=ssl.create_default_context())
-    if config.username:
-        server.login(config.username, config.password)
+        if config.username:
+            server.login(config.username, config.password)
+    except BaseException:
+        server.close()
+        raise
     return server
 
 
@@ -162,7 +192,7 @@ class SmtpConnector(Connector[SmtpConfig, SmtpQuery]):
 
     async def test(self, conn: Connection[SmtpConfig]) -> TestResult:
         def check() -> None:
-            server = _open(conn.config, conn.config.connect_timeout_seconds)
+            server = _open(conn.config, conn.policy, conn.config.connect_timeout_seconds)
             try:
                 server.noop()
             finally:
@@ -184,7 +214,9 @@ class SmtpConnector(Connector[SmtpConfig, SmtpQuery]):
         recipients = _addresses(", ".join(filter(None, [query.to, query.cc, query.bcc])))
 
         def send() -> dict[str, Any]:
-            server = _open(conn.config, min(conn.config.connect_timeout_seconds, limits.timeout_seconds))
+            server = _open(
+                conn.config, conn.policy, min(conn.config.connect_timeout_seconds, limits.timeout_seconds)
+            )
             try:
                 refused = server.send_message(message, to_addrs=recipients)
             finally:

@@ -41,6 +41,18 @@ class SqlDialect:
     """Characters that open a string literal (MySQL also accepts `"`)."""
     adapt: Callable[[Any], Any] = field(default=json_containers)
     """Turns a JSON-ish binding value into what the driver accepts as a typed parameter."""
+    dollar_quotes: bool = True
+    """Whether `$$ ... $$` and `$tag$ ... $tag$` are string literals (PostgreSQL)."""
+    escape_strings: bool = True
+    """Whether `E'...'` is a literal in which `\\` escapes (PostgreSQL)."""
+    nested_comments: bool = True
+    """Whether `/* /* */ */` nests, so a comment ends only at its matching `*/` (PostgreSQL)."""
+    max_parameters: int | None = 65535
+    """How many parameters one statement may carry (PostgreSQL's protocol limit); None: no limit
+    the binder needs to check (the server reports its own clearly, or the driver inlines them)."""
+    empty_in_list: str | None = None
+    """What an empty `IN (...)` list is written as; None when the server has no empty list and
+    `x IN ()` becomes `x = ANY('{}')` (an empty PostgreSQL array, whatever the type of x)."""
 
     def escape_text(self, text: str) -> str:
         """`text` escaped for use between single quotes in an inlined literal."""
@@ -51,7 +63,7 @@ class SqlDialect:
         return text.replace("'", "''")
 
     def literal(self, value: Any) -> str:
-        """`value` as SQL text (prepared statements off): NULL, TRUE, 42, 'it''s', a list as `a, b`."""
+        """`value` as SQL text (prepared statements off): NULL, TRUE, 42, 'it''s', ARRAY[1, 2] or JSON."""
         if value is None:
             return "NULL"
         if isinstance(value, bool):
@@ -65,8 +77,12 @@ class SqlDialect:
         if isinstance(value, Decimal):
             return str(value)
         if isinstance(value, list):
-            # Rendered for `IN ({{ids}})`, the common use of an array inlined into SQL.
-            return ", ".join(self.literal(v) for v in value)
+            # The same value a parameter would carry (an IN list is expanded by the binder itself):
+            # an array where the driver sends arrays, else JSON text.
+            adapted = self.adapt(value)
+            if isinstance(adapted, list):
+                return "ARRAY[" + ", ".join(self.literal(v) for v in adapted) + "]" if adapted else "'{}'"
+            return "'" + self.escape_text(json.dumps(value)) + "'"
         if isinstance(value, dict):
             return "'" + self.escape_text(json.dumps(value)) + "'"
         if isinstance(value, (datetime, date, time)):

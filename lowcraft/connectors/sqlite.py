@@ -31,7 +31,16 @@ from lowcraft.connectors.sql_results import RowCollector
 
 _FETCH_CHUNK = 500
 
-SQLITE_DIALECT = SqlDialect(name="sqlite", placeholder="?", percent_escape=False)
+SQLITE_DIALECT = SqlDialect(
+    name="sqlite",
+    placeholder="?",
+    percent_escape=False,
+    dollar_quotes=False,
+    escape_strings=False,
+    nested_comments=False,
+    max_parameters=None,
+    empty_in_list="",  # SQLite accepts `x IN ()`
+)
 
 
 class SqliteConfig(BaseModel):

@@ -51,6 +51,9 @@ class EdgeMiddleware:
         self.app = app
         self.max_body = max_body_bytes
         self.metrics = metrics
+        self.too_large_message = (
+            f"The request body is larger than the {max_body_bytes / 1_000_000:g} MB this instance accepts."
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -108,16 +111,13 @@ class EdgeMiddleware:
                        "status": status_holder[0], "duration_ms": round(elapsed * 1000, 2)},
             )
 
-    def _too_large_message(self) -> str:
-        return f"The request body is larger than the {self.max_body / 1_000_000:g} MB this instance accepts."
-
     def _too_large(self) -> dict[str, Any]:
-        return error_body("payload_too_large", self._too_large_message())
+        return error_body("payload_too_large", self.too_large_message)
 
     def _limited(self, receive: Receive) -> Receive:
         seen = 0
         limit = self.max_body
-        too_large = self._too_large_message()
+        too_large = self.too_large_message
 
         async def wrapped() -> Message:
             nonlocal seen

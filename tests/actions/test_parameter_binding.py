@@ -133,3 +133,152 @@ def test_commands_split_into_arguments_without_splitting_values() -> None:
         {"id": 7, "name": 'Ann Lee" x'},
     )
     assert bound.config["command"] == ["HSET", "user:7", "name", 'Ann Lee" x']
+
+
+# --- IN lists -----------------------------------------------------------------------------------
+
+ALL_SQL = [POSTGRES_DIALECT, MYSQL_DIALECT, SQLITE_DIALECT]
+
+
+@pytest.mark.parametrize(
+    "template", ["select * from t where id in {{ids}}", "select * from t where id in ({{ids}})"]
+)
+@pytest.mark.parametrize("dialect", ALL_SQL, ids=lambda d: d.name)
+def test_an_array_after_in_expands_to_one_parameter_per_element(template: str, dialect: Any) -> None:
+    sql, params = bind_sql(template, {"ids": [3, "x'); DROP TABLE t; --", None]}, dialect)
+    p = dialect.placeholder
+    assert sql == f"select * from t where id in ({p}, {p}, {p})"
+    assert params == [3, "x'); DROP TABLE t; --", None]
+
+
+@pytest.mark.parametrize("dialect", ALL_SQL, ids=lambda d: d.name)
+def test_an_array_after_in_is_inlined_element_by_element_with_prepared_statements_off(dialect: Any) -> None:
+    sql, params = bind_sql(
+        "select * from t where id not in {{ids}} and name in ({{names}})",
+        {"ids": [1, 2.5], "names": ["it's", True]},
+        dialect,
+        prepared=False,
+    )
+    assert params is None
+    assert sql == "select * from t where id not in (1, 2.5) and name in ('it''s', TRUE)"
+
+
+EMPTY_SETS = {
+    "postgres": "where a = any('{}') and b <> all('{}') and c = any('{}')",
+    "mysql": "where a in (select null from dual where false) and b not in (select null from dual where false) "
+    "and c IN (select null from dual where false)",
+    "sqlite": "where a in () and b not in () and c IN ()",
+}
+
+
+@pytest.mark.parametrize("dialect", ALL_SQL, ids=lambda d: d.name)
+@pytest.mark.parametrize("prepared", [True, False], ids=["prepared", "inlined"])
+def test_an_empty_array_after_in_is_the_empty_set_not_a_syntax_error(dialect: Any, prepared: bool) -> None:
+    sql, params = bind_sql(
+        "where a in {{e}} and b not in {{e}} and c IN ({{e}})", {"e": []}, dialect, prepared=prepared
+    )
+    assert sql == EMPTY_SETS[dialect.name]
+    assert params == ([] if prepared else None)
+
+
+def test_a_single_value_after_in_is_a_list_of_one() -> None:
+    sql, params = bind_sql("select * from t where id in {{id}}", {"id": 7}, POSTGRES_DIALECT)
+    assert sql == "select * from t where id in (%s)" and params == [7]
+
+
+def test_an_array_that_shares_its_parentheses_or_stands_elsewhere_stays_one_value() -> None:
+    sql, params = bind_sql(
+        "select * from t where id in ({{ids}}, 9) and id = any({{ids}}) and tags @> {{ids}} and pin {{ids}}",
+        {"ids": [1, 2]},
+        POSTGRES_DIALECT,
+    )
+    assert sql == "select * from t where id in (%s, 9) and id = any(%s) and tags @> %s and pin %s"
+    assert params == [[1, 2], [1, 2], [1, 2], [1, 2]]
+    _, params = bind_sql("select json_contains({{ids}}, '3')", {"ids": [1, 2]}, MYSQL_DIALECT)
+    assert params == ["[1, 2]"]
+
+
+def test_inlined_arrays_outside_in_keep_the_meaning_they_have_as_parameters() -> None:
+    pg, _ = bind_sql(
+        "select 1 = any({{ids}}), {{none}}", {"ids": [1, "a"], "none": []}, POSTGRES_DIALECT, prepared=False
+    )
+    assert pg == "select 1 = any(ARRAY[1, 'a']), '{}'"
+    mysql, _ = bind_sql(
+        "select json_contains({{ids}}, '3')", {"ids": [1, "it's"]}, MYSQL_DIALECT, prepared=False
+    )
+    assert mysql == """select json_contains('[1, "it''s"]', '3')"""
+
+
+# --- what the scanner reads as a literal --------------------------------------------------------
+
+
+def test_a_binding_inside_a_dollar_quote_makes_it_one_text_parameter() -> None:
+    sql, params = bind_sql(
+        "select $$Hello {{name}}$$ as a, $msg$it's {{name}}$msg$ as b", {"name": "Ann"}, POSTGRES_DIALECT
+    )
+    assert sql == "select %s as a, %s as b"
+    assert params == ["Hello Ann", "it's Ann"]
+
+
+def test_with_prepared_statements_off_a_dollar_quote_cannot_be_closed_by_a_value() -> None:
+    sql, params = bind_sql(
+        "select $$Hello {{name}}$$ as a", {"name": "$$; DROP TABLE t; --'"}, POSTGRES_DIALECT, prepared=False
+    )
+    assert params is None
+    assert sql == "select 'Hello $$; DROP TABLE t; --''' as a"
+
+
+def test_quotes_and_dollar_signs_inside_dollar_quotes_do_not_hide_later_bindings() -> None:
+    sql, params = bind_sql(
+        "select $fn$ it's $1 and $$ and 100% $fn$, a$b$c, $1, {{x}}, $$'$$, '{{y}}'",
+        {"x": 1, "y": "two"},
+        POSTGRES_DIALECT,
+    )
+    assert sql == "select $fn$ it's $1 and $$ and 100%% $fn$, a$b$c, $1, %s, $$'$$, %s"
+    assert params == [1, "two"]
+
+
+def test_dollar_signs_are_plain_text_where_the_server_has_no_dollar_quotes() -> None:
+    for dialect in (MYSQL_DIALECT, SQLITE_DIALECT):
+        sql, params = bind_sql("select '$$' as a, {{x}} as b", {"x": 1}, dialect)
+        assert sql == f"select '$$' as a, {dialect.placeholder} as b" and params == [1]
+
+
+def test_a_binding_inside_an_escape_string_makes_it_one_text_parameter() -> None:
+    sql, params = bind_sql(r"select E'it\'s\t{{x}}\x41' as a, {{y}}", {"x": "X", "y": 2}, POSTGRES_DIALECT)
+    assert sql == "select %s as a, %s" and params == ["it's\tXA", 2]
+    sql, _ = bind_sql(r"select E'\'' as a, {{y}}", {"y": 2}, POSTGRES_DIALECT)
+    assert sql == r"select E'\'' as a, %s"
+    _, params = bind_sql(r"select E'\uD83D\uDE00 \101{{x}}'", {"x": 1}, POSTGRES_DIALECT)
+    assert params == ["\U0001f600 A1"]
+    with pytest.raises(BadParameters, match="invalid escape"):
+        bind_sql(r"select E'\uD83D {{x}}'", {"x": 1}, POSTGRES_DIALECT)
+
+
+def test_with_prepared_statements_off_an_escape_string_cannot_be_closed_by_a_backslash() -> None:
+    sql, _ = bind_sql(
+        "select E'{{x}}' as a", {"x": "\\'; DROP TABLE t; --"}, POSTGRES_DIALECT, prepared=False
+    )
+    assert sql == "select '\\''; DROP TABLE t; --' as a"
+
+
+def test_nested_comments_end_at_their_matching_close_on_postgres() -> None:
+    sql, params = bind_sql("select 1 /* a /* b */ {{x}} */ + {{y}}", {"x": "*/ 1", "y": 2}, POSTGRES_DIALECT)
+    assert sql == "select 1 /* a /* b */  */ + %s" and params == [2]
+    sql, params = bind_sql("select 1 /* a /* b */ + {{y}}", {"y": 2}, MYSQL_DIALECT)
+    assert sql == "select 1 /* a /* b */ + %s" and params == [2]
+
+
+def test_mysql_escaped_like_wildcards_stay_escaped_in_the_parameter() -> None:
+    _, params = bind_sql(r"select * from t where a like '%\_{{q}}\%'", {"q": "z"}, MYSQL_DIALECT)
+    assert params == ["%\\_z\\%"]
+
+
+def test_an_in_list_beyond_the_servers_parameter_limit_is_a_clear_error() -> None:
+    with pytest.raises(BadParameters, match="at most 65535") as refused:
+        bind_sql("select 1 where 1 in {{ids}}", {"ids": list(range(70_000))}, POSTGRES_DIALECT)
+    assert "any({{ids}})" in refused.value.hint
+    sql, _ = bind_sql(
+        "select 1 where 1 in {{ids}}", {"ids": list(range(70_000))}, POSTGRES_DIALECT, prepared=False
+    )
+    assert sql.endswith(", 69999)")

@@ -6,22 +6,17 @@ missing server is a failure.
 
 from __future__ import annotations
 
-import secrets
-import socket
 from collections.abc import AsyncIterator, Iterator
 from email.message import Message as EmailMessage
 from pathlib import Path
 from typing import Any
 
 import boto3
-import psycopg
-import pymysql
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
 from lowcraft.connectors import InstancePolicy, PoolManager
-
 from tests.connectors.servers import ThreadedHttpServer
 from tests.servers import free_port, require_redis
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.connectors.servers import OAUTH_CLIENT, OAUTH_TOKEN
 
 from lowcraft.actions import execute_action
 from lowcraft.connectors import InstancePolicy, Limits
+from tests.connectors.servers import OAUTH_CLIENT, OAUTH_TOKEN
 
 pytestmark = pytest.mark.anyio
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import tracemalloc
 from typing import Any
 
 import httpx
@@ -41,6 +42,78 @@ async def test_redis_errors_are_readable(redis_server: dict[str, Any], pools: Po
     )
     assert refused["error"]["code"] == "auth_failed"
     assert "pw-xyz" not in repr(refused)
+
+
+@pytest.fixture
+def redis_run(redis_server: dict[str, Any], pools: PoolManager) -> Any:
+    """Runs one command on a pooled Redis datasource, within `limits` if given."""
+
+    async def run(command: str, limits: Limits | None = None) -> dict[str, Any]:
+        return await execute_action(
+            "redis",
+            redis_server,
+            {"command": command},
+            {},
+            limits or Limits(),
+            datasource_id="r-cap",
+            pools=pools,
+        )
+
+    return run
+
+
+async def test_redis_replies_over_the_size_cap_are_refused_without_being_read(redis_run: Any) -> None:
+    # 64 MB made on the server itself (SETRANGE pads with NUL bytes), so the test never holds it.
+    assert (await redis_run("SETRANGE lowcraft:test:huge 67108863 x"))["isExecutionSuccess"]
+    try:
+        tracemalloc.start()
+        refused = await redis_run("GET lowcraft:test:huge", Limits(max_response_bytes=1024 * 1024))
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert refused["error"]["code"] == "response_too_large", refused
+        assert "1 MB" in refused["error"]["message"]
+        assert peak < 16 * 1024 * 1024, f"{peak} bytes were held while refusing a 64 MB reply"
+        # The rest of the refused reply went with its connection: the pool answers the next command.
+        assert (await redis_run("STRLEN lowcraft:test:huge"))["body"] == 64 * 1024 * 1024
+        assert (await redis_run("ECHO still-in-step"))["body"] == "still-in-step"
+    finally:
+        await redis_run("DEL lowcraft:test:huge")
+
+
+FILL_LIST = (
+    "EVAL \"for i = 1, 2000 do redis.call('rpush', KEYS[1], string.rep('x', 1000)) end\" 1 lowcraft:test:list"
+)
+FILL_HASH = "EVAL \"for i = 1, 2000 do redis.call('hset', KEYS[1], i, string.rep('y', 1000)) end\" 1 lowcraft:test:hash"
+
+
+async def test_redis_collections_over_the_size_cap_are_refused(redis_run: Any) -> None:
+    assert (await redis_run(FILL_LIST))["isExecutionSuccess"]
+    assert (await redis_run(FILL_HASH))["isExecutionSuccess"]
+    try:
+        small = Limits(max_response_bytes=512 * 1024)
+        for command in (
+            "LRANGE lowcraft:test:list 0 -1",
+            "HGETALL lowcraft:test:hash",
+            "HVALS lowcraft:test:hash",
+        ):
+            refused = await redis_run(command, small)
+            assert refused["error"]["code"] == "response_too_large", (command, refused)
+        within = await redis_run("LRANGE lowcraft:test:list 0 99", small)
+        assert within["rowCount"] == 100 and within["body"][0] == "x" * 1000
+        assert len((await redis_run("HGETALL lowcraft:test:hash"))["body"]) == 2000
+    finally:
+        await redis_run("DEL lowcraft:test:list lowcraft:test:hash")
+
+
+async def test_redis_binary_values_are_a_readable_error(redis_run: Any) -> None:
+    await redis_run(
+        "EVAL \"return redis.call('set', KEYS[1], string.char(255, 254))\" 1 lowcraft:test:binary"
+    )
+    try:
+        result = await redis_run("GET lowcraft:test:binary")
+        assert result["error"]["code"] == "query_failed" and "UTF-8" in result["error"]["message"]
+    finally:
+        await redis_run("DEL lowcraft:test:binary")
 
 
 async def test_s3_upload_list_read_presign_and_delete(
