@@ -35,9 +35,31 @@ EXECUTIONS = Histogram(
 )
 
 
+class _Children:
+    """A histogram's labelled children by label values: `labels()` validates and locks on every
+    call, which costs more than the observation on the request path."""
+
+    MAX = 10_000  # label values are bounded by design; this only guards the cache itself
+
+    def __init__(self, histogram: Histogram) -> None:
+        self.histogram = histogram
+        self._children: dict[tuple[str, ...], Histogram] = {}
+
+    def observe(self, values: tuple[str, ...], seconds: float) -> None:
+        child = self._children.get(values)
+        if child is None:
+            child = self.histogram.labels(*values)
+            if len(self._children) < self.MAX:
+                self._children[values] = child
+        child.observe(seconds)
+
+
+_executions = _Children(EXECUTIONS)
+
+
 def observe_execution(connector: str, outcome: str, seconds: float) -> None:
     """Count one action execution; `outcome` is e.g. success, error, timeout."""
-    EXECUTIONS.labels(connector, outcome).observe(seconds)
+    _executions.observe((connector, outcome), seconds)
 
 
 _PARAM = re.compile(r"{(\w+)(?::\w+)?}")
@@ -92,12 +114,13 @@ class Metrics:
             ["route", "method", "status"],
             registry=self.registry,
         )
+        self._requests = _Children(self.requests)
         self.registry.register(EXECUTIONS)
         self.registry.register(PoolCollector(db))
 
     def observe_request(self, scope: MutableMapping[str, Any], status: int, seconds: float) -> None:
         """Called by EdgeMiddleware once per HTTP request, after routing filled in the scope."""
-        self.requests.labels(route_template(scope), scope.get("method", ""), f"{status // 100}xx").observe(seconds)
+        self._requests.observe((route_template(scope), scope.get("method", ""), f"{status // 100}xx"), seconds)
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

@@ -22,6 +22,7 @@ rendered according to the field's binding kind (see `lowcraft.connectors.schema.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -180,26 +181,118 @@ def _unescape_postgres(text: str, i: int) -> tuple[str, int]:
     return chr(code), end - i
 
 
-def _code_binding(w: _SqlWriter, before: str, value: Any, after: Segment | None) -> None:
-    """Write the code `before` a binding outside any literal, then its value or its IN list."""
-    in_list = _IN_LIST.search(before)
-    # `in ({{ids}})` is a list only when the binding is all the parentheses hold.
-    closed = after is not None and not after.is_binding and _CLOSE_PAREN.match(after.source) is not None
-    if in_list and in_list["paren"] and not closed:
-        in_list = None
-    if in_list is None:
-        w.text(before)
-        w.value(value)
-        return
-    items = value if isinstance(value, list) else [value]
-    parenthesised = in_list["paren"] is not None
-    if items or w.dialect.empty_in_list is not None:
-        w.text(before)
-        w.in_list(items, parenthesised)
-        return
-    # No empty list on this server: `x [not] in ()` becomes a comparison with an empty array.
-    w.text(before[: in_list.start()])
-    w.out.append(("<> all(" if in_list["negated"] else "= any(") + "'{}'" + ("" if parenthesised else ")"))
+# --- compiled SQL: the scan of a template, done once; rendering it is all a call pays ------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Hole:
+    """Where a binding's value goes inside a literal."""
+
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Code:
+    """SQL text as written, and the same with `%` doubled for pyformat drivers."""
+
+    text: str
+    escaped: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    """A binding in code: one placeholder (or inlined literal)."""
+
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class _InList:
+    """A binding after `in`: one value per array element. Writes the code before it, too, since an
+    empty array on a server without empty lists replaces the `in` itself."""
+
+    source: str
+    before: _Code
+    before_in: _Code
+    parenthesised: bool
+    negated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _BoundLiteral:
+    """A quoted literal holding bindings: its text and holes in order."""
+
+    parts: tuple[str | _Hole, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Identifier:
+    """A binding inside a quoted identifier."""
+
+    source: str
+    quote: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Dropped:
+    """A binding inside a comment: its value is accepted and dropped."""
+
+    source: str
+
+
+_Op = _Code | _Value | _InList | _BoundLiteral | _Identifier | _Dropped
+
+
+def _code(text: str) -> _Code:
+    return _Code(text, text.replace("%", "%%"))
+
+
+class _Program:
+    """Collects the ops of one template while it is scanned."""
+
+    def __init__(self) -> None:
+        self.ops: list[_Op] = []
+        self._text: list[str] = []
+
+    def text(self, sql_text: str) -> None:
+        if sql_text:
+            self._text.append(sql_text)
+
+    def op(self, op: _Op) -> None:
+        self._end_text()
+        self.ops.append(op)
+
+    def _end_text(self) -> None:
+        if self._text:
+            self.ops.append(_code("".join(self._text)))
+            self._text = []
+
+    def code_binding(self, before: str, source: str, after: Segment | None) -> None:
+        """The code `before` a binding outside any literal, then the binding as a value or an IN list."""
+        in_list = _IN_LIST.search(before)
+        # `in ({{ids}})` is a list only when the binding is all the parentheses hold.
+        closed = after is not None and not after.is_binding and _CLOSE_PAREN.match(after.source) is not None
+        if in_list and in_list["paren"] and not closed:
+            in_list = None
+        if in_list is None:
+            self.text(before)
+            self.op(_Value(source))
+            return
+        self.op(_InList(source, _code(before), _code(before[: in_list.start()]),
+                        in_list["paren"] is not None, in_list["negated"] is not None))
+
+    def literal(self, parts: list[str | _Hole]) -> None:
+        merged: list[str | _Hole] = []
+        for part in parts:
+            if isinstance(part, str) and merged and isinstance(merged[-1], str):
+                merged[-1] += part
+            else:
+                merged.append(part)
+        self.op(_BoundLiteral(tuple(merged)))
+
+    def done(self) -> tuple[_Op, ...]:
+        self._end_text()
+        return tuple(self.ops)
 
 
 def bind_sql(
@@ -215,14 +308,60 @@ def bind_sql(
 def _bind_sql(
     template: str, values: _Values, dialect: SqlDialect, prepared: bool
 ) -> tuple[str, list[Any] | None]:
+    return _render_sql(_compile_sql(template, dialect), values, dialect, prepared)
+
+
+def _render_sql(
+    ops: tuple[_Op, ...], values: _Values, dialect: SqlDialect, prepared: bool
+) -> tuple[str, list[Any] | None]:
     w = _SqlWriter(dialect, prepared)
+    escaped = prepared and dialect.percent_escape
+    for op in ops:
+        if isinstance(op, _Code):
+            w.out.append(op.escaped if escaped else op.text)
+        elif isinstance(op, _Value):
+            w.value(values.get(op.source))
+        elif isinstance(op, _InList):
+            value = values.get(op.source)
+            items = value if isinstance(value, list) else [value]
+            if items or dialect.empty_in_list is not None:
+                w.out.append(op.before.escaped if escaped else op.before.text)
+                w.in_list(items, op.parenthesised)
+            else:
+                # No empty list on this server: `x [not] in ()` becomes a comparison with an empty array.
+                w.out.append(op.before_in.escaped if escaped else op.before_in.text)
+                w.out.append(("<> all(" if op.negated else "= any(") + "'{}'" + ("" if op.parenthesised else ")"))
+        elif isinstance(op, _BoundLiteral):
+            w.string_literal([p if isinstance(p, str) else (values.get(p.source),) for p in op.parts])
+        elif isinstance(op, _Identifier):
+            if prepared:
+                raise BadParameters(
+                    "A binding cannot name a table or column while prepared statements are on.",
+                    "Use a fixed name, or turn prepared statements off for this action.",
+                )
+            w.out.append(value_as_text(values.get(op.source)).replace(op.quote, op.quote * 2))
+        else:
+            values.touch(op.source)
+    limit = dialect.max_parameters
+    if prepared and limit is not None and len(w.params) > limit:
+        raise BadParameters(
+            f"The query would carry {len(w.params)} parameters; the database takes at most {limit}.",
+            "Pass a long list as one array instead of an IN list, e.g. `id = any({{ids}})`.",
+        )
+    return "".join(w.out), (w.params if prepared else None)
+
+
+@functools.lru_cache(maxsize=1024)
+def _compile_sql(template: str, dialect: SqlDialect) -> tuple[_Op, ...]:
+    """The template scanned into ops; cached, since an app runs the same queries over and over."""
+    w = _Program()
     # Scanner state: None in code, else the construct we are inside of.
     state: str | None = None
     quote_char = ""  # the closing quote, or the closing `$tag$` of a dollar quote
     escapes = False  # whether `\` escapes inside the current literal
     comment_depth = 0
     literal_raw: list[str] = []  # the literal as written, emitted unchanged when it holds no binding
-    literal_parts: list[str | tuple[Any]] = []  # unescaped text and (value,) for bindings
+    literal_parts: list[str | _Hole] = []  # unescaped text, and holes for bindings
     literal_bound = False
     # Code text ending a segment is held back until we know whether an IN list binding follows it.
     pending = ""
@@ -230,7 +369,7 @@ def _bind_sql(
     def flush_literal() -> None:
         nonlocal literal_raw, literal_parts, literal_bound
         if literal_bound:
-            w.string_literal(literal_parts)
+            w.literal(literal_parts)
         else:
             w.text("".join(literal_raw))
         literal_raw, literal_parts, literal_bound = [], [], False
@@ -240,22 +379,16 @@ def _bind_sql(
         if seg.is_binding:
             if state is None:
                 after = segments[index + 1] if index + 1 < len(segments) else None
-                _code_binding(w, pending, values.get(seg.source), after)
+                w.code_binding(pending, seg.source, after)
                 pending = ""
             elif state in ("string", "dollar"):
-                literal_parts.append((values.get(seg.source),))
+                literal_parts.append(_Hole(seg.source))
                 literal_bound = True
             elif state == "identifier":
-                if prepared:
-                    raise BadParameters(
-                        "A binding cannot name a table or column while prepared statements are on.",
-                        "Use a fixed name, or turn prepared statements off for this action.",
-                    )
-                ident = value_as_text(values.get(seg.source)).replace(quote_char, quote_char * 2)
-                w.out.append(ident)
+                w.op(_Identifier(seg.source, quote_char))
             else:
                 # Inside a comment a value is dropped: it could only end the comment early.
-                values.touch(seg.source)
+                w.op(_Dropped(seg.source))
             continue
         w.text(pending)
         pending = ""
@@ -388,13 +521,7 @@ def _bind_sql(
         # An unterminated literal: send it as written and let the database report the syntax error.
         flush_literal()
     w.text(pending)
-    limit = dialect.max_parameters
-    if prepared and limit is not None and len(w.params) > limit:
-        raise BadParameters(
-            f"The query would carry {len(w.params)} parameters; the database takes at most {limit}.",
-            "Pass a long list as one array instead of an IN list, e.g. `id = any({{ids}})`.",
-        )
-    return "".join(w.out), (w.params if prepared else None)
+    return w.done()
 
 
 # --- text, URLs, JSON, single values, commands --------------------------------------------------

@@ -15,11 +15,11 @@ import gzip
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import Field, ValidationError
+from starlette.exceptions import HTTPException
 from starlette.requests import cookie_parser
 
 from lowcraft import metrics
@@ -30,16 +30,12 @@ from lowcraft.connectors.base import Limits
 from lowcraft.connectors.errors import ConnectorError
 from lowcraft.connectors.pools import default_pools
 from lowcraft.http.deps import SESSION_COOKIE
+from lowcraft.http.errors import error_body
+from lowcraft.http.middleware import ASGIApp, Message, Receive, Scope, Send, send_json
 from lowcraft.http.schemas import Body
 from lowcraft.runtime import Runtime
 
 log = logging.getLogger(__name__)
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 GZIP_MINIMUM_BYTES = 1024
 """Results at least this long are gzipped for clients that accept it, as GZipMiddleware does."""
@@ -141,7 +137,11 @@ async def serve_cached_execution(
     runtime: Runtime, action_id: str, scope: Scope, receive: Receive, send: Send, route: ASGIApp
 ) -> None:
     """Answer `POST .../actions/{action_id}/execute` from the plan cache, else hand it to `route`."""
-    body = await _read_body(receive)
+    try:
+        body = await _read_body(receive)
+    except HTTPException as exc:  # the edge's body limit, on a body sent without a length
+        await send_json(send, exc.status_code, error_body("payload_too_large", str(exc.detail)))
+        return
     if body is None:
         return
     cached: ReadyExecution | None = None
@@ -165,7 +165,13 @@ async def serve_cached_execution(
 
         await route(scope, replay, send)
         return
-    payload = render_json(await cached.run(request.params))
+    try:
+        payload = render_json(await cached.run(request.params))
+    except Exception:
+        # Behind the fast door there is no FastAPI error middleware to turn a bug into a 500 body.
+        log.exception("executing action %s failed", action_id)
+        await send_json(send, 500, error_body("internal_error", "Something went wrong on the server; it has been logged."))
+        return
     headers = [(b"content-type", b"application/json")]
     if len(payload) >= GZIP_MINIMUM_BYTES and _accepts_gzip(scope["headers"]):
         payload = gzip.compress(payload, compresslevel=6)
@@ -173,3 +179,4 @@ async def serve_cached_execution(
     headers.append((b"content-length", str(len(payload)).encode()))
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": payload})
+

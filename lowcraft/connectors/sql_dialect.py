@@ -24,7 +24,9 @@ def json_containers(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True, slots=True)
+# eq=False: dialects are singletons compared and hashed by identity, which keeps them cheap as
+# keys of the binder's compiled-template cache.
+@dataclass(frozen=True, slots=True, eq=False)
 class SqlDialect:
     """Placeholder style and literal syntax of one SQL driver/server pair."""
 

@@ -30,7 +30,10 @@ CSRF_HEADER = b"x-requested-by"
 CSRF_VALUE = b"lowcraft"
 
 
-async def _send_json(send: Send, status: int, body: dict[str, Any], request_id: str) -> None:
+async def send_json(
+    send: Send, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    """A whole JSON response through a raw ASGI `send`."""
     payload = json.dumps(body).encode()
     await send(
         {
@@ -39,7 +42,7 @@ async def _send_json(send: Send, status: int, body: dict[str, Any], request_id: 
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(payload)).encode()),
-                (b"x-request-id", request_id.encode()),
+                *(headers or []),
             ],
         }
     )
@@ -77,8 +80,9 @@ class EdgeMiddleware:
             if path.startswith("/api/") and ("\x00" in path or b"%00" in scope.get("query_string", b"")):
                 # No id or filter holds NUL, and PostgreSQL would fail on it with a 500.
                 status_holder[0] = 400
-                await _send_json(
-                    send, 400, error_body("bad_request", "URLs may not contain NUL characters (%00)."), request_id
+                await send_json(
+                    send, 400, error_body("bad_request", "URLs may not contain NUL characters (%00)."),
+                    [(b"x-request-id", request_id.encode())],
                 )
                 return
             if path.startswith("/api/") and method not in SAFE_METHODS:
@@ -87,16 +91,16 @@ class EdgeMiddleware:
                 has_bearer = headers.get(b"authorization", b"").lower().startswith(b"bearer ")
                 if not has_bearer and headers.get(CSRF_HEADER) != CSRF_VALUE:
                     status_holder[0] = 403
-                    await _send_json(
+                    await send_json(
                         send, 403,
                         error_body("csrf_header_missing", "Send the header 'X-Requested-By: lowcraft' with this request."),
-                        request_id,
+                        [(b"x-request-id", request_id.encode())],
                     )
                     return
                 length = headers.get(b"content-length")
                 if length is not None and length.isdigit() and int(length) > self.max_body:
                     status_holder[0] = 413
-                    await _send_json(send, 413, self._too_large(), request_id)
+                    await send_json(send, 413, self._too_large(), [(b"x-request-id", request_id.encode())])
                     return
                 receive = self._limited(receive)
             await self.app(scope, receive, send_wrapper)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from lowcraft.actions import executor
 from tests.actions.conftest import run
 from tests.apps.test_applications import add_viewer
 from tests.conftest import Api, Instance, first_workspace
@@ -144,3 +145,20 @@ def test_a_workspace_admin_and_a_developer_have_separate_plans(instance: Instanc
 def member_id(admin: Api, workspace: str, email: str) -> str:
     members = admin.ok("GET", f"/api/v1/workspaces/{workspace}/members")["members"]
     return str(next(m["id"] for m in members if m["email"] == email))
+
+
+def test_a_failure_behind_the_fast_door_is_a_500_with_the_usual_body(
+    admin: Api, setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    action = setup["action"]["id"]
+    run(admin, action, OPEN)
+
+    async def broken(self: executor.ReadyExecution, params: dict[str, Any]) -> dict[str, Any]:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(executor.ReadyExecution, "run", broken)
+    failed = execute(admin, action, {"params": OPEN, "mode": "edit"})
+    assert failed.status_code == 500 and failed.json()["error"]["code"] == "internal_error"
+    assert "a bug" not in failed.text
+    monkeypatch.undo()
+    assert run(admin, action, OPEN)["rowCount"] == 2
