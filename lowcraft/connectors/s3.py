@@ -4,6 +4,11 @@ Every socket boto3 opens goes through the network guard: botocore's HTTP session
 its public `before-send` event) by one whose urllib3 connections resolve the host once, check every
 address against the instance policy and connect to the checked address, while TLS (SNI, the
 certificate check) and the signed Host header keep using the name.
+
+A datasource's requests carry only its own credentials: the client comes from a botocore session
+that reads no AWS_* variable and no ~/.aws file and has an empty credential chain, so the server's
+own identity (its environment, profiles, instance or container role) is never within reach. Without
+keys, requests go unsigned, which public buckets accept.
 """
 
 from __future__ import annotations
@@ -22,14 +27,19 @@ import anyio
 import boto3
 import botocore.config
 import botocore.exceptions as boto_errors
+import botocore.session
+from botocore import UNSIGNED
 from botocore.awsrequest import (
     AWSHTTPConnection,
     AWSHTTPConnectionPool,
     AWSHTTPSConnection,
     AWSHTTPSConnectionPool,
 )
+from botocore.configprovider import ConstantProvider
+from botocore.credentials import CredentialResolver
 from botocore.httpsession import URLLib3Session
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
 from urllib3.exceptions import ConnectTimeoutError as Urllib3ConnectTimeout
 from urllib3.exceptions import NewConnectionError
 
@@ -62,7 +72,10 @@ _AUTH_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "E
 
 
 class S3Config(BaseModel):
-    """Credentials and endpoint; leave `endpoint_url` empty for AWS itself."""
+    """Credentials and endpoint; leave `endpoint_url` empty for AWS itself.
+
+    Both keys, or neither: without keys the requests are anonymous (unsigned), for public buckets.
+    """
 
     endpoint_url: str = ""
     region: str = "us-east-1"
@@ -72,6 +85,32 @@ class S3Config(BaseModel):
     force_path_style: bool = True
     default_bucket: str = ""
     connect_timeout_seconds: float = Field(default=5, gt=0, le=60)
+
+    @model_validator(mode="after")
+    def _keys_come_in_pairs(self) -> S3Config:
+        # Half a key pair can sign nothing; silently going anonymous would hide the mistake.
+        if self.access_key_id and not self.secret_access_key:
+            raise PydanticCustomError(
+                "s3_key_pair",
+                "The secret access key is missing: give it with the access key ID, "
+                "or leave both empty for anonymous access to public buckets.",
+            )
+        if self.secret_access_key and not self.access_key_id:
+            raise PydanticCustomError(
+                "s3_key_pair",
+                "The access key ID is missing: give it with the secret access key, "
+                "or leave both empty for anonymous access to public buckets.",
+            )
+        if self.session_token and not self.access_key_id:
+            raise PydanticCustomError(
+                "s3_key_pair",
+                "A session token needs the access key ID and secret access key it was issued with.",
+            )
+        return self
+
+    @property
+    def anonymous(self) -> bool:
+        return not self.access_key_id
 
 
 class S3Query(BaseModel):
@@ -176,19 +215,56 @@ class _S3Client:
         self.session.close()
 
 
+# Settings that name files botocore would read (profiles, keys); every other setting keeps its default.
+_FILE_SETTINGS = frozenset({"config_file", "credentials_file"})
+
+
+def _isolated_session() -> boto3.session.Session:
+    """A boto3 session that sees nothing of the server's own AWS setup.
+
+    A default session takes settings and keys from AWS_* variables, from ~/.aws/config and
+    ~/.aws/credentials (or the files AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE name) and, failing
+    those, from the container or instance metadata service: all of them the server's identity, which
+    no workspace developer may borrow. Here no setting has an environment variable or config-file
+    entry behind it, no file is named, and the credential chain has no providers.
+    """
+    settings = {
+        name: (None, None, None if name in _FILE_SETTINGS else default, convert)
+        for name, (_, _, default, convert) in botocore.session.Session.SESSION_VARIABLES.items()
+    }
+    core = botocore.session.Session(session_vars=settings)
+    core.register_component("credential_provider", CredentialResolver(providers=[]))
+    store = core.get_component("config_store")
+    # The `s3` and proxy sections are read from their own environment variables, outside SESSION_VARIABLES.
+    for section in ("s3", "proxies_config"):
+        store.set_config_provider(section, ConstantProvider(None))
+    return boto3.session.Session(botocore_session=core)
+
+
 def _client(config: S3Config, policy: InstancePolicy) -> _S3Client:
-    api = boto3.session.Session().client(
+    # Given explicit keys or UNSIGNED, botocore never asks a credential chain (the session's is empty too).
+    credentials: dict[str, Any] = {}
+    signing: dict[str, Any] = {"signature_version": UNSIGNED}
+    if not config.anonymous:
+        credentials = {
+            "aws_access_key_id": config.access_key_id,
+            "aws_secret_access_key": config.secret_access_key,
+            "aws_session_token": config.session_token or None,
+        }
+        signing = {}
+    api = _isolated_session().client(
         "s3",
         endpoint_url=config.endpoint_url or None,
         region_name=config.region,
-        aws_access_key_id=config.access_key_id or None,
-        aws_secret_access_key=config.secret_access_key or None,
-        aws_session_token=config.session_token or None,
+        **credentials,
         config=botocore.config.Config(
             connect_timeout=config.connect_timeout_seconds,
             read_timeout=_READ_TIMEOUT_SECONDS,
             retries={"max_attempts": 1},
             s3={"addressing_style": "path" if config.force_path_style else "auto"},
+            # AWS_ENDPOINT_URL(_S3) would otherwise stand in for an empty endpoint.
+            ignore_configured_endpoint_urls=True,
+            **signing,
         ),
     )
     session = _GuardedSession(policy, config.connect_timeout_seconds)
@@ -225,7 +301,8 @@ class S3Connector(Connector[S3Config, S3Query]):
     )
 
     @contextmanager
-    def map_errors(self) -> Iterator[None]:
+    def map_errors(self, *, anonymous: bool = False) -> Iterator[None]:
+        """`anonymous`: the requests were unsigned, so a refusal is not about wrong keys."""
         try:
             yield
         except ConnectorError:
@@ -236,13 +313,19 @@ class S3Connector(Connector[S3Config, S3Query]):
             raise Timeout("The storage service did not answer within the time limit.") from None
         except boto_errors.EndpointConnectionError as exc:
             raise ConnectionFailed(f"Could not connect to the storage service: {exc}") from None
-        except boto_errors.NoCredentialsError:
-            raise AuthFailed("No credentials were given for the storage service.") from None
         except boto_errors.ClientError as exc:
             error = exc.response.get("Error", {})
             code = str(error.get("Code", ""))
             message = str(error.get("Message") or code)
-            if code in _AUTH_CODES:
+            # A refusal without a body (HEAD, some S3-compatible stores) carries only its status.
+            refused = code in _AUTH_CODES or code == "403"
+            if refused and anonymous:
+                raise AuthFailed(
+                    f"The storage service refused the anonymous request: {message}",
+                    "The datasource has no access keys, so its requests are unsigned and reach only "
+                    "what is public. Give an access key ID and secret access key for anything else.",
+                ) from None
+            if refused:
                 raise AuthFailed(f"The storage service refused the credentials: {message}") from None
             raise QueryFailed(f"The storage service answered {code}: {message}") from None
         except (boto_errors.BotoCoreError, ValueError) as exc:
@@ -275,15 +358,25 @@ class S3Connector(Connector[S3Config, S3Query]):
             return await anyio.to_thread.run_sync(work, client.api, abandon_on_cancel=True)
 
     async def test(self, conn: Connection[S3Config]) -> TestResult:
+        config = conn.config
+        bucket = config.default_bucket
         try:
-            with self.map_errors():
+            with self.map_errors(anonymous=config.anonymous):
+                if config.anonymous and bucket:
+                    # AWS lets no anonymous caller list buckets; a public bucket can answer for itself.
+                    await self._run(conn, lambda c: c.list_objects_v2(Bucket=bucket, MaxKeys=1), 15)
+                    return TestResult(True, f"Reached the bucket {bucket} without credentials.")
                 buckets = await self._run(conn, lambda c: c.list_buckets().get("Buckets", []), 15)
         except ConnectorError as exc:
             return TestResult(False, exc.message, exc.code, exc.hint)
+        if config.anonymous:
+            return TestResult(
+                True, f"Reached the service without credentials; {len(buckets)} bucket(s) visible."
+            )
         return TestResult(True, f"Signed in; {len(buckets)} bucket(s) visible.")
 
     async def structure(self, conn: Connection[S3Config]) -> Structure:
-        with self.map_errors():
+        with self.map_errors(anonymous=conn.config.anonymous):
             buckets = await self._run(conn, lambda c: c.list_buckets().get("Buckets", []), 15)
         return Structure(tables=[Table(name=b["Name"], columns=[], kind="bucket") for b in buckets])
 
@@ -304,7 +397,7 @@ class S3Connector(Connector[S3Config, S3Query]):
             "prefix": query.prefix or None,
         }
         work = getattr(self, f"_{query.operation}")(bucket, query, limits)
-        with self.map_errors():
+        with self.map_errors(anonymous=conn.config.anonymous):
             body = await self._run(conn, work, limits.timeout_seconds)
         return ExecutionResult(
             body=body, request=request, row_count=len(body) if isinstance(body, list) else None
