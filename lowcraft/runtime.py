@@ -10,7 +10,7 @@ from lowcraft.accounts.passwords import Passwords
 from lowcraft.accounts.sessions import DatabaseSessions, RedisSessions
 from lowcraft.accounts.throttle import LoginThrottle
 from lowcraft.cache import KeyValueStore, open_store
-from lowcraft.cache.generation import Generation
+from lowcraft.cache.generation import Generation, open_generation
 from lowcraft.config import Settings
 from lowcraft.connectors.base import InstancePolicy
 from lowcraft.crypto import SecretBox
@@ -44,7 +44,7 @@ class Runtime:
             else DatabaseSessions(db, idle, absolute)
         )
         key = settings.load_encryption_key()
-        generation = Generation(cache)
+        generation = open_generation(cache)
         db.on_write(generation.bump)
         return cls(
             settings=settings,
@@ -65,4 +65,5 @@ class Runtime:
         )
 
     def close(self) -> None:
+        self.generation.close()
         self.db.dispose()

@@ -7,12 +7,17 @@ replicas, so a change made through one replica is seen by the caches of all of t
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
 from typing import Generic, TypeVar
 
-from lowcraft.cache.store import KeyValueStore
+import redis
+
+from lowcraft.cache.store import KeyValueStore, RedisStore
+
+log = logging.getLogger(__name__)
 
 _KEY = "store-generation"
 _FOREVER = 10 * 365 * 24 * 3600
@@ -21,6 +26,8 @@ V = TypeVar("V")
 
 
 class Generation:
+    """The generation kept in the instance's store (in-process: reading it is a dict lookup)."""
+
     def __init__(self, store: KeyValueStore) -> None:
         self.store = store
 
@@ -29,6 +36,95 @@ class Generation:
 
     def bump(self) -> None:
         self.store.incr(_KEY, _FOREVER)
+
+    def close(self) -> None:
+        """Stop whatever follows the generation in the background (nothing here)."""
+
+
+class SharedGeneration(Generation):
+    """The generation in Redis, shared by all replicas, followed locally through pub/sub.
+
+    Every execution reads the generation, and a Redis round trip on the event loop for each one
+    cost more than a third of a replica's throughput. So each replica subscribes to the channel a
+    bump announces itself on and keeps the latest value in memory. Whenever it cannot be sure it
+    is following - before the subscription is up, after a connection error, if the key prefix
+    changed - it reads Redis as before. The subscription's connection is health-checked, so a
+    connection that silently went away is noticed within `HEALTH_CHECK_SECONDS`.
+    """
+
+    HEALTH_CHECK_SECONDS = 5
+
+    def __init__(self, store: RedisStore) -> None:
+        super().__init__(store)
+        self.redis_store = store
+        self._value: int | None = None  # None: not following; read Redis
+        self._followed_prefix = ""
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def current(self) -> str:
+        value = self._value
+        if value is not None and self._followed_prefix == self.redis_store.prefix:
+            return str(value)
+        if self._thread is None:
+            self._start()
+        return super().current()
+
+    def bump(self) -> None:
+        value = self.redis_store.incr(_KEY, _FOREVER)
+        self.redis_store.client.publish(self.redis_store.prefix + _KEY, str(value))
+        self._advance(value)  # this replica sees its own write at once
+
+    def close(self) -> None:
+        # Not joined: the follower notices within a second and closes its own connection.
+        self._stop.set()
+
+    def _advance(self, value: int) -> None:
+        with self._lock:
+            if self._value is not None and value > self._value:
+                self._value = value
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._follow, name="lowcraft-generation", daemon=True)
+                self._thread.start()
+
+    def _follow(self) -> None:
+        client = self.redis_store.client
+        # A client of its own: its health checks must not slow the store's commands.
+        subscriber = redis.Redis(
+            connection_pool=redis.ConnectionPool(
+                **{**client.connection_pool.connection_kwargs,
+                   "health_check_interval": self.HEALTH_CHECK_SECONDS, "socket_timeout": None}
+            )
+        )
+        while not self._stop.is_set():
+            prefix = self.redis_store.prefix
+            pubsub = subscriber.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+            try:
+                pubsub.subscribe(prefix + _KEY)
+                # Subscribed first, read second: a bump after the read arrives as a message.
+                stored = client.get(prefix + _KEY)
+                with self._lock:
+                    self._value = int(stored) if stored else 0
+                    self._followed_prefix = prefix
+                while not self._stop.is_set() and prefix == self.redis_store.prefix:
+                    message = pubsub.get_message(timeout=1.0)
+                    if message is not None and message["type"] == "message":
+                        self._advance(int(message["data"]))
+            except (redis.RedisError, ValueError):
+                log.warning("lost the store generation subscription; reading Redis until it is back")
+                self._stop.wait(1.0)
+            finally:
+                self._value = None
+                pubsub.close()
+        subscriber.close()
+
+
+def open_generation(store: KeyValueStore) -> Generation:
+    return SharedGeneration(store) if isinstance(store, RedisStore) else Generation(store)
 
 
 class GenerationCache(Generic[V]):
