@@ -8,6 +8,7 @@ config never appear in a result: they are redacted wherever their text shows up.
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import time
 from collections.abc import Mapping
@@ -112,18 +113,30 @@ class _Redactor:
             key=len,
             reverse=True,
         )
+        # How each secret reads inside JSON text: JSON escapes character by character, so a value
+        # holding a secret holds this in its encoding.
+        self._encoded = [json.dumps(secret, ensure_ascii=False)[1:-1] for secret in self.secrets]
 
     def __call__(self, value: Any) -> Any:
         if not self.secrets:
             return value
+        if isinstance(value, (dict, list)):
+            # Results are large and almost never hold a secret: one search of their JSON text
+            # (in C) decides whether the walk is needed at all.
+            text = json.dumps(value, ensure_ascii=False, default=str)
+            if not any(encoded in text for encoded in self._encoded):
+                return value
+        return self._walk(value)
+
+    def _walk(self, value: Any) -> Any:
         if isinstance(value, str):
             for secret in self.secrets:
                 value = value.replace(secret, REDACTED)
             return value
         if isinstance(value, dict):
-            return {k: self(v) for k, v in value.items()}
+            return {k: self._walk(v) for k, v in value.items()}
         if isinstance(value, list):
-            return [self(v) for v in value]
+            return [self._walk(v) for v in value]
         return value
 
 

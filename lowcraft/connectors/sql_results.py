@@ -14,25 +14,22 @@ from typing import Any
 from lowcraft.connectors.errors import ResponseTooLarge
 
 _MAX_SAFE_INTEGER = 2**53
+_DOUBLE_EXACT_DIGITS = 15
+
+
+_AS_IS = frozenset({str, bool, type(None)})
 
 
 def json_safe(value: Any) -> Any:
     """A database value as JSON: exact decimals stay exact as text when a JS number would round."""
-    if value is None or isinstance(value, (bool, str)):
+    if value.__class__ in _AS_IS:  # the most common values first: this runs for every cell
         return value
     if isinstance(value, int):
         return value if abs(value) <= _MAX_SAFE_INTEGER else str(value)
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            return str(value)
-        as_float = float(value)
-        return (
-            as_float
-            if Decimal(repr(as_float)) == value and abs(as_float) <= _MAX_SAFE_INTEGER
-            else str(value)
-        )
+        return _decimal(value)
     if isinstance(value, (datetime, date, time)):
         return value.isoformat()
     if isinstance(value, timedelta):
@@ -48,6 +45,23 @@ def json_safe(value: Any) -> Any:
     return str(value)
 
 
+def _decimal(value: Decimal) -> float | str:
+    """A number JSON holds exactly, else the decimal's text (precise money amounts stay precise)."""
+    if not value.is_finite():
+        return str(value)
+    text = str(value)
+    if "E" not in text:
+        # Up to 15 significant digits a decimal survives the trip through a double (and so JSON and
+        # JavaScript) unchanged. Leading zeros are counted too, which only errs on the safe side.
+        digits = len(text) - text.startswith("-") - ("." in text)
+        if digits <= _DOUBLE_EXACT_DIGITS:
+            return float(text)
+    as_float = float(value)
+    if abs(as_float) <= _MAX_SAFE_INTEGER and Decimal(repr(as_float)) == value:
+        return as_float
+    return text
+
+
 class RowCollector:
     """Accumulates rows as records, failing with `ResponseTooLarge` as soon as the cap is passed."""
 
@@ -58,7 +72,8 @@ class RowCollector:
         self.size = 2
 
     def add(self, rows: Iterable[Sequence[Any]]) -> None:
-        batch = [dict(zip(self.names, (json_safe(v) for v in row))) for row in rows]
+        names = self.names
+        batch = [dict(zip(names, map(json_safe, row))) for row in rows]
         if not batch:
             return
         self.size += len(json.dumps(batch, separators=(",", ":"))) + 1
