@@ -8,7 +8,6 @@ config never appear in a result: they are redacted wherever their text shows up.
 from __future__ import annotations
 
 import copy
-import json
 import logging
 import time
 from collections.abc import Mapping
@@ -17,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from lowcraft import jsontext
 from lowcraft.actions.binding import BoundQuery, bind_query
 from lowcraft.connectors.base import Connection, Connector, InstancePolicy, Limits
 from lowcraft.connectors.errors import BadParameters, ConnectorError
@@ -115,7 +115,7 @@ class _Redactor:
         )
         # How each secret reads inside JSON text: JSON escapes character by character, so a value
         # holding a secret holds this in its encoding.
-        self._encoded = [json.dumps(secret, ensure_ascii=False)[1:-1] for secret in self.secrets]
+        self._encoded = [jsontext.dumps(secret)[1:-1] for secret in self.secrets]
 
     def __call__(self, value: Any) -> Any:
         if not self.secrets:
@@ -123,7 +123,7 @@ class _Redactor:
         if isinstance(value, (dict, list)):
             # Results are large and almost never hold a secret: one search of their JSON text
             # (in C) decides whether the walk is needed at all.
-            text = json.dumps(value, ensure_ascii=False, default=str)
+            text = jsontext.dumps(value)
             if not any(encoded in text for encoded in self._encoded):
                 return value
         return self._walk(value)

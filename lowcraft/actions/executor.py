@@ -12,7 +12,6 @@ so errors, validation messages and authentication have one implementation.
 from __future__ import annotations
 
 import gzip
-import json
 import logging
 import time
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from pydantic import Field, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import cookie_parser
 
-from lowcraft import metrics
+from lowcraft import jsontext, metrics
 from lowcraft.actions.execution import CompiledAction, compile_failure
 from lowcraft.actions.plans import ExecutionPlan
 from lowcraft.cache.generation import GenerationCache
@@ -94,8 +93,7 @@ def plan_key(credential: str, action_id: str, body: ExecuteBody) -> tuple[str, .
 
 
 def render_json(result: dict[str, Any]) -> bytes:
-    # Results are JSON-safe already (connectors convert values); the same text JSONResponse writes.
-    return json.dumps(result, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+    return jsontext.dumps(result)
 
 
 def credential(headers: list[tuple[bytes, bytes]]) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 import math
 import uuid
 from collections.abc import Iterable, Sequence
@@ -11,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from lowcraft import jsontext
 from lowcraft.connectors.errors import ResponseTooLarge
 
 _MAX_SAFE_INTEGER = 2**53
@@ -76,7 +76,7 @@ class RowCollector:
         batch = [dict(zip(names, map(json_safe, row))) for row in rows]
         if not batch:
             return
-        self.size += len(json.dumps(batch, separators=(",", ":"))) + 1
+        self.size += len(jsontext.dumps(batch)) + 1
         if self.size > self.max_bytes:
             mb = self.max_bytes / (1024 * 1024)
             raise ResponseTooLarge(
