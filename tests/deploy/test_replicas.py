@@ -3,8 +3,9 @@
 
 The replicas start at the same moment on an empty database, so both race to migrate it; the
 advisory lock must let one migrate and the other wait. Then: a login made through the proxy is
-valid on each replica, an app edited on one is served by the other, and stopping one replica in
-the middle of a stream of requests through the proxy loses none of them.
+valid on each replica, an app edited on one is served by the other, an action changed on one is
+what the other runs next (despite its plan cache), and stopping one replica in the middle of a
+stream of requests through the proxy loses none of them.
 """
 
 from __future__ import annotations
@@ -212,6 +213,38 @@ def test_an_app_edited_via_one_replica_is_served_by_the_other(cluster: Cluster, 
         assert two.get(f"/api/v1/applications/{app['id']}").json()["name"] == "Orders admin"
         served = two.get(f"/api/v1/pages/{page['id']}").json()
         assert [w["text"] for w in served["dsl"]["children"]] == ["Served by both"]
+
+
+def test_an_action_changed_through_one_replica_is_what_the_other_runs_next(cluster: Cluster, session_cookie: str) -> None:
+    # Each replica answers repeated executions from its own plan cache; a write anywhere must
+    # reach every replica's cache (through the Redis generation) within moments.
+    first, second = cluster.replicas
+    database = psycopg.conninfo.conninfo_to_dict(cluster.database_url)
+    with cluster.direct(first, session_cookie) as one, cluster.direct(second, session_cookie) as two:
+        workspace = one.get("/api/v1/workspaces").json()["workspaces"][0]["id"]
+        app = one.post(f"/api/v1/workspaces/{workspace}/applications", json={"name": "Shared plans"}).json()
+        page = one.get(f"/api/v1/applications/{app['id']}/pages").json()["pages"][0]
+        datasource = one.post(f"/api/v1/workspaces/{workspace}/datasources", json={
+            "name": "Store", "connector": "postgres", "configs": {"production": {
+                "host": database.get("host", "127.0.0.1"), "user": database.get("user", "postgres"),
+                "database": database["dbname"]}}}).json()
+        action = one.post(f"/api/v1/applications/{app['id']}/actions", json={
+            "pageId": page["id"], "name": "version", "datasourceId": datasource["id"],
+            "config": {"sql": "select {{n}}::int as n, 'v1' as version"}}).json()
+
+        def run_on_second() -> dict[str, Any]:
+            response = two.post(f"/api/v1/actions/{action['id']}/execute", json={"params": {"n": 7}, "mode": "edit"})
+            assert response.status_code == 200, response.text
+            return response.json()  # type: ignore[no-any-return]
+
+        for _ in range(3):  # the first fills the second replica's cache, the others come from it
+            assert run_on_second()["body"] == [{"n": 7, "version": "v1"}]
+        changed = one.patch(f"/api/v1/actions/{action['id']}", json={"config": {"sql": "select {{n}}::int as n, 'v2' as version"}})
+        assert changed.status_code == 200, changed.text
+        deadline = time.monotonic() + 2
+        while run_on_second()["body"] != [{"n": 7, "version": "v2"}]:
+            assert time.monotonic() < deadline, "the second replica kept running the old action"
+            time.sleep(0.02)
 
 
 def test_stopping_a_replica_mid_stream_loses_no_request(
