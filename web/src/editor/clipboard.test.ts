@@ -1,7 +1,10 @@
+import { createElement } from "react";
+import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 
-import { copyWidgets, pasteWidgets } from "./clipboard";
-import { boxOf, findByName, findWidget, type Widget } from "./tree";
+import Tabs from "../widgets/TABS_WIDGET";
+import { copyWidgets, loadClip, pasteWidgets, saveClip } from "./clipboard";
+import { boxOf, childrenOf, findByName, findWidget, idOf, placeWidgets, setProperty, type Widget } from "./tree";
 
 const w = (id: string, top: number, bottom: number, extra: Record<string, unknown> = {}): Widget => ({
   widgetId: id,
@@ -45,5 +48,82 @@ describe("copy and paste", () => {
     const other = page(w("Form1", 0, 10, { type: "FORM_WIDGET", children: [] }));
     const { tree: next } = pasteWidgets(other, copyWidgets(source, ["Text1"]), "Form1");
     expect(findByName(next, "Form1")?.children?.map((c) => c.widgetName)).toEqual(["Text1"]);
+  });
+});
+
+describe("copy and paste of a tabs widget", () => {
+  // Tab "One" is shown second (index 1) although its canvas comes first: only the canvas ids in
+  // `tabsObj` tell which canvas belongs to which tab.
+  const original = (): Widget =>
+    page(
+      w("Tabs1", 0, 30, {
+        type: "TABS_WIDGET",
+        tabsObj: {
+          one: { id: "one", label: "One", widgetId: "canvasOne", isVisible: true, index: 1 },
+          two: { id: "two", label: "Two", widgetId: "canvasTwo", isVisible: true, index: 0 },
+        },
+        children: [
+          { ...w("canvasOne", 0, 64, { type: "CANVAS_WIDGET", tabName: "One" }), widgetName: "Canvas1", children: [w("InOne", 0, 4)] },
+          { ...w("canvasTwo", 0, 64, { type: "CANVAS_WIDGET", tabName: "Two" }), widgetName: "Canvas2", children: [w("InTwo", 0, 4)] },
+        ],
+      }),
+    );
+  const tabOf = (tabs: Widget, id: string) => (tabs["tabsObj"] as Record<string, { widgetId: string }>)[id] as { widgetId: string };
+  /** The names of the widgets the tabs widget shows with `label` selected, rendered as the editor does. */
+  const shown = (tabs: Widget, label: string): string =>
+    renderToString(
+      createElement(
+        Tabs,
+        { name: tabs.widgetName, values: { ...tabs, selectedTab: label }, onMeta: () => undefined, onEvent: () => undefined },
+        childrenOf(tabs).map((canvas) => createElement("p", { key: idOf(canvas) }, `[${childrenOf(canvas).map((c) => c.widgetName).join(",")}]`)),
+      ),
+    ).match(/\[[^\]]*\]/)?.[0] ?? "";
+
+  it("points the copy's tabs at the copy's own canvases, each tab at the copy of its canvas", () => {
+    const tree = original();
+    const { tree: next, ids } = pasteWidgets(tree, copyWidgets(tree, ["Tabs1"]), "0");
+    const copy = findWidget(next, ids[0] as string) as Widget;
+    const [copyOfOne, copyOfTwo] = childrenOf(copy);
+    expect(tabOf(copy, "one").widgetId).toBe(idOf(copyOfOne as Widget));
+    expect(tabOf(copy, "two").widgetId).toBe(idOf(copyOfTwo as Widget));
+    expect([idOf(copyOfOne as Widget), idOf(copyOfTwo as Widget)]).not.toContain("canvasOne");
+    expect(tabOf(findByName(next, "Tabs1") as Widget, "one").widgetId).toBe("canvasOne");
+  });
+
+  it("switches between the copy's own widgets in the pasted copy", () => {
+    const tree = original();
+    const { tree: next, ids } = pasteWidgets(tree, copyWidgets(tree, ["Tabs1"]), "0");
+    const copy = findWidget(next, ids[0] as string) as Widget;
+    const copyOf = (name: string) => childrenOf(childrenOf(copy).find((c) => c["tabName"] === name) as Widget)[0]?.widgetName;
+    expect(shown(copy, "One")).toBe(`[${copyOf("One")}]`);
+    expect(shown(copy, "Two")).toBe(`[${copyOf("Two")}]`);
+    expect(copyOf("One")).not.toBe("InOne");
+    expect(shown(findByName(next, "Tabs1") as Widget, "One")).toBe("[InOne]");
+  });
+
+  it("leaves the original alone when the copy's tab is edited or gets a widget", () => {
+    const tree = original();
+    const { tree: pasted, ids } = pasteWidgets(tree, copyWidgets(tree, ["Tabs1"]), "0");
+    const copy = findWidget(pasted, ids[0] as string) as Widget;
+    // The editor drops a widget onto the canvas of the copy's tab "One".
+    let next = placeWidgets(pasted, tabOf(copy, "one").widgetId, [{ widget: w("Dropped", 0, 4), box: { left: 0, right: 20, top: 10, bottom: 14 } }]);
+    next = setProperty(next, idOf(copy), "tabsObj", { ...(copy["tabsObj"] as object), one: { ...tabOf(copy, "one"), label: "Renamed" } });
+    expect(findByName(next, "Tabs1")).toEqual(findByName(tree, "Tabs1"));
+    const copyNow = findWidget(next, idOf(copy)) as Widget;
+    expect(childrenOf(childrenOf(copyNow)[0] as Widget).map((c) => c.widgetName)).toContain("Dropped");
+    expect(tabOf(copyNow, "one")).toMatchObject({ label: "Renamed" });
+  });
+
+  it("gives every paste of one clip from localStorage canvases of its own", () => {
+    const tree = original();
+    const storage = new Map<string, string>();
+    saveClip({ setItem: (k: string, v: string) => storage.set(k, v), getItem: (k: string) => storage.get(k) ?? null } as unknown as Storage, copyWidgets(tree, ["Tabs1"]));
+    const clip = loadClip({ getItem: (k: string) => storage.get(k) ?? null } as unknown as Storage);
+    const first = pasteWidgets(tree, clip as NonNullable<typeof clip>, "0");
+    const second = pasteWidgets(first.tree, clip as NonNullable<typeof clip>, "0");
+    const copies = [...first.ids, ...second.ids].map((id) => findWidget(second.tree, id) as Widget);
+    const pointed = copies.flatMap((c) => ["one", "two"].map((t) => tabOf(c, t).widgetId));
+    expect(new Set(pointed).size).toBe(4);
+    for (const c of copies) for (const t of ["one", "two"]) expect(childrenOf(c).map(idOf)).toContain(tabOf(c, t).widgetId);
   });
 });

@@ -4,7 +4,7 @@
  * new id and a free name and puts the group below what the target container already holds.
  */
 import { contentRows } from "./grid";
-import { allWidgets, boxOf, childrenOf, findWidget, idOf, namesIn, newWidgetId, placeWidgets, topmost, uniqueName, withBox, type Widget } from "./tree";
+import { allWidgets, boxOf, childrenOf, findWidget, idOf, namesIn, newWidgetId, placeWidgets, topmost, uniqueName, withBox, withTabCanvases, type Widget } from "./tree";
 
 export const CLIPBOARD_KEY = "lowcraft.editor.clipboard";
 
@@ -27,9 +27,12 @@ function freshName(name: string, taken: Set<string>): string {
   return fresh;
 }
 
-function renewed(w: Widget, taken: Set<string>): Widget {
-  const children = childrenOf(w).map((c) => renewed(c, taken));
-  return { ...w, widgetId: newWidgetId(), widgetName: freshName(w.widgetName, taken), ...(w.children ? { children } : {}) };
+/** A copy of the subtree with fresh ids and names; `ids` collects each old id's new one. */
+function renewed(w: Widget, taken: Set<string>, ids: Map<string, string>): Widget {
+  const children = childrenOf(w).map((c) => renewed(c, taken, ids));
+  const widgetId = newWidgetId();
+  ids.set(idOf(w), widgetId);
+  return withTabCanvases({ ...w, widgetId, widgetName: freshName(w.widgetName, taken), ...(w.children ? { children } : {}) }, ids);
 }
 
 /**
@@ -44,7 +47,7 @@ export function pasteWidgets(tree: Widget, clip: Clip, parentId: string): { tree
   const groupTop = Math.min(...boxes.map((b) => b.top));
   const below = contentRows(childrenOf(parent).filter((c) => c.type !== "MODAL_WIDGET").map(boxOf));
   const placed = clip.widgets.map((w) => {
-    const fresh = renewed(w, taken);
+    const fresh = renewed(w, taken, new Map());
     const b = boxOf(w);
     const shift = w.type === "MODAL_WIDGET" ? 0 : below - groupTop;
     return { widget: withBox(fresh, b), box: { ...b, top: b.top + shift, bottom: b.bottom + shift } };

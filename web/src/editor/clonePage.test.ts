@@ -46,6 +46,23 @@ describe("cloning a page", () => {
     expect((tabs?.["tabsObj"] as Record<string, { widgetId: string }>)["tab1"]?.widgetId).toBe(tabs?.children?.[0]?.widgetId);
   });
 
+  it("points every tabs widget of the copy, nested ones too, at the copies of its own canvases", () => {
+    const canvas = (id: string, name: string, tab: string, children: Widget[]): Widget => ({ widgetId: id, widgetName: name, type: "CANVAS_WIDGET", tabName: tab, children });
+    const tabs = (id: string, name: string, tabsObj: Record<string, unknown>, children: Widget[]): Widget => ({ widgetId: id, widgetName: name, type: "TABS_WIDGET", tabsObj, children });
+    const inner = tabs("in", "Inner", { x: { id: "x", label: "X", widgetId: "cx" } }, [canvas("cx", "CanvasX", "X", [{ widgetId: "tx", widgetName: "TextX", type: "TEXT_WIDGET" }])]);
+    const outer = tabs("out", "Outer", { a: { id: "a", label: "A", widgetId: "ca", index: 1 }, b: { id: "b", label: "B", widgetId: "cb", index: 0 } }, [canvas("ca", "CanvasA", "A", [inner]), canvas("cb", "CanvasB", "B", [])]);
+    const tree: Widget = { widgetId: "0", widgetName: "MainContainer", type: "CANVAS_WIDGET", children: [outer] };
+    const copy = clonePageContent({ tree, actions: [], jsObjects: [], taken: new Set(allWidgets(tree).map((w) => w.widgetName)) }).tree;
+    const canvasOf = (t: Widget, tab: string) => t.children?.find((c) => c.widgetId === (t["tabsObj"] as Record<string, { widgetId: string }>)[tab]?.widgetId);
+    const outerCopy = copy.children?.[0] as Widget;
+    expect(canvasOf(outerCopy, "a")?.["tabName"]).toBe("A");
+    expect(canvasOf(outerCopy, "b")?.["tabName"]).toBe("B");
+    const innerCopy = canvasOf(outerCopy, "a")?.children?.[0] as Widget;
+    expect(canvasOf(innerCopy, "x")?.children?.[0]?.widgetName).toBe("TextX1");
+    expect(allWidgets(copy).map((w) => w.widgetId)).not.toContain("ca");
+    expect(outer["tabsObj"]).toEqual({ a: { id: "a", label: "A", widgetId: "ca", index: 1 }, b: { id: "b", label: "B", widgetId: "cb", index: 0 } });
+  });
+
   it("leaves the original page untouched", () => {
     expect(page.children?.[0]?.widgetName).toBe("Table1");
     expect(page.children?.[0]?.["tableData"]).toBe("{{getOrders.data}}");

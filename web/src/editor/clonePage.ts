@@ -5,7 +5,7 @@
  */
 import { analyse, BindingSyntaxError, type CodeMode } from "../engine/references";
 import { hasBinding, splitSegments } from "../engine/segments";
-import { childrenOf, idOf, newWidgetId, uniqueName, type Widget } from "./tree";
+import { childrenOf, idOf, newWidgetId, uniqueName, withTabCanvases, type Widget } from "./tree";
 
 export type Names = ReadonlyMap<string, string>;
 
@@ -81,19 +81,13 @@ export function clonePageContent<A, J>(source: CloneSource<A, J>): Cloned<A, J> 
 
   const copy = (w: Widget, root: boolean): Widget => {
     const props = renameInValue(Object.fromEntries(Object.entries(w).filter(([k]) => k !== "children" && k !== "widgetId" && k !== "widgetName")), names) as Record<string, unknown>;
-    // A tabs widget names its tab canvases by id.
-    const tabsObj = props["tabsObj"];
-    if (tabsObj !== null && typeof tabsObj === "object" && !Array.isArray(tabsObj)) {
-      props["tabsObj"] = Object.fromEntries(
-        Object.entries(tabsObj as Record<string, Record<string, unknown>>).map(([k, tab]) => [k, typeof tab["widgetId"] === "string" ? { ...tab, widgetId: ids.get(tab["widgetId"]) ?? tab["widgetId"] } : tab]),
-      );
-    }
-    return {
+    const copied = {
       ...props,
       widgetId: root ? w.widgetId : (ids.get(idOf(w)) as string),
       widgetName: root ? w.widgetName : (names.get(w.widgetName) as string),
       ...(w.children ? { children: w.children.map((c) => copy(c, false)) } : {}),
     } as Widget;
+    return withTabCanvases(copied, ids);
   };
   return {
     tree: copy(source.tree, true),

@@ -29,4 +29,10 @@ describe("keeping the live engine in step", () => {
     expect(propertyChanges(page, placeWidgets(page, "c", [{ widget: page.children![0]!, box: { left: 0, right: 10, top: 0, bottom: 4 } }]))).toBeNull();
     expect(propertyChanges(page, setProperty(page, "t", "text", undefined))).toBeNull();
   });
+
+  it("sends a changed event handler as a property change (the engine keeps handlers as written)", () => {
+    expect(propertyChanges(page, setProperty(page, "t", "onClick", "{{saveOrder.run()}}"))).toEqual([
+      { widget: "Text1", name: "onClick", raw: "{{saveOrder.run()}}" },
+    ]);
+  });
 });

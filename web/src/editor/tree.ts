@@ -229,6 +229,20 @@ export function newWidget(manifest: WidgetManifest, taken: ReadonlySet<string>, 
   return { widget: { ...base, ...(children ? { children } : {}) } as Widget, box };
 }
 
+/**
+ * A widget with each tab of its `tabsObj` pointed through `ids` (old canvas id -> new one): a copy
+ * of a tabs widget must name its own canvases, or its tabs would still select the original's.
+ */
+export function withTabCanvases(w: Widget, ids: ReadonlyMap<string, string>): Widget {
+  const tabsObj = w["tabsObj"];
+  if (tabsObj === null || typeof tabsObj !== "object" || Array.isArray(tabsObj)) return w;
+  const tabs = Object.entries(tabsObj as Record<string, unknown>).map(([key, tab]) => {
+    const id = tab !== null && typeof tab === "object" ? (tab as Record<string, unknown>)["widgetId"] : undefined;
+    return [key, typeof id === "string" && ids.has(id) ? { ...(tab as Record<string, unknown>), widgetId: ids.get(id) } : tab];
+  });
+  return { ...w, tabsObj: Object.fromEntries(tabs) };
+}
+
 /** Every entity name the widget tree uses (the root included). */
 export function namesIn(tree: Widget): Set<string> {
   return new Set([tree, ...allWidgets(tree)].map((w) => w.widgetName));

@@ -191,6 +191,16 @@ describe("errors never crash the page", () => {
     expect(engine.errorsOf("Text1.text")[0]?.message).toMatch(/only be called from an event handler/);
     expect(host.requests).toEqual([]);
   });
+
+  test("an edited event handler is kept as code, not evaluated as a binding", () => {
+    const { engine, host } = engineWith();
+    engine.load(page([widget("Button1", "BUTTON_WIDGET", { onClick: "" })], [{ name: "getOrders", config: { sql: "select 1" } }]));
+    const update = engine.updateProperty("Button1", "onClick", "{{getOrders.run(); showAlert('saved')}}");
+    expect(Object.values(update.errors).flat()).toEqual([]);
+    expect(engine.errorsOf("Button1.onClick")).toEqual([]);
+    expect(engine.get("Button1.onClick")).toBe("{{getOrders.run(); showAlert('saved')}}");
+    expect(host.requests).toEqual([]);
+  });
 });
 
 describe("JS objects", () => {

@@ -968,6 +968,13 @@ export class Engine {
   updateProperty(widget: string, name: string, raw: unknown): EvaluationUpdate {
     const w = this.widget(widget);
     w.raw[name] = raw;
+    const type = this.typeInfo(w.type);
+    if (type.events.has(name) || (type.manifest === undefined && EVENT_KEY.test(name))) {
+      // A handler is code run on its event, kept as written (as `load` does): evaluating it as a
+      // data binding would flag its actions (`query.run()`, `showModal`) as errors on the widget.
+      w.values[name] = raw;
+      return this.flush();
+    }
     const key = `${widget}.${name}`;
     if (!this.nodes.has(key)) {
       // A literal became a binding: it is a node from now on, and readers of it need an edge.
