@@ -7,6 +7,8 @@ autocomplete, the binding linter and the web runtime.
 from lowcraft.widgets.errors import ManifestError, WidgetError
 from lowcraft.widgets.manifest import (
     GRID_COLUMNS,
+    Blueprint,
+    BlueprintChild,
     DefaultSize,
     EventSpec,
     PropertySpec,
@@ -19,6 +21,8 @@ from lowcraft.widgets.values import is_binding, value_problems
 
 __all__ = [
     "GRID_COLUMNS",
+    "Blueprint",
+    "BlueprintChild",
     "DefaultSize",
     "EventSpec",
     "ManifestError",

@@ -155,6 +155,45 @@ class DefaultSize(_Strict):
     rows: int = Field(ge=1)
 
 
+class BlueprintChild(_Strict):
+    """A widget that every freshly dropped widget of the parent type contains.
+
+    Its box is in grid units of the parent's own grid (64 columns, 10 px rows, row 0 at the
+    parent's top); `properties` override the child's manifest defaults. The registry checks that
+    the type exists and that every property is one the child's manifest declares.
+    """
+
+    type: str
+    left_column: int = Field(ge=0, lt=GRID_COLUMNS)
+    right_column: int = Field(gt=0, le=GRID_COLUMNS)
+    top_row: int = Field(ge=0)
+    bottom_row: int = Field(gt=0)
+    properties: dict[str, Any] = {}
+
+    @model_validator(mode="after")
+    def _has_area(self) -> BlueprintChild:
+        if self.right_column <= self.left_column:
+            raise ValueError("rightColumn must be greater than leftColumn")
+        if self.bottom_row <= self.top_row:
+            raise ValueError("bottomRow must be greater than topRow")
+        return self
+
+    def overlaps(self, other: BlueprintChild) -> bool:
+        """True when the two boxes share a cell (the editor would push one of them down)."""
+        return (
+            self.left_column < other.right_column
+            and other.left_column < self.right_column
+            and self.top_row < other.bottom_row
+            and other.top_row < self.bottom_row
+        )
+
+
+class Blueprint(_Strict):
+    """What a widget just dropped from the palette contains (a Form's title and buttons)."""
+
+    children: list[BlueprintChild] = Field(min_length=1)
+
+
 class WidgetManifest(_Strict):
     """Everything Lowcraft knows about one widget type."""
 
@@ -172,6 +211,7 @@ class WidgetManifest(_Strict):
     derived: list[ValueSpec] = []
     child_scope: list[ValueSpec] = []
     """Names that bindings of widgets inside this one may read (a list item's `currentItem`)."""
+    blueprint: Blueprint | None = None
 
     _readable: frozenset[str] = PrivateAttr(default=frozenset())
     _events: frozenset[str] = PrivateAttr(default=frozenset())
@@ -213,7 +253,25 @@ class WidgetManifest(_Strict):
             for value in values:
                 if value.default_from is not None or value.default is not None:
                     raise ValueError(f"{kind} {value.name!r}: only meta values take defaultFrom/default")
+        if self.blueprint is not None:
+            self._check_blueprint_layout(self.blueprint)
         return self
+
+    def _check_blueprint_layout(self, blueprint: Blueprint) -> None:
+        # Tabs hold one canvas per tab, not widgets, so a blueprint would have no grid to go on.
+        if self.children != "widgets":
+            raise ValueError('blueprint: only a widget with children "widgets" can contain widgets')
+        placed: list[tuple[int, BlueprintChild]] = []
+        for index, child in enumerate(blueprint.children):
+            if child.bottom_row > self.default_size.rows:
+                raise ValueError(
+                    f"blueprint.children.{index}: bottomRow {child.bottom_row} is below the"
+                    f" {self.default_size.rows} rows of defaultSize"
+                )
+            for other_index, other in placed:
+                if child.overlaps(other):
+                    raise ValueError(f"blueprint.children.{index} overlaps blueprint.children.{other_index}")
+            placed.append((index, child))
 
     def model_post_init(self, context: Any, /) -> None:
         names = [p.name for p in self.properties] + [e.name for e in self.events]

@@ -11,7 +11,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from lowcraft.widgets.errors import ManifestError
-from lowcraft.widgets.manifest import WidgetManifest
+from lowcraft.widgets.manifest import BlueprintChild, WidgetManifest
+from lowcraft.widgets.values import is_binding, value_problems
 
 _PACKAGED = "manifests"
 
@@ -25,6 +26,12 @@ class WidgetRegistry:
             if manifest.type in self._by_type:
                 raise ManifestError(manifest.type, f"widget type {manifest.type} is declared twice")
             self._by_type[manifest.type] = manifest
+        for manifest in manifests:
+            if manifest.blueprint is not None:
+                for index, child in enumerate(manifest.blueprint.children):
+                    problem = self._blueprint_problem(child)
+                    if problem:
+                        raise ManifestError(f"{manifest.type}.json", f"blueprint.children.{index}: {problem}")
         self._sorted = [self._by_type[name] for name in sorted(self._by_type)]
         self._json: list[dict[str, Any]] | None = None
 
@@ -56,6 +63,28 @@ class WidgetRegistry:
             origin[manifest.type] = file.name
             manifests.append(manifest)
         return cls(manifests)
+
+    def _blueprint_problem(self, child: BlueprintChild) -> str | None:
+        """Why a blueprint child cannot be built from the registered types, or None when it can."""
+        manifest = self._by_type.get(child.type)
+        if manifest is None:
+            return f"unknown widget type {child.type}"
+        if manifest.is_internal:
+            return f"{child.type} is internal and cannot be placed in a blueprint"
+        for name, value in child.properties.items():
+            spec = manifest.property(name)
+            if spec is not None:
+                if spec.bindable and is_binding(value):
+                    continue
+                problems = value_problems(value, spec, f"properties.{name}")
+                if problems:
+                    return "; ".join(problems)
+            elif name in manifest.event_names():
+                if not isinstance(value, str):
+                    return f"properties.{name}: an event handler must be a string"
+            else:
+                return f"properties.{name}: {child.type} has no property {name!r}"
+        return None
 
     def get(self, widget_type: str) -> WidgetManifest | None:
         """The manifest of `widget_type`, or None for an unknown type."""

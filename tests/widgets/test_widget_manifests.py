@@ -248,3 +248,48 @@ def test_property_lookup_answers_none_for_unknown_names() -> None:
     assert button is not None
     assert button.property("text") is not None
     assert button.property("selectedRow") is None
+
+
+BLUEPRINTED = [m for m in MANIFESTS if m.blueprint is not None]
+
+
+@pytest.mark.parametrize("manifest", BLUEPRINTED, ids=[m.type for m in BLUEPRINTED])
+def test_a_blueprint_builds_a_valid_widget_inside_its_parent(manifest: WidgetManifest) -> None:
+    assert manifest.blueprint is not None
+    assert manifest.children == "widgets", "children need a grid of the widget's own to go on"
+    boxes: list[tuple[int, int, int, int]] = []
+    for child in manifest.blueprint.children:
+        child_manifest = registry.get(child.type)
+        assert child_manifest is not None and not child_manifest.is_internal, child.type
+        assert 0 <= child.left_column < child.right_column <= GRID_COLUMNS, child
+        assert 0 <= child.top_row < child.bottom_row <= manifest.default_size.rows, child
+        box = (child.left_column, child.right_column, child.top_row, child.bottom_row)
+        for left, right, top, bottom in boxes:
+            assert not (box[0] < right and left < box[1] and box[2] < bottom and top < box[3]), child
+        boxes.append(box)
+        for name, value in child.properties.items():
+            spec = child_manifest.property(name)
+            if spec is None:
+                assert name in child_manifest.event_names() and isinstance(value, str), name
+            elif not (spec.bindable and is_binding(value)):
+                assert value_problems(value, spec, name) == []
+
+
+def test_widgets_that_come_with_parts_are_the_appsmith_ones() -> None:
+    assert {m.type for m in BLUEPRINTED} == {"FORM_WIDGET"}
+
+
+def test_a_dropped_form_has_a_title_and_submit_and_reset_buttons() -> None:
+    form = registry.get("FORM_WIDGET")
+    assert form is not None and form.blueprint is not None
+    by_caption = {child.properties.get("text"): child for child in form.blueprint.children}
+    assert set(by_caption) == {"Form", "Submit", "Reset"}
+    title, submit, reset = by_caption["Form"], by_caption["Submit"], by_caption["Reset"]
+    assert title.type == "TEXT_WIDGET"
+    assert submit.type == reset.type == "BUTTON_WIDGET"
+    assert submit.properties["buttonType"] == "SUBMIT" and submit.properties["disabledWhenInvalid"] is True
+    assert reset.properties["resetFormOnClick"] is True and reset.properties["buttonVariant"] == "SECONDARY"
+    # Title at the top left, the buttons side by side at the bottom right, Reset before Submit.
+    assert title.top_row < submit.top_row == reset.top_row
+    assert reset.right_column <= submit.left_column
+    assert submit.right_column > GRID_COLUMNS // 2

@@ -82,6 +82,28 @@ def test_the_shipped_registry_serves_every_type_in_order() -> None:
     assert served == sorted(registry.types())
 
 
+def container(**changes: Any) -> dict[str, Any]:
+    """`minimal()` as a container of widgets whose blueprint places one OK_WIDGET (a badge)."""
+    child = {"type": "OK_WIDGET", "leftColumn": 0, "rightColumn": 8, "topRow": 0, "bottomRow": 4,
+             "properties": {"text": "Hi", "onClick": "{{showAlert('hi')}}"}}  # fmt: skip
+    document = minimal(
+        children="widgets", defaultSize={"columns": 24, "rows": 20}, blueprint={"children": [child]}
+    )
+    document["blueprint"]["children"][0].update(copy.deepcopy(changes))
+    return document
+
+
+def test_a_blueprint_is_served_with_its_manifest(tmp_path: Path) -> None:
+    loaded = WidgetRegistry.load(write(tmp_path, minimal("OK_WIDGET"), container()))
+    badge = next(entry for entry in loaded.as_json() if entry["type"] == "BADGE_WIDGET")
+    assert badge["blueprint"]["children"] == [
+        {"type": "OK_WIDGET", "leftColumn": 0, "rightColumn": 8, "topRow": 0, "bottomRow": 4,
+         "properties": {"text": "Hi", "onClick": "{{showAlert('hi')}}"}},
+    ]  # fmt: skip
+    plain = next(entry for entry in loaded.as_json() if entry["type"] == "OK_WIDGET")
+    assert "blueprint" not in plain
+
+
 BROKEN = {
     "unknown key": (minimal(colour="red"), "colour"),
     "column count beyond the grid": (minimal(defaultSize={"columns": 65, "rows": 4}), "defaultSize.columns"),
@@ -122,7 +144,42 @@ BROKEN = {
         minimal(derived=[{"name": "isEmpty", "type": "boolean", "default": True, "help": "Empty."}]),
         "only meta values take defaultFrom/default",
     ),
+    "blueprint child of an unknown type": (container(type="NOPE_WIDGET"), "unknown widget type NOPE_WIDGET"),
+    "blueprint child of an internal type": (container(type="CANVAS_WIDGET"), "CANVAS_WIDGET"),
+    "blueprint property the child lacks": (
+        container(properties={"caption": "Hi"}),
+        "blueprint.children.0: properties.caption: OK_WIDGET has no property 'caption'",
+    ),
+    "blueprint property of the wrong type": (
+        container(properties={"isVisible": "yes"}),
+        "properties.isVisible: expected true or false",
+    ),
+    "blueprint event handler that is not a string": (
+        container(properties={"onClick": True}),
+        "an event handler must be a string",
+    ),
+    "blueprint child below the default size": (
+        container(topRow=18, bottomRow=22),
+        "bottomRow 22 is below the 20 rows of defaultSize",
+    ),
+    "blueprint child beyond the grid": (container(leftColumn=60, rightColumn=70), "rightColumn"),
+    "blueprint child without area": (container(leftColumn=8, rightColumn=8), "greater than leftColumn"),
+    "blueprint on a widget without children": (
+        minimal(blueprint=container()["blueprint"]),
+        'only a widget with children "widgets"',
+    ),
+    "empty blueprint": (minimal(children="widgets", blueprint={"children": []}), "blueprint.children"),
 }
+
+
+def test_overlapping_blueprint_children_are_refused(tmp_path: Path) -> None:
+    document = container()
+    first = document["blueprint"]["children"][0]
+    document["blueprint"]["children"].append(
+        first | {"leftColumn": 4, "rightColumn": 12, "topRow": 3, "bottomRow": 6}
+    )
+    message = load_error(write(tmp_path, minimal("OK_WIDGET"), document))
+    assert "BADGE_WIDGET.json" in message and "blueprint.children.1 overlaps blueprint.children.0" in message
 
 
 @pytest.mark.parametrize(("document", "expected"), BROKEN.values(), ids=list(BROKEN))
@@ -166,6 +223,6 @@ def test_manifest_errors_belong_to_the_widget_error_family() -> None:
 
 def test_the_public_names_are_pinned() -> None:
     assert sorted(lowcraft.widgets.__all__) == [
-        "DefaultSize", "EventSpec", "GRID_COLUMNS", "ManifestError", "PropertySpec", "TypeHint", "ValueSpec",
+        "Blueprint", "BlueprintChild", "DefaultSize", "EventSpec", "GRID_COLUMNS", "ManifestError", "PropertySpec", "TypeHint", "ValueSpec",
         "WidgetError", "WidgetManifest", "WidgetRegistry", "is_binding", "registry", "value_problems",
     ]  # fmt: skip

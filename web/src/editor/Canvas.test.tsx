@@ -6,18 +6,21 @@ import { RecordingHost } from "../testing/recordingHost";
 import { renderComplete } from "../testing/render";
 import Canvas from "./Canvas";
 import { propertyChanges } from "./engineSync";
-import { idOf, namesIn, newWidget, placeWidgets, ROOT_ID, setProperty, type Widget } from "./tree";
+import { editorReducer, initialState } from "./editorState";
+import { allWidgets, boxOf, childrenOf, dropWidget, findWidget, ROOT_ID, setProperty, type Widget } from "./tree";
 
 const manifests = loadManifests();
 const manifestMap = new Map(manifests.map((m) => [m.type, m]));
 const noop = () => undefined;
+const manifestOf = (type: string) => manifestMap.get(type) as NonNullable<ReturnType<typeof manifestMap.get>>;
+const emptyPage = (): Widget => ({ widgetId: ROOT_ID, widgetName: "MainContainer", type: "CANVAS_WIDGET", leftColumn: 0, rightColumn: 64, topRow: 0, bottomRow: 100, children: [] });
 
 /**
  * The editor's page with its live engine, kept in step as EditorRoute does: what `propertyChanges`
  * lets through goes in one property at a time, anything else reloads the page.
  */
 class EditedPage {
-  tree: Widget = { widgetId: ROOT_ID, widgetName: "MainContainer", type: "CANVAS_WIDGET", leftColumn: 0, rightColumn: 64, topRow: 0, bottomRow: 100, children: [] };
+  tree: Widget = emptyPage();
   private readonly engine = new Engine({ manifests, host: new RecordingHost(), appsmith: { mode: "EDIT", theme: { primaryColor: "#0E7C66", borderRadius: "8px" } } });
   private readonly actions = [{ name: "saveOrder", id: "a1", config: { sql: "insert into orders default values" } }];
 
@@ -27,9 +30,9 @@ class EditedPage {
 
   /** Drop a widget of `type` from the palette into the container `parentId`; returns its id. */
   drop(type: string, parentId: string, top = 0): string {
-    const made = newWidget(manifestMap.get(type) as NonNullable<ReturnType<typeof manifestMap.get>>, namesIn(this.tree), { left: 0, top });
-    this.commit(placeWidgets(this.tree, parentId, [made]));
-    return idOf(made.widget);
+    const dropped = dropWidget(this.tree, parentId, manifestOf(type), manifestMap, { left: 0, top });
+    this.commit(dropped.tree);
+    return dropped.id;
   }
 
   set(id: string, name: string, value: unknown): void {
@@ -90,6 +93,59 @@ describe("error badges on the canvas", () => {
     const form = page.drop("FORM_WIDGET", ROOT_ID);
     const button = page.drop("BUTTON_WIDGET", form);
     page.set(button, "isDisabled", "{{ missingWidget.value }}");
-    expect(await page.html()).toMatch(/class="lc-ed-widget__problems" title="Button1\.isDisabled: [^"]*missingWidget/);
+    expect(await page.html()).toMatch(/class="lc-ed-widget__problems" title="Button3\.isDisabled: [^"]*missingWidget/);
+  });
+});
+
+describe("a form dropped from the palette", () => {
+  it("comes with a title, a Submit and a Reset button inside its own grid, all freshly named", async () => {
+    const page = new EditedPage();
+    page.tree = { ...page.tree, children: [{ widgetId: "t", widgetName: "Text1", type: "TEXT_WIDGET", leftColumn: 0, rightColumn: 10, topRow: 0, bottomRow: 4 }] };
+    const id = page.drop("FORM_WIDGET", ROOT_ID, 10);
+    const dropped = findWidget(page.tree, id) as Widget;
+    const parts = childrenOf(dropped);
+    expect(parts.map((w) => [w.type, w.widgetName, w["text"]])).toEqual([
+      ["TEXT_WIDGET", "Text2", "Form"],
+      ["BUTTON_WIDGET", "Button1", "Submit"],
+      ["BUTTON_WIDGET", "Button2", "Reset"],
+    ]);
+    const [, submit, reset] = parts as [Widget, Widget, Widget];
+    expect(submit).toMatchObject({ buttonType: "SUBMIT", disabledWhenInvalid: true, buttonVariant: "PRIMARY" });
+    expect(reset).toMatchObject({ buttonType: "RESET", resetFormOnClick: true, buttonVariant: "SECONDARY" });
+    const ids = allWidgets(page.tree).map((w) => w.widgetId);
+    expect(new Set(ids).size).toBe(ids.length);
+    const formRows = boxOf(dropped).bottom - boxOf(dropped).top;
+    for (const part of parts) {
+      const b = boxOf(part);
+      expect(b.left >= 0 && b.right <= 64 && b.top >= 0 && b.bottom <= formRows).toBe(true);
+    }
+    // Reset left of Submit, both at the bottom right, as Appsmith lays them out.
+    expect(boxOf(reset).right).toBeLessThanOrEqual(boxOf(submit).left);
+    expect(boxOf(submit).top).toBeGreaterThan(formRows / 2);
+
+    const html = await page.html();
+    const grid = html.slice(html.indexOf(`data-grid-id="${id}"`));
+    for (const part of ["Text2", "Button1", "Button2"]) expect(grid).toContain(`data-widget="${part}"`);
+    expect(html).toMatch(/>Form<\/(p|span|div)>/);
+    expect(html).toContain(">Submit</button>");
+    expect(html).toContain(">Reset</button>");
+    expect(html).not.toContain("lc-ed-widget__problems");
+  });
+
+  it("goes away with all its parts in one undo, and comes back with them in one redo", () => {
+    let doc = initialState(emptyPage());
+    const dropped = dropWidget(doc.tree, ROOT_ID, manifestOf("FORM_WIDGET"), manifestMap, { left: 0, top: 0 });
+    doc = editorReducer(doc, { type: "commit", tree: dropped.tree, select: [dropped.id] });
+    expect(allWidgets(doc.tree).map((w) => w.widgetName)).toEqual(["Form1", "Text1", "Button1", "Button2"]);
+    doc = editorReducer(doc, { type: "undo" });
+    expect(allWidgets(doc.tree)).toEqual([]);
+    expect(doc.history.past).toHaveLength(0);
+    doc = editorReducer(doc, { type: "redo" });
+    expect(allWidgets(doc.tree).map((w) => w.widgetName)).toEqual(["Form1", "Text1", "Button1", "Button2"]);
+  });
+
+  it("while a container without a blueprint is dropped empty", () => {
+    const dropped = dropWidget(emptyPage(), ROOT_ID, manifestOf("CONTAINER_WIDGET"), manifestMap, { left: 0, top: 0 });
+    expect(childrenOf(findWidget(dropped.tree, dropped.id) as Widget)).toEqual([]);
   });
 });

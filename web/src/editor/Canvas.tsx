@@ -14,7 +14,7 @@ import { WIDGETS } from "../widgets/registry";
 import { WidgetBoundary } from "../widgets/WidgetBoundary";
 import { clampBox, COLUMNS, ROW_PX, type Box } from "./grid";
 import { boxSelection, spanned, touched, type Rect } from "./marquee";
-import { ancestorsOf, boxOf, childrenOf, findWidget, holdsWidgets, idOf, namesIn, newWidget, parentOf, placeWidgets, topmost, type Widget } from "./tree";
+import { ancestorsOf, boxOf, childrenOf, dropWidget, findWidget, holdsWidgets, idOf, parentOf, placeWidgets, topmost, type Widget } from "./tree";
 
 export interface CanvasHandle {
   /** Start dragging a new widget of `type` from the palette. */
@@ -110,8 +110,8 @@ export default function Canvas(props: CanvasProps) {
         const target = sel ? findWidget(t, sel) : undefined;
         const parent = target && holdsWidgets(target, m) && target.type !== "CANVAS_WIDGET" ? target : t;
         const below = childrenOf(parent).filter((c) => c.type !== "MODAL_WIDGET").reduce((max, c) => Math.max(max, boxOf(c).bottom), 0);
-        const made = newWidget(manifest, namesIn(t), { left: 0, top: d.type === "MODAL_WIDGET" ? 0 : below });
-        latest.current.onCommit(placeWidgets(t, idOf(parent), [made]), [idOf(made.widget)]);
+        const dropped = dropWidget(t, idOf(parent), manifest, m, { left: 0, top: d.type === "MODAL_WIDGET" ? 0 : below });
+        latest.current.onCommit(dropped.tree, [dropped.id]);
         return;
       }
       const grid = gridAt(x, y, new Set());
@@ -121,8 +121,8 @@ export default function Canvas(props: CanvasProps) {
       const col = r.width / COLUMNS;
       const columns = columnsIn(grid, size.columns);
       const { box } = snapIn(grid, x - (columns * col) / 2, y - (size.rows * ROW_PX) / 2, columns, size.rows);
-      const made = newWidget(manifest, namesIn(t), { left: box.left, top: box.top });
-      latest.current.onCommit(placeWidgets(t, gridId, [{ widget: made.widget, box }]), [idOf(made.widget)]);
+      const dropped = dropWidget(t, gridId, manifest, m, box);
+      latest.current.onCommit(dropped.tree, [dropped.id]);
       return;
     }
     if (d.kind === "marquee") {

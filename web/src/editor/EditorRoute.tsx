@@ -111,7 +111,11 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   const canvas = useRef<CanvasHandle | null>(null);
   const engine = useRef<EngineClient | null>(null);
   const saver = useRef<PageSaver | null>(null);
-  const loadedTree = useRef<Widget | null>(null);
+  /**
+   * The tree the saver last heard of, or the one just loaded from the server: only a different one
+   * is saved. Not only the loaded tree, or undoing back to it would never reach the server.
+   */
+  const knownTree = useRef<Widget | null>(null);
   const engineTree = useRef<Widget | null>(null);
   const actionData = useRef<Record<string, unknown>>({});
   const actionTimers = useRef(new Map<string, { timer: number; run: () => Promise<void>; changes: Record<string, unknown> }>());
@@ -194,7 +198,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     async (id: string, push = true) => {
       await saver.current?.flush();
       const page = await editorApi.page(id);
-      loadedTree.current = page.dsl;
+      knownTree.current = page.dsl;
       dispatch({ type: "load", tree: page.dsl });
       dispatch({ type: "select", ids: [] });
       setPageId(page.id);
@@ -263,7 +267,8 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   // Every change of the tree: autosave it, and tell the engine.
   useEffect(() => {
     const tree = doc.tree;
-    if (tree === loadedTree.current) return;
+    if (tree === knownTree.current) return;
+    knownTree.current = tree;
     saver.current?.change(tree);
     const before = engineTree.current;
     if (!before) return;
@@ -313,7 +318,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     setJsObjects(js);
     if (pid) {
       const page = await editorApi.page(pid);
-      loadedTree.current = page.dsl;
+      knownTree.current = page.dsl;
       dispatch({ type: "rewritten", tree: page.dsl });
       saver.current = new PageSaver({ save: (dsl, revision) => editorApi.saveTree(page.id, dsl, revision) }, page.revision, setSaveState);
       setSaveState(saver.current.state);
@@ -633,7 +638,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
         onShowInTable={() => {
           const manifest = manifestMap.get("TABLE_WIDGET_V2");
           if (!manifest) return;
-          const made = newWidget(manifest, allNames(), { left: 0, top: 0 });
+          const made = newWidget(manifest, allNames(), { left: 0, top: 0 }, manifestMap);
           const widget = { ...made.widget, tableData: `{{${focusedAction.name}.data}}` };
           const below = (doc.tree.children ?? []).reduce((m, c) => Math.max(m, boxOf(c).bottom), 0);
           commit(placeWidgets(doc.tree, idOf(doc.tree), [{ widget, box: { ...made.box, top: below, bottom: below + made.box.bottom - made.box.top } }]), [idOf(widget)]);
@@ -799,7 +804,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
                   if (!window.confirm("Load the other version? Your unsaved changes on this page will be lost.")) return;
                   void editorApi.page(pageId).then((p) => {
                     saver.current?.discard(p.revision);
-                    loadedTree.current = p.dsl;
+                    knownTree.current = p.dsl;
                     dispatch({ type: "load", tree: p.dsl });
                     scheduleReload();
                   });

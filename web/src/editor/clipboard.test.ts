@@ -127,3 +127,72 @@ describe("copy and paste of a tabs widget", () => {
     for (const c of copies) for (const t of ["one", "two"]) expect(childrenOf(c).map(idOf)).toContain(tabOf(c, t).widgetId);
   });
 });
+
+describe("pasting a group whose widgets refer to each other", () => {
+  const input = (name: string, top: number, extra: Record<string, unknown> = {}) => w(name, top, top + 4, { type: "INPUT_WIDGET_V2", ...extra });
+  const text = (name: string, top: number, value: string, extra: Record<string, unknown> = {}) => w(name, top, top + 4, { text: value, ...extra });
+  const pasted = (tree: Widget, ids: string[], into = "0") => {
+    const { tree: next, ids: copies } = pasteWidgets(tree, copyWidgets(tree, ids), into);
+    return { next, copies: copies.map((id) => findWidget(next, id) as Widget) };
+  };
+
+  it("points the copies' bindings at each other, in event handlers too", () => {
+    const tree = page(input("Input1", 0, { onSubmit: "{{Text1.setText(Input1.text); showAlert(Text1.text)}}" }), text("Text1", 4, "Hello {{Input1.text}}"));
+    const { next, copies } = pasted(tree, ["Input1", "Text1"]);
+    const [inputCopy, textCopy] = copies as [Widget, Widget];
+    expect([inputCopy.widgetName, textCopy.widgetName]).toEqual(["Input2", "Text2"]);
+    expect(textCopy["text"]).toBe("Hello {{Input2.text}}");
+    expect(inputCopy["onSubmit"]).toBe("{{Text2.setText(Input2.text); showAlert(Text2.text)}}");
+    // The originals still read each other.
+    expect(findByName(next, "Text1")?.["text"]).toBe("Hello {{Input1.text}}");
+    expect(findByName(next, "Input1")?.["onSubmit"]).toBe("{{Text1.setText(Input1.text); showAlert(Text1.text)}}");
+  });
+
+  it("keeps references to widgets outside the group on the originals", () => {
+    const tree = page(input("Input1", 0), input("Search1", 4), text("Text1", 8, "{{Input1.text}} / {{Search1.text}}"));
+    expect(pasted(tree, ["Text1"]).copies[0]?.["text"]).toBe("{{Input1.text}} / {{Search1.text}}");
+    expect(pasted(tree, ["Input1", "Text1"]).copies[1]?.["text"]).toBe("{{Input2.text}} / {{Search1.text}}");
+  });
+
+  it("follows the group into nested properties such as table columns", () => {
+    const table = w("Table1", 0, 30, {
+      type: "TABLE_WIDGET_V2",
+      tableData: "{{Input1.text ? [] : []}}",
+      primaryColumns: {
+        total: { id: "total", computedValue: "{{currentRow.price * Number(Input1.text)}}" },
+        edit: { id: "edit", onClick: "{{Text1.setText(currentRow.name)}}", label: "Edit" },
+      },
+    });
+    const tree = page(input("Input1", 30), text("Text1", 34, "x"), table);
+    const copy = pasted(tree, ["Table1", "Input1", "Text1"]).copies[0] as Widget;
+    expect(copy.widgetName).toBe("Table2");
+    expect(copy["tableData"]).toBe("{{Input2.text ? [] : []}}");
+    expect(copy["primaryColumns"]).toEqual({
+      total: { id: "total", computedValue: "{{currentRow.price * Number(Input2.text)}}" },
+      edit: { id: "edit", onClick: "{{Text2.setText(currentRow.name)}}", label: "Edit" },
+    });
+  });
+
+  it("rewrites references between a pasted container's children", () => {
+    const tree = page(w("Container1", 0, 20, { type: "CONTAINER_WIDGET", children: [input("Input1", 0), text("Text1", 4, "{{Input1.text}}"), text("Note1", 8, "{{Outside1.text}}")] }), input("Outside1", 20));
+    const copy = pasted(tree, ["Container1"]).copies[0] as Widget;
+    expect(childrenOf(copy).map((c) => [c.widgetName, c["text"]])).toEqual([
+      ["Input2", undefined],
+      ["Text2", "{{Input2.text}}"],
+      ["Note2", "{{Outside1.text}}"],
+    ]);
+  });
+
+  it("leaves a name alone where it is only text: in a string literal, outside {{ }} or a local of the same name", () => {
+    const tree = page(input("Input1", 0), text("Text1", 4, "Input1 says {{Input1.text + ' (from Input1)'}} {{[1].map((Input1) => Input1)}}"));
+    expect(pasted(tree, ["Input1", "Text1"]).copies[1]?.["text"]).toBe("Input1 says {{Input2.text + ' (from Input1)'}} {{[1].map((Input1) => Input1)}}");
+  });
+
+  it("does the same for a duplicate, which pastes into the originals' own container", () => {
+    const tree = page(w("Form1", 0, 20, { type: "FORM_WIDGET", children: [input("Input1", 0), text("Text1", 4, "{{Input1.isValid}}")] }));
+    const { next, copies } = pasted(tree, ["Input1", "Text1"], "Form1");
+    expect(copies.map((c) => c.widgetName)).toEqual(["Input2", "Text2"]);
+    expect(copies[1]?.["text"]).toBe("{{Input2.isValid}}");
+    expect(childrenOf(findByName(next, "Form1") as Widget).map((c) => c.widgetName)).toEqual(["Input1", "Text1", "Input2", "Text2"]);
+  });
+});

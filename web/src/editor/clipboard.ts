@@ -1,8 +1,10 @@
 /**
  * Copy and paste of widgets. The clipboard holds plain copies of widget subtrees (also kept in
  * localStorage, so a paste works on another page of the app); a paste gives every pasted widget a
- * new id and a free name and puts the group below what the target container already holds.
+ * new id and a free name, points the group's references to its own members at their copies, and
+ * puts the group below what the target container already holds.
  */
+import { renameInValue, type Names } from "./clonePage";
 import { contentRows } from "./grid";
 import { allWidgets, boxOf, childrenOf, findWidget, idOf, namesIn, newWidgetId, placeWidgets, topmost, uniqueName, withBox, withTabCanvases, type Widget } from "./tree";
 
@@ -27,12 +29,29 @@ function freshName(name: string, taken: Set<string>): string {
   return fresh;
 }
 
-/** A copy of the subtree with fresh ids and names; `ids` collects each old id's new one. */
-function renewed(w: Widget, taken: Set<string>, ids: Map<string, string>): Widget {
-  const children = childrenOf(w).map((c) => renewed(c, taken, ids));
+/** A copy of the subtree with fresh ids and names; `ids` and `names` collect each old one's new one. */
+function renewed(w: Widget, taken: Set<string>, ids: Map<string, string>, names: Map<string, string>): Widget {
+  const children = childrenOf(w).map((c) => renewed(c, taken, ids, names));
   const widgetId = newWidgetId();
   ids.set(idOf(w), widgetId);
-  return withTabCanvases({ ...w, widgetId, widgetName: freshName(w.widgetName, taken), ...(w.children ? { children } : {}) }, ids);
+  const widgetName = freshName(w.widgetName, taken);
+  names.set(w.widgetName, widgetName);
+  return withTabCanvases({ ...w, widgetId, widgetName, ...(w.children ? { children } : {}) }, ids);
+}
+
+/**
+ * The subtree with every binding's references to members of the pasted group pointed at their
+ * copies (`names`: old name -> copy's name); references to anything else are left alone, so a
+ * pasted pair Text/Input reads its own Input while a pasted Text alone keeps reading the original.
+ */
+function rebound(w: Widget, names: Names): Widget {
+  const { children, widgetId, widgetName, ...props } = w;
+  return {
+    ...(renameInValue(props, names) as Record<string, unknown>),
+    widgetId,
+    widgetName,
+    ...(children ? { children: children.map((c) => rebound(c, names)) } : {}),
+  } as Widget;
 }
 
 /**
@@ -46,8 +65,10 @@ export function pasteWidgets(tree: Widget, clip: Clip, parentId: string): { tree
   const boxes = clip.widgets.map(boxOf);
   const groupTop = Math.min(...boxes.map((b) => b.top));
   const below = contentRows(childrenOf(parent).filter((c) => c.type !== "MODAL_WIDGET").map(boxOf));
-  const placed = clip.widgets.map((w) => {
-    const fresh = renewed(w, taken, new Map());
+  const names = new Map<string, string>();
+  const copies = clip.widgets.map((w) => renewed(w, taken, new Map(), names));
+  const placed = clip.widgets.map((w, i) => {
+    const fresh = rebound(copies[i] as Widget, names);
     const b = boxOf(w);
     const shift = w.type === "MODAL_WIDGET" ? 0 : below - groupTop;
     return { widget: withBox(fresh, b), box: { ...b, top: b.top + shift, bottom: b.bottom + shift } };

@@ -204,15 +204,24 @@ export function manifestDefaults(manifest: WidgetManifest): Record<string, unkno
   return out;
 }
 
-/** A new widget of a type with its defaults, a free name and the manifest's default size at `at`. */
-export function newWidget(manifest: WidgetManifest, taken: ReadonlySet<string>, at: { left: number; top: number }): { widget: Widget; box: Box } {
+/**
+ * A new widget of a type with its defaults, a free name and the manifest's default size at `at`.
+ * Given the other types' `manifests`, a container comes with the children its manifest's
+ * blueprint lists (a Form's title and buttons), each with a free name and a fresh id too.
+ */
+export function newWidget(
+  manifest: WidgetManifest,
+  taken: ReadonlySet<string>,
+  at: { left: number; top: number },
+  manifests?: ReadonlyMap<string, WidgetManifest>,
+): { widget: Widget; box: Box } {
   const size = manifest.defaultSize ?? { columns: 16, rows: 4 };
   const left = Math.max(0, Math.min(COLUMNS - size.columns, at.left));
   const box: Box = { left, right: left + size.columns, top: Math.max(0, at.top), bottom: Math.max(0, at.top) + size.rows };
   const widgetName = uniqueName(nameBase(manifest), taken);
   const base: Record<string, unknown> = { widgetId: newWidgetId(), widgetName, type: manifest.type, ...manifestDefaults(manifest) };
   let children: Widget[] | undefined;
-  if (manifest.children === "widgets") children = [];
+  if (manifest.children === "widgets") children = manifests ? blueprintChildren(manifest, manifests, new Set([...taken, widgetName])) : [];
   if (manifest.children === "canvases") {
     const names = new Set([...taken, widgetName]);
     const tabs = Object.values((base["tabsObj"] ?? {}) as Record<string, { id?: string; label?: string }>);
@@ -227,6 +236,39 @@ export function newWidget(manifest: WidgetManifest, taken: ReadonlySet<string>, 
     base["tabsObj"] = tabsObj;
   }
   return { widget: { ...base, ...(children ? { children } : {}) } as Widget, box };
+}
+
+/**
+ * Drop a new widget of `manifest`, blueprint children included, into the container `parentId`:
+ * in its default size at a position, or in `box` when the drop sized it. The whole widget arrives
+ * in one new tree, so one undo takes it away again.
+ */
+export function dropWidget(
+  tree: Widget,
+  parentId: string,
+  manifest: WidgetManifest,
+  manifests: ReadonlyMap<string, WidgetManifest>,
+  at: Box | { readonly left: number; readonly top: number },
+): { tree: Widget; id: string } {
+  const made = newWidget(manifest, namesIn(tree), at, manifests);
+  const box = "right" in at ? at : made.box;
+  return { tree: placeWidgets(tree, parentId, [{ widget: made.widget, box }]), id: idOf(made.widget) };
+}
+
+/** The children a manifest's blueprint puts in a new widget; types unknown here are left out. */
+function blueprintChildren(manifest: WidgetManifest, manifests: ReadonlyMap<string, WidgetManifest>, names: Set<string>): Widget[] {
+  const out: Widget[] = [];
+  for (const part of manifest.blueprint?.children ?? []) {
+    const type = manifests.get(part.type);
+    if (!type) continue;
+    // A part's own blueprint is not applied: the registry only checks one level, and a type that
+    // lists itself would never end.
+    const { widget } = newWidget(type, names, { left: part.leftColumn, top: part.topRow });
+    names.add(widget.widgetName);
+    const box = { left: part.leftColumn, right: part.rightColumn, top: part.topRow, bottom: part.bottomRow };
+    out.push(withBox({ ...widget, ...structuredClone(part.properties ?? {}) }, box));
+  }
+  return out;
 }
 
 /**

@@ -46,6 +46,17 @@ export interface EventSpec {
   readonly label?: string;
 }
 
+/** A widget that a freshly dropped widget contains, boxed in grid units of the parent's own grid. */
+export interface BlueprintChild {
+  readonly type: string;
+  readonly leftColumn: number;
+  readonly rightColumn: number;
+  readonly topRow: number;
+  readonly bottomRow: number;
+  /** Values that replace the child's manifest defaults. */
+  readonly properties?: Readonly<Record<string, unknown>>;
+}
+
 export interface WidgetManifest {
   readonly type: string;
   readonly displayName?: string;
@@ -59,6 +70,8 @@ export interface WidgetManifest {
   readonly derived?: readonly ValueSpec[];
   /** Names that bindings of widgets inside this one may read (a list item's `currentItem`). */
   readonly childScope?: readonly ValueSpec[];
+  /** What a widget dropped from the palette contains (the editor reads it; the engine does not). */
+  readonly blueprint?: { readonly children: readonly BlueprintChild[] } | null;
 }
 
 /** Keys every widget carries besides its manifest's names; readable, never evaluated. */
