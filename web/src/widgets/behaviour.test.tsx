@@ -21,6 +21,7 @@ import { fromLocalInput, toLocalInput } from "./DATE_PICKER_WIDGET2/localInput";
 import Divider from "./DIVIDER_WIDGET";
 import { admit, readFile, rulesOf, typeAllowed } from "./FILE_PICKER_WIDGET_V2/files";
 import IconButton from "./ICON_BUTTON_WIDGET";
+import Input from "./INPUT_WIDGET_V2";
 import { sandboxFor, safeSource } from "./IFRAME_WIDGET/frame";
 import Iframe from "./IFRAME_WIDGET";
 import Image from "./IMAGE_WIDGET";
@@ -162,6 +163,19 @@ describe("FILE_PICKER_WIDGET_V2", () => {
     await engine.runEvent("Upload", "onFilesSelected", {});
     const result = host.requests.at(-1);
     expect(result?.params).toEqual({ "Upload.files[0].data": `data:text/csv;base64,${btoa("id,name\n1,Ada\n")}`, "Upload.files[0].name": "people.csv" });
+  });
+});
+
+describe("INPUT_WIDGET_V2", () => {
+  test("Enter runs the field's onSubmit; without one it falls through to the form's submit button", () => {
+    const enter = (props: Record<string, unknown>) => {
+      const h = new WidgetHarness(Input, "INPUT_WIDGET_V2", props);
+      let prevented = false;
+      h.fire(h.find(byTag("input")), "onKeyDown", {}, { key: "Enter", preventDefault: () => (prevented = true) });
+      return { prevented, events: h.eventNames() };
+    };
+    expect(enter({ onSubmit: "{{search.run()}}" })).toEqual({ prevented: true, events: ["onSubmit"] });
+    expect(enter({}).prevented).toBe(false);
   });
 });
 

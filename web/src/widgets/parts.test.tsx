@@ -8,7 +8,7 @@ import { RecordingHost } from "../testing/recordingHost";
 import { FormContext, formIsValid } from "./formContext";
 import { looksLikeHtml, sanitizeHtml } from "./html";
 import { filterOptions, summary } from "./Picker/options";
-import Button from "./BUTTON_WIDGET";
+import Button, { formRole } from "./BUTTON_WIDGET";
 import Text from "./TEXT_WIDGET";
 
 const manifests = loadManifests();
@@ -63,6 +63,17 @@ describe("forms", () => {
       );
     expect(render(false)).toContain("disabled");
     expect(render(true)).not.toContain("disabled");
+  });
+
+  test("a SUBMIT button is the form's default button; a RESET button resets the form", () => {
+    const html = (values: Record<string, unknown>) =>
+      renderToString(<Button name="B" values={values} onMeta={() => undefined} onEvent={() => undefined} />);
+    expect(html({ text: "Save", buttonType: "SUBMIT" })).toContain('type="submit"');
+    expect(html({ text: "Clear", buttonType: "RESET" })).toContain('type="button"');
+    expect(html({ text: "Go" })).toContain('type="button"');
+    expect(formRole({ buttonType: "RESET" }).resetsForm).toBe(true);
+    expect(formRole({ buttonType: "SUBMIT", resetFormOnClick: true }).resetsForm).toBe(true);
+    expect(formRole({ buttonType: "SUBMIT" }).resetsForm).toBe(false);
   });
 });
 

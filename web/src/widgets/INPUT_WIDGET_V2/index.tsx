@@ -44,7 +44,13 @@ export default function Input({ values, onMeta, onEvent }: WidgetProps) {
           max={type === "NUMBER" && typeof values["maxNum"] === "number" ? values["maxNum"] : undefined}
           maxLength={typeof values["maxChars"] === "number" ? values["maxChars"] : undefined}
           onChange={(e) => change(e.target.value)}
-          onKeyDown={(e) => e.key === "Enter" && onEvent("onSubmit")}
+          onKeyDown={(e) => {
+            if (e.key !== "Enter") return;
+            // A field with its own onSubmit handles Enter itself; without one, Enter falls through
+            // to the surrounding Form's submit button (see BUTTON_WIDGET's formRole).
+            if (str(values["onSubmit"]).trim()) e.preventDefault();
+            onEvent("onSubmit");
+          }}
         />
       )}
     </Field>
