@@ -166,10 +166,10 @@ def build_and_use(page: Any, screenshots: Any, orders_db: dict[str, Any]) -> Non
     drag_from_palette(page, "FORM_WIDGET", modal.locator("[data-grid-id]").first, 200, 150)
     page.locator('[data-widget="Form1"]').wait_for()
     form_grid = page.locator('[data-widget="Form1"] [data-grid-id]').first
-    drag_from_palette(page, "SELECT_WIDGET", form_grid, 150, 40)
+    drag_from_palette(page, "SELECT_WIDGET", form_grid, 150, 80)
     page.locator('[data-widget="Select1"]').wait_for()
-    drag_from_palette(page, "BUTTON_WIDGET", form_grid, 150, 200)
-    page.locator('[data-widget="Button2"]').wait_for()
+    # The form came with its Submit (Button2: Button1 is on the page) and Reset buttons.
+    page.locator('[data-widget="Form1"] [data-widget="Button2"]').wait_for()
     wait_saved(page)
     screenshots.take(page, "modal-with-form")
 
