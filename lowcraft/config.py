@@ -7,6 +7,7 @@ clones, backups and logs all live below it, so one directory is all an operator 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -68,6 +69,10 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(65536, ge=8, description="argon2id memory per hash, KiB.")
     web_dist: Path | None = Field(None, description="Folder of the built web client; default: the packaged one.")
     metrics_token: str | None = Field(None, description="If set, /metrics requires this bearer token.")
+    recaptcha_script_url: str = Field(
+        "https://www.google.com/recaptcha/api.js",
+        description="Google reCAPTCHA's client script, loaded by buttons with a site key (e.g. www.recaptcha.net where Google is blocked).",
+    )
 
     @field_validator("signup")
     @classmethod
@@ -79,6 +84,15 @@ class Settings(BaseSettings):
         if not domains or any("." not in d for d in domains):
             raise ValueError("LOWCRAFT_SIGNUP must be 'open', 'invite' or a list of email domains")
         return ",".join(domains)
+
+    @field_validator("recaptcha_script_url")
+    @classmethod
+    def _script_url(cls, value: str) -> str:
+        value = value.strip()
+        # Browsers load it into every page with a reCAPTCHA button, so only a web address will do.
+        if not re.fullmatch(r"https?://[^\s/?#]+(?:[/?#]\S*)?", value):
+            raise ValueError("LOWCRAFT_RECAPTCHA_SCRIPT_URL must be the http(s) address of a script")
+        return value
 
     @cached_property
     def signup_domains(self) -> frozenset[str]:

@@ -1,4 +1,4 @@
-"""Routes: liveness, readiness, version and the widget manifests."""
+"""Routes: liveness, readiness, version, and the widget manifests with the instance settings widgets read."""
 
 from __future__ import annotations
 
@@ -47,5 +47,7 @@ def version() -> dict[str, str]:
 
 
 @router.get("/widgets")
-def widgets() -> dict[str, Any]:
-    return {"widgets": registry.as_json()}
+def widgets(request: Request) -> dict[str, Any]:
+    """Every widget type's manifest, and the instance settings widgets need in the browser."""
+    settings = get_runtime(request).settings
+    return {"widgets": registry.as_json(), "settings": {"recaptchaScriptUrl": settings.recaptcha_script_url}}
