@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.test_editor import drag_from_palette, select_widget, set_code, wait_saved
-from tests.e2e.test_editor_clipboard import open_new_app, saved_widgets
+from tests.e2e.test_editor_clipboard import open_new_app, saved_widgets_once
 
 pytestmark = pytest.mark.e2e
 
@@ -29,18 +29,13 @@ def test_a_dropped_form_has_its_parts_and_one_undo_removes_all(page: Any, screen
     expect(form.locator('[data-widget="Button2"] button')).to_have_text("Reset")
     wait_saved(page)
     screenshots.take(page, "dropped-form")
-    widgets = {w["widgetName"]: w for w in saved_widgets(page, app_id)}
+    widgets = saved_widgets_once(page, app_id, lambda w: "Form1" in w)
     assert [c["widgetName"] for c in widgets["Form1"]["children"]] == ["Text1", "Button1", "Button2"]
     assert widgets["Button1"]["buttonType"] == "SUBMIT" and widgets["Button2"]["buttonVariant"] == "SECONDARY"
 
     page.get_by_role("button", name="Undo").click()
     expect(page.locator("[data-widget]")).to_have_count(0)
-    # The autosave runs after a pause: poll the server until it has caught up.
-    for _ in range(50):
-        if saved_widgets(page, app_id) == []:
-            break
-        page.wait_for_timeout(200)
-    assert saved_widgets(page, app_id) == []
+    assert saved_widgets_once(page, app_id, lambda w: not w) == {}
 
 
 def test_a_pasted_pair_reads_its_own_copies(page: Any, screenshots: Any) -> None:
@@ -64,7 +59,7 @@ def test_a_pasted_pair_reads_its_own_copies(page: Any, screenshots: Any) -> None
     wait_saved(page)
     screenshots.take(page, "pasted-pair")
 
-    widgets = {w["widgetName"]: w for w in saved_widgets(page, app_id)}
+    widgets = saved_widgets_once(page, app_id, lambda w: "Text2" in w)
     assert widgets["Text2"]["text"] == "You typed {{Input2.text}}"
     assert widgets["Text1"]["text"] == "You typed {{Input1.text}}"
 

@@ -7,6 +7,7 @@ test-artifacts/<test name>/.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -53,6 +54,17 @@ def saved_widgets(page: Any, app_id: str) -> list[dict[str, Any]]:
     return out
 
 
+def saved_widgets_once(page: Any, app_id: str, ready: Callable[[dict[str, dict[str, Any]]], bool]) -> dict[str, dict[str, Any]]:
+    """The saved widgets by name, once `ready` holds for them. The editor saves after a pause, and
+    its "saved" status may still describe the previous save when an edit has just been made."""
+    for _ in range(50):
+        widgets = {w["widgetName"]: w for w in saved_widgets(page, app_id)}
+        if ready(widgets):
+            return widgets
+        page.wait_for_timeout(200)
+    raise AssertionError(f"the server never had the edit; it has {sorted(widgets)}")
+
+
 def test_a_pasted_tabs_widget_switches_between_canvases_of_its_own(page: Any, screenshots: Any) -> None:
     from playwright.sync_api import expect
 
@@ -74,7 +86,7 @@ def test_a_pasted_tabs_widget_switches_between_canvases_of_its_own(page: Any, sc
     wait_saved(page)
     screenshots.take(page, "pasted")
 
-    widgets = {w["widgetName"]: w for w in saved_widgets(page, app_id)}
+    widgets = saved_widgets_once(page, app_id, lambda w: "Tabs2" in w)
     for name in ("Tabs1", "Tabs2"):
         canvases = {c["widgetId"] for c in widgets[name]["children"]}
         targets = {tab["label"]: tab["widgetId"] for tab in widgets[name]["tabsObj"].values()}
