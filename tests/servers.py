@@ -7,6 +7,7 @@ import os
 import secrets
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -56,16 +57,30 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextmanager
+def throwaway_postgres(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database named `<prefix>_<random>`; yields its name, drops it after
+    (with whatever connections are still open to it)."""
+    require_postgres()
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield name
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def postgres_url(database: str) -> str:
+    return POSTGRES_URL.rsplit("/", 1)[0] + "/" + database
+
+
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[dict[str, Any]]:
     """A throwaway PostgreSQL database (as a postgres connector config), dropped at the end."""
-    require_postgres()
-    name = f"lowcraft_test_{secrets.token_hex(4)}"
-    with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True) as admin:
-        admin.execute(f'create database "{name}"')
-    yield {"host": "127.0.0.1", "port": 5432, "user": "postgres", "database": name}
-    with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True) as admin:
-        admin.execute(f'drop database if exists "{name}" with (force)')
+    with throwaway_postgres("lowcraft_test") as name:
+        yield {"host": "127.0.0.1", "port": 5432, "user": "postgres", "database": name}
 
 
 @pytest.fixture(scope="session")

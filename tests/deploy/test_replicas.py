@@ -32,7 +32,7 @@ import pytest
 from lowcraft.devserver import free_port, wait_ready
 from lowcraft.http.deps import SESSION_COOKIE
 from tests.deploy.certificates import write_self_signed
-from tests.servers import POSTGRES_URL, require_postgres, require_redis
+from tests.servers import postgres_url, require_redis, throwaway_postgres
 
 CADDYFILE = Path(__file__).resolve().parents[2] / "deploy" / "Caddyfile"
 CSRF = {"X-Requested-By": "lowcraft"}
@@ -74,16 +74,8 @@ def _trusting(certificate: Path) -> ssl.SSLContext:
 
 @pytest.fixture(scope="module")
 def empty_database() -> Iterator[str]:
-    require_postgres()
-    name = f"lowcraft_replicas_{secrets.token_hex(4)}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    with throwaway_postgres("lowcraft_replicas") as name:
+        yield postgres_url(name)
 
 
 def _start_caddy(

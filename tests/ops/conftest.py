@@ -8,13 +8,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 
 from lowcraft.config import Settings
 from tests.conftest import make_settings
 from tests.ops.seed import Seeded, seed
-from tests.servers import POSTGRES_URL, require_postgres
+from tests.servers import postgres_url, throwaway_postgres
 
 PASSPHRASE = "tr0ub4dor & 3 spaces"
 # Lower than the default (2^17) so the suite stays fast; one test covers the default.
@@ -37,16 +36,8 @@ def source(tmp_path: Path) -> tuple[Settings, Seeded]:
 @pytest.fixture
 def empty_postgres() -> Iterator[str]:
     """A new, empty PostgreSQL database (no tables at all), dropped afterwards."""
-    require_postgres()
-    name = f"lowcraft_ops_{secrets.token_hex(4)}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    with throwaway_postgres("lowcraft_ops") as name:
+        yield postgres_url(name)
 
 
 @pytest.fixture
