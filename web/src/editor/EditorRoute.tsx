@@ -4,7 +4,7 @@
  * The live engine runs the edit state, so bindings show their values as they are typed; the page
  * tree autosaves with its revision; queries and JS objects save as they are edited.
  */
-import { lazy, Suspense, useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from "react";
 
 import { ApiError } from "../api/http";
 import { EngineClient } from "../engine/client";
@@ -264,8 +264,9 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [pageId, app?.id, manifests.length]);
 
-  // Every change of the tree: autosave it, and tell the engine.
-  useEffect(() => {
+  // Every change of the tree: autosave it, and tell the engine. A layout effect, so the save
+  // status turns "unsaved" in the same paint as the edit instead of showing "saved" for a frame.
+  useLayoutEffect(() => {
     const tree = doc.tree;
     if (tree === knownTree.current) return;
     knownTree.current = tree;
