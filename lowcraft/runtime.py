@@ -13,6 +13,7 @@ from lowcraft.cache import KeyValueStore, open_store
 from lowcraft.cache.generation import Generation, open_generation
 from lowcraft.config import Settings
 from lowcraft.connectors.base import InstancePolicy
+from lowcraft.connectors.files import workspace_policy
 from lowcraft.crypto import SecretBox
 from lowcraft.store.db import Database
 
@@ -29,6 +30,7 @@ class Runtime:
     encryption_key: bytes
     secret_box: SecretBox
     policy: InstancePolicy
+    """What connectors may reach; no files: only a workspace's policy (below) names folders."""
     generation: Generation
 
     @classmethod
@@ -59,10 +61,13 @@ class Runtime:
             policy=InstancePolicy(
                 allow_private_networks=settings.private_networks_allowed,
                 allow_loopback=settings.private_networks_allowed,
-                file_roots=settings.sqlite_root_paths,
             ),
             generation=generation,
         )
+
+    def workspace_policy(self, workspace_id: str) -> InstancePolicy:
+        """The policy for one workspace's datasources: files only in its own folders."""
+        return workspace_policy(self.policy, self.settings.sqlite_root_paths, workspace_id)
 
     def close(self) -> None:
         self.generation.close()

@@ -42,6 +42,7 @@ class ResolvedConnection:
     datasource_id: str
     connector_type: str
     config: dict[str, Any]
+    workspace_id: str
 
 
 def connector_for(name: str) -> Connector[Any, Any]:
@@ -208,7 +209,7 @@ def resolve_connection(ctx: Context, datasource_id: str, environment: str) -> Re
         raise EnvironmentNotConfigured(
             f"Datasource '{ds.name}' has no configuration for the {environment} environment; a developer must add one."
         )
-    return ResolvedConnection(ds.id, ds.connector, _decrypt(ctx, row))
+    return ResolvedConnection(ds.id, ds.connector, _decrypt(ctx, row), ds.workspace_id)
 
 
 def connection_for_check(ctx: Context, datasource_id: str, environment: str) -> ResolvedConnection:
