@@ -77,7 +77,11 @@ def assert_secured(response: Any, where: str) -> None:
     assert headers.get("referrer-policy") in ("strict-origin-when-cross-origin", "same-origin", "no-referrer"), where
     policy = headers.get("content-security-policy", "")
     assert headers.get("x-frame-options") == "DENY" or "frame-ancestors" in policy, where
-    if headers.get("content-type", "").startswith("text/html"):
+    if headers.get("content-type", "").startswith("text/html") and policy.startswith("sandbox "):
+        # A frame for content Lowcraft does not control (an IFrame widget's inline HTML): it may
+        # run anything, but in an opaque origin, away from the session.
+        assert "allow-same-origin" not in policy.split(";")[0], where
+    elif headers.get("content-type", "").startswith("text/html"):
         assert "frame-ancestors 'none'" in policy, where
         scripts = re.search(r"script-src ([^;]*)", policy)
         assert scripts is not None, where
@@ -91,7 +95,8 @@ def test_every_route_answers_with_the_security_headers(server: LowcraftApp, clie
     # The route table includes what this test must see: API routes, the action-execution fast
     # path, the API docs, the web client's catch-all and its assets.
     addresses = {path for _, path in cases}
-    assert {"/api/v1/actions/x/execute", "/api/docs", "/x", f"/assets/{ASSET}", "/api/v1/health"} <= addresses
+    assert {"/api/v1/actions/x/execute", "/api/docs", "/x", f"/assets/{ASSET}", "/api/v1/health",
+            "/frames/inline-html"} <= addresses
     for method, path in cases:
         response = client.request(method, path, json={} if method in ("POST", "PUT", "PATCH") else None)
         assert response.status_code < 500, f"{method} {path}: {response.status_code}"
@@ -132,6 +137,14 @@ def test_pages_get_a_strict_policy_and_other_responses_none_at_all(client: Api) 
 def test_a_policy_a_route_set_itself_is_kept(client: Api) -> None:
     docs = client.get("/api/docs").headers["content-security-policy"]
     assert docs.startswith("default-src 'none'; script-src 'self' 'sha256-")
+
+
+def test_an_iframe_widgets_inline_html_gets_a_sandboxed_page_of_its_own(client: Api) -> None:
+    response = client.get("/frames/inline-html")
+    policy = response.headers["content-security-policy"]
+    assert policy.startswith("sandbox allow-scripts allow-forms allow-popups;")
+    # Embedded viewers frame it too, so it may be framed anywhere: it shows only what its parent sends.
+    assert "frame-ancestors *" in policy and "x-frame-options" not in response.headers
 
 
 def test_the_recaptcha_loader_is_allowed_from_its_folder_only() -> None:

@@ -23,6 +23,9 @@ from tests.e2e.viewer_helpers import PASSWORD, api_call
 pytestmark = pytest.mark.e2e
 
 GREETING = "Embedded and evaluated"
+# An IFrame widget's inline HTML with a script that changes the page and talks to the app.
+INLINE_HTML = ("<p id='out'>script not run</p><script>document.getElementById('out').textContent = 'inline script ran';"
+               "parent.postMessage('hello from inline HTML', '*');</script>")
 
 # Records what the page's policy refused, before any of the page's own scripts run.
 WATCH_VIOLATIONS = """
@@ -51,6 +54,10 @@ def embeddable_app() -> dict[str, Any]:
                      "text": "{{ ['Embedded', 'and', 'evaluated'].join(' ') }}"},
                     {"widgetId": "c1", "widgetName": "Sales", "type": "CHART_WIDGET", "leftColumn": 0,
                      "rightColumn": 40, "topRow": 6, "bottomRow": 40},
+                    {"widgetId": "f1", "widgetName": "Frame1", "type": "IFRAME_WIDGET", "leftColumn": 40,
+                     "rightColumn": 64, "topRow": 6, "bottomRow": 30, "srcDoc": INLINE_HTML},
+                    {"widgetId": "t2", "widgetName": "FrameMessage", "type": "TEXT_WIDGET", "leftColumn": 40,
+                     "rightColumn": 64, "topRow": 0, "bottomRow": 4, "text": "{{ Frame1.message || 'no message' }}"},
                 ],
             },
         }],
@@ -168,6 +175,10 @@ def test_the_viewer_and_the_editor_load_without_a_policy_violation(embedding: Em
     assert "script-src 'self'" in response.headers["content-security-policy"]
     page.get_by_text(GREETING).wait_for(timeout=15_000)
     page.locator(".lc-chart canvas, .lc-chart svg").first.wait_for(timeout=15_000)
+    # The IFrame widget's inline HTML runs its script under its own frame's policy, and its
+    # message reaches the app.
+    page.frame_locator(".lc-iframe").get_by_text("inline script ran").wait_for(timeout=15_000)
+    page.get_by_text("hello from inline HTML").wait_for(timeout=15_000)
     page.wait_for_timeout(500)
     assert page.evaluate("window.__violations") == []
 
