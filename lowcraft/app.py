@@ -72,9 +72,10 @@ class LowcraftApp(FastAPI):
     """FastAPI behind our edge middleware, with action execution served ahead of FastAPI.
 
     The edge (security headers, request ids, CSRF header, body limit, access log, metrics, HEAD
-    as GET) is the outermost layer for every HTTP request. Behind it, `POST /api/v1/actions/{id}/execute` - what running apps
-    call most - goes to `serve_cached_execution`, which answers from the execution-plan cache
-    and hands anything else to FastAPI's own route. FastAPI's per-request layers (telemetry,
+    as GET) is the outermost layer for every HTTP request. Behind it,
+    `POST /api/v1/actions/{id}/execute` - what running apps call most - goes to
+    `serve_cached_execution`, which answers from the execution-plan cache and hands anything else
+    to FastAPI's own route. FastAPI's per-request layers (telemetry,
     error middleware, dependency solving) cost more than the query itself on that path.
     """
 
@@ -143,7 +144,6 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
     )
     app.state.runtime = runtime
     errors.install(app)
-    docs.mount(app, "Lowcraft API")
     # Routes are matched in order: the action routes (execution is the hot path) go first. They
     # are added to the app itself rather than through nested routers: FastAPI walks every nested
     # router on each request, which cost about a tenth of the server's time under load.
@@ -157,6 +157,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
                 tags=list(route.tags), name=route.name, summary=route.summary, description=route.description,
                 response_class=route.response_class, response_model=route.response_model,
             )
+    docs.mount(app, "Lowcraft API")
     metrics = install_metrics(app, runtime.db, settings.metrics_token)  # before the SPA's catch-all route
     spa.mount(app, settings.web_dist)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)

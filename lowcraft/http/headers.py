@@ -18,6 +18,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from lowcraft.http.middleware import ASGIApp, Message, Receive, Scope, Send
@@ -28,6 +29,11 @@ REFERRER_POLICY = b"strict-origin-when-cross-origin"
 # Anything not a page or a script (JSON, errors, styles, images) may never run or load anything
 # if a browser is tricked into rendering it as a document.
 NON_DOCUMENT_POLICY = b"default-src 'none'; frame-ancestors 'none'"
+_NOSNIFF = (b"x-content-type-options", b"nosniff")
+_REFERRER = (b"referrer-policy", REFERRER_POLICY)
+_NON_DOCUMENT = (b"content-security-policy", NON_DOCUMENT_POLICY)
+_DENY_FRAMING = (b"x-frame-options", b"DENY")
+_NO_FRAMING = "frame-ancestors 'none'"
 FRAME_ANCESTORS_CACHE_SECONDS = 5.0
 FRAME_ANCESTORS_CACHE_SIZE = 2048
 
@@ -154,6 +160,11 @@ class FrameAncestorsCache:
         return directive
 
 
+@dataclass(frozen=True, slots=True)
+class _Page:
+    has_frame_rule: bool  # the route set X-Frame-Options itself
+
+
 class SecurityHeaders:
     """Adds the security headers to every HTTP response; a header a route set itself is kept.
 
@@ -179,32 +190,53 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = await self._headers(path, list(message.get("headers", [])))
+                headers = message["headers"] = list(message.get("headers", ()))
+                page = self._add(headers)
+                if page is not None:
+                    # A page: its framing rule depends on the address (and, for a viewer, the store).
+                    key = viewer_key(path)
+                    ancestors = await self.frame_ancestors.directive(key) if key is not None else _NO_FRAMING
+                    headers.append((b"content-security-policy", f"{self.page_policy}; {ancestors}".encode()))
+                    if ancestors == _NO_FRAMING and not page.has_frame_rule:
+                        headers.append(_DENY_FRAMING)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
-    async def _headers(self, path: str, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-        present = {name.lower() for name, _ in headers}
-        content_type = next((value for name, value in headers if name.lower() == b"content-type"), b"").lower()
-        if b"x-content-type-options" not in present:
-            headers.append((b"x-content-type-options", b"nosniff"))
-        if b"referrer-policy" not in present:
-            headers.append((b"referrer-policy", REFERRER_POLICY))
-        if b"content-security-policy" in present:
-            return headers
-        if content_type.startswith(b"text/html"):
-            key = viewer_key(path)
-            ancestors = await self.frame_ancestors.directive(key) if key is not None else "frame-ancestors 'none'"
-            headers.append((b"content-security-policy", f"{self.page_policy}; {ancestors}".encode()))
-            if ancestors.endswith("'none'") and b"x-frame-options" not in present:
-                headers.append((b"x-frame-options", b"DENY"))
-            return headers
+    @staticmethod
+    def _add(headers: list[tuple[bytes, bytes]]) -> _Page | None:
+        """Adds what every response gets; for a page that still needs its policy, what it has.
+
+        One pass over the headers, no allocation in the common case: this runs for every response,
+        action executions included (about 2 us per response).
+        """
+        content_type = b""
+        has_policy = has_frame_rule = has_nosniff = has_referrer = False
+        for name, value in headers:
+            name = name.lower()
+            if name == b"content-type":
+                content_type = value
+            elif name == b"content-security-policy":
+                has_policy = True
+            elif name == b"x-frame-options":
+                has_frame_rule = True
+            elif name == b"x-content-type-options":
+                has_nosniff = True
+            elif name == b"referrer-policy":
+                has_referrer = True
+        if not has_nosniff:
+            headers.append(_NOSNIFF)
+        if not has_referrer:
+            headers.append(_REFERRER)
+        if has_policy:
+            return None
+        if content_type[:9].lower() == b"text/html":
+            return _Page(has_frame_rule)
         if b"javascript" not in content_type:
-            headers.append((b"content-security-policy", NON_DOCUMENT_POLICY))
-        if b"x-frame-options" not in present:
-            headers.append((b"x-frame-options", b"DENY"))
-        return headers
+            headers.append(_NON_DOCUMENT)
+        if not has_frame_rule:
+            headers.append(_DENY_FRAMING)
+        return None
 
 
 class HeadAsGet:

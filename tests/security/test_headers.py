@@ -2,7 +2,7 @@
 is answered wherever GET is, and the API docs load nothing from another site.
 
 The route table of the real application drives the tests, so a route added later is covered
-without touching this file. Browser tests of framing are in test_headers_browser.py.
+without touching this file. Browser tests of framing are in tests/e2e/test_headers_framing.py.
 """
 
 from __future__ import annotations

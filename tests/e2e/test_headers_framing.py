@@ -1,5 +1,8 @@
 """Framing and the Content-Security-Policy in a real browser (headless Chromium).
 
+The security headers themselves are specified in tests/security/test_headers.py; this file lives
+with the other browser tests because they share one Chromium per test run.
+
 Other sites are small web servers on 127.0.0.2 and 127.0.0.3: an IP address is its own site, so
 to Chromium their pages are cross-site to Lowcraft on 127.0.0.1, and it
 refuses the framed viewer any storage (third-party storage is blocked in its contexts), which is
@@ -17,7 +20,6 @@ from typing import Any
 import pytest
 
 from lowcraft.devserver import ServerProcess
-from tests.e2e.conftest import browser, live_server  # noqa: F401  (fixtures)
 from tests.e2e.viewer_helpers import PASSWORD, api_call
 
 pytestmark = pytest.mark.e2e
@@ -114,7 +116,7 @@ class Embedding:
 
 
 @pytest.fixture
-def embedding(browser: Any, live_server: ServerProcess) -> Iterator[Embedding]:  # noqa: F811
+def embedding(browser: Any, live_server: ServerProcess) -> Iterator[Embedding]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
     tab = context.new_page()
     allowed, other = Portal("127.0.0.2"), Portal("127.0.0.3")
