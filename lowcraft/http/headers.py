@@ -208,7 +208,7 @@ class SecurityHeaders:
         """Adds what every response gets; for a page that still needs its policy, what it has.
 
         One pass over the headers, no allocation in the common case: this runs for every response,
-        action executions included (about 2 us per response).
+        action executions included (about 3 us per response, measured in process).
         """
         content_type = b""
         has_policy = has_frame_rule = has_nosniff = has_referrer = False
