@@ -24,7 +24,8 @@ from lowcraft.config import Settings
 from lowcraft.connectors.pools import default_pools
 from lowcraft.context import Context
 from lowcraft.datasources.api import router as datasources_router
-from lowcraft.http import errors, spa
+from lowcraft.http import docs, errors, spa
+from lowcraft.http.headers import FrameAncestorsCache, HeadAsGet, SecurityHeaders, page_policy
 from lowcraft.http.middleware import ASGIApp, EdgeMiddleware, Receive, Scope, Send
 from lowcraft.meta.api import router as meta_router
 from lowcraft.metrics import install as install_metrics
@@ -49,6 +50,12 @@ def housekeeping(runtime: Runtime) -> None:
         log.info("housekeeping: %d applications purged, %d sessions expired", purged, expired)
 
 
+def frame_ancestors(runtime: Runtime, key: str) -> list[str]:
+    """Origins allowed to frame the viewer of the app at `key`, for the security headers."""
+    with runtime.db.session() as db:
+        return apps_service.frame_ancestors(Context(runtime=runtime, db=db), key)
+
+
 async def _housekeeping_loop(runtime: Runtime) -> None:
     while True:
         await asyncio.sleep(HOUSEKEEPING_EVERY_SECONDS)
@@ -64,10 +71,11 @@ _EXECUTE_PATH = re.compile(API_PREFIX + r"/actions/([^/]+)/execute")
 class LowcraftApp(FastAPI):
     """FastAPI behind our edge middleware, with action execution served ahead of FastAPI.
 
-    The edge (request ids, CSRF header, body limit, access log, metrics) is the outermost layer
-    for every HTTP request. Behind it, `POST /api/v1/actions/{id}/execute` - what running apps
-    call most - goes to `serve_cached_execution`, which answers from the execution-plan cache
-    and hands anything else to FastAPI's own route. FastAPI's per-request layers (telemetry,
+    The edge (security headers, request ids, CSRF header, body limit, access log, metrics, HEAD
+    as GET) is the outermost layer for every HTTP request. Behind it,
+    `POST /api/v1/actions/{id}/execute` - what running apps call most - goes to
+    `serve_cached_execution`, which answers from the execution-plan cache and hands anything else
+    to FastAPI's own route. FastAPI's per-request layers (telemetry,
     error middleware, dependency solving) cost more than the query itself on that path.
     """
 
@@ -130,7 +138,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
         title="Lowcraft",
         version=__version__,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served by lowcraft.http.docs, without a CDN
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -149,9 +157,14 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
                 tags=list(route.tags), name=route.name, summary=route.summary, description=route.description,
                 response_class=route.response_class, response_model=route.response_model,
             )
+    docs.mount(app, "Lowcraft API")
     metrics = install_metrics(app, runtime.db, settings.metrics_token)  # before the SPA's catch-all route
     spa.mount(app, settings.web_dist)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
     app.execute_route = next(r for r in app.routes if isinstance(r, APIRoute) and r.endpoint is execute)
-    app.edge = EdgeMiddleware(app.behind_edge, max_body_bytes=int(settings.max_body_mb * 1_000_000), metrics=metrics)
+    edge = EdgeMiddleware(HeadAsGet(app.behind_edge), max_body_bytes=int(settings.max_body_mb * 1_000_000), metrics=metrics)
+    app.edge = SecurityHeaders(
+        edge, page_policy=page_policy(settings.recaptcha_script_url),
+        frame_ancestors=FrameAncestorsCache(lambda key: frame_ancestors(runtime, key)),
+    )
     return app

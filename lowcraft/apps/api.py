@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from lowcraft.apps import service
 from lowcraft.apps.document import app_settings, pages_of
@@ -13,6 +13,7 @@ from lowcraft.apps.models import Application
 from lowcraft.apps.refactor import lint_application, rename_entity
 from lowcraft.apps.service import AppView
 from lowcraft.http.deps import Ctx
+from lowcraft.http.headers import frame_source
 from lowcraft.http.schemas import Body
 from lowcraft.pages.api import page_summary
 
@@ -27,6 +28,23 @@ class SettingsPatch(Body):
     navigation: Literal["top", "side"] | None = None
     frame_ancestors: list[str] | None = Field(None, alias="frameAncestors", max_length=50)
     default_page: str | None = Field(None, alias="defaultPage", max_length=100)
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _frame_sources(cls, value: list[str] | None) -> list[str] | None:
+        # They become the viewer's CSP frame-ancestors: only what CSP reads as an origin will do.
+        if value is None:
+            return None
+        sources = []
+        for entry in value:
+            source = frame_source(entry)
+            if source is None:
+                raise ValueError(
+                    f"'{entry[:100]}' is not a site address; write one like https://intranet.example.com"
+                    " or *.example.com"
+                )
+            sources.append(source)
+        return list(dict.fromkeys(sources))
 
 
 class UpdateBody(Body):

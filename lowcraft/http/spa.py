@@ -21,6 +21,23 @@ _NOT_BUILT = """<!doctype html><html><head><meta charset="utf-8"><title>Lowcraft
 <a href="/api/docs">/api/docs</a>.</p></body></html>"""
 
 
+# The IFrame widget's inline HTML (`srcDoc`) is written into this page rather than a srcdoc
+# frame: a srcdoc document inherits the app page's Content-Security-Policy, under which its
+# scripts could not run. This page has a policy of its own: anything an inline page may load, in
+# an opaque origin (CSP `sandbox`, also when opened on its own), so it never reaches the session.
+INLINE_HTML_PATH = "/frames/inline-html"
+_INLINE_HTML_PAGE = """<!doctype html><html><head><meta charset="utf-8"><script>
+addEventListener("message", function (e) {
+  if (e.source !== parent || !e.data || typeof e.data.lowcraftInlineHtml !== "string") return;
+  document.open(); document.write(e.data.lowcraftInlineHtml); document.close();
+});
+</script></head><body></body></html>"""
+_INLINE_HTML_POLICY = (
+    "sandbox allow-scripts allow-forms allow-popups; default-src * data: blob: 'unsafe-inline' 'unsafe-eval'; "
+    "frame-ancestors *"
+)
+
+
 def find_dist(configured: Path | None) -> Path | None:
     for candidate in (configured, PACKAGED, SOURCE_TREE):
         if candidate is not None and (candidate / "index.html").is_file():
@@ -42,6 +59,10 @@ def mount(app: FastAPI, configured: Path | None) -> None:
     dist = find_dist(configured)
     if dist is not None and (dist / "assets").is_dir():
         app.mount("/assets", ImmutableStatic(directory=dist / "assets"), name="assets")
+
+    @app.get(INLINE_HTML_PATH, include_in_schema=False)
+    def inline_html_frame() -> Response:
+        return HTMLResponse(_INLINE_HTML_PAGE, headers={"Content-Security-Policy": _INLINE_HTML_POLICY})
 
     @app.api_route("/api/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     def unknown_api(path: str, request: Request) -> Response:

@@ -10,6 +10,7 @@ import { ApiError } from "../api/http";
 import { EngineClient } from "../engine/client";
 import type { ActionResult, AlertStyle, EvaluationError, EvaluationUpdate } from "../engine/host";
 import type { WidgetManifest } from "../engine/manifest";
+import { pageStorage } from "../runtime/storage";
 import { PageSaver, type SaveState } from "./autosave";
 import Canvas, { type CanvasHandle } from "./Canvas";
 import { clonePageContent, copyName } from "./clonePage";
@@ -357,12 +358,12 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   const copySelected = useCallback(() => {
     const { tree, selected } = latest.current.doc;
     if (selected.length === 0) return false;
-    saveClip(window.localStorage, copyWidgets(tree, selected));
+    saveClip(pageStorage(), copyWidgets(tree, selected));
     return true;
   }, []);
 
   const paste = useCallback(() => {
-    const clip = loadClip(window.localStorage);
+    const clip = loadClip(pageStorage());
     const { tree, selected } = latest.current.doc;
     if (!clip) return;
     const result = pasteWidgets(tree, clip, containerFor(tree, selected));

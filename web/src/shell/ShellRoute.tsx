@@ -7,6 +7,7 @@ import { useEffect, useState } from "react";
 import { workspaces as workspaceApi, type User } from "../api/resources";
 import { navigate, queryParam } from "../navigation/history";
 import { loginPath, type Route } from "../navigation/routes";
+import { pageStorage } from "../runtime/storage";
 import { usePrompt } from "../ui/PromptDialog";
 import { ApplicationsPanel } from "./ApplicationsPanel";
 import { ForgotPasswordPage } from "./auth/ForgotPasswordPage";
@@ -68,11 +69,11 @@ function Workspaces({ route }: { route: ShellRouteKind }) {
   useEffect(() => {
     if (!list.data) return;
     if (route.kind === "home") {
-      const remembered = window.localStorage.getItem(LAST_WORKSPACE_KEY);
+      const remembered = pageStorage().getItem(LAST_WORKSPACE_KEY);
       const target = list.data.find((w) => w.id === remembered) ?? list.data[0];
       if (target) navigate(`/workspaces/${encodeURIComponent(target.id)}`, { replace: true });
     }
-    if (current) window.localStorage.setItem(LAST_WORKSPACE_KEY, current.id);
+    if (current) pageStorage().setItem(LAST_WORKSPACE_KEY, current.id);
   }, [list.data, route.kind, current]);
 
   const createWorkspace = async () => {

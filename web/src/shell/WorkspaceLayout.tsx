@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 
 import { accounts, roleLabel, type Workspace } from "../api/resources";
 import { navigate } from "../navigation/history";
+import { pageStorage } from "../runtime/storage";
 import { Link } from "./Link";
 import { useUser } from "./session";
 
@@ -64,7 +65,7 @@ export function WorkspaceLayout(props: {
               .logout()
               .catch(() => undefined)
               .then(() => {
-                window.localStorage.removeItem(LAST_WORKSPACE_KEY);
+                pageStorage().removeItem(LAST_WORKSPACE_KEY);
                 window.location.assign("/login");
               });
           }}

@@ -15,6 +15,7 @@ import { loginPath } from "../navigation/routes";
 import { AppStore } from "../runtime/appStore";
 import { applyEffect } from "../runtime/effects";
 import { executeOnServer } from "../runtime/serverActions";
+import { pageStorage } from "../runtime/storage";
 import { useConfirm } from "../ui/ConfirmDialog";
 import { saveFile } from "../ui/download";
 import { PageNav, type NavPage } from "./PageNav";
@@ -108,7 +109,7 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
 
   const app = loaded?.app;
   const page = useMemo(() => (app ? pageFor(app.document.pages, pageSlug) : undefined), [app, pageSlug]);
-  const store = useMemo(() => (app ? new AppStore(app.id, window.localStorage) : null), [app]);
+  const store = useMemo(() => (app ? new AppStore(app.id, pageStorage()) : null), [app]);
 
   const toast = useCallback((message: string, style: AlertStyle) => {
     const id = Date.now() + Math.random();
