@@ -109,9 +109,15 @@ const WidgetBox = memo(function WidgetBox({ node, store, handlers }: { node: Wid
   const state = useWidgetState(store, name);
   const onMeta = useCallback((changes: Record<string, unknown>) => handlers.onMeta(name, changes, listItem?.index), [handlers, name, listItem]);
   const onEvent = useCallback(
-    (event: string, extra?: Record<string, unknown>) =>
-      handlers.onEvent(name, event, listItem ? { currentItem: listItem.item, currentIndex: listItem.index, ...extra } : extra),
-    [handlers, name, listItem],
+    (event: string, extra?: Record<string, unknown>) => {
+      // An event without a handler on the page (an input's onTextChanged, mostly) would cost a
+      // round trip to the engine on every keystroke for nothing. (Dotted names are a table
+      // column's handlers, kept inside the column.)
+      const handler = node[event];
+      if (!event.includes(".") && !(typeof handler === "string" && handler.includes("{{"))) return;
+      handlers.onEvent(name, event, listItem ? { currentItem: listItem.item, currentIndex: listItem.index, ...extra } : extra);
+    },
+    [handlers, name, node, listItem],
   );
   // Until the engine's first values arrive a widget would render from nothing (a table would
   // size its pages for zero height and report that), so it waits.
