@@ -147,7 +147,8 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
       (update) => pageStore?.apply(update),
       () => undefined,
     );
-  }, [search, pageStore]);
+    // Only a new query string on the same page: a new page starts a fresh engine with its URL.
+  }, [search]);
 
   const onMeta = useCallback(
     (widget: string, changes: Record<string, unknown>, item?: number) => {
