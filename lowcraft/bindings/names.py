@@ -119,14 +119,14 @@ APP_GLOBALS: frozenset[str] = frozenset({"appsmith"}) | APP_TRIGGERS
 """Names the Lowcraft runtime defines for every binding: the `appsmith` object and the app functions."""
 
 ACTION_PROPERTIES: frozenset[str] = frozenset(
-    {"data", "isLoading", "responseMeta", "run", "clear", "config", "datasource", "name", "settings"}
+    {"data", "isLoading", "responseMeta", "error", "run", "clear", "config", "datasource", "name", "settings"}
 )
 """What a binding may read from an action (`getOrders.data`, `getOrders.run()`)."""
 
 ACTION_TRIGGERS: frozenset[str] = frozenset({"run", "clear"})
 """Action methods with side effects."""
 
-ACTION_DATA_PROPERTIES: frozenset[str] = frozenset({"data", "isLoading", "responseMeta"})
+ACTION_DATA_PROPERTIES: frozenset[str] = frozenset({"data", "isLoading", "responseMeta", "error"})
 """Action properties whose value only exists once the action has run."""
 
 RESERVED_WORDS: frozenset[str] = frozenset(

@@ -63,7 +63,12 @@ class ResponseTooLarge(ConnectorError):
     """The result exceeded the instance's response size cap; nothing was returned."""
 
     code = "response_too_large"
-    default_hint = "Return fewer rows or columns (LIMIT, pagination, a narrower SELECT)."
+    # The builder reads this under the widget that shows the data: say what to change, and where.
+    default_hint = (
+        "Fetch less at a time: page the data on the server (turn on the table's server-side "
+        "pagination and use its page in LIMIT/OFFSET), add a LIMIT or select fewer columns, or "
+        "raise the instance's LOWCRAFT_MAX_RESPONSE_MB setting."
+    )
 
 
 class ForbiddenAddress(ConnectorError):

@@ -44,16 +44,21 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
-@pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[ServerProcess]:
-    """A fresh Lowcraft (SQLite in a temp data dir) serving the built web client."""
-    env = {
+def server_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a fresh Lowcraft keeping its data (SQLite) under `tmp_path`."""
+    return {
         "LOWCRAFT_DATA_DIR": str(tmp_path / "data"),
         "LOWCRAFT_WEB_DIST": str(WEB_DIST),
         "LOWCRAFT_ARGON2_MEMORY_KIB": "1024",
         "LOWCRAFT_ARGON2_TIME_COST": "1",
         "LOWCRAFT_SQLITE_ROOTS": str(tmp_path),
     }
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[ServerProcess]:
+    """A fresh Lowcraft (SQLite in a temp data dir) serving the built web client."""
+    env = server_env(tmp_path)
     with running_server(env) as server:
         server.env = env  # type: ignore[attr-defined]
         yield server

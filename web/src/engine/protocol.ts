@@ -67,8 +67,8 @@ export function toCloneable(value: unknown, seen: WeakSet<object> = new WeakSet(
 export function cloneableUpdate(update: EvaluationUpdate): EvaluationUpdate {
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(update.values)) values[k] = toCloneable(v);
-  if (!update.snapshot) return { values, errors: update.errors };
+  if (!update.snapshot) return { ...update, values };
   const snapshot: Record<string, Record<string, unknown>> = {};
   for (const [name, widget] of Object.entries(update.snapshot)) snapshot[name] = toCloneable(widget) as Record<string, unknown>;
-  return { values, errors: update.errors, snapshot };
+  return { ...update, values, snapshot };
 }
