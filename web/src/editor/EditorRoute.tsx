@@ -7,6 +7,7 @@
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from "react";
 
 import { ApiError } from "../api/http";
+import type { PageSummary } from "../api/resources";
 import { EngineClient } from "../engine/client";
 import type { ActionResult, AlertStyle, EvaluationError, EvaluationUpdate } from "../engine/host";
 import type { WidgetManifest } from "../engine/manifest";
@@ -16,7 +17,7 @@ import Canvas, { type CanvasHandle } from "./Canvas";
 import { clonePageContent, copyName } from "./clonePage";
 import { copyWidgets, loadClip, pasteWidgets, saveClip } from "./clipboard";
 import { appsmithEntity, complete, functionNames, queryEntity, widgetMembers, type EntityInfo } from "./completions";
-import { editorApi, messageOf, type ActionRecord, type AppDetail, type ConnectorInfo, type DatasourceRecord, type Execution, type JsObjectRecord, type PageSummary, type StructureTable } from "./editorApi";
+import { editorApi, messageOf, type ActionRecord, type AppDetail, type ConnectorInfo, type DatasourceRecord, type Execution, type JsObjectRecord, type StructureTable } from "./editorApi";
 import { editorReducer, initialState } from "./editorState";
 import { DEFAULT_ENVIRONMENT } from "./environments";
 import { propertyChanges } from "./engineSync";

@@ -1,19 +1,9 @@
 /** The server calls the editor makes (`/api/v1`), typed. */
 import { api, ApiError } from "../api/http";
+import type { PageSummary } from "../api/resources";
 import type { WidgetManifest } from "../engine/manifest";
 import { StaleRevisionError } from "./autosave";
 import type { Widget } from "./tree";
-
-export interface PageSummary {
-  readonly id: string;
-  readonly applicationId: string;
-  readonly name: string;
-  readonly slug: string;
-  readonly position: number;
-  readonly isDefault: boolean;
-  readonly hidden: boolean;
-  readonly revision: number;
-}
 
 export interface PageDetail extends PageSummary {
   readonly dsl: Widget;
