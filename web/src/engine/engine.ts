@@ -9,7 +9,7 @@
 import { compile, compileJsObject, precompile, type NameSet, type Scope } from "./compile";
 import { analyseJsObject, type JsObjectAnalysis } from "./jsObjects";
 import { ITEMS_PREFIX } from "./listTemplate";
-import { DERIVED, type DerivedContext } from "./derived";
+import { installedDerived, type DerivedContext, type DerivedTable } from "./derived";
 import {
   ActionCancelledError,
   ActionFailedError,
@@ -96,6 +96,8 @@ export interface EngineOptions {
   readonly manifests: readonly WidgetManifest[];
   readonly host: EngineHost;
   readonly appsmith?: AppsmithInit;
+  /** How each widget type computes its derived values; the installed table when omitted. */
+  readonly derived?: DerivedTable;
 }
 
 const APPSMITH = "appsmith";
@@ -106,6 +108,7 @@ export class Engine {
   private readonly metaSpecs = new Map<string, Map<string, ValueSpec>>();
   private readonly typeInfos = new Map<string, TypeInfo>();
   private readonly host: EngineHost;
+  private readonly derived: DerivedTable;
   private readonly graph = new DependencyGraph();
   private readonly nodes = new Map<string, NodeInfo>();
   private readonly entities = new Map<string, Entity>();
@@ -140,6 +143,7 @@ export class Engine {
       this.metaSpecs.set(m.type, new Map((m.meta ?? []).map((v) => [v.name, v])));
     }
     this.host = options.host;
+    this.derived = options.derived ?? installedDerived();
     const init = options.appsmith ?? {};
     Object.assign(this.appsmithValues, {
       store: { ...(init.store ?? {}) },
@@ -425,7 +429,7 @@ export class Engine {
         const from = this.metaSpec(entity, info.name)?.defaultFrom;
         if (from) own(from);
       } else if (info.kind === "derived") {
-        const impl = DERIVED[entity.type]?.[info.name];
+        const impl = this.derived[entity.type]?.[info.name];
         for (const r of impl?.reads ?? []) own(r);
         if (impl?.readsDescendants) {
           for (const d of entity.descendants) for (const k of this.nodesOfEntity.get(d) ?? []) deps.add(k);
@@ -522,7 +526,7 @@ export class Engine {
 
   private isItemStateKey(w: WidgetEntity, key: string): boolean {
     const name = key.slice(ITEMS_PREFIX.length);
-    return this.metaSpec(w, name) !== undefined || (DERIVED[w.type]?.[name] !== undefined);
+    return this.metaSpec(w, name) !== undefined || (this.derived[w.type]?.[name] !== undefined);
   }
 
   /**
@@ -549,7 +553,7 @@ export class Engine {
           perItem.push(Array.isArray(defaults) ? defaults[i] : w.values[info.name]);
         }
       } else {
-        const impl = DERIVED[w.type]?.[info.name];
+        const impl = this.derived[w.type]?.[info.name];
         try {
           perItem.push(impl ? impl.compute(this.itemView(w, i), this.derivedContext(w)) : undefined);
         } catch {
@@ -763,7 +767,7 @@ export class Engine {
         entity.values[info.name] = value;
         forceChanged = this.evaluateItemState(entity, info) || !had || !sameValue(previous, value);
       } else if (info.kind === "derived") {
-        const impl = DERIVED[entity.type]?.[info.name];
+        const impl = this.derived[entity.type]?.[info.name];
         try {
           value = impl ? impl.compute(entity.values, this.derivedContext(entity)) : undefined;
         } catch (error) {

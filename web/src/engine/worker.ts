@@ -6,7 +6,9 @@
 import { installLibraries } from "./libraries";
 import { lockdown } from "./lockdown";
 import { serveEngine, type EnginePort } from "./workerServer";
+import { installWidgetDerived } from "../widgets/derived";
 
+installWidgetDerived();
 installLibraries(globalThis as unknown as Record<string, unknown>);
 serveEngine(globalThis as unknown as EnginePort);
 lockdown();
