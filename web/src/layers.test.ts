@@ -1,7 +1,7 @@
 /**
  * The client's layers point one way: the engine is framework-free and knows no widget, view or
  * editor module (the worker entry, its composition root, wires the widgets' derived values in);
- * what the worker bundles from the widgets is React-free.
+ * what the worker bundles from the widgets is React-free. And no module grows past 600 lines.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -65,13 +65,25 @@ describe("what the engine worker bundles", () => {
     expect(reached.filter((m) => m.endsWith(".tsx")).map(rel)).toEqual([]);
   });
 
-  test("widget folders' derived values import nothing with React in it", () => {
+  test("widget folders' derived values and editor hints import nothing with React in it", () => {
     const folders = readdirSync(join(SRC, "widgets")).filter((d) => /_WIDGET/.test(d));
-    const derived = folders.map((d) => join(SRC, "widgets", d, "derived.ts")).filter((f) => resolveLocal(f, f) !== undefined);
-    expect(derived.length).toBeGreaterThan(0);
-    for (const file of derived) {
+    const modules = folders.flatMap((d) => ["derived.ts", "editor.ts"].map((f) => join(SRC, "widgets", d, f))).filter((f) => resolveLocal(f, f) !== undefined);
+    expect(modules.length).toBeGreaterThan(0);
+    for (const file of [...modules, join(SRC, "widgets", "derived.ts"), join(SRC, "widgets", "editorHints.ts")]) {
       const reached = [...reach(file)];
       expect(reached.filter((m) => /^react/.test(m) || m.endsWith(".tsx")), rel(file)).toEqual([]);
     }
+  });
+});
+
+describe("module size", () => {
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+
+  test("no file in web/src is over 600 lines", () => {
+    const long = files(SRC)
+      .map((f) => [rel(f), readFileSync(f, "utf8").split("\n").length] as const)
+      .filter(([, lines]) => lines > 600);
+    expect(long).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { lazy, Suspense, useEffect, useMemo, useState, type ReactElement } from 
 
 import type { EvaluationError } from "../engine/host";
 import type { WidgetManifest } from "../engine/manifest";
-import { editorHints } from "../widgets/registry";
+import { editorHints } from "../widgets/editorHints";
 import { columnsEditable, optionKeys, optionRows, seriesRows } from "./collections";
 import { ColumnsEditor, OptionsEditor, SeriesEditor } from "./CollectionEditors";
 import type { CompletionResult } from "./completions";

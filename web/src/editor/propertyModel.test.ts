@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { WidgetManifest } from "../engine/manifest";
-import { editorHints } from "../widgets/registry";
+import { editorHints } from "../widgets/editorHints";
 import { codeText, eventControls, needsCode, paneSections, searchControls, valueFromCode } from "./propertyModel";
 
 const input: WidgetManifest = {

@@ -4,7 +4,7 @@
  */
 import type { PropertySpec, WidgetManifest } from "../engine/manifest";
 import { hasBinding } from "../engine/segments";
-import type { EditorHints } from "../widgets/definition";
+import type { EditorHints } from "../widgets/editorHints";
 
 export type ControlKind = "text" | "number" | "switch" | "dropdown" | "color" | "icon" | "json" | "columns" | "options" | "series";
 

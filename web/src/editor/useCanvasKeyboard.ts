@@ -7,6 +7,7 @@ import { useCallback, useEffect, type Dispatch, type MutableRefObject } from "re
 
 import type { WidgetManifest } from "../engine/manifest";
 import { pageStorage } from "../runtime/storage";
+import { floats } from "../widgets/editorHints";
 import { copyWidgets, loadClip, pasteWidgets, saveClip } from "./clipboard";
 import type { EditorAction, EditorState } from "./editorState";
 import { moveBox } from "./grid";
@@ -75,7 +76,7 @@ export function useCanvasKeyboard({ doc, dispatch, commit, manifests, active }: 
       for (const id of ids) {
         const w = findWidget(next, id);
         const parent = parentOf(next, id);
-        if (!w || !parent || w.type === "MODAL_WIDGET") continue;
+        if (!w || !parent || floats(w.type)) continue;
         next = placeWidgets(next, idOf(parent), [{ widget: w, box: moveBox(boxOf(w), dx, dy) }]);
       }
       commit(next, ids, `nudge:${ids.join(",")}`);

@@ -1,14 +1,14 @@
 /**
- * Widget type -> component and editor hints, built from one table: the `widget.ts` definition in
- * each `<TYPE>/` folder (the folder names the type). A new widget type is a new folder and a
- * manifest; nothing here changes.
+ * Widget type -> component, built from one table: the `widget.ts` definition in each `<TYPE>/`
+ * folder (the folder names the type). A new widget type is a new folder and a manifest; nothing
+ * here changes.
  *
  * Every type is loaded on first use of its kind except the cheap ones a first paint nearly always
  * needs (a definition with a `component` rather than a `load`).
  */
 import { lazy } from "react";
 
-import type { EditorHints, WidgetComponent, WidgetDefinition } from "./definition";
+import type { WidgetComponent, WidgetDefinition } from "./definition";
 
 const modules = import.meta.glob<WidgetDefinition>("./*_WIDGET*/widget.ts", { eager: true, import: "default" });
 
@@ -28,7 +28,3 @@ export const WIDGET_MODULES: Readonly<Record<string, () => Promise<{ default: Wi
   entries.map(([type, d]) => [type, "component" in d ? async () => ({ default: d.component }) : d.load]),
 );
 
-/** The property pane's hints for a widget type, if it has any. */
-export function editorHints(type: string): EditorHints | undefined {
-  return DEFINITIONS[type]?.editor;
-}

@@ -7,6 +7,7 @@ import { page, widget } from "../testing/pages";
 import { RecordingHost } from "../testing/recordingHost";
 import { chartOption } from "./CHART_WIDGET/option";
 import { WIDGET_DERIVED } from "./derived";
+import { EDITOR_HINTS } from "./editorHints";
 import { DEFINITIONS, WIDGET_MODULES, WIDGETS } from "./registry";
 
 const manifests = loadManifests();
@@ -60,9 +61,10 @@ describe("every widget's derived values are the ones its manifest declares", () 
 });
 
 describe("every widget's editor hints name properties of its manifest", () => {
-  test.each(registered.filter((t) => DEFINITIONS[t]?.editor))("%s", (type) => {
+  test.each(Object.keys(EDITOR_HINTS).sort())("%s", (type) => {
+    expect(registered, `${type} has a folder with a widget`).toContain(type);
     const properties = new Set(byType.get(type)?.properties.map((p) => p.name));
-    const hints = DEFINITIONS[type]?.editor ?? {};
+    const hints = EDITOR_HINTS[type] ?? {};
     for (const name of [...Object.keys(hints.controls ?? {}), ...(hints.folded ?? [])]) expect(properties, `${type}.${name}`).toContain(name);
   });
 });

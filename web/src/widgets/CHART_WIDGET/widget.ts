@@ -1,9 +1,8 @@
-/** CHART_WIDGET: loaded on first use; its series have a typed editor. */
+/** CHART_WIDGET: loaded on first use. */
 import type { WidgetDefinition } from "../definition";
 
 const definition: WidgetDefinition = {
   load: () => import("./index"),
-  editor: { controls: { chartData: "series" } },
 };
 
 export default definition;

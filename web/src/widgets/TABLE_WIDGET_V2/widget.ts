@@ -1,9 +1,8 @@
-/** TABLE_WIDGET_V2: loaded on first use; its columns have a typed editor that also orders them. */
+/** TABLE_WIDGET_V2: loaded on first use. */
 import type { WidgetDefinition } from "../definition";
 
 const definition: WidgetDefinition = {
   load: () => import("./index"),
-  editor: { controls: { primaryColumns: "columns" }, folded: ["columnOrder"] },
 };
 
 export default definition;
