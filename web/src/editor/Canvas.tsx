@@ -286,7 +286,7 @@ export default function Canvas(props: CanvasProps) {
 
   const inner = (w: Widget): ReactNode => {
     const b = boxOf(w);
-    if (w.type === "TABS_WIDGET") return childrenOf(w).map((canvas) => <div key={idOf(canvas)}>{renderGrid(canvas, childrenOf(canvas), b.bottom - b.top - 4)}</div>);
+    if (manifests.get(w.type)?.children === "canvases") return childrenOf(w).map((canvas) => <div key={idOf(canvas)}>{renderGrid(canvas, childrenOf(canvas), b.bottom - b.top - 4)}</div>);
     if (holdsWidgets(w, manifests)) return renderGrid(w, childrenOf(w), b.bottom - b.top);
     return null;
   };

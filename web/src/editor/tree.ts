@@ -153,7 +153,8 @@ function growTo(tree: Widget, id: string, rows: number): Widget {
   let out = updateWidget(tree, id, (w) => {
     const b = boxOf(w);
     const grown = withBox(w, { ...b, bottom: b.top + rows });
-    if (w.type !== "TABS_WIDGET") return grown;
+    // A widget that holds canvases (tabs) grows them with it; no other holds a canvas.
+    if (!childrenOf(w).some((c) => c.type === "CANVAS_WIDGET")) return grown;
     return { ...grown, children: childrenOf(w).map((c) => ({ ...c, topRow: 0, bottomRow: rows })) };
   });
   const widget = findWidget(out, id);
