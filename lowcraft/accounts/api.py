@@ -34,6 +34,7 @@ class ProfileBody(Body):
 class PasswordChangeBody(Body):
     current_password: str = Field(alias="currentPassword", max_length=256)
     new_password: str = Field(alias="newPassword", max_length=256)
+    revoke_api_tokens: bool = Field(False, alias="revokeApiTokens")
 
 
 class ResetRequestBody(Body):
@@ -125,7 +126,7 @@ def update_me(body: ProfileBody, ctx: Ctx) -> dict[str, Any]:
 
 @router.post("/me/password", status_code=204)
 def change_password(body: PasswordChangeBody, ctx: Ctx) -> None:
-    service.change_password(ctx, body.current_password, body.new_password)
+    service.change_password(ctx, body.current_password, body.new_password, revoke_api_tokens=body.revoke_api_tokens)
 
 
 @router.get("/me/tokens")

@@ -34,6 +34,7 @@ class InvalidResetToken(BadRequest):
 
 
 class LoginThrottled(TooManyRequests):
-    """Too many failed logins for this account or from this address."""
+    """Too many wrong passwords (at login or password change) for this account from this address,
+    from this address, or for this account from unfamiliar addresses."""
 
     code = "login_throttled"

@@ -103,7 +103,7 @@ def authenticate(ctx: Context, email: str, password: str) -> User:
     if not ctx.runtime.passwords.verify(stored, password) or user is None:
         throttle.failed(email, ctx.client_address)
         raise InvalidCredentials("Email or password is wrong.")
-    throttle.succeeded(email)
+    throttle.succeeded(email, ctx.client_address)
     user.last_login_at = utcnow()
     if stored and ctx.runtime.passwords.needs_rehash(stored):
         user.password_hash = ctx.runtime.passwords.hash(password)
@@ -136,13 +136,34 @@ def update_profile(ctx: Context, name: str) -> User:
     return user
 
 
-def change_password(ctx: Context, current: str, new: str) -> None:
+def change_password(ctx: Context, current: str, new: str, *, revoke_api_tokens: bool = False) -> None:
+    """Change the caller's password; their other sessions end, and their API tokens too if asked.
+
+    Wrong current passwords count against the login throttle: a stolen session must not become a
+    way to guess the password without limit.
+    """
     user = require_user(ctx)
+    throttle = ctx.runtime.throttle
+    throttle.check(user.email, ctx.client_address)
     if not ctx.runtime.passwords.verify(user.password_hash, current):
+        throttle.failed(user.email, ctx.client_address)
         raise InvalidCredentials("The current password is wrong.")
+    throttle.succeeded(user.email, ctx.client_address)
     user.password_hash = ctx.runtime.passwords.hash(new)
     ctx.runtime.sessions.revoke_user(ctx.db, user.id, keep=ctx.session_token)
-    record(ctx, "user.password_changed", "user", user.id, user.email)
+    revoked = _revoke_api_tokens(ctx, user) if revoke_api_tokens else 0
+    record(ctx, "user.password_changed", "user", user.id, user.email, summary={"api_tokens_revoked": revoked})
+
+
+def _revoke_api_tokens(ctx: Context, user: User) -> int:
+    """Revoke every active API token of `user`; returns how many."""
+    tokens = ctx.db.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    now = utcnow()
+    for token in tokens:
+        token.revoked_at = now
+    return len(tokens)
 
 
 def request_password_reset(ctx: Context, email: str) -> None:
@@ -181,9 +202,11 @@ def confirm_password_reset(ctx: Context, token: str, password: str) -> User:
         raise InvalidResetToken("This reset link is invalid or has expired. Ask for a new one.")
     user.password_hash = ctx.runtime.passwords.hash(password)
     row.used_at = utcnow()
+    # Whoever made the reset necessary may hold a session or a token: both end here.
     ctx.runtime.sessions.revoke_user(ctx.db, user.id)
+    revoked = _revoke_api_tokens(ctx, user)
     ctx.user = user
-    record(ctx, "user.password_reset", "user", user.id, user.email)
+    record(ctx, "user.password_reset", "user", user.id, user.email, summary={"api_tokens_revoked": revoked})
     return user
 
 
