@@ -65,22 +65,23 @@ class LoginThrottle:
         self.store.set(self._known_key(email, address), "1", KNOWN_CLIENT_SECONDS)
 
 
-RESET_WINDOW_SECONDS = 60 * 60
-MAX_RESETS_PER_ACCOUNT = 3
-MAX_RESETS_PER_ADDRESS = 10
+MAIL_WINDOW_SECONDS = 60 * 60
+MAX_MAILS_PER_ACCOUNT = 3
+MAX_MAILS_PER_ADDRESS = 10
 
 
-class ResetThrottle:
-    """Limits password-reset emails, so the endpoint cannot be used to flood a mailbox.
+class MailThrottle:
+    """Limits the emails anonymous requests send (password reset links, signup links), so those
+    endpoints cannot be used to flood a mailbox; each purpose counts on its own.
 
-    Over the limit the request is answered as usual (202) but sends nothing: a different answer
-    would tell a caller which emails have accounts.
+    Over the limit the request is answered as usual but sends nothing: a different answer would
+    tell a caller which emails have accounts.
     """
 
-    def __init__(self, store: KeyValueStore) -> None:
-        self.store = store
+    def __init__(self, store: KeyValueStore, purpose: str) -> None:
+        self.store, self.purpose = store, purpose
 
     def allow(self, email: str, address: str) -> bool:
-        per_account = self.store.incr(f"reset:acct:{email.lower()}", RESET_WINDOW_SECONDS)
-        per_address = self.store.incr(f"reset:addr:{address}", RESET_WINDOW_SECONDS)
-        return per_account <= MAX_RESETS_PER_ACCOUNT and per_address <= MAX_RESETS_PER_ADDRESS
+        per_account = self.store.incr(f"{self.purpose}:acct:{email.lower()}", MAIL_WINDOW_SECONDS)
+        per_address = self.store.incr(f"{self.purpose}:addr:{address}", MAIL_WINDOW_SECONDS)
+        return per_account <= MAX_MAILS_PER_ACCOUNT and per_address <= MAX_MAILS_PER_ADDRESS
