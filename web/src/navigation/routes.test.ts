@@ -7,6 +7,7 @@ describe("addresses", () => {
     ["/", { kind: "home" }],
     ["/login", { kind: "login" }],
     ["/signup", { kind: "signup" }],
+    ["/signup/confirm", { kind: "confirmSignup" }],
     ["/forgot-password", { kind: "forgotPassword" }],
     ["/reset-password", { kind: "resetPassword" }],
     ["/settings/tokens", { kind: "tokens" }],
@@ -22,7 +23,7 @@ describe("addresses", () => {
     expect(matchRoute(path)).toEqual(route);
   });
 
-  test.each(["/nope", "/workspaces/w1/secrets", "/app", "/app/a/b/c/d", "/app/a1/edit", "/login/x"])("%s is not a page", (path) => {
+  test.each(["/nope", "/workspaces/w1/secrets", "/app", "/app/a/b/c/d", "/app/a1/edit", "/login/x", "/signup/x"])("%s is not a page", (path) => {
     expect(matchRoute(path)).toEqual({ kind: "notFound" });
   });
 

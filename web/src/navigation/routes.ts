@@ -5,6 +5,7 @@
 export type Route =
   | { readonly kind: "login" }
   | { readonly kind: "signup" }
+  | { readonly kind: "confirmSignup" }
   | { readonly kind: "forgotPassword" }
   | { readonly kind: "resetPassword" }
   | { readonly kind: "home" }
@@ -35,6 +36,7 @@ export function matchRoute(pathname: string): Route {
     case "login":
       return parts.length === 1 ? { kind: "login" } : { kind: "notFound" };
     case "signup":
+      if (parts.length === 2 && second === "confirm") return { kind: "confirmSignup" };
       return parts.length === 1 ? { kind: "signup" } : { kind: "notFound" };
     case "forgot-password":
       return parts.length === 1 ? { kind: "forgotPassword" } : { kind: "notFound" };

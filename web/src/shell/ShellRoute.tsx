@@ -9,6 +9,7 @@ import { navigate, queryParam } from "../navigation/history";
 import { loginPath, type Route } from "../navigation/routes";
 import { usePrompt } from "../ui/PromptDialog";
 import { ApplicationsPanel } from "./ApplicationsPanel";
+import { ConfirmSignupPage } from "./auth/ConfirmSignupPage";
 import { ForgotPasswordPage } from "./auth/ForgotPasswordPage";
 import { LoginPage } from "./auth/LoginPage";
 import { ResetPasswordPage } from "./auth/ResetPasswordPage";
@@ -34,6 +35,8 @@ export default function ShellRoute({ route, search }: { route: ShellRouteKind; s
       return <LoginPage next={next} onSignedIn={setSignedIn} />;
     case "signup":
       return <SignupPage next={next} onSignedIn={setSignedIn} />;
+    case "confirmSignup":
+      return <ConfirmSignupPage token={queryParam(search, "token")} onSignedIn={setSignedIn} />;
     case "forgotPassword":
       return <ForgotPasswordPage />;
     case "resetPassword":

@@ -1,4 +1,8 @@
-/** Create an account (the first one becomes the instance administrator), then go on to `?next=`. */
+/**
+ * Create an account. The instance's first user is in at once (as its administrator) and goes on
+ * to `?next=`; anyone else is told to open the link emailed to them, whether or not the email had
+ * an account already (the server answers both alike).
+ */
 import { useState } from "react";
 
 import { accounts, type User } from "../../api/resources";
@@ -15,6 +19,7 @@ export function SignupPage({ next, onSignedIn }: { next: string | null; onSigned
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
+  const [sent, setSent] = useState<string | null>(null);
   const op = useOperation();
   const query = next ? `?next=${encodeURIComponent(next)}` : "";
   return (
@@ -26,32 +31,39 @@ export function SignupPage({ next, onSignedIn }: { next: string | null; onSigned
         </span>
       }
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void op.run(async () => {
-            const user = await accounts.signup(name, email, password);
-            onSignedIn(user);
-            navigate(safeNext(next), { replace: true });
-          });
-        }}
-      >
-        <TextField label="Name" name="name" value={name} onChange={setName} autoComplete="name" required={false} autoFocus />
-        <TextField label="Email" name="email" type="email" value={email} onChange={setEmail} autoComplete="username" />
-        <TextField
-          label={`Password (at least ${MIN_PASSWORD} characters)`}
-          name="password"
-          type="password"
-          value={password}
-          onChange={setPassword}
-          autoComplete="new-password"
-          minLength={MIN_PASSWORD}
-        />
-        <ErrorNote message={op.error} />
-        <button type="submit" className="lc-primary" disabled={op.pending}>
-          {op.pending ? "Creating your account…" : "Sign up"}
-        </button>
-      </form>
+      {sent !== null ? (
+        <p role="status" className="lc-notice">
+          {sent}
+        </p>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void op.run(async () => {
+              const outcome = await accounts.signup(name, email, password);
+              if ("status" in outcome) return setSent(outcome.message); // a link went out by email
+              onSignedIn(outcome);
+              navigate(safeNext(next), { replace: true });
+            });
+          }}
+        >
+          <TextField label="Name" name="name" value={name} onChange={setName} autoComplete="name" required={false} autoFocus />
+          <TextField label="Email" name="email" type="email" value={email} onChange={setEmail} autoComplete="username" />
+          <TextField
+            label={`Password (at least ${MIN_PASSWORD} characters)`}
+            name="password"
+            type="password"
+            value={password}
+            onChange={setPassword}
+            autoComplete="new-password"
+            minLength={MIN_PASSWORD}
+          />
+          <ErrorNote message={op.error} />
+          <button type="submit" className="lc-primary" disabled={op.pending}>
+            {op.pending ? "Creating your account…" : "Sign up"}
+          </button>
+        </form>
+      )}
     </AuthLayout>
   );
 }
