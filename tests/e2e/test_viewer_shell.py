@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.viewer_helpers import CSRF, PASSWORD, api_call
+from tests.e2e.viewer_helpers import CSRF, PASSWORD, api_call, signup_link
 
 pytestmark = pytest.mark.e2e
 
@@ -185,9 +185,16 @@ def test_an_administrator_adds_a_colleague_changes_their_role_and_removes_them(
     sign_up(page, "ada@example.com")
     expect(page.get_by_role("heading", name="Applications")).to_be_visible(timeout=TIMEOUT)
     workspace_id = re.search(r"/workspaces/([^/]+)", page.url).group(1)  # type: ignore[union-attr]
+    # Bo signs up on his own: after the first account, signup goes through an emailed link.
     colleague = browser.new_context(base_url=live_server.url)
     try:
-        api_call(colleague.request, "POST", "/auth/signup", {"email": "bo@example.com", "password": PASSWORD, "name": "Bo"}, expect=201)
+        bo = colleague.new_page()
+        sign_up(bo, "bo@example.com", "Bo")
+        expect(bo.get_by_role("status")).to_contain_text("Check your email", timeout=TIMEOUT)
+        screenshots.take(bo, "signup-link-sent")
+        bo.goto(signup_link(live_server.log(), "bo@example.com"))
+        bo.get_by_role("button", name="Create my account").click()
+        expect(bo.get_by_role("heading", name="Applications")).to_be_visible(timeout=TIMEOUT)
     finally:
         colleague.close()
 
