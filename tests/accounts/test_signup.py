@@ -150,6 +150,15 @@ def test_signing_up_with_a_taken_email_tells_only_its_owner_and_changes_nothing(
     assert login(instance.anonymous(), "admin@example.com").status_code == 200
 
 
+@sqlite_only
+def test_an_invitation_only_instance_refuses_a_taken_email_as_it_refuses_a_free_one(start: Start) -> None:
+    instance = start(signup="invite")
+    instance.user("first@example.com")
+    taken, free = _ask("first@example.com", instance), _ask("stranger@example.com", instance)
+    assert taken.status_code == free.status_code == 400
+    assert taken.json() == free.json()
+
+
 def test_signup_emails_are_limited_per_address_without_a_different_answer(instance: Instance, admin: Api) -> None:
     answers = {_ask("new@example.com", instance).status_code for _ in range(MAX_MAILS_PER_ACCOUNT + 2)}
     assert answers == {202}
