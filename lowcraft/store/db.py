@@ -45,7 +45,7 @@ def lock_for_update(db: Session, model: type[Row], row_id: object) -> Row | None
     """Load a row and hold it until the session commits, so a check-then-write that starts here
     cannot interleave with another one on the same row (the last-administrator rule).
 
-    PostgreSQL locks the row (`SELECT ... FOR UPDATE`); concurrent callers wait, then read what the
+    PostgreSQL locks the row (`SELECT ... FOR NO KEY UPDATE`); concurrent callers wait, then read what the
     first one committed. SQLite has no row locks, and pysqlite opens a transaction only at the first
     write, so reads before it see no lock at all: here the session's transaction takes the
     database's write lock (`BEGIN IMMEDIATE`) before reading. Call this before reading anything
@@ -58,7 +58,9 @@ def lock_for_update(db: Session, model: type[Row], row_id: object) -> Row | None
             # Without a transaction open yet, nothing this session read can be relied on later;
             # once pysqlite opened one, a write already holds the lock (it only opens on writes).
             driver.execute("BEGIN IMMEDIATE")
-    stmt = select(model).where(model.__mapper__.primary_key[0] == row_id).with_for_update()
+    # FOR NO KEY UPDATE on PostgreSQL: it serialises the callers of this function, yet lets rows
+    # referring to this one (a new membership's foreign key check) proceed meanwhile.
+    stmt = select(model).where(model.__mapper__.primary_key[0] == row_id).with_for_update(key_share=True)
     return db.scalar(stmt.execution_options(populate_existing=True))
 
 
