@@ -74,6 +74,8 @@ export const accounts = {
   logout: () => api<void>("/auth/logout", { method: "POST" }),
   requestReset: (email: string) => api<{ message: string }>("/auth/password-reset", { method: "POST", body: { email } }),
   confirmReset: (token: string, password: string) => api<User>("/auth/password-reset/confirm", { method: "POST", body: { token, password } }),
+  changePassword: (currentPassword: string, newPassword: string, revokeApiTokens: boolean) =>
+    api<void>("/me/password", { method: "POST", body: { currentPassword, newPassword, revokeApiTokens } }),
   tokens: () => api<{ tokens: ApiToken[] }>("/me/tokens").then((r) => r.tokens),
   createToken: (name: string, expiresInDays: number | null) =>
     api<ApiToken & { token: string }>("/me/tokens", { method: "POST", body: { name, expiresInDays } }),

@@ -11,6 +11,7 @@ describe("addresses", () => {
     ["/forgot-password", { kind: "forgotPassword" }],
     ["/reset-password", { kind: "resetPassword" }],
     ["/settings/tokens", { kind: "tokens" }],
+    ["/settings/password", { kind: "password" }],
     ["/workspaces", { kind: "home" }],
     ["/workspaces/w1", { kind: "workspace", workspaceId: "w1", section: "applications" }],
     ["/workspaces/w1/members", { kind: "workspace", workspaceId: "w1", section: "members" }],

@@ -11,6 +11,7 @@ export type Route =
   | { readonly kind: "home" }
   | { readonly kind: "workspace"; readonly workspaceId: string; readonly section: WorkspaceSection }
   | { readonly kind: "tokens" }
+  | { readonly kind: "password" }
   | { readonly kind: "viewer"; readonly appKey: string; readonly pageSlug: string | undefined }
   | { readonly kind: "editor"; readonly applicationId: string; readonly pageSlug: string }
   | { readonly kind: "notFound" };
@@ -43,6 +44,7 @@ export function matchRoute(pathname: string): Route {
     case "reset-password":
       return parts.length === 1 ? { kind: "resetPassword" } : { kind: "notFound" };
     case "settings":
+      if (parts.length === 2 && second === "password") return { kind: "password" };
       return parts.length === 2 && second === "tokens" ? { kind: "tokens" } : { kind: "notFound" };
     case "workspaces":
       if (second === undefined) return { kind: "home" };

@@ -16,6 +16,7 @@ import { ResetPasswordPage } from "./auth/ResetPasswordPage";
 import { SignupPage } from "./auth/SignupPage";
 import { MembersPanel } from "./MembersPanel";
 import { ErrorNote, Loading } from "./Notice";
+import { PasswordPanel } from "./PasswordPanel";
 import { currentUser, SessionContext } from "./session";
 import { TokensPanel } from "./TokensPanel";
 import { TrashPanel } from "./TrashPanel";
@@ -93,6 +94,7 @@ function Workspaces({ route }: { route: ShellRouteKind }) {
   if (list.error) body = <ErrorNote message={list.error.message} onRetry={list.reload} />;
   else if (!list.data) body = <Loading what="workspaces" />;
   else if (route.kind === "tokens") body = <TokensPanel />;
+  else if (route.kind === "password") body = <PasswordPanel />;
   else if (route.kind === "notFound") body = <ErrorNote message="There is no page at this address." />;
   else if (route.kind === "workspace" && !current) body = <ErrorNote message="This workspace does not exist or you are not a member of it." />;
   else if (current && route.kind === "workspace") {

@@ -5,6 +5,7 @@ import { exportFileName, roleLabel, type User, type Workspace } from "../api/res
 import { ApplicationsPanel, canDevelop, readExportFile } from "./ApplicationsPanel";
 import { ConfirmSignupPage } from "./auth/ConfirmSignupPage";
 import { LoginPage } from "./auth/LoginPage";
+import { changedMessage, PasswordPanel } from "./PasswordPanel";
 import { ResetPasswordPage } from "./auth/ResetPasswordPage";
 import { SessionContext } from "./session";
 import { WorkspaceLayout } from "./WorkspaceLayout";
@@ -76,6 +77,15 @@ describe("screens", () => {
     expect(html).toContain("Create my account");
     expect(html).toContain('type="submit"');
     expect(renderToString(<ConfirmSignupPage token={null} onSignedIn={() => undefined} />)).toContain("has no signup token");
+  });
+
+  test("changing the password offers to revoke the API tokens, off by default, and says what ended", () => {
+    const html = renderToString(<PasswordPanel />);
+    expect(html).toContain("Current password");
+    expect(html).toMatch(/<input type="checkbox" name="revoke-api-tokens"(?![^>]*checked)/);
+    expect(html).toContain("Also revoke my API tokens");
+    expect(changedMessage(false)).toBe("Password changed. You are logged out everywhere else.");
+    expect(changedMessage(true)).toContain("your API tokens are revoked");
   });
 
   test("a reset link without its token says what to do", () => {
