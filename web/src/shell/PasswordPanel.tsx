@@ -8,7 +8,7 @@ import { useState } from "react";
 import { accounts } from "../api/resources";
 import { MIN_PASSWORD } from "./auth/SignupPage";
 import { TextField } from "./auth/AuthLayout";
-import { ErrorNote } from "./Notice";
+import { ErrorNote, StatusNote } from "./Notice";
 import { useOperation } from "./useResource";
 
 export function PasswordPanel() {
@@ -24,11 +24,7 @@ export function PasswordPanel() {
       <div className="lc-panel__head">
         <h1 id="password-title">Password</h1>
       </div>
-      {done !== null && (
-        <p role="status" className="lc-notice">
-          {done}
-        </p>
-      )}
+      <StatusNote message={done} />
       <form
         className="lc-panel-form"
         aria-label="Change password"

@@ -9,7 +9,7 @@ import { accounts, type User } from "../../api/resources";
 import { navigate } from "../../navigation/history";
 import { safeNext } from "../../navigation/routes";
 import { Link } from "../Link";
-import { ErrorNote } from "../Notice";
+import { ErrorNote, StatusNote } from "../Notice";
 import { useOperation } from "../useResource";
 import { AuthLayout, TextField } from "./AuthLayout";
 
@@ -32,9 +32,7 @@ export function SignupPage({ next, onSignedIn }: { next: string | null; onSigned
       }
     >
       {sent !== null ? (
-        <p role="status" className="lc-notice">
-          {sent}
-        </p>
+        <StatusNote message={sent} />
       ) : (
         <form
           onSubmit={(e) => {
