@@ -9,9 +9,11 @@ of them is refused wherever a name is given: a page's widgets, a new query or JS
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +24,7 @@ from tests.conftest import Api, Instance, first_workspace
 from tests.pages.test_dsl import page, widget
 
 NAMES = sorted(OBJECT_PROTOTYPE_MEMBERS)
+WEB_NAMES = Path(__file__).resolve().parents[2] / "web" / "src" / "engine" / "names.ts"
 
 
 def test_the_list_is_every_member_of_object_prototype_in_a_real_engine() -> None:
@@ -33,6 +36,18 @@ def test_the_list_is_every_member_of_object_prototype_in_a_real_engine() -> None
         capture_output=True, text=True, check=True, timeout=30,
     ).stdout
     assert set(json.loads(out)) == OBJECT_PROTOTYPE_MEMBERS
+
+
+def test_the_editor_refuses_the_same_names_as_the_server() -> None:
+    source = WEB_NAMES.read_text()
+
+    def web_set(name: str) -> set[str]:
+        body = re.search(name + r"[^=]*= new Set\(\[(.*?)\]\)", source, re.DOTALL)
+        assert body, f"{name} not found in {WEB_NAMES}"
+        return set(re.findall(r'"([^"]+)"', body.group(1)))
+
+    assert web_set("OBJECT_PROTOTYPE_MEMBERS") == OBJECT_PROTOTYPE_MEMBERS
+    assert web_set("RESERVED_WORDS") == RESERVED_WORDS
 
 
 def test_no_prototype_member_is_mistaken_for_a_reserved_word() -> None:
