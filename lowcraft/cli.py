@@ -78,7 +78,7 @@ def create_admin(
                 typer.echo(f"{existing.email} is now an instance administrator.")
                 return
             secret = password or getpass.getpass("Password: ")
-            user = service.signup(ctx, email, secret, name)
+            user = service.create_account(ctx, email, secret, name)
             user.is_instance_admin = True
             typer.echo(f"created instance administrator {user.email}")
     except LowcraftError as exc:

@@ -10,6 +10,7 @@ import { ApiError } from "../api/http";
 import { EngineClient } from "../engine/client";
 import type { ActionResult, AlertStyle, EvaluationError, EvaluationUpdate } from "../engine/host";
 import type { WidgetManifest } from "../engine/manifest";
+import { entityNameProblem } from "../engine/names";
 import { pageStorage } from "../runtime/storage";
 import { PageSaver, type SaveState } from "./autosave";
 import Canvas, { type CanvasHandle } from "./Canvas";
@@ -334,6 +335,11 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   const rename = useCallback(
     async (oldName: string, newName: string) => {
       if (oldName === newName) return;
+      const problem = entityNameProblem(newName); // said at once, before the edits are flushed
+      if (problem) {
+        toast(`Could not rename ${oldName}: ${problem}`, "error");
+        return;
+      }
       setBusy(`Renaming ${oldName}…`);
       try {
         await flushAll();
