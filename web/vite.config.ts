@@ -17,7 +17,9 @@ export default defineConfig({
     // The app, and the document the engine runs user JavaScript in (served with its own policy).
     rolldownOptions: { input: { main: here("./index.html"), sandbox: here("./sandbox/engine.html") } },
   },
-  worker: { format: "es" },
+  // The engine worker starts from a blob in an opaque document, which only classic workers can
+  // (web/src/engine/sandbox.ts); strict, as the modules it is built from.
+  worker: { format: "iife", rolldownOptions: { output: { strict: true } } },
   test: {
     include: ["src/**/*.test.ts", "src/**/*.test.tsx", "bench/**/*.test.ts"],
     environment: "node",

@@ -45,18 +45,22 @@ export type FromWorker =
 
 /** The handshake's message types (`{ type }` objects, so no engine message is mistaken for one). */
 export const SANDBOX = {
-  /** sandbox document -> page: loaded, waiting for the engine's port. */
+  /** sandbox document -> page: loaded, waiting for its control port. */
   documentReady: "lowcraft-sandbox-ready",
-  /** page -> sandbox document, then sandbox document -> worker: carries the port. */
+  /** page -> sandbox document: carries the control port; sandbox document -> worker: carries the engine's port. */
   connect: "lowcraft-engine-connect",
+  /** page -> sandbox document, on the control port: the engine worker's script, as text. */
+  code: "lowcraft-engine-code",
+  /** page -> sandbox document, on the control port: start an engine worker, serving the port sent along. */
+  start: "lowcraft-engine-start",
+  /** page -> sandbox document, on the control port: end the engine worker started with this id. */
+  stop: "lowcraft-engine-stop",
   /** worker -> sandbox document: the engine's modules are loaded, waiting for the port. */
   workerReady: "lowcraft-engine-ready",
-  /** worker bootstrap -> sandbox document: the engine's modules could not be loaded. */
-  workerFailed: "lowcraft-engine-failed",
 } as const;
 
 /** The message `data` if it is a handshake message of type `type`. */
-export function isSandboxMessage(data: unknown, type: (typeof SANDBOX)[keyof typeof SANDBOX]): data is { type: string; error?: string } {
+export function isSandboxMessage(data: unknown, type: (typeof SANDBOX)[keyof typeof SANDBOX]): data is { type: string; id?: number; source?: string } {
   return typeof data === "object" && data !== null && (data as { type?: unknown }).type === type;
 }
 
