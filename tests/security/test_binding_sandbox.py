@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import browser, live_server, page  # noqa: F401  (fixtures)
 from tests.e2e.viewer_helpers import PASSWORD, api_call
+from tests.servers import http_server
 
 pytestmark = pytest.mark.e2e
 
@@ -164,14 +163,8 @@ def spy() -> Iterator[Spy]:
 
         do_GET = do_POST = do_PUT = do_OPTIONS = answer
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Spy(f"http://127.0.0.1:{server.server_address[1]}/spy", recorded)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with http_server(Recorder) as url:
+        yield Spy(f"{url}/spy", recorded)
 
 
 def escape_app(api: str, spy: str) -> dict[str, Any]:
@@ -210,19 +203,19 @@ def escape_app(api: str, spy: str) -> dict[str, Any]:
 ATTEMPT_NAMES = re.findall(r"^  (\w+): ", ATTEMPTS, flags=re.MULTILINE)
 
 
-def open_escape_app(page: Any, browser: Any, live_server: Any, spy: Spy) -> tuple[str, int]:
+def open_escape_app(tab: Any, chromium: Any, server: Any, spy: Spy) -> tuple[str, int]:
     """The Administrator's workspace with an admin-only invite list, the escape app published in it
     by a Developer and opened by the Administrator. Returns the invite list's URL and where the
     server's log stood before the app was opened."""
     from playwright.sync_api import expect
 
-    api_call(page.request, "POST", "/auth/signup", {"email": "admin@example.com", "password": PASSWORD, "name": "Ada Admin"}, expect=201)
-    workspace = api_call(page.request, "GET", "/workspaces")["workspaces"][0]["id"]
-    api_call(page.request, "POST", f"/workspaces/{workspace}/invites", {"email": SECRET_INVITEE, "role": "viewer"}, expect=201)
-    api_call(page.request, "POST", f"/workspaces/{workspace}/invites", {"email": "dev@example.com", "role": "developer"}, expect=201)
-    invites = f"{live_server.url}/api/v1/workspaces/{workspace}/invites"
+    api_call(tab.request, "POST", "/auth/signup", {"email": "admin@example.com", "password": PASSWORD, "name": "Ada Admin"}, expect=201)
+    workspace = api_call(tab.request, "GET", "/workspaces")["workspaces"][0]["id"]
+    api_call(tab.request, "POST", f"/workspaces/{workspace}/invites", {"email": SECRET_INVITEE, "role": "viewer"}, expect=201)
+    api_call(tab.request, "POST", f"/workspaces/{workspace}/invites", {"email": "dev@example.com", "role": "developer"}, expect=201)
+    invites = f"{server.url}/api/v1/workspaces/{workspace}/invites"
 
-    developer = browser.new_context(base_url=live_server.url)
+    developer = chromium.new_context(base_url=server.url)
     try:
         api_call(developer.request, "POST", "/auth/signup", {"email": "dev@example.com", "password": PASSWORD, "name": "Dan Dev"}, expect=201)
         api_call(developer.request, "GET", f"/workspaces/{workspace}/invites", expect=403)
@@ -232,24 +225,24 @@ def open_escape_app(page: Any, browser: Any, live_server: Any, spy: Spy) -> tupl
     finally:
         developer.close()
 
-    log_before = len(live_server.log())
-    page.goto("/app/escapes")
-    expect(page.locator("[data-widget=BindingEscape]")).to_have_text("binding ran", timeout=TIMEOUT)
+    log_before = len(server.log())
+    tab.goto("/app/escapes")
+    expect(tab.locator("[data-widget=BindingEscape]")).to_have_text("binding ran", timeout=TIMEOUT)
     return invites, log_before
 
 
-def assert_nothing_got_out(outcomes: dict[str, str], page: Any, live_server: Any, log_before: int, spy: Spy) -> None:
+def assert_nothing_got_out(outcomes: dict[str, str], tab: Any, server: Any, log_before: int, spy: Spy) -> None:
     reached = {name: outcome for name, outcome in outcomes.items() if not outcome.startswith(("stopped: ", "sent: "))}
     assert reached == {}, f"escapes that got through: {reached}"
     time.sleep(1)  # a request sent by the binding on page load would have arrived long before this
-    assert SECRET_INVITEE not in page.content()
-    api_requests = [line for line in live_server.log()[log_before:].splitlines() if "/invites" in line or "spoofed" in line]
+    assert SECRET_INVITEE not in tab.content()
+    api_requests = [line for line in server.log()[log_before:].splitlines() if "/invites" in line or "spoofed" in line]
     assert api_requests == [], "user code made requests to Lowcraft's API, or had the page make them"
     assert spy.requests == [], "user code made requests out of its sandbox"
 
 
 def test_bindings_handlers_and_js_objects_cannot_use_the_viewers_session(
-    page: Any, browser: Any, live_server: Any, spy: Spy  # noqa: F811
+    page: Any, browser: Any, live_server: Any, spy: Spy
 ) -> None:
     from playwright.sync_api import expect
 
@@ -266,7 +259,7 @@ def test_bindings_handlers_and_js_objects_cannot_use_the_viewers_session(
 
 
 def test_the_sandbox_stops_them_without_the_list_of_removed_globals(
-    page: Any, browser: Any, live_server: Any, spy: Spy  # noqa: F811
+    page: Any, browser: Any, live_server: Any, spy: Spy
 ) -> None:
     """The same escapes in the sandbox document itself, where nothing was removed from the global
     object: its origin and policy alone must stop them (what the engine's worker inherits)."""
