@@ -19,9 +19,11 @@ from lowcraft.config import Settings
 from lowcraft.store.base import Base
 from lowcraft.store.db import Database
 from lowcraft.store.migrate import upgrade
+from tests.browser import browser, live_server, page
 from tests.servers import POSTGRES_URL, mysql_database, pg_database, require_postgres
 
-__all__ = ["mysql_database", "pg_database"]  # fixtures shared by every test folder
+# Fixtures shared by every test folder (registered here once: one Chromium per run).
+__all__ = ["browser", "live_server", "mysql_database", "page", "pg_database"]
 
 CSRF = {"X-Requested-By": "lowcraft"}
 PASSWORD = "correct-horse-battery"
