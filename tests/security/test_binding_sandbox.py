@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.viewer_helpers import PASSWORD, api_call
+from tests.e2e.viewer_helpers import PASSWORD, api_call, sign_up_later_user
 from tests.servers import http_server
 
 pytestmark = pytest.mark.e2e
@@ -217,7 +217,7 @@ def open_escape_app(tab: Any, chromium: Any, server: Any, spy: Spy) -> tuple[str
 
     developer = chromium.new_context(base_url=server.url)
     try:
-        api_call(developer.request, "POST", "/auth/signup", {"email": "dev@example.com", "password": PASSWORD, "name": "Dan Dev"}, expect=201)
+        sign_up_later_user(developer.request, server, "dev@example.com", "Dan Dev")
         api_call(developer.request, "GET", f"/workspaces/{workspace}/invites", expect=403)
         app = api_call(developer.request, "POST", f"/workspaces/{workspace}/applications/import",
                        {"document": escape_app(invites, spy.url)}, expect=201)
