@@ -1,0 +1,2 @@
+"""Import Appsmith applications: readers for every export form, the widget tree conversion and
+the import report. Nothing here writes to the store; the import service builds on it."""
