@@ -81,15 +81,15 @@ def _rebuild_tree(page_name: str, main: dict[str, Any], widget_files: dict[str, 
         parts = rel[: -len(".json")].split("/")
         name = parts[-1]
         if len(parts) > 1 and parts[-2] == name:
-            parent = parts[-3] if len(parts) > 2 else "MainContainer"
+            folder = parts[-3] if len(parts) > 2 else "MainContainer"
         else:
-            parent = parts[-2] if len(parts) > 1 else "MainContainer"
+            folder = parts[-2] if len(parts) > 1 else "MainContainer"
         if name in by_name:
             raise InvalidArchive(
                 f"Page '{page_name}' has two widget files named '{name}'.", details={"page": page_name, "widget": name}
             )
         by_name[name] = widget
-        parent_of[name] = parent
+        parent_of[name] = folder
     main["children"] = []
     for name, widget in by_name.items():
         parent_name = parent_of[name]
