@@ -86,7 +86,8 @@ def _rebuild_tree(page_name: str, main: dict[str, Any], widget_files: dict[str, 
             folder = parts[-2] if len(parts) > 1 else "MainContainer"
         if name in by_name:
             raise InvalidArchive(
-                f"Page '{page_name}' has two widget files named '{name}'.", details={"page": page_name, "widget": name}
+                f"Page '{page_name}' has two widget files named '{name}'.",
+                details={"page": page_name, "widget": name},
             )
         by_name[name] = widget
         parent_of[name] = folder
@@ -103,7 +104,11 @@ def _rebuild_tree(page_name: str, main: dict[str, Any], widget_files: dict[str, 
         if parent is main:
             main["children"].append(widget)
             continue
-        canvases = [c for c in parent.get("children") or [] if isinstance(c, dict) and c.get("type") == "CANVAS_WIDGET"]
+        canvases = [
+            c
+            for c in parent.get("children") or []
+            if isinstance(c, dict) and c.get("type") == "CANVAS_WIDGET"
+        ]
         if not canvases:
             parent.setdefault("children", []).append(widget)
             continue
@@ -129,7 +134,9 @@ def git_to_export(files: dict[str, bytes], root: str) -> tuple[dict[str, Any], i
         raise UnsupportedVersion("fileFormatVersion", version_raw, FILE_FORMAT_VERSIONS)
     kind = metadata.get("artifactJsonType", "APPLICATION")
     if kind != "APPLICATION":
-        raise InvalidExport(f"This repository holds an Appsmith {kind}, not an application.", details={"kind": kind})
+        raise InvalidExport(
+            f"This repository holds an Appsmith {kind}, not an application.", details={"kind": kind}
+        )
     doc: dict[str, Any] = {
         "clientSchemaVersion": metadata.get("clientSchemaVersion"),
         "serverSchemaVersion": metadata.get("serverSchemaVersion"),
@@ -147,7 +154,7 @@ def git_to_export(files: dict[str, bytes], root: str) -> tuple[dict[str, Any], i
     for path in sorted(files):
         if not path.startswith(root):
             continue
-        rel = path[len(root):]
+        rel = path[len(root) :]
         parts = rel.split("/")
         if parts[0] == "datasources" and len(parts) == 2 and rel.endswith(".json"):
             doc["datasourceList"].append(_object(files, rel, root))
@@ -159,17 +166,22 @@ def git_to_export(files: dict[str, bytes], root: str) -> tuple[dict[str, Any], i
     for page_dir, groups in sorted(by_page.items()):
         page_file = f"pages/{page_dir}/{page_dir}.json" if version >= 5 else f"pages/{page_dir}/canvas.json"
         if root + page_file not in files:
-            raise InvalidArchive(f"Page folder '{page_dir}' has no {page_file.rsplit('/', 1)[1]}.", details={"file": page_file})
+            raise InvalidArchive(
+                f"Page folder '{page_dir}' has no {page_file.rsplit('/', 1)[1]}.", details={"file": page_file}
+            )
         page = _object(files, page_file, root)
         if version >= 5:
             widget_files: dict[str, dict[str, Any]] = {}
             for rel in groups.get("widgets", []):
                 if rel.endswith(".json"):
                     widget = _object(files, f"pages/{page_dir}/{rel}", root)
-                    widget_files[rel[len("widgets/"):]] = widget
+                    widget_files[rel[len("widgets/") :]] = widget
             _rebuild_tree(page_dir, _dsl_of(page, page_file), widget_files)
         doc["pageList"].append(page)
-        for kind_dir, list_key, body_ext in (("queries", "actionList", ".txt"), ("jsobjects", "actionCollectionList", ".js")):
+        for kind_dir, list_key, body_ext in (
+            ("queries", "actionList", ".txt"),
+            ("jsobjects", "actionCollectionList", ".js"),
+        ):
             names = sorted({rel.split("/")[1] for rel in groups.get(kind_dir, []) if rel.count("/") >= 2})
             for name in names:
                 base = f"pages/{page_dir}/{kind_dir}/{name}/"

@@ -165,16 +165,16 @@ def _pages(doc: dict[str, Any], application: dict[str, Any]) -> list[AppsmithPag
     return pages
 
 
-def _action(
-    entry: dict[str, Any], state: dict[str, Any], name: str, shared: set[str]
-) -> AppsmithAction:
+def _action(entry: dict[str, Any], state: dict[str, Any], name: str, shared: set[str]) -> AppsmithAction:
     plugin_id = _str(entry.get("pluginId")) or _str(_dict(state.get("datasource")).get("pluginId")) or ""
     config = _dict(state.get("actionConfiguration"))
     datasource = _dict(state.get("datasource"))
     ds_name = _str(datasource.get("name"))
     embedded_url: str | None = None
-    if ds_name is None or ds_name not in shared and (
-        ds_name == EMBEDDED_REST_DATASOURCE or "datasourceConfiguration" in datasource
+    if (
+        ds_name is None
+        or ds_name not in shared
+        and (ds_name == EMBEDDED_REST_DATASOURCE or "datasourceConfiguration" in datasource)
     ):
         # An API's own URL, stored in an unnamed datasource inside the action; only its URL is read.
         embedded_url = _str(_dict(datasource.get("datasourceConfiguration")).get("url"))
@@ -232,7 +232,9 @@ def _js_objects(
             name=name,
             page=_str(state.get("pageId")) or "",
             body=_str(state.get("body")) or "",
-            variables=[v["name"] for v in _list(state.get("variables")) if isinstance(_dict(v).get("name"), str)],
+            variables=[
+                v["name"] for v in _list(state.get("variables")) if isinstance(_dict(v).get("name"), str)
+            ],
         )
         for embedded in _list(state.get("actions")):
             fn_state = _dict(embedded)
@@ -286,7 +288,9 @@ def parse_export(
     server = _schema_version(doc, "serverSchemaVersion", SERVER_SCHEMA_VERSIONS)
     client = _schema_version(doc, "clientSchemaVersion", CLIENT_SCHEMA_VERSIONS)
     application = _dict(doc["exportedApplication"])
-    detail = _dict(application.get("unpublishedApplicationDetail")) or _dict(application.get("applicationDetail"))
+    detail = _dict(application.get("unpublishedApplicationDetail")) or _dict(
+        application.get("applicationDetail")
+    )
     settings: dict[str, Any] = {}
     for key in ("appPositioning", "themeSetting", "appLayout"):
         if key in detail:
@@ -301,7 +305,9 @@ def parse_export(
     for index, entry in enumerate(_list(doc.get("datasourceList"))):
         entry = _dict(entry)
         datasources.append(
-            AppsmithDatasource(name=_name(entry, "Datasource", index), plugin_id=_str(entry.get("pluginId")) or "")
+            AppsmithDatasource(
+                name=_name(entry, "Datasource", index), plugin_id=_str(entry.get("pluginId")) or ""
+            )
         )
     shared = {ds.name for ds in datasources}
 
@@ -312,7 +318,11 @@ def parse_export(
         state = _edit_state(entry, "unpublishedAction", "publishedAction")
         if not state or _deleted(entry, state):
             continue
-        if entry.get("pluginType") == "JS" or entry.get("pluginId") == "js-plugin" or state.get("collectionId"):
+        if (
+            entry.get("pluginType") == "JS"
+            or entry.get("pluginId") == "js-plugin"
+            or state.get("collectionId")
+        ):
             js_actions.append((entry, state))
             continue
         actions.append(_action(entry, state, _name(state, "Query", index), shared))

@@ -11,9 +11,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Kind = Literal["app", "page", "widget", "query", "jsObject", "jsFunction", "datasource", "jsLibrary", "theme", "setting"]
+Kind = Literal[
+    "app", "page", "widget", "query", "jsObject", "jsFunction", "datasource", "jsLibrary", "theme", "setting"
+]
 Status = Literal["carried", "migrated", "adjusted", "placeholder", "notCarried"]
-StepKind = Literal["fillDatasourceCredentials", "allowJsLibrary", "reviewPreparedStatements", "replacePlaceholder"]
+StepKind = Literal[
+    "fillDatasourceCredentials", "allowJsLibrary", "reviewPreparedStatements", "replacePlaceholder"
+]
 
 NOT_CARRIED: frozenset[str] = frozenset({"placeholder", "notCarried"})
 
@@ -29,7 +33,13 @@ class ReportItem:
     why: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "name": self.name, "page": self.page, "status": self.status, "why": self.why}
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "page": self.page,
+            "status": self.status,
+            "why": self.why,
+        }
 
 
 @dataclass(frozen=True)
@@ -70,7 +80,9 @@ class ImportReport:
         return [item for item in self.items if item.status in NOT_CARRIED]
 
     def find(self, kind: Kind, name: str, page: str | None = None) -> list[ReportItem]:
-        return [i for i in self.items if i.kind == kind and i.name == name and (page is None or i.page == page)]
+        return [
+            i for i in self.items if i.kind == kind and i.name == name and (page is None or i.page == page)
+        ]
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Per kind, how many items have each status."""

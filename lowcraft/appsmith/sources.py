@@ -46,7 +46,9 @@ def _too_large(limits: ImportLimits) -> ImportTooLarge:
     )
 
 
-def read_capped(stream: BinaryIO | IO[bytes], limits: ImportLimits = DEFAULT_LIMITS, already: int = 0) -> bytes:
+def read_capped(
+    stream: BinaryIO | IO[bytes], limits: ImportLimits = DEFAULT_LIMITS, already: int = 0
+) -> bytes:
     """All of `stream`, read in chunks; ImportTooLarge as soon as `already` + read passes the cap."""
     parts: list[bytes] = []
     total = already
@@ -65,9 +67,7 @@ def safe_member_path(name: str) -> str:
     """`name` as a clean relative POSIX path; UnsafeArchive when it could land outside the upload."""
     unified = name.replace("\\", "/")
     if unified.startswith("/") or (len(unified) > 1 and unified[1] == ":"):
-        raise UnsafeArchive(
-            f"The archive entry '{name}' has an absolute path.", details={"entry": name}
-        )
+        raise UnsafeArchive(f"The archive entry '{name}' has an absolute path.", details={"entry": name})
     parts = [part for part in PurePosixPath(unified).parts if part not in ("", ".")]
     if any(part == ".." for part in parts):
         raise UnsafeArchive(
@@ -103,7 +103,8 @@ def read_zip(source: str | Path | BinaryIO, limits: ImportLimits = DEFAULT_LIMIT
             path = safe_member_path(info.filename)
             if _is_symlink(info):
                 raise UnsafeArchive(
-                    f"The archive entry '{info.filename}' is a symbolic link.", details={"entry": info.filename}
+                    f"The archive entry '{info.filename}' is a symbolic link.",
+                    details={"entry": info.filename},
                 )
             if info.is_dir() or not path:
                 continue
@@ -119,7 +120,14 @@ def read_zip(source: str | Path | BinaryIO, limits: ImportLimits = DEFAULT_LIMIT
                     data = read_capped(stream, limits, already=total)
             except ImportTooLarge:
                 raise
-            except (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError, RuntimeError) as exc:
+            except (
+                zipfile.BadZipFile,
+                EOFError,
+                OSError,
+                zlib.error,
+                NotImplementedError,
+                RuntimeError,
+            ) as exc:
                 raise InvalidArchive(
                     f"The archive entry '{info.filename}' cannot be read (truncated or corrupt).",
                     details={"entry": info.filename, "reason": str(exc)},

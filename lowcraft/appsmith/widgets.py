@@ -52,6 +52,7 @@ Migration = Callable[[Props], tuple[str, Props, str]]
 
 # --- legacy type migrations: (new type, properties, what changed) -----------------------------
 
+
 def _input(props: Props) -> tuple[str, Props, str]:
     kind = props.get("inputType")
     if kind == "CURRENCY":
@@ -158,14 +159,18 @@ LEGACY: dict[str, Migration] = {
     "FORM_BUTTON_WIDGET": _form_button,
     "TABULATOR_WIDGET": _tabulator,
     "MULTI_SELECT_WIDGET": _select_v1("MULTI_SELECT_WIDGET_V2"),
-    "DATE_PICKER_WIDGET": lambda props: ("DATE_PICKER_WIDGET2", props, "DATE_PICKER_WIDGET became DATE_PICKER_WIDGET2"),
+    "DATE_PICKER_WIDGET": lambda props: (
+        "DATE_PICKER_WIDGET2",
+        props,
+        "DATE_PICKER_WIDGET became DATE_PICKER_WIDGET2",
+    ),
 }
 
 
 def _whole(value: Any, default: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return default
-    return round(value)
+    return round(float(value))
 
 
 def _is_pixel_canvas(canvas: Props) -> bool:
@@ -226,7 +231,10 @@ class TreeConverter:
         if needed > height:
             out["bottomRow"] = out["topRow"] + needed
             self.report.add(
-                "widget", out["widgetName"], self.page, "adjusted",
+                "widget",
+                out["widgetName"],
+                self.page,
+                "adjusted",
                 f"grew from {height} to {needed} rows to hold {what} (Appsmith scrolled them)",
             )
 
@@ -254,12 +262,17 @@ class TreeConverter:
         return {
             key: value
             for key, value in raw.items()
-            if key not in DROPPED_KEYS and key not in IDENTITY_KEYS and key not in POSITION_KEYS and key != "children"
+            if key not in DROPPED_KEYS
+            and key not in IDENTITY_KEYS
+            and key not in POSITION_KEYS
+            and key != "children"
         }
 
     def convert(self, raw: Any, parent_name: str) -> Props | None:
         if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
-            self.report.add("widget", f"(a child of {parent_name})", self.page, "notCarried", "not a widget object")
+            self.report.add(
+                "widget", f"(a child of {parent_name})", self.page, "notCarried", "not a widget object"
+            )
             return None
         raw = cast(Props, raw)
         original_type: str = raw["type"]
@@ -298,7 +311,10 @@ class TreeConverter:
             out["children"] = [self._tab_canvas(c, out) for c in raw_children if c.get("type") == CANVAS]
             for stray in (c for c in raw_children if c.get("type") != CANVAS):
                 self.report.add(
-                    "widget", str(stray.get("widgetName")), self.page, "notCarried",
+                    "widget",
+                    str(stray.get("widgetName")),
+                    self.page,
+                    "notCarried",
                     f"sits directly in {out['widgetName']} instead of one of its tabs",
                 )
             self._grow(out, max((c["bottomRow"] for c in out["children"]), default=0), "its tabs")
@@ -307,7 +323,10 @@ class TreeConverter:
             for lost in _descendants(raw):
                 if lost.get("type") != CANVAS:
                     self.report.add(
-                        "widget", str(lost.get("widgetName")), self.page, "notCarried",
+                        "widget",
+                        str(lost.get("widgetName")),
+                        self.page,
+                        "notCarried",
                         f"inside {out['widgetName']}, a {widget_type} that holds no widgets in Lowcraft",
                     )
         self.report.add("widget", out["widgetName"], self.page, "migrated" if why else "carried", why)
@@ -335,11 +354,16 @@ class TreeConverter:
             key: value for key, value in raw.items() if key not in IDENTITY_KEYS and key not in POSITION_KEYS
         }
         out["children"] = []
-        self.report.add("widget", out["widgetName"], self.page, "placeholder", f"{why}; kept as a placeholder")
+        self.report.add(
+            "widget", out["widgetName"], self.page, "placeholder", f"{why}; kept as a placeholder"
+        )
         for lost in _descendants(raw):
             if lost.get("type") != CANVAS:
                 self.report.add(
-                    "widget", str(lost.get("widgetName")), self.page, "placeholder",
+                    "widget",
+                    str(lost.get("widgetName")),
+                    self.page,
+                    "placeholder",
                     f"inside {out['widgetName']} ({raw['type']}); kept in its placeholder",
                 )
         return out
@@ -355,7 +379,9 @@ def convert_page_tree(
 def original_widget(placeholder: Props) -> Props:
     """The Appsmith widget a placeholder stands for, as it was exported."""
     original = dict(cast(Props, placeholder.get("originalProperties") or {}))
-    original.update({key: placeholder[key] for key in (*POSITION_KEYS, "widgetId", "widgetName") if key in placeholder})
+    original.update(
+        {key: placeholder[key] for key in (*POSITION_KEYS, "widgetId", "widgetName") if key in placeholder}
+    )
     original["type"] = placeholder["originalType"]
     return original
 
