@@ -23,7 +23,7 @@ import math
 from collections.abc import Callable, Iterator
 from typing import Any, cast
 
-from lowcraft.appsmith.report import ImportReport
+from lowcraft.appsmith.report import ImportReport, Status
 from lowcraft.widgets.manifest import GRID_COLUMNS
 from lowcraft.widgets.registry import registry
 
@@ -226,17 +226,13 @@ class TreeConverter:
             name = f"{widget_type.split('_')[0].title()}{self.counter}"
         return {"widgetId": widget_id, "widgetName": name, "type": widget_type}
 
-    def _grow(self, out: Props, needed: int, what: str) -> None:
+    def _grow(self, out: Props, needed: int, what: str) -> str:
+        """Make `out` tall enough for `needed` rows of content; what changed, or ''."""
         height = out["bottomRow"] - out["topRow"]
-        if needed > height:
-            out["bottomRow"] = out["topRow"] + needed
-            self.report.add(
-                "widget",
-                out["widgetName"],
-                self.page,
-                "adjusted",
-                f"grew from {height} to {needed} rows to hold {what} (Appsmith scrolled them)",
-            )
+        if needed <= height:
+            return ""
+        out["bottomRow"] = out["topRow"] + needed
+        return f"grew from {height} to {needed} rows to hold {what} (Appsmith scrolled them)"
 
     # - conversion -
 
@@ -283,6 +279,8 @@ class TreeConverter:
         elif original_type in ("SELECT_WIDGET", "MULTI_SELECT_WIDGET_V2") and "options" in props:
             _options_to_source(props)
             why = "options -> sourceData"
+        elif original_type == "BUTTON_WIDGET" and "buttonStyle" in props:
+            why = _button_style(props).strip(" ()")
         if widget_type not in self.known or widget_type == CANVAS:
             return self.placeholder(raw, f"Lowcraft has no {original_type} widget yet")
         manifest = registry.get(widget_type)
@@ -296,6 +294,7 @@ class TreeConverter:
         out.update(props)
         kind = manifest.children if manifest is not None else None
         raw_children = [c for c in raw.get("children") or [] if isinstance(c, dict)]
+        grown = ""
         if kind == "widgets":
             inner: list[Props] = []
             for child in raw_children:
@@ -306,7 +305,7 @@ class TreeConverter:
                     if converted is not None:
                         inner.append(converted)
             out["children"] = inner
-            self._grow(out, max((c["bottomRow"] for c in inner), default=0), "its widgets")
+            grown = self._grow(out, max((c["bottomRow"] for c in inner), default=0), "its widgets")
         elif kind == "canvases":
             out["children"] = [self._tab_canvas(c, out) for c in raw_children if c.get("type") == CANVAS]
             for stray in (c for c in raw_children if c.get("type") != CANVAS):
@@ -317,7 +316,7 @@ class TreeConverter:
                     "notCarried",
                     f"sits directly in {out['widgetName']} instead of one of its tabs",
                 )
-            self._grow(out, max((c["bottomRow"] for c in out["children"]), default=0), "its tabs")
+            grown = self._grow(out, max((c["bottomRow"] for c in out["children"]), default=0), "its tabs")
         else:
             out["children"] = []
             for lost in _descendants(raw):
@@ -329,7 +328,10 @@ class TreeConverter:
                         "notCarried",
                         f"inside {out['widgetName']}, a {widget_type} that holds no widgets in Lowcraft",
                     )
-        self.report.add("widget", out["widgetName"], self.page, "migrated" if why else "carried", why)
+        status: Status = "adjusted" if grown else "migrated" if why else "carried"
+        self.report.add(
+            "widget", out["widgetName"], self.page, status, "; ".join(n for n in (why, grown) if n)
+        )
         return out
 
     def _tab_canvas(self, raw: Props, tabs: Props) -> Props:
