@@ -62,8 +62,13 @@ def convert_app(app: AppsmithApp, known_types: frozenset[str] | None = None) -> 
     result = ConvertedApp(app=app, report=report)
     positioning = app.settings.get("appPositioning")
     if isinstance(positioning, dict) and positioning.get("type") == "AUTO":
-        report.add("setting", "appPositioning", None, "adjusted",
-                   "auto-layout app: widgets keep their fixed positions; Lowcraft has no auto-layout")  # fmt: skip
+        report.add(
+            "setting",
+            "appPositioning",
+            None,
+            "adjusted",
+            "auto-layout app: widgets keep their fixed positions; Lowcraft has no auto-layout",
+        )
     for page in app.pages:
         dsl = convert_page_tree(page.dsl, page.name, report, known_types)
         result.pages.append(ConvertedPage(page.name, page.slug, page.is_default, page.hidden, dsl))
@@ -77,47 +82,79 @@ def convert_app(app: AppsmithApp, known_types: frozenset[str] | None = None) -> 
     for action in app.actions:
         connector = connector_for(action.plugin_id)
         if connector is None:
-            report.add("query", action.name, action.page, "notCarried",
-                       f"Lowcraft has no connector for Appsmith's {action.plugin_id or 'unknown'} plugin yet")  # fmt: skip
+            report.add(
+                "query",
+                action.name,
+                action.page,
+                "notCarried",
+                f"Lowcraft has no connector for Appsmith's {action.plugin_id or 'unknown'} plugin yet",
+            )
             continue
         report.add("query", action.name, action.page, "carried", f"runs on the {connector} connector")
         if action.datasource:
             used[action.datasource] = connector
         if action.prepared_statements is False:
-            report.step("reviewPreparedStatements", action.name,
-                        "Prepared statements are off for this query: bound values are inserted as SQL text. "
-                        "Check that no user input reaches it unescaped.", action.page)  # fmt: skip
+            report.step(
+                "reviewPreparedStatements",
+                action.name,
+                "Prepared statements are off for this query: bound values are inserted as SQL text. "
+                "Check that no user input reaches it unescaped.",
+                action.page,
+            )
 
     for datasource in app.datasources:
         connector = connector_for(datasource.plugin_id)
         if connector is None:
-            report.add("datasource", datasource.name, None, "placeholder",
-                       f"Lowcraft has no connector for Appsmith's {datasource.plugin_id or 'unknown'} plugin yet; "
-                       "created as a placeholder so its queries keep their datasource")  # fmt: skip
+            report.add(
+                "datasource",
+                datasource.name,
+                None,
+                "placeholder",
+                f"Lowcraft has no connector for Appsmith's {datasource.plugin_id or 'unknown'} plugin yet; "
+                "created as a placeholder so its queries keep their datasource",
+            )
             continue
-        report.add("datasource", datasource.name, None, "carried",
-                   f"created as a {connector} datasource without credentials")  # fmt: skip
-        report.step("fillDatasourceCredentials", datasource.name,
-                    f"Fill in the connection details and credentials of '{datasource.name}' ({connector}): "
-                    "no secret travels with an Appsmith export.")  # fmt: skip
+        report.add(
+            "datasource",
+            datasource.name,
+            None,
+            "carried",
+            f"created as a {connector} datasource without credentials",
+        )
+        report.step(
+            "fillDatasourceCredentials",
+            datasource.name,
+            f"Fill in the connection details and credentials of '{datasource.name}' ({connector}): "
+            "no secret travels with an Appsmith export.",
+        )
 
     for obj in app.js_objects:
         report.add("jsObject", obj.name, obj.page, "carried")
         for function in obj.functions:
             settings = [
-                label for label, on in (("runs on page load", function.execute_on_load),
-                                        ("asks for confirmation", function.confirm_before_execute)) if on
-            ]  # fmt: skip
+                label
+                for label, on in (
+                    ("runs on page load", function.execute_on_load),
+                    ("asks for confirmation", function.confirm_before_execute),
+                )
+                if on
+            ]
             report.add("jsFunction", f"{obj.name}.{function.name}", obj.page, "carried", ", ".join(settings))
 
     for lib in app.js_libs:
         report.add("jsLibrary", lib.name, None, "carried", f"loads from {lib.url}")
-        report.step("allowJsLibrary", lib.name,
-                    f"An instance administrator must allow {lib.url} before '{lib.name}' loads.")  # fmt: skip
+        report.step(
+            "allowJsLibrary",
+            lib.name,
+            f"An instance administrator must allow {lib.url} before '{lib.name}' loads.",
+        )
 
     for item in report.not_carried:
         if item.kind == "widget" and item.status == "placeholder":
-            report.step("replacePlaceholder", item.name,
-                        "This widget shows as a placeholder until Lowcraft has its type; re-import then.",
-                        item.page)  # fmt: skip
+            report.step(
+                "replacePlaceholder",
+                item.name,
+                "This widget shows as a placeholder until Lowcraft has its type; re-import then.",
+                item.page,
+            )
     return result

@@ -34,16 +34,51 @@ ROW_PX = 10
 POSITION_KEYS = ("leftColumn", "rightColumn", "topRow", "bottomRow")
 IDENTITY_KEYS = ("widgetId", "widgetName", "type")
 
-DROPPED_KEYS = frozenset({
-    "dynamicBindingPathList", "dynamicTriggerPathList", "dynamicPropertyPathList", "parentId",
-    "renderMode", "isLoading", "parentColumnSpace", "parentRowSpace", "version", "key",
-    "needsErrorInfo", "minHeight", "snapColumns", "snapRows", "canExtend", "detachFromLayout",
-    "mobileTopRow", "mobileBottomRow", "mobileLeftColumn", "mobileRightColumn", "isDeprecated",
-    "displayName", "iconSVG", "thumbnailSVG", "searchTags", "tags", "hideCard", "originalTopRow",
-    "originalBottomRow", "useAutoLayout", "positioning", "flexLayers", "responsiveBehavior",
-    "alignment", "flexVerticalAlignment", "minWidth", "dynamicHeight", "minDynamicHeight",
-    "maxDynamicHeight", "shouldScrollContents_legacy", "widgetType",
-})  # fmt: skip
+DROPPED_KEYS = frozenset(
+    {
+        "dynamicBindingPathList",
+        "dynamicTriggerPathList",
+        "dynamicPropertyPathList",
+        "parentId",
+        "renderMode",
+        "isLoading",
+        "parentColumnSpace",
+        "parentRowSpace",
+        "version",
+        "key",
+        "needsErrorInfo",
+        "minHeight",
+        "snapColumns",
+        "snapRows",
+        "canExtend",
+        "detachFromLayout",
+        "mobileTopRow",
+        "mobileBottomRow",
+        "mobileLeftColumn",
+        "mobileRightColumn",
+        "isDeprecated",
+        "displayName",
+        "iconSVG",
+        "thumbnailSVG",
+        "searchTags",
+        "tags",
+        "hideCard",
+        "originalTopRow",
+        "originalBottomRow",
+        "useAutoLayout",
+        "positioning",
+        "flexLayers",
+        "responsiveBehavior",
+        "alignment",
+        "flexVerticalAlignment",
+        "minWidth",
+        "dynamicHeight",
+        "minDynamicHeight",
+        "maxDynamicHeight",
+        "shouldScrollContents_legacy",
+        "widgetType",
+    }
+)
 """Appsmith's editor and layout bookkeeping: nothing a binding or the Lowcraft runtime reads."""
 
 Props = dict[str, Any]
@@ -241,10 +276,15 @@ class TreeConverter:
         rows = max(canvas_rows(dsl), max((c["bottomRow"] for c in children), default=0), 1)
         self.seen_ids.add("0")
         return {
-            "widgetId": "0", "widgetName": ROOT_NAME, "type": CANVAS,
-            "leftColumn": 0, "rightColumn": GRID_COLUMNS, "topRow": 0, "bottomRow": rows,
+            "widgetId": "0",
+            "widgetName": ROOT_NAME,
+            "type": CANVAS,
+            "leftColumn": 0,
+            "rightColumn": GRID_COLUMNS,
+            "topRow": 0,
+            "bottomRow": rows,
             "children": children,
-        }  # fmt: skip
+        }
 
     def _children(self, raw_children: Any, parent_name: str) -> list[Props]:
         out: list[Props] = []

@@ -27,22 +27,42 @@ Widget = dict[str, Any]
 def w(name: str, wtype: str, left: int, right: int, top: int, bottom: int, **props: Any) -> Widget:
     """A widget as Appsmith stores it: grid position in rows, editor bookkeeping included."""
     return {
-        "widgetName": name, "widgetId": f"id_{name.lower()}", "type": wtype,
-        "leftColumn": left, "rightColumn": right, "topRow": top, "bottomRow": bottom,
-        "parentRowSpace": 10, "parentColumnSpace": 12.5, "version": 1, "renderMode": "CANVAS",
-        "isLoading": False, "dynamicBindingPathList": [], "dynamicTriggerPathList": [],
+        "widgetName": name,
+        "widgetId": f"id_{name.lower()}",
+        "type": wtype,
+        "leftColumn": left,
+        "rightColumn": right,
+        "topRow": top,
+        "bottomRow": bottom,
+        "parentRowSpace": 10,
+        "parentColumnSpace": 12.5,
+        "version": 1,
+        "renderMode": "CANVAS",
+        "isLoading": False,
+        "dynamicBindingPathList": [],
+        "dynamicTriggerPathList": [],
         **props,
-    }  # fmt: skip
+    }
 
 
 def canvas(name: str, height_px: int, *children: Widget, **props: Any) -> Widget:
     """A canvas inside a container: its bottomRow is in pixels."""
     return {
-        "widgetName": name, "widgetId": f"id_{name.lower()}", "type": "CANVAS_WIDGET",
-        "leftColumn": 0, "rightColumn": 634, "topRow": 0, "bottomRow": height_px,
-        "minHeight": height_px, "parentRowSpace": 1, "parentColumnSpace": 1, "canExtend": False,
-        "detachFromLayout": True, "children": list(children), **props,
-    }  # fmt: skip
+        "widgetName": name,
+        "widgetId": f"id_{name.lower()}",
+        "type": "CANVAS_WIDGET",
+        "leftColumn": 0,
+        "rightColumn": 634,
+        "topRow": 0,
+        "bottomRow": height_px,
+        "minHeight": height_px,
+        "parentRowSpace": 1,
+        "parentColumnSpace": 1,
+        "canExtend": False,
+        "detachFromLayout": True,
+        "children": list(children),
+        **props,
+    }
 
 
 def holding(parent: Widget, *children: Widget) -> Widget:
@@ -54,12 +74,24 @@ def holding(parent: Widget, *children: Widget) -> Widget:
 
 def main_container(height_px: int, *children: Widget) -> Widget:
     root = {
-        "widgetName": "MainContainer", "widgetId": "0", "type": "CANVAS_WIDGET",
-        "leftColumn": 0, "rightColumn": 1224, "topRow": 0, "bottomRow": height_px,
-        "minHeight": height_px, "parentRowSpace": 1, "parentColumnSpace": 1, "snapColumns": 64,
-        "snapRows": height_px // 10, "canExtend": True, "version": 89, "detachFromLayout": True,
-        "dynamicBindingPathList": [], "children": list(children),
-    }  # fmt: skip
+        "widgetName": "MainContainer",
+        "widgetId": "0",
+        "type": "CANVAS_WIDGET",
+        "leftColumn": 0,
+        "rightColumn": 1224,
+        "topRow": 0,
+        "bottomRow": height_px,
+        "minHeight": height_px,
+        "parentRowSpace": 1,
+        "parentColumnSpace": 1,
+        "snapColumns": 64,
+        "snapRows": height_px // 10,
+        "canExtend": True,
+        "version": 89,
+        "detachFromLayout": True,
+        "dynamicBindingPathList": [],
+        "children": list(children),
+    }
     return holding(root, *children)
 
 
@@ -113,14 +145,26 @@ class App:
 
 def orders_page() -> Page:
     text1 = w("Text1", "TEXT_WIDGET", 0, 30, 0, 4, text="Order {{Table1.selectedRow.id}}")
-    form_button = w("FormButton1", "FORM_BUTTON_WIDGET", 40, 60, 30, 34, text="Delete",
-                    buttonStyle="DANGER_BUTTON", disabledWhenInvalid=True, onClick="{{deleteOrder.run()}}",
-                    dynamicTriggerPathList=[{"key": "onClick"}])  # fmt: skip
+    form_button = w(
+        "FormButton1",
+        "FORM_BUTTON_WIDGET",
+        40,
+        60,
+        30,
+        34,
+        text="Delete",
+        buttonStyle="DANGER_BUTTON",
+        disabledWhenInvalid=True,
+        onClick="{{deleteOrder.run()}}",
+        dynamicTriggerPathList=[{"key": "onClick"}],
+    )
     text2 = w("Text2", "TEXT_WIDGET", 0, 20, 0, 4, text="inner")
     container1 = w("Container1", "CONTAINER_WIDGET", 0, 64, 6, 18, backgroundColor="#FFFFFF")
     container1["children"] = [holding(canvas("Canvas3", 120, text2), text2)]
     holding(container1, container1["children"][0])
-    form_canvas = holding(canvas("Canvas2", 400, text1, form_button, container1), text1, form_button, container1)
+    form_canvas = holding(
+        canvas("Canvas2", 400, text1, form_button, container1), text1, form_button, container1
+    )
     form1 = w("Form1", "FORM_WIDGET", 0, 32, 30, 70, children=[form_canvas])
     holding(form1, form_canvas)
 
@@ -128,10 +172,20 @@ def orders_page() -> Page:
     map1 = w("Map1", "MAP_WIDGET", 0, 40, 0, 20, mapCenter={"lat": 1, "long": 2}, zoomLevel=50)
     tab_a = holding(canvas("CanvasTabA", 280, button1, tabId="tab1", tabName="One"), button1)
     tab_b = holding(canvas("CanvasTabB", 280, map1, tabId="tab2", tabName="Two"), map1)
-    tabs1 = w("Tabs1", "TABULATOR_WIDGET", 34, 64, 30, 60, selectedTab="One", tabs=[
-        {"id": "tab1", "label": "One", "widgetId": tab_a["widgetId"]},
-        {"id": "tab2", "label": "Two", "widgetId": tab_b["widgetId"]},
-    ], children=[tab_a, tab_b])  # fmt: skip
+    tabs1 = w(
+        "Tabs1",
+        "TABULATOR_WIDGET",
+        34,
+        64,
+        30,
+        60,
+        selectedTab="One",
+        tabs=[
+            {"id": "tab1", "label": "One", "widgetId": tab_a["widgetId"]},
+            {"id": "tab2", "label": "Two", "widgetId": tab_b["widgetId"]},
+        ],
+        children=[tab_a, tab_b],
+    )
     holding(tabs1, tab_a, tab_b)
 
     text3 = w("Text3", "TEXT_WIDGET", 0, 40, 0, 4, text="Sure?")
@@ -145,21 +199,44 @@ def orders_page() -> Page:
     container2 = w("Container2", "CONTAINER_WIDGET", 0, 64, 0, 8, children=[template_canvas])
     holding(container2, template_canvas)
     list_canvas = holding(canvas("Canvas5", 400, container2), container2)
-    list1 = w("List1", "LIST_WIDGET_V2", 0, 24, 72, 112, listData="{{getOrders.data}}", children=[list_canvas])
+    list1 = w(
+        "List1", "LIST_WIDGET_V2", 0, 24, 72, 112, listData="{{getOrders.data}}", children=[list_canvas]
+    )
     holding(list1, list_canvas)
 
-    table1 = w("Table1", "TABLE_WIDGET", 0, 64, 0, 28, tableData="{{getOrders.data}}", defaultSelectedRow="0",
-               multiRowSelection=False, derivedColumns={}, hiddenColumns=["secret"],
-               primaryColumns={
-                   "id": {"id": "id", "label": "id", "columnType": "number", "computedValue": "{{currentRow.id}}"},
-                   "secret": {"id": "secret", "label": "secret", "columnType": "text"},
-               },
-               onRowSelected="{{Utils.fmt(Table1.selectedRow)}}",
-               dynamicBindingPathList=[{"key": "tableData"}, {"key": "primaryColumns.id.computedValue"}])  # fmt: skip
+    table1 = w(
+        "Table1",
+        "TABLE_WIDGET",
+        0,
+        64,
+        0,
+        28,
+        tableData="{{getOrders.data}}",
+        defaultSelectedRow="0",
+        multiRowSelection=False,
+        derivedColumns={},
+        hiddenColumns=["secret"],
+        primaryColumns={
+            "id": {"id": "id", "label": "id", "columnType": "number", "computedValue": "{{currentRow.id}}"},
+            "secret": {"id": "secret", "label": "secret", "columnType": "text"},
+        },
+        onRowSelected="{{Utils.fmt(Table1.selectedRow)}}",
+        dynamicBindingPathList=[{"key": "tableData"}, {"key": "primaryColumns.id.computedValue"}],
+    )
     input1 = w("Input1", "INPUT_WIDGET", 0, 20, 114, 118, inputType="INTEGER", label="Qty", defaultText="1")
-    select1 = w("Select1", "DROP_DOWN_WIDGET", 24, 44, 114, 118, label="Status", selectionType="SINGLE_SELECT",
-                options=[{"label": "Open", "value": "open"}, {"label": "Done", "value": "done"}],
-                defaultOptionValue="open", onOptionChange="{{getOrders.run()}}")  # fmt: skip
+    select1 = w(
+        "Select1",
+        "DROP_DOWN_WIDGET",
+        24,
+        44,
+        114,
+        118,
+        label="Status",
+        selectionType="SINGLE_SELECT",
+        options=[{"label": "Open", "value": "open"}, {"label": "Done", "value": "done"}],
+        defaultOptionValue="open",
+        onOptionChange="{{getOrders.run()}}",
+    )
     rate1 = w("Rating1", "RATE_WIDGET", 48, 64, 114, 118, defaultRate=3, maxCount=5)
     dsl = main_container(1240, table1, form1, tabs1, modal1, list1, input1, select1, rate1)
     return Page("Orders", dsl, on_load=["getOrders", "Utils.init"], default=True)
@@ -189,53 +266,129 @@ def orders_app() -> App:
         name="Orders admin",
         pages=[orders_page(), customers_page()],
         queries=[
-            Query("getOrders", "Orders", "postgres-plugin", "DB", "Orders DB", {
-                **sql, "body": "select * from orders where status = {{Select1.selectedOptionValue}}",
-                "pluginSpecifiedTemplates": [{"value": True}]}, on_load=True),  # fmt: skip
-            Query("deleteOrder", "Orders", "postgres-plugin", "DB", "Orders DB", {
-                **sql, "body": "delete from orders where id = {{Table1.selectedRow.id}}",
-                "pluginSpecifiedTemplates": [{"value": True}]}, confirm=True),  # fmt: skip
-            Query("insertRows", "Orders", "mysql-plugin", "DB", "Shop MySQL", {
-                "timeoutInMillisecond": 30000, "body": "insert into t values {{Utils.rows()}}",
-                "pluginSpecifiedTemplates": [{"value": False}]}),  # fmt: skip
-            Query("fetchUsers", "Customers", "restapi-plugin", "API", None, {
-                "timeoutInMillisecond": 10000, "httpMethod": "GET", "path": "/users",
-                "headers": [{"key": "Accept", "value": "application/json"}, {"key": "", "value": ""}],
-                "queryParameters": [{"key": "page", "value": "{{Table1.pageNo}}"}], "body": ""},
-                on_load=True),  # fmt: skip
-            Query("countries", "Customers", "graphql-plugin", "API", "Countries API", {
-                "httpMethod": "POST", "path": "/graphql", "body": "query { countries { code } }"}),  # fmt: skip
+            Query(
+                "getOrders",
+                "Orders",
+                "postgres-plugin",
+                "DB",
+                "Orders DB",
+                {
+                    **sql,
+                    "body": "select * from orders where status = {{Select1.selectedOptionValue}}",
+                    "pluginSpecifiedTemplates": [{"value": True}],
+                },
+                on_load=True,
+            ),
+            Query(
+                "deleteOrder",
+                "Orders",
+                "postgres-plugin",
+                "DB",
+                "Orders DB",
+                {
+                    **sql,
+                    "body": "delete from orders where id = {{Table1.selectedRow.id}}",
+                    "pluginSpecifiedTemplates": [{"value": True}],
+                },
+                confirm=True,
+            ),
+            Query(
+                "insertRows",
+                "Orders",
+                "mysql-plugin",
+                "DB",
+                "Shop MySQL",
+                {
+                    "timeoutInMillisecond": 30000,
+                    "body": "insert into t values {{Utils.rows()}}",
+                    "pluginSpecifiedTemplates": [{"value": False}],
+                },
+            ),
+            Query(
+                "fetchUsers",
+                "Customers",
+                "restapi-plugin",
+                "API",
+                None,
+                {
+                    "timeoutInMillisecond": 10000,
+                    "httpMethod": "GET",
+                    "path": "/users",
+                    "headers": [{"key": "Accept", "value": "application/json"}, {"key": "", "value": ""}],
+                    "queryParameters": [{"key": "page", "value": "{{Table1.pageNo}}"}],
+                    "body": "",
+                },
+                on_load=True,
+            ),
+            Query(
+                "countries",
+                "Customers",
+                "graphql-plugin",
+                "API",
+                "Countries API",
+                {"httpMethod": "POST", "path": "/graphql", "body": "query { countries { code } }"},
+            ),
             Query("cacheGet", "Customers", "redis-plugin", "DB", "Cache", {"body": "GET orders:last"}),
-            Query("findLegacy", "Customers", "mongo-plugin", "DB", "Legacy Mongo", {
-                "formData": {"command": {"data": "FIND"}, "collection": {"data": "users"}}}),  # fmt: skip
-            Query("listFiles", "Customers", "amazons3-plugin", "DB", "Files", {
-                "formData": {"command": {"data": "LIST"}, "bucket": {"data": "reports"}}}),  # fmt: skip
+            Query(
+                "findLegacy",
+                "Customers",
+                "mongo-plugin",
+                "DB",
+                "Legacy Mongo",
+                {"formData": {"command": {"data": "FIND"}, "collection": {"data": "users"}}},
+            ),
+            Query(
+                "listFiles",
+                "Customers",
+                "amazons3-plugin",
+                "DB",
+                "Files",
+                {"formData": {"command": {"data": "LIST"}, "bucket": {"data": "reports"}}},
+            ),
         ],
         js_objects=[
-            JsObj("Utils", "Orders", UTILS_BODY, [
-                JsFn("fmt"), JsFn("init", on_load=True, is_async=True), JsFn("danger", confirm=True)]),  # fmt: skip
-            JsObj("Utils", "Customers", "export default {\n  async init() { return 1 },\n}",
-                  [JsFn("init", on_load=True, is_async=True)]),  # fmt: skip
+            JsObj(
+                "Utils",
+                "Orders",
+                UTILS_BODY,
+                [JsFn("fmt"), JsFn("init", on_load=True, is_async=True), JsFn("danger", confirm=True)],
+            ),
+            JsObj(
+                "Utils",
+                "Customers",
+                "export default {\n  async init() { return 1 },\n}",
+                [JsFn("init", on_load=True, is_async=True)],
+            ),
         ],
         datasources=[
-            ("Orders DB", "postgres-plugin"), ("Shop MySQL", "mysql-plugin"), ("Countries API", "graphql-plugin"),
-            ("Cache", "redis-plugin"), ("Legacy Mongo", "mongo-plugin"), ("Files", "amazons3-plugin"),
-        ],  # fmt: skip
-        libs=[{
-            "name": "xmlParser", "accessor": ["xmlParser"], "version": "3.17.5",
-            "url": "https://cdn.jsdelivr.net/npm/fast-xml-parser@3.17.5/src/parser.min.js",
-            "uidString": "xmlParser_https://cdn.jsdelivr.net/npm/fast-xml-parser@3.17.5/src/parser.min.js",
-            "defs": {"!name": "LIB/xmlParser"},
-        }],  # fmt: skip
+            ("Orders DB", "postgres-plugin"),
+            ("Shop MySQL", "mysql-plugin"),
+            ("Countries API", "graphql-plugin"),
+            ("Cache", "redis-plugin"),
+            ("Legacy Mongo", "mongo-plugin"),
+            ("Files", "amazons3-plugin"),
+        ],
+        libs=[
+            {
+                "name": "xmlParser",
+                "accessor": ["xmlParser"],
+                "version": "3.17.5",
+                "url": "https://cdn.jsdelivr.net/npm/fast-xml-parser@3.17.5/src/parser.min.js",
+                "uidString": "xmlParser_https://cdn.jsdelivr.net/npm/fast-xml-parser@3.17.5/src/parser.min.js",
+                "defs": {"!name": "LIB/xmlParser"},
+            }
+        ],
         theme={
-            "name": "Default", "displayName": "Modern", "isSystemTheme": True,
+            "name": "Default",
+            "displayName": "Modern",
+            "isSystemTheme": True,
             "properties": {
                 "colors": {"primaryColor": "#553DE9", "backgroundColor": "#F8FAFC"},
                 "borderRadius": {"appBorderRadius": "0.375rem"},
                 "boxShadow": {"appBoxShadow": "0 1px 3px rgba(0,0,0,.1)"},
                 "fontFamily": {"appFont": "Nunito Sans"},
             },
-        },  # fmt: skip
+        },
         navigation={"orientation": "top", "showNavbar": True, "colorStyle": "light", "logoAssetId": ""},
     )
 
@@ -248,12 +401,16 @@ ERAS = {"legacy": (2, 1), "v2023": (7, 1), "v2025": (12, 1)}
 
 def _datasource_entry(name: str, plugin: str) -> dict[str, Any]:
     return {
-        "name": name, "pluginId": plugin, "gitSyncId": f"ds_{name}", "isAutoGenerated": False,
+        "name": name,
+        "pluginId": plugin,
+        "gitSyncId": f"ds_{name}",
+        "isAutoGenerated": False,
         "datasourceConfiguration": {
-            "url": "db.internal", "authentication": {"username": "admin", "password": SECRET},
+            "url": "db.internal",
+            "authentication": {"username": "admin", "password": SECRET},
             "endpoints": [{"host": "db.internal", "port": 5432}],
         },
-    }  # fmt: skip
+    }
 
 
 def _run_settings(on_load: bool, confirm: bool, era: str) -> dict[str, Any]:
@@ -268,48 +425,91 @@ def _run_settings(on_load: bool, confirm: bool, era: str) -> dict[str, Any]:
 def _action_entry(q: Query, era: str) -> dict[str, Any]:
     datasource: dict[str, Any]
     if q.datasource is None:
-        datasource = {"name": "DEFAULT_REST_DATASOURCE", "pluginId": q.plugin, "isAutoGenerated": False,
-                      "datasourceConfiguration": {"url": "https://api.example.com"}}  # fmt: skip
+        datasource = {
+            "name": "DEFAULT_REST_DATASOURCE",
+            "pluginId": q.plugin,
+            "isAutoGenerated": False,
+            "datasourceConfiguration": {"url": "https://api.example.com"},
+        }
     else:
-        datasource = {"name": q.datasource, "pluginId": q.plugin, "id": q.datasource, "isAutoGenerated": False}
+        datasource = {
+            "name": q.datasource,
+            "pluginId": q.plugin,
+            "id": q.datasource,
+            "isAutoGenerated": False,
+        }
     state = {
-        "name": q.name, "pageId": q.page, "datasource": datasource, "actionConfiguration": copy.deepcopy(q.config),
-        "dynamicBindingPathList": [{"key": "body"}], "isValid": True, "invalids": [], "jsonPathKeys": [],
-        "userSetOnLoad": q.on_load, **_run_settings(q.on_load, q.confirm, era),
-    }  # fmt: skip
+        "name": q.name,
+        "pageId": q.page,
+        "datasource": datasource,
+        "actionConfiguration": copy.deepcopy(q.config),
+        "dynamicBindingPathList": [{"key": "body"}],
+        "isValid": True,
+        "invalids": [],
+        "jsonPathKeys": [],
+        "userSetOnLoad": q.on_load,
+        **_run_settings(q.on_load, q.confirm, era),
+    }
     return {
-        "pluginType": q.plugin_type, "pluginId": q.plugin, "id": f"{q.page}_{q.name}", "deleted": False,
-        "gitSyncId": f"gs_{q.page}_{q.name}", "unpublishedAction": state, "publishedAction": copy.deepcopy(state),
-    }  # fmt: skip
+        "pluginType": q.plugin_type,
+        "pluginId": q.plugin,
+        "id": f"{q.page}_{q.name}",
+        "deleted": False,
+        "gitSyncId": f"gs_{q.page}_{q.name}",
+        "unpublishedAction": state,
+        "publishedAction": copy.deepcopy(state),
+    }
 
 
 def _js_action_entry(obj: JsObj, fn: JsFn, era: str) -> dict[str, Any]:
     state = {
-        "name": fn.name, "fullyQualifiedName": f"{obj.name}.{fn.name}", "pageId": obj.page,
-        "collectionId": f"{obj.page}_{obj.name}", "clientSideExecution": True,
+        "name": fn.name,
+        "fullyQualifiedName": f"{obj.name}.{fn.name}",
+        "pageId": obj.page,
+        "collectionId": f"{obj.page}_{obj.name}",
+        "clientSideExecution": True,
         "datasource": {"name": "UNUSED_DATASOURCE", "pluginId": "js-plugin", "isAutoGenerated": False},
-        "actionConfiguration": {"timeoutInMillisecond": 10000, "body": f"{fn.name}() {{}}",
-                                "isAsync": fn.is_async, "jsArguments": []},
+        "actionConfiguration": {
+            "timeoutInMillisecond": 10000,
+            "body": f"{fn.name}() {{}}",
+            "isAsync": fn.is_async,
+            "jsArguments": [],
+        },
         **_run_settings(fn.on_load, fn.confirm, era),
-    }  # fmt: skip
+    }
     return {
-        "pluginType": "JS", "pluginId": "js-plugin", "id": f"{obj.page}_{obj.name}.{fn.name}",
-        "gitSyncId": f"gs_{obj.page}_{obj.name}_{fn.name}", "unpublishedAction": state,
-    }  # fmt: skip
+        "pluginType": "JS",
+        "pluginId": "js-plugin",
+        "id": f"{obj.page}_{obj.name}.{fn.name}",
+        "gitSyncId": f"gs_{obj.page}_{obj.name}_{fn.name}",
+        "unpublishedAction": state,
+    }
 
 
 def _collection_entry(obj: JsObj, era: str) -> dict[str, Any]:
     state: dict[str, Any] = {
-        "name": obj.name, "pageId": obj.page, "pluginId": "js-plugin", "pluginType": "JS",
-        "body": obj.body, "variables": [{"name": "rowsCache", "value": "[]"}],
-    }  # fmt: skip
+        "name": obj.name,
+        "pageId": obj.page,
+        "pluginId": "js-plugin",
+        "pluginType": "JS",
+        "body": obj.body,
+        "variables": [{"name": "rowsCache", "value": "[]"}],
+    }
     if era == "legacy":
         state["actions"] = [
-            {"name": fn.name, "executeOnLoad": fn.on_load, "confirmBeforeExecute": fn.confirm,
-             "actionConfiguration": {"body": f"{fn.name}() {{}}", "isAsync": fn.is_async}}
+            {
+                "name": fn.name,
+                "executeOnLoad": fn.on_load,
+                "confirmBeforeExecute": fn.confirm,
+                "actionConfiguration": {"body": f"{fn.name}() {{}}", "isAsync": fn.is_async},
+            }
             for fn in obj.functions
-        ]  # fmt: skip
-    return {"id": f"{obj.page}_{obj.name}", "gitSyncId": f"gs_{obj.page}_{obj.name}", "unpublishedCollection": state}
+        ]
+    return {
+        "id": f"{obj.page}_{obj.name}",
+        "gitSyncId": f"gs_{obj.page}_{obj.name}",
+        "unpublishedCollection": state,
+    }
 
 
 def _page_entry(page: Page, era: str) -> dict[str, Any]:
@@ -333,12 +533,20 @@ def _page_entry(page: Page, era: str) -> dict[str, Any]:
 
 def _application(app: App) -> dict[str, Any]:
     return {
-        "name": app.name, "slug": "orders-admin", "icon": "bag", "color": "#F4FFDE", "isPublic": False,
-        "evaluationVersion": 2, "applicationVersion": 2, "unpublishedAppLayout": {"type": "FLUID"},
+        "name": app.name,
+        "slug": "orders-admin",
+        "icon": "bag",
+        "color": "#F4FFDE",
+        "isPublic": False,
+        "evaluationVersion": 2,
+        "applicationVersion": 2,
+        "unpublishedAppLayout": {"type": "FLUID"},
         "pages": [{"id": p.name, "isDefault": p.default} for p in app.pages],
-        "unpublishedApplicationDetail": {"navigationSetting": copy.deepcopy(app.navigation),
-                                         "appPositioning": {"type": "FIXED"}},
-    }  # fmt: skip
+        "unpublishedApplicationDetail": {
+            "navigationSetting": copy.deepcopy(app.navigation),
+            "appPositioning": {"type": "FIXED"},
+        },
+    }
 
 
 def single_file(app: App, era: str = "v2023") -> dict[str, Any]:
@@ -347,7 +555,8 @@ def single_file(app: App, era: str = "v2023") -> dict[str, Any]:
     if era != "legacy":
         actions += [_js_action_entry(obj, fn, era) for obj in app.js_objects for fn in obj.functions]
     doc: dict[str, Any] = {
-        "clientSchemaVersion": client, "serverSchemaVersion": float(server) if era == "v2023" else server,
+        "clientSchemaVersion": client,
+        "serverSchemaVersion": float(server) if era == "v2023" else server,
         "artifactJsonType": "APPLICATION",
         "exportedApplication": _application(app),
         "datasourceList": [_datasource_entry(name, plugin) for name, plugin in app.datasources],
@@ -355,15 +564,19 @@ def single_file(app: App, era: str = "v2023") -> dict[str, Any]:
         "pageList": [_page_entry(p, era) for p in app.pages],
         "actionList": actions,
         "actionCollectionList": [_collection_entry(obj, era) for obj in app.js_objects],
-        "editModeTheme": copy.deepcopy(app.theme), "publishedTheme": copy.deepcopy(app.theme),
+        "editModeTheme": copy.deepcopy(app.theme),
+        "publishedTheme": copy.deepcopy(app.theme),
         "unpublishedLayoutmongoEscapedWidgets": {},
-    }  # fmt: skip
+    }
     if era == "legacy":
-        doc["decryptedFields"] = {name: {"password": SECRET, "authType": "DBAuth"} for name, _ in app.datasources}
+        doc["decryptedFields"] = {
+            name: {"password": SECRET, "authType": "DBAuth"} for name, _ in app.datasources
+        }
     return doc
 
 
 # --- the Git layout -----------------------------------------------------------------------------
+
 
 def _dump(value: Any) -> bytes:
     return json.dumps(value, indent=2).encode()
@@ -388,8 +601,14 @@ def git_files(app: App, version: int = 5, era: str = "v2025", prefix: str = "") 
     doc = single_file(app, era)
     server, client = ERAS[era]
     files: dict[str, bytes] = {
-        "metadata.json": _dump({"fileFormatVersion": version, "serverSchemaVersion": server,
-                                "clientSchemaVersion": client, "artifactJsonType": "APPLICATION"}),  # fmt: skip
+        "metadata.json": _dump(
+            {
+                "fileFormatVersion": version,
+                "serverSchemaVersion": server,
+                "clientSchemaVersion": client,
+                "artifactJsonType": "APPLICATION",
+            }
+        ),
         "application.json": _dump(doc["exportedApplication"]),
         "theme.json": _dump(doc["editModeTheme"]),
         "README.md": b"# Orders admin\n",
