@@ -1,8 +1,8 @@
-"""An Appsmith app (the typed model) -> Lowcraft's pages and the import report.
+"""An Appsmith app (the typed model) -> Lowcraft's pages and actions, and the import report.
 
-The widget trees are converted here; queries, JS objects, datasources and libraries are checked
-against what Lowcraft can run and reported (writing them into the application document waits for
-page-scoped names and per-page actions in the shared model).
+Nothing is written here: the import service (after page-scoped names and per-page actions land in
+the shared model) stores the result in one transaction. JS objects, datasources and libraries are
+checked against what Lowcraft can run and reported.
 """
 
 from __future__ import annotations
@@ -10,27 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from lowcraft.appsmith.actions import ConvertedAction, NotConvertible, connector_for, convert_action
 from lowcraft.appsmith.model import AppsmithApp
 from lowcraft.appsmith.report import ImportReport
 from lowcraft.appsmith.widgets import convert_page_tree
-from lowcraft.connectors.registry import registry as connectors
-
-PLUGIN_CONNECTORS: dict[str, str] = {
-    "postgres-plugin": "postgres",
-    "mysql-plugin": "mysql",
-    "restapi-plugin": "rest",
-    "graphql-plugin": "graphql",
-    "redis-plugin": "redis",
-    "amazons3-plugin": "s3",
-    "smtp-plugin": "smtp",
-}
-"""Appsmith plugin package -> Lowcraft connector type, for the plugins Lowcraft can run."""
-
-
-def connector_for(plugin_id: str) -> str | None:
-    """The Lowcraft connector that runs an Appsmith plugin's queries, or None when none does."""
-    name = PLUGIN_CONNECTORS.get(plugin_id)
-    return name if name is not None and name in connectors else None
 
 
 @dataclass
@@ -46,6 +29,7 @@ class ConvertedPage:
 class ConvertedApp:
     app: AppsmithApp
     pages: list[ConvertedPage] = field(default_factory=list)
+    actions: list[ConvertedAction] = field(default_factory=list)
     report: ImportReport = field(default_factory=lambda: ImportReport(app=""))
 
 
@@ -78,22 +62,22 @@ def convert_app(app: AppsmithApp, known_types: frozenset[str] | None = None) -> 
     if app.navigation:
         report.add("setting", "navigation", None, "carried")
 
-    used: dict[str, str] = {}
     for action in app.actions:
-        connector = connector_for(action.plugin_id)
-        if connector is None:
-            report.add(
-                "query",
-                action.name,
-                action.page,
-                "notCarried",
-                f"Lowcraft has no connector for Appsmith's {action.plugin_id or 'unknown'} plugin yet",
-            )
+        try:
+            converted = convert_action(action)
+        except NotConvertible as exc:
+            report.add("query", action.name, action.page, "notCarried", str(exc))
             continue
-        report.add("query", action.name, action.page, "carried", f"runs on the {connector} connector")
-        if action.datasource:
-            used[action.datasource] = connector
-        if action.prepared_statements is False:
+        result.actions.append(converted)
+        where = "its own URL" if action.datasource is None else f"datasource '{action.datasource}'"
+        report.add(
+            "query",
+            action.name,
+            action.page,
+            "carried",
+            f"runs on the {converted.connector} connector ({where})",
+        )
+        if not converted.settings["preparedStatements"] and converted.connector in ("postgres", "mysql"):
             report.step(
                 "reviewPreparedStatements",
                 action.name,

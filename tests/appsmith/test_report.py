@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from lowcraft.appsmith.convert import connector_for, convert_app
+from lowcraft.appsmith.actions import connector_for
+from lowcraft.appsmith.convert import convert_app
 from lowcraft.appsmith.read import read_export_bytes
 from lowcraft.appsmith.report import ImportReport
 from tests.appsmith.builders import SECRET, json_bytes, orders_app, single_file
@@ -53,7 +54,8 @@ def test_a_query_and_datasource_of_a_plugin_lowcraft_lacks_are_reported_not_drop
     assert "mongo-plugin" in query.why
     [datasource] = r.find("datasource", "Legacy Mongo")
     assert datasource.status == "placeholder" and "mongo-plugin" in datasource.why
-    assert r.find("query", "getOrders")[0].why == "runs on the postgres connector"
+    assert r.find("query", "getOrders")[0].why == "runs on the postgres connector (datasource 'Orders DB')"
+    assert r.find("query", "fetchUsers")[0].why == "runs on the rest connector (its own URL)"
 
 
 def test_next_steps_name_the_credentials_to_fill_and_the_urls_to_allow() -> None:
