@@ -6,8 +6,9 @@ for the page-scoped model to come). Each config is checked against the connector
 schema, so an action that converts is one the connector accepts; one that cannot be expressed is
 reported as not carried with the reason, never half-converted.
 
-An API whose URL Appsmith stored inside the action (no shared datasource) keeps that URL as the
-start of its path: the REST connector accepts absolute URLs, and no datasource is invented for it.
+An API whose URL Appsmith stored inside the action (no shared datasource) runs on a REST
+datasource created for that URL (see `lowcraft.appsmith.convert`), since a Lowcraft action always
+names its datasource.
 """
 
 from __future__ import annotations
@@ -104,8 +105,6 @@ def _rest(action: AppsmithAction) -> dict[str, Any]:
     if method not in HTTP_METHODS:
         raise NotConvertible(f"the HTTP method {method} is not one Lowcraft sends")
     path = action.path or ""
-    if action.embedded_url:
-        path = action.embedded_url.rstrip("/") + ("/" + path.lstrip("/") if path else "")
     config: dict[str, Any] = {
         "method": method,
         "path": path,
@@ -196,8 +195,11 @@ def settings_of(action: AppsmithAction) -> dict[str, Any]:
     }
 
 
-def convert_action(action: AppsmithAction) -> ConvertedAction:
-    """The Lowcraft action for an Appsmith query; NotConvertible says why when there is none."""
+def convert_action(action: AppsmithAction, datasource: str | None = None) -> ConvertedAction:
+    """The Lowcraft action for an Appsmith query; NotConvertible says why when there is none.
+
+    `datasource` names the datasource to use instead of the action's own (for an embedded URL).
+    """
     connector = connector_for(action.plugin_id)
     if connector is None:
         raise NotConvertible(
@@ -210,6 +212,5 @@ def convert_action(action: AppsmithAction) -> ConvertedAction:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         raise NotConvertible(f"its {connector} settings do not fit ({where}: {first['msg']})") from exc
-    return ConvertedAction(
-        action.name, action.page, action.datasource, connector, config, settings_of(action)
-    )
+    name = datasource or action.datasource
+    return ConvertedAction(action.name, action.page, name, connector, config, settings_of(action))

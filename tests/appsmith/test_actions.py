@@ -43,12 +43,15 @@ def test_sql_queries_keep_their_text_and_settings() -> None:
     assert converted["insertRows"]["settings"]["preparedStatements"] is False  # type: ignore[index]
 
 
-def test_an_api_with_its_own_url_keeps_it_in_its_path() -> None:
+def test_an_api_with_its_own_url_runs_on_a_datasource_made_for_that_url() -> None:
+    app = convert_app(read_export_bytes(json_bytes(single_file(orders_app()))))
+    stub = next(d for d in app.datasources if d.name == "api.example.com")
+    assert (stub.connector, stub.connection) == ("rest", {"base_url": "https://api.example.com"})
     rest = actions()["fetchUsers"]
-    assert rest["datasource"] is None
+    assert rest["datasource"] == "api.example.com"
     assert rest["config"] == {
         "method": "GET",
-        "path": "https://api.example.com/users",
+        "path": "/users",
         "headers": [{"key": "Accept", "value": "application/json"}],
         "query_params": [{"key": "page", "value": "{{Table1.pageNo}}"}],
     }

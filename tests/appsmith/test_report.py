@@ -55,7 +55,7 @@ def test_a_query_and_datasource_of_a_plugin_lowcraft_lacks_are_reported_not_drop
     [datasource] = r.find("datasource", "Legacy Mongo")
     assert datasource.status == "placeholder" and "mongo-plugin" in datasource.why
     assert r.find("query", "getOrders")[0].why == "runs on the postgres connector (datasource 'Orders DB')"
-    assert r.find("query", "fetchUsers")[0].why == "runs on the rest connector (its own URL)"
+    assert r.find("query", "fetchUsers")[0].why == "runs on the rest connector (datasource 'api.example.com')"
 
 
 def test_next_steps_name_the_credentials_to_fill_and_the_urls_to_allow() -> None:
