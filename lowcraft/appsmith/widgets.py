@@ -359,20 +359,22 @@ class TreeConverter:
             grown = self._grow(out, max((c["bottomRow"] for c in out["children"]), default=0), "its tabs")
         else:
             out["children"] = []
-            for lost in _descendants(raw):
-                if lost.get("type") != CANVAS:
-                    self.report.add(
-                        "widget",
-                        str(lost.get("widgetName")),
-                        self.page,
-                        "notCarried",
-                        f"inside {out['widgetName']}, a {widget_type} that holds no widgets in Lowcraft",
-                    )
+            self._report_inside(
+                raw,
+                "notCarried",
+                f"inside {out['widgetName']}, a {widget_type} that holds no widgets in Lowcraft",
+            )
         status: Status = "adjusted" if grown else "migrated" if why else "carried"
         self.report.add(
             "widget", out["widgetName"], self.page, status, "; ".join(n for n in (why, grown) if n)
         )
         return out
+
+    def _report_inside(self, raw: Props, status: Status, why: str) -> None:
+        """A line for each widget below `raw` that does not become a Lowcraft widget of its own."""
+        for inner in _descendants(raw):
+            if inner.get("type") != CANVAS:
+                self.report.add("widget", str(inner.get("widgetName")), self.page, status, why)
 
     def _tab_canvas(self, raw: Props, tabs: Props) -> Props:
         out = self._identity(raw, CANVAS)
@@ -399,15 +401,9 @@ class TreeConverter:
         self.report.add(
             "widget", out["widgetName"], self.page, "placeholder", f"{why}; kept as a placeholder"
         )
-        for lost in _descendants(raw):
-            if lost.get("type") != CANVAS:
-                self.report.add(
-                    "widget",
-                    str(lost.get("widgetName")),
-                    self.page,
-                    "placeholder",
-                    f"inside {out['widgetName']} ({raw['type']}); kept in its placeholder",
-                )
+        self._report_inside(
+            raw, "placeholder", f"inside {out['widgetName']} ({raw['type']}); kept in its placeholder"
+        )
         return out
 
 
