@@ -191,7 +191,7 @@ def orders_page() -> Page:
     text3 = w("Text3", "TEXT_WIDGET", 0, 40, 0, 4, text="Sure?")
     close = w("Close1", "BUTTON_WIDGET", 44, 64, 20, 24, text="Close", onClick="{{closeModal(Modal1.name)}}")
     modal_canvas = holding(canvas("Canvas4", 240, text3, close), text3, close)
-    modal1 = w("Modal1", "MODAL_WIDGET", 12, 36, 8, 32, height=240, width=456, children=[modal_canvas])
+    modal1 = w("Modal1", "MODAL_WIDGET", 12, 36, 8, 50, height=240, width=456, children=[modal_canvas])
     holding(modal1, modal_canvas)
 
     text4 = w("Text4", "TEXT_WIDGET", 0, 40, 0, 4, text="{{currentItem.name}}")

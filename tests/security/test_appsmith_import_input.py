@@ -97,16 +97,17 @@ def test_a_zip_of_too_many_entries_is_refused() -> None:
 
 
 class CountingStream(io.RawIOBase):
-    """An endless upload of a JSON export's bytes that counts what the reader pulled."""
+    """A 60 MB upload (of blanks) that counts what the reader pulled."""
 
-    def __init__(self) -> None:
+    def __init__(self, total: int = 60 * 1024 * 1024) -> None:
         self.pulled = 0
+        self.total = total
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        size = len(buffer)
+        size = min(len(buffer), self.total - self.pulled)
         buffer[:size] = b" " * size
         self.pulled += size
         return size
