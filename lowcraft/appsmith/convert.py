@@ -177,8 +177,14 @@ def _datasources(app: AppsmithApp, result: ConvertedApp) -> None:
 def _actions(app: AppsmithApp, result: ConvertedApp) -> None:
     report = result.report
     taken = {d.name for d in app.datasources}
+    pages = {page.name for page in app.pages}
     by_url: dict[str, str] = {}
     for action in app.actions:
+        if action.page not in pages:
+            report.add(
+                "query", action.name, action.page or None, "notCarried", "its page is not in the export"
+            )
+            continue
         stub_name: str | None = None
         if action.datasource is None and action.embedded_url and connector_for(action.plugin_id) == "rest":
             stub_name = by_url.get(action.embedded_url)
@@ -219,7 +225,11 @@ def _actions(app: AppsmithApp, result: ConvertedApp) -> None:
 
 def _js(app: AppsmithApp, result: ConvertedApp) -> None:
     report = result.report
+    pages = {page.name for page in app.pages}
     for obj in app.js_objects:
+        if obj.page not in pages:
+            report.add("jsObject", obj.name, obj.page or None, "notCarried", "its page is not in the export")
+            continue
         report.add("jsObject", obj.name, obj.page, "carried")
         for function in obj.functions:
             settings = [

@@ -81,3 +81,17 @@ def test_apis_with_their_own_urls_share_one_datasource_per_url_with_a_unique_nam
         ("h.example 2", "https://h.example/v2"),
     ]
     assert [a.datasource for a in result.actions] == ["h.example", "h.example", "h.example 2"]
+
+
+def test_queries_and_js_objects_of_a_page_missing_from_the_export_are_reported() -> None:
+    doc = single_file(orders_app())
+    doc["pageList"] = doc["pageList"][:1]
+    result = convert_app(read_export_bytes(json_bytes(doc)))
+    [query] = result.report.find("query", "fetchUsers")
+    assert (query.status, query.page, query.why) == (
+        "notCarried",
+        "Customers",
+        "its page is not in the export",
+    )
+    assert [i.status for i in result.report.find("jsObject", "Utils", "Customers")] == ["notCarried"]
+    assert "fetchUsers" not in {a.name for a in result.actions}
