@@ -39,7 +39,7 @@ def find_root(files: dict[str, bytes]) -> str | None:
 def _load(files: dict[str, bytes], path: str, root: str) -> Any:
     try:
         return json.loads(files[root + path])
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise InvalidExport(f"'{path}' is not valid JSON: {exc}.", details={"file": path}) from exc
 
 

@@ -28,6 +28,8 @@ def _json(data: bytes, what: str) -> Any:
         raise InvalidExport(f"{what} is not UTF-8 text.") from exc
     except ValueError as exc:
         raise InvalidExport(f"{what} is not valid JSON: {exc}.", details={"reason": str(exc)}) from exc
+    except RecursionError as exc:
+        raise InvalidExport(f"{what} nests JSON too deeply to be an Appsmith export.") from exc
 
 
 def read_export_bytes(data: bytes) -> AppsmithApp:

@@ -23,11 +23,15 @@ import math
 from collections.abc import Callable, Iterator
 from typing import Any, cast
 
+from lowcraft.appsmith.errors import InvalidExport
 from lowcraft.appsmith.report import ImportReport, Status
 from lowcraft.widgets.manifest import GRID_COLUMNS
 from lowcraft.widgets.registry import registry
 
 PLACEHOLDER_TYPE = "UNSUPPORTED_WIDGET"
+MAX_RAW_DEPTH = 64
+"""Widgets (canvases included) nested deeper are refused: Lowcraft keeps 24 levels of widgets, and
+Appsmith puts a canvas between each container and its children."""
 CANVAS = "CANVAS_WIDGET"
 ROOT_NAME = "MainContainer"
 ROW_PX = 10
@@ -222,10 +226,13 @@ def canvas_rows(canvas: Props) -> int:
 
 
 def _descendants(widget: Props) -> Iterator[Props]:
-    for child in widget.get("children") or []:
-        if isinstance(child, dict):
-            yield child
-            yield from _descendants(child)
+    """Every widget object below `widget`, depth first; a loop rather than recursion, as the
+    subtree a placeholder keeps was never depth-checked."""
+    stack = [c for c in reversed(widget.get("children") or []) if isinstance(c, dict)]
+    while stack:
+        child = stack.pop()
+        yield child
+        stack.extend(c for c in reversed(child.get("children") or []) if isinstance(c, dict))
 
 
 class TreeConverter:
@@ -237,6 +244,7 @@ class TreeConverter:
         self.known = known_types if known_types is not None else registry.types()
         self.seen_ids: set[str] = set()
         self.counter = 0
+        self.depth = 0
 
     # - positions -
 
@@ -305,6 +313,18 @@ class TreeConverter:
         }
 
     def convert(self, raw: Any, parent_name: str) -> Props | None:
+        self.depth += 1
+        try:
+            if self.depth > MAX_RAW_DEPTH:
+                raise InvalidExport(
+                    f"Page '{self.page}' nests widgets more than {MAX_RAW_DEPTH} levels deep.",
+                    details={"page": self.page, "widget": parent_name},
+                )
+            return self._convert(raw, parent_name)
+        finally:
+            self.depth -= 1
+
+    def _convert(self, raw: Any, parent_name: str) -> Props | None:
         if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
             self.report.add(
                 "widget", f"(a child of {parent_name})", self.page, "notCarried", "not a widget object"

@@ -13,9 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from lowcraft.appsmith.errors import ImportTooLarge, InvalidArchive, UnsafeArchive
+from lowcraft.appsmith.convert import convert_app
+from lowcraft.appsmith.errors import ImportTooLarge, InvalidArchive, InvalidExport, UnsafeArchive
 from lowcraft.appsmith.read import read_appsmith, read_export_stream
+from lowcraft.appsmith.report import ImportReport
 from lowcraft.appsmith.sources import CHUNK, DEFAULT_LIMITS, ImportLimits, read_zip
+from lowcraft.appsmith.widgets import convert_page_tree
 from lowcraft.errors import BadRequest, PayloadTooLarge
 from tests.appsmith.builders import git_files, json_bytes, orders_app, single_file, zip_of
 
@@ -141,3 +144,34 @@ def test_a_folder_holding_a_symbolic_link_is_refused(tmp_path: Path) -> None:
     (tmp_path / "datasources" / "stolen.json").symlink_to(secret)
     with pytest.raises(UnsafeArchive, match="datasources/stolen.json"):
         read_appsmith(tmp_path)
+
+
+def test_deeply_nested_json_is_refused_cleanly() -> None:
+    with pytest.raises(InvalidExport, match="too deeply"):
+        read_appsmith(io.BytesIO(b"[" * 200_000 + b"]" * 200_000))
+
+
+def test_widgets_nested_past_the_limit_are_refused_cleanly() -> None:
+    doc = single_file(orders_app())
+    inner: dict[str, object] = {"widgetName": "T0", "widgetId": "t0", "type": "TEXT_WIDGET"}
+    for level in range(1, 400):
+        inner = {
+            "widgetName": f"C{level}",
+            "widgetId": f"c{level}",
+            "type": "CONTAINER_WIDGET",
+            "children": [inner],
+        }
+    doc["pageList"][0]["unpublishedPage"]["layouts"][0]["dsl"]["children"] = [inner]
+    app = read_appsmith(io.BytesIO(json_bytes(doc)))
+    with pytest.raises(InvalidExport, match="more than 64 levels deep"):
+        convert_app(app)
+
+
+def test_a_placeholder_keeps_a_deep_subtree_without_recursing() -> None:
+    inner: dict[str, object] = {"widgetName": "T0", "widgetId": "t0", "type": "TEXT_WIDGET"}
+    for level in range(1, 5000):
+        inner = {"widgetName": f"X{level}", "widgetId": f"x{level}", "type": "X_WIDGET", "children": [inner]}
+    report = ImportReport(app="t")
+    tree = convert_page_tree({"type": "CANVAS_WIDGET", "children": [inner]}, "P", report)
+    assert tree["children"][0]["type"] == "UNSUPPORTED_WIDGET"
+    assert len(report.not_carried) == 5000
