@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from lowcraft.appsmith.actions import ConvertedAction, NotConvertible, connector_for, convert_action
 from lowcraft.appsmith.model import AppsmithApp
-from lowcraft.appsmith.report import ImportReport
+from lowcraft.appsmith.report import ImportReport, Status
 from lowcraft.appsmith.widgets import convert_page_tree
 
 # Lowcraft theme key -> where Appsmith keeps it in a theme's `properties`.
@@ -206,13 +206,11 @@ def _actions(app: AppsmithApp, result: ConvertedApp) -> None:
             report.add("query", action.name, action.page, "notCarried", "it names no datasource and no URL")
             continue
         result.actions.append(converted)
-        report.add(
-            "query",
-            action.name,
-            action.page,
-            "carried",
-            f"runs on the {converted.connector} connector (datasource '{converted.datasource}')",
-        )
+        why = f"runs on the {converted.connector} connector (datasource '{converted.datasource}')"
+        if action.run_behaviour == "AUTOMATIC":
+            why += "; runs on page load, but not again by itself when its inputs change as in Appsmith"
+        status: Status = "adjusted" if action.run_behaviour == "AUTOMATIC" else "carried"
+        report.add("query", action.name, action.page, status, why)
         if not converted.settings["preparedStatements"] and converted.connector in ("postgres", "mysql"):
             report.step(
                 "reviewPreparedStatements",

@@ -66,7 +66,8 @@ class AppsmithAction:
 
     @property
     def execute_on_load(self) -> bool:
-        return self.run_behaviour == "ON_PAGE_LOAD"
+        # AUTOMATIC (2025) runs on load and again when its inputs change; Lowcraft keeps the first.
+        return self.run_behaviour in ("ON_PAGE_LOAD", "AUTOMATIC")
 
 
 @dataclass

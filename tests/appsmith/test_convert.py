@@ -95,3 +95,13 @@ def test_queries_and_js_objects_of_a_page_missing_from_the_export_are_reported()
     )
     assert [i.status for i in result.report.find("jsObject", "Utils", "Customers")] == ["notCarried"]
     assert "fetchUsers" not in {a.name for a in result.actions}
+
+
+def test_an_automatic_query_runs_on_page_load_and_the_report_says_what_is_lost() -> None:
+    doc = single_file(orders_app(), "v2025")
+    entry = next(a for a in doc["actionList"] if a["unpublishedAction"]["name"] == "cacheGet")
+    entry["unpublishedAction"]["runBehaviour"] = "AUTOMATIC"
+    result = convert_app(read_export_bytes(json_bytes(doc)))
+    assert next(a for a in result.actions if a.name == "cacheGet").settings["runOnPageLoad"] is True
+    [line] = result.report.find("query", "cacheGet")
+    assert line.status == "adjusted" and "not again by itself" in line.why
