@@ -125,7 +125,18 @@ def _application(app: AppsmithApp, result: ConvertedApp) -> None:
     }
     result.application = {"name": app.name, "slug": app.slug, "theme": theme_of(app), "settings": settings}
     if app.theme is not None:
-        report.add("theme", app.theme.name, None, "carried", ", ".join(sorted(result.application["theme"])))
+        carried = sorted(result.application["theme"])
+        if carried:
+            report.add("theme", app.theme.name, None, "carried", ", ".join(carried))
+        else:
+            label = app.theme.display_name or app.theme.name
+            report.add(
+                "theme",
+                app.theme.name,
+                None,
+                "adjusted",
+                f"Appsmith's theme '{label}' came without its values; Lowcraft's default theme applies",
+            )
     if app.navigation:
         why = f"{settings['navigation']} navigation"
         if orientation not in (None, "top", "side"):

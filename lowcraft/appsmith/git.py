@@ -195,7 +195,7 @@ def git_to_export(files: dict[str, bytes], root: str) -> tuple[dict[str, Any], i
                 else:
                     state = entry.get("unpublishedCollection")
                     if isinstance(state, dict):
-                        state.setdefault("pageId", page_dir)
+                        state["pageId"] = page_dir
                         if body is not None:
                             state["body"] = body
                 doc[list_key].append(entry)
@@ -206,7 +206,7 @@ def _attach_query_body(entry: dict[str, Any], body: str | None, page_dir: str, p
     state = entry.get("unpublishedAction")
     if not isinstance(state, dict):
         return
-    state.setdefault("pageId", page_dir)
+    state["pageId"] = page_dir  # the folder is the page, whatever id the metadata kept
     if body is None:
         return
     config = state.setdefault("actionConfiguration", {})

@@ -22,6 +22,8 @@ class AppsmithTheme:
     name: str
     display_name: str | None = None
     properties: dict[str, Any] = field(default_factory=dict)
+    is_system: bool = False
+    """One of Appsmith's built-in themes; exports may then omit its properties."""
 
 
 @dataclass

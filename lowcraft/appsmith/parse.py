@@ -272,6 +272,7 @@ def _theme(doc: dict[str, Any]) -> AppsmithTheme | None:
         name=_str(theme.get("name")) or "Default",
         display_name=_str(theme.get("displayName")),
         properties=_dict(theme.get("properties")),
+        is_system=_flag(theme.get("isSystemTheme")),
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from lowcraft.appsmith.convert import convert_app
 from lowcraft.appsmith.model import AppsmithAction, AppsmithApp, AppsmithPage, AppsmithTheme
-from lowcraft.appsmith.read import read_export_bytes
-from tests.appsmith.builders import SECRET, json_bytes, main_container, orders_app, single_file
+from lowcraft.appsmith.read import read_export_bytes, read_files
+from tests.appsmith.builders import SECRET, git_files, json_bytes, main_container, orders_app, single_file
 
 
 def test_theme_and_navigation_become_the_application_settings() -> None:
@@ -105,3 +107,22 @@ def test_an_automatic_query_runs_on_page_load_and_the_report_says_what_is_lost()
     assert next(a for a in result.actions if a.name == "cacheGet").settings["runOnPageLoad"] is True
     [line] = result.report.find("query", "cacheGet")
     assert line.status == "adjusted" and "not again by itself" in line.why
+
+
+def test_a_system_theme_exported_by_name_only_falls_back_to_the_default_theme() -> None:
+    doc = single_file(orders_app())
+    doc["editModeTheme"] = {"name": "Default-New", "displayName": "Modern", "isSystemTheme": True}
+    result = convert_app(read_export_bytes(json_bytes(doc)))
+    assert result.app.theme is not None and result.app.theme.is_system
+    assert result.application["theme"] == {}
+    [line] = result.report.find("theme", "Default-New")
+    assert line.status == "adjusted" and "'Modern'" in line.why
+
+
+def test_git_queries_belong_to_the_page_folder_they_are_in() -> None:
+    files = git_files(orders_app(), 5)
+    meta = json.loads(files["pages/Customers/queries/cacheGet/metadata.json"])
+    meta["unpublishedAction"]["pageId"] = "64f0c0ffee"
+    files["pages/Customers/queries/cacheGet/metadata.json"] = json.dumps(meta).encode()
+    app = read_files(files)
+    assert next(a for a in app.actions if a.name == "cacheGet").page == "Customers"
