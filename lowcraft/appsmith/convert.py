@@ -99,9 +99,9 @@ def convert_app(app: AppsmithApp, known_types: frozenset[str] | None = None) -> 
     result = ConvertedApp(app=app, report=report)
     _application(app, result)
     for page in app.pages:
-        dsl = convert_page_tree(page.dsl, page.name, report, known_types)
+        dsl, notes = convert_page_tree(page.dsl, page.name, report, known_types)
         result.pages.append(ConvertedPage(page.name, page.slug, page.is_default, page.hidden, dsl))
-        report.add("page", page.name, None, "carried")
+        report.add("page", page.name, None, "adjusted" if notes else "carried", "; ".join(notes))
     _datasources(app, result)
     _actions(app, result)
     _js(app, result)

@@ -120,9 +120,45 @@ def _pairs(value: Any) -> list[tuple[str, Any]]:
     return pairs
 
 
+MONGO_ESCAPE_PREFIX = "appsmith_mongo_escape_"
+
+
+def _unescape_keys(value: Any) -> Any:
+    """Undo the key escaping Appsmith applied for MongoDB (`_id` was stored as `appsmith_mongo_escape_id`)."""
+    if isinstance(value, dict):
+        return {
+            (
+                "_" + key[len(MONGO_ESCAPE_PREFIX) :] if key.startswith(MONGO_ESCAPE_PREFIX) else key
+            ): _unescape_keys(v)
+            for key, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_unescape_keys(v) for v in value]
+    return value
+
+
+def _unescape_widgets(dsl: dict[str, Any], names: set[str]) -> None:
+    """Unescape the properties of the widgets an export lists as escaped, in place."""
+    stack = [dsl]
+    while stack:
+        widget = stack.pop()
+        children = _list(widget.get("children"))
+        if widget.get("widgetName") in names:
+            for key, value in list(widget.items()):
+                if key != "children":
+                    widget[key] = _unescape_keys(value)
+        stack.extend(c for c in children if isinstance(c, dict))
+
+
 def _pages(doc: dict[str, Any], application: dict[str, Any]) -> list[AppsmithPage]:
     order = [_dict(p) for p in _list(application.get("pages")) or _list(application.get("publishedPages"))]
+    if not order:
+        # Older exports give the order and default page at the top level instead.
+        order = [{"id": name} for name in _list(doc.get("pageOrder")) if isinstance(name, str)]
     default_names = {p.get("id") for p in order if p.get("isDefault") is True}
+    if not default_names and isinstance(doc.get("unpublishedDefaultPageName"), str):
+        default_names = {doc["unpublishedDefaultPageName"]}
+    escaped = _dict(doc.get("unpublishedLayoutmongoEscapedWidgets"))
     pages: list[AppsmithPage] = []
     entries = doc.get("pageList")
     if not isinstance(entries, list):
@@ -139,6 +175,9 @@ def _pages(doc: dict[str, Any], application: dict[str, Any]) -> list[AppsmithPag
         dsl = _dict(layout.get("dsl")) or _dict(layout.get("publishedDsl"))
         if not dsl:
             raise InvalidExport(f"Page '{name}' has no widget tree (layouts[0].dsl).", details={"page": name})
+        names = {w for w in _list(escaped.get(name)) if isinstance(w, str)}
+        if names:
+            _unescape_widgets(dsl, names)
         groups = _list(layout.get("layoutOnLoadActions")) or _list(layout.get("publishedLayoutOnLoadActions"))
         on_load = [
             action["name"]
@@ -169,7 +208,8 @@ def _action(entry: dict[str, Any], state: dict[str, Any], name: str, shared: set
     plugin_id = _str(entry.get("pluginId")) or _str(_dict(state.get("datasource")).get("pluginId")) or ""
     config = _dict(state.get("actionConfiguration"))
     datasource = _dict(state.get("datasource"))
-    ds_name = _str(datasource.get("name"))
+    # Exports name a shared datasource by `name`, or (2021-2022) only by `id`, which is its name.
+    ds_name = _str(datasource.get("name")) or _str(datasource.get("id"))
     embedded_url: str | None = None
     if (
         ds_name is None

@@ -32,9 +32,16 @@ def _json(data: bytes, what: str) -> Any:
         raise InvalidExport(f"{what} nests JSON too deeply to be an Appsmith export.") from exc
 
 
+def _parse(doc: Any, **kwargs: Any) -> AppsmithApp:
+    try:
+        return parse_export(doc, **kwargs)
+    except RecursionError as exc:
+        raise InvalidExport("The export nests values too deeply to be read.") from exc
+
+
 def read_export_bytes(data: bytes) -> AppsmithApp:
     """A single-file JSON export already in memory (callers cap its size)."""
-    return parse_export(_json(data, "The file"), source_form="json")
+    return _parse(_json(data, "The file"), source_form="json")
 
 
 def read_export_stream(stream: BinaryIO, limits: ImportLimits = DEFAULT_LIMITS) -> AppsmithApp:
@@ -47,10 +54,10 @@ def read_files(files: dict[str, bytes]) -> AppsmithApp:
     root = find_root(files)
     if root is not None:
         doc, version = git_to_export(files, root)
-        return parse_export(doc, source_form="git", file_format_version=version)
+        return _parse(doc, source_form="git", file_format_version=version)
     exports = [path for path in files if path.endswith(".json")]
     if len(exports) == 1:
-        return parse_export(_json(files[exports[0]], f"'{exports[0]}'"), source_form="json")
+        return _parse(_json(files[exports[0]], f"'{exports[0]}'"), source_form="json")
     raise InvalidArchive(
         "No Appsmith app found: expected a Git repository layout (metadata.json beside "
         "application.json) or a single JSON export.",

@@ -35,6 +35,8 @@ Appsmith puts a canvas between each container and its children."""
 CANVAS = "CANVAS_WIDGET"
 ROOT_NAME = "MainContainer"
 ROW_PX = 10
+LEGACY_COLUMNS = 16
+LEGACY_ROW_PX = 40
 POSITION_KEYS = ("leftColumn", "rightColumn", "topRow", "bottomRow")
 IDENTITY_KEYS = ("widgetId", "widgetName", "type")
 
@@ -245,17 +247,23 @@ class TreeConverter:
         self.seen_ids: set[str] = set()
         self.counter = 0
         self.depth = 0
+        self.column_scale = 1
+        self.notes: list[str] = []
+        """What changed for the page as a whole (a legacy grid scaled)."""
 
     # - positions -
 
     def _columns(self, raw: Props) -> tuple[int, int]:
-        left = min(max(_whole(raw.get("leftColumn"), 0), 0), GRID_COLUMNS - 1)
-        right = min(max(_whole(raw.get("rightColumn"), left + 1), left + 1), GRID_COLUMNS)
+        scale = self.column_scale
+        left = min(max(_whole(raw.get("leftColumn"), 0) * scale, 0), GRID_COLUMNS - 1)
+        right = min(max(_whole(raw.get("rightColumn"), 0) * scale, left + 1), GRID_COLUMNS)
         return left, right
 
     def _rows(self, raw: Props) -> tuple[int, int]:
-        top = max(_whole(raw.get("topRow"), 0), 0)
-        bottom = max(_whole(raw.get("bottomRow"), top + 1), top + 1)
+        # Before 2021 Appsmith rows were 40 px (`parentRowSpace: 40`); Lowcraft's are 10 px.
+        scale = LEGACY_ROW_PX // ROW_PX if raw.get("parentRowSpace") == LEGACY_ROW_PX else 1
+        top = max(_whole(raw.get("topRow"), 0) * scale, 0)
+        bottom = max(_whole(raw.get("bottomRow"), 0) * scale, top + 1)
         return top, bottom
 
     def _identity(self, raw: Props, widget_type: str) -> Props:
@@ -280,6 +288,11 @@ class TreeConverter:
     # - conversion -
 
     def convert_root(self, dsl: Props) -> Props:
+        if dsl.get("snapColumns") == LEGACY_COLUMNS:
+            self.column_scale = GRID_COLUMNS // LEGACY_COLUMNS
+            self.notes.append(
+                f"its {LEGACY_COLUMNS}-column grid (before 2021) was scaled to {GRID_COLUMNS} columns"
+            )
         children = self._children(dsl.get("children"), ROOT_NAME)
         rows = max(canvas_rows(dsl), max((c["bottomRow"] for c in children), default=0), 1)
         self.seen_ids.add("0")
@@ -429,9 +442,13 @@ class TreeConverter:
 
 def convert_page_tree(
     dsl: Props, page: str, report: ImportReport, known_types: frozenset[str] | None = None
-) -> Props:
-    """Lowcraft's widget tree for one Appsmith page; a line per widget goes to `report`."""
-    return TreeConverter(page, report, known_types).convert_root(dsl)
+) -> tuple[Props, list[str]]:
+    """Lowcraft's widget tree for one Appsmith page, and what changed for the page as a whole.
+
+    A line per widget goes to `report`.
+    """
+    converter = TreeConverter(page, report, known_types)
+    return converter.convert_root(dsl), converter.notes
 
 
 def original_widget(placeholder: Props) -> Props:

@@ -575,6 +575,62 @@ def single_file(app: App, era: str = "v2023") -> dict[str, Any]:
     return doc
 
 
+def an_export_from_2021() -> dict[str, Any]:
+    """An app as an Appsmith of 2021-2022 exported it: 16-column grid, 40 px rows, datasources
+    named by id, page order at the top level, keys escaped for MongoDB."""
+    table = {
+        "widgetName": "Users",
+        "widgetId": "t1",
+        "type": "TABLE_WIDGET",
+        "parentId": "0",
+        "leftColumn": 0,
+        "rightColumn": 8,
+        "topRow": 1,
+        "bottomRow": 9,
+        "parentRowSpace": 40,
+        "tableData": "{{listUsers.data}}",
+        "primaryColumns": {"appsmith_mongo_escape_id": {"id": "_id", "label": "_id", "columnType": "text"}},
+    }
+    root = {
+        "widgetName": "MainContainer",
+        "widgetId": "0",
+        "type": "CANVAS_WIDGET",
+        "snapColumns": 16,
+        "leftColumn": 0,
+        "rightColumn": 1280,
+        "topRow": 0,
+        "bottomRow": 800,
+        "parentRowSpace": 1,
+        "minHeight": 840,
+        "version": 4,
+        "children": [table],
+    }
+    return {
+        "exportedApplication": {"name": "Old app", "slug": "old-app"},
+        "datasourceList": [{"name": "Users DB", "pluginId": "postgres-plugin"}],
+        "pageList": [
+            {"unpublishedPage": {"name": "Second", "layouts": [{"dsl": {**root, "children": []}}]}},
+            {"unpublishedPage": {"name": "Home", "layouts": [{"dsl": root}]}},
+        ],
+        "pageOrder": ["Home", "Second"],
+        "unpublishedDefaultPageName": "Home",
+        "actionList": [
+            {
+                "pluginType": "DB",
+                "pluginId": "postgres-plugin",
+                "unpublishedAction": {
+                    "name": "listUsers",
+                    "pageId": "Home",
+                    "datasource": {"id": "Users DB"},
+                    "actionConfiguration": {"body": "select * from users"},
+                    "executeOnLoad": True,
+                },
+            }
+        ],
+        "unpublishedLayoutmongoEscapedWidgets": {"Home": ["Users"]},
+    }
+
+
 # --- the Git layout -----------------------------------------------------------------------------
 
 

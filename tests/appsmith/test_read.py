@@ -14,7 +14,16 @@ from lowcraft.appsmith.model import AppsmithApp
 from lowcraft.appsmith.parse import CLIENT_SCHEMA_VERSIONS, SERVER_SCHEMA_VERSIONS
 from lowcraft.appsmith.read import read_appsmith, read_export_bytes, read_files
 from lowcraft.errors import BadRequest
-from tests.appsmith.builders import ERAS, SECRET, git_files, json_bytes, orders_app, single_file, zip_of
+from tests.appsmith.builders import (
+    ERAS,
+    SECRET,
+    an_export_from_2021,
+    git_files,
+    json_bytes,
+    orders_app,
+    single_file,
+    zip_of,
+)
 
 
 def _write(tmp_path: Path, files: dict[str, bytes]) -> Path:
@@ -242,3 +251,13 @@ def test_a_widget_file_in_a_folder_that_is_no_widget_is_refused() -> None:
 def test_every_import_error_is_one_family() -> None:
     for error in (InvalidExport, InvalidArchive, UnsupportedVersion):
         assert issubclass(error, AppsmithImportError) and issubclass(error, BadRequest)
+
+
+def test_an_export_from_2021_is_read_with_its_old_conventions() -> None:
+    app = read_export_bytes(json_bytes(an_export_from_2021()))
+    assert (app.server_schema_version, app.client_schema_version) == (None, None)
+    assert [(p.name, p.is_default) for p in app.pages] == [("Home", True), ("Second", False)]
+    [action] = app.actions
+    assert (action.datasource, action.execute_on_load) == ("Users DB", True)
+    columns = app.page("Home").dsl["children"][0]["primaryColumns"]
+    assert list(columns) == ["_id"] and columns["_id"]["label"] == "_id"

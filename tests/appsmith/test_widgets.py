@@ -14,7 +14,16 @@ from lowcraft.appsmith.widgets import PLACEHOLDER_TYPE, canvas_rows, convert_pag
 from lowcraft.pages import dsl as page_dsl
 from lowcraft.pages.dsl import validate_tree
 from lowcraft.widgets.registry import registry
-from tests.appsmith.builders import canvas, git_files, json_bytes, main_container, orders_app, single_file, w
+from tests.appsmith.builders import (
+    an_export_from_2021,
+    canvas,
+    git_files,
+    json_bytes,
+    main_container,
+    orders_app,
+    single_file,
+    w,
+)
 
 Tree = dict[str, Any]
 
@@ -100,7 +109,7 @@ def test_a_container_too_short_for_its_widgets_grows_and_says_so() -> None:
     report = ImportReport(app="t")
     deep = w("Deep1", "TEXT_WIDGET", 0, 30, 10, 14)
     box = w("Box1", "CONTAINER_WIDGET", 0, 64, 6, 16, children=[canvas("Canvas1", 100, deep)])
-    tree = convert_page_tree(main_container(300, box), "P", report)
+    tree, _ = convert_page_tree(main_container(300, box), "P", report)
     assert (tree["children"][0]["topRow"], tree["children"][0]["bottomRow"]) == (6, 20)
     assert [(i.name, i.status) for i in report.items if i.name == "Box1"] == [("Box1", "adjusted")]
     assert "grew from 10 to 14 rows" in report.find("widget", "Box1")[0].why
@@ -170,7 +179,7 @@ def test_each_legacy_migration(
     legacy: str, props: dict[str, Any], expected_type: str, expected: dict[str, Any]
 ) -> None:
     report = ImportReport(app="t")
-    tree = convert_page_tree(main_container(200, w("Old1", legacy, 0, 20, 0, 7, **props)), "P", report)
+    tree, _ = convert_page_tree(main_container(200, w("Old1", legacy, 0, 20, 0, 7, **props)), "P", report)
     widget = tree["children"][0]
     assert widget["type"] == expected_type
     assert expected.items() <= widget.items()
@@ -220,7 +229,7 @@ def test_a_container_lowcraft_lacks_keeps_its_whole_subtree_in_the_placeholder()
         schema={"a": 1},
         children=[canvas("Canvas9", 400, inner)],
     )
-    tree = convert_page_tree(main_container(500, form), "P", report)
+    tree, _ = convert_page_tree(main_container(500, form), "P", report)
     placeholder = tree["children"][0]
     assert placeholder["children"] == []
     assert placeholder["originalProperties"]["children"][0]["children"][0]["widgetName"] == "Inner1"
@@ -252,3 +261,14 @@ def test_json_and_git_forms_convert_to_the_same_trees() -> None:
     from_json = convert_app(read_export_bytes(json_bytes(single_file(orders_app(), "v2025"))))
     from_git = convert_app(read_files(git_files(orders_app(), 5)))
     assert [normalised(p.dsl) for p in from_git.pages] == [normalised(p.dsl) for p in from_json.pages]
+
+
+def test_the_pre_2021_grid_is_scaled_to_64_columns_and_10_px_rows() -> None:
+    app = convert_app(read_export_bytes(json_bytes(an_export_from_2021())))
+    home = next(p for p in app.pages if p.name == "Home")
+    table = home.dsl["children"][0]
+    assert (table["leftColumn"], table["rightColumn"], table["topRow"], table["bottomRow"]) == (0, 32, 4, 36)
+    validate_tree(home.dsl)
+    [line] = app.report.find("page", "Home")
+    assert line.status == "adjusted" and "16-column grid" in line.why
+    assert app.report.find("page", "Second")[0].status == "adjusted"

@@ -172,6 +172,6 @@ def test_a_placeholder_keeps_a_deep_subtree_without_recursing() -> None:
     for level in range(1, 5000):
         inner = {"widgetName": f"X{level}", "widgetId": f"x{level}", "type": "X_WIDGET", "children": [inner]}
     report = ImportReport(app="t")
-    tree = convert_page_tree({"type": "CANVAS_WIDGET", "children": [inner]}, "P", report)
+    tree, _ = convert_page_tree({"type": "CANVAS_WIDGET", "children": [inner]}, "P", report)
     assert tree["children"][0]["type"] == "UNSUPPORTED_WIDGET"
     assert len(report.not_carried) == 5000
