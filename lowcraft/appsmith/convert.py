@@ -174,9 +174,17 @@ def _datasources(app: AppsmithApp, result: ConvertedApp) -> None:
                 "placeholder",
                 f"Lowcraft has no connector for Appsmith's {datasource.plugin_id or 'unknown'} plugin yet; "
                 "created as a placeholder so its queries keep their datasource",
+                datasource.plugin_id,
             )
             continue
-        report.add("datasource", datasource.name, None, "carried", f"created as a {connector} datasource")
+        report.add(
+            "datasource",
+            datasource.name,
+            None,
+            "carried",
+            f"created as a {connector} datasource",
+            datasource.plugin_id,
+        )
         report.step(
             "fillDatasourceCredentials",
             datasource.name,
@@ -193,7 +201,12 @@ def _actions(app: AppsmithApp, result: ConvertedApp) -> None:
     for action in app.actions:
         if action.page not in pages:
             report.add(
-                "query", action.name, action.page or None, "notCarried", "its page is not in the export"
+                "query",
+                action.name,
+                action.page or None,
+                "notCarried",
+                "its page is not in the export",
+                action.plugin_id,
             )
             continue
         stub_name: str | None = None
@@ -211,17 +224,24 @@ def _actions(app: AppsmithApp, result: ConvertedApp) -> None:
         try:
             converted = convert_action(action, stub_name)
         except NotConvertible as exc:
-            report.add("query", action.name, action.page, "notCarried", str(exc))
+            report.add("query", action.name, action.page, "notCarried", str(exc), action.plugin_id)
             continue
         if converted.datasource is None:
-            report.add("query", action.name, action.page, "notCarried", "it names no datasource and no URL")
+            report.add(
+                "query",
+                action.name,
+                action.page,
+                "notCarried",
+                "it names no datasource and no URL",
+                action.plugin_id,
+            )
             continue
         result.actions.append(converted)
         why = f"runs on the {converted.connector} connector (datasource '{converted.datasource}')"
         if action.run_behaviour == "AUTOMATIC":
             why += "; runs on page load, but not again by itself when its inputs change as in Appsmith"
         status: Status = "adjusted" if action.run_behaviour == "AUTOMATIC" else "carried"
-        report.add("query", action.name, action.page, status, why)
+        report.add("query", action.name, action.page, status, why, action.plugin_id)
         if not converted.settings["preparedStatements"] and converted.connector in ("postgres", "mysql"):
             report.step(
                 "reviewPreparedStatements",

@@ -31,12 +31,15 @@ class ReportItem:
     page: str | None
     status: Status
     why: str = ""
+    type: str | None = None
+    """What it was in Appsmith: a widget's type (`MAP_WIDGET`), a query's or datasource's plugin."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "name": self.name,
             "page": self.page,
+            "type": self.type,
             "status": self.status,
             "why": self.why,
         }
@@ -63,8 +66,10 @@ class ImportReport:
     items: list[ReportItem] = field(default_factory=list)
     next_steps: list[NextStep] = field(default_factory=list)
 
-    def add(self, kind: Kind, name: str, page: str | None, status: Status, why: str = "") -> ReportItem:
-        item = ReportItem(kind, name, page, status, why)
+    def add(
+        self, kind: Kind, name: str, page: str | None, status: Status, why: str = "", type: str | None = None
+    ) -> ReportItem:
+        item = ReportItem(kind, name, page, status, why, type)
         self.items.append(item)
         return item
 

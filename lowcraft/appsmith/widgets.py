@@ -388,6 +388,7 @@ class TreeConverter:
                     self.page,
                     "notCarried",
                     f"sits directly in {out['widgetName']} instead of one of its tabs",
+                    str(stray.get("type")),
                 )
             grown = self._grow(out, max((c["bottomRow"] for c in out["children"]), default=0), "its tabs")
         else:
@@ -399,7 +400,12 @@ class TreeConverter:
             )
         status: Status = "adjusted" if grown else "migrated" if why else "carried"
         self.report.add(
-            "widget", out["widgetName"], self.page, status, "; ".join(n for n in (why, grown) if n)
+            "widget",
+            out["widgetName"],
+            self.page,
+            status,
+            "; ".join(n for n in (why, grown) if n),
+            original_type,
         )
         return out
 
@@ -407,7 +413,9 @@ class TreeConverter:
         """A line for each widget below `raw` that does not become a Lowcraft widget of its own."""
         for inner in _descendants(raw):
             if inner.get("type") != CANVAS:
-                self.report.add("widget", str(inner.get("widgetName")), self.page, status, why)
+                self.report.add(
+                    "widget", str(inner.get("widgetName")), self.page, status, why, str(inner.get("type"))
+                )
 
     def _tab_canvas(self, raw: Props, tabs: Props) -> Props:
         out = self._identity(raw, CANVAS)
@@ -432,7 +440,12 @@ class TreeConverter:
         }
         out["children"] = []
         self.report.add(
-            "widget", out["widgetName"], self.page, "placeholder", f"{why}; kept as a placeholder"
+            "widget",
+            out["widgetName"],
+            self.page,
+            "placeholder",
+            f"{why}; kept as a placeholder",
+            raw["type"],
         )
         self._report_inside(
             raw, "placeholder", f"inside {out['widgetName']} ({raw['type']}); kept in its placeholder"

@@ -28,6 +28,7 @@ def test_the_report_serialises_to_json_with_carried_and_not_carried() -> None:
         "kind": "widget",
         "name": "Rating1",
         "page": "Orders",
+        "type": "RATE_WIDGET",
         "status": "placeholder",
         "why": "Lowcraft has no RATE_WIDGET widget yet; kept as a placeholder",
     } in data["notCarried"]
@@ -50,7 +51,7 @@ def test_every_widget_and_entity_has_exactly_one_line() -> None:
 def test_a_query_and_datasource_of_a_plugin_lowcraft_lacks_are_reported_not_dropped() -> None:
     r = report()
     [query] = r.find("query", "findLegacy")
-    assert (query.status, query.page) == ("notCarried", "Customers")
+    assert (query.status, query.page, query.type) == ("notCarried", "Customers", "mongo-plugin")
     assert "mongo-plugin" in query.why
     [datasource] = r.find("datasource", "Legacy Mongo")
     assert datasource.status == "placeholder" and "mongo-plugin" in datasource.why
