@@ -129,7 +129,13 @@ def git_to_export(files: dict[str, bytes], root: str) -> tuple[dict[str, Any], i
     """The export document a Git layout rooted at `root` stands for, and its fileFormatVersion."""
     metadata = _object(files, "metadata.json", root)
     version_raw = metadata.get("fileFormatVersion")
-    version = version_raw if isinstance(version_raw, int) and not isinstance(version_raw, bool) else None
+    version = (
+        int(version_raw)
+        if isinstance(version_raw, (int, float))
+        and not isinstance(version_raw, bool)
+        and version_raw == int(version_raw)
+        else None
+    )
     if version not in FILE_FORMAT_VERSIONS:
         raise UnsupportedVersion("fileFormatVersion", version_raw, FILE_FORMAT_VERSIONS)
     kind = metadata.get("artifactJsonType", "APPLICATION")

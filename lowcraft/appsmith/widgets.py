@@ -294,7 +294,9 @@ class TreeConverter:
                 f"its {LEGACY_COLUMNS}-column grid (before 2021) was scaled to {GRID_COLUMNS} columns"
             )
         children = self._children(dsl.get("children"), ROOT_NAME)
-        rows = max(canvas_rows(dsl), max((c["bottomRow"] for c in children), default=0), 1)
+        # A modal floats over the page: its rows do not make the page taller.
+        in_flow = (c["bottomRow"] for c in children if c["type"] != "MODAL_WIDGET")
+        rows = max(canvas_rows(dsl), max(in_flow, default=0), 1)
         self.seen_ids.add("0")
         return {
             "widgetId": "0",

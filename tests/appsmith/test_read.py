@@ -261,3 +261,10 @@ def test_an_export_from_2021_is_read_with_its_old_conventions() -> None:
     assert (action.datasource, action.execute_on_load) == ("Users DB", True)
     columns = app.page("Home").dsl["children"][0]["primaryColumns"]
     assert list(columns) == ["_id"] and columns["_id"]["label"] == "_id"
+
+
+def test_a_file_format_version_written_as_a_float_is_read() -> None:
+    files = git_files(orders_app(), 5)
+    meta = json.loads(files["metadata.json"])
+    files["metadata.json"] = json.dumps({**meta, "fileFormatVersion": 5.0}).encode()
+    assert read_files(files).file_format_version == 5

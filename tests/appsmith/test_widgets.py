@@ -272,3 +272,10 @@ def test_the_pre_2021_grid_is_scaled_to_64_columns_and_10_px_rows() -> None:
     [line] = app.report.find("page", "Home")
     assert line.status == "adjusted" and "16-column grid" in line.why
     assert app.report.find("page", "Second")[0].status == "adjusted"
+
+
+def test_a_modal_low_on_the_page_does_not_make_the_page_taller() -> None:
+    modal = w("Modal9", "MODAL_WIDGET", 0, 24, 300, 330, height=300, children=[canvas("Canvas9", 300)])
+    tree, _ = convert_page_tree(main_container(400, modal), "P", ImportReport(app="t"))
+    assert tree["bottomRow"] == 40
+    validate_tree(tree)
