@@ -170,6 +170,8 @@ def _pages(doc: dict[str, Any], application: dict[str, Any]) -> list[AppsmithPag
         if _deleted(_dict(entry), state):
             continue
         name = _name(state, "Page", index)
+        if any(page.name == name for page in pages):
+            raise InvalidExport(f"The export has two pages named '{name}'.", details={"page": name})
         layouts = _list(state.get("layouts")) or _list(_dict(entry).get("publishedLayouts"))
         layout = _dict(layouts[0]) if layouts else {}
         dsl = _dict(layout.get("dsl")) or _dict(layout.get("publishedDsl"))

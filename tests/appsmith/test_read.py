@@ -268,3 +268,10 @@ def test_a_file_format_version_written_as_a_float_is_read() -> None:
     meta = json.loads(files["metadata.json"])
     files["metadata.json"] = json.dumps({**meta, "fileFormatVersion": 5.0}).encode()
     assert read_files(files).file_format_version == 5
+
+
+def test_two_pages_of_one_name_are_refused() -> None:
+    doc = single_file(orders_app())
+    doc["pageList"][1]["unpublishedPage"]["name"] = "Orders"
+    with pytest.raises(InvalidExport, match="two pages named 'Orders'"):
+        read_export_bytes(json_bytes(doc))
