@@ -14,10 +14,11 @@ from lowcraft.actions.executor import ExecuteBody, ReadyExecution, credential, p
 from lowcraft.actions.models import Action, JsObject
 from lowcraft.actions.plans import prepare_execution
 from lowcraft.apps.refactor import rename_entity
+from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx, authenticate, get_runtime
 from lowcraft.http.schemas import Body
 
-router = APIRouter(tags=["actions"])
+router = APIRouter(prefix=API_PREFIX, tags=["actions"])
 
 
 class CreateActionBody(Body):

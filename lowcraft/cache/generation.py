@@ -13,8 +13,6 @@ import time
 from collections import OrderedDict
 from typing import Generic, TypeVar
 
-import redis
-
 from lowcraft.cache.store import KeyValueStore, RedisStore
 
 log = logging.getLogger(__name__)
@@ -92,6 +90,9 @@ class SharedGeneration(Generation):
                 self._thread.start()
 
     def _follow(self) -> None:
+        # Only a RedisStore leads here, and it has imported redis (deferred: see redis_client).
+        import redis  # noqa: PLC0415
+
         client = self.redis_store.client
         # A client of its own: its health checks must not slow the store's commands.
         subscriber = redis.Redis(
