@@ -91,7 +91,7 @@ class SharedGeneration(Generation):
 
     def _follow(self) -> None:
         # Only a RedisStore leads here, and it has imported redis (deferred: see redis_client).
-        import redis  # noqa: PLC0415
+        import redis
 
         client = self.redis_store.client
         # A client of its own: its health checks must not slow the store's commands.
@@ -103,7 +103,7 @@ class SharedGeneration(Generation):
         )
         while not self._stop.is_set():
             prefix = self.redis_store.prefix
-            pubsub = subscriber.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+            pubsub = subscriber.pubsub(ignore_subscribe_messages=True)
             try:
                 pubsub.subscribe(prefix + _KEY)
                 # Subscribed first, read second: a bump after the read arrives as a message.

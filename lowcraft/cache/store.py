@@ -84,7 +84,7 @@ def redis_client(url: str) -> redis.Redis:
     The redis package is imported here, when an instance has Redis: importing it cost 40 ms and
     7 MB of every start of the embedded default, which never uses it (bench/startup.py).
     """
-    import redis  # noqa: PLC0415 - deferred optional dependency, see above
+    import redis  # deferred optional dependency, see above
 
     return redis.Redis.from_url(url, decode_responses=True, socket_timeout=5)
 
