@@ -115,6 +115,7 @@ def settle_heap() -> None:
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> LowcraftApp:
     settings = settings or Settings()
+    default_pools.connection_budget = settings.datasource_connections
     runtime = Runtime.build(settings)
     if migrate:
         upgrade(runtime.db)
