@@ -16,9 +16,10 @@ from lowcraft.actions.plans import prepare_execution
 from lowcraft.apps.refactor import rename_entity
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx, authenticate, get_runtime
+from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 
-router = APIRouter(prefix=API_PREFIX, tags=["actions"])
+router = APIRouter(prefix=API_PREFIX, tags=["actions"], route_class=DeferredRoute)
 
 
 class CreateActionBody(Body):

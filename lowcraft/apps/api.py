@@ -14,10 +14,11 @@ from lowcraft.apps.refactor import lint_application, rename_entity
 from lowcraft.apps.service import AppView
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx
+from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 from lowcraft.pages.api import page_summary
 
-router = APIRouter(prefix=API_PREFIX, tags=["applications"])
+router = APIRouter(prefix=API_PREFIX, tags=["applications"], route_class=DeferredRoute)
 
 
 class CreateBody(Body):

@@ -17,9 +17,10 @@ from lowcraft.datasources import service
 from lowcraft.datasources.service import DatasourceView
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx
+from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 
-router = APIRouter(prefix=API_PREFIX, tags=["datasources"])
+router = APIRouter(prefix=API_PREFIX, tags=["datasources"], route_class=DeferredRoute)
 
 
 class CreateBody(Body):
