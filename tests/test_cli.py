@@ -10,9 +10,14 @@ import sys
 import urllib.request
 from pathlib import Path
 
+from starlette.routing import WebSocketRoute
+
 import lowcraft as lowcraft_package
 from lowcraft import __version__
+from lowcraft.app import create_app
+from lowcraft.cli import SERVE_WEBSOCKETS
 from lowcraft.devserver import free_port, running_server, wait_ready
+from tests.conftest import make_settings
 
 
 def lowcraft(*args: str, data: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -88,3 +93,10 @@ def test_serve_writes_nothing_into_its_package_and_needs_no_bytecode_there(tmp_p
                             env=env, capture_output=True, text=True, check=True).stdout
     assert loaded.startswith(str(package)), loaded
     assert sorted(str(p.relative_to(package)) for p in package.rglob("*")) == before
+
+
+def test_serve_loads_a_websocket_protocol_when_the_app_has_websocket_routes(tmp_path: Path) -> None:
+    app = create_app(make_settings(tmp_path / "data", "sqlite://"), migrate=False)
+    app.state.runtime.close()
+    has_websockets = any(isinstance(route, WebSocketRoute) for route in app.routes)
+    assert SERVE_WEBSOCKETS == ("auto" if has_websockets else "none")
