@@ -91,16 +91,57 @@ class PoolManager:
         the pool must never open more. Raises `ConnectionBudgetExhausted` when the budget stays
         taken by pools in use for `budget_wait_seconds`.
         """
-        slot = (kind, key[0])
-        entry = self._current(slot, key[1])
-        if entry is None:
-            await self._open(kind, key, size, create, close)
-            entry = self._entries[slot]
+        entry = await self._entry(kind, key, size, create, close)
         entry.active += 1
         try:
             yield entry.pool
         finally:
             entry.active -= 1
+
+    async def get(
+        self,
+        kind: str,
+        key: tuple[str, str],
+        create: Callable[[], Awaitable[P]],
+        close: Callable[[P], Awaitable[None]],
+    ) -> P:
+        """The pool for (`datasource_id`, `fingerprint`) of connector `kind`, created on first use.
+
+        For pools of clients that hold no database connections (S3's HTTP clients); connection
+        pools go through `lease`, which counts them against the budget.
+        """
+        entry = await self._entry(kind, key, 0, lambda _: create(), close)
+        pool: P = entry.pool
+        return pool
+
+    async def _entry(self, kind: str, key: tuple[str, str], size: int,
+                     create: Callable[[int], Awaitable[Any]], close: Callable[[Any], Awaitable[None]]) -> _Entry:
+        """The live entry of a pool, created (with up to `size` connections of the budget) if needed."""
+        slot = (kind, key[0])
+        entry = self._current(slot, key[1])
+        if entry is not None:
+            return entry
+        # Set before queueing for the lock: executions of one datasource waiting behind each
+        # other for the budget all give up after one wait, not one after another.
+        deadline = time.monotonic() + self.budget_wait_seconds
+        async with self._locks.setdefault(slot, asyncio.Lock()):
+            entry = self._current(slot, key[1])
+            if entry is not None:
+                return entry
+            stale = self._entries.pop(slot, None)
+            if stale is not None:
+                # The datasource's config changed (or the loop that owned the pool ended).
+                await self._close(stale)
+            granted = await self._reserve(size, deadline) if size else 0
+            try:
+                pool = await create(granted)
+            finally:
+                self._pending -= granted
+            entry = self._entries[slot] = _Entry(kind, key[1], pool, close, asyncio.get_running_loop(), granted)
+            while len(self._entries) > self.max_pools:
+                _, oldest = self._entries.popitem(last=False)
+                await self._close(oldest)
+            return entry
 
     def _current(self, slot: tuple[str, str], fingerprint: str) -> _Entry | None:
         entry = self._entries.get(slot)
@@ -109,33 +150,8 @@ class PoolManager:
             return entry
         return None
 
-    async def _open(
-        self,
-        kind: str,
-        key: tuple[str, str],
-        size: int,
-        create: Callable[[int], Awaitable[P]],
-        close: Callable[[P], Awaitable[None]],
-    ) -> None:
-        slot = (kind, key[0])
-        async with self._locks.setdefault(slot, asyncio.Lock()):
-            if self._current(slot, key[1]) is not None:
-                return
-            stale = self._entries.pop(slot, None)
-            if stale is not None:
-                # The datasource's config changed (or the loop that owned the pool ended).
-                await self._close(stale)
-            granted = await self._reserve(size)
-            try:
-                pool = await create(granted)
-            finally:
-                self._pending -= granted
-            self._entries[slot] = _Entry(kind, key[1], pool, close, asyncio.get_running_loop(), granted)
-            await self._trim()
-
-    async def _reserve(self, size: int) -> int:
+    async def _reserve(self, size: int, deadline: float) -> int:
         """Take up to `size` connections of the budget (at least one), waiting for pools to go idle."""
-        deadline = time.monotonic() + self.budget_wait_seconds
         while True:
             free = self.connection_budget - self.connections_held
             if free < 1 and await self._close_idle_pool():
@@ -162,45 +178,6 @@ class PoolManager:
                 await self._close(entry)
                 return True
         return False
-
-    async def _trim(self) -> None:
-        while len(self._entries) > self.max_pools:
-            _, oldest = self._entries.popitem(last=False)
-            await self._close(oldest)
-
-    async def get(
-        self,
-        kind: str,
-        key: tuple[str, str],
-        create: Callable[[], Awaitable[P]],
-        close: Callable[[P], Awaitable[None]],
-    ) -> P:
-        """The pool for (`datasource_id`, `fingerprint`) of connector `kind`, created on first use.
-
-        For pools of clients that hold no database connections (S3's HTTP clients); connection
-        pools go through `lease`, which counts them against the budget.
-        """
-        datasource_id, fp = key
-        slot = (kind, datasource_id)
-        loop = asyncio.get_running_loop()
-        entry = self._entries.get(slot)
-        if entry is not None and entry.fingerprint == fp and entry.loop is loop:
-            self._entries.move_to_end(slot)
-            pool: P = entry.pool
-            return pool
-        lock = self._locks.setdefault(slot, asyncio.Lock())
-        async with lock:
-            entry = self._entries.get(slot)
-            if entry is not None and entry.fingerprint == fp and entry.loop is loop:
-                return entry.pool  # type: ignore[no-any-return]
-            if entry is not None:
-                # The datasource's config changed (or the loop that owned the pool ended).
-                del self._entries[slot]
-                await self._close(entry)
-            pool = await create()
-            self._entries[slot] = _Entry(kind, fp, pool, close, loop)
-            await self._trim()
-            return pool
 
     async def discard(self, datasource_id: str) -> None:
         """Close every pool of a datasource (it was deleted or its config replaced)."""
