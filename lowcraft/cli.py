@@ -47,7 +47,7 @@ def serve(
         log_config=None,
         access_log=False,
         # No route speaks WebSocket yet; loading uvicorn's WebSocket protocol cost every start
-        # 10 ms and 0.7 MB. tests/test_cli.py fails when a WebSocket route appears without this.
+        # 8 ms and 0.6 MB. tests/test_cli.py fails once a WebSocket route exists while this is "none".
         ws=SERVE_WEBSOCKETS,
     )
 
