@@ -7,6 +7,8 @@ Every round runs, one after the other (interleaved, so a busy machine slows all 
   existing    `lowcraft serve` on an already migrated data directory (a restart).
 Start-up time is from process start to the first 200 on /api/v1/ready; idle RSS is the server's
 VmRSS (/proc/<pid>/status) one second after ready, before any other request. Medians of ROUNDS.
+The CPU time each process used until then is printed too: on a machine shared with other work,
+wall times carry everyone's load, and the CPU gap is the steadier measure of the server's own cost.
 The package is byte-compiled first, as `pip install` and the container image do: from source,
 with PYTHONDONTWRITEBYTECODE set, each start compiled ~100 modules again (0.2 s here).
 
@@ -62,6 +64,10 @@ def serve_once(data_dir: Path) -> Run:
         return Run(server.ready_seconds, cpu, server.rss_mb())
 
 
+def _verdict(met: bool) -> str:
+    return "met" if met else "MISSED"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=7)
@@ -85,11 +91,12 @@ def main() -> None:
         ready = statistics.median(r.seconds for r in runs)
         cpu = statistics.median(r.cpu_seconds for r in runs)
         rss = statistics.median(r.rss_mb for r in runs)
-        gap = ready - b
-        print(f"{label:32s} ready: wall {ready * 1000:5.0f} ms ({gap * 1000:+5.0f} ms, {ready / b:.2f}x baseline; "
-              f"target +{TARGET_GAP_SECONDS * 1000:.0f} ms {'met' if gap <= TARGET_GAP_SECONDS else 'MISSED'})  "
-              f"cpu {cpu * 1000:5.0f} ms ({(cpu - b_cpu) * 1000:+5.0f} ms)  "
-              f"idle RSS {rss:5.1f} MB (target < {TARGET_RSS_MB:.0f} MB {'met' if rss < TARGET_RSS_MB else 'MISSED'})")
+        gap, cpu_gap = ready - b, cpu - b_cpu
+        print(f"{label:32s} ready: wall {ready * 1000:5.0f} ms ({gap * 1000:+5.0f} ms, {ready / b:.2f}x baseline)  "
+              f"cpu {cpu * 1000:5.0f} ms ({cpu_gap * 1000:+5.0f} ms)  "
+              f"target +{TARGET_GAP_SECONDS * 1000:.0f} ms: wall {_verdict(gap <= TARGET_GAP_SECONDS)}, "
+              f"cpu {_verdict(cpu_gap <= TARGET_GAP_SECONDS)}  "
+              f"idle RSS {rss:5.1f} MB (target < {TARGET_RSS_MB:.0f} MB {_verdict(rss < TARGET_RSS_MB)})")
     # On a shared machine the medians carry other processes' load; the fastest run of each is the
     # nearest to an idle machine.
     best_b = min(r.seconds for r in base)
