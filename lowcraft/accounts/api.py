@@ -10,10 +10,12 @@ from pydantic import Field
 from lowcraft.accounts import service
 from lowcraft.accounts.models import ApiToken, User
 from lowcraft.accounts.permissions import require_user
+from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import SESSION_COOKIE, Ctx
+from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(prefix=API_PREFIX, tags=["accounts"], route_class=DeferredRoute)
 
 
 class SignupBody(Body):

@@ -14,10 +14,12 @@ from lowcraft.actions.executor import ExecuteBody, ReadyExecution, credential, p
 from lowcraft.actions.models import Action, JsObject
 from lowcraft.actions.plans import prepare_execution
 from lowcraft.apps.refactor import rename_entity
+from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx, authenticate, get_runtime
+from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 
-router = APIRouter(tags=["actions"])
+router = APIRouter(prefix=API_PREFIX, tags=["actions"], route_class=DeferredRoute)
 
 
 class CreateActionBody(Body):

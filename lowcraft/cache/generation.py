@@ -13,8 +13,6 @@ import time
 from collections import OrderedDict
 from typing import Generic, TypeVar
 
-import redis
-
 from lowcraft.cache.store import KeyValueStore, RedisStore
 
 log = logging.getLogger(__name__)
@@ -92,6 +90,9 @@ class SharedGeneration(Generation):
                 self._thread.start()
 
     def _follow(self) -> None:
+        # Only a RedisStore leads here, and it has imported redis (deferred: see redis_client).
+        import redis
+
         client = self.redis_store.client
         # A client of its own: its health checks must not slow the store's commands.
         subscriber = redis.Redis(
@@ -102,7 +103,7 @@ class SharedGeneration(Generation):
         )
         while not self._stop.is_set():
             prefix = self.redis_store.prefix
-            pubsub = subscriber.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+            pubsub = subscriber.pubsub(ignore_subscribe_messages=True)
             try:
                 pubsub.subscribe(prefix + _KEY)
                 # Subscribed first, read second: a bump after the read arrives as a message.

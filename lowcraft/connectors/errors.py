@@ -59,6 +59,12 @@ class QueryFailed(ConnectorError):
     default_hint = "Check the query; the message above is the server's own."
 
 
+class ConnectionBudgetExhausted(ConnectorError):
+    """Every datasource connection this server process may open (LOWCRAFT_DATASOURCE_CONNECTIONS) stayed in use."""
+
+    code = "connection_budget_exhausted"
+
+
 class ResponseTooLarge(ConnectorError):
     """The result exceeded the instance's response size cap; nothing was returned."""
 
