@@ -6,7 +6,7 @@ import threading
 import time
 from typing import Protocol
 
-import redis
+from lowcraft.cache.outage import GuardedRedis, redis_client
 
 
 class KeyValueStore(Protocol):
@@ -78,10 +78,10 @@ class MemoryStore:
 
 
 class RedisStore:
-    """A store shared by every replica through Redis."""
+    """A store shared by every replica through Redis; raises `CacheUnavailable` while it is away."""
 
     def __init__(self, url: str, prefix: str = "lowcraft:") -> None:
-        self.client = redis.Redis.from_url(url, decode_responses=True, socket_timeout=5)
+        self.client: GuardedRedis = redis_client(url)
         self.prefix = prefix
 
     def get(self, key: str) -> str | None:
