@@ -20,6 +20,7 @@ from fastapi.routing import APIRoute
 
 from lowcraft.actions.execution import execute_action
 from lowcraft.jsoncheck import MAX_DEPTH
+from lowcraft.pages.dsl import MAX_DEPTH as MAX_WIDGET_DEPTH
 from tests.conftest import Api, Instance, first_workspace
 from tests.pages.test_dsl import page, widget
 
@@ -119,6 +120,22 @@ def test_nesting_up_to_the_limit_is_accepted(admin: Api, world: dict[str, Any]) 
     one_more = "[" + deepest + "]"
     response = send_text(admin, "PUT", f"/api/v1/pages/{world['page']}/dsl", tree_body(admin, world["page"], one_more))
     assert_refused(response, "too_deep")
+
+
+def test_the_deepest_page_the_widget_rules_allow_is_saved_exported_and_imported(
+    admin: Api, world: dict[str, Any]
+) -> None:
+    # Containers nested as deep as a page may nest widgets, a table with column settings inside:
+    # the depth limit must never be what refuses a page the tree rules accept.
+    inner = widget("Table1", "TABLE_WIDGET_V2", primaryColumns={
+        "id": {"id": "id", "label": "Id", "columnType": "number", "validation": {"regex": "^[0-9]+$"}}})
+    for level in range(MAX_WIDGET_DEPTH - 1, 0, -1):
+        inner = widget(f"Box{level}", "CONTAINER_WIDGET", 0, 64, 0, 100 - level, children=[inner])
+    revision = admin.ok("GET", f"/api/v1/pages/{world['page']}")["revision"]
+    admin.ok("PUT", f"/api/v1/pages/{world['page']}/dsl", json={"dsl": page(inner), "revision": revision})
+    document = admin.ok("GET", f"/api/v1/applications/{world['app']}/export")
+    admin.ok("POST", f"/api/v1/workspaces/{world['ws']}/applications/import", 201,
+             json={"document": document, "name": "Copy"})
 
 
 def test_characters_outside_the_basic_plane_are_not_mistaken_for_lone_surrogates(
