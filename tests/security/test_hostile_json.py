@@ -83,7 +83,7 @@ def page_still_works(admin: Api, world: dict[str, Any]) -> None:
 def tree_body(admin: Api, page_id: str, text_property: str, *, bottom_row: str = "4") -> str:
     """A PUT .../dsl body whose Text1 `text` is the raw JSON `text_property`."""
     revision = admin.ok("GET", f"/api/v1/pages/{page_id}")["revision"]
-    body = json.dumps({"dsl": page(widget("Text1", text="@TEXT@", bottom="@BOTTOM@")), "revision": revision})
+    body = json.dumps({"dsl": page({**widget("Text1", text="@TEXT@"), "bottomRow": "@BOTTOM@"}), "revision": revision})
     return body.replace('"@TEXT@"', text_property).replace('"@BOTTOM@"', bottom_row)
 
 
@@ -213,6 +213,30 @@ def test_a_1_mb_binding_is_saved_and_reported_not_a_crash(admin: Api, world: dic
     assert any("nests too deeply" in d["message"] for d in saved["diagnostics"])
     admin.ok("GET", f"/api/v1/applications/{world['app']}/lint")
     page_still_works(admin, world)
+
+
+@pytest.mark.parametrize(("method", "path", "field"), [
+    ("PATCH", "/api/v1/applications/{application_id}", "name"),
+    ("PATCH", "/api/v1/applications/{application_id}", "slug"),
+    ("PATCH", "/api/v1/applications/{application_id}", "theme"),
+    ("PATCH", "/api/v1/applications/{application_id}", "isPublic"),
+    ("PATCH", "/api/v1/pages/{page_id}", "name"),
+    ("PATCH", "/api/v1/pages/{page_id}", "hidden"),
+    ("PATCH", "/api/v1/actions/{action_id}", "datasourceId"),
+    ("PATCH", "/api/v1/actions/{action_id}", "config"),
+])
+def test_null_for_a_field_that_cannot_be_cleared_is_refused(
+    admin: Api, world: dict[str, Any], method: str, path: str, field: str
+) -> None:
+    """Found by the generated requests (test_fuzz_api): a null name or slug reached the service and
+    failed there with a 500; a null datasource was looked up as a null key."""
+    ids = {"application_id": world["app"], "page_id": world["page"], "action_id": world["action"]}
+    before = admin.ok("GET", path.format(**ids))
+    response = admin.request(method, path.format(**ids), json={field: None})
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["details"]["field"] == field
+    after = admin.ok("GET", path.format(**ids))
+    assert {k: v for k, v in after.items() if k != "updatedAt"} == {k: v for k, v in before.items() if k != "updatedAt"}
 
 
 # -- every route --------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ def test_broken_documents_are_repaired_and_their_pages_load_again(store_url: str
     break_document(db, "applications", "theme", app_id, {"primaryColor": "\udc00"})
     break_document(db, "actions", "config", action_id, {"sql": "select '\ud800' as v"})
     with db.engine.connect() as conn:
-        event_id = conn.execute(text("SELECT id FROM audit_events WHERE action = 'application.updated'")).scalar()
+        event_id: str = conn.execute(text("SELECT id FROM audit_events WHERE action = 'application.updated'")).scalar_one()
         published = json.loads(conn.execute(text("SELECT CAST(published AS TEXT) FROM applications")).scalar_one())
     break_document(db, "audit_events", "summary", event_id, {"theme": {"primaryColor": "\udc00"}})
     break_document(db, "applications", "published", app_id, {**published, "theme": {"primaryColor": "\udc00"}})
