@@ -33,8 +33,8 @@ from lowcraft.app import create_app
 from lowcraft.jsoncheck import MAX_DEPTH
 from tests.conftest import CSRF, Api, Instance, make_settings
 
-EXAMPLES_PER_OPERATION = 6
-"""Per operation and generation mode. With the hostile pass: about 900 requests, 10 s here."""
+EXAMPLES_PER_OPERATION = 10
+"""Per operation and generation mode. With the hostile pass: about 1200 requests, 20 s here."""
 
 
 class Raw:
