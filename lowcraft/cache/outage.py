@@ -30,6 +30,10 @@ RETRY_AFTER_SECONDS = 5
 """What a refused request's `Retry-After` says: about how long a Redis restart takes."""
 SOCKET_TIMEOUT_SECONDS = 5
 """How long a command waits for a Redis that accepted the connection but does not answer."""
+PROBE_EVERY_SECONDS = 1.0
+"""During an outage, how often a request may try Redis; the others are refused at once. A Redis
+that hangs rather than refuses would otherwise hold every request (and worker thread) for
+`SOCKET_TIMEOUT_SECONDS`, starving the requests that need no Redis."""
 
 # Failures that mean "Redis is not there" (refused, reset, timed out, still loading its data), not
 # a bad command: those stay ordinary errors.
@@ -44,19 +48,33 @@ class RedisOutage:
         # Host and port only: the URL may hold a password.
         self.where = f"{parts.hostname or 'localhost'}:{parts.port or 6379}"
         self.down_since: float | None = None
+        self._next_probe = 0.0
         self._lock = threading.Lock()
-
-    @property
-    def is_down(self) -> bool:
-        return self.down_since is not None
 
     def failed(self, error: Exception) -> CacheUnavailable:
         """Note a failure (logged if it starts an outage); returns the error to raise."""
         with self._lock:
+            now = time.monotonic()
+            self._next_probe = now + PROBE_EVERY_SECONDS
             if self.down_since is None:
-                self.down_since = time.monotonic()
+                self.down_since = now
                 log.error("Redis at %s is unreachable (%s); requests that need it get 503 until it is back",
                           self.where, error)
+        return self.unavailable()
+
+    def may_try(self) -> bool:
+        """False while down and the next probe is not due; claims the probe when it is."""
+        if self.down_since is None:
+            return True
+        with self._lock:
+            now = time.monotonic()
+            if self.down_since is None or now >= self._next_probe:
+                self._next_probe = now + PROBE_EVERY_SECONDS
+                return True
+            return False
+
+    @staticmethod
+    def unavailable() -> CacheUnavailable:
         return CacheUnavailable(
             "The server cannot reach its session and cache store (Redis) right now. Try again shortly.",
             retry_after=RETRY_AFTER_SECONDS,
@@ -74,6 +92,8 @@ class RedisOutage:
     @contextmanager
     def guard(self) -> Iterator[None]:
         """Run Redis commands: a connection failure becomes `CacheUnavailable`."""
+        if not self.may_try():
+            raise self.unavailable()
         try:
             yield
         except _OUTAGE_ERRORS as error:

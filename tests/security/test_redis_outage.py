@@ -8,7 +8,9 @@ without touching the machine's shared Redis.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import time
@@ -20,6 +22,7 @@ import pytest
 import redis
 
 from lowcraft.app import create_app
+from lowcraft.cache.outage import PROBE_EVERY_SECONDS, SOCKET_TIMEOUT_SECONDS
 from tests.conftest import Api, Instance, first_workspace, make_settings
 from tests.servers import free_port
 
@@ -54,6 +57,11 @@ class RedisProcess:
             finally:
                 client.close()
 
+    def pause(self, paused: bool) -> None:
+        """Stop (or resume) the process: a Redis that accepts connections but never answers."""
+        assert self.process is not None
+        os.kill(self.process.pid, signal.SIGSTOP if paused else signal.SIGCONT)
+
     def kill(self, *, keep_data: bool = False) -> None:
         """Kill the server as a crash would; with `keep_data`, snapshot first so a restart reloads it
         (a network partition rather than a lost server)."""
@@ -75,6 +83,7 @@ def redis_server(tmp_path: Path) -> Iterator[RedisProcess]:
         yield server
     finally:
         if server.process is not None:
+            server.pause(False)
             server.kill()
 
 
@@ -171,3 +180,23 @@ def test_the_server_recovers_on_its_own_when_redis_is_back(
 
     lines = outage_lines(caplog)
     assert len(lines) == 2 and "unreachable" in lines[0] and "answers again" in lines[1]
+
+
+def test_a_hung_redis_costs_one_request_the_timeout_not_every_request(
+    world: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    admin = world["admin"]
+    admin.ok("GET", "/api/v1/me")
+    caplog.set_level(logging.INFO)
+    world["redis"].pause(True)
+    started = time.monotonic()
+    assert_unavailable(admin.get("/api/v1/me"))  # this one waits for the socket timeout
+    assert time.monotonic() - started >= SOCKET_TIMEOUT_SECONDS - 0.5
+    started = time.monotonic()
+    for _ in range(20):  # the others are refused at once until the next probe is due
+        assert_unavailable(admin.get("/api/v1/me"))
+    assert time.monotonic() - started < PROBE_EVERY_SECONDS
+    world["redis"].pause(False)
+    eventually(lambda: admin.get("/api/v1/me").status_code == 200)
+    lines = outage_lines(caplog)
+    assert len(lines) == 2 and "Timeout" in lines[0] and "answers again" in lines[1]
