@@ -176,17 +176,20 @@ async def _checked_json(receive: Receive) -> Receive:
             break
     body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request")
     jsoncheck.check_body(body)
-    replay: Message = (
-        {"type": "http.request", "body": body, "more_body": False}
-        if messages[-1]["type"] == "http.request" else messages[-1]
-    )
+    if messages[-1]["type"] != "http.request":  # the client went away
+        return replaying(messages[-1], receive)
+    return replaying({"type": "http.request", "body": body, "more_body": False}, receive)
+
+
+def replaying(first: Message, receive: Receive) -> Receive:
+    """A `receive` that answers `first` (a body already read), then what `receive` answers."""
     replayed = False
 
-    async def replaying() -> Message:
+    async def replay() -> Message:
         nonlocal replayed
         if replayed:
             return await receive()
         replayed = True
-        return replay
+        return first
 
-    return replaying
+    return replay
