@@ -77,10 +77,11 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     invite = owner.ok("POST", f"/api/v1/workspaces/{ws}/invites", 201, json={"email": "new@example.com", "role": "viewer"})
     developer = instance.user("dev@example.com")
     members = owner.ok("GET", f"/api/v1/workspaces/{ws}/members")["members"]
-    sqlite3.connect(folder / "orders.db").executescript(
+    (folder / ws).mkdir()  # the workspace's own folder below the SQLite root
+    sqlite3.connect(folder / ws / "orders.db").executescript(
         "create table orders (id integer primary key, total real); insert into orders values (1, 9.5);")
     ds = developer.ok("POST", f"/api/v1/workspaces/{ws}/datasources", 201, json={
-        "name": "Orders DB", "connector": "sqlite", "configs": {"production": {"path": str(folder / "orders.db")}}})
+        "name": "Orders DB", "connector": "sqlite", "configs": {"production": {"path": "orders.db"}}})
     app_doc = developer.ok("POST", f"/api/v1/workspaces/{ws}/applications", 201, json={"name": "Orders"})
     page = developer.ok("GET", f"/api/v1/applications/{app_doc['id']}")["pages"][0]
     action = developer.ok("POST", f"/api/v1/applications/{app_doc['id']}/actions", 201, json={
@@ -183,7 +184,7 @@ def _seed_bodies(ids: dict[str, str]) -> dict[tuple[str, str], list[Any]]:
             {"pageId": ids["page_id"], "name": "More", "body": "export default { f() { return Input1.text } }"}],
         ("PATCH", prefix + "/js-objects/{js_id}"): [{"body": "export default { g: 1 }"}],
         ("POST", prefix + "/workspaces/{workspace_id}/datasources/test"): [
-            {"connector": "sqlite", "config": {"path": "/nowhere/orders.db"}}],
+            {"connector": "sqlite", "config": {"path": "missing.db"}}],
         ("PATCH", prefix + "/datasources/{datasource_id}"): [{"name": "Orders"}],
         ("POST", prefix + "/applications/{application_id}/refactor"): [{"old": "Text1", "new": "Title"}],
     }

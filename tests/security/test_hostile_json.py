@@ -57,7 +57,7 @@ def world(instance: Instance, admin: Api, tmp_path: Path) -> dict[str, Any]:
     ws = first_workspace(admin)
     app = admin.ok("POST", f"/api/v1/workspaces/{ws}/applications", 201, json={"name": "Orders"})
     page_id = admin.ok("GET", f"/api/v1/applications/{app['id']}")["pages"][0]["id"]
-    files = instance.settings.sqlite_root_paths[0]
+    files = instance.settings.sqlite_root_paths[0] / ws  # the workspace's own folder
     files.mkdir(parents=True, exist_ok=True)
     sqlite3.connect(files / "orders.db").executescript(
         "create table orders (id integer primary key, total real); insert into orders values (1, 9.5);")

@@ -96,7 +96,7 @@ def world(tmp_path: Path, redis_server: RedisProcess) -> Iterator[dict[str, Any]
     admin = instance.user("admin@example.com")
     token = admin.ok("POST", "/api/v1/me/tokens", 201, json={"name": "ci"})["token"]
     ws = first_workspace(admin)
-    files = settings.sqlite_root_paths[0]
+    files = settings.sqlite_root_paths[0] / ws  # the workspace's own folder
     files.mkdir(parents=True, exist_ok=True)
     sqlite3.connect(files / "n.db").executescript("create table n (v integer); insert into n values (7);")
     ds = admin.ok("POST", f"/api/v1/workspaces/{ws}/datasources", 201, json={

@@ -58,9 +58,10 @@ def test_broken_documents_are_repaired_and_their_pages_load_again(store_url: str
     ws = first_workspace(admin)
     app_id = admin.ok("POST", f"/api/v1/workspaces/{ws}/applications", 201, json={"name": "Orders"})["id"]
     page_id = admin.ok("GET", f"/api/v1/applications/{app_id}")["pages"][0]["id"]
-    (tmp_path / "o.db").touch()
+    (tmp_path / ws).mkdir()  # the workspace's own folder below the SQLite root
+    (tmp_path / ws / "o.db").touch()
     ds = admin.ok("POST", f"/api/v1/workspaces/{ws}/datasources", 201, json={
-        "name": "O", "connector": "sqlite", "configs": {"production": {"path": str(tmp_path / "o.db")}}})
+        "name": "O", "connector": "sqlite", "configs": {"production": {"path": "o.db"}}})
     action_id = admin.ok("POST", f"/api/v1/applications/{app_id}/actions", 201, json={
         "pageId": page_id, "name": "q", "datasourceId": ds["id"], "config": {"sql": "select 1"}})["id"]
     admin.ok("PATCH", f"/api/v1/applications/{app_id}", json={"theme": {"primaryColor": "#553DE9"}})
