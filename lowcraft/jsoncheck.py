@@ -59,7 +59,8 @@ class UnsupportedJson(errors.ValidationFailed):
 
 
 class _Problem(Exception):
-    """Raised from deep in the walk; each level on the way out prepends its key to `path`."""
+    """Raised from deep in the walk; each level on the way out adds its key to `path` (innermost
+    first, reversed once at the top)."""
 
     def __init__(self, reason: str) -> None:
         self.reason = reason
