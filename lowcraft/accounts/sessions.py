@@ -103,7 +103,7 @@ class RedisSessions:
     """Sessions shared by every replica; Redis expiry implements the idle timeout."""
 
     def __init__(self, url: str, idle: timedelta, absolute: timedelta, prefix: str = "lowcraft:") -> None:
-        self.client = redis_client(url)
+        self.client = redis_client(url)  # raises CacheUnavailable (503) while Redis is away
         self.idle, self.absolute, self.prefix = idle, absolute, prefix
 
     def _key(self, hashed: str) -> str:

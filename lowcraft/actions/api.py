@@ -86,7 +86,7 @@ def get_action(action_id: str, ctx: Ctx) -> dict[str, Any]:
 
 @router.patch("/actions/{action_id}")
 def update_action(action_id: str, body: UpdateActionBody, ctx: Ctx) -> dict[str, Any]:
-    changes = body.model_dump(by_alias=True, exclude_unset=True)
+    changes = body.changes(clearable=("settings",))
     if body.name is not None:
         action = service.get_action(ctx, action_id)
         rename_entity(ctx, action.application_id, action.name, body.name)

@@ -113,9 +113,9 @@ def get_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
 
 @router.patch("/applications/{application_id}")
 def update_application(application_id: str, body: UpdateBody, ctx: Ctx) -> dict[str, Any]:
-    changes = body.model_dump(by_alias=True, exclude_unset=True)
+    changes = body.changes()
     if body.settings is not None:
-        changes["settings"] = body.settings.model_dump(by_alias=True, exclude_unset=True)
+        changes["settings"] = body.settings.changes(clearable=("defaultPage",))
     return _view_out(service.update_application(ctx, application_id, changes))
 
 

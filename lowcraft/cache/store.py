@@ -7,7 +7,7 @@ import time
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    import redis
+    from lowcraft.cache.outage import GuardedRedis
 
 
 class KeyValueStore(Protocol):
@@ -78,22 +78,23 @@ class MemoryStore:
             del self._data[key]
 
 
-def redis_client(url: str) -> redis.Redis:
-    """A client of `LOWCRAFT_REDIS_URL` for the store and the sessions.
+def redis_client(url: str) -> GuardedRedis:
+    """A client of `LOWCRAFT_REDIS_URL` for the store and the sessions, answering 503 while Redis is
+    away (`lowcraft.cache.outage`).
 
     The redis package is imported here, when an instance has Redis: importing it cost 40 ms and
     7 MB of every start of the embedded default, which never uses it (bench/startup.py).
     """
-    import redis  # deferred optional dependency, see above
+    from lowcraft.cache import outage  # deferred optional dependency, see above
 
-    return redis.Redis.from_url(url, decode_responses=True, socket_timeout=5)
+    return outage.redis_client(url)
 
 
 class RedisStore:
-    """A store shared by every replica through Redis."""
+    """A store shared by every replica through Redis; raises `CacheUnavailable` while it is away."""
 
     def __init__(self, url: str, prefix: str = "lowcraft:") -> None:
-        self.client = redis_client(url)
+        self.client: GuardedRedis = redis_client(url)
         self.prefix = prefix
 
     def get(self, key: str) -> str | None:

@@ -94,6 +94,13 @@ class BadParameters(ConnectorError):
     default_hint = "Check the action's configuration and the values its bindings evaluate to."
 
 
+class InvalidParameter(BadParameters):
+    """A binding's value cannot be handed to the driver (an integer beyond what the database stores)."""
+
+    code = "invalid_parameter"
+    default_hint = "Send the value as text, or a number the database can store (64-bit integers for SQLite)."
+
+
 class MissingBinding(BadParameters):
     """The stored query holds a binding for which the request carried no value."""
 

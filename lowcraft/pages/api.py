@@ -76,7 +76,7 @@ def get_page(page_id: str, ctx: Ctx) -> dict[str, Any]:
 
 @router.patch("/pages/{page_id}")
 def update_page(page_id: str, body: UpdatePageBody, ctx: Ctx) -> dict[str, Any]:
-    return page_summary(service.update_page(ctx, page_id, body.model_dump(exclude_unset=True)))
+    return page_summary(service.update_page(ctx, page_id, body.changes(clearable=("slug",))))
 
 
 @router.put("/pages/{page_id}/dsl")
