@@ -24,7 +24,7 @@ from lowcraft.config import Settings
 from lowcraft.connectors.pools import default_pools
 from lowcraft.context import Context
 from lowcraft.datasources.api import router as datasources_router
-from lowcraft.http import docs, errors, spa
+from lowcraft.http import API_PREFIX, docs, errors, spa
 from lowcraft.http.headers import FrameAncestorsCache, HeadAsGet, SecurityHeaders, page_policy
 from lowcraft.http.middleware import ASGIApp, EdgeMiddleware, Receive, Scope, Send
 from lowcraft.meta.api import router as meta_router
@@ -38,7 +38,6 @@ log = logging.getLogger("lowcraft")
 HOUSEKEEPING_EVERY_SECONDS = 3600
 GC_YOUNG_THRESHOLD = 20_000
 _heap_settled = False
-API_PREFIX = "/api/v1"
 
 
 def housekeeping(runtime: Runtime) -> None:
@@ -106,18 +105,25 @@ def settle_heap() -> None:
     Without this, full collections re-scanning that heap stalled every request in flight:
     p99 of action execution at concurrency 16 went from 90 ms to 5 ms (bench/execute.py).
     Done once per process: what a second app in the same process (tests) leaves would stay frozen.
+
+    No collection runs first: a full one over the ~150,000 objects of a started server took
+    60-100 ms of every start (bench/startup.py) to free some 800 objects of import-time garbage,
+    0.3 MB (1 MB after a first start's migrations), which now stays frozen instead.
+    `lowcraft serve` switches the collector off while it starts (see `cli.serve`); this switches
+    it back on.
     """
     global _heap_settled
     if _heap_settled:
         return
     _heap_settled = True
-    gc.collect()
     gc.freeze()
     gc.set_threshold(GC_YOUNG_THRESHOLD, 50, 100)
+    gc.enable()
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> LowcraftApp:
     settings = settings or Settings()
+    default_pools.connection_budget = settings.datasource_connections
     runtime = Runtime.build(settings)
     if migrate:
         upgrade(runtime.db)
@@ -146,17 +152,13 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
     errors.install(app)
     # Routes are matched in order: the action routes (execution is the hot path) go first. They
     # are added to the app itself rather than through nested routers: FastAPI walks every nested
-    # router on each request, which cost about a tenth of the server's time under load.
+    # router on each request, which cost about a tenth of the server's time under load. The
+    # routers' own route objects are added as they are (their paths carry API_PREFIX): building
+    # them again through `add_api_route` cost 75 ms of every start (bench/startup.py).
     for router in (
         actions_router, meta_router, accounts_router, workspaces_router, apps_router, pages_router, datasources_router
     ):
-        for route in router.routes:
-            assert isinstance(route, APIRoute)
-            app.add_api_route(
-                API_PREFIX + route.path, route.endpoint, methods=sorted(route.methods or ()), status_code=route.status_code,
-                tags=list(route.tags), name=route.name, summary=route.summary, description=route.description,
-                response_class=route.response_class, response_model=route.response_model,
-            )
+        app.router.routes.extend(router.routes)
     docs.mount(app, "Lowcraft API")
     metrics = install_metrics(app, runtime.db, settings.metrics_token)  # before the SPA's catch-all route
     spa.mount(app, settings.web_dist)

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, cast
 
-import redis
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from lowcraft.accounts.models import LoginSession
 from lowcraft.accounts.secrets import new_token, token_hash
+from lowcraft.cache.store import redis_client
 from lowcraft.store.db import Database
 from lowcraft.store.types import utcnow
 
@@ -103,7 +103,7 @@ class RedisSessions:
     """Sessions shared by every replica; Redis expiry implements the idle timeout."""
 
     def __init__(self, url: str, idle: timedelta, absolute: timedelta, prefix: str = "lowcraft:") -> None:
-        self.client = redis.Redis.from_url(url, decode_responses=True, socket_timeout=5)
+        self.client = redis_client(url)  # raises CacheUnavailable (503) while Redis is away
         self.idle, self.absolute, self.prefix = idle, absolute, prefix
 
     def _key(self, hashed: str) -> str:

@@ -12,12 +12,14 @@ from lowcraft.apps.document import app_settings, pages_of
 from lowcraft.apps.models import Application
 from lowcraft.apps.refactor import lint_application, rename_entity
 from lowcraft.apps.service import AppView
+from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx
 from lowcraft.http.headers import frame_source
+from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 from lowcraft.pages.api import page_summary
 
-router = APIRouter(tags=["applications"])
+router = APIRouter(prefix=API_PREFIX, tags=["applications"], route_class=DeferredRoute)
 
 
 class CreateBody(Body):
@@ -111,9 +113,9 @@ def get_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
 
 @router.patch("/applications/{application_id}")
 def update_application(application_id: str, body: UpdateBody, ctx: Ctx) -> dict[str, Any]:
-    changes = body.model_dump(by_alias=True, exclude_unset=True)
+    changes = body.changes()
     if body.settings is not None:
-        changes["settings"] = body.settings.model_dump(by_alias=True, exclude_unset=True)
+        changes["settings"] = body.settings.changes(clearable=("defaultPage",))
     return _view_out(service.update_application(ctx, application_id, changes))
 
 

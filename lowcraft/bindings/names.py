@@ -190,6 +190,28 @@ RESERVED_WORDS: frozenset[str] = frozenset(
 )
 """Words that cannot name an entity (reserved in strict-mode JS, or confusing as a name)."""
 
+OBJECT_PROTOTYPE_MEMBERS: frozenset[str] = frozenset(
+    [
+        "__proto__",
+        "__defineGetter__",
+        "__defineSetter__",
+        "__lookupGetter__",
+        "__lookupSetter__",
+        "constructor",
+        "hasOwnProperty",
+        "isPrototypeOf",
+        "propertyIsEnumerable",
+        "toLocaleString",
+        "toString",
+        "valueOf",
+    ]
+)
+"""Every member of `Object.prototype`. Entities are kept in plain objects keyed by name (the
+evaluation scope, the dependency map, exports); a widget called `__proto__` would replace such an
+object's prototype, and one called `toString` or `constructor` would be shadowed by, or shadow, what
+every object inherits."""
+
+
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 
 

@@ -59,6 +59,12 @@ class QueryFailed(ConnectorError):
     default_hint = "Check the query; the message above is the server's own."
 
 
+class ConnectionBudgetExhausted(ConnectorError):
+    """Every datasource connection this server process may open (LOWCRAFT_DATASOURCE_CONNECTIONS) stayed in use."""
+
+    code = "connection_budget_exhausted"
+
+
 class ResponseTooLarge(ConnectorError):
     """The result exceeded the instance's response size cap; nothing was returned."""
 
@@ -86,6 +92,13 @@ class BadParameters(ConnectorError):
 
     code = "bad_parameters"
     default_hint = "Check the action's configuration and the values its bindings evaluate to."
+
+
+class InvalidParameter(BadParameters):
+    """A binding's value cannot be handed to the driver (an integer beyond what the database stores)."""
+
+    code = "invalid_parameter"
+    default_hint = "Send the value as text, or a number the database can store (64-bit integers for SQLite)."
 
 
 class MissingBinding(BadParameters):

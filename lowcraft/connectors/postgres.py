@@ -163,11 +163,11 @@ class PostgresConnector(Connector[PostgresConfig, SqlQuery]):
         except psycopg.InterfaceError as exc:
             raise ConnectionFailed(f"The PostgreSQL connection is not usable: {exc}") from None
 
-    async def _create_pool(self, config: PostgresConfig) -> psycopg_pool.AsyncConnectionPool[Any]:
+    async def _create_pool(self, config: PostgresConfig, size: int) -> psycopg_pool.AsyncConnectionPool[Any]:
         pool: psycopg_pool.AsyncConnectionPool[Any] = psycopg_pool.AsyncConnectionPool(
             kwargs={**_connect_kwargs(config), "autocommit": True},
             min_size=1,
-            max_size=config.pool_size,
+            max_size=size,
             open=False,
             timeout=config.connect_timeout_seconds,
             reconnect_timeout=config.connect_timeout_seconds,
@@ -192,15 +192,17 @@ class PostgresConnector(Connector[PostgresConfig, SqlQuery]):
                 await once.close()
             return
         config = conn.config
-        pool = await conn.pools.get(self.type_name, key, lambda: self._create_pool(config), self._close_pool)
-        # getconn/putconn rather than pool.connection(): that wraps the connection in its own
-        # context, whose commit is a wasted lock round on autocommit connections. putconn still
-        # rolls back and checks a connection left in a transaction or broken.
-        pooled = await pool.getconn(timeout=wait_seconds)
-        try:
-            yield pooled
-        finally:
-            await pool.putconn(pooled)
+        async with conn.pools.lease(
+            self.type_name, key, config.pool_size, lambda size: self._create_pool(config, size), self._close_pool
+        ) as pool:
+            # getconn/putconn rather than pool.connection(): that wraps the connection in its own
+            # context, whose commit is a wasted lock round on autocommit connections. putconn still
+            # rolls back and checks a connection left in a transaction or broken.
+            pooled = await pool.getconn(timeout=wait_seconds)
+            try:
+                yield pooled
+            finally:
+                await pool.putconn(pooled)
 
     async def _set_timeout(self, pgconn: psycopg.AsyncConnection[Any], ms: int) -> None:
         if self._timeouts.get(pgconn) != ms:

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from lowcraft.devserver import running_server
-from tests.e2e.conftest import server_env
+from tests.browser import server_env
 from tests.e2e.viewer_helpers import fresh_orders_table, published_orders_app
 
 pytestmark = pytest.mark.e2e

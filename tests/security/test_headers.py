@@ -158,7 +158,7 @@ def test_executions_answered_from_the_plan_cache_carry_the_headers(tmp_path: Pat
     client.ok("POST", "/api/v1/auth/signup", 201, json={"email": "owner@example.com", "password": PASSWORD, "name": "O"})
     workspace = client.ok("GET", "/api/v1/workspaces")["workspaces"][0]["id"]
     source = client.ok("POST", f"/api/v1/workspaces/{workspace}/datasources", 201, json={
-        "name": "Local", "connector": "sqlite", "configs": {"production": {"path": str(tmp_path / "local.db"), "create": True}}})
+        "name": "Local", "connector": "sqlite", "configs": {"production": {"path": "local.db", "create": True}}})
     app = client.ok("POST", f"/api/v1/workspaces/{workspace}/applications", 201, json={"name": "Orders"})
     page = client.ok("GET", f"/api/v1/applications/{app['id']}")["pages"][0]
     action = client.ok("POST", f"/api/v1/applications/{app['id']}/actions", 201, json={

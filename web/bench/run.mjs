@@ -32,12 +32,24 @@ const VIEWER_WARMUP = 5;
 
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json" };
 
+/**
+ * The sandbox document's policy, as the server sends it (sandbox_policy in lowcraft/http/spa.py):
+ * the engine is measured with the restrictions it runs under in the app.
+ */
+function sandboxPolicy(origin) {
+  return `sandbox allow-scripts; default-src 'none'; script-src ${origin}/assets/ 'unsafe-eval'; worker-src blob:; connect-src 'none'; base-uri 'none'; form-action 'none'`;
+}
+
 function serve(root) {
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^([/\\])+/, "");
-    let file = join(root, path || "index.html");
-    if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) file = join(root, "index.html");
-    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+    let file = join(root, path || "bench/index.html");
+    if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) file = join(root, "bench/index.html");
+    const headers = { "content-type": TYPES[extname(file)] ?? "application/octet-stream" };
+    if (path === "sandbox/engine.html") headers["content-security-policy"] = sandboxPolicy(`http://${req.headers.host}`);
+    // The sandbox's opaque origin loads its script cross-origin, as from the app's server.
+    if (path.startsWith("assets/")) headers["access-control-allow-origin"] = "*";
+    res.writeHead(200, headers);
     res.end(readFileSync(file));
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
@@ -49,8 +61,9 @@ function npx(args) {
 
 /**
  * gzipped size of what a viewer downloads before the first paint: the entry, the viewer route and
- * their static imports (from Vite's manifest), the stylesheet, and the engine worker. Widget
- * modules other than the common ones, charts (ECharts) and the editor load later, on demand.
+ * their static imports (from Vite's manifest), the stylesheet, the engine's sandbox document with
+ * its script, and the engine worker. Widget modules other than the common ones, charts (ECharts)
+ * and the editor load later, on demand.
  */
 function viewerFirstLoad(dist) {
   const manifest = JSON.parse(readFileSync(join(dist, ".vite", "manifest.json"), "utf8"));
@@ -64,6 +77,8 @@ function viewerFirstLoad(dist) {
   };
   visit("index.html");
   visit("src/viewer/ViewerRoute.tsx");
+  visit("sandbox/engine.html");
+  files.add("sandbox/engine.html");
   for (const f of readdirSync(join(dist, "assets"))) if (/^worker-.*\.js$/.test(f)) files.add(`assets/${f}`);
   let total = 0;
   const parts = [];
@@ -95,7 +110,7 @@ async function measureViewer(browser, port, n) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("pageerror", (e) => console.error("viewer page error:", e.message));
   try {
-    await page.goto(`http://127.0.0.1:${port}/viewer.html?n=${n}`);
+    await page.goto(`http://127.0.0.1:${port}/bench/viewer.html?n=${n}`);
     await page.waitForFunction(() => window.__viewerBench?.ready(), null, { timeout: 120_000, polling: 100 });
     await page.click('[data-widget="Search"] input');
     const cdp = await page.context().newCDPSession(page);
@@ -141,7 +156,7 @@ async function main() {
     if (!viewerOnly) {
       const page = await browser.newPage();
       page.on("pageerror", (e) => console.error("page error:", e.message));
-      await page.goto(`http://127.0.0.1:${port}/index.html`);
+      await page.goto(`http://127.0.0.1:${port}/bench/index.html`);
       await page.waitForFunction(() => window.__benchResult !== undefined, null, { timeout: 120_000 });
       r = await page.evaluate(() => window.__benchResult);
       await page.close();

@@ -25,8 +25,11 @@ const app = {
 };
 
 const json = (body: unknown, status = 200): Response => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+const networkFetch = window.fetch.bind(window);
 window.fetch = async (input: RequestInfo | URL): Promise<Response> => {
   const path = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url, location.href).pathname;
+  // The engine's own script (fetched once for the sandbox frame) comes from the bench server.
+  if (!path.startsWith("/api/")) return networkFetch(input);
   if (path === "/api/v1/view/bench") return json(app);
   if (path === "/api/v1/widgets") return json({ widgets: manifests });
   if (path === "/api/v1/me") return json({ error: { code: "unauthenticated", message: "not logged in" } }, 401);

@@ -10,6 +10,7 @@ import { ApiError } from "../api/http";
 import type { PageSummary } from "../api/resources";
 import type { AlertStyle } from "../engine/host";
 import type { WidgetManifest } from "../engine/manifest";
+import { entityNameProblem } from "../engine/names";
 import Canvas, { type CanvasHandle } from "./Canvas";
 import { functionNames } from "./completions";
 import { DelayedSaves } from "./delayedSaves";
@@ -208,6 +209,11 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   const rename = useCallback(
     async (oldName: string, newName: string) => {
       if (oldName === newName) return;
+      const problem = entityNameProblem(newName); // said at once, before the edits are flushed
+      if (problem) {
+        toast(`Could not rename ${oldName}: ${problem}`, "error");
+        return;
+      }
       setBusy(`Renaming ${oldName}…`);
       try {
         await flushAll();

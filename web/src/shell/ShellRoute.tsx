@@ -10,12 +10,14 @@ import { loginPath, type Route } from "../navigation/routes";
 import { pageStorage } from "../runtime/storage";
 import { usePrompt } from "../ui/PromptDialog";
 import { ApplicationsPanel } from "./ApplicationsPanel";
+import { ConfirmSignupPage } from "./auth/ConfirmSignupPage";
 import { ForgotPasswordPage } from "./auth/ForgotPasswordPage";
 import { LoginPage } from "./auth/LoginPage";
 import { ResetPasswordPage } from "./auth/ResetPasswordPage";
 import { SignupPage } from "./auth/SignupPage";
 import { MembersPanel } from "./MembersPanel";
 import { ErrorNote, Loading } from "./Notice";
+import { PasswordPanel } from "./PasswordPanel";
 import { currentUser, SessionContext } from "./session";
 import { TokensPanel } from "./TokensPanel";
 import { TrashPanel } from "./TrashPanel";
@@ -35,6 +37,8 @@ export default function ShellRoute({ route, search }: { route: ShellRouteKind; s
       return <LoginPage next={next} onSignedIn={setSignedIn} />;
     case "signup":
       return <SignupPage next={next} onSignedIn={setSignedIn} />;
+    case "confirmSignup":
+      return <ConfirmSignupPage token={queryParam(search, "token")} onSignedIn={setSignedIn} />;
     case "forgotPassword":
       return <ForgotPasswordPage />;
     case "resetPassword":
@@ -91,6 +95,7 @@ function Workspaces({ route }: { route: ShellRouteKind }) {
   if (list.error) body = <ErrorNote message={list.error.message} onRetry={list.reload} />;
   else if (!list.data) body = <Loading what="workspaces" />;
   else if (route.kind === "tokens") body = <TokensPanel />;
+  else if (route.kind === "password") body = <PasswordPanel />;
   else if (route.kind === "notFound") body = <ErrorNote message="There is no page at this address." />;
   else if (route.kind === "workspace" && !current) body = <ErrorNote message="This workspace does not exist or you are not a member of it." />;
   else if (current && route.kind === "workspace") {

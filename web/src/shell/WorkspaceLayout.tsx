@@ -54,6 +54,9 @@ export function WorkspaceLayout(props: {
         <Link to="/settings/tokens" className={props.section === "tokens" ? "lc-active" : undefined}>
           API tokens
         </Link>
+        <Link to="/settings/password" className={props.section === "password" ? "lc-active" : undefined}>
+          Password
+        </Link>
         <span className="lc-shell__user" title={user.email}>
           {user.name || user.email}
         </span>
