@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from lowcraft.accounts.exceptions import (
+from lowcraft.accounts.errors import (
     EmailTaken,
     InvalidCredentials,
     InvalidResetToken,

@@ -12,7 +12,7 @@ found five wrong passwords locked any account for everyone). Two wider counters 
 
 from __future__ import annotations
 
-from lowcraft.accounts.exceptions import LoginThrottled
+from lowcraft.accounts.errors import LoginThrottled
 from lowcraft.cache import KeyValueStore
 
 WINDOW_SECONDS = 15 * 60

@@ -16,9 +16,9 @@ from typing import Any, Literal
 from sqlalchemy import select
 
 from lowcraft.accounts.permissions import Role, workspace_role
-from lowcraft.actions.exceptions import ActionNotFound, InvalidAction
+from lowcraft.actions.errors import ActionNotFound, InvalidAction
 from lowcraft.actions.models import Action, ActionSettings
-from lowcraft.apps.exceptions import NotPublished
+from lowcraft.apps.errors import NotPublished
 from lowcraft.apps.models import Application
 from lowcraft.context import Context
 from lowcraft.datasources.service import ResolvedConnection, resolve_connection

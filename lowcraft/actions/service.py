@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from lowcraft.accounts.permissions import Role
-from lowcraft.actions.exceptions import ActionNotFound, InvalidAction
+from lowcraft.actions.errors import ActionNotFound, InvalidAction
 from lowcraft.actions.models import MAX_JS_BYTES, Action, ActionSettings, JsObject
 from lowcraft.apps.entities import entity_names
 from lowcraft.apps.models import Application
@@ -24,7 +24,7 @@ from lowcraft.context import Context
 from lowcraft.datasources.models import Datasource
 from lowcraft.errors import NotFound, ValidationFailed
 from lowcraft.names import validate_entity_name
-from lowcraft.pages.exceptions import DuplicateName
+from lowcraft.pages.errors import DuplicateName
 from lowcraft.pages.models import Page
 
 E = TypeVar("E", Action, JsObject)

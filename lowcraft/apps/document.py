@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 
 from lowcraft.actions.models import MAX_JS_BYTES, Action, ActionSettings, JsObject
-from lowcraft.apps.exceptions import InvalidDocument
+from lowcraft.apps.errors import InvalidDocument
 from lowcraft.apps.models import Application
 from lowcraft.context import Context
 from lowcraft.datasources.models import Datasource

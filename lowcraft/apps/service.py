@@ -20,7 +20,7 @@ from lowcraft.apps.document import (
     build_document,
     parse_document,
 )
-from lowcraft.apps.exceptions import ApplicationNotFound, InvalidDocument, NotPublished, SlugTaken
+from lowcraft.apps.errors import ApplicationNotFound, InvalidDocument, NotPublished, SlugTaken
 from lowcraft.actions.models import Action, JsObject
 from lowcraft.apps.models import Application
 from lowcraft.audit.service import record

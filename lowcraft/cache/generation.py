@@ -13,7 +13,7 @@ import time
 from collections import OrderedDict
 from typing import Generic, TypeVar
 
-from lowcraft.cache.exceptions import CacheUnavailable
+from lowcraft.cache.errors import CacheUnavailable
 from lowcraft.cache.store import KeyValueStore, RedisStore
 
 log = logging.getLogger(__name__)

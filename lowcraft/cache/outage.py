@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import redis
 from redis.client import Pipeline
 
-from lowcraft.cache.exceptions import CacheUnavailable
+from lowcraft.cache.errors import CacheUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from lowcraft.connectors.base import Connector
 from lowcraft.connectors.errors import UnknownConnector
 from lowcraft.connectors.registry import registry as connectors
 from lowcraft.context import Context
-from lowcraft.datasources.exceptions import (
+from lowcraft.datasources.errors import (
     DatasourceInUse,
     DatasourceNotFound,
     EnvironmentNotConfigured,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from lowcraft.names import name_problem
-from lowcraft.pages.exceptions import DuplicateName, InvalidWidgetTree
+from lowcraft.pages.errors import DuplicateName, InvalidWidgetTree
 from lowcraft.widgets.manifest import GRID_COLUMNS
 from lowcraft.widgets.registry import registry
 

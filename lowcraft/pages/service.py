@@ -17,7 +17,7 @@ from lowcraft.audit.service import record
 from lowcraft.context import Context
 from lowcraft.errors import NotFound, ValidationFailed
 from lowcraft.pages.dsl import empty_tree, validate_tree, widget_names
-from lowcraft.pages.exceptions import DuplicateName, LastPage, StaleRevision
+from lowcraft.pages.errors import DuplicateName, LastPage, StaleRevision
 from lowcraft.pages.models import Page
 from lowcraft.slugs import slugify, unique_slug
 from lowcraft.store.types import utcnow

@@ -13,7 +13,7 @@ from lowcraft.audit.service import record
 from lowcraft.context import Context
 from lowcraft.errors import NotFound, ValidationFailed
 from lowcraft.store.db import lock_for_update
-from lowcraft.workspaces.exceptions import AlreadyMember, InvalidRole, LastAdministrator
+from lowcraft.workspaces.errors import AlreadyMember, InvalidRole, LastAdministrator
 from lowcraft.workspaces.models import Invite, Membership, Workspace
 
 

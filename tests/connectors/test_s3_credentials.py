@@ -24,7 +24,7 @@ import pytest
 from lowcraft.actions import execute_action
 from lowcraft.actions.execution import check_datasource
 from lowcraft.connectors import InstancePolicy
-from lowcraft.datasources.exceptions import InvalidConfig
+from lowcraft.datasources.errors import InvalidConfig
 from lowcraft.datasources.service import validate_config
 
 pytestmark = pytest.mark.anyio

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from lowcraft.pages.dsl import empty_tree, validate_tree, widget_names
-from lowcraft.pages.exceptions import DuplicateName, InvalidWidgetTree
+from lowcraft.pages.errors import DuplicateName, InvalidWidgetTree
 
 
 def widget(name: str, type_: str = "TEXT_WIDGET", left: int = 0, right: int = 10, top: int = 0,
