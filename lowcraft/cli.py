@@ -73,9 +73,9 @@ def create_admin(
     from sqlalchemy import select
 
     from lowcraft.accounts import service
-    from lowcraft.accounts.models import User
     from lowcraft.context import Context
     from lowcraft.errors import LowcraftError
+    from lowcraft.identity.models import User
     from lowcraft.runtime import Runtime
     from lowcraft.store.migrate import upgrade
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:  # the runtime objects import services, which import this module
-    from lowcraft.accounts.models import User
+    from lowcraft.identity.models import User
     from lowcraft.runtime import Runtime
 
 

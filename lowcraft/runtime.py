@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from lowcraft.accounts.mail import Mailer
-from lowcraft.accounts.passwords import Passwords
-from lowcraft.accounts.sessions import DatabaseSessions, RedisSessions
-from lowcraft.accounts.throttle import LoginThrottle
 from lowcraft.cache import KeyValueStore, open_store
 from lowcraft.cache.generation import Generation, open_generation
 from lowcraft.config import Settings
 from lowcraft.connectors.base import InstancePolicy
 from lowcraft.connectors.files import workspace_policy
 from lowcraft.crypto import SecretBox
+from lowcraft.identity.passwords import Passwords
+from lowcraft.identity.sessions import DatabaseSessions, RedisSessions
+from lowcraft.identity.throttle import LoginThrottle
+from lowcraft.mail import Mailer
 from lowcraft.store.db import Database
 
 

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Response
 from pydantic import Field
 
 from lowcraft.accounts import service
-from lowcraft.accounts.models import ApiToken, User
-from lowcraft.accounts.permissions import require_user
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import SESSION_COOKIE, Ctx
 from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
+from lowcraft.identity.models import ApiToken
+from lowcraft.identity.users import user_out
+from lowcraft.workspaces.permissions import require_user
 
 router = APIRouter(prefix=API_PREFIX, tags=["accounts"], route_class=DeferredRoute)
 
@@ -56,15 +57,6 @@ class TokenBody(Body):
     name: str = Field(max_length=100)
     expires_in_days: int | None = Field(None, alias="expiresInDays", ge=1, le=3650)
 
-
-def user_out(user: User) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "email": user.email,
-        "name": user.name,
-        "isInstanceAdmin": user.is_instance_admin,
-        "createdAt": user.created_at.isoformat() if user.created_at else None,
-    }
 
 
 def token_out(token: ApiToken) -> dict[str, Any]:

@@ -1,6 +1,19 @@
 """Errors of the accounts domain."""
 
-from lowcraft.errors import BadRequest, Conflict, NotAuthenticated, TooManyRequests, ValidationFailed
+from lowcraft.errors import BadRequest, Conflict, NotAuthenticated
+
+# Raised by the identity layer below; named here too so the accounts domain lists all its errors.
+from lowcraft.identity.errors import LoginThrottled, WeakPassword
+
+__all__ = [
+    "EmailTaken",
+    "InvalidCredentials",
+    "InvalidResetToken",
+    "InvalidSignupLink",
+    "LoginThrottled",
+    "SignupClosed",
+    "WeakPassword",
+]
 
 
 class InvalidCredentials(NotAuthenticated):
@@ -21,11 +34,6 @@ class SignupClosed(BadRequest):
     code = "signup_closed"
 
 
-class WeakPassword(ValidationFailed):
-    """The password does not meet the minimum rules."""
-
-    code = "weak_password"
-
 
 class InvalidResetToken(BadRequest):
     """The password reset link is unknown, used or expired."""
@@ -37,10 +45,3 @@ class InvalidSignupLink(BadRequest):
     """The signup confirmation link is unknown, used or expired."""
 
     code = "invalid_signup_link"
-
-
-class LoginThrottled(TooManyRequests):
-    """Too many wrong passwords (at login or password change) for this account from this address,
-    from this address, or for this account from unfamiliar addresses."""
-
-    code = "login_throttled"

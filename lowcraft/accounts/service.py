@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -15,15 +14,16 @@ from lowcraft.accounts.errors import (
     InvalidSignupLink,
     SignupClosed,
 )
-from lowcraft.accounts.models import ApiToken, PasswordResetToken, User
-from lowcraft.accounts.permissions import Role, require_user
-from lowcraft.accounts.secrets import API_TOKEN_PREFIX, new_token, token_hash
-from lowcraft.accounts.throttle import MailThrottle
-from lowcraft.audit.service import record
+from lowcraft.audit.handler import record
 from lowcraft.context import Context
 from lowcraft.errors import NotFound, ValidationFailed
+from lowcraft.identity.models import ApiToken, PasswordResetToken, User
+from lowcraft.identity.secrets import API_TOKEN_PREFIX, new_token, token_hash
+from lowcraft.identity.throttle import MailThrottle
+from lowcraft.identity.users import normalise_email
 from lowcraft.store.types import utcnow
 from lowcraft.workspaces.models import Invite, Membership, Workspace
+from lowcraft.workspaces.permissions import Role, require_user
 
 RESET_TOKEN_LIFETIME = timedelta(hours=1)
 SIGNUP_LINK_LIFETIME = timedelta(hours=24)
@@ -32,16 +32,6 @@ MAX_TOKENS_PER_USER = 50
 
 # One address: a local part without spaces, control characters or the characters that separate or
 # quote addresses in a mail header, then a domain of at least two non-empty dot-separated labels.
-_EMAIL = re.compile(
-    r"[^\s\x00-\x1f\x7f@,;:<>()\[\]\"\\]+@[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+"
-)
-
-
-def normalise_email(email: str) -> str:
-    email = email.strip().lower()
-    if len(email) > 320 or not _EMAIL.fullmatch(email):
-        raise ValidationFailed("Enter a valid email address.", details={"field": "email"})
-    return email
 
 
 def _pending_invites(ctx: Context, email: str) -> list[Invite]:
@@ -322,13 +312,3 @@ def revoke_api_token(ctx: Context, token_id: str) -> None:
     token.revoked_at = utcnow()
     record(ctx, "token.revoked", "api_token", token.id, token.name)
 
-
-def user_for_api_token(ctx: Context, secret: str) -> User | None:
-    token = ctx.db.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(secret)))
-    now = utcnow()
-    if token is None or token.revoked_at is not None or (token.expires_at and token.expires_at <= now):
-        return None
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        token.last_used_at = now
-    user = ctx.db.get(User, token.user_id)
-    return user if user and user.is_active else None

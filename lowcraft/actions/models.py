@@ -12,7 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from lowcraft.store.base import Base, IdMixin, TimestampMixin
 from lowcraft.store.types import IdType, JSONType
 
-
 MAX_JS_BYTES = 500_000
 """The largest JS object body, in bytes of UTF-8."""
 

@@ -15,7 +15,6 @@ from typing import Any, Literal
 
 from sqlalchemy import select
 
-from lowcraft.accounts.permissions import Role, workspace_role
 from lowcraft.actions.errors import ActionNotFound, InvalidAction
 from lowcraft.actions.models import Action, ActionSettings
 from lowcraft.apps.errors import NotPublished
@@ -23,6 +22,7 @@ from lowcraft.apps.models import Application
 from lowcraft.context import Context
 from lowcraft.datasources.service import ResolvedConnection, resolve_connection
 from lowcraft.errors import NotAuthenticated, PermissionDenied
+from lowcraft.workspaces.permissions import Role, workspace_role
 
 Mode = Literal["edit", "view"]
 PUBLISHED_CACHE_SIZE = 256

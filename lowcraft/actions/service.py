@@ -13,19 +13,19 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from lowcraft.accounts.permissions import Role
 from lowcraft.actions.errors import ActionNotFound, InvalidAction
 from lowcraft.actions.models import MAX_JS_BYTES, Action, ActionSettings, JsObject
 from lowcraft.apps.entities import entity_names
 from lowcraft.apps.models import Application
 from lowcraft.apps.service import load_for
-from lowcraft.audit.service import record
+from lowcraft.audit.handler import record
 from lowcraft.context import Context
 from lowcraft.datasources.models import Datasource
 from lowcraft.errors import NotFound, ValidationFailed
 from lowcraft.names import validate_entity_name
 from lowcraft.pages.errors import DuplicateName
 from lowcraft.pages.models import Page
+from lowcraft.workspaces.permissions import Role
 
 E = TypeVar("E", Action, JsObject)
 MAX_CONFIG_BYTES = 1_000_000

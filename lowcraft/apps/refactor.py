@@ -10,17 +10,17 @@ from typing import Any
 
 from sqlalchemy import select
 
-from lowcraft.accounts.permissions import Role
 from lowcraft.actions.models import Action, JsObject
 from lowcraft.apps.document import build_document, pages_of
 from lowcraft.apps.models import Application
 from lowcraft.apps.service import load_for
-from lowcraft.audit.service import record
+from lowcraft.audit.handler import record
 from lowcraft.bindings import Change, lint, rename
 from lowcraft.context import Context
 from lowcraft.pages.dsl import iter_widgets
 from lowcraft.store.types import utcnow
 from lowcraft.widgets.registry import registry
+from lowcraft.workspaces.permissions import Role
 
 
 def _write_back(ctx: Context, app: Application, before: dict[str, Any], after: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import delete, or_, select
 
-from lowcraft.accounts.permissions import Role, require_user, require_workspace, workspace_role
+from lowcraft.actions.models import Action, JsObject
 from lowcraft.apps.document import (
     AppDocument,
     AppSettingsDoc,
@@ -21,9 +21,8 @@ from lowcraft.apps.document import (
     parse_document,
 )
 from lowcraft.apps.errors import ApplicationNotFound, InvalidDocument, NotPublished, SlugTaken
-from lowcraft.actions.models import Action, JsObject
 from lowcraft.apps.models import Application
-from lowcraft.audit.service import record
+from lowcraft.audit.handler import record
 from lowcraft.context import Context
 from lowcraft.datasources.models import Datasource
 from lowcraft.datasources.service import connector_for
@@ -32,6 +31,7 @@ from lowcraft.pages.dsl import empty_tree
 from lowcraft.pages.models import Page
 from lowcraft.slugs import slugify, unique_slug
 from lowcraft.store.types import utcnow
+from lowcraft.workspaces.permissions import Role, require_user, require_workspace, workspace_role
 
 THEME_KEYS = frozenset({"primaryColor", "backgroundColor", "fontFamily", "borderRadius", "boxShadow"})
 

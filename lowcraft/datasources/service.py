@@ -9,10 +9,9 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from lowcraft.accounts.permissions import Role, require_user, require_workspace, workspace_role
 from lowcraft.actions.execution import mask_secrets, merge_secrets
 from lowcraft.actions.models import Action
-from lowcraft.audit.service import record
+from lowcraft.audit.handler import record
 from lowcraft.connectors.base import Connector
 from lowcraft.connectors.errors import UnknownConnector
 from lowcraft.connectors.registry import registry as connectors
@@ -27,6 +26,7 @@ from lowcraft.datasources.errors import (
 from lowcraft.datasources.models import ENVIRONMENTS, Datasource, DatasourceConfig
 from lowcraft.errors import PermissionDenied, ValidationFailed
 from lowcraft.store.types import utcnow
+from lowcraft.workspaces.permissions import Role, require_user, require_workspace, workspace_role
 
 
 @dataclass

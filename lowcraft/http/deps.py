@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from lowcraft.accounts.models import User
-from lowcraft.accounts.service import user_for_api_token
 from lowcraft.context import Context
+from lowcraft.identity.models import User
+from lowcraft.identity.users import user_for_api_token
 from lowcraft.runtime import Runtime
 
 SESSION_COOKIE = "lowcraft_session"
@@ -36,7 +36,7 @@ def authenticate(request: Request, db: Session) -> Context:
     )
     authorization = request.headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
-        user = user_for_api_token(ctx, authorization[7:].strip())
+        user = user_for_api_token(db, authorization[7:].strip())
         if user is not None:
             ctx.user, ctx.via = user, "token"
     else:

@@ -23,7 +23,7 @@ from lowcraft.ops.load import code_head
 from lowcraft.ops.progress import Progress, Silent
 from lowcraft.ops.sealed import SCRYPT_LOG2_N
 from lowcraft.store.migrate import current_revision
-from lowcraft.store.models import Base
+from lowcraft.tables import Base
 
 # Sessions die with a restore on purpose: a restored instance asks everyone to log in again.
 NOT_BACKED_UP = frozenset({"login_sessions"})

@@ -22,7 +22,7 @@ from lowcraft.ops.load import code_head, load_store
 from lowcraft.ops.progress import Progress, Silent
 from lowcraft.store.db import normalise_url
 from lowcraft.store.migrate import current_revision
-from lowcraft.store.models import Base
+from lowcraft.tables import Base
 
 
 @dataclass(frozen=True)

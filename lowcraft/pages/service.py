@@ -8,12 +8,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from lowcraft.accounts.permissions import Role
 from lowcraft.apps.document import pages_of
 from lowcraft.apps.entities import entity_names
 from lowcraft.apps.refactor import lint_application, save_tree_with_renames, widget_renames
 from lowcraft.apps.service import load_for
-from lowcraft.audit.service import record
+from lowcraft.audit.handler import record
 from lowcraft.context import Context
 from lowcraft.errors import NotFound, ValidationFailed
 from lowcraft.pages.dsl import empty_tree, validate_tree, widget_names
@@ -21,6 +20,7 @@ from lowcraft.pages.errors import DuplicateName, LastPage, StaleRevision
 from lowcraft.pages.models import Page
 from lowcraft.slugs import slugify, unique_slug
 from lowcraft.store.types import utcnow
+from lowcraft.workspaces.permissions import Role
 
 MAX_PAGES = 100
 

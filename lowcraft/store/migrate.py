@@ -21,7 +21,7 @@ from lowcraft.store.db import Database
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS = Path(__file__).parent.parent / "migrations"
 # Any fixed number; replicas starting together serialise on this PostgreSQL advisory lock.
 _LOCK_ID = 0x10C0C4AF7
 _REVISION = re.compile(r"^revision\s*=\s*['\"](\w+)['\"]", re.MULTILINE)

@@ -8,13 +8,12 @@ from typing import Any
 from fastapi import APIRouter, Query
 from pydantic import Field
 
-from lowcraft.accounts.api import user_out
-from lowcraft.audit import service as audit
 from lowcraft.audit.models import AuditEvent
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx
 from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
+from lowcraft.identity.users import user_out
 from lowcraft.workspaces import service
 from lowcraft.workspaces.models import Invite
 from lowcraft.workspaces.service import MemberView, WorkspaceView
@@ -130,7 +129,7 @@ def audit_log(
     page: int = Query(1, ge=1, le=100_000),
     per_page: int = Query(50, ge=1, le=500, alias="perPage"),
 ) -> dict[str, Any]:
-    events, total = audit.list_events(
+    events, total = service.list_audit_events(
         ctx, workspace_id, action=action, actor=actor, target_type=target_type,
         since=since, until=until, page=page, per_page=per_page,
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import update
 
-from lowcraft.accounts.models import ApiToken
+from lowcraft.identity.models import ApiToken
 from lowcraft.store.types import utcnow
 from tests.accounts.support import runtime_of
 from tests.conftest import Api, Instance

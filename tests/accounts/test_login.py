@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from http.cookies import SimpleCookie
 
-from lowcraft.accounts.models import User
+from lowcraft.identity.models import User
 from lowcraft.workspaces.models import Invite
 from tests.accounts.support import (
     Start,

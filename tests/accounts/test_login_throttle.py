@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lowcraft.accounts.throttle import (
+from lowcraft.identity.throttle import (
     MAX_FAILURES_PER_ACCOUNT,
     MAX_FAILURES_PER_ADDRESS,
     MAX_FAILURES_PER_CLIENT,

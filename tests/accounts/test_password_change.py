@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from lowcraft.accounts.throttle import MAX_FAILURES_PER_CLIENT
+from lowcraft.identity.throttle import MAX_FAILURES_PER_CLIENT
 from tests.accounts.support import Start, login, signup, sqlite_only
 from tests.conftest import PASSWORD, Api, Instance
 

@@ -17,8 +17,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import update
 
-from lowcraft.accounts.models import PasswordResetToken
 from lowcraft.audit.models import AuditEvent
+from lowcraft.identity.models import PasswordResetToken
 from lowcraft.store.types import utcnow
 from tests.accounts.support import Start, count, login, runtime_of, sqlite_only
 from tests.conftest import Api, Instance

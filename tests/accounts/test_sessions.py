@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 import pytest
 from redis import Redis
 
-from lowcraft.accounts.models import LoginSession
-from lowcraft.accounts.secrets import token_hash
-from lowcraft.accounts.sessions import DatabaseSessions, RedisSessions
+from lowcraft.identity.models import LoginSession
+from lowcraft.identity.secrets import token_hash
+from lowcraft.identity.sessions import DatabaseSessions, RedisSessions
 from tests.accounts.support import Start, login, runtime_of, session_stores, session_token, with_cookie
 from tests.conftest import PASSWORD, Api, Instance
 

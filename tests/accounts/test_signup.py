@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from lowcraft.accounts.models import User
-from lowcraft.accounts.throttle import MAX_MAILS_PER_ACCOUNT
 from lowcraft.audit.models import AuditEvent
+from lowcraft.identity.models import User
+from lowcraft.identity.throttle import MAX_MAILS_PER_ACCOUNT
 from lowcraft.workspaces.models import Membership
 from tests.accounts.support import Start, actions, count, login, runtime_of, signup, sqlite_only
 from tests.conftest import PASSWORD, Api, Instance, signup_link_token

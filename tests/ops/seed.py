@@ -12,12 +12,12 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from lowcraft.accounts.models import User
 from lowcraft.app import create_app
 from lowcraft.config import Settings
 from lowcraft.context import Context
 from lowcraft.datasources import service as datasources
 from lowcraft.http.deps import SESSION_COOKIE
+from lowcraft.identity.models import User
 from lowcraft.runtime import Runtime
 
 CSRF = {"X-Requested-By": "lowcraft"}

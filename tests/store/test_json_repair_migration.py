@@ -24,7 +24,7 @@ from tests.conftest import CSRF, Api, Instance, first_workspace, make_settings
 from tests.pages.test_dsl import page, widget
 from tests.servers import postgres_url, throwaway_postgres
 
-REPAIR = import_module("lowcraft.store.migrations.versions.0003_repair_unreadable_json")
+REPAIR = import_module("lowcraft.migrations.versions.0003_repair_unreadable_json")
 
 
 def deep(levels: int) -> Any:

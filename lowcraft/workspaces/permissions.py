@@ -10,9 +10,9 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
-from lowcraft.accounts.models import User
 from lowcraft.context import Context
 from lowcraft.errors import NotAuthenticated, NotFound, PermissionDenied
+from lowcraft.identity.models import User
 from lowcraft.workspaces.models import Membership, Workspace
 
 

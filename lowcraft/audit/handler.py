@@ -1,4 +1,7 @@
-"""Recording and reading the audit log.
+"""Recording and reading the audit log: database work only, no permission checks.
+
+Services check who may read the log (`lowcraft.workspaces.service.list_audit_events`) before
+calling `find_events`.
 
 `record` joins the caller's transaction: an event exists exactly when its change was committed.
 Summaries are built by services from names and changed fields; secrets never reach them.
@@ -11,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from lowcraft.accounts.permissions import Role, require_workspace
 from lowcraft.audit.models import AuditEvent
 from lowcraft.context import Context
 from lowcraft.errors import ValidationFailed
@@ -66,7 +68,7 @@ def _aware(moment: datetime | None, field: str) -> datetime | None:
         raise ValidationFailed(f"{field} is out of range.", details={"field": field}) from None
 
 
-def list_events(
+def find_events(
     ctx: Context,
     workspace_id: str,
     *,
@@ -78,7 +80,6 @@ def list_events(
     page: int = 1,
     per_page: int = 50,
 ) -> tuple[list[AuditEvent], int]:
-    require_workspace(ctx, workspace_id, Role.ADMINISTRATOR)
     since, until = _aware(since, "since"), _aware(until, "until")
     conditions = [AuditEvent.workspace_id == workspace_id]
     if action:

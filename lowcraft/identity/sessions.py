@@ -14,9 +14,9 @@ from typing import Protocol, cast
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from lowcraft.accounts.models import LoginSession
-from lowcraft.accounts.secrets import new_token, token_hash
 from lowcraft.cache.store import redis_client
+from lowcraft.identity.models import LoginSession
+from lowcraft.identity.secrets import new_token, token_hash
 from lowcraft.store.db import Database
 from lowcraft.store.types import utcnow
 

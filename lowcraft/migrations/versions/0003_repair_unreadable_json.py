@@ -31,7 +31,7 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-log = logging.getLogger("lowcraft.store.migrations")
+log = logging.getLogger("lowcraft.migrations")
 
 # Every JSON column a client's input reaches, by table.
 DOCUMENTS = {

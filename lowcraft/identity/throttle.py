@@ -12,8 +12,8 @@ found five wrong passwords locked any account for everyone). Two wider counters 
 
 from __future__ import annotations
 
-from lowcraft.accounts.errors import LoginThrottled
 from lowcraft.cache import KeyValueStore
+from lowcraft.identity.errors import LoginThrottled
 
 WINDOW_SECONDS = 15 * 60
 MAX_FAILURES_PER_CLIENT = 5  # one account from one address

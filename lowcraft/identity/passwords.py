@@ -5,7 +5,7 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from lowcraft.accounts.errors import WeakPassword
+from lowcraft.identity.errors import WeakPassword
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256
