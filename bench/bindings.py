@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lowcraft.bindings import AppGraph, on_load_plan, rename
-from lowcraft.bindings.document import bound_properties, iter_entities
+from lowcraft.bindings.entities import bound_properties, iter_entities
 from lowcraft.bindings.javascript import clear_cache, parse_only
 from lowcraft.bindings.segments import iter_segments
 

@@ -10,7 +10,7 @@ export and clone of it answered 500. So a body is refused, before any route sees
 - containers nested more than `MAX_DEPTH` levels (the body's own object is level 1): responses
   are encoded by pydantic, which gives up at 255 levels, and the server walks documents
   recursively. No page the widget rules accept comes near it: widgets nest at most 24 deep
-  (`lowcraft.pages.dsl.MAX_DEPTH`), each level costing two (the widget and its `children`), and
+  (`lowcraft.appmodel.tree.MAX_DEPTH`), each level costing two (the widget and its `children`), and
   the deepest such page, with a table's column settings inside, is 53 levels as a save body and 56
   inside an import body. The deepest of our real fixtures (an orders app) nests 12;
 - a number that is not finite: `NaN` and `Infinity` (which are not JSON, but Python reads them) and

@@ -2,12 +2,10 @@
 
 It sits above every domain (it imports their tables), so it is not part of `lowcraft.store`."""
 
-from lowcraft.actions.models import Action, JsObject
-from lowcraft.apps.models import Application
+from lowcraft.appmodel.models import Action, Application, JsObject, Page
 from lowcraft.audit.models import AuditEvent
 from lowcraft.datasources.models import Datasource, DatasourceConfig
 from lowcraft.identity.models import ApiToken, LoginSession, PasswordResetToken, User
-from lowcraft.pages.models import Page
 from lowcraft.store.base import Base
 from lowcraft.workspaces.models import Invite, Membership, Workspace
 

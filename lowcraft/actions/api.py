@@ -11,9 +11,8 @@ from pydantic import Field
 
 from lowcraft.actions import service
 from lowcraft.actions.executor import ExecuteBody, ReadyExecution, credential, plan_key, plans, render_json
-from lowcraft.actions.models import Action, JsObject
 from lowcraft.actions.plans import prepare_execution
-from lowcraft.apps.refactor import rename_entity
+from lowcraft.appmodel.models import Action, JsObject
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx, authenticate, get_runtime
 from lowcraft.http.routing import DeferredRoute
@@ -86,12 +85,7 @@ def get_action(action_id: str, ctx: Ctx) -> dict[str, Any]:
 
 @router.patch("/actions/{action_id}")
 def update_action(action_id: str, body: UpdateActionBody, ctx: Ctx) -> dict[str, Any]:
-    changes = body.changes(clearable=("settings",))
-    if body.name is not None:
-        action = service.get_action(ctx, action_id)
-        rename_entity(ctx, action.application_id, action.name, body.name)
-    changes.pop("name", None)
-    return action_out(service.update_action(ctx, action_id, changes))
+    return action_out(service.update_action(ctx, action_id, body.changes(clearable=("settings",))))
 
 
 @router.delete("/actions/{action_id}", status_code=204)
@@ -143,12 +137,7 @@ def get_js_object(js_id: str, ctx: Ctx) -> dict[str, Any]:
 
 @router.patch("/js-objects/{js_id}")
 def update_js_object(js_id: str, body: UpdateJsBody, ctx: Ctx) -> dict[str, Any]:
-    if body.body is not None:
-        service.update_js_object(ctx, js_id, body.body)
-    if body.name is not None:
-        js = service.get_js_object(ctx, js_id)
-        rename_entity(ctx, js.application_id, js.name, body.name)
-    return js_out(service.get_js_object(ctx, js_id))
+    return js_out(service.update_js_object(ctx, js_id, body=body.body, name=body.name))
 
 
 @router.delete("/js-objects/{js_id}", status_code=204)

@@ -16,13 +16,12 @@ from typing import Any, Literal
 from sqlalchemy import select
 
 from lowcraft.actions.errors import ActionNotFound, InvalidAction
-from lowcraft.actions.models import Action, ActionSettings
+from lowcraft.appmodel.models import Action, ActionSettings, Application
 from lowcraft.apps.errors import NotPublished
-from lowcraft.apps.models import Application
 from lowcraft.context import Context
 from lowcraft.datasources.service import ResolvedConnection, resolve_connection
-from lowcraft.errors import NotAuthenticated, PermissionDenied
-from lowcraft.workspaces.permissions import Role, workspace_role
+from lowcraft.errors import NotAuthenticated
+from lowcraft.workspaces.permissions import Role, require_app, workspace_role
 
 Mode = Literal["edit", "view"]
 PUBLISHED_CACHE_SIZE = 256
@@ -72,26 +71,16 @@ class _PublishedActions:
 published_actions = _PublishedActions(PUBLISHED_CACHE_SIZE)
 
 
-def _require_role(ctx: Context, workspace_id: str, minimum: Role) -> None:
-    if ctx.user is None:
-        raise NotAuthenticated("Log in to do this.")
-    role = workspace_role(ctx, workspace_id)
-    if role is None:
-        raise ActionNotFound("Action not found.")
-    if not role.allows(minimum):
-        raise PermissionDenied("Only developers run actions as edited; viewers run the published app.")
-
-
 def _edit_entry(ctx: Context, action_id: str) -> dict[str, Any]:
-    row = ctx.db.execute(
-        select(Action.name, Action.datasource_id, Action.config, Action.settings, Application.workspace_id)
-        .join(Application, Application.id == Action.application_id)
-        .where(Action.id == action_id, Application.deleted_at.is_(None))
-    ).first()
-    if row is None:
+    action = ctx.db.get(Action, action_id)
+    app = ctx.db.get(Application, action.application_id) if action is not None else None
+    if action is None or app is None or app.deleted_at is not None:
         raise ActionNotFound("Action not found.")
-    _require_role(ctx, row.workspace_id, Role.DEVELOPER)
-    return {"name": row.name, "datasourceId": row.datasource_id, "config": row.config, "settings": row.settings}
+    require_app(
+        ctx, action.application_id, Role.DEVELOPER, missing=ActionNotFound("Action not found."),
+        denied="Only developers run actions as edited; viewers run the published app.",
+    )
+    return {"name": action.name, "datasourceId": action.datasource_id, "config": action.config, "settings": action.settings}
 
 
 def _view_entry(ctx: Context, action_id: str, application_id: str | None) -> dict[str, Any]:

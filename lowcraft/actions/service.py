@@ -14,18 +14,16 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from lowcraft.actions.errors import ActionNotFound, InvalidAction
-from lowcraft.actions.models import MAX_JS_BYTES, Action, ActionSettings, JsObject
-from lowcraft.apps.entities import entity_names
-from lowcraft.apps.models import Application
-from lowcraft.apps.service import load_for
+from lowcraft.appmodel.models import MAX_JS_BYTES, Action, ActionSettings, Application, JsObject, Page
+from lowcraft.appmodel.naming import validate_entity_name
+from lowcraft.apps.handler import entity_names
+from lowcraft.apps.service import rename_in
 from lowcraft.audit.handler import record
 from lowcraft.context import Context
 from lowcraft.datasources.models import Datasource
 from lowcraft.errors import NotFound, ValidationFailed
-from lowcraft.names import validate_entity_name
 from lowcraft.pages.errors import DuplicateName
-from lowcraft.pages.models import Page
-from lowcraft.workspaces.permissions import Role
+from lowcraft.workspaces.permissions import Role, require_app
 
 E = TypeVar("E", Action, JsObject)
 MAX_CONFIG_BYTES = 1_000_000
@@ -79,7 +77,8 @@ def _load_owned(ctx: Context, model: type[E], entity_id: str, missing: Exception
     entity = ctx.db.get(model, entity_id)
     if entity is None:
         raise missing
-    return entity, load_for(ctx, entity.application_id, Role.DEVELOPER).app
+    app, _ = require_app(ctx, entity.application_id, Role.DEVELOPER)
+    return entity, app
 
 
 def _load_action(ctx: Context, action_id: str) -> tuple[Action, Application]:
@@ -87,7 +86,7 @@ def _load_action(ctx: Context, action_id: str) -> tuple[Action, Application]:
 
 
 def list_actions(ctx: Context, application_id: str) -> list[Action]:
-    load_for(ctx, application_id, Role.DEVELOPER)
+    require_app(ctx, application_id, Role.DEVELOPER)
     return list(
         ctx.db.scalars(
             select(Action).where(Action.application_id == application_id).order_by(Action.name)
@@ -108,7 +107,7 @@ def create_action(
     config: dict[str, Any],
     settings: dict[str, Any] | None,
 ) -> Action:
-    app = load_for(ctx, application_id, Role.DEVELOPER).app
+    app = require_app(ctx, application_id, Role.DEVELOPER)[0]
     _page_of(ctx, application_id, page_id)
     ds = _datasource_in(ctx, app, datasource_id)
     action = Action(
@@ -135,8 +134,13 @@ def create_action(
 
 
 def update_action(ctx: Context, action_id: str, changes: dict[str, Any]) -> Action:
-    """Change config, settings, datasource or page. Renames go through the refactor service."""
+    """Change name, config, settings, datasource or page.
+
+    A new name is a rename: every reference to the action in the application follows it.
+    """
     action, app = _load_action(ctx, action_id)
+    if "name" in changes:
+        rename_in(ctx, app, action.name, changes["name"])
     summary: dict[str, Any] = {}
     if "config" in changes:
         action.config = _check_config(changes["config"])
@@ -187,7 +191,7 @@ def _load_js(ctx: Context, js_id: str) -> tuple[JsObject, Application]:
 
 
 def list_js_objects(ctx: Context, application_id: str) -> list[JsObject]:
-    load_for(ctx, application_id, Role.DEVELOPER)
+    require_app(ctx, application_id, Role.DEVELOPER)
     return list(
         ctx.db.scalars(
             select(JsObject).where(JsObject.application_id == application_id).order_by(JsObject.name)
@@ -202,7 +206,7 @@ def get_js_object(ctx: Context, js_id: str) -> JsObject:
 def create_js_object(
     ctx: Context, application_id: str, page_id: str, name: str, body: str | None
 ) -> JsObject:
-    app = load_for(ctx, application_id, Role.DEVELOPER).app
+    app = require_app(ctx, application_id, Role.DEVELOPER)[0]
     _page_of(ctx, application_id, page_id)
     js = JsObject(
         application_id=application_id,
@@ -216,10 +220,14 @@ def create_js_object(
     return js
 
 
-def update_js_object(ctx: Context, js_id: str, body: str) -> JsObject:
+def update_js_object(ctx: Context, js_id: str, *, body: str | None = None, name: str | None = None) -> JsObject:
+    """Change the body, then the name; a new name is a rename that every reference follows."""
     js, app = _load_js(ctx, js_id)
-    js.body = _check_body(body)
-    record(ctx, "js_object.updated", "js_object", js.id, js.name, workspace_id=app.workspace_id)
+    if body is not None:
+        js.body = _check_body(body)
+        record(ctx, "js_object.updated", "js_object", js.id, js.name, workspace_id=app.workspace_id)
+    if name is not None:
+        rename_in(ctx, app, js.name, name)
     return js
 
 

@@ -7,10 +7,9 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import Field, field_validator
 
+from lowcraft.appmodel.document_format import app_settings
+from lowcraft.appmodel.models import Application
 from lowcraft.apps import service
-from lowcraft.apps.document import app_settings, pages_of
-from lowcraft.apps.models import Application
-from lowcraft.apps.refactor import lint_application, rename_entity
 from lowcraft.apps.service import AppView
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx
@@ -107,8 +106,8 @@ def list_trash(workspace_id: str, ctx: Ctx) -> dict[str, Any]:
 
 @router.get("/applications/{application_id}")
 def get_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
-    view = service.get_application(ctx, application_id)
-    return {**_view_out(view), "pages": [page_summary(p) for p in pages_of(ctx, view.app.id)]}
+    view, pages = service.get_application(ctx, application_id)
+    return {**_view_out(view), "pages": [page_summary(p) for p in pages]}
 
 
 @router.patch("/applications/{application_id}")
@@ -152,13 +151,13 @@ class RefactorBody(Body):
 @router.post("/applications/{application_id}/refactor")
 def refactor(application_id: str, body: RefactorBody, ctx: Ctx) -> dict[str, Any]:
     """Rename an entity (`Table1`) or JS object member (`Utils.fmt`) and every reference to it."""
-    changes = rename_entity(ctx, application_id, body.old, body.new)
+    changes = service.rename_entity(ctx, application_id, body.old, body.new)
     return {"changes": [c.to_dict() for c in changes]}
 
 
 @router.get("/applications/{application_id}/lint")
 def lint(application_id: str, ctx: Ctx) -> dict[str, Any]:
-    return {"diagnostics": lint_application(ctx, application_id)}
+    return {"diagnostics": service.lint_application(ctx, application_id)}
 
 
 @router.get("/view/{key}")

@@ -1,27 +1,13 @@
 """Errors of the applications domain."""
 
-from lowcraft.errors import BadRequest, Conflict, NotFound
+from lowcraft.appmodel.errors import ApplicationNotFound, InvalidDocument, NotPublished
+from lowcraft.errors import Conflict
 
-
-class ApplicationNotFound(NotFound):
-    """No such application, or the caller may not see it."""
-
-    code = "application_not_found"
-
-
-class NotPublished(NotFound):
-    """The application has never been published, so there is nothing to view."""
-
-    code = "not_published"
+# The model's errors (raised in `lowcraft.appmodel`) are named here too, so the domain lists all it raises.
+__all__ = ["ApplicationNotFound", "InvalidDocument", "NotPublished", "SlugTaken"]
 
 
 class SlugTaken(Conflict):
     """Another application uses this slug."""
 
     code = "slug_taken"
-
-
-class InvalidDocument(BadRequest):
-    """An imported application document is not one Lowcraft can read."""
-
-    code = "invalid_document"

@@ -13,25 +13,21 @@ from typing import Any
 
 from sqlalchemy import delete, or_, select
 
-from lowcraft.actions.models import Action, JsObject
-from lowcraft.apps.document import (
-    AppDocument,
-    AppSettingsDoc,
-    build_document,
-    parse_document,
-)
+from lowcraft.appmodel.document_format import AppDocument, AppSettingsDoc, parse_document
+from lowcraft.appmodel.models import Action, Application, JsObject, Page
+from lowcraft.appmodel.rename import rename_in_document
+from lowcraft.appmodel.tree import empty_tree
+from lowcraft.apps import handler
 from lowcraft.apps.errors import ApplicationNotFound, InvalidDocument, NotPublished, SlugTaken
-from lowcraft.apps.models import Application
 from lowcraft.audit.handler import record
+from lowcraft.bindings import Change
 from lowcraft.context import Context
 from lowcraft.datasources.models import Datasource
 from lowcraft.datasources.service import connector_for
 from lowcraft.errors import NotAuthenticated, PermissionDenied, ValidationFailed
-from lowcraft.pages.dsl import empty_tree
-from lowcraft.pages.models import Page
 from lowcraft.slugs import slugify, unique_slug
 from lowcraft.store.types import utcnow
-from lowcraft.workspaces.permissions import Role, require_user, require_workspace, workspace_role
+from lowcraft.workspaces.permissions import Role, require_app, require_user, require_workspace, workspace_role
 
 THEME_KEYS = frozenset({"primaryColor", "backgroundColor", "fontFamily", "borderRadius", "boxShadow"})
 
@@ -66,16 +62,8 @@ def _load(ctx: Context, application_id: str, *, deleted: bool = False) -> Applic
     return app
 
 
-def load_for(ctx: Context, application_id: str, minimum: Role) -> AppView:
-    """The application if the caller holds `minimum` in its workspace (else 401/403/404)."""
-    require_user(ctx)
-    app = _load(ctx, application_id)
-    role = workspace_role(ctx, app.workspace_id)
-    if role is None:
-        raise ApplicationNotFound("Application not found.")
-    if not role.allows(minimum):
-        raise PermissionDenied(f"This needs the {minimum.value} role in the application's workspace.")
-    return AppView(app, role)
+def _app_view(ctx: Context, application_id: str, minimum: Role) -> AppView:
+    return AppView(*require_app(ctx, application_id, minimum))
 
 
 def _theme(theme: dict[str, Any]) -> dict[str, Any]:
@@ -113,12 +101,14 @@ def create_application(ctx: Context, workspace_id: str, name: str) -> AppView:
     return AppView(app, role)
 
 
-def get_application(ctx: Context, application_id: str) -> AppView:
-    return load_for(ctx, application_id, Role.DEVELOPER)
+def get_application(ctx: Context, application_id: str) -> tuple[AppView, list[Page]]:
+    """The application and its pages in order, for the editor."""
+    view = _app_view(ctx, application_id, Role.DEVELOPER)
+    return view, handler.pages_of(ctx, application_id)
 
 
 def update_application(ctx: Context, application_id: str, changes: dict[str, Any]) -> AppView:
-    view = load_for(ctx, application_id, Role.DEVELOPER)
+    view = _app_view(ctx, application_id, Role.DEVELOPER)
     app = view.app
     summary: dict[str, Any] = {}
     if "name" in changes:
@@ -153,7 +143,7 @@ def update_application(ctx: Context, application_id: str, changes: dict[str, Any
 
 
 def delete_application(ctx: Context, application_id: str) -> None:
-    view = load_for(ctx, application_id, Role.DEVELOPER)
+    view = _app_view(ctx, application_id, Role.DEVELOPER)
     view.app.deleted_at = utcnow()
     record(ctx, "application.trashed", "application", view.app.id, view.app.name, workspace_id=view.app.workspace_id)
 
@@ -261,8 +251,8 @@ def _datasources_for(ctx: Context, workspace_id: str, doc: AppDocument) -> dict[
 
 
 def clone_application(ctx: Context, application_id: str) -> AppView:
-    view = load_for(ctx, application_id, Role.DEVELOPER)
-    doc = parse_document(build_document(ctx, view.app))
+    view = _app_view(ctx, application_id, Role.DEVELOPER)
+    doc = parse_document(handler.build_document(ctx, view.app))
     clone = _create_from(ctx, view.app.workspace_id, doc, f"{view.app.name} (copy)"[:100])
     record(
         ctx, "application.cloned", "application", clone.id, clone.name,
@@ -272,9 +262,9 @@ def clone_application(ctx: Context, application_id: str) -> AppView:
 
 
 def export_application(ctx: Context, application_id: str) -> dict[str, Any]:
-    view = load_for(ctx, application_id, Role.DEVELOPER)
+    view = _app_view(ctx, application_id, Role.DEVELOPER)
     record(ctx, "application.exported", "application", view.app.id, view.app.name, workspace_id=view.app.workspace_id)
-    return build_document(ctx, view.app)
+    return handler.build_document(ctx, view.app)
 
 
 def import_application(ctx: Context, workspace_id: str, raw: Any, name: str | None = None) -> AppView:
@@ -290,8 +280,8 @@ def import_application(ctx: Context, workspace_id: str, raw: Any, name: str | No
 
 def publish_application(ctx: Context, application_id: str) -> AppView:
     """Snapshot the edit state as the published document, in the caller's one transaction."""
-    view = load_for(ctx, application_id, Role.DEVELOPER)
-    view.app.published = build_document(ctx, view.app, include_ids=True)
+    view = _app_view(ctx, application_id, Role.DEVELOPER)
+    view.app.published = handler.build_document(ctx, view.app, include_ids=True)
     view.app.published_at = utcnow()
     record(ctx, "application.published", "application", view.app.id, view.app.name, workspace_id=view.app.workspace_id)
     return view
@@ -339,3 +329,25 @@ def view_published(ctx: Context, key: str) -> dict[str, Any]:
     }
 
 
+
+
+def rename_entity(ctx: Context, application_id: str, old: str, new: str) -> list[Change]:
+    """Rename a widget, action, JS object (`Table1`) or JS object member (`Utils.fmt`)."""
+    app, _ = require_app(ctx, application_id, Role.DEVELOPER)
+    return rename_in(ctx, app, old, new)
+
+
+def rename_in(ctx: Context, app: Application, old: str, new: str) -> list[Change]:
+    """`rename_entity` for a service that has loaded `app` with `require_app` (Developer) already."""
+    before = handler.build_document(ctx, app, include_ids=True)
+    after, changes = rename_in_document(before, old, new)
+    handler.write_back(ctx, app, before, after)
+    if changes:
+        record(ctx, "application.refactored", "application", app.id, app.name, workspace_id=app.workspace_id,
+               summary={"old": old, "new": new, "changed": len(changes)})
+    return changes
+
+def lint_application(ctx: Context, application_id: str) -> list[dict[str, Any]]:
+    """Diagnostics of the application's edit state."""
+    app, _ = require_app(ctx, application_id, Role.DEVELOPER)
+    return handler.lint_document(ctx, app)

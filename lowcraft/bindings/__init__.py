@@ -3,7 +3,7 @@
 The public surface is what `__all__` lists; the modules behind it are free to change.
 """
 
-from lowcraft.bindings.document import BoundProperty, Entity, EntityKind, ManifestLookup, iter_entities
+from lowcraft.bindings.entities import BoundProperty, Entity, EntityKind, ManifestLookup, iter_entities
 from lowcraft.bindings.errors import (
     BindingError,
     InvalidDocumentError,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from lowcraft.bindings.document import (
+from lowcraft.bindings.entities import (
     BoundProperty,
     Entity,
     ManifestLookup,

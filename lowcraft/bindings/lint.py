@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from lowcraft.bindings.document import BoundProperty, Entity, EntityKind, ManifestLookup
+from lowcraft.bindings.entities import BoundProperty, Entity, EntityKind, ManifestLookup
 from lowcraft.bindings.graph import AppGraph, Cycle
 from lowcraft.bindings.javascript import SourceKind, analyze
-from lowcraft.bindings.names import ACTION_PROPERTIES, ACTION_TRIGGERS, APP_TRIGGERS
+from lowcraft.bindings.known_names import ACTION_PROPERTIES, ACTION_TRIGGERS, APP_TRIGGERS
 from lowcraft.bindings.references import Reference, ReferenceKind
 from lowcraft.widgets import registry as widget_registry
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from lowcraft.bindings.document import EntityKind
+from lowcraft.bindings.entities import EntityKind
 from lowcraft.bindings.graph import AppGraph, NodeRole
-from lowcraft.bindings.names import ACTION_DATA_PROPERTIES
+from lowcraft.bindings.known_names import ACTION_DATA_PROPERTIES
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from lowcraft.bindings.javascript import SourceAnalysis, SourceKind, SyntaxProblem, Use, analyze
-from lowcraft.bindings.names import APP_GLOBALS, JS_GLOBALS
+from lowcraft.bindings.known_names import APP_GLOBALS, JS_GLOBALS
 from lowcraft.bindings.segments import iter_segments
 
 

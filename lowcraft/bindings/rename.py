@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lowcraft.bindings.document import (
+from lowcraft.bindings.entities import (
     Entity,
     EntityKind,
     ManifestLookup,
@@ -24,7 +24,12 @@ from lowcraft.bindings.document import (
 )
 from lowcraft.bindings.errors import InvalidNameError, NameTakenError, RenameConflictError, UnknownEntityError
 from lowcraft.bindings.javascript import SourceKind, analyze
-from lowcraft.bindings.names import OBJECT_PROTOTYPE_MEMBERS, RESERVED_WORDS, is_global_name, is_identifier
+from lowcraft.bindings.known_names import (
+    OBJECT_PROTOTYPE_MEMBERS,
+    RESERVED_WORDS,
+    is_global_name,
+    is_identifier,
+)
 from lowcraft.bindings.references import pieces
 
 

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from lowcraft.actions.execution import mask_secrets, merge_secrets
-from lowcraft.actions.models import Action
+from lowcraft.appmodel.models import Action
 from lowcraft.audit.handler import record
 from lowcraft.connectors.base import Connector
 from lowcraft.connectors.errors import UnknownConnector

@@ -7,12 +7,12 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import Field
 
+from lowcraft.appmodel.models import Page
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx
 from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 from lowcraft.pages import service
-from lowcraft.pages.models import Page
 
 router = APIRouter(prefix=API_PREFIX, tags=["pages"], route_class=DeferredRoute)
 

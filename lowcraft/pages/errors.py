@@ -2,19 +2,12 @@
 
 from typing import Any
 
-from lowcraft.errors import Conflict, ValidationFailed
+from lowcraft.appmodel.errors import DuplicateName, InvalidWidgetTree
+from lowcraft.errors import Conflict
 
+# The model's errors (raised in `lowcraft.appmodel`) are named here too, so the domain lists all it raises.
+__all__ = ["DuplicateName", "InvalidWidgetTree", "LastPage", "StaleRevision"]
 
-class InvalidWidgetTree(ValidationFailed):
-    """A saved widget tree breaks a rule (unknown type, outside its parent, bad name...)."""
-
-    code = "invalid_widget_tree"
-
-
-class DuplicateName(Conflict):
-    """Another entity of the application already has this name."""
-
-    code = "duplicate_name"
 
 
 class StaleRevision(Conflict):

@@ -8,19 +8,17 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from lowcraft.apps.document import pages_of
-from lowcraft.apps.entities import entity_names
-from lowcraft.apps.refactor import lint_application, save_tree_with_renames, widget_renames
-from lowcraft.apps.service import load_for
+from lowcraft.appmodel.models import Application, Page
+from lowcraft.appmodel.rename import widget_renames
+from lowcraft.appmodel.tree import empty_tree, validate_tree, widget_names
+from lowcraft.apps.handler import entity_names, lint_document, pages_of, save_tree_with_renames
 from lowcraft.audit.handler import record
 from lowcraft.context import Context
 from lowcraft.errors import NotFound, ValidationFailed
-from lowcraft.pages.dsl import empty_tree, validate_tree, widget_names
 from lowcraft.pages.errors import DuplicateName, LastPage, StaleRevision
-from lowcraft.pages.models import Page
 from lowcraft.slugs import slugify, unique_slug
 from lowcraft.store.types import utcnow
-from lowcraft.workspaces.permissions import Role
+from lowcraft.workspaces.permissions import Role, require_app
 
 MAX_PAGES = 100
 
@@ -31,12 +29,13 @@ class SavedPage:
     diagnostics: list[dict[str, Any]]
 
 
-def _load_page(ctx: Context, page_id: str, minimum: Role = Role.DEVELOPER) -> Page:
+def _load_page(ctx: Context, page_id: str, minimum: Role = Role.DEVELOPER) -> tuple[Page, Application]:
+    """The page and its application, once the caller's role in the app's workspace is checked."""
     page = ctx.db.get(Page, page_id)
     if page is None:
         raise NotFound("Page not found.")
-    load_for(ctx, page.application_id, minimum)
-    return page
+    app, _ = require_app(ctx, page.application_id, minimum)
+    return page, app
 
 
 def _clean_name(ctx: Context, application_id: str, name: str, except_id: str | None = None) -> str:
@@ -60,22 +59,21 @@ def _slug(ctx: Context, application_id: str, wanted: str, except_id: str | None 
     return unique_slug(slugify(wanted, "page"), taken)
 
 
-def _touch(ctx: Context, application_id: str) -> None:
-    app = load_for(ctx, application_id, Role.DEVELOPER).app
+def _touch(app: Application) -> None:
     app.updated_at = utcnow()
 
 
 def list_pages(ctx: Context, application_id: str) -> list[Page]:
-    load_for(ctx, application_id, Role.DEVELOPER)
+    require_app(ctx, application_id, Role.DEVELOPER)
     return pages_of(ctx, application_id)
 
 
 def get_page(ctx: Context, page_id: str) -> Page:
-    return _load_page(ctx, page_id)
+    return _load_page(ctx, page_id)[0]
 
 
 def create_page(ctx: Context, application_id: str, name: str, dsl: dict[str, Any] | None = None) -> Page:
-    view = load_for(ctx, application_id, Role.DEVELOPER)
+    app, _ = require_app(ctx, application_id, Role.DEVELOPER)
     existing = pages_of(ctx, application_id)
     if len(existing) >= MAX_PAGES:
         raise ValidationFailed(f"An application may have at most {MAX_PAGES} pages.")
@@ -87,13 +85,13 @@ def create_page(ctx: Context, application_id: str, name: str, dsl: dict[str, Any
     )
     ctx.db.add(page)
     ctx.db.flush()
-    _touch(ctx, application_id)
-    record(ctx, "page.created", "page", page.id, page.name, workspace_id=view.app.workspace_id)
+    _touch(app)
+    record(ctx, "page.created", "page", page.id, page.name, workspace_id=app.workspace_id)
     return page
 
 
 def update_page(ctx: Context, page_id: str, changes: dict[str, Any]) -> Page:
-    page = _load_page(ctx, page_id)
+    page, app = _load_page(ctx, page_id)
     summary: dict[str, Any] = {}
     if "name" in changes:
         page.name = _clean_name(ctx, page.application_id, changes["name"], except_id=page.id)
@@ -104,37 +102,35 @@ def update_page(ctx: Context, page_id: str, changes: dict[str, Any]) -> Page:
     if "hidden" in changes:
         page.hidden = bool(changes["hidden"])
         summary["hidden"] = page.hidden
-    _touch(ctx, page.application_id)
-    app = load_for(ctx, page.application_id, Role.DEVELOPER).app
+    _touch(app)
     record(ctx, "page.updated", "page", page.id, page.name, workspace_id=app.workspace_id, summary=summary)
     return page
 
 
 def reorder_pages(ctx: Context, application_id: str, page_ids: list[str]) -> list[Page]:
-    view = load_for(ctx, application_id, Role.DEVELOPER)
+    app, _ = require_app(ctx, application_id, Role.DEVELOPER)
     pages = {p.id: p for p in pages_of(ctx, application_id)}
     if sorted(page_ids) != sorted(pages):
         raise ValidationFailed("List every page of the application exactly once.", details={"field": "pageIds"})
     for position, page_id in enumerate(page_ids):
         pages[page_id].position = position
-    _touch(ctx, application_id)
-    record(ctx, "page.reordered", "application", view.app.id, view.app.name, workspace_id=view.app.workspace_id,
+    _touch(app)
+    record(ctx, "page.reordered", "application", app.id, app.name, workspace_id=app.workspace_id,
            summary={"order": [pages[i].name for i in page_ids]})
     return [pages[i] for i in page_ids]
 
 
 def set_default_page(ctx: Context, page_id: str) -> Page:
-    page = _load_page(ctx, page_id)
+    page, app = _load_page(ctx, page_id)
     for other in pages_of(ctx, page.application_id):
         other.is_default = other.id == page.id
-    _touch(ctx, page.application_id)
-    app = load_for(ctx, page.application_id, Role.DEVELOPER).app
+    _touch(app)
     record(ctx, "page.set_default", "page", page.id, page.name, workspace_id=app.workspace_id)
     return page
 
 
 def delete_page(ctx: Context, page_id: str) -> None:
-    page = _load_page(ctx, page_id)
+    page, app = _load_page(ctx, page_id)
     remaining = [p for p in pages_of(ctx, page.application_id) if p.id != page.id]
     if not remaining:
         raise LastPage("An application needs at least one page; add another before deleting this one.")
@@ -142,19 +138,17 @@ def delete_page(ctx: Context, page_id: str) -> None:
         remaining[0].is_default = True
     for position, other in enumerate(remaining):
         other.position = position
-    app = load_for(ctx, page.application_id, Role.DEVELOPER).app
     ctx.db.delete(page)
-    _touch(ctx, page.application_id)
+    _touch(app)
     record(ctx, "page.deleted", "page", page.id, page.name, workspace_id=app.workspace_id)
 
 
 def save_tree(ctx: Context, page_id: str, dsl: Any, base_revision: int) -> SavedPage:
     """Replace the page's widget tree if the caller saw the current revision (else 409)."""
-    page = _load_page(ctx, page_id)
+    page, app = _load_page(ctx, page_id)
     if base_revision != page.revision:
         raise StaleRevision(page.revision)
     tree = validate_tree(dsl, entity_names(ctx, page.application_id, except_page=page.id))
-    app = load_for(ctx, page.application_id, Role.DEVELOPER).app
     renames = widget_renames(page.dsl, tree)
     before = set(widget_names(page.dsl)) - set(renames)
     after = set(widget_names(tree)) - set(renames.values())
@@ -169,10 +163,10 @@ def save_tree(ctx: Context, page_id: str, dsl: Any, base_revision: int) -> Saved
         ctx.db.rollback()
         current = ctx.db.scalar(select(Page.revision).where(Page.id == page_id)) or 0
         raise StaleRevision(current) from None
-    _touch(ctx, page.application_id)
+    _touch(app)
     record(
         ctx, "page.saved", "page", page.id, page.name, workspace_id=app.workspace_id,
         summary={"revision": page.revision, "added": sorted(after - before), "removed": sorted(before - after),
                  "renamed": renames},
     )
-    return SavedPage(page, lint_application(ctx, app.id, page.name))
+    return SavedPage(page, lint_document(ctx, app, page.name))

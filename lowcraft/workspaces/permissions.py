@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
+from lowcraft.appmodel.errors import ApplicationNotFound
+from lowcraft.appmodel.models import Application
 from lowcraft.context import Context
 from lowcraft.errors import NotAuthenticated, NotFound, PermissionDenied
 from lowcraft.identity.models import User
@@ -61,3 +63,24 @@ def require_workspace(ctx: Context, workspace_id: str, minimum: Role) -> tuple[W
     if not role.allows(minimum):
         raise PermissionDenied(f"This needs the {minimum.value} role in workspace '{workspace.name}'.")
     return workspace, role
+
+
+def require_app(
+    ctx: Context, application_id: str, minimum: Role, *, missing: NotFound | None = None, denied: str | None = None
+) -> tuple[Application, Role]:
+    """The application (not in the trash) if the caller holds `minimum` in its workspace.
+
+    401 without a caller; 404 when the application does not exist or the caller is not in its
+    workspace, so ids cannot be probed; 403 for a member whose role is too small. Services call
+    this once per request and pass the application down to handlers, which do not check again.
+    A service checking access to something inside the app (an action) names its own 404
+    (`missing`) and 403 message (`denied`), so the answer is about what the caller asked for.
+    """
+    require_user(ctx)
+    app = ctx.db.get(Application, application_id)
+    role = workspace_role(ctx, app.workspace_id) if app is not None and app.deleted_at is None else None
+    if app is None or role is None:
+        raise missing or ApplicationNotFound("Application not found.")
+    if not role.allows(minimum):
+        raise PermissionDenied(denied or f"This needs the {minimum.value} role in the application's workspace.")
+    return app, role

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import update
 
-from lowcraft.apps.models import Application
+from lowcraft.appmodel.models import Application
 from lowcraft.app import housekeeping
 from lowcraft.store.types import utcnow
 from tests.conftest import Api, Instance, first_workspace

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lowcraft.actions.models import ActionSettings
+from lowcraft.appmodel.models import ActionSettings
 from lowcraft.appsmith.actions import CONFIG_BUILDERS, NotConvertible, convert_action
 from lowcraft.appsmith.convert import convert_app
 from lowcraft.appsmith.model import AppsmithAction

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from lowcraft.pages.dsl import empty_tree, validate_tree, widget_names
+from lowcraft.appmodel.tree import empty_tree, validate_tree, widget_names
 from lowcraft.pages.errors import DuplicateName, InvalidWidgetTree
 
 

@@ -20,7 +20,7 @@ from fastapi.routing import APIRoute
 
 from lowcraft.actions.execution import execute_action
 from lowcraft.jsoncheck import MAX_DEPTH
-from lowcraft.pages.dsl import MAX_DEPTH as MAX_WIDGET_DEPTH
+from lowcraft.appmodel.tree import MAX_DEPTH as MAX_WIDGET_DEPTH
 from tests.conftest import Api, Instance, first_workspace
 from tests.pages.test_dsl import page, widget
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from lowcraft.bindings.names import OBJECT_PROTOTYPE_MEMBERS, RESERVED_WORDS
+from lowcraft.bindings.known_names import OBJECT_PROTOTYPE_MEMBERS, RESERVED_WORDS
 from tests.apps.test_applications import default_page, make_app
 from tests.conftest import Api, Instance, first_workspace
 from tests.pages.test_dsl import page, widget

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lowcraft.apps.models import Application
+from lowcraft.appmodel.models import Application
 from lowcraft.workspaces.models import Invite, Membership, Workspace
 from tests.accounts.support import count
 from tests.conftest import Api, Instance

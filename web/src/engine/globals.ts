@@ -1,7 +1,7 @@
 /**
  * Names that a binding may use without them being references to application data: the
  * JavaScript built-ins and bundled libraries, and the platform's action functions. The same lists
- * as the server's (lowcraft/bindings/names.py), so both sides classify names alike.
+ * as the server's (lowcraft/bindings/known_names.py), so both sides classify names alike.
  */
 
 export const JS_GLOBALS: ReadonlySet<string> = new Set([

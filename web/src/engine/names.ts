@@ -1,6 +1,6 @@
 /**
  * Which names can name an entity (widget, query, JS object): the same rules as the server's
- * (lowcraft/names.py), so the editor refuses a name before sending it and says why.
+ * (lowcraft/appmodel/naming.py), so the editor refuses a name before sending it and says why.
  *
  * Entities are kept in plain objects keyed by name, here as on the server: a widget called
  * `__proto__` would replace such an object's prototype, one called `toString` or `constructor`
@@ -12,7 +12,7 @@ import { isGlobalName } from "./globals";
 const MAX_LENGTH = 100;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** Reserved in strict-mode JavaScript, or confusing as a name (lowcraft/bindings/names.py). */
+/** Reserved in strict-mode JavaScript, or confusing as a name (lowcraft/bindings/known_names.py). */
 export const RESERVED_WORDS: ReadonlySet<string> = new Set([
   "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else",
   "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof",

@@ -9,17 +9,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import select
 
-from lowcraft.actions.models import MAX_JS_BYTES, Action, ActionSettings, JsObject
-from lowcraft.apps.errors import InvalidDocument
-from lowcraft.apps.models import Application
-from lowcraft.context import Context
-from lowcraft.datasources.models import Datasource
-from lowcraft.names import name_problem
-from lowcraft.pages.dsl import validate_tree, widget_names
-from lowcraft.pages.models import Page
-from lowcraft.store.types import utcnow
+from lowcraft.appmodel.errors import InvalidDocument
+from lowcraft.appmodel.models import MAX_JS_BYTES, ActionSettings, Application
+from lowcraft.appmodel.naming import name_problem
+from lowcraft.appmodel.tree import validate_tree, widget_names
 
 FORMAT = "lowcraft-app"
 FORMAT_VERSION = 1
@@ -89,73 +83,6 @@ def app_settings(app: Application) -> dict[str, Any]:
     settings = AppSettingsDoc.model_validate(app.settings or {})
     settings.public_access = app.is_public
     return settings.model_dump(by_alias=True)
-
-
-def pages_of(ctx: Context, application_id: str) -> list[Page]:
-    return list(
-        ctx.db.scalars(select(Page).where(Page.application_id == application_id).order_by(Page.position)).all()
-    )
-
-
-def _action_entry(action: Action, datasource: Datasource | None, include_ids: bool) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "name": action.name,
-        "datasource": datasource.name if datasource else "",
-        "connector": action.connector,
-        "config": action.config,
-        "settings": ActionSettings.model_validate(action.settings or {}).as_json(),
-    }
-    if include_ids:
-        entry = {"id": action.id, **entry, "datasourceId": action.datasource_id}
-    return entry
-
-
-def build_document(ctx: Context, app: Application, *, include_ids: bool = False) -> dict[str, Any]:
-    """The application's edit state as one document."""
-    actions = ctx.db.scalars(select(Action).where(Action.application_id == app.id).order_by(Action.name)).all()
-    js_objects = ctx.db.scalars(select(JsObject).where(JsObject.application_id == app.id).order_by(JsObject.name)).all()
-    datasources = {
-        ds.id: ds
-        for ds in ctx.db.scalars(
-            select(Datasource).where(Datasource.id.in_({a.datasource_id for a in actions if a.datasource_id}))
-        ).all()
-    }
-    pages = []
-    for page in pages_of(ctx, app.id):
-        entry: dict[str, Any] = {
-            "name": page.name,
-            "slug": page.slug,
-            "isDefault": page.is_default,
-            "hidden": page.hidden,
-            "dsl": page.dsl,
-            "actions": [
-                _action_entry(a, datasources.get(a.datasource_id or ""), include_ids)
-                for a in actions if a.page_id == page.id
-            ],
-            "jsObjects": [
-                ({"id": j.id} if include_ids else {}) | {"name": j.name, "body": j.body}
-                for j in js_objects if j.page_id == page.id
-            ],
-        }
-        if include_ids:
-            entry = {"id": page.id, **entry}
-        pages.append(entry)
-    return {
-        "format": FORMAT,
-        "formatVersion": FORMAT_VERSION,
-        "exportedAt": utcnow().isoformat().replace("+00:00", "Z"),
-        "application": {
-            "name": app.name,
-            "slug": app.slug,
-            "icon": app.icon,
-            "theme": app.theme or {},
-            "settings": app_settings(app),
-        },
-        "datasources": [
-            {"name": ds.name, "connector": ds.connector} for ds in sorted(datasources.values(), key=lambda d: d.name)
-        ],
-        "pages": pages,
-    }
 
 
 def parse_document(raw: Any) -> AppDocument:

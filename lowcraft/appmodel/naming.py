@@ -1,13 +1,18 @@
 """Entity names: widgets, queries and JS objects are referred to by name from JavaScript, so each
 name must be a valid identifier that shadows nothing the runtime provides.
 
-The word lists live with the binding analyser (`lowcraft.bindings.names`), which the web engine
+The word lists live with the binding analyser (`lowcraft.bindings.known_names`), which the web engine
 mirrors; this module turns them into the platform's validation error.
 """
 
 from __future__ import annotations
 
-from lowcraft.bindings.names import OBJECT_PROTOTYPE_MEMBERS, RESERVED_WORDS, is_global_name, is_identifier
+from lowcraft.bindings.known_names import (
+    OBJECT_PROTOTYPE_MEMBERS,
+    RESERVED_WORDS,
+    is_global_name,
+    is_identifier,
+)
 from lowcraft.errors import ValidationFailed
 
 MAX_LENGTH = 100

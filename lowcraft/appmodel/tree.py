@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from lowcraft.names import name_problem
-from lowcraft.pages.errors import DuplicateName, InvalidWidgetTree
+from lowcraft.appmodel.errors import DuplicateName, InvalidWidgetTree
+from lowcraft.appmodel.naming import name_problem
 from lowcraft.widgets.manifest import GRID_COLUMNS
 from lowcraft.widgets.registry import registry
 

@@ -1,0 +1,34 @@
+"""Errors of the application model: a missing or unpublished application, a document or widget
+tree that breaks the model's rules, a name already taken in the application."""
+
+from lowcraft.errors import BadRequest, Conflict, NotFound, ValidationFailed
+
+
+class ApplicationNotFound(NotFound):
+    """No such application, or the caller may not see it."""
+
+    code = "application_not_found"
+
+
+class NotPublished(NotFound):
+    """The application has never been published, so there is nothing to view."""
+
+    code = "not_published"
+
+
+class InvalidDocument(BadRequest):
+    """An imported application document is not one Lowcraft can read."""
+
+    code = "invalid_document"
+
+
+class InvalidWidgetTree(ValidationFailed):
+    """A saved widget tree breaks a rule (unknown type, outside its parent, bad name...)."""
+
+    code = "invalid_widget_tree"
+
+
+class DuplicateName(Conflict):
+    """Another entity of the application already has this name."""
+
+    code = "duplicate_name"
