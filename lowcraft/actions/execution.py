@@ -1,4 +1,5 @@
-"""The single entry point that runs an action, and the secret handling of datasource configs.
+"""Running an action through its connector: `CompiledAction` (what does not depend on the
+binding values, done once) and `execute_action`, the single entry point.
 
 `execute_action` never raises for anything a user can cause: every failure becomes a result with
 `isExecutionSuccess: false` and an `error` of `{code, message, hint}`. Secrets of the connection
@@ -7,7 +8,6 @@ config never appear in a result: they are redacted wherever their text shows up.
 
 from __future__ import annotations
 
-import copy
 import logging
 import re
 import time
@@ -15,133 +15,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
-from lowcraft import jsontext
 from lowcraft.actions.binding import BoundQuery, bind_query
-from lowcraft.connectors.base import Connection, Connector, InstancePolicy, Limits
-from lowcraft.connectors.errors import BadParameters, ConnectorError
+from lowcraft.connectors.base import DEFAULT_POLICY, Connection, Connector, InstancePolicy, Limits
+from lowcraft.connectors.errors import ConnectorError
 from lowcraft.connectors.pools import PoolManager, default_pools
 from lowcraft.connectors.registry import ConnectorRegistry
 from lowcraft.connectors.registry import registry as default_registry
 from lowcraft.connectors.schema import BindingKind, binding_kinds, secret_paths
+from lowcraft.connectors.secrets import Redactor
+from lowcraft.connectors.validation import validated
 
 log = logging.getLogger(__name__)
 
-MASK = "********"
-"""What a secret looks like in every response; writing it back keeps the stored secret."""
-
-REDACTED = "****"
-_MIN_REDACTED_LENGTH = 3
 DEFAULT_LIMITS = Limits()
-DEFAULT_POLICY = InstancePolicy()
-"""Production defaults: no private networks, no loopback, no SQLite files."""  # shorter "secrets" would blank out ordinary text
 
 
-def secret_fields(connector_type: str, *, registry: ConnectorRegistry = default_registry) -> list[str]:
-    """Dotted paths of the secret fields of a connector's connection config."""
-    return secret_paths(registry.get(connector_type).connection_schema)
-
-
-def _get_path(config: Mapping[str, Any], path: str) -> Any:
-    node: Any = config
-    for part in path.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
-def _set_path(config: dict[str, Any], path: str, value: Any) -> None:
-    *parents, last = path.split(".")
-    node = config
-    for part in parents:
-        child = node.get(part)
-        if not isinstance(child, dict):
-            return
-        node = child
-    node[last] = value
-
-
-def mask_secrets(
-    connector_type: str, config: Mapping[str, Any], *, registry: ConnectorRegistry = default_registry
-) -> dict[str, Any]:
-    """A copy of `config` fit for a response: each non-empty secret replaced by `MASK`."""
-    masked = copy.deepcopy(dict(config))
-    for path in secret_fields(connector_type, registry=registry):
-        if _get_path(masked, path):
-            _set_path(masked, path, MASK)
-    return masked
-
-
-def merge_secrets(
-    connector_type: str,
-    new_config: Mapping[str, Any],
-    old_config: Mapping[str, Any],
-    *,
-    registry: ConnectorRegistry = default_registry,
-) -> dict[str, Any]:
-    """The config to store after an update: secrets sent back still masked keep their stored value."""
-    merged = copy.deepcopy(dict(new_config))
-    for path in secret_fields(connector_type, registry=registry):
-        if _get_path(merged, path) == MASK:
-            _set_path(merged, path, _get_path(old_config, path))
-    return merged
-
-
-def _validation_message(what: str, exc: ValidationError) -> str:
-    # Only locations and messages: pydantic's own text includes the input values, maybe secrets.
-    problems = "; ".join(
-        f"{'.'.join(str(p) for p in e['loc']) or 'config'}: {e['msg']}" for e in exc.errors()
-    )
-    return f"The {what} is not valid: {problems}"
-
-
-def _validate(model: type[BaseModel], data: Mapping[str, Any], what: str) -> BaseModel:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise BadParameters(_validation_message(what, exc)) from None
-
-
-class _Redactor:
-    """Replaces the text of every secret in the connection config wherever it appears."""
-
-    def __init__(self, config: Mapping[str, Any], paths: list[str]) -> None:
-        values = (_get_path(config, p) for p in paths)
-        self.secrets = sorted(
-            {v for v in values if isinstance(v, str) and len(v) >= _MIN_REDACTED_LENGTH},
-            key=len,
-            reverse=True,
-        )
-        # How each secret reads inside JSON text: JSON escapes character by character, so a value
-        # holding a secret holds this in its encoding.
-        self._encoded = [jsontext.dumps(secret)[1:-1] for secret in self.secrets]
-
-    def __call__(self, value: Any) -> Any:
-        if not self.secrets:
-            return value
-        if isinstance(value, (dict, list)):
-            # Results are large and almost never hold a secret: one search of their JSON text
-            # (in C) decides whether the walk is needed at all.
-            text = jsontext.dumps(value)
-            if not any(encoded in text for encoded in self._encoded):
-                return value
-        return self._walk(value)
-
-    def _walk(self, value: Any) -> Any:
-        if isinstance(value, str):
-            for secret in self.secrets:
-                value = value.replace(secret, REDACTED)
-            return value
-        if isinstance(value, dict):
-            return {k: self._walk(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self._walk(v) for v in value]
-        return value
-
-
-def _failure(error: ConnectorError, started: float, request: Any, redact: _Redactor) -> dict[str, Any]:
+def _failure(error: ConnectorError, started: float, request: Any, redact: Redactor) -> dict[str, Any]:
     details = error.details
     return {
         "isExecutionSuccess": False,
@@ -171,7 +60,7 @@ class CompiledAction:
     query_config: Mapping[str, Any]
     kinds: Mapping[str, BindingKind]
     prepared_statements: bool
-    redact: _Redactor
+    redact: Redactor
 
     @classmethod
     def compile(
@@ -188,9 +77,9 @@ class CompiledAction:
     ) -> CompiledAction:
         """Raises `ConnectorError` for an unknown connector or an invalid connection config."""
         connector = registry.get(connector_type)
-        redact = _Redactor(connection_config, secret_paths(connector.connection_schema))
+        redact = Redactor(connection_config, secret_paths(connector.connection_schema))
         try:
-            config = _validate(connector.connection_schema, connection_config, "datasource configuration")
+            config = validated(connector.connection_schema, connection_config, "datasource configuration")
         except ConnectorError as error:
             error.message, error.hint = redact(error.message), redact(error.hint)
             raise
@@ -214,7 +103,7 @@ class CompiledAction:
                 self.query_config, self.kinds, params, dialect=connector.sql_dialect, prepared=self.prepared_statements
             )
             request = {"query": bound.config, "params": bound.sql_params}
-            query = _validate(connector.query_schema, bound.config, "query configuration")
+            query = validated(connector.query_schema, bound.config, "query configuration")
             result = await connector.execute(self.connection, query, bound.sql_params, limits)
         except ConnectorError as error:
             return _failure(error, started, request, self.redact)
@@ -278,7 +167,7 @@ def for_viewer(result: dict[str, Any]) -> dict[str, Any]:
 
 def compile_failure(error: ConnectorError) -> dict[str, Any]:
     """The result of an action that could not even be compiled (see `CompiledAction.compile`)."""
-    return _failure(error, time.perf_counter(), None, _Redactor({}, []))
+    return _failure(error, time.perf_counter(), None, Redactor({}, []))
 
 
 async def execute_action(
@@ -309,37 +198,3 @@ async def execute_action(
     except Exception:  # noqa: BLE001 - see _internal_error
         return compile_failure(_internal_error(connector_type))
     return await compiled.run(params, limits)
-
-
-async def check_datasource(
-    connector_type: str,
-    connection_config: Mapping[str, Any],
-    *,
-    policy: InstancePolicy = DEFAULT_POLICY,
-    registry: ConnectorRegistry = default_registry,
-) -> dict[str, Any]:
-    """`{"ok", "message", "code", "hint"}` for the datasource "Test" button; never raises."""
-    try:
-        connector = registry.get(connector_type)
-        redact = _Redactor(connection_config, secret_paths(connector.connection_schema))
-        config = _validate(connector.connection_schema, connection_config, "datasource configuration")
-        outcome = await connector.test(Connection(config, policy=policy))
-    except ConnectorError as error:
-        return {"ok": False, "message": error.message, "code": error.code, "hint": error.hint}
-    return redact({"ok": outcome.ok, "message": outcome.message, "code": outcome.code, "hint": outcome.hint})  # type: ignore[no-any-return]
-
-
-async def datasource_structure(
-    connector_type: str,
-    connection_config: Mapping[str, Any],
-    *,
-    datasource_id: str | None = None,
-    policy: InstancePolicy = DEFAULT_POLICY,
-    pools: PoolManager = default_pools,
-    registry: ConnectorRegistry = default_registry,
-) -> dict[str, Any]:
-    """Tables and columns of a datasource; raises `ConnectorError` (the route maps it to HTTP)."""
-    connector = registry.get(connector_type)
-    config = _validate(connector.connection_schema, connection_config, "datasource configuration")
-    conn = Connection(config, datasource_id=datasource_id, policy=policy, pools=pools)
-    return (await connector.structure(conn)).as_dict()

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import Field, field_validator
 
 from lowcraft.appmodel.document_format import app_settings
-from lowcraft.appmodel.models import Application
+from lowcraft.appmodel.models import Application, Page
 from lowcraft.apps import service
 from lowcraft.apps.service import AppView
 from lowcraft.http import API_PREFIX
@@ -16,7 +16,6 @@ from lowcraft.http.deps import Ctx
 from lowcraft.http.headers import frame_source
 from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
-from lowcraft.pages.api import page_summary
 
 router = APIRouter(prefix=API_PREFIX, tags=["applications"], route_class=DeferredRoute)
 
@@ -102,6 +101,20 @@ def import_application(workspace_id: str, body: ImportBody, ctx: Ctx) -> dict[st
 @router.get("/workspaces/{workspace_id}/trash")
 def list_trash(workspace_id: str, ctx: Ctx) -> dict[str, Any]:
     return {"applications": [app_out(a) for a in service.list_trash(ctx, workspace_id)]}
+
+
+def page_summary(page: Page) -> dict[str, Any]:
+    """A page as the application's page list shows it (the pages routes answer with it too)."""
+    return {
+        "id": page.id,
+        "applicationId": page.application_id,
+        "name": page.name,
+        "slug": page.slug,
+        "position": page.position,
+        "isDefault": page.is_default,
+        "hidden": page.hidden,
+        "revision": page.revision,
+    }
 
 
 @router.get("/applications/{application_id}")

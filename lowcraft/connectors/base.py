@@ -51,6 +51,10 @@ class InstancePolicy:
     file_roots: tuple[Path, ...] = ()
 
 
+DEFAULT_POLICY = InstancePolicy()
+"""Production defaults: no private networks, no loopback, no SQLite files."""
+
+
 ConfigT = TypeVar("ConfigT", bound=BaseModel)
 QueryT = TypeVar("QueryT", bound=BaseModel)
 

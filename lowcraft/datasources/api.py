@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
 
-from lowcraft.actions.execution import check_datasource, datasource_structure
+from lowcraft.datasources.checks import check_datasource, datasource_structure
 from lowcraft.connectors.errors import ConnectorError
 from lowcraft.connectors.pools import default_pools
 from lowcraft.connectors.registry import registry as connectors

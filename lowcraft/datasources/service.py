@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from lowcraft.actions.execution import mask_secrets, merge_secrets
+from lowcraft.connectors.secrets import mask_secrets, merge_secrets
 from lowcraft.appmodel.models import Action
 from lowcraft.audit.handler import record
 from lowcraft.connectors.base import Connector

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from lowcraft.appmodel.models import Page
+from lowcraft.apps.api import page_summary
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx
 from lowcraft.http.routing import DeferredRoute
@@ -36,18 +37,6 @@ class SaveTreeBody(Body):
     dsl: dict[str, Any]
     revision: int
 
-
-def page_summary(page: Page) -> dict[str, Any]:
-    return {
-        "id": page.id,
-        "applicationId": page.application_id,
-        "name": page.name,
-        "slug": page.slug,
-        "position": page.position,
-        "isDefault": page.is_default,
-        "hidden": page.hidden,
-        "revision": page.revision,
-    }
 
 
 def page_out(page: Page) -> dict[str, Any]:

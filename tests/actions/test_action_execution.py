@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from lowcraft.actions import MASK, execute_action, mask_secrets, merge_secrets, secret_fields
+from lowcraft.actions import execute_action
 from lowcraft.connectors import InstancePolicy, Limits
+from lowcraft.connectors.secrets import MASK, mask_secrets, merge_secrets, secret_fields
 
 pytestmark = pytest.mark.anyio
 

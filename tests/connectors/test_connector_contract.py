@@ -7,10 +7,11 @@ from typing import Any
 import jsonschema
 import pytest
 
-from lowcraft.actions import execute_action, mask_secrets, secret_fields
-from lowcraft.actions.execution import MASK, check_datasource
+from lowcraft.actions import execute_action
 from lowcraft.connectors import Connection, InstancePolicy, Limits, PoolManager, registry
 from lowcraft.connectors.schema import binding_kinds
+from lowcraft.connectors.secrets import MASK, mask_secrets, secret_fields
+from lowcraft.datasources.checks import check_datasource
 
 CONNECTOR_TYPES = registry.names()
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from lowcraft.actions import execute_action
-from lowcraft.actions.execution import check_datasource
 from lowcraft.connectors import InstancePolicy, PoolManager
+from lowcraft.datasources.checks import check_datasource
 
 pytestmark = pytest.mark.anyio
 

@@ -22,8 +22,8 @@ import httpx
 import pytest
 
 from lowcraft.actions import execute_action
-from lowcraft.actions.execution import check_datasource
 from lowcraft.connectors import InstancePolicy
+from lowcraft.datasources.checks import check_datasource
 from lowcraft.datasources.errors import InvalidConfig
 from lowcraft.datasources.service import validate_config
 

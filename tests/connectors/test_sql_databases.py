@@ -9,8 +9,9 @@ from typing import Any
 import psycopg
 import pytest
 
-from lowcraft.actions import datasource_structure, execute_action
+from lowcraft.actions import execute_action
 from lowcraft.connectors import Limits, PoolManager
+from lowcraft.datasources.checks import datasource_structure
 
 pytestmark = pytest.mark.anyio
 
