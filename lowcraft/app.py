@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 import re
@@ -17,7 +18,7 @@ from lowcraft import __version__
 from lowcraft.accounts.api import router as accounts_router
 from lowcraft.actions.api import execute
 from lowcraft.actions.api import router as actions_router
-from lowcraft.actions.executor import GZIP_MINIMUM_BYTES, serve_cached_execution
+from lowcraft.actions.execution_plans import cached_execution
 from lowcraft.apps import service as apps_service
 from lowcraft.apps.api import router as apps_router
 from lowcraft.config import Settings
@@ -25,6 +26,7 @@ from lowcraft.connectors.pools import default_pools
 from lowcraft.context import Context
 from lowcraft.datasources.api import router as datasources_router
 from lowcraft.http import API_PREFIX, docs, errors, spa
+from lowcraft.http.fast_execute import GZIP_MINIMUM_BYTES, serve_cached_execution
 from lowcraft.http.headers import FrameAncestorsCache, HeadAsGet, SecurityHeaders, page_policy
 from lowcraft.http.middleware import ASGIApp, EdgeMiddleware, Receive, Scope, Send
 from lowcraft.meta.api import router as meta_router
@@ -94,7 +96,8 @@ class LowcraftApp(FastAPI):
             return
         # What FastAPI's router would record, for the request metrics.
         scope["route"], scope["path_params"] = self.execute_route, {"action_id": match[1]}
-        await serve_cached_execution(self.state.runtime, match[1], scope, receive, send, super().__call__)
+        lookup = functools.partial(cached_execution, self.state.runtime)
+        await serve_cached_execution(lookup, match[1], scope, receive, send, super().__call__)
 
 
 def settle_heap() -> None:

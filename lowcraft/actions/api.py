@@ -9,12 +9,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import Field
 
+from lowcraft import jsontext
 from lowcraft.actions import service
-from lowcraft.actions.executor import ExecuteBody, ReadyExecution, credential, plan_key, plans, render_json
-from lowcraft.actions.plans import prepare_execution
+from lowcraft.actions.execution_plans import ExecuteBody, ReadyExecution, plan_key, plans, prepare_execution
 from lowcraft.appmodel.models import Action, JsObject
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx, authenticate, get_runtime
+from lowcraft.http.fast_execute import credential
 from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 
@@ -109,7 +110,7 @@ async def execute(action_id: str, body: ExecuteBody, request: Request) -> Respon
     """Run an action with the values of its bindings, as the editor (`edit`) or a published app (`view`).
 
     Once this route has authorised a caller for an action, the caller's next calls are served by
-    `lowcraft.actions.executor.serve_cached_execution` until the store changes.
+    `lowcraft.http.fast_execute.serve_cached_execution` until the store changes.
     """
     # The generation is read before the store, so a write racing this read can only make the
     # cached plan look older than it is, never newer.
@@ -117,7 +118,7 @@ async def execute(action_id: str, body: ExecuteBody, request: Request) -> Respon
     ready = plans.get(plan_key(credential(request.scope["headers"]), action_id, body), generation)
     if ready is None:
         ready = await run_in_threadpool(_ready, request, action_id, body, generation)
-    return Response(render_json(await ready.run(body.params)), media_type="application/json")
+    return Response(jsontext.dumps(await ready.run(body.params)), media_type="application/json")
 
 
 @router.get("/applications/{application_id}/js-objects")

@@ -178,7 +178,7 @@ class Connector(ABC, Generic[ConfigT, QueryT]):
     """One kind of datasource. Subclasses declare schemas and implement the three async calls.
 
     `execute` receives the query config with bindings already rendered (see
-    `lowcraft.actions.binding`) and, for SQL connectors, the positional parameter values in
+    `lowcraft.actions.query_binding`) and, for SQL connectors, the positional parameter values in
     `params`. Driver exceptions must not escape: each method runs its driver calls inside
     `self.map_errors()`, which raises `ConnectorError` subclasses.
     """

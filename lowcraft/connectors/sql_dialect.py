@@ -1,6 +1,6 @@
 """How a SQL connector's driver takes parameters and how its server reads literals.
 
-The binder (`lowcraft.actions.binding`) reads a dialect to turn `{{ }}` bindings into placeholders
+The binder (`lowcraft.actions.query_binding`) reads a dialect to turn `{{ }}` bindings into placeholders
 and typed parameters, or, when a developer turned prepared statements off, into escaped literals.
 """
 

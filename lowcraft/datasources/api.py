@@ -8,12 +8,12 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
 
-from lowcraft.datasources.checks import check_datasource, datasource_structure
 from lowcraft.connectors.errors import ConnectorError
 from lowcraft.connectors.pools import default_pools
 from lowcraft.connectors.registry import registry as connectors
 from lowcraft.connectors.schema import secret_paths
 from lowcraft.datasources import service
+from lowcraft.datasources.checks import check_datasource, datasource_structure
 from lowcraft.datasources.service import DatasourceView
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx

@@ -9,12 +9,12 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from lowcraft.connectors.secrets import mask_secrets, merge_secrets
 from lowcraft.appmodel.models import Action
 from lowcraft.audit.handler import record
 from lowcraft.connectors.base import Connector
 from lowcraft.connectors.errors import UnknownConnector
 from lowcraft.connectors.registry import registry as connectors
+from lowcraft.connectors.secrets import mask_secrets, merge_secrets
 from lowcraft.context import Context
 from lowcraft.datasources.errors import (
     DatasourceInUse,

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from lowcraft.actions import executor
+from lowcraft.actions import execution_plans
 from tests.actions.conftest import run
 from tests.apps.test_applications import add_viewer
 from tests.conftest import Api, Instance, first_workspace
@@ -153,10 +153,10 @@ def test_a_failure_behind_the_fast_door_is_a_500_with_the_usual_body(
     action = setup["action"]["id"]
     run(admin, action, OPEN)
 
-    async def broken(self: executor.ReadyExecution, params: dict[str, Any]) -> dict[str, Any]:
+    async def broken(self: execution_plans.ReadyExecution, params: dict[str, Any]) -> dict[str, Any]:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(executor.ReadyExecution, "run", broken)
+    monkeypatch.setattr(execution_plans.ReadyExecution, "run", broken)
     failed = execute(admin, action, {"params": OPEN, "mode": "edit"})
     assert failed.status_code == 500 and failed.json()["error"]["code"] == "internal_error"
     assert "a bug" not in failed.text

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from lowcraft.actions.binding import bind_query, bind_sql
+from lowcraft.actions.query_binding import bind_query
+from lowcraft.actions.sql_parameters import bind_sql
 from lowcraft.connectors.errors import BadParameters, MissingBinding, UnknownBinding
 from lowcraft.connectors.mysql import MYSQL_DIALECT
 from lowcraft.connectors.postgres import POSTGRES_DIALECT

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FIRST_EXECUTIONS = textwrap.dedent(
     """
     import asyncio, json, sys, threading
-    from lowcraft.actions.execution import execute_action
+    from lowcraft.actions.runner import execute_action
     from lowcraft.connectors import InstancePolicy
 
     assert "lowcraft.connectors.postgres" not in sys.modules, "not a first use"

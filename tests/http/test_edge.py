@@ -128,7 +128,7 @@ def test_json_logs_carry_the_request_fields(small: Api, caplog: pytest.LogCaptur
 
 
 def test_a_streamed_body_over_the_limit_gets_413_on_the_execute_route_too(small: Api) -> None:
-    # Action execution is served ahead of FastAPI (lowcraft.actions.executor); the limit holds there.
+    # Action execution is served ahead of FastAPI (lowcraft.http.fast_execute); the limit holds there.
     chunks = (b" " * 1000 for _ in range(5))
     response = small.post("/api/v1/actions/some-action/execute", content=chunks,
                           headers={"content-type": "application/json"})

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute
 
-from lowcraft.actions.execution import execute_action
+from lowcraft.actions.runner import execute_action
 from lowcraft.jsoncheck import MAX_DEPTH
 from lowcraft.appmodel.tree import MAX_DEPTH as MAX_WIDGET_DEPTH
 from tests.conftest import Api, Instance, first_workspace

@@ -1,26 +1,42 @@
-"""Preparing an execution: who may run which action with which connection, in few store reads.
+"""Execution plans: who may run which action with which connection, checked once, compiled once
+and cached, so a repeated execution pays only for binding its values and running.
 
-This is the hot path of every query a user runs, so it reads with Core queries (no ORM
-objects), and keeps the published actions of an application in memory keyed by its publication
-time: publishing again changes the key, so no replica can serve a stale published action.
+Preparing a plan is the hot path of every query a published app runs, so the view path reads
+with Core queries (no ORM objects), and keeps the published actions of an application in memory
+keyed by its publication time: publishing again changes the key, so no replica can serve a stale
+published action. Plans are cached by (credential, action, mode, environment, application) for
+one store generation; the execute route fills the cache and `cached_execution` serves from it
+(through the fast door, `lowcraft.http.fast_execute`).
 """
 
 from __future__ import annotations
 
+import functools
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from pydantic import Field, ValidationError
 from sqlalchemy import select
 
+from lowcraft import metrics
 from lowcraft.actions.errors import ActionNotFound, InvalidAction
+from lowcraft.actions.runner import CompiledAction, compile_failure, for_viewer
 from lowcraft.appmodel.models import Action, ActionSettings, Application
 from lowcraft.apps.errors import NotPublished
+from lowcraft.cache.generation import GenerationCache
+from lowcraft.connectors.base import Limits
+from lowcraft.connectors.errors import ConnectorError
+from lowcraft.connectors.pools import default_pools
 from lowcraft.context import Context
 from lowcraft.datasources.service import ResolvedConnection, resolve_connection
 from lowcraft.errors import NotAuthenticated
+from lowcraft.http.schemas import Body
+from lowcraft.runtime import Runtime
 from lowcraft.workspaces.permissions import Role, require_app, workspace_role
 
 Mode = Literal["edit", "view"]
@@ -121,3 +137,71 @@ def prepare_execution(
     except ValueError:
         raise InvalidAction("The action's stored settings are not valid; save it again in the editor.") from None
     return ExecutionPlan(action_id, entry["name"], connection, entry.get("config") or {}, settings, mode)
+
+
+class ExecuteBody(Body):
+    params: dict[str, Any] = Field(default_factory=dict, description="binding source text -> evaluated value")
+    environment: str = Field("production", max_length=20)
+    mode: Literal["edit", "view"] = "view"
+    application_id: str | None = Field(None, alias="applicationId")
+
+
+@dataclass(slots=True)
+class ReadyExecution:
+    """A plan with its action compiled and its limits resolved: all an execution needs but values."""
+
+    plan: ExecutionPlan
+    limits: Limits
+    compiled: CompiledAction | None
+    failure: ConnectorError | None
+
+    @classmethod
+    def build(cls, plan: ExecutionPlan, runtime: Runtime) -> ReadyExecution:
+        limits = Limits.from_settings(
+            timeout_ms=plan.settings.timeout_ms, max_response_mb=runtime.settings.max_response_mb
+        )
+        try:
+            compiled = CompiledAction.compile(
+                plan.connection.connector_type, plan.connection.config, plan.query_config,
+                datasource_id=plan.connection.datasource_id, prepared_statements=plan.settings.prepared_statements,
+                policy=runtime.workspace_policy(plan.connection.workspace_id), pools=default_pools,
+            )
+        except ConnectorError as error:
+            return cls(plan, limits, None, error)
+        return cls(plan, limits, compiled, None)
+
+    async def run(self, params: dict[str, Any]) -> dict[str, Any]:
+        started = time.perf_counter()
+        if self.compiled is not None:
+            result = await self.compiled.run(params, self.limits)
+        else:
+            assert self.failure is not None
+            result = compile_failure(self.failure)
+        outcome = "success" if result["isExecutionSuccess"] else str(result["error"]["code"])
+        metrics.observe_execution(self.plan.connection.connector_type, outcome, time.perf_counter() - started)
+        # Both doors (the route and the cached one) answer through here, so they agree on this.
+        return for_viewer(result) if self.plan.mode == "view" else result
+
+
+# Plans by (credential, action, mode, environment, application), valid for one store generation
+# and at most 30 s, so session expiry is still checked at least that often.
+plans: GenerationCache[ReadyExecution] = GenerationCache(size=4096, ttl=30)
+
+
+def plan_key(credential: str, action_id: str, body: ExecuteBody) -> tuple[str, ...]:
+    return (credential, action_id, body.mode, body.environment, body.application_id or "")
+
+
+def cached_execution(
+    runtime: Runtime, action_id: str, credential: str, body: bytes
+) -> Callable[[], Awaitable[dict[str, Any]]] | None:
+    """The execution a request asks for if its plan is cached, ready to run; None when the route
+    must answer (no plan cached, or a body the route should reject with its usual 400/422)."""
+    try:
+        request = ExecuteBody.model_validate_json(body)
+    except ValidationError:
+        return None
+    cached = plans.get(plan_key(credential, action_id, request), runtime.generation.current())
+    if cached is None:
+        return None
+    return functools.partial(cached.run, request.params)

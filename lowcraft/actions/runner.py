@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lowcraft.actions.binding import BoundQuery, bind_query
+from lowcraft.actions.query_binding import BoundQuery, bind_query
 from lowcraft.connectors.base import DEFAULT_POLICY, Connection, Connector, InstancePolicy, Limits
 from lowcraft.connectors.errors import ConnectorError
 from lowcraft.connectors.pools import PoolManager, default_pools
