@@ -85,18 +85,19 @@ SIGNUP_EMAILED = "Check your email: we sent a link to finish signing up."
 def signup(body: SignupBody, ctx: Ctx, response: Response) -> dict[str, Any]:
     """The instance's first user is signed up and logged in at once (201, the user); anyone else
     is answered 202 `{"status": "check_email"}` whether or not the email has an account."""
-    user = service.signup(ctx, body.email, body.password, body.name)
-    if user is None:
+    signed_up = service.signup(ctx, body.email, body.password, body.name)
+    if signed_up is None:
         response.status_code = 202
         return {"status": "check_email", "message": SIGNUP_EMAILED}
-    _set_cookie(ctx, response, ctx.runtime.sessions.create(ctx.db, user.id, ctx.client_address, ctx.user_agent))
+    user, token = signed_up
+    _set_cookie(ctx, response, token)
     return user_out(user)
 
 
 @router.post("/auth/signup/confirm", status_code=201)
 def confirm_signup(body: SignupConfirmBody, ctx: Ctx, response: Response) -> dict[str, Any]:
-    user = service.confirm_signup(ctx, body.token)
-    _set_cookie(ctx, response, ctx.runtime.sessions.create(ctx.db, user.id, ctx.client_address, ctx.user_agent))
+    user, token = service.confirm_signup(ctx, body.token)
+    _set_cookie(ctx, response, token)
     return user_out(user)
 
 
@@ -121,8 +122,8 @@ def request_reset(body: ResetRequestBody, ctx: Ctx) -> dict[str, Any]:
 
 @router.post("/auth/password-reset/confirm")
 def confirm_reset(body: ResetConfirmBody, ctx: Ctx, response: Response) -> dict[str, Any]:
-    user = service.confirm_password_reset(ctx, body.token, body.password)
-    _set_cookie(ctx, response, ctx.runtime.sessions.create(ctx.db, user.id, ctx.client_address, ctx.user_agent))
+    user, token = service.confirm_password_reset(ctx, body.token, body.password)
+    _set_cookie(ctx, response, token)
     return user_out(user)
 
 

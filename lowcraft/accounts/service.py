@@ -54,8 +54,9 @@ def accept_invites(ctx: Context, user: User) -> int:
     return accepted
 
 
-def signup(ctx: Context, email: str, password: str, name: str) -> User | None:
-    """Start an account; returns the user when it exists at once (the instance's first user).
+def signup(ctx: Context, email: str, password: str, name: str) -> tuple[User, str] | None:
+    """Start an account; returns the user and a new session token when the account exists at once
+    (the instance's first user, who is logged in).
 
     Anyone else gets an email: a link that finishes the signup, or, when the address has an account
     already, a note saying so. Both answer the caller alike (and take as long: the password is
@@ -64,7 +65,7 @@ def signup(ctx: Context, email: str, password: str, name: str) -> User | None:
     email = normalise_email(email)
     password_hash = ctx.runtime.passwords.hash(password)
     if ctx.db.scalar(select(User.id).limit(1)) is None:
-        return _create_user(ctx, email, password_hash, name)
+        return _with_session(ctx, _create_user(ctx, email, password_hash, name))
     _check_signup_policy(ctx, email)
     # Each request sends an email; over the limit nothing is sent, and the answer stays the same.
     if not MailThrottle(ctx.runtime.cache, "signup").allow(email, ctx.client_address):
@@ -93,7 +94,7 @@ def signup(ctx: Context, email: str, password: str, name: str) -> User | None:
     return None
 
 
-def confirm_signup(ctx: Context, token: str) -> User:
+def confirm_signup(ctx: Context, token: str) -> tuple[User, str]:
     """Finish a signup from its emailed link: the account is made and the caller logged in."""
     key = _signup_key(token)
     raw = ctx.runtime.cache.get(key)
@@ -106,7 +107,7 @@ def confirm_signup(ctx: Context, token: str) -> User:
         raise InvalidSignupLink("This signup link is invalid, used or expired. Sign up again.")
     _check_signup_policy(ctx, email)  # an invitation may have been withdrawn since
     ctx.runtime.cache.delete(key)
-    return _create_user(ctx, email, str(pending["password_hash"]), str(pending["name"]))
+    return _with_session(ctx, _create_user(ctx, email, str(pending["password_hash"]), str(pending["name"])))
 
 
 def _signup_key(token: str) -> str:
@@ -173,9 +174,13 @@ def authenticate(ctx: Context, email: str, password: str) -> User:
     return user
 
 
+def _with_session(ctx: Context, user: User) -> tuple[User, str]:
+    """The user and the token of a new login session for them from the caller's client."""
+    return user, ctx.runtime.sessions.create(ctx.db, user.id, ctx.client_address, ctx.user_agent)
+
+
 def login(ctx: Context, email: str, password: str) -> tuple[User, str]:
-    user = authenticate(ctx, email, password)
-    token = ctx.runtime.sessions.create(ctx.db, user.id, ctx.client_address, ctx.user_agent)
+    user, token = _with_session(ctx, authenticate(ctx, email, password))
     record(ctx, "user.logged_in", "user", user.id, user.email)
     return user, token
 
@@ -254,7 +259,8 @@ def request_password_reset(ctx: Context, email: str) -> None:
     record(ctx, "user.password_reset_requested", "user", user.id, user.email)
 
 
-def confirm_password_reset(ctx: Context, token: str, password: str) -> User:
+def confirm_password_reset(ctx: Context, token: str, password: str) -> tuple[User, str]:
+    """Set the new password, end every session and API token of the account, and log the caller in."""
     row = ctx.db.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == token_hash(token)))
     if row is None or row.used_at is not None or row.expires_at <= utcnow():
         raise InvalidResetToken("This reset link is invalid or has expired. Ask for a new one.")
@@ -268,7 +274,7 @@ def confirm_password_reset(ctx: Context, token: str, password: str) -> User:
     revoked = _revoke_api_tokens(ctx, user)
     ctx.user = user
     record(ctx, "user.password_reset", "user", user.id, user.email, summary={"api_tokens_revoked": revoked})
-    return user
+    return _with_session(ctx, user)
 
 
 def create_api_token(ctx: Context, name: str, expires_in_days: int | None) -> tuple[ApiToken, str]:

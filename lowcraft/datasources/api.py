@@ -5,15 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
 
-from lowcraft.connectors.errors import ConnectorError
-from lowcraft.connectors.pools import default_pools
 from lowcraft.connectors.registry import registry as connectors
 from lowcraft.connectors.schema import secret_paths
 from lowcraft.datasources import service
-from lowcraft.datasources.checks import check_datasource, datasource_structure
 from lowcraft.datasources.service import DatasourceView
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx
@@ -81,8 +77,7 @@ def create_datasource(workspace_id: str, body: CreateBody, ctx: Ctx) -> dict[str
 
 @router.post("/workspaces/{workspace_id}/datasources/test")
 async def test_unsaved(workspace_id: str, body: TestUnsavedBody, ctx: Ctx) -> dict[str, Any]:
-    config = await run_in_threadpool(service.unsaved_config, ctx, workspace_id, body.connector, body.config)
-    return await check_datasource(body.connector, config, policy=ctx.runtime.workspace_policy(workspace_id))
+    return await service.check_unsaved(ctx, workspace_id, body.connector, body.config)
 
 
 @router.get("/datasources/{datasource_id}")
@@ -92,35 +87,21 @@ def get_datasource(datasource_id: str, ctx: Ctx) -> dict[str, Any]:
 
 @router.patch("/datasources/{datasource_id}")
 async def update_datasource(datasource_id: str, body: UpdateBody, ctx: Ctx) -> dict[str, Any]:
-    view = await run_in_threadpool(
-        service.update_datasource, ctx, datasource_id, body.name, body.configs, body.remove_environments
+    return datasource_out(
+        await service.change_datasource(ctx, datasource_id, body.name, body.configs, body.remove_environments)
     )
-    if body.configs or body.remove_environments:
-        await default_pools.discard(datasource_id)  # connections made with the old credentials
-    return datasource_out(view)
 
 
 @router.delete("/datasources/{datasource_id}", status_code=204)
 async def delete_datasource(datasource_id: str, ctx: Ctx) -> None:
-    await run_in_threadpool(service.delete_datasource, ctx, datasource_id)
-    await default_pools.discard(datasource_id)
+    await service.remove_datasource(ctx, datasource_id)
 
 
 @router.post("/datasources/{datasource_id}/test")
 async def test_datasource(datasource_id: str, ctx: Ctx, environment: str = "production") -> dict[str, Any]:
-    resolved = await run_in_threadpool(service.connection_for_check, ctx, datasource_id, environment)
-    policy = ctx.runtime.workspace_policy(resolved.workspace_id)
-    return await check_datasource(resolved.connector_type, resolved.config, policy=policy)
+    return await service.check_saved(ctx, datasource_id, environment)
 
 
 @router.get("/datasources/{datasource_id}/structure")
 async def structure(datasource_id: str, ctx: Ctx, environment: str = "production") -> dict[str, Any]:
-    resolved = await run_in_threadpool(service.connection_for_check, ctx, datasource_id, environment)
-    try:
-        found = await datasource_structure(
-            resolved.connector_type, resolved.config, datasource_id=resolved.datasource_id,
-            policy=ctx.runtime.workspace_policy(resolved.workspace_id),
-        )
-    except ConnectorError as error:
-        return {"ok": False, "tables": [], "error": error.as_dict()}
-    return {"ok": True, **found}
+    return await service.browse_structure(ctx, datasource_id, environment)

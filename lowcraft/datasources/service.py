@@ -8,14 +8,17 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from lowcraft.appmodel.models import Action
 from lowcraft.audit.handler import record
 from lowcraft.connectors.base import Connector
-from lowcraft.connectors.errors import UnknownConnector
+from lowcraft.connectors.errors import ConnectorError, UnknownConnector
+from lowcraft.connectors.pools import default_pools
 from lowcraft.connectors.registry import registry as connectors
 from lowcraft.connectors.secrets import mask_secrets, merge_secrets
 from lowcraft.context import Context
+from lowcraft.datasources.checks import check_datasource, datasource_structure
 from lowcraft.datasources.errors import (
     DatasourceInUse,
     DatasourceNotFound,
@@ -222,3 +225,53 @@ def unsaved_config(ctx: Context, workspace_id: str, connector_type: str, config:
     """A config for the editor's Test button before the datasource is saved."""
     require_workspace(ctx, workspace_id, Role.DEVELOPER)
     return validate_config(connector_type, config)
+
+
+# --- connections: these wait on the datasource's server, so they are async and run the store
+# work above in a worker thread.
+
+
+async def check_unsaved(ctx: Context, workspace_id: str, connector_type: str, config: dict[str, Any]) -> dict[str, Any]:
+    """The editor's Test button before the datasource is saved (Developers of the workspace)."""
+    checked = await run_in_threadpool(unsaved_config, ctx, workspace_id, connector_type, config)
+    return await check_datasource(connector_type, checked, policy=ctx.runtime.workspace_policy(workspace_id))
+
+
+async def check_saved(ctx: Context, datasource_id: str, environment: str) -> dict[str, Any]:
+    """The Test button of a saved datasource, on one environment's config; never raises for the connection."""
+    resolved = await run_in_threadpool(connection_for_check, ctx, datasource_id, environment)
+    policy = ctx.runtime.workspace_policy(resolved.workspace_id)
+    return await check_datasource(resolved.connector_type, resolved.config, policy=policy)
+
+
+async def browse_structure(ctx: Context, datasource_id: str, environment: str) -> dict[str, Any]:
+    """Tables and columns, or `ok: false` with the connector's error (the editor shows it)."""
+    resolved = await run_in_threadpool(connection_for_check, ctx, datasource_id, environment)
+    try:
+        found = await datasource_structure(
+            resolved.connector_type, resolved.config, datasource_id=resolved.datasource_id,
+            policy=ctx.runtime.workspace_policy(resolved.workspace_id),
+        )
+    except ConnectorError as error:
+        return {"ok": False, "tables": [], "error": error.as_dict()}
+    return {"ok": True, **found}
+
+
+async def change_datasource(
+    ctx: Context,
+    datasource_id: str,
+    name: str | None,
+    configs: dict[str, dict[str, Any]] | None,
+    remove_environments: list[str] | None,
+) -> DatasourceView:
+    """`update_datasource`, then close pooled connections made with the old credentials."""
+    view = await run_in_threadpool(update_datasource, ctx, datasource_id, name, configs, remove_environments)
+    if configs or remove_environments:
+        await default_pools.discard(datasource_id)
+    return view
+
+
+async def remove_datasource(ctx: Context, datasource_id: str) -> None:
+    """`delete_datasource`, then close its pooled connections."""
+    await run_in_threadpool(delete_datasource, ctx, datasource_id)
+    await default_pools.discard(datasource_id)
