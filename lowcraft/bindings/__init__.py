@@ -13,7 +13,8 @@ from lowcraft.bindings.errors import (
     UnknownEntityError,
 )
 from lowcraft.bindings.graph import AppGraph, Cycle, Node, NodeRole
-from lowcraft.bindings.javascript import SourceKind, SyntaxProblem, analyze
+from lowcraft.bindings.javascript import analyze
+from lowcraft.bindings.js_analysis import SourceKind, SyntaxProblem
 from lowcraft.bindings.lint import Diagnostic, Severity, lint, lint_graph
 from lowcraft.bindings.onload import OnLoadPlan, on_load_plan
 from lowcraft.bindings.references import PropertyReferences, Reference, ReferenceKind, extract_references

@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from lowcraft.bindings.errors import InvalidDocumentError
-from lowcraft.bindings.javascript import SourceKind
+from lowcraft.bindings.js_analysis import SourceKind
 
 PathKey = str | int
 """A key in a JSON object, or an index in a JSON array."""

@@ -29,7 +29,8 @@ from lowcraft.bindings.entities import (
     iter_entities,
     no_manifests,
 )
-from lowcraft.bindings.javascript import SourceKind, analyze
+from lowcraft.bindings.javascript import analyze
+from lowcraft.bindings.js_analysis import SourceKind
 from lowcraft.bindings.references import PropertyReferences, Reference, ReferenceKind, extract_references
 
 

@@ -21,7 +21,8 @@ from typing import Any
 
 from lowcraft.bindings.entities import BoundProperty, Entity, EntityKind, ManifestLookup
 from lowcraft.bindings.graph import AppGraph, Cycle
-from lowcraft.bindings.javascript import SourceKind, analyze
+from lowcraft.bindings.javascript import analyze
+from lowcraft.bindings.js_analysis import SourceKind
 from lowcraft.bindings.known_names import ACTION_PROPERTIES, ACTION_TRIGGERS, APP_TRIGGERS
 from lowcraft.bindings.references import Reference, ReferenceKind
 from lowcraft.widgets import registry as widget_registry

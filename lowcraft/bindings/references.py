@@ -10,7 +10,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from enum import Enum
 
-from lowcraft.bindings.javascript import SourceAnalysis, SourceKind, SyntaxProblem, Use, analyze
+from lowcraft.bindings.javascript import analyze
+from lowcraft.bindings.js_analysis import SourceAnalysis, SourceKind, SyntaxProblem, Use
 from lowcraft.bindings.known_names import APP_GLOBALS, JS_GLOBALS
 from lowcraft.bindings.segments import iter_segments
 

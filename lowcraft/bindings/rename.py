@@ -23,7 +23,8 @@ from lowcraft.bindings.entities import (
     set_at,
 )
 from lowcraft.bindings.errors import InvalidNameError, NameTakenError, RenameConflictError, UnknownEntityError
-from lowcraft.bindings.javascript import SourceKind, analyze
+from lowcraft.bindings.javascript import analyze
+from lowcraft.bindings.js_analysis import SourceKind
 from lowcraft.bindings.known_names import (
     OBJECT_PROTOTYPE_MEMBERS,
     RESERVED_WORDS,

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from lowcraft.bindings import BindingError, ReferenceKind, extract_references, rename_in_text
-from lowcraft.bindings.javascript import SourceKind, analyze
+from lowcraft.bindings.javascript import analyze
+from lowcraft.bindings.js_analysis import SourceKind
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "bindings"
 
