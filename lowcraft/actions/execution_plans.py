@@ -33,7 +33,7 @@ from lowcraft.connectors.base import Limits
 from lowcraft.connectors.errors import ConnectorError
 from lowcraft.connectors.pools import default_pools
 from lowcraft.context import Context
-from lowcraft.datasources.service import ResolvedConnection, resolve_connection
+from lowcraft.datasources.handler import ResolvedConnection, resolve_connection
 from lowcraft.errors import NotAuthenticated
 from lowcraft.http.schemas import Body
 from lowcraft.runtime import Runtime

@@ -22,11 +22,17 @@ from lowcraft.datasources.checks import check_datasource, datasource_structure
 from lowcraft.datasources.errors import (
     DatasourceInUse,
     DatasourceNotFound,
-    EnvironmentNotConfigured,
     InvalidConfig,
-    UnknownEnvironment,
 )
-from lowcraft.datasources.models import ENVIRONMENTS, Datasource, DatasourceConfig
+from lowcraft.datasources.handler import (
+    ResolvedConnection,
+    check_environment,
+    configs_of,
+    decrypt_config,
+    encryption_context,
+    resolve_connection,
+)
+from lowcraft.datasources.models import Datasource, DatasourceConfig
 from lowcraft.errors import PermissionDenied, ValidationFailed
 from lowcraft.store.types import utcnow
 from lowcraft.workspaces.permissions import Role, require_user, require_workspace, workspace_role
@@ -38,16 +44,6 @@ class DatasourceView:
     configs: dict[str, dict[str, Any]]  # environment -> config with secrets masked
 
 
-@dataclass
-class ResolvedConnection:
-    """What executing against a datasource needs: the connector and a decrypted config."""
-
-    datasource_id: str
-    connector_type: str
-    config: dict[str, Any]
-    workspace_id: str
-
-
 def connector_for(name: str) -> Connector[Any, Any]:
     try:
         return connectors.get(name)
@@ -55,15 +51,6 @@ def connector_for(name: str) -> Connector[Any, Any]:
         raise ValidationFailed(
             f"Unknown connector '{name}'. Available: {', '.join(connectors.names())}.", details={"field": "connector"}
         ) from None
-
-
-def check_environment(environment: str) -> str:
-    if environment not in ENVIRONMENTS:
-        raise UnknownEnvironment(
-            f"Unknown environment '{environment}'. Use one of: {', '.join(ENVIRONMENTS)}.",
-            details={"field": "environment"},
-        )
-    return environment
 
 
 def validate_config(connector_type: str, config: dict[str, Any]) -> dict[str, Any]:
@@ -80,23 +67,9 @@ def validate_config(connector_type: str, config: dict[str, Any]) -> dict[str, An
     return dict(model.model_dump(mode="json", by_alias=True))
 
 
-def _context(datasource_id: str, environment: str) -> str:
-    return f"datasource:{datasource_id}:{environment}"
-
-
-def _decrypt(ctx: Context, row: DatasourceConfig) -> dict[str, Any]:
-    value: dict[str, Any] = ctx.runtime.secret_box.decrypt_json(row.encrypted, _context(row.datasource_id, row.environment))
-    return value
-
-
-def _configs(ctx: Context, datasource_id: str) -> dict[str, DatasourceConfig]:
-    rows = ctx.db.scalars(select(DatasourceConfig).where(DatasourceConfig.datasource_id == datasource_id)).all()
-    return {r.environment: r for r in rows}
-
-
 def _view(ctx: Context, ds: Datasource) -> DatasourceView:
     configs = {
-        env: mask_secrets(ds.connector, _decrypt(ctx, row)) for env, row in sorted(_configs(ctx, ds.id).items())
+        env: mask_secrets(ds.connector, decrypt_config(ctx, row)) for env, row in sorted(configs_of(ctx, ds.id).items())
     }
     return DatasourceView(ds, configs)
 
@@ -124,16 +97,16 @@ def _load(ctx: Context, datasource_id: str, minimum: Role = Role.DEVELOPER) -> D
     return ds
 
 
-def _store_configs(ctx: Context, ds: Datasource, configs: dict[str, dict[str, Any]]) -> list[str]:
-    existing = _configs(ctx, ds.id)
+def _storeconfigs_of(ctx: Context, ds: Datasource, configs: dict[str, dict[str, Any]]) -> list[str]:
+    existing = configs_of(ctx, ds.id)
     changed = []
     for environment, config in configs.items():
         check_environment(environment)
         row = existing.get(environment)
         if row is not None:
-            config = merge_secrets(ds.connector, config, _decrypt(ctx, row))
+            config = merge_secrets(ds.connector, config, decrypt_config(ctx, row))
         clean = validate_config(ds.connector, config)
-        encrypted = ctx.runtime.secret_box.encrypt_json(clean, _context(ds.id, environment))
+        encrypted = ctx.runtime.secret_box.encrypt_json(clean, encryption_context(ds.id, environment))
         if row is None:
             ctx.db.add(DatasourceConfig(datasource_id=ds.id, environment=environment, encrypted=encrypted))
         else:
@@ -159,7 +132,7 @@ def create_datasource(
     )
     ctx.db.add(ds)
     ctx.db.flush()
-    environments = _store_configs(ctx, ds, configs)
+    environments = _storeconfigs_of(ctx, ds, configs)
     record(ctx, "datasource.created", "datasource", ds.id, ds.name, workspace_id=workspace_id,
            summary={"connector": connector, "environments": environments})
     return _view(ctx, ds)
@@ -179,9 +152,9 @@ def update_datasource(
         ds.name = _clean_name(ctx, ds.workspace_id, name, except_id=ds.id)
         summary["name"] = ds.name
     if configs:
-        summary["environments"] = _store_configs(ctx, ds, configs)
+        summary["environments"] = _storeconfigs_of(ctx, ds, configs)
     for environment in remove_environments or []:
-        row = _configs(ctx, ds.id).get(check_environment(environment))
+        row = configs_of(ctx, ds.id).get(check_environment(environment))
         if row is not None:
             ctx.db.delete(row)
             summary.setdefault("removed", []).append(environment)
@@ -200,19 +173,6 @@ def delete_datasource(ctx: Context, datasource_id: str) -> None:
         )
     ctx.db.delete(ds)
     record(ctx, "datasource.deleted", "datasource", ds.id, ds.name, workspace_id=ds.workspace_id)
-
-
-def resolve_connection(ctx: Context, datasource_id: str, environment: str) -> ResolvedConnection:
-    """The decrypted config for an execution; the caller has already checked permission."""
-    ds = ctx.db.get(Datasource, datasource_id)
-    if ds is None:
-        raise DatasourceNotFound("The query's datasource no longer exists.")
-    row = _configs(ctx, ds.id).get(check_environment(environment))
-    if row is None:
-        raise EnvironmentNotConfigured(
-            f"Datasource '{ds.name}' has no configuration for the {environment} environment; a developer must add one."
-        )
-    return ResolvedConnection(ds.id, ds.connector, _decrypt(ctx, row), ds.workspace_id)
 
 
 def connection_for_check(ctx: Context, datasource_id: str, environment: str) -> ResolvedConnection:
