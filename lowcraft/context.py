@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
 from sqlalchemy.orm import Session
 
-if TYPE_CHECKING:  # the runtime objects import services, which import this module
-    from lowcraft.identity.models import User
-    from lowcraft.runtime import Runtime
+from lowcraft.identity.models import User
+from lowcraft.runtime import Runtime
 
 
 @dataclass
