@@ -1,7 +1,7 @@
 """The root of every domain's exceptions.
 
 Each domain (accounts, workspaces, apps, pages, ...) subclasses these categories in its own
-`exceptions.py`; the HTTP edge maps the categories to status codes in one place
+`errors.py`; the HTTP edge maps the categories to status codes in one place
 (`lowcraft.http.errors`), so a service never thinks in status codes.
 """
 
