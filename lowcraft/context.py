@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 from sqlalchemy.orm import Session
 
 from lowcraft.identity.models import User

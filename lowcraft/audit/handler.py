@@ -9,6 +9,7 @@ Summaries are built by services from names and changed fields; secrets never rea
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -68,18 +69,23 @@ def _aware(moment: datetime | None, field: str) -> datetime | None:
         raise ValidationFailed(f"{field} is out of range.", details={"field": field}) from None
 
 
-def find_events(
-    ctx: Context,
-    workspace_id: str,
-    *,
-    action: str | None = None,
-    actor: str | None = None,
-    target_type: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    page: int = 1,
-    per_page: int = 50,
-) -> tuple[list[AuditEvent], int]:
+@dataclass(frozen=True)
+class EventQuery:
+    """Which events of a workspace's audit log to read: filters (all optional) and the page."""
+
+    action: str | None = None
+    actor: str | None = None
+    target_type: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    page: int = 1
+    per_page: int = 50
+
+
+def find_events(ctx: Context, workspace_id: str, query: EventQuery) -> tuple[list[AuditEvent], int]:
+    """A page of the workspace's events, newest first, and the number of matching events."""
+    action, actor, target_type, page, per_page = query.action, query.actor, query.target_type, query.page, query.per_page
+    since, until = query.since, query.until
     since, until = _aware(since, "since"), _aware(until, "until")
     conditions = [AuditEvent.workspace_id == workspace_id]
     if action:

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 from pydantic import Field
 
+from lowcraft.audit.handler import EventQuery
 from lowcraft.audit.models import AuditEvent
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx
@@ -129,8 +130,6 @@ def audit_log(
     page: int = Query(1, ge=1, le=100_000),
     per_page: int = Query(50, ge=1, le=500, alias="perPage"),
 ) -> dict[str, Any]:
-    events, total = service.list_audit_events(
-        ctx, workspace_id, action=action, actor=actor, target_type=target_type,
-        since=since, until=until, page=page, per_page=per_page,
-    )
+    query = EventQuery(action, actor, target_type, since, until, page, per_page)
+    events, total = service.list_audit_events(ctx, workspace_id, query)
     return {"events": [event_out(e) for e in events], "total": total, "page": page, "perPage": per_page}

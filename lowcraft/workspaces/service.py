@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import func, select
 
 from lowcraft.audit import handler as audit
-from lowcraft.audit.handler import record
+from lowcraft.audit.handler import EventQuery, record
 from lowcraft.audit.models import AuditEvent
 from lowcraft.context import Context
 from lowcraft.errors import NotFound, ValidationFailed
@@ -199,21 +198,7 @@ def cancel_invite(ctx: Context, workspace_id: str, invite_id: str) -> None:
     record(ctx, "member.invite_cancelled", "invite", pending.id, pending.email, workspace_id=workspace_id)
 
 
-def list_audit_events(
-    ctx: Context,
-    workspace_id: str,
-    *,
-    action: str | None = None,
-    actor: str | None = None,
-    target_type: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    page: int = 1,
-    per_page: int = 50,
-) -> tuple[list[AuditEvent], int]:
+def list_audit_events(ctx: Context, workspace_id: str, query: EventQuery) -> tuple[list[AuditEvent], int]:
     """A page of the workspace's audit log, newest first, and the number of matching events."""
     require_workspace(ctx, workspace_id, Role.ADMINISTRATOR)
-    return audit.find_events(
-        ctx, workspace_id, action=action, actor=actor, target_type=target_type,
-        since=since, until=until, page=page, per_page=per_page,
-    )
+    return audit.find_events(ctx, workspace_id, query)
