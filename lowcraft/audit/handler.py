@@ -84,16 +84,14 @@ class EventQuery:
 
 def find_events(ctx: Context, workspace_id: str, query: EventQuery) -> tuple[list[AuditEvent], int]:
     """A page of the workspace's events, newest first, and the number of matching events."""
-    action, actor, target_type, page, per_page = query.action, query.actor, query.target_type, query.page, query.per_page
-    since, until = query.since, query.until
-    since, until = _aware(since, "since"), _aware(until, "until")
+    since, until = _aware(query.since, "since"), _aware(query.until, "until")
     conditions = [AuditEvent.workspace_id == workspace_id]
-    if action:
-        conditions.append(AuditEvent.action == action)
-    if actor:
-        conditions.append(AuditEvent.actor_email == actor.lower())
-    if target_type:
-        conditions.append(AuditEvent.target_type == target_type)
+    if query.action:
+        conditions.append(AuditEvent.action == query.action)
+    if query.actor:
+        conditions.append(AuditEvent.actor_email == query.actor.lower())
+    if query.target_type:
+        conditions.append(AuditEvent.target_type == query.target_type)
     if since:
         conditions.append(AuditEvent.created_at >= since)
     if until:
@@ -103,7 +101,7 @@ def find_events(ctx: Context, workspace_id: str, query: EventQuery) -> tuple[lis
         select(AuditEvent)
         .where(*conditions)
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
+        .offset((query.page - 1) * query.per_page)
+        .limit(query.per_page)
     ).all()
     return list(rows), total

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
-from tests.conftest import Api, first_workspace
+from sqlalchemy import event
+
+from tests.conftest import Api, Instance, first_workspace
 from tests.pages.test_dsl import page, widget
 
 
@@ -103,3 +106,33 @@ def test_an_invalid_tree_is_refused_and_the_page_is_unchanged(admin: Api) -> Non
     error = response.json()["error"]
     assert error["code"] == "invalid_widget_tree" and error["details"]["widgetName"] == "Off"
     assert admin.ok("GET", f"/api/v1/pages/{page_id}") ["revision"] == 1
+
+
+def test_a_save_that_renames_a_widget_checks_the_callers_role_once(instance: Instance) -> None:
+    """One permission check per request: the app loaded by the check is passed down, so a save
+    (which also rewrites references and lints the app) asks the store for the role only once."""
+    instance.user("root@example.com")  # the instance administrator, whose role needs no lookup
+    lead = instance.user("lead@example.com")
+    workspace = lead.ok("POST", "/api/v1/workspaces", 201, json={"name": "Team"})["id"]
+    app = lead.ok("POST", f"/api/v1/workspaces/{workspace}/applications", 201, json={"name": "Orders"})
+    page_id = lead.ok("GET", f"/api/v1/applications/{app['id']}")["pages"][0]["id"]
+    before = page(widget("Title", text="Orders"))
+    lead.ok("PUT", f"/api/v1/pages/{page_id}/dsl", json={"dsl": before, "revision": 1})
+    renamed = copy.deepcopy(before)
+    renamed["children"][0]["widgetName"] = "Heading"
+
+    role_lookups: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "FROM memberships" in statement:
+            role_lookups.append(statement)
+
+    engine = instance.app.state.runtime.db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        saved = lead.ok("PUT", f"/api/v1/pages/{page_id}/dsl", json={"dsl": renamed, "revision": 2})
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert saved["revision"] == 3
+    assert lead.ok("GET", f"/api/v1/pages/{page_id}")["dsl"]["children"][0]["widgetName"] == "Heading"
+    assert len(role_lookups) == 1
