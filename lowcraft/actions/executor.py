@@ -65,7 +65,7 @@ class ReadyExecution:
             compiled = CompiledAction.compile(
                 plan.connection.connector_type, plan.connection.config, plan.query_config,
                 datasource_id=plan.connection.datasource_id, prepared_statements=plan.settings.prepared_statements,
-                policy=runtime.policy, pools=default_pools,
+                policy=runtime.policy_for(plan.connection.private_networks), pools=default_pools,
             )
         except ConnectorError as error:
             return cls(plan, limits, None, error)

@@ -79,8 +79,10 @@ def create_datasource(workspace_id: str, body: CreateBody, ctx: Ctx) -> dict[str
 
 @router.post("/workspaces/{workspace_id}/datasources/test")
 async def test_unsaved(workspace_id: str, body: TestUnsavedBody, ctx: Ctx) -> dict[str, Any]:
-    config = await run_in_threadpool(service.unsaved_config, ctx, workspace_id, body.connector, body.config)
-    return await check_datasource(body.connector, config, policy=ctx.runtime.policy)
+    config, private_networks = await run_in_threadpool(
+        service.unsaved_config, ctx, workspace_id, body.connector, body.config
+    )
+    return await check_datasource(body.connector, config, policy=ctx.runtime.policy_for(private_networks))
 
 
 @router.get("/datasources/{datasource_id}")
@@ -107,7 +109,8 @@ async def delete_datasource(datasource_id: str, ctx: Ctx) -> None:
 @router.post("/datasources/{datasource_id}/test")
 async def test_datasource(datasource_id: str, ctx: Ctx, environment: str = "production") -> dict[str, Any]:
     resolved = await run_in_threadpool(service.connection_for_check, ctx, datasource_id, environment)
-    return await check_datasource(resolved.connector_type, resolved.config, policy=ctx.runtime.policy)
+    policy = ctx.runtime.policy_for(resolved.private_networks)
+    return await check_datasource(resolved.connector_type, resolved.config, policy=policy)
 
 
 @router.get("/datasources/{datasource_id}/structure")
@@ -115,7 +118,8 @@ async def structure(datasource_id: str, ctx: Ctx, environment: str = "production
     resolved = await run_in_threadpool(service.connection_for_check, ctx, datasource_id, environment)
     try:
         found = await datasource_structure(
-            resolved.connector_type, resolved.config, datasource_id=resolved.datasource_id, policy=ctx.runtime.policy
+            resolved.connector_type, resolved.config, datasource_id=resolved.datasource_id,
+            policy=ctx.runtime.policy_for(resolved.private_networks),
         )
     except ConnectorError as error:
         return {"ok": False, "tables": [], "error": error.as_dict()}

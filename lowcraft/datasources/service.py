@@ -27,6 +27,7 @@ from lowcraft.datasources.exceptions import (
 from lowcraft.datasources.models import ENVIRONMENTS, Datasource, DatasourceConfig
 from lowcraft.errors import PermissionDenied, ValidationFailed
 from lowcraft.store.types import utcnow
+from lowcraft.workspaces.models import Workspace
 
 
 @dataclass
@@ -42,6 +43,9 @@ class ResolvedConnection:
     datasource_id: str
     connector_type: str
     config: dict[str, Any]
+    private_networks: bool | None = None
+    """The workspace's private-network access as an instance administrator set it (None: the
+    instance default); `Runtime.policy_for` turns it into the policy connections obey."""
 
 
 def connector_for(name: str) -> Connector[Any, Any]:
@@ -208,7 +212,8 @@ def resolve_connection(ctx: Context, datasource_id: str, environment: str) -> Re
         raise EnvironmentNotConfigured(
             f"Datasource '{ds.name}' has no configuration for the {environment} environment; a developer must add one."
         )
-    return ResolvedConnection(ds.id, ds.connector, _decrypt(ctx, row))
+    private_networks = ctx.db.scalar(select(Workspace.allow_private_networks).where(Workspace.id == ds.workspace_id))
+    return ResolvedConnection(ds.id, ds.connector, _decrypt(ctx, row), private_networks)
 
 
 def connection_for_check(ctx: Context, datasource_id: str, environment: str) -> ResolvedConnection:
@@ -217,7 +222,10 @@ def connection_for_check(ctx: Context, datasource_id: str, environment: str) -> 
     return resolve_connection(ctx, ds.id, environment)
 
 
-def unsaved_config(ctx: Context, workspace_id: str, connector_type: str, config: dict[str, Any]) -> dict[str, Any]:
-    """A config for the editor's Test button before the datasource is saved."""
-    require_workspace(ctx, workspace_id, Role.DEVELOPER)
-    return validate_config(connector_type, config)
+def unsaved_config(
+    ctx: Context, workspace_id: str, connector_type: str, config: dict[str, Any]
+) -> tuple[dict[str, Any], bool | None]:
+    """A config for the editor's Test button before the datasource is saved, and the workspace's
+    private-network access (see `ResolvedConnection.private_networks`)."""
+    workspace, _ = require_workspace(ctx, workspace_id, Role.DEVELOPER)
+    return validate_config(connector_type, config), workspace.allow_private_networks

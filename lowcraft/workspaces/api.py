@@ -24,6 +24,10 @@ class WorkspaceBody(Body):
     name: str = Field(max_length=200)
 
 
+class PrivateNetworksBody(Body):
+    allowed: bool | None = Field(description="true or false for this workspace; null follows the instance default")
+
+
 class RoleBody(Body):
     role: str = Field(max_length=40)
 
@@ -35,7 +39,10 @@ class InviteBody(Body):
 
 def workspace_out(view: WorkspaceView) -> dict[str, Any]:
     w = view.workspace
-    return {"id": w.id, "name": w.name, "role": view.role.value, "createdAt": w.created_at.isoformat()}
+    return {
+        "id": w.id, "name": w.name, "role": view.role.value, "createdAt": w.created_at.isoformat(),
+        "privateNetworks": w.allow_private_networks,
+    }
 
 
 def member_out(view: MemberView) -> dict[str, Any]:
@@ -76,6 +83,13 @@ def get_workspace(workspace_id: str, ctx: Ctx) -> dict[str, Any]:
 @router.patch("/workspaces/{workspace_id}")
 def rename_workspace(workspace_id: str, body: WorkspaceBody, ctx: Ctx) -> dict[str, Any]:
     return workspace_out(service.rename_workspace(ctx, workspace_id, body.name))
+
+
+@router.put("/workspaces/{workspace_id}/private-networks")
+def set_private_networks(workspace_id: str, body: PrivateNetworksBody, ctx: Ctx) -> dict[str, Any]:
+    """Instance administrators: may this workspace's datasources reach private networks?"""
+    view = service.set_private_networks(ctx, workspace_id, body.allowed)
+    return {**workspace_out(view), "privateNetworksAllowed": ctx.runtime.policy_for(body.allowed).allow_private_networks}
 
 
 @router.delete("/workspaces/{workspace_id}", status_code=204)

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from lowcraft.actions import datasource_structure, execute_action
-from lowcraft.connectors import Limits, PoolManager
+from lowcraft.connectors import InstancePolicy, Limits, PoolManager
 
 pytestmark = pytest.mark.anyio
 
@@ -32,13 +32,13 @@ def engine(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
 
 
 @pytest.fixture
-async def orders(engine: tuple[str, dict[str, Any]], pools: PoolManager) -> Any:
+async def orders(engine: tuple[str, dict[str, Any]], pools: PoolManager, policy: InstancePolicy) -> Any:
     """A fresh `orders` table with two rows; returns a runner for SQL with params."""
     name, config = engine
 
     async def run(sql: str, params: dict[str, Any] | None = None, **options: Any) -> dict[str, Any]:
         options.setdefault("datasource_id", f"orders-{name}")
-        return await execute_action(name, config, {"sql": sql}, params or {}, pools=pools, **options)
+        return await execute_action(name, config, {"sql": sql}, params or {}, pools=pools, **options, policy=policy)
 
     assert (await run("drop table if exists orders"))["isExecutionSuccess"]
     assert (await run(CREATE_ORDERS[name]))["isExecutionSuccess"]
@@ -91,16 +91,16 @@ async def test_null_and_booleans_bind(orders: Any) -> None:
     assert result["body"][0]["empty"] in (True, 1)
 
 
-async def test_postgres_arrays_bind_as_arrays(pg_database: dict[str, Any], pools: PoolManager) -> None:
+async def test_postgres_arrays_bind_as_arrays(pg_database: dict[str, Any], pools: PoolManager, policy: InstancePolicy) -> None:
     result = await execute_action(
-        "postgres", pg_database, {"sql": "select 3 = any({{ids}}) as found"}, {"ids": [1, 2, 3]}, pools=pools
+        "postgres", pg_database, {"sql": "select 3 = any({{ids}}) as found"}, {"ids": [1, 2, 3]}, pools=pools, policy=policy
     )
     assert result["body"] == [{"found": True}]
 
 
-async def test_mysql_arrays_bind_as_json(mysql_database: dict[str, Any], pools: PoolManager) -> None:
+async def test_mysql_arrays_bind_as_json(mysql_database: dict[str, Any], pools: PoolManager, policy: InstancePolicy) -> None:
     sql = "select json_contains({{ids}}, '3') as found"
-    result = await execute_action("mysql", mysql_database, {"sql": sql}, {"ids": [1, 2, 3]}, pools=pools)
+    result = await execute_action("mysql", mysql_database, {"sql": sql}, {"ids": [1, 2, 3]}, pools=pools, policy=policy)
     assert result["body"] == [{"found": 1}]
 
 
@@ -152,7 +152,7 @@ async def test_slow_queries_are_stopped_at_the_time_limit(
 
 
 async def test_a_connection_killed_mid_query_is_a_clear_error(
-    pg_database: dict[str, Any], pools: PoolManager
+    pg_database: dict[str, Any], pools: PoolManager, policy: InstancePolicy
 ) -> None:
     async def kill_soon() -> None:
         await asyncio.sleep(0.5)
@@ -165,34 +165,34 @@ async def test_a_connection_killed_mid_query_is_a_clear_error(
 
     killer = asyncio.create_task(kill_soon())
     result = await execute_action(
-        "postgres", pg_database, {"sql": "select pg_sleep(3)"}, {}, datasource_id="killed", pools=pools
+        "postgres", pg_database, {"sql": "select pg_sleep(3)"}, {}, datasource_id="killed", pools=pools, policy=policy
     )
     await killer
     assert result["error"]["code"] == "connection_failed", result
     assert "terminat" in result["error"]["message"]
     again = await execute_action(
-        "postgres", pg_database, {"sql": "select 1 as ok"}, {}, datasource_id="killed", pools=pools
+        "postgres", pg_database, {"sql": "select 1 as ok"}, {}, datasource_id="killed", pools=pools, policy=policy
     )
     assert again["body"] == [{"ok": 1}]
 
 
-async def test_a_wrong_password_is_an_auth_error(mysql_database: dict[str, Any]) -> None:
+async def test_a_wrong_password_is_an_auth_error(mysql_database: dict[str, Any], policy: InstancePolicy) -> None:
     result = await execute_action(
-        "mysql", {**mysql_database, "password": "wrong-pass"}, {"sql": "select 1"}, {}
+        "mysql", {**mysql_database, "password": "wrong-pass"}, {"sql": "select 1"}, {}, policy=policy
     )
     assert result["error"]["code"] == "auth_failed"
     assert "wrong-pass" not in repr(result)
 
 
-async def test_an_unknown_postgres_role_is_an_auth_error(pg_database: dict[str, Any]) -> None:
-    result = await execute_action("postgres", {**pg_database, "user": "nobody_here"}, {"sql": "select 1"}, {})
+async def test_an_unknown_postgres_role_is_an_auth_error(pg_database: dict[str, Any], policy: InstancePolicy) -> None:
+    result = await execute_action("postgres", {**pg_database, "user": "nobody_here"}, {"sql": "select 1"}, {}, policy=policy)
     assert result["error"]["code"] == "auth_failed"
 
 
 async def test_structure_lists_tables_columns_and_primary_keys(
-    orders: Any, engine: tuple[str, dict[str, Any]], pools: PoolManager
+    orders: Any, engine: tuple[str, dict[str, Any]], pools: PoolManager, policy: InstancePolicy
 ) -> None:
-    structure = await datasource_structure(engine[0], engine[1], pools=pools)
+    structure = await datasource_structure(engine[0], engine[1], pools=pools, policy=policy)
     table = next(t for t in structure["tables"] if t["name"] == "orders")
     assert table["primaryKey"] == ["id"]
     assert [c["name"] for c in table["columns"]] == ["id", "customer", "total", "tags"]

@@ -53,6 +53,7 @@ def live_server(tmp_path: Path) -> Iterator[ServerProcess]:
         "LOWCRAFT_ARGON2_MEMORY_KIB": "1024",
         "LOWCRAFT_ARGON2_TIME_COST": "1",
         "LOWCRAFT_SQLITE_ROOTS": str(tmp_path),
+        "LOWCRAFT_ALLOW_PRIVATE_NETWORKS": "true",  # the datasources are this machine's servers
     }
     with running_server(env) as server:
         server.env = env  # type: ignore[attr-defined]
