@@ -18,9 +18,9 @@ from lowcraft.config import Settings
 from lowcraft.store.base import Base
 from lowcraft.store.db import Database
 from lowcraft.store.migrate import upgrade
-from tests.servers import POSTGRES_URL, mysql_database, pg_database, require_postgres
+from tests.servers import POSTGRES_URL, mysql_database, pg_database, postgres_elsewhere, require_postgres
 
-__all__ = ["mysql_database", "pg_database"]  # fixtures shared by every test folder
+__all__ = ["mysql_database", "pg_database", "postgres_elsewhere"]  # fixtures shared by every test folder
 
 CSRF = {"X-Requested-By": "lowcraft"}
 PASSWORD = "correct-horse-battery"
