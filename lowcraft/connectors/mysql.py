@@ -40,7 +40,7 @@ from lowcraft.connectors.errors import (
     Timeout,
 )
 from lowcraft.connectors.schema import Secret
-from lowcraft.connectors.sql_dialect import SqlDialect, json_containers
+from lowcraft.connectors.sql_dialect import SqlDialect, numbers_as_text
 from lowcraft.connectors.sql_query import SqlQuery, may_return_rows
 from lowcraft.connectors.sql_results import RowCollector
 
@@ -72,8 +72,11 @@ MYSQL_DIALECT = SqlDialect(
     backslash_escapes=True,
     identifier_quotes="`",
     string_quotes="'\"",
-    # MySQL has no array type: objects and arrays travel as JSON text (JSON_CONTAINS, JSON_TABLE read them).
-    adapt=json_containers,
+    # MySQL has no array type: objects and arrays travel as JSON text (JSON_CONTAINS, JSON_TABLE read
+    # them). Numbers and booleans travel as text too: MySQL compares a text column with a number as
+    # numbers, so `name = 0` would match every name that does not start with a digit.
+    adapt=numbers_as_text,
+    numbers_as_text=True,
     dollar_quotes=False,
     escape_strings=False,
     nested_comments=False,
