@@ -157,6 +157,11 @@ class ExecutionResult:
     columns: list[dict[str, str]] = field(default_factory=list)
 
 
+def url_host(host: str) -> str:
+    """`host` as a URL writes it: IPv6 addresses in brackets (for samples' `at`)."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
 @dataclass(frozen=True, slots=True)
 class ConnectorSamples:
     """Sample configs a connector supplies so that generic tests can exercise it.

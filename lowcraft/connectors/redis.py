@@ -203,10 +203,14 @@ class RedisConnector(Connector[RedisConfig, RedisQuery]):
     async def _client(self, conn: Connection[RedisConfig]) -> aioredis.Redis:
         key = conn.pool_key
         config = conn.config
+        # Checked once up front as well: redis-py retries a refused connection with back-off,
+        # which would only delay the same answer.
         if key is None:
+            await conn.address(config.host, config.port)
             return _single_client(config, conn.policy)
 
         async def create() -> aioredis.BlockingConnectionPool:
+            await conn.address(config.host, config.port)
             return aioredis.BlockingConnectionPool(
                 max_connections=config.pool_size, timeout=None, **_pool_kwargs(config, conn.policy)
             )
@@ -220,6 +224,7 @@ class RedisConnector(Connector[RedisConfig, RedisQuery]):
     async def test(self, conn: Connection[RedisConfig]) -> TestResult:
         try:
             with self.map_errors():
+                await conn.address(conn.config.host, conn.config.port)
                 client = _single_client(conn.config, conn.policy)
                 try:
                     with anyio.fail_after(conn.config.connect_timeout_seconds + 5):

@@ -54,6 +54,7 @@ from lowcraft.connectors.base import (
     Structure,
     Table,
     TestResult,
+    url_host,
 )
 from lowcraft.connectors.errors import (
     AuthFailed,
@@ -296,6 +297,12 @@ class S3Connector(Connector[S3Config, S3Query]):
         },
         query={"operation": "list", "bucket": "samples", "prefix": "{{Input1.text}}"},
         params={"Input1.text": "reports/../"},
+        at=lambda host, port: {
+            "endpoint_url": f"http://{url_host(host)}:{port}",
+            "access_key_id": "test",
+            "secret_access_key": "test",
+            "connect_timeout_seconds": 2,
+        },
     )
 
     @contextmanager
