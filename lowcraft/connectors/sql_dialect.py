@@ -24,7 +24,7 @@ def json_containers(value: Any) -> Any:
     return value
 
 
-def number_text(value: bool | int | float | Decimal) -> str:
+def number_text(value: float | Decimal) -> str:
     """A JSON number or boolean as the decimal text a server converts back to that number."""
     if isinstance(value, bool):
         return "1" if value else "0"

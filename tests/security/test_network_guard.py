@@ -384,7 +384,7 @@ def test_private_networks_are_an_instance_administrators_call_per_workspace(tmp_
 
 @pytest.mark.parametrize("type_name", ["postgres", "mysql", "redis"])
 async def test_a_name_that_rebinds_to_the_metadata_address_after_the_check_is_never_connected_to_it(
-    type_name: str, rebinding_name: str, pools: PoolManager, pg_database: dict[str, Any],
+    type_name: str, rebinding_name: str, pools: PoolManager, pg_database: dict[str, Any],  # noqa: F811
     mysql_database: dict[str, Any],
 ) -> None:
     # The first lookup answers 127.0.0.1 (allowed here), every later one 169.254.169.254. A driver
