@@ -2,6 +2,11 @@
 
 The data directory is the single volume of an install: the SQLite store, the encryption key, Git
 clones, backups and logs all live below it, so one directory is all an operator must keep.
+
+Settings come from the environment, and from an env file only when `LOWCRAFT_ENV_FILE` names
+one: a `.env` in the working directory is never read, since a file a datasource could write must
+not be able to change the next start (issue 11). The named file must lie outside every folder
+datasources may use.
 """
 
 from __future__ import annotations
@@ -13,16 +18,21 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationInfo, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 SignupPolicy = Literal["open", "invite"]
 
 
 class Settings(BaseSettings):
-    """Lowcraft's settings, read from `LOWCRAFT_*` variables (and a `.env` file if present)."""
+    """Lowcraft's settings, read from `LOWCRAFT_*` variables (and the file `LOWCRAFT_ENV_FILE` names)."""
 
-    model_config = SettingsConfigDict(env_prefix="LOWCRAFT_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="LOWCRAFT_", env_file=None, extra="ignore")
 
     data_dir: Path = Field(Path("./lowcraft-data"), description="The single volume holding all state.")
     database_url: str | None = Field(
@@ -60,7 +70,12 @@ class Settings(BaseSettings):
         "whatever the private-network setting (the store's and Redis's own addresses are always denied).",
     )
     sqlite_roots: str = Field(
-        "", description="Comma-separated folders whose SQLite files datasources may open (default: data dir 'files/')."
+        "",
+        description="Comma-separated folders for SQLite datasource files; a workspace's datasources open only "
+        "<folder>/<workspace id>/, created when needed (default: data dir 'files/').",
+    )
+    env_file: Path | None = Field(
+        None, description="A file of LOWCRAFT_* settings to read; never one in a datasource folder (no .env is read otherwise)."
     )
     session_idle_minutes: int = Field(60 * 24 * 3, gt=0, description="Sessions end after this much idle time.")
     session_max_hours: int = Field(24 * 30, gt=0, description="Sessions end this long after login, whatever.")
@@ -79,6 +94,35 @@ class Settings(BaseSettings):
         "https://www.google.com/recaptcha/api.js",
         description="Google reCAPTCHA's client script, loaded by buttons with a site key (e.g. www.recaptcha.net where Google is blocked).",
     )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        named = os.environ.get("LOWCRAFT_ENV_FILE")
+        if not named:
+            return init_settings, env_settings, file_secret_settings
+        return init_settings, env_settings, DotEnvSettingsSource(settings_cls, env_file=named), file_secret_settings
+
+    @field_validator("env_file")
+    @classmethod
+    def _env_file_out_of_reach(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        if value is None:
+            return value
+        if not value.resolve().is_file():
+            raise ValueError(f"LOWCRAFT_ENV_FILE names {value}, which is not a file")
+        data_dir = info.data.get("data_dir")
+        if data_dir is None:  # not valid itself: its own error is reported
+            return value
+        for root in sqlite_roots(info.data.get("sqlite_roots", ""), data_dir):
+            if value.resolve().is_relative_to(root):
+                raise ValueError(f"LOWCRAFT_ENV_FILE must not lie in {root}, where datasources may write files")
+        return value
 
     @field_validator("signup")
     @classmethod
@@ -119,8 +163,7 @@ class Settings(BaseSettings):
 
     @property
     def sqlite_root_paths(self) -> tuple[Path, ...]:
-        roots = [Path(p.strip()).resolve() for p in self.sqlite_roots.split(",") if p.strip()]
-        return tuple(roots) or ((self.data_dir / "files").resolve(),)
+        return sqlite_roots(self.sqlite_roots, self.data_dir)
 
     @property
     def secure_cookies(self) -> bool:
@@ -146,6 +189,12 @@ class Settings(BaseSettings):
             with os.fdopen(fd, "w") as fh:
                 fh.write(base64.b64encode(secrets.token_bytes(32)).decode())
         return base64.b64decode(path.read_text().strip())
+
+
+def sqlite_roots(setting: str, data_dir: Path) -> tuple[Path, ...]:
+    """The resolved folders of LOWCRAFT_SQLITE_ROOTS; each workspace has a folder below each."""
+    roots = [Path(p.strip()).resolve() for p in setting.split(",") if p.strip()]
+    return tuple(roots) or ((data_dir / "files").resolve(),)
 
 
 def settings_help() -> str:

@@ -15,6 +15,7 @@ from lowcraft.cache import KeyValueStore, open_store
 from lowcraft.cache.generation import Generation, open_generation
 from lowcraft.config import Settings
 from lowcraft.connectors.base import InstancePolicy
+from lowcraft.connectors.files import workspace_policy
 from lowcraft.connectors.netguard import DeniedAddress
 from lowcraft.crypto import SecretBox
 from lowcraft.store.db import Database
@@ -80,7 +81,8 @@ class Runtime:
     encryption_key: bytes
     secret_box: SecretBox
     policy: InstancePolicy
-    """The instance-wide default; `policy_for` applies a workspace's own private-network setting."""
+    """The instance-wide network default and no files: `workspace_policy` gives one workspace's
+    policy (its own folders, and the private-network access an instance administrator set)."""
     generation: Generation
 
     @classmethod
@@ -112,18 +114,19 @@ class Runtime:
             policy=InstancePolicy(
                 allow_private_networks=settings.allow_private_networks,
                 allow_loopback=settings.allow_private_networks,
-                file_roots=settings.sqlite_root_paths,
                 denied=instance_denied_addresses(settings),
             ),
             generation=generation,
         )
 
-    def policy_for(self, private_networks: bool | None) -> InstancePolicy:
-        """The policy for a workspace whose administrator-set private-network access is
-        `private_networks` (None: the instance default)."""
-        if private_networks is None or private_networks == self.policy.allow_private_networks:
-            return self.policy
-        return dataclasses.replace(self.policy, allow_private_networks=private_networks, allow_loopback=private_networks)
+    def workspace_policy(self, workspace_id: str, private_networks: bool | None = None) -> InstancePolicy:
+        """The policy for one workspace's datasources: files only in its own folders, and private
+        networks as an instance administrator set them for it (`private_networks`; None: the
+        instance default)."""
+        policy = self.policy
+        if private_networks is not None and private_networks != policy.allow_private_networks:
+            policy = dataclasses.replace(policy, allow_private_networks=private_networks, allow_loopback=private_networks)
+        return workspace_policy(policy, self.settings.sqlite_root_paths, workspace_id)
 
     def close(self) -> None:
         self.generation.close()

@@ -72,7 +72,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
     invite = admin.ok("POST", f"/api/v1/workspaces/{ws}/invites", 201, json={"email": "new@example.com", "role": "viewer"})
     members = {m["email"]: m["id"] for m in admin.ok("GET", f"/api/v1/workspaces/{ws}/members")["members"]}
     token = other.ok("POST", "/api/v1/me/tokens", 201, json={"name": "ci"})["id"]
-    sqlite_file = folder / "orders.db"
+    sqlite_file = folder / ws / "orders.db"  # the workspace's own folder below the root
+    sqlite_file.parent.mkdir()
     sqlite3.connect(sqlite_file).executescript("create table orders (id integer primary key, total real);"
                                                "insert into orders values (1, 9.5);")
     ds = admin.ok("POST", f"/api/v1/workspaces/{ws}/datasources", 201, json={

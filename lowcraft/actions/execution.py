@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -238,6 +239,41 @@ def _internal_error(connector_type: str) -> ConnectorError:
     internal = ConnectorError("The action failed because of an internal error.", "Check the server log.")
     internal.code = "internal_error"
     return internal
+
+
+VIEWER_FIELDS = ("isExecutionSuccess", "statusCode", "body", "headers", "durationMs", "error")
+"""What a published app reads of a result: its data, the response's status and headers, and an
+error it can show (`.data`, `.responseMeta`, the run's failure)."""
+
+# Errors about the connection itself: their messages name hosts, ports, users and files of the
+# datasource's configuration, which viewers never see.
+_CONNECTION_ERRORS = frozenset({"connection_failed", "auth_failed", "forbidden_address", "file_not_allowed"})
+
+# An absolute (or ../-relative) file path: after a space, quote or bracket, not inside a URL.
+_FILE_PATH = re.compile(r"""(?<![\w.:/~-])(?:~|\.{1,2})?/(?:[^\s'"`/),;]+/)*[^\s'"`/),;]+|\b[A-Za-z]:\\[^\s'"`),;]+""")
+
+
+def _without_paths(text: str) -> str:
+    return _FILE_PATH.sub("[path]", text)
+
+
+def for_viewer(result: dict[str, Any]) -> dict[str, Any]:
+    """A result as a viewer of a published app receives it: without the query sent (SQL text,
+    bound values, request), row and column details, file paths or the datasource's connection
+    details in error messages. Developers running in edit mode see the whole result."""
+    shown = {key: result[key] for key in VIEWER_FIELDS if key in result}
+    error = result.get("error")
+    if error:
+        code = str(error.get("code"))
+        if code in _CONNECTION_ERRORS:
+            message = "The application could not use its datasource."
+            hint = "Ask the application's developers: running the query in the editor shows them why."
+        else:
+            # The first line is the database's own words; the lines after it quote the query.
+            message = _without_paths(str(error.get("message") or "").split("\n", 1)[0])
+            hint = _without_paths(str(error.get("hint") or ""))
+        shown["error"] = {"code": code, "message": message, "hint": hint}
+    return shown
 
 
 def compile_failure(error: ConnectorError) -> dict[str, Any]:

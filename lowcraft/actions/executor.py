@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import cookie_parser
 
 from lowcraft import jsontext, metrics
-from lowcraft.actions.execution import CompiledAction, compile_failure
+from lowcraft.actions.execution import CompiledAction, compile_failure, for_viewer
 from lowcraft.actions.plans import ExecutionPlan
 from lowcraft.cache.generation import GenerationCache
 from lowcraft.connectors.base import Limits
@@ -65,7 +65,8 @@ class ReadyExecution:
             compiled = CompiledAction.compile(
                 plan.connection.connector_type, plan.connection.config, plan.query_config,
                 datasource_id=plan.connection.datasource_id, prepared_statements=plan.settings.prepared_statements,
-                policy=runtime.policy_for(plan.connection.private_networks), pools=default_pools,
+                policy=runtime.workspace_policy(plan.connection.workspace_id, plan.connection.private_networks),
+                pools=default_pools,
             )
         except ConnectorError as error:
             return cls(plan, limits, None, error)
@@ -80,7 +81,8 @@ class ReadyExecution:
             result = compile_failure(self.failure)
         outcome = "success" if result["isExecutionSuccess"] else str(result["error"]["code"])
         metrics.observe_execution(self.plan.connection.connector_type, outcome, time.perf_counter() - started)
-        return result
+        # Both doors (the route and the cached one) answer through here, so they agree on this.
+        return for_viewer(result) if self.plan.mode == "view" else result
 
 
 # Plans by (credential, action, mode, environment, application), valid for one store generation

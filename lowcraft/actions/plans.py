@@ -37,6 +37,8 @@ class ExecutionPlan:
     connection: ResolvedConnection
     query_config: dict[str, Any]
     settings: ActionSettings
+    mode: Mode
+    """`view`: a published app runs it, and its viewers get only what the app reads of the result."""
 
 
 class _PublishedActions:
@@ -129,4 +131,4 @@ def prepare_execution(
         settings = ActionSettings.model_validate(entry.get("settings") or {})
     except ValueError:
         raise InvalidAction("The action's stored settings are not valid; save it again in the editor.") from None
-    return ExecutionPlan(action_id, entry["name"], connection, entry.get("config") or {}, settings)
+    return ExecutionPlan(action_id, entry["name"], connection, entry.get("config") or {}, settings, mode)

@@ -196,6 +196,9 @@ class Connector(ABC, Generic[ConfigT, QueryT]):
     query_schema: ClassVar[type[BaseModel]]
     sql_dialect: ClassVar[SqlDialect | None] = None
     samples: ClassVar[ConnectorSamples | None] = None
+    file_path_field: ClassVar[str | None] = None
+    """The connection-config field naming a file: set by connectors that open local files, which
+    must then keep to `policy.file_roots` (see `lowcraft.connectors.files`)."""
 
     @abstractmethod
     def map_errors(self) -> AbstractContextManager[None]:

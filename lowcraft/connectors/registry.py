@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from collections.abc import Iterable
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
@@ -39,26 +40,36 @@ def load_class(target: str) -> type[Connector[Any, Any]]:
 
 
 class ConnectorRegistry:
-    """Connector instances by type name; one instance per type serves every datasource."""
+    """Connector instances by type name; one instance per type serves every datasource.
+
+    Safe to use from many threads at once: right after a start, the first executions of a
+    connector arrive together on the server's worker threads, and each must find the connector
+    whichever of them imports it.
+    """
 
     def __init__(self) -> None:
         self._connectors: dict[str, Connector[Any, Any]] = {}
         self._deferred: dict[str, str] = {}
+        # Held while a deferred connector is imported, so a second caller waits for the import
+        # instead of finding the name in neither dict.
+        self._lock = threading.Lock()
 
     def defer(self, type_name: str, target: str) -> None:
         """Register the connector class at `module:Class` under `type_name`, imported when first used."""
-        if type_name in self:
-            raise ValueError(f"a connector named {type_name!r} is already registered")
-        self._deferred[type_name] = target
+        with self._lock:
+            if type_name in self:
+                raise ValueError(f"a connector named {type_name!r} is already registered")
+            self._deferred[type_name] = target
 
     def register(self, connector_class: type[Connector[Any, Any]]) -> None:
         """Add a connector class; a type name can be registered once."""
         name = getattr(connector_class, "type_name", None)
         if not isinstance(name, str) or not name.isidentifier():
             raise ValueError(f"{connector_class.__name__} needs a type_name that is an identifier")
-        if name in self._connectors or name in self._deferred:
-            raise ValueError(f"a connector named {name!r} is already registered")
-        self._connectors[name] = connector_class()
+        with self._lock:
+            if name in self:
+                raise ValueError(f"a connector named {name!r} is already registered")
+            self._connectors[name] = connector_class()
 
     def load_entry_points(self, points: Iterable[EntryPoint] | None = None) -> list[str]:
         """Register third-party connectors; a broken plugin is logged and skipped, not fatal."""
@@ -75,19 +86,26 @@ class ConnectorRegistry:
         return loaded
 
     def get(self, type_name: str) -> Connector[Any, Any]:
-        target = self._deferred.pop(type_name, None)
-        if target is not None:
+        connector = self._connectors.get(type_name)
+        if connector is not None:
+            return connector
+        with self._lock:
+            connector = self._connectors.get(type_name)  # imported while this caller waited
+            if connector is not None:
+                return connector
+            target = self._deferred.get(type_name)
+            if target is None:
+                raise UnknownConnector(f"There is no connector named {type_name!r}.")
             connector_class = load_class(target)
             if connector_class.type_name != type_name:
                 raise TypeError(f"{target} declares type_name {connector_class.type_name!r}, not {type_name!r}")
-            self.register(connector_class)
-        try:
-            return self._connectors[type_name]
-        except KeyError:
-            raise UnknownConnector(f"There is no connector named {type_name!r}.") from None
+            connector = self._connectors[type_name] = connector_class()
+            # Only now: until the instance is in place, the deferred entry is what names it.
+            del self._deferred[type_name]
+            return connector
 
     def names(self) -> list[str]:
-        return sorted([*self._connectors, *self._deferred])
+        return sorted({*self._connectors, *self._deferred})
 
     def __contains__(self, type_name: object) -> bool:
         return type_name in self._connectors or type_name in self._deferred

@@ -82,7 +82,9 @@ async def test_unsaved(workspace_id: str, body: TestUnsavedBody, ctx: Ctx) -> di
     config, private_networks = await run_in_threadpool(
         service.unsaved_config, ctx, workspace_id, body.connector, body.config
     )
-    return await check_datasource(body.connector, config, policy=ctx.runtime.policy_for(private_networks))
+    return await check_datasource(
+        body.connector, config, policy=ctx.runtime.workspace_policy(workspace_id, private_networks)
+    )
 
 
 @router.get("/datasources/{datasource_id}")
@@ -109,7 +111,7 @@ async def delete_datasource(datasource_id: str, ctx: Ctx) -> None:
 @router.post("/datasources/{datasource_id}/test")
 async def test_datasource(datasource_id: str, ctx: Ctx, environment: str = "production") -> dict[str, Any]:
     resolved = await run_in_threadpool(service.connection_for_check, ctx, datasource_id, environment)
-    policy = ctx.runtime.policy_for(resolved.private_networks)
+    policy = ctx.runtime.workspace_policy(resolved.workspace_id, resolved.private_networks)
     return await check_datasource(resolved.connector_type, resolved.config, policy=policy)
 
 
@@ -119,7 +121,7 @@ async def structure(datasource_id: str, ctx: Ctx, environment: str = "production
     try:
         found = await datasource_structure(
             resolved.connector_type, resolved.config, datasource_id=resolved.datasource_id,
-            policy=ctx.runtime.policy_for(resolved.private_networks),
+            policy=ctx.runtime.workspace_policy(resolved.workspace_id, resolved.private_networks),
         )
     except ConnectorError as error:
         return {"ok": False, "tables": [], "error": error.as_dict()}

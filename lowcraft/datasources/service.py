@@ -43,9 +43,10 @@ class ResolvedConnection:
     datasource_id: str
     connector_type: str
     config: dict[str, Any]
+    workspace_id: str
     private_networks: bool | None = None
     """The workspace's private-network access as an instance administrator set it (None: the
-    instance default); `Runtime.policy_for` turns it into the policy connections obey."""
+    instance default); `Runtime.workspace_policy` turns it into the policy connections obey."""
 
 
 def connector_for(name: str) -> Connector[Any, Any]:
@@ -213,7 +214,7 @@ def resolve_connection(ctx: Context, datasource_id: str, environment: str) -> Re
             f"Datasource '{ds.name}' has no configuration for the {environment} environment; a developer must add one."
         )
     private_networks = ctx.db.scalar(select(Workspace.allow_private_networks).where(Workspace.id == ds.workspace_id))
-    return ResolvedConnection(ds.id, ds.connector, _decrypt(ctx, row), private_networks)
+    return ResolvedConnection(ds.id, ds.connector, _decrypt(ctx, row), ds.workspace_id, private_networks)
 
 
 def connection_for_check(ctx: Context, datasource_id: str, environment: str) -> ResolvedConnection:

@@ -89,7 +89,8 @@ def rename_workspace(workspace_id: str, body: WorkspaceBody, ctx: Ctx) -> dict[s
 def set_private_networks(workspace_id: str, body: PrivateNetworksBody, ctx: Ctx) -> dict[str, Any]:
     """Instance administrators: may this workspace's datasources reach private networks?"""
     view = service.set_private_networks(ctx, workspace_id, body.allowed)
-    return {**workspace_out(view), "privateNetworksAllowed": ctx.runtime.policy_for(body.allowed).allow_private_networks}
+    allowed = ctx.runtime.workspace_policy(workspace_id, body.allowed).allow_private_networks
+    return {**workspace_out(view), "privateNetworksAllowed": allowed}
 
 
 @router.delete("/workspaces/{workspace_id}", status_code=204)

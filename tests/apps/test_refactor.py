@@ -16,10 +16,10 @@ from tests.pages.test_dsl import page, widget
 @pytest.fixture
 def app(instance: Instance, admin: Api, tmp_path: Path) -> dict[str, Any]:
     """Table1 read by a Text, a query and a JS object; Utils.fmt used by the Text."""
-    db_file = instance.settings.sqlite_root_paths[0] / "shop.db"
+    ws = first_workspace(admin)
+    db_file = instance.settings.sqlite_root_paths[0] / ws / "shop.db"  # the workspace's own folder
     db_file.parent.mkdir(parents=True, exist_ok=True)
     sqlite3.connect(db_file).executescript("create table if not exists t (id integer)")
-    ws = first_workspace(admin)
     created = make_app(admin)
     page_id = default_page(admin, created["id"])["id"]
     ds = admin.ok("POST", f"/api/v1/workspaces/{ws}/datasources", 201,
