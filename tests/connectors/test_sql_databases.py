@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 import psycopg
@@ -11,6 +12,7 @@ import pytest
 
 from lowcraft.actions import datasource_structure, execute_action
 from lowcraft.connectors import InstancePolicy, Limits, PoolManager
+from tests.servers import PortForwarder
 
 pytestmark = pytest.mark.anyio
 
@@ -202,3 +204,51 @@ async def test_structure_lists_tables_columns_and_primary_keys(
 async def test_concurrent_executions_share_a_bounded_pool(orders: Any) -> None:
     results = await asyncio.gather(*(orders("select {{n}} as n", {"n": n}) for n in range(20)))
     assert sorted(int(r["body"][0]["n"]) for r in results) == list(range(20))  # MySQL echoes numbers as text
+
+
+async def test_an_unreachable_postgres_is_a_connection_error_at_once(pools: PoolManager, policy: InstancePolicy) -> None:
+    # A saved datasource pools its connections; its first execution used to wait out the whole
+    # time limit and then blame the pool size.
+    started = time.monotonic()
+    result = await execute_action(
+        "postgres", {"host": "127.0.0.1", "port": 1, "user": "postgres"}, {"sql": "select 1"}, {},
+        Limits(timeout_seconds=8), datasource_id="nowhere", pools=pools, policy=policy,
+    )
+    assert result["error"]["code"] == "connection_failed", result
+    assert "refused" in result["error"]["message"] and "pool size" not in result["error"]["hint"]
+    assert time.monotonic() - started < 3
+
+
+async def test_a_postgres_server_gone_after_the_pool_was_made_is_reported_as_unreachable(
+    pools: PoolManager, policy: InstancePolicy, pg_database: dict[str, Any]
+) -> None:
+    forwarder = PortForwarder(("127.0.0.1", 5432))
+    config = {**pg_database, "port": forwarder.port}
+    first = await execute_action(
+        "postgres", config, {"sql": "select 1 as ok"}, {}, datasource_id="vanishing", pools=pools, policy=policy
+    )
+    assert first["body"] == [{"ok": 1}]
+    forwarder.stop()  # the server's address stops answering; the pooled connection breaks too
+    results = [
+        await execute_action(
+            "postgres", config, {"sql": "select 1 as ok"}, {}, Limits(timeout_seconds=2),
+            datasource_id="vanishing", pools=pools, policy=policy,
+        )
+        for _ in range(3)
+    ]
+    assert all(r["error"]["code"] == "connection_failed" for r in results), results
+    assert not any("pool size" in r["error"]["hint"] for r in results)
+
+
+@pytest.mark.parametrize("prepared", [True, False], ids=["prepared", "inlined"])
+@pytest.mark.parametrize("value", [0, 0.0, False, True, 1])
+async def test_a_json_number_or_boolean_cannot_match_every_text_value(
+    orders: Any, engine: tuple[str, dict[str, Any]], value: Any, prepared: bool
+) -> None:
+    # MySQL compares `customer = 0` as numbers, which is true for every name not starting with a
+    # digit; a viewer could widen the query by sending 0 where the app sends a name.
+    result = await orders("select customer from orders where customer = {{v}}", {"v": value}, prepared_statements=prepared)
+    assert not (result["isExecutionSuccess"] and result["body"]), result
+    # Where the column is a number, the number still compares as one.
+    totals = await orders("select customer from orders where total > {{v}} order by id", {"v": 15})
+    assert [r["customer"] for r in totals["body"]] == ["bob"]

@@ -404,3 +404,27 @@ async def test_a_name_that_rebinds_to_the_metadata_address_after_the_check_is_ne
         # Either the connection went to the checked 127.0.0.1 (nothing answers at 169.254.169.254),
         # or the guard refused the new address: never an attempt at the metadata address.
         assert result["isExecutionSuccess"] or result["error"]["code"] == "forbidden_address", result
+
+
+@pytest.mark.parametrize(
+    ("database_url", "redis_url", "denied", "expected"),
+    [
+        (None, None, "", []),  # SQLite store, no Redis: nothing of the instance's on the network
+        ("postgresql://u:p@db.internal/lowcraft", "rediss://cache:6380/0", "", ["db.internal:5432", "cache:6380"]),
+        ("postgresql:///lowcraft?host=/run/postgresql", None, "", ["127.0.0.1:5432"]),  # Unix socket: same port
+        ("postgresql://u@a:5433,b/lowcraft", "unix:///run/redis.sock", "", ["a:5433", "b:5432"]),
+        (None, "redis://[::1]:6379/9", "10.9.0.0/16, [fd00::1]:5432, pgbouncer:6432", ["[::1]:6379", "10.9.0.0/16", "[fd00::1]:5432", "pgbouncer:6432"]),
+    ],
+)
+def test_the_instances_own_services_are_read_from_its_settings(
+    tmp_path: Path, database_url: str | None, redis_url: str | None, denied: str, expected: list[str]
+) -> None:
+    settings = make_settings(tmp_path, database_url, redis_url=redis_url, denied_addresses=denied)
+    assert [str(d) for d in instance_denied_addresses(settings)] == expected
+
+
+@pytest.mark.parametrize("entry", ["db:0", "db:http", "[::1", "/run/postgresql", "a b"])
+def test_a_malformed_denied_address_stops_the_start(tmp_path: Path, entry: str) -> None:
+    settings = make_settings(tmp_path / "data", f"sqlite:///{tmp_path / 'store.db'}", denied_addresses=entry)
+    with pytest.raises(ValueError, match="LOWCRAFT_DENIED_ADDRESSES"):
+        Runtime.build(settings)
