@@ -6,7 +6,10 @@
   (d) through a bare ASGI app under uvicorn that runs the query with a psycopg pool and nothing
       else (bench/support/bare_asgi.py): the ceiling any one-process Python server reaches here.
 
-Each at concurrency 1 and 16; prints p50/p99 latency, throughput, and the ratios to (a). The
+Each at concurrency 1 and 16; prints p50/p99 latency, throughput, and the ratios to (a). Then, to
+show what scaling out costs the database, (c) again at concurrency 16 with one process, with
+`--workers 2`, and with `--workers 2` under LOWCRAFT_DATASOURCE_CONNECTIONS=8, each beside the most
+connections PostgreSQL had open to the datasource meanwhile (pg_stat_activity). The
 HTTP figures come from Debian's `wrk` (a C load generator that costs the server's cores little;
 without it, from an httpx client in this process, which competes with the server for the cores)
 and include the server process's CPU time per request.
@@ -34,10 +37,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 import httpx
 import psycopg
@@ -45,6 +50,7 @@ import psycopg_pool
 
 from lowcraft.actions import execute_action
 from lowcraft.connectors import PoolManager
+from lowcraft.connectors.pools import DEFAULT_CONNECTION_BUDGET
 from lowcraft.devserver import ServerProcess, free_port, running_server
 
 ROWS = 10_000
@@ -77,7 +83,7 @@ class Figures:
 
     def line(self) -> str:
         return (
-            f"{self.label:<16} c={self.concurrency:<3} p50={self.p50:7.3f} ms  p99={self.p99:7.3f} ms  "
+            f"{self.label:<21} c={self.concurrency:<3} p50={self.p50:7.3f} ms  p99={self.p99:7.3f} ms  "
             f"{self.throughput:9.0f} req/s"
         )
 
@@ -173,7 +179,8 @@ def prepare_app(api_url: str, host: str, database: str) -> tuple[dict[str, str],
         ws = ok(client.get("/api/v1/workspaces"))["workspaces"][0]["id"]  # type: ignore[index]
         app = ok(client.post(f"/api/v1/workspaces/{ws}/applications", json={"name": "Bench"}))
         page = ok(client.get(f"/api/v1/applications/{app['id']}"))["pages"][0]["id"]  # type: ignore[index]
-        config = {"host": host, "user": "postgres", "password": PASSWORD, "database": database, "pool_size": 16}
+        config = {"host": host, "user": "postgres", "password": PASSWORD, "database": database,
+                  "pool_size": DATASOURCE_POOL_SIZE}
         ds = ok(client.post(f"/api/v1/workspaces/{ws}/datasources",
                             json={"name": "Bench DB", "connector": "postgres", "configs": {"production": config}}))
         action = ok(client.post(f"/api/v1/applications/{app['id']}/actions", json={
@@ -193,6 +200,23 @@ end
 """
 
 
+# Appended for the scale-out runs: counts answers that are not a successful execution (a 200 with
+# isExecutionSuccess false, e.g. connection_budget_exhausted), which wrk's non-2xx count misses.
+_WRK_CHECK_SCRIPT = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) failed = 0 end
+function response(status, headers, body)
+  if not string.find(body, '"isExecutionSuccess":true', 1, true) then failed = failed + 1 end
+end
+function done(summary, latency, requests)
+  local n = 0
+  for _, t in ipairs(threads) do n = n + t:get("failed") end
+  io.write("Failed executions: " .. n .. "\\n")
+end
+"""
+
+
 @dataclass
 class WrkFigures:
     """What wrk measured, plus the CPU the server process spent per request meanwhile."""
@@ -204,11 +228,13 @@ class WrkFigures:
     throughput: float
     failures: int
     cpu_us: float | None
+    failed_executions: int | None = None
 
     def line(self) -> str:
         cpu = f"  server CPU {self.cpu_us:4.0f} us/req" if self.cpu_us is not None else ""
-        return (f"{self.label:<16} c={self.concurrency:<3d} p50={self.p50:7.3f} ms  p99={self.p99:7.3f} ms  "
-                f"{self.throughput:9.0f} req/s  non-2xx={self.failures}{cpu}")
+        failed = f"  failed executions={self.failed_executions}" if self.failed_executions is not None else ""
+        return (f"{self.label:<21} c={self.concurrency:<3d} p50={self.p50:7.3f} ms  p99={self.p99:7.3f} ms  "
+                f"{self.throughput:9.0f} req/s  non-2xx={self.failures}{failed}{cpu}")
 
 
 def _ms(text: str) -> float:
@@ -217,25 +243,30 @@ def _ms(text: str) -> float:
 
 
 def run_wrk(
-    label: str, server: ServerProcess, session: str, action_id: str, concurrency: int, seconds: int = 8
+    label: str, server: ServerProcess, session: str, action_id: str, concurrency: int, seconds: int = 8,
+    *, check_results: bool = False,
 ) -> WrkFigures:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(_WRK_SCRIPT % {"session": session, "action": action_id, "rows": ROWS})
-    cpu_before = server.cpu_seconds()
+        if check_results:
+            script.write(_WRK_CHECK_SCRIPT)
+    cpu_before = server.tree_cpu_seconds()
     out = subprocess.run(
         ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--latency", "-s", script.name, server.url],
         capture_output=True, text=True, check=True,
     ).stdout
-    cpu = server.cpu_seconds() - cpu_before
+    cpu = server.tree_cpu_seconds() - cpu_before
     Path(script.name).unlink()
     p50 = re.search(r"50%\s+([\d.]+\w+)", out)
     p99 = re.search(r"99%\s+([\d.]+\w+)", out)
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     total = re.search(r"(\d+) requests in", out)
     failures = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    failed = re.search(r"Failed executions: (\d+)", out)
     assert p50 and p99 and rps and total, out
     return WrkFigures(label, concurrency, _ms(p50.group(1)), _ms(p99.group(1)), float(rps.group(1)),
-                      int(failures.group(1)) if failures else 0, cpu / int(total.group(1)) * 1e6)
+                      int(failures.group(1)) if failures else 0, cpu / int(total.group(1)) * 1e6,
+                      int(failed.group(1)) if failed else None)
 
 
 @contextlib.contextmanager
@@ -281,6 +312,59 @@ async def run_http(api_url: str, cookies: dict[str, str], action_id: str, concur
         return await measure("HTTP API", concurrency, total, call)
 
 
+class PeakConnections:
+    """The most connections PostgreSQL had open to `database` while the block ran (pg_stat_activity)."""
+
+    def __init__(self, host: str, database: str) -> None:
+        self.host, self.database, self.peak = host, database, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        with psycopg.connect(host=self.host, user="postgres", dbname="postgres", autocommit=True) as admin:
+            while not self._stop.is_set():
+                row = admin.execute(
+                    "select count(*) from pg_stat_activity where datname = %s", [self.database]
+                ).fetchone()
+                self.peak = max(self.peak, int(row[0]) if row else 0)
+                time.sleep(0.02)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+# (label, extra `lowcraft serve` arguments, extra environment, processes, connection budget per process)
+SCALE_OUT: list[tuple[str, list[str], dict[str, str], int, int]] = [
+    ("1 process", [], {}, 1, DEFAULT_CONNECTION_BUDGET),
+    ("--workers 2", ["--workers", "2"], {}, 2, DEFAULT_CONNECTION_BUDGET),
+    ("--workers 2, budget 8", ["--workers", "2"], {"LOWCRAFT_DATASOURCE_CONNECTIONS": "8"}, 2, 8),
+]
+SCALE_CONCURRENCY = 16
+DATASOURCE_POOL_SIZE = 16
+
+
+async def scale_out(
+    label: str, server: ServerProcess, args: argparse.Namespace, database: str, cookies: dict[str, str], action_id: str
+) -> tuple[Figures | WrkFigures, int]:
+    """(c) at concurrency 16 on `server`, and the most datasource connections PostgreSQL saw meanwhile."""
+    if shutil.which("wrk") is not None:
+        run_wrk("warm-up", server, cookies["lowcraft_session"], action_id, SCALE_CONCURRENCY, seconds=1)
+        with PeakConnections(args.host, database) as peak:
+            figures: Figures | WrkFigures = run_wrk(
+                label, server, cookies["lowcraft_session"], action_id, SCALE_CONCURRENCY, args.seconds,
+                check_results=True,
+            )
+    else:
+        with PeakConnections(args.host, database) as peak:
+            figures = await run_http(server.url, cookies, action_id, SCALE_CONCURRENCY, args.requests // 4)
+    return figures, peak.peak
+
+
 def _compare(other: Figures | WrkFigures, direct: Figures) -> str:
     return (f"{other.line()}   p50 overhead {other.p50 - direct.p50:+.3f} ms, "
             f"throughput {other.throughput / direct.throughput:.0%} of direct")
@@ -302,21 +386,30 @@ async def main() -> None:
           + (f", {args.seconds} s per wrk run" if use_wrk else "; wrk not installed, HTTP measured with httpx"))
     results: dict[int, list[Figures | WrkFigures]] = {c: [] for c in CONCURRENCIES}
     directs: dict[int, Figures] = {}
+    scaled: list[tuple[str, Figures | WrkFigures, int, int]] = []
     try:
-        with tempfile.TemporaryDirectory() as data, running_server({"LOWCRAFT_DATA_DIR": data}) as server:
-            cookies, action_id = prepare_app(server.url, args.host, database)
-            for concurrency in CONCURRENCIES:
-                directs[concurrency] = await run_direct(args.host, database, concurrency, args.requests)
-                results[concurrency].append(await run_library(args.host, database, concurrency, args.requests))
-                if use_wrk:
-                    run_wrk("warm-up", server, cookies["lowcraft_session"], action_id, concurrency, seconds=1)
-                    results[concurrency].append(
-                        run_wrk("HTTP API (wrk)", server, cookies["lowcraft_session"], action_id, concurrency, args.seconds)
-                    )
-                else:
-                    results[concurrency].append(
-                        await run_http(server.url, cookies, action_id, concurrency, args.requests // 4)
-                    )
+        with tempfile.TemporaryDirectory() as data:
+            with running_server({"LOWCRAFT_DATA_DIR": data}) as server:
+                cookies, action_id = prepare_app(server.url, args.host, database)
+                for concurrency in CONCURRENCIES:
+                    directs[concurrency] = await run_direct(args.host, database, concurrency, args.requests)
+                    results[concurrency].append(await run_library(args.host, database, concurrency, args.requests))
+                    if use_wrk:
+                        run_wrk("warm-up", server, cookies["lowcraft_session"], action_id, concurrency, seconds=1)
+                        results[concurrency].append(run_wrk(
+                            "HTTP API (wrk)", server, cookies["lowcraft_session"], action_id, concurrency, args.seconds
+                        ))
+                    else:
+                        results[concurrency].append(
+                            await run_http(server.url, cookies, action_id, concurrency, args.requests // 4)
+                        )
+            # The same data directory (already migrated, the session and action in its store)
+            # served again, by one process and by two workers.
+            for label, serve_args, env, processes, budget in SCALE_OUT:
+                with running_server({"LOWCRAFT_DATA_DIR": data, **env}, args=serve_args) as server:
+                    figures, peak = await scale_out(label, server, args, database, cookies, action_id)
+                bound = processes * min(DATASOURCE_POOL_SIZE, budget)
+                scaled.append((label, figures, peak, bound))
         if use_wrk:
             with bare_server(args.host, database) as bare:
                 for concurrency in CONCURRENCIES:
@@ -326,6 +419,11 @@ async def main() -> None:
             print(directs[concurrency].line())
             for other in results[concurrency]:
                 print(_compare(other, directs[concurrency]))
+        print(f"scaling out: HTTP API at c={SCALE_CONCURRENCY}, datasource pool size {DATASOURCE_POOL_SIZE}, "
+              f"LOWCRAFT_DATASOURCE_CONNECTIONS {DEFAULT_CONNECTION_BUDGET} unless said")
+        for label, figures, peak, bound in scaled:
+            print(f"{figures.line()}   PostgreSQL connections to the datasource: peak {peak} "
+                  f"(bound: processes x min(pool size, budget) = {bound})")
         api_1, api_16 = results[1][-2 if use_wrk else -1], results[16][-2 if use_wrk else -1]
         print(f"target: p50 overhead at c=1 under 2 ms: {api_1.p50 - directs[1].p50:+.3f} ms")
         print(f"target: API throughput at c=16 at least 50% of direct: "

@@ -24,7 +24,8 @@ from lowcraft.config import Settings
 from lowcraft.connectors.pools import default_pools
 from lowcraft.context import Context
 from lowcraft.datasources.api import router as datasources_router
-from lowcraft.http import errors, spa
+from lowcraft.http import API_PREFIX, docs, errors, spa
+from lowcraft.http.headers import FrameAncestorsCache, HeadAsGet, SecurityHeaders, page_policy
 from lowcraft.http.middleware import ASGIApp, EdgeMiddleware, Receive, Scope, Send
 from lowcraft.meta.api import router as meta_router
 from lowcraft.metrics import install as install_metrics
@@ -37,7 +38,6 @@ log = logging.getLogger("lowcraft")
 HOUSEKEEPING_EVERY_SECONDS = 3600
 GC_YOUNG_THRESHOLD = 20_000
 _heap_settled = False
-API_PREFIX = "/api/v1"
 
 
 def housekeeping(runtime: Runtime) -> None:
@@ -47,6 +47,12 @@ def housekeeping(runtime: Runtime) -> None:
     expired = runtime.sessions.purge_expired()
     if purged or expired:
         log.info("housekeeping: %d applications purged, %d sessions expired", purged, expired)
+
+
+def frame_ancestors(runtime: Runtime, key: str) -> list[str]:
+    """Origins allowed to frame the viewer of the app at `key`, for the security headers."""
+    with runtime.db.session() as db:
+        return apps_service.frame_ancestors(Context(runtime=runtime, db=db), key)
 
 
 async def _housekeeping_loop(runtime: Runtime) -> None:
@@ -64,10 +70,11 @@ _EXECUTE_PATH = re.compile(API_PREFIX + r"/actions/([^/]+)/execute")
 class LowcraftApp(FastAPI):
     """FastAPI behind our edge middleware, with action execution served ahead of FastAPI.
 
-    The edge (request ids, CSRF header, body limit, access log, metrics) is the outermost layer
-    for every HTTP request. Behind it, `POST /api/v1/actions/{id}/execute` - what running apps
-    call most - goes to `serve_cached_execution`, which answers from the execution-plan cache
-    and hands anything else to FastAPI's own route. FastAPI's per-request layers (telemetry,
+    The edge (security headers, request ids, CSRF header, body limit, access log, metrics, HEAD
+    as GET) is the outermost layer for every HTTP request. Behind it,
+    `POST /api/v1/actions/{id}/execute` - what running apps call most - goes to
+    `serve_cached_execution`, which answers from the execution-plan cache and hands anything else
+    to FastAPI's own route. FastAPI's per-request layers (telemetry,
     error middleware, dependency solving) cost more than the query itself on that path.
     """
 
@@ -98,18 +105,25 @@ def settle_heap() -> None:
     Without this, full collections re-scanning that heap stalled every request in flight:
     p99 of action execution at concurrency 16 went from 90 ms to 5 ms (bench/execute.py).
     Done once per process: what a second app in the same process (tests) leaves would stay frozen.
+
+    No collection runs first: a full one over the ~150,000 objects of a started server took
+    60-100 ms of every start (bench/startup.py) to free some 800 objects of import-time garbage,
+    0.3 MB (1 MB after a first start's migrations), which now stays frozen instead.
+    `lowcraft serve` switches the collector off while it starts (see `cli.serve`); this switches
+    it back on.
     """
     global _heap_settled
     if _heap_settled:
         return
     _heap_settled = True
-    gc.collect()
     gc.freeze()
     gc.set_threshold(GC_YOUNG_THRESHOLD, 50, 100)
+    gc.enable()
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> LowcraftApp:
     settings = settings or Settings()
+    default_pools.connection_budget = settings.datasource_connections
     runtime = Runtime.build(settings)
     if migrate:
         upgrade(runtime.db)
@@ -130,7 +144,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
         title="Lowcraft",
         version=__version__,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served by lowcraft.http.docs, without a CDN
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -138,20 +152,21 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
     errors.install(app)
     # Routes are matched in order: the action routes (execution is the hot path) go first. They
     # are added to the app itself rather than through nested routers: FastAPI walks every nested
-    # router on each request, which cost about a tenth of the server's time under load.
+    # router on each request, which cost about a tenth of the server's time under load. The
+    # routers' own route objects are added as they are (their paths carry API_PREFIX): building
+    # them again through `add_api_route` cost 75 ms of every start (bench/startup.py).
     for router in (
         actions_router, meta_router, accounts_router, workspaces_router, apps_router, pages_router, datasources_router
     ):
-        for route in router.routes:
-            assert isinstance(route, APIRoute)
-            app.add_api_route(
-                API_PREFIX + route.path, route.endpoint, methods=sorted(route.methods or ()), status_code=route.status_code,
-                tags=list(route.tags), name=route.name, summary=route.summary, description=route.description,
-                response_class=route.response_class, response_model=route.response_model,
-            )
+        app.router.routes.extend(router.routes)
+    docs.mount(app, "Lowcraft API")
     metrics = install_metrics(app, runtime.db, settings.metrics_token)  # before the SPA's catch-all route
     spa.mount(app, settings.web_dist)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
     app.execute_route = next(r for r in app.routes if isinstance(r, APIRoute) and r.endpoint is execute)
-    app.edge = EdgeMiddleware(app.behind_edge, max_body_bytes=int(settings.max_body_mb * 1_000_000), metrics=metrics)
+    edge = EdgeMiddleware(HeadAsGet(app.behind_edge), max_body_bytes=int(settings.max_body_mb * 1_000_000), metrics=metrics)
+    app.edge = SecurityHeaders(
+        edge, page_policy=page_policy(settings.recaptcha_script_url),
+        frame_ancestors=FrameAncestorsCache(lambda key: frame_ancestors(runtime, key)),
+    )
     return app

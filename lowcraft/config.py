@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", description="Python log level.")
     max_body_mb: float = Field(10.0, gt=0, description="Largest accepted request body, in MB.")
     max_response_mb: float = Field(5.0, gt=0, description="Largest query/API response returned, in MB.")
+    datasource_connections: int = Field(
+        40,
+        ge=1,
+        description="Connections one server process may hold open to all datasources together; "
+        "each datasource pool takes up to its pool size of them (sizing: deploy/README.md).",
+    )
     allow_private_networks: bool = Field(
         False,
         description="Instance-wide default: may datasources reach private and loopback addresses? "

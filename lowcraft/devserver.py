@@ -9,7 +9,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +37,20 @@ class ServerProcess:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def tree_cpu_seconds(self) -> float:
+        """`cpu_seconds` of the server and every process it started (the workers of --workers N)."""
+        total, pending = 0.0, [self.process.pid]
+        while pending:
+            pid = pending.pop()
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                for task in Path(f"/proc/{pid}/task").iterdir():
+                    pending.extend(int(child) for child in (task / "children").read_text().split())
+            except (FileNotFoundError, ProcessLookupError):
+                continue  # ended meanwhile
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+
     def rss_mb(self) -> float:
         """Resident memory of the server process, from /proc (Linux)."""
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
@@ -62,8 +76,10 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float, log_p
 
 
 @contextmanager
-def running_server(env: dict[str, str], port: int | None = None, timeout: float = 30.0) -> Iterator[ServerProcess]:
-    """`lowcraft serve` in a child process with `env` added to this environment."""
+def running_server(
+    env: dict[str, str], port: int | None = None, timeout: float = 30.0, args: Sequence[str] = ()
+) -> Iterator[ServerProcess]:
+    """`lowcraft serve [args]` in a child process with `env` added to this environment."""
     port = port or free_port()
     full_env = {**os.environ, "LOWCRAFT_HOST": "127.0.0.1", "LOWCRAFT_PORT": str(port), **env}
     # Output goes to a file, not a pipe: a pipe nobody reads fills up and blocks the server.
@@ -71,7 +87,7 @@ def running_server(env: dict[str, str], port: int | None = None, timeout: float 
     log_path = Path(log_file.name)
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "lowcraft.cli", "serve"], env=full_env, stdout=log_file, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "lowcraft.cli", "serve", *args], env=full_env, stdout=log_file, stderr=subprocess.STDOUT,
     )
     log_file.close()
     url = f"http://127.0.0.1:{port}"

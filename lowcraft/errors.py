@@ -73,3 +73,13 @@ class TooManyRequests(LowcraftError):
     def __init__(self, message: str, *, retry_after: int, details: dict[str, Any] | None = None):
         super().__init__(message, details=details)
         self.retry_after = retry_after
+
+
+class ServiceUnavailable(LowcraftError):
+    """A service the instance depends on (Redis) is unreachable; try again after `retry_after` seconds."""
+
+    code = "service_unavailable"
+
+    def __init__(self, message: str, *, retry_after: int, details: dict[str, Any] | None = None):
+        super().__init__(message, details=details)
+        self.retry_after = retry_after

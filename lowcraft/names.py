@@ -7,7 +7,7 @@ mirrors; this module turns them into the platform's validation error.
 
 from __future__ import annotations
 
-from lowcraft.bindings.names import RESERVED_WORDS, is_global_name, is_identifier
+from lowcraft.bindings.names import OBJECT_PROTOTYPE_MEMBERS, RESERVED_WORDS, is_global_name, is_identifier
 from lowcraft.errors import ValidationFailed
 
 MAX_LENGTH = 100
@@ -29,6 +29,8 @@ def name_problem(name: object) -> str | None:
         return f"'{name}' is not a valid name: use letters, digits, _ or $, not starting with a digit."
     if name in RESERVED_WORDS:
         return f"'{name}' is a reserved word in JavaScript."
+    if name in OBJECT_PROTOTYPE_MEMBERS:
+        return f"'{name}' is a name every JavaScript object has already."
     if is_global_name(name):
         return f"'{name}' is already used by the runtime."
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,12 +19,15 @@ from lowcraft.config import Settings
 from lowcraft.store.base import Base
 from lowcraft.store.db import Database
 from lowcraft.store.migrate import upgrade
+from tests.browser import browser, live_server, page
 from tests.servers import POSTGRES_URL, mysql_database, pg_database, postgres_elsewhere, require_postgres
 
-__all__ = ["mysql_database", "pg_database", "postgres_elsewhere"]  # fixtures shared by every test folder
+# Fixtures shared by every test folder (registered here once: one Chromium per run).
+__all__ = ["browser", "live_server", "mysql_database", "page", "pg_database", "postgres_elsewhere"]
 
 CSRF = {"X-Requested-By": "lowcraft"}
 PASSWORD = "correct-horse-battery"
+SIGNUP_LINK = re.compile(r"/signup/confirm\?token=([\w-]+)")
 
 
 @pytest.fixture(scope="session")
@@ -131,12 +135,30 @@ class Instance:
         client = self.client()
         response = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
         if response.status_code != 200:
-            response = client.post(
-                "/api/v1/auth/signup", json={"email": email, "password": PASSWORD, "name": name or email}
-            )
+            response = sign_up(client, email, PASSWORD, name or email)
             assert response.status_code == 201, response.text
         client.user = response.json()
         return client
+
+
+def signup_link_token(app: Any, email: str) -> str | None:
+    """The token of the newest signup link the instance emailed to `email`."""
+    for message in reversed(app.state.runtime.mailer.sent):
+        found = SIGNUP_LINK.search(message.get_content()) if message["To"] == email else None
+        if found:
+            return found.group(1)
+    return None
+
+
+def sign_up(client: TestClient, email: str, password: str = PASSWORD, name: str = "") -> Any:
+    """Sign up as a person would: the first user is in at once; anyone else opens the emailed link.
+    Returns the last answer (201 with the user once signed up, or the refusal)."""
+    response = client.post("/api/v1/auth/signup", json={"email": email, "password": password, "name": name})
+    if response.status_code != 202:
+        return response
+    token = signup_link_token(client.app, email.strip().lower())
+    assert token, f"no signup link was emailed to {email}"
+    return client.post("/api/v1/auth/signup/confirm", json={"token": token})
 
 
 @pytest.fixture

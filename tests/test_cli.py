@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import urllib.request
 from pathlib import Path
 
+from starlette.routing import WebSocketRoute
+
+import lowcraft as lowcraft_package
 from lowcraft import __version__
-from lowcraft.devserver import running_server
+from lowcraft.app import create_app
+from lowcraft.cli import SERVE_WEBSOCKETS
+from lowcraft.devserver import free_port, running_server, wait_ready
+from tests.conftest import make_settings
 
 
 def lowcraft(*args: str, data: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -55,3 +62,41 @@ def test_serve_starts_on_an_empty_data_dir_and_creates_the_secret_key(tmp_path: 
             assert json.load(response)["status"] == "ready"
     key = tmp_path / "secret.key"
     assert oct(key.stat().st_mode & 0o777) == "0o600"
+
+
+def test_serve_writes_nothing_into_its_package_and_needs_no_bytecode_there(tmp_path: Path) -> None:
+    """The image's package is compiled when it is built and never written at run time.
+
+    Started from a copy of the package without any `.pyc` and with Python told not to write
+    any, a server runs its migrations and answers; the copy is left exactly as it was.
+    """
+    install = tmp_path / "install"
+    package = install / "lowcraft"
+    shutil.copytree(Path(lowcraft_package.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = sorted(str(p.relative_to(package)) for p in package.rglob("*"))
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(install), "PYTHONDONTWRITEBYTECODE": "1",
+           "LOWCRAFT_DATA_DIR": str(tmp_path / "data"), "LOWCRAFT_PORT": str(port)}
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "lowcraft.cli", "serve"], cwd=install, env=env,
+                                   stdout=out, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_ready(url, process, 60, log)
+        with urllib.request.urlopen(url + "/api/v1/ready") as response:
+            assert json.load(response)["status"] == "ready"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    loaded = subprocess.run([sys.executable, "-c", "import lowcraft; print(lowcraft.__file__)"], cwd=install,
+                            env=env, capture_output=True, text=True, check=True).stdout
+    assert loaded.startswith(str(package)), loaded
+    assert sorted(str(p.relative_to(package)) for p in package.rglob("*")) == before
+
+
+def test_serve_loads_a_websocket_protocol_when_the_app_has_websocket_routes(tmp_path: Path) -> None:
+    app = create_app(make_settings(tmp_path / "data", "sqlite://"), migrate=False)
+    app.state.runtime.close()
+    has_websockets = any(isinstance(route, WebSocketRoute) for route in app.routes)
+    assert SERVE_WEBSOCKETS == ("auto" if has_websockets else "none")

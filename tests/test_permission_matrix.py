@@ -176,6 +176,7 @@ MATRIX = [
     row("DELETE", "/api/v1/me/tokens/{token}",                     None,                            401, 404, 404, 404, 204),
     row("PATCH",  "/api/v1/me",                                    {"name": "Renamed"},             401, 200, 200, 200, 200),
     row("POST",   "/api/v1/me/password",                           _password_change,                401, 204, 204, 204, 204),
+    row("POST",   "/api/v1/auth/signup/confirm",                   {"token": "made-up"},            400, 400, 400, 400, 400),
     row("GET",    "/api/v1/workspaces",                            None,                            401, 200, 200, 200, 200),
     row("POST",   "/api/v1/workspaces",                            {"name": "Mine"},                401, 201, 201, 201, 201),
     row("GET",    "/api/v1/workspaces/{ws}",                       None,                            401, 200, 200, 200, 404),

@@ -10,16 +10,22 @@ from pydantic import Field
 from lowcraft.accounts import service
 from lowcraft.accounts.models import ApiToken, User
 from lowcraft.accounts.permissions import require_user
+from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import SESSION_COOKIE, Ctx
+from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(prefix=API_PREFIX, tags=["accounts"], route_class=DeferredRoute)
 
 
 class SignupBody(Body):
     email: str = Field(max_length=320)
     password: str = Field(max_length=256)
     name: str = Field("", max_length=200)
+
+
+class SignupConfirmBody(Body):
+    token: str = Field(max_length=200)
 
 
 class LoginBody(Body):
@@ -34,6 +40,7 @@ class ProfileBody(Body):
 class PasswordChangeBody(Body):
     current_password: str = Field(alias="currentPassword", max_length=256)
     new_password: str = Field(alias="newPassword", max_length=256)
+    revoke_api_tokens: bool = Field(False, alias="revokeApiTokens")
 
 
 class ResetRequestBody(Body):
@@ -79,11 +86,25 @@ def _set_cookie(ctx: Ctx, response: Response, token: str) -> None:
     )
 
 
-@router.post("/auth/signup", status_code=201)
+SIGNUP_EMAILED = "Check your email: we sent a link to finish signing up."
+
+
+@router.post("/auth/signup", status_code=201, responses={202: {"description": "A link to finish went out by email"}})
 def signup(body: SignupBody, ctx: Ctx, response: Response) -> dict[str, Any]:
+    """The instance's first user is signed up and logged in at once (201, the user); anyone else
+    is answered 202 `{"status": "check_email"}` whether or not the email has an account."""
     user = service.signup(ctx, body.email, body.password, body.name)
-    token = ctx.runtime.sessions.create(ctx.db, user.id, ctx.client_address, ctx.user_agent)
-    _set_cookie(ctx, response, token)
+    if user is None:
+        response.status_code = 202
+        return {"status": "check_email", "message": SIGNUP_EMAILED}
+    _set_cookie(ctx, response, ctx.runtime.sessions.create(ctx.db, user.id, ctx.client_address, ctx.user_agent))
+    return user_out(user)
+
+
+@router.post("/auth/signup/confirm", status_code=201)
+def confirm_signup(body: SignupConfirmBody, ctx: Ctx, response: Response) -> dict[str, Any]:
+    user = service.confirm_signup(ctx, body.token)
+    _set_cookie(ctx, response, ctx.runtime.sessions.create(ctx.db, user.id, ctx.client_address, ctx.user_agent))
     return user_out(user)
 
 
@@ -125,7 +146,7 @@ def update_me(body: ProfileBody, ctx: Ctx) -> dict[str, Any]:
 
 @router.post("/me/password", status_code=204)
 def change_password(body: PasswordChangeBody, ctx: Ctx) -> None:
-    service.change_password(ctx, body.current_password, body.new_password)
+    service.change_password(ctx, body.current_password, body.new_password, revoke_api_tokens=body.revoke_api_tokens)
 
 
 @router.get("/me/tokens")

@@ -33,7 +33,14 @@ class InvalidResetToken(BadRequest):
     code = "invalid_reset_token"
 
 
+class InvalidSignupLink(BadRequest):
+    """The signup confirmation link is unknown, used or expired."""
+
+    code = "invalid_signup_link"
+
+
 class LoginThrottled(TooManyRequests):
-    """Too many failed logins for this account or from this address."""
+    """Too many wrong passwords (at login or password change) for this account from this address,
+    from this address, or for this account from unfamiliar addresses."""
 
     code = "login_throttled"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -11,12 +12,13 @@ from lowcraft.accounts.exceptions import (
     EmailTaken,
     InvalidCredentials,
     InvalidResetToken,
+    InvalidSignupLink,
     SignupClosed,
 )
 from lowcraft.accounts.models import ApiToken, PasswordResetToken, User
 from lowcraft.accounts.permissions import Role, require_user
 from lowcraft.accounts.secrets import API_TOKEN_PREFIX, new_token, token_hash
-from lowcraft.accounts.throttle import ResetThrottle
+from lowcraft.accounts.throttle import MailThrottle
 from lowcraft.audit.service import record
 from lowcraft.context import Context
 from lowcraft.errors import NotFound, ValidationFailed
@@ -24,6 +26,7 @@ from lowcraft.store.types import utcnow
 from lowcraft.workspaces.models import Invite, Membership, Workspace
 
 RESET_TOKEN_LIFETIME = timedelta(hours=1)
+SIGNUP_LINK_LIFETIME = timedelta(hours=24)
 MAX_TOKENS_PER_USER = 50
 
 
@@ -61,24 +64,92 @@ def accept_invites(ctx: Context, user: User) -> int:
     return accepted
 
 
-def signup(ctx: Context, email: str, password: str, name: str) -> User:
+def signup(ctx: Context, email: str, password: str, name: str) -> User | None:
+    """Start an account; returns the user when it exists at once (the instance's first user).
+
+    Anyone else gets an email: a link that finishes the signup, or, when the address has an account
+    already, a note saying so. Both answer the caller alike (and take as long: the password is
+    hashed either way), so signup cannot be used to learn who has an account here.
+    """
+    email = normalise_email(email)
+    password_hash = ctx.runtime.passwords.hash(password)
+    if ctx.db.scalar(select(User.id).limit(1)) is None:
+        return _create_user(ctx, email, password_hash, name)
+    _check_signup_policy(ctx, email)
+    # Each request sends an email; over the limit nothing is sent, and the answer stays the same.
+    if not MailThrottle(ctx.runtime.cache, "signup").allow(email, ctx.client_address):
+        return None
+    base = ctx.runtime.settings.base_url.rstrip("/")
+    if ctx.db.scalar(select(User.id).where(User.email == email)) is not None:
+        ctx.runtime.mailer.send(
+            email,
+            "Someone tried to sign up to Lowcraft with your email",
+            f"Someone tried to create a Lowcraft account at {base} for {email}, which has one already.\n\n"
+            f"If it was you, log in:\n{base}/login\n\nor, if you forgot your password, choose a new "
+            f"one:\n{base}/forgot-password\n\nIf it was not you, ignore this email: your account is unchanged.",
+        )
+        return None
+    token = new_token()
+    pending = {"email": email, "name": name, "password_hash": password_hash}
+    lifetime = int(SIGNUP_LINK_LIFETIME.total_seconds())
+    ctx.runtime.cache.set(_signup_key(token), json.dumps(pending), lifetime)
+    ctx.runtime.mailer.send(
+        email,
+        "Finish signing up to Lowcraft",
+        f"Someone asked for a Lowcraft account at {base} for {email}.\n\nOpen this link within "
+        f"{lifetime // 3600} hours to finish:\n{base}/signup/confirm?token={token}\n\n"
+        "If it was not you, ignore this email: no account is made without the link.",
+    )
+    return None
+
+
+def confirm_signup(ctx: Context, token: str) -> User:
+    """Finish a signup from its emailed link: the account is made and the caller logged in."""
+    key = _signup_key(token)
+    raw = ctx.runtime.cache.get(key)
+    # The claim makes the link single-use even when two requests present it at once.
+    if raw is None or ctx.runtime.cache.incr(key + ":claimed", int(SIGNUP_LINK_LIFETIME.total_seconds())) != 1:
+        raise InvalidSignupLink("This signup link is invalid, used or expired. Sign up again.")
+    pending = json.loads(raw)
+    email = str(pending["email"])
+    if ctx.db.scalar(select(User.id).where(User.email == email)) is not None:
+        raise InvalidSignupLink("This signup link is invalid, used or expired. Sign up again.")
+    _check_signup_policy(ctx, email)  # an invitation may have been withdrawn since
+    ctx.runtime.cache.delete(key)
+    return _create_user(ctx, email, str(pending["password_hash"]), str(pending["name"]))
+
+
+def _signup_key(token: str) -> str:
+    return f"signup:{token_hash(token)}"
+
+
+def _check_signup_policy(ctx: Context, email: str) -> None:
+    """Refuse emails the instance's signup policy does not admit (regardless of existing accounts)."""
     settings = ctx.runtime.settings
+    if _pending_invites(ctx, email):
+        return
+    if settings.signup == "invite":
+        raise SignupClosed("Signup on this instance is by invitation only.")
+    domain = email.rsplit("@", 1)[1]
+    if settings.signup_domains and domain not in settings.signup_domains:
+        raise SignupClosed("Signup is limited to some email domains; this one is not among them.")
+
+
+def create_account(ctx: Context, email: str, password: str, name: str) -> User:
+    """Make an account at once, without an emailed link or the signup policy (operators' command)."""
     email = normalise_email(email)
     if ctx.db.scalar(select(User.id).where(User.email == email)):
-        raise EmailTaken("An account with this email exists already. Log in instead.")
+        raise EmailTaken("An account with this email exists already.")
+    return _create_user(ctx, email, ctx.runtime.passwords.hash(password), name)
+
+
+def _create_user(ctx: Context, email: str, password_hash: str, name: str) -> User:
     first_user = ctx.db.scalar(select(User.id).limit(1)) is None
-    invited = bool(_pending_invites(ctx, email))
-    if not first_user and not invited:
-        if settings.signup == "invite":
-            raise SignupClosed("Signup on this instance is by invitation only.")
-        domain = email.rsplit("@", 1)[1]
-        if settings.signup_domains and domain not in settings.signup_domains:
-            raise SignupClosed("Signup is limited to some email domains; this one is not among them.")
     user = User(
         email=email,
         name=(name.strip() or email.split("@")[0])[:200],
-        password_hash=ctx.runtime.passwords.hash(password),
-        is_instance_admin=first_user or email in settings.admin_email_set,
+        password_hash=password_hash,
+        is_instance_admin=first_user or email in ctx.runtime.settings.admin_email_set,
     )
     ctx.db.add(user)
     ctx.db.flush()
@@ -103,7 +174,7 @@ def authenticate(ctx: Context, email: str, password: str) -> User:
     if not ctx.runtime.passwords.verify(stored, password) or user is None:
         throttle.failed(email, ctx.client_address)
         raise InvalidCredentials("Email or password is wrong.")
-    throttle.succeeded(email)
+    throttle.succeeded(email, ctx.client_address)
     user.last_login_at = utcnow()
     if stored and ctx.runtime.passwords.needs_rehash(stored):
         user.password_hash = ctx.runtime.passwords.hash(password)
@@ -136,13 +207,34 @@ def update_profile(ctx: Context, name: str) -> User:
     return user
 
 
-def change_password(ctx: Context, current: str, new: str) -> None:
+def change_password(ctx: Context, current: str, new: str, *, revoke_api_tokens: bool = False) -> None:
+    """Change the caller's password; their other sessions end, and their API tokens too if asked.
+
+    Wrong current passwords count against the login throttle: a stolen session must not become a
+    way to guess the password without limit.
+    """
     user = require_user(ctx)
+    throttle = ctx.runtime.throttle
+    throttle.check(user.email, ctx.client_address)
     if not ctx.runtime.passwords.verify(user.password_hash, current):
+        throttle.failed(user.email, ctx.client_address)
         raise InvalidCredentials("The current password is wrong.")
+    throttle.succeeded(user.email, ctx.client_address)
     user.password_hash = ctx.runtime.passwords.hash(new)
     ctx.runtime.sessions.revoke_user(ctx.db, user.id, keep=ctx.session_token)
-    record(ctx, "user.password_changed", "user", user.id, user.email)
+    revoked = _revoke_api_tokens(ctx, user) if revoke_api_tokens else 0
+    record(ctx, "user.password_changed", "user", user.id, user.email, summary={"api_tokens_revoked": revoked})
+
+
+def _revoke_api_tokens(ctx: Context, user: User) -> int:
+    """Revoke every active API token of `user`; returns how many."""
+    tokens = ctx.db.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    now = utcnow()
+    for token in tokens:
+        token.revoked_at = now
+    return len(tokens)
 
 
 def request_password_reset(ctx: Context, email: str) -> None:
@@ -151,7 +243,7 @@ def request_password_reset(ctx: Context, email: str) -> None:
         email = normalise_email(email)
     except ValidationFailed:
         return
-    if not ResetThrottle(ctx.runtime.cache).allow(email, ctx.client_address):
+    if not MailThrottle(ctx.runtime.cache, "reset").allow(email, ctx.client_address):
         return
     user = ctx.db.scalar(select(User).where(User.email == email, User.is_active.is_(True)))
     if user is None:
@@ -181,9 +273,11 @@ def confirm_password_reset(ctx: Context, token: str, password: str) -> User:
         raise InvalidResetToken("This reset link is invalid or has expired. Ask for a new one.")
     user.password_hash = ctx.runtime.passwords.hash(password)
     row.used_at = utcnow()
+    # Whoever made the reset necessary may hold a session or a token: both end here.
     ctx.runtime.sessions.revoke_user(ctx.db, user.id)
+    revoked = _revoke_api_tokens(ctx, user)
     ctx.user = user
-    record(ctx, "user.password_reset", "user", user.id, user.email)
+    record(ctx, "user.password_reset", "user", user.id, user.email, summary={"api_tokens_revoked": revoked})
     return user
 
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, cast
 
-import redis
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from lowcraft.accounts.models import LoginSession
 from lowcraft.accounts.secrets import new_token, token_hash
+from lowcraft.cache.store import redis_client
 from lowcraft.store.db import Database
 from lowcraft.store.types import utcnow
 
@@ -132,7 +132,7 @@ class RedisSessions:
     def __init__(
         self, url: str, idle: timedelta, absolute: timedelta, seal: SessionSeal, prefix: str = "lowcraft:"
     ) -> None:
-        self.client = redis.Redis.from_url(url, decode_responses=True, socket_timeout=5)
+        self.client = redis_client(url)  # raises CacheUnavailable (503) while Redis is away
         self.idle, self.absolute, self.seal, self.prefix = idle, absolute, seal, prefix
 
     def _key(self, hashed: str) -> str:

@@ -14,10 +14,12 @@ from lowcraft.actions.executor import ExecuteBody, ReadyExecution, credential, p
 from lowcraft.actions.models import Action, JsObject
 from lowcraft.actions.plans import prepare_execution
 from lowcraft.apps.refactor import rename_entity
+from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx, authenticate, get_runtime
+from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 
-router = APIRouter(tags=["actions"])
+router = APIRouter(prefix=API_PREFIX, tags=["actions"], route_class=DeferredRoute)
 
 
 class CreateActionBody(Body):
@@ -84,7 +86,7 @@ def get_action(action_id: str, ctx: Ctx) -> dict[str, Any]:
 
 @router.patch("/actions/{action_id}")
 def update_action(action_id: str, body: UpdateActionBody, ctx: Ctx) -> dict[str, Any]:
-    changes = body.model_dump(by_alias=True, exclude_unset=True)
+    changes = body.changes(clearable=("settings",))
     if body.name is not None:
         action = service.get_action(ctx, action_id)
         rename_entity(ctx, action.application_id, action.name, body.name)

@@ -30,7 +30,7 @@ from lowcraft.connectors.errors import ConnectorError
 from lowcraft.connectors.pools import default_pools
 from lowcraft.http.deps import SESSION_COOKIE
 from lowcraft.http.errors import error_body
-from lowcraft.http.middleware import ASGIApp, Message, Receive, Scope, Send, send_json
+from lowcraft.http.middleware import ASGIApp, Receive, Scope, Send, replaying, send_json
 from lowcraft.http.schemas import Body
 from lowcraft.runtime import Runtime
 
@@ -154,16 +154,7 @@ async def serve_cached_execution(
         key = plan_key(credential(scope["headers"]), action_id, request)
         cached = plans.get(key, runtime.generation.current())
     if cached is None or request is None:
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await route(scope, replay, send)
+        await route(scope, replaying({"type": "http.request", "body": body, "more_body": False}, receive), send)
         return
     try:
         payload = render_json(await cached.run(request.params))

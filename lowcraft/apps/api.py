@@ -5,18 +5,21 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from lowcraft.apps import service
 from lowcraft.apps.document import app_settings, pages_of
 from lowcraft.apps.models import Application
 from lowcraft.apps.refactor import lint_application, rename_entity
 from lowcraft.apps.service import AppView
+from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx
+from lowcraft.http.headers import frame_source
+from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 from lowcraft.pages.api import page_summary
 
-router = APIRouter(tags=["applications"])
+router = APIRouter(prefix=API_PREFIX, tags=["applications"], route_class=DeferredRoute)
 
 
 class CreateBody(Body):
@@ -27,6 +30,23 @@ class SettingsPatch(Body):
     navigation: Literal["top", "side"] | None = None
     frame_ancestors: list[str] | None = Field(None, alias="frameAncestors", max_length=50)
     default_page: str | None = Field(None, alias="defaultPage", max_length=100)
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _frame_sources(cls, value: list[str] | None) -> list[str] | None:
+        # They become the viewer's CSP frame-ancestors: only what CSP reads as an origin will do.
+        if value is None:
+            return None
+        sources = []
+        for entry in value:
+            source = frame_source(entry)
+            if source is None:
+                raise ValueError(
+                    f"'{entry[:100]}' is not a site address; write one like https://intranet.example.com"
+                    " or *.example.com"
+                )
+            sources.append(source)
+        return list(dict.fromkeys(sources))
 
 
 class UpdateBody(Body):
@@ -93,9 +113,9 @@ def get_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
 
 @router.patch("/applications/{application_id}")
 def update_application(application_id: str, body: UpdateBody, ctx: Ctx) -> dict[str, Any]:
-    changes = body.model_dump(by_alias=True, exclude_unset=True)
+    changes = body.changes()
     if body.settings is not None:
-        changes["settings"] = body.settings.model_dump(by_alias=True, exclude_unset=True)
+        changes["settings"] = body.settings.changes(clearable=("defaultPage",))
     return _view_out(service.update_application(ctx, application_id, changes))
 
 

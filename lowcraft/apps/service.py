@@ -297,6 +297,24 @@ def publish_application(ctx: Context, application_id: str) -> AppView:
     return view
 
 
+def frame_ancestors(ctx: Context, key: str) -> list[str]:
+    """Who may show the published app at `key` (id or slug) in a frame: its `frameAncestors`.
+
+    Nobody for an unknown, trashed or unpublished app. The setting applies as soon as it is saved
+    (like the app's public access), not at the next publish.
+    """
+    settings = ctx.db.scalar(
+        select(Application.settings).where(
+            or_(Application.id == key, Application.slug == key),
+            Application.deleted_at.is_(None),
+            Application.published_at.is_not(None),
+        )
+    )
+    if settings is None:
+        return []
+    return list(AppSettingsDoc.model_validate(settings).frame_ancestors)
+
+
 def view_published(ctx: Context, key: str) -> dict[str, Any]:
     """The published document by application id or slug, for viewers and public visitors."""
     app = ctx.db.scalar(

@@ -159,13 +159,21 @@ def _analyze_cached(source: str, kind: SourceKind) -> SourceAnalysis:
         errors.extend(_syntax_problems(root, offsets))
     elif kind is SourceKind.EXPRESSION and not _is_one_expression(root, len(data)):
         errors.append(SyntaxProblem(0, len(source), "a binding must be a single expression"))
-    if kind is SourceKind.JSOBJECT:
-        body = _export_default_object(root)
-        if body is None and not errors:
-            errors.append(SyntaxProblem(0, len(source), "a JS object must be `export default { ... }`"))
-        walker.walk_module(root, body)
-    else:
-        walker.walk_program(root)
+    try:
+        if kind is SourceKind.JSOBJECT:
+            body = _export_default_object(root)
+            if body is None and not errors:
+                errors.append(SyntaxProblem(0, len(source), "a JS object must be `export default { ... }`"))
+            walker.walk_module(root, body)
+        else:
+            walker.walk_program(root)
+    except RecursionError:
+        # The walk recurses once or twice per level of syntax, so code nested several hundred
+        # levels deep (`((((...))))`, `a+a+...+a` in a 1 MB binding) exhausts Python's stack.
+        # Such code is reported, like a syntax error, instead of failing the request; its names
+        # are not known to references, lint and rename. Real code nests a few dozen levels.
+        walker = _Walker(offsets, kind)
+        errors = [SyntaxProblem(0, len(source), "the code nests too deeply for the server to analyse it")]
     uses = walker.resolve()
     return SourceAnalysis(
         source=source,

@@ -119,14 +119,14 @@ APP_GLOBALS: frozenset[str] = frozenset({"appsmith"}) | APP_TRIGGERS
 """Names the Lowcraft runtime defines for every binding: the `appsmith` object and the app functions."""
 
 ACTION_PROPERTIES: frozenset[str] = frozenset(
-    {"data", "isLoading", "responseMeta", "run", "clear", "config", "datasource", "name", "settings"}
+    {"data", "isLoading", "responseMeta", "error", "run", "clear", "config", "datasource", "name", "settings"}
 )
 """What a binding may read from an action (`getOrders.data`, `getOrders.run()`)."""
 
 ACTION_TRIGGERS: frozenset[str] = frozenset({"run", "clear"})
 """Action methods with side effects."""
 
-ACTION_DATA_PROPERTIES: frozenset[str] = frozenset({"data", "isLoading", "responseMeta"})
+ACTION_DATA_PROPERTIES: frozenset[str] = frozenset({"data", "isLoading", "responseMeta", "error"})
 """Action properties whose value only exists once the action has run."""
 
 RESERVED_WORDS: frozenset[str] = frozenset(
@@ -189,6 +189,28 @@ RESERVED_WORDS: frozenset[str] = frozenset(
     ]
 )
 """Words that cannot name an entity (reserved in strict-mode JS, or confusing as a name)."""
+
+OBJECT_PROTOTYPE_MEMBERS: frozenset[str] = frozenset(
+    [
+        "__proto__",
+        "__defineGetter__",
+        "__defineSetter__",
+        "__lookupGetter__",
+        "__lookupSetter__",
+        "constructor",
+        "hasOwnProperty",
+        "isPrototypeOf",
+        "propertyIsEnumerable",
+        "toLocaleString",
+        "toString",
+        "valueOf",
+    ]
+)
+"""Every member of `Object.prototype`. Entities are kept in plain objects keyed by name (the
+evaluation scope, the dependency map, exports); a widget called `__proto__` would replace such an
+object's prototype, and one called `toString` or `constructor` would be shadowed by, or shadow, what
+every object inherits."""
+
 
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 

@@ -24,7 +24,7 @@ from lowcraft.bindings.document import (
 )
 from lowcraft.bindings.errors import InvalidNameError, NameTakenError, RenameConflictError, UnknownEntityError
 from lowcraft.bindings.javascript import SourceKind, analyze
-from lowcraft.bindings.names import RESERVED_WORDS, is_global_name, is_identifier
+from lowcraft.bindings.names import OBJECT_PROTOTYPE_MEMBERS, RESERVED_WORDS, is_global_name, is_identifier
 from lowcraft.bindings.references import pieces
 
 
@@ -151,6 +151,8 @@ def check_new_name(new: str, taken: Mapping[str, object], *, what: str = "an ent
         )
     if new in RESERVED_WORDS:
         raise InvalidNameError(f"{new!r} is a reserved word of JavaScript", details={"name": new})
+    if new in OBJECT_PROTOTYPE_MEMBERS:
+        raise InvalidNameError(f"{new!r} is a name every JavaScript object has already", details={"name": new})
     if is_global_name(new):
         raise InvalidNameError(f"{new!r} is the name of a global that bindings use", details={"name": new})
     if new in taken:

@@ -13,8 +13,7 @@ import time
 from collections import OrderedDict
 from typing import Generic, TypeVar
 
-import redis
-
+from lowcraft.cache.exceptions import CacheUnavailable
 from lowcraft.cache.store import KeyValueStore, RedisStore
 
 log = logging.getLogger(__name__)
@@ -59,11 +58,14 @@ class SharedGeneration(Generation):
         self.redis_store = store
         self._value: int | None = None  # None: not following; read Redis
         self._followed_prefix = ""
+        self._missed_bump = False
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def current(self) -> str:
+        if self._missed_bump:
+            self._publish_bump()  # CacheUnavailable while Redis is still away
         value = self._value
         if value is not None and self._followed_prefix == self.redis_store.prefix:
             return str(value)
@@ -72,8 +74,18 @@ class SharedGeneration(Generation):
         return super().current()
 
     def bump(self) -> None:
+        try:
+            self._publish_bump()
+        except CacheUnavailable:
+            # The write is committed: failing its request would invite the client to repeat a
+            # done write. Until the bump reaches Redis, `current` refuses to name a generation,
+            # so no cached entry from before the write is served.
+            self._missed_bump = True
+
+    def _publish_bump(self) -> None:
         value = self.redis_store.incr(_KEY, _FOREVER)
         self.redis_store.client.publish(self.redis_store.prefix + _KEY, str(value))
+        self._missed_bump = False
         self._advance(value)  # this replica sees its own write at once
 
     def close(self) -> None:
@@ -92,6 +104,9 @@ class SharedGeneration(Generation):
                 self._thread.start()
 
     def _follow(self) -> None:
+        # Only a RedisStore leads here, and it has imported redis (deferred: see redis_client).
+        import redis
+
         client = self.redis_store.client
         # A client of its own: its health checks must not slow the store's commands.
         subscriber = redis.Redis(
@@ -102,7 +117,7 @@ class SharedGeneration(Generation):
         )
         while not self._stop.is_set():
             prefix = self.redis_store.prefix
-            pubsub = subscriber.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+            pubsub = subscriber.pubsub(ignore_subscribe_messages=True)
             try:
                 pubsub.subscribe(prefix + _KEY)
                 # Subscribed first, read second: a bump after the read arrives as a message.
@@ -114,6 +129,11 @@ class SharedGeneration(Generation):
                     message = pubsub.get_message(timeout=1.0)
                     if message is not None and message["type"] == "message":
                         self._advance(int(message["data"]))
+            except CacheUnavailable:
+                self._stop.wait(1.0)  # the outage is logged once, by the store client's RedisOutage
+            except (redis.ConnectionError, redis.TimeoutError) as error:
+                self.redis_store.client.outage.failed(error)
+                self._stop.wait(1.0)
             except (redis.RedisError, ValueError):
                 log.warning("lost the store generation subscription; reading Redis until it is back")
                 self._stop.wait(1.0)

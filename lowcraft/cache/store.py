@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import redis
+if TYPE_CHECKING:
+    from lowcraft.cache.outage import GuardedRedis
 
 
 class KeyValueStore(Protocol):
@@ -77,11 +78,23 @@ class MemoryStore:
             del self._data[key]
 
 
+def redis_client(url: str) -> GuardedRedis:
+    """A client of `LOWCRAFT_REDIS_URL` for the store and the sessions, answering 503 while Redis is
+    away (`lowcraft.cache.outage`).
+
+    The redis package is imported here, when an instance has Redis: importing it cost 40 ms and
+    7 MB of every start of the embedded default, which never uses it (bench/startup.py).
+    """
+    from lowcraft.cache import outage  # deferred optional dependency, see above
+
+    return outage.redis_client(url)
+
+
 class RedisStore:
-    """A store shared by every replica through Redis."""
+    """A store shared by every replica through Redis; raises `CacheUnavailable` while it is away."""
 
     def __init__(self, url: str, prefix: str = "lowcraft:") -> None:
-        self.client = redis.Redis.from_url(url, decode_responses=True, socket_timeout=5)
+        self.client: GuardedRedis = redis_client(url)
         self.prefix = prefix
 
     def get(self, key: str) -> str | None:

@@ -59,11 +59,22 @@ class QueryFailed(ConnectorError):
     default_hint = "Check the query; the message above is the server's own."
 
 
+class ConnectionBudgetExhausted(ConnectorError):
+    """Every datasource connection this server process may open (LOWCRAFT_DATASOURCE_CONNECTIONS) stayed in use."""
+
+    code = "connection_budget_exhausted"
+
+
 class ResponseTooLarge(ConnectorError):
     """The result exceeded the instance's response size cap; nothing was returned."""
 
     code = "response_too_large"
-    default_hint = "Return fewer rows or columns (LIMIT, pagination, a narrower SELECT)."
+    # The builder reads this under the widget that shows the data: say what to change, and where.
+    default_hint = (
+        "Fetch less at a time: page the data on the server (turn on the table's server-side "
+        "pagination and use its page in LIMIT/OFFSET), add a LIMIT or select fewer columns, or "
+        "raise the instance's LOWCRAFT_MAX_RESPONSE_MB setting."
+    )
 
 
 class ForbiddenAddress(ConnectorError):
@@ -82,6 +93,13 @@ class BadParameters(ConnectorError):
 
     code = "bad_parameters"
     default_hint = "Check the action's configuration and the values its bindings evaluate to."
+
+
+class InvalidParameter(BadParameters):
+    """A binding's value cannot be handed to the driver (an integer beyond what the database stores)."""
+
+    code = "invalid_parameter"
+    default_hint = "Send the value as text, or a number the database can store (64-bit integers for SQLite)."
 
 
 class MissingBinding(BadParameters):

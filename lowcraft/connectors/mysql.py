@@ -193,29 +193,29 @@ class MysqlConnector(Connector[MysqlConfig, SqlQuery]):
             return
         config = conn.config
 
-        async def create() -> aiomysql.Pool:
+        async def create(size: int) -> aiomysql.Pool:
             # aiomysql's pool reconnects with the arguments it was made with: its connections all go
             # to the address checked here, until the pool is rebuilt (config or policy change, restart).
             address = await conn.address(config.host, config.port)
-            return await aiomysql.create_pool(minsize=1, maxsize=config.pool_size, **_connect_kwargs(config, address))
+            return await aiomysql.create_pool(minsize=1, maxsize=size, **_connect_kwargs(config, address))
 
-        pool = await conn.pools.get(self.type_name, key, create, self._close_pool)
-        try:
-            with anyio.fail_after(wait_seconds):
-                pooled = await pool.acquire()
-        except TimeoutError:
-            raise Timeout(
-                "Every connection of this datasource stayed busy until the time limit.",
-                "Raise the datasource's pool size or make the other queries faster.",
-            ) from None
-        try:
-            yield pooled
-        except BaseException:
-            # After an error mid-result the connection's state is unknown: never hand it out again.
-            pooled.close()
-            raise
-        finally:
-            pool.release(pooled)
+        async with conn.pools.lease(self.type_name, key, config.pool_size, create, self._close_pool) as pool:
+            try:
+                with anyio.fail_after(wait_seconds):
+                    pooled = await pool.acquire()
+            except TimeoutError:
+                raise Timeout(
+                    "Every connection of this datasource stayed busy until the time limit.",
+                    "Raise the datasource's pool size or make the other queries faster.",
+                ) from None
+            try:
+                yield pooled
+            except BaseException:
+                # After an error mid-result the connection's state is unknown: never hand it out again.
+                pooled.close()
+                raise
+            finally:
+                pool.release(pooled)
 
     @staticmethod
     async def _connect_once(conn: Connection[MysqlConfig]) -> aiomysql.Connection:

@@ -177,7 +177,9 @@ class PostgresConnector(Connector[PostgresConfig, SqlQuery]):
         once = await self._connect_once(conn)
         await once.close()
 
-    async def _create_pool(self, conn: Connection[PostgresConfig]) -> psycopg_pool.AsyncConnectionPool[Any]:
+    async def _create_pool(
+        self, conn: Connection[PostgresConfig], size: int
+    ) -> psycopg_pool.AsyncConnectionPool[Any]:
         # The pool connects in the background and only reports "no connection in time"; one
         # connection first reports a refused port, a bad password or a forbidden address at once.
         await self._probe(conn)
@@ -190,7 +192,7 @@ class PostgresConnector(Connector[PostgresConfig, SqlQuery]):
         pool: psycopg_pool.AsyncConnectionPool[Any] = psycopg_pool.AsyncConnectionPool(
             kwargs=kwargs,
             min_size=1,
-            max_size=config.pool_size,
+            max_size=size,
             open=False,
             timeout=config.connect_timeout_seconds,
             reconnect_timeout=config.connect_timeout_seconds,
@@ -214,21 +216,23 @@ class PostgresConnector(Connector[PostgresConfig, SqlQuery]):
             finally:
                 await once.close()
             return
-        pool = await conn.pools.get(self.type_name, key, lambda: self._create_pool(conn), self._close_pool)
-        # getconn/putconn rather than pool.connection(): that wraps the connection in its own
-        # context, whose commit is a wasted lock round on autocommit connections. putconn still
-        # rolls back and checks a connection left in a transaction or broken.
-        try:
-            pooled = await pool.getconn(timeout=wait_seconds)
-        except psycopg_pool.PoolTimeout:
-            # A pool that cannot reach its server times out like a busy one: a connection of our
-            # own tells which it is, and reports the server's own error when it is unreachable.
-            await self._probe(conn)
-            raise
-        try:
-            yield pooled
-        finally:
-            await pool.putconn(pooled)
+        async with conn.pools.lease(
+            self.type_name, key, conn.config.pool_size, lambda size: self._create_pool(conn, size), self._close_pool
+        ) as pool:
+            # getconn/putconn rather than pool.connection(): that wraps the connection in its own
+            # context, whose commit is a wasted lock round on autocommit connections. putconn still
+            # rolls back and checks a connection left in a transaction or broken.
+            try:
+                pooled = await pool.getconn(timeout=wait_seconds)
+            except psycopg_pool.PoolTimeout:
+                # A pool that cannot reach its server times out like a busy one: a connection of
+                # our own tells which it is, and reports the server's own error when unreachable.
+                await self._probe(conn)
+                raise
+            try:
+                yield pooled
+            finally:
+                await pool.putconn(pooled)
 
     async def _set_timeout(self, pgconn: psycopg.AsyncConnection[Any], ms: int) -> None:
         if self._timeouts.get(pgconn) != ms:

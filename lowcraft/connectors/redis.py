@@ -11,8 +11,8 @@ import dataclasses
 import functools
 import json
 import shlex
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from typing import Annotated, Any
 
@@ -200,26 +200,30 @@ class RedisConnector(Connector[RedisConfig, RedisQuery]):
                 "Store text (or base64) in keys that apps read, or read a text field instead.",
             ) from None
 
-    async def _client(self, conn: Connection[RedisConfig]) -> aioredis.Redis:
+    @asynccontextmanager
+    async def _client(self, conn: Connection[RedisConfig]) -> AsyncIterator[aioredis.Redis]:
         key = conn.pool_key
         config = conn.config
         # Checked once up front as well: redis-py retries a refused connection with back-off,
         # which would only delay the same answer.
         if key is None:
             await conn.address(config.host, config.port)
-            return _single_client(config, conn.policy)
+            client = _single_client(config, conn.policy)
+            try:
+                yield client
+            finally:
+                await client.aclose()
+            return
 
-        async def create() -> aioredis.BlockingConnectionPool:
+        async def create(size: int) -> aioredis.BlockingConnectionPool:
             await conn.address(config.host, config.port)
-            return aioredis.BlockingConnectionPool(
-                max_connections=config.pool_size, timeout=None, **_pool_kwargs(config, conn.policy)
-            )
+            return aioredis.BlockingConnectionPool(max_connections=size, timeout=None, **_pool_kwargs(config, conn.policy))
 
         async def close(pool: aioredis.BlockingConnectionPool) -> None:
             await pool.disconnect()
 
-        pool = await conn.pools.get(self.type_name, key, create, close)
-        return aioredis.Redis(connection_pool=pool)
+        async with conn.pools.lease(self.type_name, key, config.pool_size, create, close) as pool:
+            yield aioredis.Redis(connection_pool=pool)
 
     async def test(self, conn: Connection[RedisConfig]) -> TestResult:
         try:
@@ -242,15 +246,13 @@ class RedisConnector(Connector[RedisConfig, RedisQuery]):
         if not args:
             raise BadParameters("The command is empty.")
         with self.map_errors():
-            client = await self._client(conn)
-            cap = _reply_cap.set(limits.max_response_bytes)
-            try:
-                with anyio.fail_after(limits.timeout_seconds):
-                    reply = await client.execute_command(*args)  # type: ignore[no-untyped-call]
-            finally:
-                _reply_cap.reset(cap)
-                if conn.pool_key is None:
-                    await client.aclose()
+            async with self._client(conn) as client:
+                cap = _reply_cap.set(limits.max_response_bytes)
+                try:
+                    with anyio.fail_after(limits.timeout_seconds):
+                        reply = await client.execute_command(*args)  # type: ignore[no-untyped-call]
+                finally:
+                    _reply_cap.reset(cap)
         body = json_safe(reply)
         if len(json.dumps(body)) > limits.max_response_bytes:
             raise _too_large(limits.max_response_bytes)

@@ -28,7 +28,14 @@ from lowcraft.connectors.base import (
     Table,
     TestResult,
 )
-from lowcraft.connectors.errors import ConnectionFailed, ConnectorError, FileNotAllowed, QueryFailed, Timeout
+from lowcraft.connectors.errors import (
+    ConnectionFailed,
+    ConnectorError,
+    FileNotAllowed,
+    InvalidParameter,
+    QueryFailed,
+    Timeout,
+)
 from lowcraft.connectors.files import file_in_folder
 from lowcraft.connectors.sql_dialect import SqlDialect
 from lowcraft.connectors.sql_query import SqlQuery
@@ -173,6 +180,8 @@ class SqliteConnector(Connector[SqliteConfig, SqlQuery]):
             raise QueryFailed(message) from None
         except sqlite3.Error as exc:
             raise QueryFailed(str(exc)) from None
+        except OverflowError as exc:  # a parameter beyond SQLite's 64-bit integers
+            raise InvalidParameter(f"A parameter cannot be passed to SQLite: {exc}.") from None
 
     async def test(self, conn: Connection[SqliteConfig]) -> TestResult:
         def check() -> str:

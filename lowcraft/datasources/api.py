@@ -15,10 +15,12 @@ from lowcraft.connectors.registry import registry as connectors
 from lowcraft.connectors.schema import secret_paths
 from lowcraft.datasources import service
 from lowcraft.datasources.service import DatasourceView
+from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx
+from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 
-router = APIRouter(tags=["datasources"])
+router = APIRouter(prefix=API_PREFIX, tags=["datasources"], route_class=DeferredRoute)
 
 
 class CreateBody(Body):

@@ -25,6 +25,7 @@ STATUS_BY_CATEGORY: list[tuple[type[errors.LowcraftError], int]] = [
     (errors.PermissionDenied, 403),
     (errors.NotFound, 404),
     (errors.Conflict, 409),
+    (errors.ServiceUnavailable, 503),
 ]
 
 
@@ -44,12 +45,18 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def error_parts(exc: errors.LowcraftError) -> tuple[int, dict[str, Any], list[tuple[bytes, bytes]]]:
+    """Status, body and extra headers of the response to `exc`, for FastAPI and for raw ASGI alike."""
+    headers = []
+    if isinstance(exc, (errors.TooManyRequests, errors.ServiceUnavailable)):
+        headers.append((b"retry-after", str(exc.retry_after).encode()))
+    return status_for(exc), error_body(exc.code, exc.message, exc.details), headers
+
+
 async def _lowcraft_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, errors.LowcraftError)
-    headers = {}
-    if isinstance(exc, errors.TooManyRequests):
-        headers["Retry-After"] = str(exc.retry_after)
-    return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=status_for(exc), headers=headers)
+    status, body, headers = error_parts(exc)
+    return JSONResponse(body, status_code=status, headers={k.decode(): v.decode() for k, v in headers})
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

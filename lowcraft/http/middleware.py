@@ -1,4 +1,6 @@
-"""The HTTP edge as one pure-ASGI middleware: request ids, access logs, CSRF header, body limit.
+"""The HTTP edge as one pure-ASGI middleware: request ids, access logs, CSRF header, body limit,
+the check of every JSON body (`lowcraft.jsoncheck`), and the usual error body for a domain error
+raised behind it (the execute fast path has no FastAPI error handlers).
 
 Pure ASGI (not BaseHTTPMiddleware) because it sits in front of every request, including the
 action-execution hot path.
@@ -15,7 +17,9 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
-from lowcraft.http.errors import error_body
+from lowcraft import jsoncheck
+from lowcraft.errors import LowcraftError
+from lowcraft.http.errors import error_body, error_parts
 
 log = logging.getLogger("lowcraft.access")
 
@@ -71,10 +75,11 @@ class EdgeMiddleware:
         method = scope["method"]
         path = scope["path"]
         status_holder = [500]
+        started = [False]
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
-                status_holder[0] = message["status"]
+                status_holder[0], started[0] = message["status"], True
                 message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
             await send(message)
 
@@ -105,7 +110,19 @@ class EdgeMiddleware:
                     await send_json(send, 413, self._too_large(), [(b"x-request-id", request_id.encode())])
                     return
                 receive = self._limited(receive)
+                if _may_hold_json(headers.get(b"content-type")):
+                    receive = await _checked_json(receive)
             await self.app(scope, receive, send_wrapper)
+        except LowcraftError as exc:
+            if started[0]:
+                raise
+            status_holder[0], body, extra = error_parts(exc)
+            await send_json(send, status_holder[0], body, [*extra, (b"x-request-id", request_id.encode())])
+        except HTTPException as exc:  # the body limit, met while the edge read the body itself
+            if started[0] or exc.status_code != 413:
+                raise
+            status_holder[0] = 413
+            await send_json(send, 413, self._too_large(), [(b"x-request-id", request_id.encode())])
         finally:
             elapsed = time.perf_counter() - start
             if self.metrics is not None:
@@ -136,3 +153,43 @@ class EdgeMiddleware:
             return message
 
         return wrapped
+
+
+def _may_hold_json(content_type: bytes | None) -> bool:
+    """Whether a route could read the body as JSON: FastAPI does for JSON types and for a body sent
+    without a type, and the execute fast path parses whatever it gets. Forms are not JSON."""
+    if content_type is None:
+        return True
+    kind = content_type.split(b";", 1)[0].strip().lower()
+    return not (kind.startswith(b"multipart/") or kind == b"application/x-www-form-urlencoded")
+
+
+async def _checked_json(receive: Receive) -> Receive:
+    """Read the whole body and check it with `jsoncheck` (raises `UnsupportedJson`); returns a
+    `receive` that hands the body on. A body that is not JSON at all is handed on too: the route
+    answers it with its usual 400."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request")
+    jsoncheck.check_body(body)
+    if messages[-1]["type"] != "http.request":  # the client went away
+        return replaying(messages[-1], receive)
+    return replaying({"type": "http.request", "body": body, "more_body": False}, receive)
+
+
+def replaying(first: Message, receive: Receive) -> Receive:
+    """A `receive` that answers `first` (a body already read), then what `receive` answers."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return first
+
+    return replay

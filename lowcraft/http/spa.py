@@ -1,7 +1,9 @@
-"""Serving the built web client: hashed assets cached forever, every other path gets index.html."""
+"""Serving the built web client: hashed assets cached forever, the engine's sandbox document with
+its own policy, every other path gets index.html."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -21,6 +23,53 @@ _NOT_BUILT = """<!doctype html><html><head><meta charset="utf-8"><title>Lowcraft
 <a href="/api/docs">/api/docs</a>.</p></body></html>"""
 
 
+# The IFrame widget's inline HTML (`srcDoc`) is written into this page rather than a srcdoc
+# frame: a srcdoc document inherits the app page's Content-Security-Policy, under which its
+# scripts could not run. This page has a policy of its own: anything an inline page may load, in
+# an opaque origin (CSP `sandbox`, also when opened on its own), so it never reaches the session.
+INLINE_HTML_PATH = "/frames/inline-html"
+_INLINE_HTML_PAGE = """<!doctype html><html><head><meta charset="utf-8"><script>
+addEventListener("message", function (e) {
+  if (e.source !== parent || !e.data || typeof e.data.lowcraftInlineHtml !== "string") return;
+  document.open(); document.write(e.data.lowcraftInlineHtml); document.close();
+});
+</script></head><body></body></html>"""
+_INLINE_HTML_POLICY = (
+    "sandbox allow-scripts allow-forms allow-popups; default-src * data: blob: 'unsafe-inline' 'unsafe-eval'; "
+    "frame-ancestors *"
+)
+
+
+SANDBOX_DOCUMENT = "sandbox/engine.html"
+
+# A host, optionally with a port ([::1]:8080 too): the Host header goes into the policy, so nothing
+# else may (a `;` would add directives).
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
+
+
+def sandbox_policy(origin: str) -> str:
+    """The Content-Security-Policy of the document that runs user JavaScript (web/src/engine/sandbox.ts).
+
+    `sandbox allow-scripts` gives it an opaque origin however it is opened (framed by anyone, or
+    opened directly), so no request from it carries the viewer's cookies. Scripts come only from
+    this server's /assets/ (named explicitly: `'self'` is not reliably this origin in an opaque
+    document) and the engine's blob worker, which inherits this policy; `'unsafe-eval'` because
+    bindings are compiled with `new Function`. Everything else, connections included, is 'none'.
+    No frame-ancestors: the viewer embedding it may itself be embedded where its app allows.
+    """
+    return "; ".join(
+        (
+            "sandbox allow-scripts",
+            "default-src 'none'",
+            f"script-src {origin}/assets/ 'unsafe-eval'",
+            "worker-src blob:",
+            "connect-src 'none'",
+            "base-uri 'none'",
+            "form-action 'none'",
+        )
+    )
+
+
 def find_dist(configured: Path | None) -> Path | None:
     for candidate in (configured, PACKAGED, SOURCE_TREE):
         if candidate is not None and (candidate / "index.html").is_file():
@@ -35,6 +84,9 @@ class ImmutableStatic(StaticFiles):
         response = await super().get_response(path, scope)
         if response.status_code == 200:
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+            # The engine's sandbox has an opaque origin, so its module loads of the engine's bundle
+            # are cross-origin; these files are public and the same for everyone.
+            response.headers["Access-Control-Allow-Origin"] = "*"
         return response
 
 
@@ -43,9 +95,32 @@ def mount(app: FastAPI, configured: Path | None) -> None:
     if dist is not None and (dist / "assets").is_dir():
         app.mount("/assets", ImmutableStatic(directory=dist / "assets"), name="assets")
 
+    @app.get(INLINE_HTML_PATH, include_in_schema=False)
+    def inline_html_frame() -> Response:
+        return HTMLResponse(_INLINE_HTML_PAGE, headers={"Content-Security-Policy": _INLINE_HTML_POLICY})
+
     @app.api_route("/api/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     def unknown_api(path: str, request: Request) -> Response:
         return JSONResponse(error_body("not_found", f"No API route {request.url.path}."), status_code=404)
+
+    @app.get(f"/{SANDBOX_DOCUMENT}", include_in_schema=False)
+    def sandbox(request: Request) -> Response:
+        host = request.headers.get("host", "")
+        if not _HOST.fullmatch(host):
+            return JSONResponse(error_body("bad_request", "The Host header is not a host name."), status_code=400)
+        if dist is None or not (dist / SANDBOX_DOCUMENT).is_file():
+            return JSONResponse(
+                error_body("not_found", "The web client is built without its engine sandbox; rebuild it (make web)."),
+                status_code=404,
+            )
+        return FileResponse(
+            dist / SANDBOX_DOCUMENT,
+            headers={
+                "Content-Security-Policy": sandbox_policy(f"{request.url.scheme}://{host}"),
+                "Cache-Control": "no-cache",
+                "Referrer-Policy": "no-referrer",
+            },
+        )
 
     @app.get("/{path:path}", include_in_schema=False)
     def spa(path: str) -> Response:

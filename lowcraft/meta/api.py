@@ -8,11 +8,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from lowcraft import __version__
+from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import get_runtime
+from lowcraft.http.routing import DeferredRoute
 from lowcraft.store.migrate import is_up_to_date
 from lowcraft.widgets.registry import registry
 
-router = APIRouter(tags=["instance"])
+router = APIRouter(prefix=API_PREFIX, tags=["instance"], route_class=DeferredRoute)
 
 
 @router.get("/health")

@@ -7,12 +7,14 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import Field
 
+from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx
+from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 from lowcraft.pages import service
 from lowcraft.pages.models import Page
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(prefix=API_PREFIX, tags=["pages"], route_class=DeferredRoute)
 
 
 class CreatePageBody(Body):
@@ -74,7 +76,7 @@ def get_page(page_id: str, ctx: Ctx) -> dict[str, Any]:
 
 @router.patch("/pages/{page_id}")
 def update_page(page_id: str, body: UpdatePageBody, ctx: Ctx) -> dict[str, Any]:
-    return page_summary(service.update_page(ctx, page_id, body.model_dump(exclude_unset=True)))
+    return page_summary(service.update_page(ctx, page_id, body.changes(clearable=("slug",))))
 
 
 @router.put("/pages/{page_id}/dsl")

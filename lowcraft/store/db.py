@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.orm import Session, sessionmaker
+
+from lowcraft.store.base import Base
+
+Row = TypeVar("Row", bound=Base)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -35,6 +39,29 @@ def normalise_url(url: str) -> str:
 
 def _mark_written(session: Session, _context: Any) -> None:
     session.info["wrote"] = True
+
+
+def lock_for_update(db: Session, model: type[Row], row_id: object) -> Row | None:
+    """Load a row and hold it until the session commits, so a check-then-write that starts here
+    cannot interleave with another one on the same row (the last-administrator rule).
+
+    PostgreSQL locks the row (`SELECT ... FOR NO KEY UPDATE`); concurrent callers wait, then read what the
+    first one committed. SQLite has no row locks, and pysqlite opens a transaction only at the first
+    write, so reads before it see no lock at all: here the session's transaction takes the
+    database's write lock (`BEGIN IMMEDIATE`) before reading. Call this before reading anything
+    the decision depends on; rows already loaded into the session are refreshed by it only if they
+    are this row.
+    """
+    if db.get_bind().dialect.name == "sqlite":
+        driver = db.connection().connection.driver_connection
+        if driver is not None and not driver.in_transaction:
+            # Without a transaction open yet, nothing this session read can be relied on later;
+            # once pysqlite opened one, a write already holds the lock (it only opens on writes).
+            driver.execute("BEGIN IMMEDIATE")
+    # FOR NO KEY UPDATE on PostgreSQL: it serialises the callers of this function, yet lets rows
+    # referring to this one (a new membership's foreign key check) proceed meanwhile.
+    stmt = select(model).where(model.__mapper__.primary_key[0] == row_id).with_for_update(key_share=True)
+    return db.scalar(stmt.execution_options(populate_existing=True))
 
 
 class Database:

@@ -51,7 +51,9 @@ def _check_identifier(name: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=to_camel, strict=True)
+    # defer_build: the validators are built when the first manifest is read, not at import, with
+    # the packaged registry (registry.py) read on first use rather than at server start.
+    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=to_camel, strict=True, defer_build=True)
 
 
 class TypeHint(_Strict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -136,4 +137,22 @@ def _describe(error: ValidationError) -> str:
     return "; ".join(lines)
 
 
-registry = WidgetRegistry.load()
+class _PackagedRegistry(WidgetRegistry):
+    """The manifests shipped with Lowcraft, read and checked when first asked for.
+
+    Reading them at import (with the manifest models' validators) cost 7 ms and 1.2 MB of every
+    server start (bench/startup.py); a server first needs them for the editor or a page save.
+    """
+
+    def __init__(self) -> None:  # the registry's state arrives with the first lookup
+        self._loading = threading.Lock()
+
+    def __getattr__(self, attribute: str) -> Any:
+        # Only reached for attributes not set yet: before the load, the registry's state.
+        with self._loading:
+            if "_by_type" not in self.__dict__:
+                self.__dict__.update(vars(WidgetRegistry.load()))
+        return object.__getattribute__(self, attribute)
+
+
+registry: WidgetRegistry = _PackagedRegistry()

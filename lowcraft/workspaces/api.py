@@ -11,13 +11,15 @@ from pydantic import Field
 from lowcraft.accounts.api import user_out
 from lowcraft.audit import service as audit
 from lowcraft.audit.models import AuditEvent
+from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx
+from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 from lowcraft.workspaces import service
 from lowcraft.workspaces.models import Invite
 from lowcraft.workspaces.service import MemberView, WorkspaceView
 
-router = APIRouter(tags=["workspaces"])
+router = APIRouter(prefix=API_PREFIX, tags=["workspaces"], route_class=DeferredRoute)
 
 
 class WorkspaceBody(Body):

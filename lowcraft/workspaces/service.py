@@ -12,6 +12,7 @@ from lowcraft.accounts.service import normalise_email
 from lowcraft.audit.service import record
 from lowcraft.context import Context
 from lowcraft.errors import NotFound, PermissionDenied, ValidationFailed
+from lowcraft.store.db import lock_for_update
 from lowcraft.workspaces.exceptions import AlreadyMember, InvalidRole, LastAdministrator
 from lowcraft.workspaces.models import Invite, Membership, Workspace
 
@@ -131,7 +132,7 @@ def _administrator_count(ctx: Context, workspace_id: str) -> int:
 
 
 def _membership(ctx: Context, workspace_id: str, user_id: str) -> tuple[Membership, User]:
-    membership = ctx.db.get(Membership, (workspace_id, user_id))
+    membership = ctx.db.get(Membership, (workspace_id, user_id), populate_existing=True)
     user = ctx.db.get(User, user_id)
     if membership is None or user is None:
         raise NotFound("Member not found.")
@@ -139,6 +140,9 @@ def _membership(ctx: Context, workspace_id: str, user_id: str) -> tuple[Membersh
 
 
 def change_role(ctx: Context, workspace_id: str, user_id: str, role: str) -> MemberView:
+    # Locked before the permission check and the count: two administrators demoting each other at
+    # once must run one after the other, or each sees the other still in office and both succeed.
+    lock_for_update(ctx.db, Workspace, workspace_id)
     require_workspace(ctx, workspace_id, Role.ADMINISTRATOR)
     new_role = parse_role(role)
     membership, user = _membership(ctx, workspace_id, user_id)
@@ -155,6 +159,7 @@ def change_role(ctx: Context, workspace_id: str, user_id: str, role: str) -> Mem
 
 def remove_member(ctx: Context, workspace_id: str, user_id: str) -> None:
     leaving_self = ctx.user is not None and ctx.user.id == user_id
+    lock_for_update(ctx.db, Workspace, workspace_id)  # as in change_role: the count must stay true
     require_workspace(ctx, workspace_id, Role.VIEWER if leaving_self else Role.ADMINISTRATOR)
     membership, user = _membership(ctx, workspace_id, user_id)
     if membership.role == Role.ADMINISTRATOR and _administrator_count(ctx, workspace_id) <= 1:

@@ -17,7 +17,7 @@ from lowcraft.audit.models import AuditEvent
 from lowcraft.config import Settings
 from lowcraft.runtime import Runtime
 from lowcraft.store.base import Base
-from tests.conftest import CSRF, PASSWORD, Api, Instance
+from tests.conftest import CSRF, PASSWORD, Api, Instance, sign_up
 from tests.servers import REDIS_URL, require_redis
 
 SESSION_COOKIE = "lowcraft_session"
@@ -55,7 +55,8 @@ def login(client: Api, email: str, password: str = PASSWORD) -> Any:
 
 
 def signup(client: Api, email: str, password: str = PASSWORD, name: str = "") -> Any:
-    return client.post("/api/v1/auth/signup", json={"email": email, "password": password, "name": name})
+    """Sign up through the emailed link when one is needed (see `tests.conftest.sign_up`)."""
+    return sign_up(client, email, password, name)
 
 
 def session_token(client: Api) -> str:

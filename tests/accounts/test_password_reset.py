@@ -189,3 +189,24 @@ def test_reset_emails_are_limited_per_account_without_a_different_answer(admin: 
         response = instance.anonymous().post("/api/v1/auth/password-reset", json={"email": "admin@example.com"})
         assert response.status_code == 202
     assert len(mailer.sent) - before == 3
+
+
+def test_a_reset_also_ends_every_api_token_of_the_account(
+    instance: Instance, admin: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="lowcraft")
+    bob = instance.user("bob@example.com")
+    leaked = bob.ok("POST", "/api/v1/me/tokens", 201, json={"name": "CI"})["token"]
+    admins = admin.ok("POST", "/api/v1/me/tokens", 201, json={"name": "CI"})["token"]
+    _request(instance.anonymous(), "bob@example.com")
+    _, token = _link_from_log(caplog)
+
+    browser = instance.anonymous()
+    assert _confirm(browser, token).status_code == 200
+
+    def works(secret: str) -> bool:
+        return instance.client().get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+
+    assert not works(leaked)
+    assert works(admins), "other accounts keep their tokens"
+    assert browser.ok("GET", "/api/v1/me/tokens")["tokens"] == []

@@ -1,4 +1,7 @@
-"""Signup: who may create an account, what they get, and what bad input changes (nothing)."""
+"""Signup: who may create an account, what they get, and what bad input changes (nothing).
+
+The first user is signed up at once; anyone later gets a link by email, and the answer is the
+same whether or not the email has an account, so signup does not tell who has one."""
 
 from __future__ import annotations
 
@@ -7,10 +10,11 @@ from typing import Any
 import pytest
 
 from lowcraft.accounts.models import User
+from lowcraft.accounts.throttle import MAX_MAILS_PER_ACCOUNT
 from lowcraft.audit.models import AuditEvent
 from lowcraft.workspaces.models import Membership
-from tests.accounts.support import Start, actions, count, signup, sqlite_only
-from tests.conftest import PASSWORD, Api, Instance
+from tests.accounts.support import Start, actions, count, login, runtime_of, signup, sqlite_only
+from tests.conftest import PASSWORD, Api, Instance, signup_link_token
 
 
 def test_the_first_user_becomes_instance_administrator_with_a_personal_workspace(instance: Instance) -> None:
@@ -26,7 +30,9 @@ def test_the_first_user_becomes_instance_administrator_with_a_personal_workspace
 
 def test_later_users_are_ordinary_users_with_their_own_workspace(instance: Instance, admin: Api) -> None:
     bob = instance.anonymous()
-    me = bob.ok("POST", "/api/v1/auth/signup", 201, json={"email": "bob@example.com", "password": PASSWORD})
+    response = signup(bob, "bob@example.com")
+    assert response.status_code == 201, response.text
+    me = response.json()
     assert me["isInstanceAdmin"] is False
     assert me["name"] == "bob", "without a name the email's local part is used"
     workspaces = bob.ok("GET", "/api/v1/workspaces")["workspaces"]
@@ -86,7 +92,7 @@ def test_an_invited_signup_joins_the_workspace_with_the_invited_role(start: Star
     admin.ok("POST", f"/api/v1/workspaces/{workspace}/invites", 201, json={"email": "dev@example.com", "role": "developer"})
 
     dev = instance.anonymous()
-    dev.ok("POST", "/api/v1/auth/signup", 201, json={"email": "DEV@example.com", "password": PASSWORD})
+    assert signup(dev, "DEV@example.com").status_code == 201
 
     assert [(w["id"], w["role"]) for w in dev.ok("GET", "/api/v1/workspaces")["workspaces"]] == [(workspace, "developer")]
     assert admin.ok("GET", f"/api/v1/workspaces/{workspace}/invites")["invites"] == []
@@ -94,13 +100,69 @@ def test_an_invited_signup_joins_the_workspace_with_the_invited_role(start: Star
     assert {m["email"]: m["role"] for m in members} == {"first@example.com": "administrator", "dev@example.com": "developer"}
 
 
-def test_an_email_can_hold_only_one_account_whatever_its_case(instance: Instance, admin: Api) -> None:
+def _ask(email: str, instance: Instance, password: str = PASSWORD) -> Any:
+    return instance.anonymous().post("/api/v1/auth/signup", json={"email": email, "password": password})
+
+
+def _mails_to(instance: Instance, email: str) -> list[str]:
+    return [m.get_content() for m in runtime_of(instance).mailer.sent if m["To"] == email]
+
+
+def test_signup_answers_the_same_whether_or_not_the_email_has_an_account(instance: Instance, admin: Api) -> None:
+    taken, free = _ask("admin@example.com", instance, "another-password-1"), _ask("new@example.com", instance)
+
+    assert taken.status_code == free.status_code == 202
+    assert taken.json() == free.json() == {"status": "check_email", "message": taken.json()["message"]}
+    assert sorted(taken.headers) == sorted(free.headers)
+    assert "set-cookie" not in taken.headers and "set-cookie" not in free.headers
+
+
+def test_a_later_signup_makes_no_account_until_its_emailed_link_is_opened(instance: Instance, admin: Api) -> None:
+    users_before = count(instance, User)
+    _ask("new@example.com", instance)
+    assert count(instance, User) == users_before
+    assert login(instance.anonymous(), "new@example.com").status_code == 401
+
+    token = signup_link_token(instance.app, "new@example.com")
+    assert token
+    browser = instance.anonymous()
+    me = browser.ok("POST", "/api/v1/auth/signup/confirm", 201, json={"token": token})
+    assert me["email"] == "new@example.com" and me["isInstanceAdmin"] is False
+    assert browser.ok("GET", "/api/v1/me")["id"] == me["id"]
+    assert login(instance.anonymous(), "new@example.com").status_code == 200
+
+    again = instance.anonymous().post("/api/v1/auth/signup/confirm", json={"token": token})
+    assert (again.status_code, again.json()["error"]["code"]) == (400, "invalid_signup_link")
+    made_up = instance.anonymous().post("/api/v1/auth/signup/confirm", json={"token": "x" * 43})
+    assert (made_up.status_code, made_up.json()["error"]["code"]) == (400, "invalid_signup_link")
+    assert count(instance, User) == users_before + 1
+
+
+def test_signing_up_with_a_taken_email_tells_only_its_owner_and_changes_nothing(instance: Instance, admin: Api) -> None:
     users_before, events_before = count(instance, User), count(instance, AuditEvent)
     for email in ("admin@example.com", "ADMIN@example.com", "  admin@Example.COM "):
-        response = signup(instance.anonymous(), email, "another-password-1")
-        assert (response.status_code, response.json()["error"]["code"]) == (409, "email_taken"), email
-        assert "lowcraft_session" not in response.cookies
+        assert _ask(email, instance, "another-password-1").status_code == 202, email
     assert (count(instance, User), count(instance, AuditEvent)) == (users_before, events_before)
+    notes = _mails_to(instance, "admin@example.com")
+    assert len(notes) == 3 and all("has one already" in n and "/signup/confirm" not in n for n in notes)
+    assert signup_link_token(instance.app, "admin@example.com") is None
+    assert login(instance.anonymous(), "admin@example.com", "another-password-1").status_code == 401
+    assert login(instance.anonymous(), "admin@example.com").status_code == 200
+
+
+@sqlite_only
+def test_an_invitation_only_instance_refuses_a_taken_email_as_it_refuses_a_free_one(start: Start) -> None:
+    instance = start(signup="invite")
+    instance.user("first@example.com")
+    taken, free = _ask("first@example.com", instance), _ask("stranger@example.com", instance)
+    assert taken.status_code == free.status_code == 400
+    assert taken.json() == free.json()
+
+
+def test_signup_emails_are_limited_per_address_without_a_different_answer(instance: Instance, admin: Api) -> None:
+    answers = {_ask("new@example.com", instance).status_code for _ in range(MAX_MAILS_PER_ACCOUNT + 2)}
+    assert answers == {202}
+    assert len(_mails_to(instance, "new@example.com")) == MAX_MAILS_PER_ACCOUNT
 
 
 INVALID_EMAILS = [

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PASSWORD, Api, Instance
+from tests.conftest import PASSWORD, Api, Instance, sign_up
 
 
 @dataclass
@@ -32,7 +32,7 @@ def history(instance: Instance) -> History:
     ada = instance.anonymous()
     ada.ok("POST", "/api/v1/auth/signup", 201, json={"email": "ada@example.com", "password": PASSWORD})
     bob = instance.anonymous()
-    bob.ok("POST", "/api/v1/auth/signup", 201, json={"email": "bob@example.com", "password": PASSWORD})
+    assert sign_up(bob, "bob@example.com").status_code == 201
     workspace = ada.ok("POST", "/api/v1/workspaces", 201, json={"name": "Team 0"})["id"]  # 1 workspace.created
     url = f"/api/v1/workspaces/{workspace}"
     ada.ok("POST", f"{url}/invites", 201, json={"email": "bob@example.com", "role": "administrator"})  # 2 member.added

@@ -15,7 +15,7 @@ from lowcraft.audit.models import AuditEvent
 from lowcraft.audit.service import record
 from lowcraft.context import Context
 from tests.accounts.support import audit_rows, client_at, count, runtime_of, session_token
-from tests.conftest import CSRF, PASSWORD, Api, Instance
+from tests.conftest import CSRF, PASSWORD, Api, Instance, sign_up
 
 OFFICE = "203.0.113.10"
 HOME = "198.51.100.20"
@@ -40,7 +40,7 @@ def scene(instance: Instance) -> Scene:
     ada = client_at(instance, OFFICE)
     ada.ok("POST", "/api/v1/auth/signup", 201, json={"email": "ada@example.com", "password": PASSWORD, "name": "Ada"})
     bob = client_at(instance, HOME)
-    bob.ok("POST", "/api/v1/auth/signup", 201, json={"email": "bob@example.com", "password": PASSWORD, "name": "Bob"})
+    assert sign_up(bob, "bob@example.com", name="Bob").status_code == 201
     workspace = ada.ok("POST", "/api/v1/workspaces", 201, json={"name": "Team"})["id"]
     ids = {"ada": ada.ok("GET", "/api/v1/me")["id"], "bob": bob.ok("GET", "/api/v1/me")["id"]}
     return Scene(instance, ada, bob, workspace, ids)

@@ -88,6 +88,11 @@ def test_keys_the_widget_carries_and_widgets_of_unknown_types_are_not_flagged() 
     assert lint(document, MANIFESTS.get) == []
 
 
+def test_why_an_action_failed_is_readable() -> None:
+    document = app(page("P", [widget("Text1", text="{{q.error}} ({{q.responseMeta.statusCode}})")], [action("q")]))
+    assert lint(document, MANIFESTS.get) == []
+
+
 def test_unknown_action_properties_and_js_members_are_errors() -> None:
     document = app(
         page(

@@ -45,6 +45,14 @@ def test_rows_are_collected_as_records_until_the_cap() -> None:
         collector.add([(n, "x" * 10) for n in range(10)])
 
 
+def test_a_result_over_the_cap_says_what_to_do_about_it() -> None:
+    collector = RowCollector(["id"], max_bytes=20)
+    with pytest.raises(ResponseTooLarge) as refused:
+        collector.add([(n,) for n in range(10)])
+    hint = refused.value.as_dict()["hint"]
+    assert "server-side pagination" in hint and "LIMIT" in hint and "LOWCRAFT_MAX_RESPONSE_MB" in hint
+
+
 @pytest.mark.anyio
 async def test_a_secret_in_a_result_is_redacted_wherever_it_appears(pg_database: dict[str, Any], policy: InstancePolicy) -> None:
     # PostgreSQL here trusts local logins, so the password is only a secret to redact: the

@@ -513,6 +513,25 @@ def test_the_image_python_steps_install_a_working_lowcraft(
     version = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["version"]
     assert version in result.stdout
 
+    # Bytecode is compiled when the image is built: the server, which runs with
+    # PYTHONDONTWRITEBYTECODE on a package it must not write, compiles nothing when it starts.
+    assert env.get("PYTHONDONTWRITEBYTECODE") == "1"
+    python = shutil.which("python", path=env["PATH"])
+    assert python is not None and python.startswith(str(runtime.root))
+    imported = subprocess.run(
+        [python, "-v", "-c", "import lowcraft.app, lowcraft.cli"], cwd=data_dir, env=env,
+        capture_output=True, text=True, check=False, timeout=120,
+    )
+    assert imported.returncode == 0, imported.stderr[-2000:]
+    from_source = [
+        line.removeprefix("# code object from ") for line in imported.stderr.splitlines()
+        if line.startswith("# code object from ") and line.endswith(".py") and str(runtime.root) in line
+    ]
+    from_bytecode = [line for line in imported.stderr.splitlines()
+                     if line.startswith("# code object from '") and "/lowcraft/" in line]
+    assert from_bytecode, "lowcraft's modules should load from the image's .pyc files"
+    assert not from_source, f"compiled from source at start, not when the image was built: {from_source[:5]}"
+
     if (REPO_ROOT / "web" / "dist" / "index.html").exists():
         packaged = list(runtime.root.glob("opt/*/lib/python*/site-packages/lowcraft/web_dist/index.html"))
         assert packaged, "the installed package should carry the built web client"

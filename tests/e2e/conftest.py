@@ -1,63 +1,21 @@
-"""End-to-end fixtures: a real `lowcraft serve` with the built web client, and headless Chromium.
-
-The browser is Debian's /usr/bin/chromium driven by Python playwright (never a downloaded one).
-Screenshots go to `test-artifacts/<test name>/`, kept after the run for people to look at.
+"""End-to-end fixtures. The server and the browser (`live_server`, `browser`, `page`) are in
+tests/browser.py, shared with tests/security. Screenshots go to `test-artifacts/<test name>/`, kept
+after the run for people to look at.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from lowcraft.devserver import ServerProcess, running_server
-from tests.servers import IN_CI
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, REPO, WEB_DIST
 
-CHROMIUM = Path(os.environ.get("LOWCRAFT_TEST_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
-REPO = Path(__file__).resolve().parents[2]
-WEB_DIST = Path(os.environ.get("LOWCRAFT_WEB_DIST", REPO / "web" / "dist"))
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "WEB_DIST"]
+
 ARTIFACTS = REPO / "test-artifacts"
-
-
-def _require(condition: bool, message: str) -> None:
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(message + " (CI=true: end-to-end tests must run)")
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    _require(CHROMIUM.exists(), f"{CHROMIUM} is not installed (apt-get install chromium)")
-    _require((WEB_DIST / "index.html").exists(), f"the web client is not built in {WEB_DIST} (make web)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[ServerProcess]:
-    """A fresh Lowcraft (SQLite in a temp data dir) serving the built web client."""
-    env = {
-        "LOWCRAFT_DATA_DIR": str(tmp_path / "data"),
-        "LOWCRAFT_WEB_DIST": str(WEB_DIST),
-        "LOWCRAFT_ARGON2_MEMORY_KIB": "1024",
-        "LOWCRAFT_ARGON2_TIME_COST": "1",
-        "LOWCRAFT_SQLITE_ROOTS": str(tmp_path),
-        "LOWCRAFT_ALLOW_PRIVATE_NETWORKS": "true",  # the datasources are this machine's servers
-    }
-    with running_server(env) as server:
-        server.env = env  # type: ignore[attr-defined]
-        yield server
 
 
 @dataclass
@@ -80,12 +38,3 @@ def screenshots(request: pytest.FixtureRequest) -> Screenshots:
     for old in folder.glob("*.png"):
         old.unlink()
     return Screenshots(folder)
-
-
-@pytest.fixture
-def page(browser: object, live_server: ServerProcess) -> Iterator[object]:
-    """A new browser tab (1280x800) whose relative URLs go to the live server."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
-    tab = context.new_page()
-    yield tab
-    context.close()

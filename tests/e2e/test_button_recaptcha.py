@@ -7,10 +7,9 @@ points at a small local server whose script implements the documented `grecaptch
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -20,6 +19,7 @@ import pytest
 from lowcraft.devserver import running_server
 from tests.e2e.conftest import WEB_DIST
 from tests.e2e.viewer_helpers import PASSWORD, api_call
+from tests.servers import http_server
 
 pytestmark = pytest.mark.e2e
 
@@ -84,14 +84,8 @@ def fake_google() -> Iterator[FakeGoogle]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield FakeGoogle(f"http://127.0.0.1:{server.server_address[1]}", loads)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with http_server(Handler) as url:
+        yield FakeGoogle(url, loads)
 
 
 def button_app(site_key: str, version: str = "V3") -> dict[str, Any]:

@@ -19,6 +19,7 @@ from tests.e2e.viewer_helpers import (
     create_orders_datasource,
     fresh_orders_table,
     orders_in_db,
+    sign_up_later_user,
 )
 
 pytestmark = pytest.mark.e2e
@@ -84,8 +85,7 @@ def test_an_invited_viewer_filters_selects_and_creates_an_order(
     # The colleague has an account (made elsewhere), opens the app's link and is sent to log in.
     viewer_context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
     try:
-        api_call(viewer_context.request, "POST", "/auth/signup",
-                 {"email": "victor@example.com", "password": PASSWORD, "name": "Victor Viewer"}, expect=201)
+        sign_up_later_user(viewer_context.request, live_server, "victor@example.com", "Victor Viewer")
         api_call(viewer_context.request, "POST", "/auth/logout", expect=204)
         viewer = viewer_context.new_page()
         viewer.goto(f"{app_path}?from=email")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.viewer_helpers import CSRF, PASSWORD, api_call
+from tests.e2e.viewer_helpers import CSRF, PASSWORD, api_call, signup_link
 
 pytestmark = pytest.mark.e2e
 
@@ -158,6 +158,33 @@ def test_a_personal_api_token_is_shown_once_works_and_can_be_revoked(page: Any, 
     assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}", "Cookie": ""}).status == 401
 
 
+def test_a_password_change_can_take_the_api_tokens_along(page: Any, browser: Any, live_server: Any, screenshots: Any) -> None:
+    from playwright.sync_api import expect
+
+    sign_up(page, "ada@example.com")
+    expect(page.get_by_role("heading", name="Applications")).to_be_visible(timeout=TIMEOUT)
+    secret = api_call(page.request, "POST", "/me/tokens", {"name": "CI"}, expect=201)["token"]
+    other = browser.new_context(base_url=live_server.url)
+    try:
+        api_call(other.request, "POST", "/auth/login", {"email": "ada@example.com", "password": PASSWORD})
+
+        page.get_by_role("link", name="Password").click()
+        page.get_by_label("Current password").fill(PASSWORD)
+        page.get_by_label(re.compile("^New password")).fill("a-brand-new-password")
+        page.get_by_label("Repeat the new password").fill("a-brand-new-password")
+        page.get_by_label("Also revoke my API tokens").check()
+        screenshots.take(page, "change-password")
+        page.get_by_role("button", name="Change password").click()
+        expect(page.get_by_role("status")).to_contain_text("your API tokens are revoked", timeout=TIMEOUT)
+
+        bearer = {"Authorization": f"Bearer {secret}", "Cookie": ""}
+        assert page.context.request.get("/api/v1/me", headers=bearer).status == 401
+        assert other.request.get("/api/v1/me").status == 401, "the other session ended"
+        assert page.context.request.get("/api/v1/me").ok, "this one goes on"
+    finally:
+        other.close()
+
+
 def test_logged_out_visitors_are_sent_to_log_in_and_back(page: Any) -> None:
     from playwright.sync_api import expect
 
@@ -185,9 +212,16 @@ def test_an_administrator_adds_a_colleague_changes_their_role_and_removes_them(
     sign_up(page, "ada@example.com")
     expect(page.get_by_role("heading", name="Applications")).to_be_visible(timeout=TIMEOUT)
     workspace_id = re.search(r"/workspaces/([^/]+)", page.url).group(1)  # type: ignore[union-attr]
+    # Bo signs up on his own: after the first account, signup goes through an emailed link.
     colleague = browser.new_context(base_url=live_server.url)
     try:
-        api_call(colleague.request, "POST", "/auth/signup", {"email": "bo@example.com", "password": PASSWORD, "name": "Bo"}, expect=201)
+        bo = colleague.new_page()
+        sign_up(bo, "bo@example.com", "Bo")
+        expect(bo.get_by_role("status")).to_contain_text("Check your email", timeout=TIMEOUT)
+        screenshots.take(bo, "signup-link-sent")
+        bo.goto(signup_link(live_server.log(), "bo@example.com"))
+        bo.get_by_role("button", name="Create my account").click()
+        expect(bo.get_by_role("heading", name="Applications")).to_be_visible(timeout=TIMEOUT)
     finally:
         colleague.close()
 

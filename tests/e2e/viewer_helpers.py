@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,21 @@ FIXTURES = Path(__file__).parent / "fixtures"
 CSRF = {"X-Requested-By": "lowcraft"}
 PASSWORD = "correct-horse-battery"
 ORDERS = [("Alice", "new", 120), ("Bob", "shipped", 80), ("Carol", "new", 45), ("Dave", "shipped", 300)]
+
+
+def signup_link(server_log: str, email: str) -> str:
+    """The link of the newest signup email to `email` (logged, as these servers have no SMTP)."""
+    mails = server_log.split(f"email to {email}: ")
+    found = re.search(r"/signup/confirm\?token=[\w-]+", mails[-1]) if len(mails) > 1 else None
+    assert found, f"no signup link was emailed to {email}"
+    return found.group(0)
+
+
+def sign_up_later_user(request: Any, server: Any, email: str, name: str) -> Any:
+    """Sign up an account after the instance's first: ask, then finish through the emailed link."""
+    api_call(request, "POST", "/auth/signup", {"email": email, "password": PASSWORD, "name": name}, expect=202)
+    token = signup_link(server.log(), email).split("token=", 1)[1]
+    return api_call(request, "POST", "/auth/signup/confirm", {"token": token}, expect=201)
 
 
 def orders_app() -> dict[str, Any]:

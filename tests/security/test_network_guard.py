@@ -33,7 +33,7 @@ from lowcraft.runtime import Runtime, instance_denied_addresses
 from lowcraft.store.db import Database
 from lowcraft.store.migrate import upgrade
 from tests.accounts.support import isolate_redis
-from tests.conftest import Api, Instance, first_workspace, make_settings
+from tests.conftest import PASSWORD, Api, Instance, first_workspace, make_settings, sign_up
 from tests.connectors.test_outbound_network_policy import rebinding_name  # noqa: F401  (fixture)
 from tests.servers import REDIS_URL, postgres_url, require_mysql, require_redis, throwaway_postgres
 
@@ -225,11 +225,9 @@ def _launch(tmp_path: Path, database_url: str, **overrides: Any) -> Iterator[tup
 def _https(instance: Instance, email: str) -> Api:
     client = instance.client()
     client.base_url = client.base_url.copy_with(scheme="https")  # the cookies are Secure
-    response = client.post("/api/v1/auth/login", json={"email": email, "password": "correct-horse-battery"})
+    response = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
     if response.status_code != 200:
-        response = client.post(
-            "/api/v1/auth/signup", json={"email": email, "password": "correct-horse-battery", "name": email}
-        )
+        response = sign_up(client, email, PASSWORD, email)
         assert response.status_code == 201, response.text
     client.user = response.json()
     return client

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 
 import lowcraft.widgets
 from lowcraft.widgets import ManifestError, WidgetError, WidgetRegistry, registry
+from lowcraft.widgets.registry import _PackagedRegistry
 
 
 def minimal(widget_type: str = "BADGE_WIDGET", **changes: Any) -> dict[str, Any]:
@@ -226,3 +228,12 @@ def test_the_public_names_are_pinned() -> None:
         "Blueprint", "BlueprintChild", "DefaultSize", "EventSpec", "GRID_COLUMNS", "ManifestError", "PropertySpec", "TypeHint", "ValueSpec",
         "WidgetError", "WidgetManifest", "WidgetRegistry", "is_binding", "registry", "value_problems",
     ]  # fmt: skip
+
+
+def test_the_packaged_registry_reads_its_manifests_on_first_use_once_for_all_threads() -> None:
+    packaged = _PackagedRegistry()
+    assert "_by_type" not in vars(packaged), "nothing is read before the first lookup"
+    with ThreadPoolExecutor(8) as pool:
+        found = list(pool.map(lambda _: packaged.get("BUTTON_WIDGET"), range(8)))
+    assert all(manifest is found[0] and manifest is not None for manifest in found)
+    assert packaged.types() == WidgetRegistry.load().types()

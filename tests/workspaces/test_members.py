@@ -10,7 +10,7 @@ import pytest
 
 from lowcraft.audit.models import AuditEvent
 from tests.accounts.support import count, signup
-from tests.conftest import PASSWORD, Api, Instance
+from tests.conftest import Api, Instance
 
 
 @dataclass
@@ -158,7 +158,7 @@ def test_inviting_a_new_email_creates_a_pending_invite_that_signup_accepts(
     assert len(mails) == 2 and "You are invited to Team" in mails[-1]
 
     newcomer = instance.anonymous()
-    newcomer.ok("POST", "/api/v1/auth/signup", 201, json={"email": "new@example.com", "password": PASSWORD})
+    assert signup(newcomer, "new@example.com").status_code == 201
 
     assert team.roles()["new@example.com"] == "developer"
     assert team.admin.ok("GET", team.url("/invites"))["invites"] == []

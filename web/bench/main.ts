@@ -1,8 +1,9 @@
 /**
  * The benchmark page, run in headless Chromium by bench/run.mjs. It starts the real engine worker
- * (locked down, as in the app), loads the 1,000-widget page, types into the search box, and
- * compares with a baseline measured in the same run: the same binding code compiled with
- * `new Function` and called directly, with no dependency graph, validation or messaging.
+ * (in its sandbox document and locked down, as in the app), loads the 1,000-widget page, types
+ * into the search box, and compares with a baseline measured in the same run: the same binding
+ * code compiled with `new Function` and called directly, with no dependency graph, validation or
+ * messaging.
  */
 import { EngineClient } from "../src/engine/client";
 import { Engine } from "../src/engine/engine";

@@ -1,12 +1,26 @@
+import react from "@vitejs/plugin-react";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
-// The benchmark page: built separately from the app into bench/dist, never shipped.
+const web = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
+
+// The benchmark pages (index.html: the engine alone; viewer.html: the published-app route around
+// it): built separately from the app into bench/dist, never shipped. Built from the
+// web folder so that the engine's sandbox document (sandbox/engine.html) comes along, as in the app.
 export default defineConfig({
-  root: fileURLToPath(new URL(".", import.meta.url)),
+  root: web(""),
   base: "./",
+  plugins: [react()],
   // Not minified: profiles of the benchmark page stay readable.
-  build: { outDir: "dist", emptyOutDir: true, target: "es2022", minify: false },
-  worker: { format: "es" },
-  server: { fs: { allow: [fileURLToPath(new URL("../..", import.meta.url))] } },
+  build: {
+    outDir: web("bench/dist"),
+    emptyOutDir: true,
+    target: "es2022",
+    minify: false,
+    rolldownOptions: { input: { bench: web("bench/index.html"), viewer: web("bench/viewer.html"), sandbox: web("sandbox/engine.html") } },
+  },
+  // The engine worker starts from a blob in an opaque document, which only classic workers can
+  // (web/src/engine/sandbox.ts); strict, as the modules it is built from.
+  worker: { format: "iife", rolldownOptions: { output: { strict: true } } },
+  server: { fs: { allow: [web("..")] } },
 });

@@ -60,15 +60,22 @@ export interface ApiToken {
   readonly expiresAt: string | null;
 }
 
+/** What signup answers: the new user (the instance's first), or that a link went out by email. */
+export type SignupOutcome = User | { readonly status: "check_email"; readonly message: string };
+
 const id = encodeURIComponent;
 
 export const accounts = {
   me: () => api<User>("/me"),
   login: (email: string, password: string) => api<User>("/auth/login", { method: "POST", body: { email, password } }),
-  signup: (name: string, email: string, password: string) => api<User>("/auth/signup", { method: "POST", body: { name, email, password } }),
+  /** The instance's first user is signed up at once; anyone else is sent a link by email. */
+  signup: (name: string, email: string, password: string) => api<SignupOutcome>("/auth/signup", { method: "POST", body: { name, email, password } }),
+  confirmSignup: (token: string) => api<User>("/auth/signup/confirm", { method: "POST", body: { token } }),
   logout: () => api<void>("/auth/logout", { method: "POST" }),
   requestReset: (email: string) => api<{ message: string }>("/auth/password-reset", { method: "POST", body: { email } }),
   confirmReset: (token: string, password: string) => api<User>("/auth/password-reset/confirm", { method: "POST", body: { token, password } }),
+  changePassword: (currentPassword: string, newPassword: string, revokeApiTokens: boolean) =>
+    api<void>("/me/password", { method: "POST", body: { currentPassword, newPassword, revokeApiTokens } }),
   tokens: () => api<{ tokens: ApiToken[] }>("/me/tokens").then((r) => r.tokens),
   createToken: (name: string, expiresInDays: number | null) =>
     api<ApiToken & { token: string }>("/me/tokens", { method: "POST", body: { name, expiresInDays } }),

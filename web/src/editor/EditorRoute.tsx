@@ -10,6 +10,8 @@ import { ApiError } from "../api/http";
 import { EngineClient } from "../engine/client";
 import type { ActionResult, AlertStyle, EvaluationError, EvaluationUpdate } from "../engine/host";
 import type { WidgetManifest } from "../engine/manifest";
+import { entityNameProblem } from "../engine/names";
+import { pageStorage } from "../runtime/storage";
 import { PageSaver, type SaveState } from "./autosave";
 import Canvas, { type CanvasHandle } from "./Canvas";
 import { clonePageContent, copyName } from "./clonePage";
@@ -333,6 +335,11 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   const rename = useCallback(
     async (oldName: string, newName: string) => {
       if (oldName === newName) return;
+      const problem = entityNameProblem(newName); // said at once, before the edits are flushed
+      if (problem) {
+        toast(`Could not rename ${oldName}: ${problem}`, "error");
+        return;
+      }
       setBusy(`Renaming ${oldName}…`);
       try {
         await flushAll();
@@ -357,12 +364,12 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   const copySelected = useCallback(() => {
     const { tree, selected } = latest.current.doc;
     if (selected.length === 0) return false;
-    saveClip(window.localStorage, copyWidgets(tree, selected));
+    saveClip(pageStorage(), copyWidgets(tree, selected));
     return true;
   }, []);
 
   const paste = useCallback(() => {
-    const clip = loadClip(window.localStorage);
+    const clip = loadClip(pageStorage());
     const { tree, selected } = latest.current.doc;
     if (!clip) return;
     const result = pasteWidgets(tree, clip, containerFor(tree, selected));

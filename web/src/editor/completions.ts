@@ -49,6 +49,7 @@ const ACTION_MEMBERS: ReadonlyMap<string, string> = new Map([
   ["data", "The last result"],
   ["isLoading", "True while running"],
   ["responseMeta", "Status, headers and success of the last run"],
+  ["error", "Why the last run failed (undefined when it succeeded)"],
   ["run", "(params?: object): Promise"],
   ["clear", "(): Promise"],
 ]);

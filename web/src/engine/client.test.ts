@@ -75,6 +75,23 @@ describe("the engine behind the worker protocol", () => {
   });
 });
 
+describe("an engine that cannot start", () => {
+  test("the sandbox's report rejects waiting and later requests with its reason", async () => {
+    const channel = new MessageChannel();
+    channels.push(channel);
+    const client = new EngineClient(channel.port1 as unknown as WorkerLike, {
+      update: () => undefined,
+      effect: () => undefined,
+      executeAction: async () => ({ ok: true, data: undefined }),
+      confirmAction: async () => true,
+    });
+    const waiting = client.ready();
+    channel.port2.postMessage({ type: "failed", error: "the engine could not start: blocked by policy" });
+    await expect(waiting).rejects.toEqual(new EngineRequestError("the engine could not start: blocked by policy"));
+    await expect(client.load(manifests, page([]), {})).rejects.toEqual(new EngineRequestError("the engine could not start: blocked by policy"));
+  });
+});
+
 describe("lockdown", () => {
   test("every forbidden global present is replaced by an unwritable undefined", () => {
     const fakeGlobal: Record<string, unknown> = { fetch: () => 1, XMLHttpRequest: class {}, Math, importScripts: () => 1 };

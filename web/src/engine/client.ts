@@ -6,6 +6,7 @@ import type { ActionRequest, ActionResult, Effect, EvaluationUpdate } from "./ho
 import type { WidgetManifest } from "./manifest";
 import type { AppsmithInit, PageDefinition } from "./page";
 import { toCloneable, type EngineRequest, type FromWorker, type ToWorker } from "./protocol";
+import { SandboxedWorker } from "./sandboxFrame";
 
 /** The engine worker answered a request with an error. */
 export class EngineRequestError extends Error {
@@ -22,7 +23,7 @@ export interface EngineClientHandlers {
   confirmAction(action: string): Promise<boolean>;
 }
 
-/** What a Worker offers that the client uses (a real Worker, or a MessagePort in tests). */
+/** What a Worker offers that the client uses (the sandboxed engine, or a MessagePort in tests). */
 export interface WorkerLike {
   postMessage(message: ToWorker): void;
   onmessage: ((event: MessageEvent<FromWorker>) => void) | null;
@@ -37,6 +38,8 @@ interface Reply {
 
 export class EngineClient {
   private nextId = 1;
+  /** Why the engine could not start, once the sandbox has said so: every request fails with it. */
+  private failure: string | null = null;
   /** Milliseconds the worker spent on the last request it answered. */
   lastElapsedMs = 0;
   private readonly waiting = new Map<number, { resolve(reply: Reply): void; reject(error: Error): void }>();
@@ -48,10 +51,12 @@ export class EngineClient {
     worker.onmessage = (event) => this.receive(event.data);
   }
 
-  /** Start the worker bundled with the app (a separate chunk, loaded on first use). */
-  static start(handlers: EngineClientHandlers): EngineClient {
-    const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module", name: "lowcraft-engine" });
-    return new EngineClient(worker as unknown as WorkerLike, handlers);
+  /**
+   * Start the engine in its sandbox: a worker inside an invisible iframe with an opaque origin,
+   * so user JavaScript never runs with Lowcraft's origin or the viewer's cookies (sandbox.ts).
+   */
+  static start(handlers: EngineClientHandlers, sandboxUrl?: string): EngineClient {
+    return new EngineClient(new SandboxedWorker(sandboxUrl), handlers);
   }
 
   private receive(message: FromWorker): void {
@@ -89,11 +94,16 @@ export class EngineClient {
           () => this.worker.postMessage({ type: "confirmResult", requestId: message.requestId, confirmed: false }),
         );
         return;
+      case "failed":
+        this.failure = message.error;
+        this.rejectWaiting(message.error);
+        return;
     }
   }
 
   private request(request: EngineRequest): Promise<Reply> {
     const id = this.nextId++;
+    if (this.failure !== null) return Promise.reject(new EngineRequestError(this.failure));
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       this.worker.postMessage({ ...request, id } as ToWorker);
@@ -154,7 +164,11 @@ export class EngineClient {
 
   dispose(): void {
     this.worker.terminate?.();
-    for (const waiter of this.waiting.values()) waiter.reject(new EngineRequestError("the engine was stopped"));
+    this.rejectWaiting("the engine was stopped");
+  }
+
+  private rejectWaiting(reason: string): void {
+    for (const waiter of this.waiting.values()) waiter.reject(new EngineRequestError(reason));
     this.waiting.clear();
   }
 }

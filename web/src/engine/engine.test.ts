@@ -12,6 +12,74 @@ function engineWith(host = new RecordingHost()): { engine: Engine; host: Recordi
   return { engine: new Engine({ manifests, host, appsmith: { url: "https://apps.example.com/app/orders/list?id=7", theme: { primaryColor: "#112233" } } }), host };
 }
 
+describe("failed actions", () => {
+  function failingPage(outcome: { ok: boolean }) {
+    const host = new RecordingHost(() =>
+      outcome.ok
+        ? { ok: true, data: [{ id: 1 }], statusCode: 200, headers: { "x-rows": "1" } }
+        : { ok: false, data: undefined, statusCode: "42P01", error: 'relation "orders" does not exist' },
+    );
+    const { engine } = engineWith(host);
+    engine.load(
+      page(
+        [
+          widget("Orders", "TABLE_WIDGET_V2", { tableData: "{{getOrders.data}}" }),
+          widget("Summary", "TEXT_WIDGET", { text: "{{Utils.count()}} orders" }),
+          widget("Busy", "TEXT_WIDGET", { text: "{{getOrders.isLoading ? 'loading' : ''}}" }),
+          widget("Problem", "TEXT_WIDGET", { text: "{{getOrders.error}}" }),
+          widget("Other", "TEXT_WIDGET", { text: "{{getUsers.data}}" }),
+        ],
+        [
+          { name: "getOrders", config: { sql: "select * from orders" }, settings: { runOnPageLoad: true } },
+          { name: "getUsers", config: { sql: "select * from users" } },
+        ],
+        [{ name: "Utils", body: "export default { count() { return (getOrders.data ?? []).length } }" }],
+      ),
+    );
+    return { engine, host };
+  }
+
+  test("Query.error and Query.responseMeta tell bindings why the last run failed", async () => {
+    const { engine } = failingPage({ ok: false });
+    await engine.runOnLoadActions();
+    expect(engine.get("getOrders.error")).toBe('relation "orders" does not exist');
+    expect(engine.get("Problem.text")).toBe('relation "orders" does not exist');
+    expect(engine.get("getOrders.responseMeta")).toMatchObject({ isExecutionSuccess: false, statusCode: "42P01" });
+  });
+
+  test("the widgets reading a failed action's data learn it, directly or through a JS object", async () => {
+    const { engine, host } = failingPage({ ok: false });
+    await engine.runOnLoadActions();
+    const failure = { action: "getOrders", message: 'relation "orders" does not exist' };
+    const published = Object.assign({}, ...host.updates.map((u) => u.actionErrors ?? {})) as Record<string, unknown>;
+    // Busy reads only isLoading and Problem only the error: they show the failure their own way.
+    expect(published).toEqual({ Orders: [failure], Summary: [failure] });
+  });
+
+  test("a successful retry clears the failure and fills the data", async () => {
+    const outcome = { ok: false };
+    const { engine, host } = failingPage(outcome);
+    await engine.runOnLoadActions();
+    outcome.ok = true;
+    host.updates.length = 0;
+    await engine.runAction("getOrders");
+    await engine.settled();
+    expect(engine.get("getOrders.error")).toBeUndefined();
+    expect(engine.get("getOrders.responseMeta")).toMatchObject({ isExecutionSuccess: true, statusCode: 200, headers: { "x-rows": "1" } });
+    expect(engine.get("Summary.text")).toBe("1 orders");
+    const published = Object.assign({}, ...host.updates.map((u) => u.actionErrors ?? {})) as Record<string, unknown>;
+    expect(published).toEqual({ Orders: [], Summary: [] });
+  });
+
+  test("a failure is published once, not with every later update", async () => {
+    const { engine } = failingPage({ ok: false });
+    await engine.runOnLoadActions();
+    const update = engine.setMeta("Orders", { selectedRowIndex: 0 });
+    expect(Object.keys(update.values)).toContain("Orders.selectedRowIndex");
+    expect(update.actionErrors).toBeUndefined();
+  });
+});
+
 describe("first evaluation", () => {
   test("bindings, text with bindings, manifest defaults and the appsmith global are evaluated", () => {
     const { engine } = engineWith();

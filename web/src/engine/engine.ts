@@ -18,7 +18,7 @@ import {
   messageOf,
 } from "./errors";
 import { ACTION_FUNCTIONS } from "./globals";
-import type { EngineHost, EvaluationError, EvaluationUpdate } from "./host";
+import type { ActionFailure, EngineHost, EvaluationError, EvaluationUpdate } from "./host";
 import { IDENTITY_KEYS, type PropertySpec, type ValueSpec, type WidgetManifest } from "./manifest";
 import { themeValues, urlInfo, type ActionDefinition, type AppsmithInit, type PageDefinition, type WidgetNode } from "./page";
 import { analyse, BindingSyntaxError, primeAnalyses, type Reference } from "./references";
@@ -111,6 +111,11 @@ export class Engine {
   private readonly entities = new Map<string, Entity>();
   private readonly nodesOfEntity = new Map<string, string[]>();
   private readonly errors = new Map<string, readonly EvaluationError[]>();
+  /** Action -> the message of its last run, while that run failed. */
+  private readonly failedActions = new Map<string, string>();
+  /** Widget -> the failures last published for it (see `actionErrorChanges`). */
+  private publishedFailures = new Map<string, string>();
+  private failuresStale = false;
   private readonly cyclic = new Map<string, string>();
   private cyclesKnown = false;
 
@@ -201,6 +206,9 @@ export class Engine {
     this.pendingChanged.clear();
     this.pendingEval.clear();
     this.errorUpdates = {};
+    this.failedActions.clear();
+    this.publishedFailures.clear();
+    this.failuresStale = false;
     this.cyclesKnown = false;
     for (const key of Object.keys(this.dataScope)) delete this.dataScope[key];
     this.runtime.stopAllIntervals();
@@ -283,7 +291,7 @@ export class Engine {
 
   private addAction(def: ActionDefinition): void {
     const prefetched = def.data !== undefined;
-    const values: Values = { name: def.name, data: def.data, isLoading: false, responseMeta: { isExecutionSuccess: prefetched } };
+    const values: Values = { name: def.name, data: def.data, isLoading: false, responseMeta: { isExecutionSuccess: prefetched }, error: undefined };
     // The side-effect check is synchronous so a data binding gets a plain error, not a promise.
     values["run"] = (params?: Record<string, unknown>) => {
       if (this.evaluatingData) throw new SideEffectInBindingError(`${def.name}.run()`);
@@ -294,7 +302,7 @@ export class Engine {
       return this.clearAction(def.name);
     };
     this.addEntity(def.name, { kind: "action", name: def.name, def, values });
-    for (const k of ["data", "isLoading", "responseMeta"]) this.addNode(def.name, k, "state");
+    for (const k of ["data", "isLoading", "responseMeta", "error"]) this.addNode(def.name, k, "state");
   }
 
   private addJsObject(name: string, body: string): void {
@@ -442,6 +450,7 @@ export class Engine {
   private wireAllDependencies(): void {
     for (const key of this.nodes.keys()) this.graph.setDependencies(key, this.dependenciesOf(key));
     this.cyclesKnown = false;
+    this.failuresStale = this.failedActions.size > 0 || this.publishedFailures.size > 0;
   }
 
   private refreshCycles(): void {
@@ -863,7 +872,52 @@ export class Engine {
     this.pendingEval.clear();
     const errors = this.errorUpdates;
     this.errorUpdates = {};
-    return { values, errors };
+    const actionErrors = this.failuresStale && collect ? this.actionErrorChanges() : undefined;
+    return actionErrors ? { values, errors, actionErrors } : { values, errors };
+  }
+
+  /** The widgets whose bindings read `Action.data`, directly or through JS object members. */
+  private widgetsReadingData(action: string): Set<string> {
+    const widgets = new Set<string>();
+    const stack = [`${action}.data`];
+    const seen = new Set(stack);
+    while (stack.length > 0) {
+      for (const reader of this.graph.dependents(stack.pop() as string)) {
+        if (seen.has(reader)) continue;
+        seen.add(reader);
+        const info = this.nodes.get(reader);
+        const kind = info ? this.entities.get(info.entity)?.kind : undefined;
+        if (kind === "widget" && info?.kind === "property") widgets.add(info.entity);
+        else if (kind === "js") stack.push(reader);
+      }
+    }
+    return widgets;
+  }
+
+  /**
+   * Per widget, the failed actions it reads, for the widgets whose list differs from the one last
+   * published (the page shows them on the widget, so an empty table is not mistaken for no data).
+   */
+  private actionErrorChanges(): Record<string, readonly ActionFailure[]> | undefined {
+    this.failuresStale = false;
+    const now = new Map<string, ActionFailure[]>();
+    for (const [action, message] of this.failedActions) {
+      for (const widget of this.widgetsReadingData(action)) {
+        const list = now.get(widget) ?? [];
+        list.push({ action, message });
+        now.set(widget, list);
+      }
+    }
+    const changes: Record<string, readonly ActionFailure[]> = {};
+    const published = new Map<string, string>();
+    for (const [widget, list] of now) {
+      const signature = JSON.stringify(list);
+      published.set(widget, signature);
+      if (this.publishedFailures.get(widget) !== signature) changes[widget] = list;
+    }
+    for (const widget of this.publishedFailures.keys()) if (!now.has(widget)) changes[widget] = [];
+    this.publishedFailures = published;
+    return Object.keys(changes).length > 0 ? changes : undefined;
   }
 
   private affectedOrder(seeds: string[]): readonly string[] {
@@ -983,6 +1037,7 @@ export class Engine {
     }
     this.graph.setDependencies(key, this.dependenciesOf(key));
     this.cyclesKnown = false;
+    this.failuresStale ||= this.failedActions.size > 0 || this.publishedFailures.size > 0;
     this.pendingEval.add(key);
     return this.flush();
   }
@@ -1139,26 +1194,38 @@ export class Engine {
       result = { ok: false, data: undefined, error: messageOf(error) };
     }
     if (result.ok) this.setState(name, "data", result.data);
+    const failure = result.ok ? undefined : (result.error ?? "execution failed");
+    this.setState(name, "error", failure);
+    this.noteFailure(name, failure);
     this.setState(name, "responseMeta", {
       isExecutionSuccess: result.ok,
       statusCode: result.statusCode,
       headers: result.headers ?? {},
       durationMs: result.durationMs,
-      ...(result.ok ? {} : { error: result.error ?? "execution failed" }),
+      ...(failure === undefined ? {} : { error: failure }),
     });
     this.setState(name, "isLoading", false);
-    if (!result.ok) {
-      const failure = new ActionFailedError(name, result.error ?? "execution failed");
-      this.host.effect({ kind: "showAlert", message: failure.message, style: "error" });
-      throw failure;
+    if (failure !== undefined) {
+      const error = new ActionFailedError(name, failure);
+      this.host.effect({ kind: "showAlert", message: error.message, style: "error" });
+      throw error;
     }
     return result.data;
+  }
+
+  /** Remember whether an action's last run failed; the widgets reading it learn at the next flush. */
+  private noteFailure(name: string, message: string | undefined): void {
+    if (message === undefined ? !this.failedActions.delete(name) : this.failedActions.get(name) === message) return;
+    if (message !== undefined) this.failedActions.set(name, message);
+    this.failuresStale = true;
   }
 
   /** `Query.clear()`: forget the data. */
   async clearAction(name: string): Promise<void> {
     if (this.evaluatingData) throw new SideEffectInBindingError(`${name}.clear()`);
     this.setState(name, "data", undefined);
+    this.setState(name, "error", undefined);
+    this.noteFailure(name, undefined);
     this.setState(name, "responseMeta", { isExecutionSuccess: false });
   }
 

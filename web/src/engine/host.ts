@@ -51,6 +51,17 @@ export interface EvaluationUpdate {
   readonly errors: Readonly<Record<string, readonly EvaluationError[]>>;
   /** After loading a page: every widget's values by widget name (then `values` is empty). */
   readonly snapshot?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /**
+   * Widget name -> the failed actions whose data its bindings read (directly or through a JS
+   * object), for each widget whose list changed; an empty list means none of them fails now.
+   */
+  readonly actionErrors?: Readonly<Record<string, readonly ActionFailure[]>>;
+}
+
+/** The last run of `action` failed with `message` (the server's message and hint). */
+export interface ActionFailure {
+  readonly action: string;
+  readonly message: string;
 }
 
 export interface EvaluationError {

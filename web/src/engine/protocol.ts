@@ -1,4 +1,8 @@
-/** Messages between the main thread and the engine's Web Worker. Every field is cloneable data. */
+/**
+ * Messages between the main thread and the engine's Web Worker. Every field is cloneable data.
+ * The worker runs inside the sandbox document (sandbox.ts); `SANDBOX` names the handshake that
+ * connects the two over a MessagePort before the engine protocol starts.
+ */
 import type { ActionRequest, ActionResult, Effect, EvaluationUpdate } from "./host";
 import type { WidgetManifest } from "./manifest";
 import type { AppsmithInit, PageDefinition } from "./page";
@@ -35,7 +39,30 @@ export type FromWorker =
   | { readonly type: "update"; readonly update: EvaluationUpdate }
   | { readonly type: "effect"; readonly effect: Effect }
   | { readonly type: "executeAction"; readonly requestId: number; readonly request: ActionRequest }
-  | { readonly type: "confirmAction"; readonly requestId: number; readonly action: string };
+  | { readonly type: "confirmAction"; readonly requestId: number; readonly action: string }
+  /** Sent by the sandbox document instead of the worker when the engine could not start. */
+  | { readonly type: "failed"; readonly error: string };
+
+/** The handshake's message types (`{ type }` objects, so no engine message is mistaken for one). */
+export const SANDBOX = {
+  /** sandbox document -> page: loaded, waiting for its control port. */
+  documentReady: "lowcraft-sandbox-ready",
+  /** page -> sandbox document: carries the control port; sandbox document -> worker: carries the engine's port. */
+  connect: "lowcraft-engine-connect",
+  /** page -> sandbox document, on the control port: the engine worker's script, as text. */
+  code: "lowcraft-engine-code",
+  /** page -> sandbox document, on the control port: start an engine worker, serving the port sent along. */
+  start: "lowcraft-engine-start",
+  /** page -> sandbox document, on the control port: end the engine worker started with this id. */
+  stop: "lowcraft-engine-stop",
+  /** worker -> sandbox document: the engine's modules are loaded, waiting for the port. */
+  workerReady: "lowcraft-engine-ready",
+} as const;
+
+/** The message `data` if it is a handshake message of type `type`. */
+export function isSandboxMessage(data: unknown, type: (typeof SANDBOX)[keyof typeof SANDBOX]): data is { type: string; id?: number; source?: string } {
+  return typeof data === "object" && data !== null && (data as { type?: unknown }).type === type;
+}
 
 /**
  * A copy of `value` that survives postMessage: functions are dropped, cycles cut, and objects
@@ -67,8 +94,8 @@ export function toCloneable(value: unknown, seen: WeakSet<object> = new WeakSet(
 export function cloneableUpdate(update: EvaluationUpdate): EvaluationUpdate {
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(update.values)) values[k] = toCloneable(v);
-  if (!update.snapshot) return { values, errors: update.errors };
+  if (!update.snapshot) return { ...update, values };
   const snapshot: Record<string, Record<string, unknown>> = {};
   for (const [name, widget] of Object.entries(update.snapshot)) snapshot[name] = toCloneable(widget) as Record<string, unknown>;
-  return { values, errors: update.errors, snapshot };
+  return { ...update, values, snapshot };
 }

@@ -7,9 +7,11 @@ describe("addresses", () => {
     ["/", { kind: "home" }],
     ["/login", { kind: "login" }],
     ["/signup", { kind: "signup" }],
+    ["/signup/confirm", { kind: "confirmSignup" }],
     ["/forgot-password", { kind: "forgotPassword" }],
     ["/reset-password", { kind: "resetPassword" }],
     ["/settings/tokens", { kind: "tokens" }],
+    ["/settings/password", { kind: "password" }],
     ["/workspaces", { kind: "home" }],
     ["/workspaces/w1", { kind: "workspace", workspaceId: "w1", section: "applications" }],
     ["/workspaces/w1/members", { kind: "workspace", workspaceId: "w1", section: "members" }],
@@ -22,7 +24,7 @@ describe("addresses", () => {
     expect(matchRoute(path)).toEqual(route);
   });
 
-  test.each(["/nope", "/workspaces/w1/secrets", "/app", "/app/a/b/c/d", "/app/a1/edit", "/login/x"])("%s is not a page", (path) => {
+  test.each(["/nope", "/workspaces/w1/secrets", "/app", "/app/a/b/c/d", "/app/a1/edit", "/login/x", "/signup/x"])("%s is not a page", (path) => {
     expect(matchRoute(path)).toEqual({ kind: "notFound" });
   });
 

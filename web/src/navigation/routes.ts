@@ -5,11 +5,13 @@
 export type Route =
   | { readonly kind: "login" }
   | { readonly kind: "signup" }
+  | { readonly kind: "confirmSignup" }
   | { readonly kind: "forgotPassword" }
   | { readonly kind: "resetPassword" }
   | { readonly kind: "home" }
   | { readonly kind: "workspace"; readonly workspaceId: string; readonly section: WorkspaceSection }
   | { readonly kind: "tokens" }
+  | { readonly kind: "password" }
   | { readonly kind: "viewer"; readonly appKey: string; readonly pageSlug: string | undefined }
   | { readonly kind: "editor"; readonly applicationId: string; readonly pageSlug: string }
   | { readonly kind: "notFound" };
@@ -35,12 +37,14 @@ export function matchRoute(pathname: string): Route {
     case "login":
       return parts.length === 1 ? { kind: "login" } : { kind: "notFound" };
     case "signup":
+      if (parts.length === 2 && second === "confirm") return { kind: "confirmSignup" };
       return parts.length === 1 ? { kind: "signup" } : { kind: "notFound" };
     case "forgot-password":
       return parts.length === 1 ? { kind: "forgotPassword" } : { kind: "notFound" };
     case "reset-password":
       return parts.length === 1 ? { kind: "resetPassword" } : { kind: "notFound" };
     case "settings":
+      if (parts.length === 2 && second === "password") return { kind: "password" };
       return parts.length === 2 && second === "tokens" ? { kind: "tokens" } : { kind: "notFound" };
     case "workspaces":
       if (second === undefined) return { kind: "home" };

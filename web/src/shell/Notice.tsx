@@ -1,4 +1,4 @@
-/** Loading and error states, the same on every screen. */
+/** Loading, done and error states, the same on every screen. */
 export function Loading({ what }: { what: string }) {
   return (
     <p className="lc-notice" aria-busy="true" role="status">
@@ -20,6 +20,16 @@ export function ErrorNote({ message, onRetry }: { message: string | null | undef
           </button>
         </>
       )}
+    </p>
+  );
+}
+
+/** What just happened (a link sent, a change saved); nothing without a message. */
+export function StatusNote({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <p role="status" className="lc-notice">
+      {message}
     </p>
   );
 }

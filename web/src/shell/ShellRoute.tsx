@@ -7,14 +7,17 @@ import { useEffect, useState } from "react";
 import { workspaces as workspaceApi, type User } from "../api/resources";
 import { navigate, queryParam } from "../navigation/history";
 import { loginPath, type Route } from "../navigation/routes";
+import { pageStorage } from "../runtime/storage";
 import { usePrompt } from "../ui/PromptDialog";
 import { ApplicationsPanel } from "./ApplicationsPanel";
+import { ConfirmSignupPage } from "./auth/ConfirmSignupPage";
 import { ForgotPasswordPage } from "./auth/ForgotPasswordPage";
 import { LoginPage } from "./auth/LoginPage";
 import { ResetPasswordPage } from "./auth/ResetPasswordPage";
 import { SignupPage } from "./auth/SignupPage";
 import { MembersPanel } from "./MembersPanel";
 import { ErrorNote, Loading } from "./Notice";
+import { PasswordPanel } from "./PasswordPanel";
 import { currentUser, SessionContext } from "./session";
 import { TokensPanel } from "./TokensPanel";
 import { TrashPanel } from "./TrashPanel";
@@ -34,6 +37,8 @@ export default function ShellRoute({ route, search }: { route: ShellRouteKind; s
       return <LoginPage next={next} onSignedIn={setSignedIn} />;
     case "signup":
       return <SignupPage next={next} onSignedIn={setSignedIn} />;
+    case "confirmSignup":
+      return <ConfirmSignupPage token={queryParam(search, "token")} onSignedIn={setSignedIn} />;
     case "forgotPassword":
       return <ForgotPasswordPage />;
     case "resetPassword":
@@ -68,11 +73,11 @@ function Workspaces({ route }: { route: ShellRouteKind }) {
   useEffect(() => {
     if (!list.data) return;
     if (route.kind === "home") {
-      const remembered = window.localStorage.getItem(LAST_WORKSPACE_KEY);
+      const remembered = pageStorage().getItem(LAST_WORKSPACE_KEY);
       const target = list.data.find((w) => w.id === remembered) ?? list.data[0];
       if (target) navigate(`/workspaces/${encodeURIComponent(target.id)}`, { replace: true });
     }
-    if (current) window.localStorage.setItem(LAST_WORKSPACE_KEY, current.id);
+    if (current) pageStorage().setItem(LAST_WORKSPACE_KEY, current.id);
   }, [list.data, route.kind, current]);
 
   const createWorkspace = async () => {
@@ -90,6 +95,7 @@ function Workspaces({ route }: { route: ShellRouteKind }) {
   if (list.error) body = <ErrorNote message={list.error.message} onRetry={list.reload} />;
   else if (!list.data) body = <Loading what="workspaces" />;
   else if (route.kind === "tokens") body = <TokensPanel />;
+  else if (route.kind === "password") body = <PasswordPanel />;
   else if (route.kind === "notFound") body = <ErrorNote message="There is no page at this address." />;
   else if (route.kind === "workspace" && !current) body = <ErrorNote message="This workspace does not exist or you are not a member of it." />;
   else if (current && route.kind === "workspace") {

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 
 import { accounts, roleLabel, type Workspace } from "../api/resources";
 import { navigate } from "../navigation/history";
+import { pageStorage } from "../runtime/storage";
 import { Link } from "./Link";
 import { useUser } from "./session";
 
@@ -53,6 +54,9 @@ export function WorkspaceLayout(props: {
         <Link to="/settings/tokens" className={props.section === "tokens" ? "lc-active" : undefined}>
           API tokens
         </Link>
+        <Link to="/settings/password" className={props.section === "password" ? "lc-active" : undefined}>
+          Password
+        </Link>
         <span className="lc-shell__user" title={user.email}>
           {user.name || user.email}
         </span>
@@ -64,7 +68,7 @@ export function WorkspaceLayout(props: {
               .logout()
               .catch(() => undefined)
               .then(() => {
-                window.localStorage.removeItem(LAST_WORKSPACE_KEY);
+                pageStorage().removeItem(LAST_WORKSPACE_KEY);
                 window.location.assign("/login");
               });
           }}

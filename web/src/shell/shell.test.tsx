@@ -3,7 +3,9 @@ import { describe, expect, test } from "vitest";
 
 import { exportFileName, roleLabel, type User, type Workspace } from "../api/resources";
 import { ApplicationsPanel, canDevelop, readExportFile } from "./ApplicationsPanel";
+import { ConfirmSignupPage } from "./auth/ConfirmSignupPage";
 import { LoginPage } from "./auth/LoginPage";
+import { changedMessage, PasswordPanel } from "./PasswordPanel";
 import { ResetPasswordPage } from "./auth/ResetPasswordPage";
 import { SessionContext } from "./session";
 import { WorkspaceLayout } from "./WorkspaceLayout";
@@ -68,6 +70,22 @@ describe("screens", () => {
     const html = renderToString(<LoginPage next="/app/orders" onSignedIn={() => undefined} />);
     expect(html).toContain('href="/signup?next=%2Fapp%2Forders"');
     expect(html).toContain('href="/forgot-password?next=%2Fapp%2Forders"');
+  });
+
+  test("a signup link asks for a click before it is used, and without its token says what to do", () => {
+    const html = renderToString(<ConfirmSignupPage token="t0k3n" onSignedIn={() => undefined} />);
+    expect(html).toContain("Create my account");
+    expect(html).toContain('type="submit"');
+    expect(renderToString(<ConfirmSignupPage token={null} onSignedIn={() => undefined} />)).toContain("has no signup token");
+  });
+
+  test("changing the password offers to revoke the API tokens, off by default, and says what ended", () => {
+    const html = renderToString(<PasswordPanel />);
+    expect(html).toContain("Current password");
+    expect(html).toMatch(/<input type="checkbox" name="revoke-api-tokens"(?![^>]*checked)/);
+    expect(html).toContain("Also revoke my API tokens");
+    expect(changedMessage(false)).toBe("Password changed. You are logged out everywhere else.");
+    expect(changedMessage(true)).toContain("your API tokens are revoked");
   });
 
   test("a reset link without its token says what to do", () => {

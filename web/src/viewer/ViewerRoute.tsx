@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import { api, ApiError } from "../api/http";
 import { EngineClient } from "../engine/client";
-import type { AlertStyle, EvaluationError, EvaluationUpdate } from "../engine/host";
+import type { AlertStyle, EvaluationUpdate } from "../engine/host";
 import type { WidgetManifest } from "../engine/manifest";
 import type { AppTheme, PageDefinition, WidgetNode } from "../engine/page";
 import { navigate } from "../navigation/history";
@@ -15,9 +15,11 @@ import { loginPath } from "../navigation/routes";
 import { AppStore } from "../runtime/appStore";
 import { applyEffect } from "../runtime/effects";
 import { executeOnServer } from "../runtime/serverActions";
+import { pageStorage } from "../runtime/storage";
 import { useConfirm } from "../ui/ConfirmDialog";
 import { saveFile } from "../ui/download";
 import { PageNav, type NavPage } from "./PageNav";
+import { PageStore } from "./pageStore";
 import { PageView } from "./PageView";
 import { themeStyle } from "./theme";
 import { Toasts, type Toast } from "./Toasts";
@@ -35,30 +37,6 @@ export interface PublishedApp {
     readonly application: { readonly name: string; readonly theme?: AppTheme; readonly settings?: { readonly navigation?: string } };
     readonly pages: readonly DocumentPage[];
   };
-}
-
-type Widgets = Record<string, Record<string, unknown>>;
-
-/** Apply an engine update to the widgets' values (new objects only for widgets that changed). */
-export function applyUpdate(widgets: Widgets, update: EvaluationUpdate): Widgets {
-  if (update.snapshot) return { ...(update.snapshot as Widgets) };
-  const next = { ...widgets };
-  for (const [key, value] of Object.entries(update.values)) {
-    const dot = key.indexOf(".");
-    const name = key.slice(0, dot);
-    if (!(name in next)) continue;
-    next[name] = { ...next[name], [key.slice(dot + 1)]: value };
-  }
-  return next;
-}
-
-function mergeErrors(errors: Record<string, readonly EvaluationError[]>, update: EvaluationUpdate): Record<string, readonly EvaluationError[]> {
-  const next = update.snapshot ? {} : { ...errors };
-  for (const [k, list] of Object.entries(update.errors)) {
-    if (list.length === 0) delete next[k];
-    else next[k] = list;
-  }
-  return next;
 }
 
 /** The page a slug names (or a page's name), else the default page, else the first. */
@@ -84,8 +62,6 @@ const problemText = (error: unknown): string => {
 export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: string; pageSlug: string | undefined; search: string }) {
   const [loaded, setLoaded] = useState<{ app: PublishedApp; manifests: WidgetManifest[]; user: Record<string, unknown> } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const [widgets, setWidgets] = useState<Widgets>({});
-  const [errors, setErrors] = useState<Record<string, readonly EvaluationError[]>>({});
   const [toasts, setToasts] = useState<Toast[]>([]);
   const engine = useRef<EngineClient | null>(null);
   const { confirm, dialog } = useConfirm();
@@ -108,7 +84,9 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
 
   const app = loaded?.app;
   const page = useMemo(() => (app ? pageFor(app.document.pages, pageSlug) : undefined), [app, pageSlug]);
-  const store = useMemo(() => (app ? new AppStore(app.id, window.localStorage) : null), [app]);
+  const store = useMemo(() => (app ? new AppStore(app.id, pageStorage()) : null), [app]);
+  // One per page shown: the widgets subscribe to their own values in it (see PageView).
+  const pageStore = useMemo(() => (page ? new PageStore() : null), [page]);
 
   const toast = useCallback((message: string, style: AlertStyle) => {
     const id = Date.now() + Math.random();
@@ -117,14 +95,9 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
   }, []);
 
   useEffect(() => {
-    if (!loaded || !page || !store) return undefined;
+    if (!loaded || !page || !store || !pageStore) return undefined;
     const { app: current, manifests, user } = loaded;
-    setWidgets({});
-    setErrors({});
-    const onUpdate = (update: EvaluationUpdate) => {
-      setWidgets((w) => applyUpdate(w, update));
-      setErrors((e) => mergeErrors(e, update));
-    };
+    const onUpdate = (update: EvaluationUpdate) => pageStore.apply(update);
     const client = EngineClient.start({
       update: onUpdate,
       effect: (effect) =>
@@ -168,39 +141,39 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
       engine.current = null;
     };
     // A new page (or app) starts a fresh engine; query changes on the same page only update the URL.
-  }, [loaded, page, store, toast, confirm, appKey]);
+  }, [loaded, page, store, pageStore, toast, confirm, appKey]);
 
   useEffect(() => {
     engine.current?.setUrl(window.location.href).then(
-      (update) => {
-        setWidgets((w) => applyUpdate(w, update));
-        setErrors((e) => mergeErrors(e, update));
-      },
+      (update) => pageStore?.apply(update),
       () => undefined,
     );
+    // Only a new query string on the same page: a new page starts a fresh engine with its URL.
   }, [search]);
 
-  const onMeta = useCallback((widget: string, changes: Record<string, unknown>, item?: number) => {
-    engine.current?.setMeta(widget, changes, item).then(
-      (update) => {
-        setWidgets((w) => applyUpdate(w, update));
-        setErrors((e) => mergeErrors(e, update));
-      },
-      (error: unknown) => console.error(error),
-    );
-  }, []);
-  const onReset = useCallback((widget: string) => {
-    engine.current?.resetWidget(widget, true).then(
-      (update) => {
-        setWidgets((w) => applyUpdate(w, update));
-        setErrors((e) => mergeErrors(e, update));
-      },
-      (error: unknown) => console.error(error),
-    );
-  }, []);
+  const onMeta = useCallback(
+    (widget: string, changes: Record<string, unknown>, item?: number) => {
+      engine.current?.setMeta(widget, changes, item).then(
+        (update) => pageStore?.apply(update),
+        (error: unknown) => console.error(error),
+      );
+    },
+    [pageStore],
+  );
+  const onReset = useCallback(
+    (widget: string) => {
+      engine.current?.resetWidget(widget, true).then(
+        (update) => pageStore?.apply(update),
+        (error: unknown) => console.error(error),
+      );
+    },
+    [pageStore],
+  );
   const onEvent = useCallback((widget: string, event: string, extra?: Record<string, unknown>) => {
     engine.current?.runEvent(widget, event, extra ?? {}).catch((error: unknown) => console.error(error));
   }, []);
+  // A run that fails again has already shown its message (toast and the widgets' error state).
+  const onRetry = useCallback((action: string) => engine.current?.runAction(action).catch(() => undefined) ?? Promise.resolve(), []);
 
   if (problem !== null) {
     return (
@@ -210,7 +183,7 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
       </main>
     );
   }
-  if (!app || !page) return <main className="lc-message" aria-busy="true">Loading…</main>;
+  if (!app || !page || !pageStore) return <main className="lc-message" aria-busy="true">Loading…</main>;
   const side = app.document.application.settings?.navigation === "side";
   return (
     <div className={`lc-app${side ? " lc-app--side" : ""}`} style={themeStyle(app.document.application.theme)}>
@@ -222,7 +195,7 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
         editHref={app.canEdit ? `/app/${encodeURIComponent(app.id)}/edit/${encodeURIComponent(page.slug)}` : undefined}
       />
       <main className="lc-app__main">
-        <PageView dsl={page.dsl as WidgetNode} widgets={widgets} errors={errors} onMeta={onMeta} onEvent={onEvent} onReset={onReset} />
+        <PageView dsl={page.dsl as WidgetNode} store={pageStore} onMeta={onMeta} onEvent={onEvent} onReset={onReset} onRetry={onRetry} />
       </main>
       <Toasts toasts={toasts} onClose={(id) => setToasts((t) => t.filter((x) => x.id !== id))} />
       {dialog}

@@ -2,14 +2,21 @@ import { renderToString } from "react-dom/server";
 import { describe, expect, test } from "vitest";
 
 import { Engine } from "../engine/engine";
+import type { EvaluationUpdate } from "../engine/host";
 import { loadManifests } from "../testing/manifests";
 import { page, widget } from "../testing/pages";
 import { RecordingHost } from "../testing/recordingHost";
 import { renderComplete } from "../testing/render";
 import { gridRows, PageView, readingOrder } from "./PageView";
-import { applyUpdate } from "./ViewerRoute";
+import { PageStore } from "./pageStore";
 
 const manifests = loadManifests();
+
+function storeOf(update: EvaluationUpdate): PageStore {
+  const store = new PageStore();
+  store.apply(update);
+  return store;
+}
 
 describe("the viewer", () => {
   test("widgets are placed on the 64-column grid in reading order; hidden ones are left out", () => {
@@ -21,7 +28,7 @@ describe("the viewer", () => {
     const engine = new Engine({ manifests, host: new RecordingHost() });
     const first = engine.load(doc);
     const html = renderToString(
-      <PageView dsl={doc.dsl} widgets={first.snapshot ?? {}} errors={first.errors} onMeta={() => undefined} onEvent={() => undefined} />,
+      <PageView dsl={doc.dsl} store={storeOf(first)} onMeta={() => undefined} onEvent={() => undefined} />,
     );
     expect(html.indexOf("first")).toBeLessThan(html.indexOf("second"));
     expect(html).toContain("left:25%;width:50%;top:0px;height:40px");
@@ -34,16 +41,20 @@ describe("the viewer", () => {
     const doc = page([widget("Broken", "TEXT_WIDGET", { text: "{{Nope.x}}" }), widget("Fine", "TEXT_WIDGET", { text: "ok" })]);
     const engine = new Engine({ manifests, host: new RecordingHost() });
     const first = engine.load(doc);
-    const html = renderToString(<PageView dsl={doc.dsl} widgets={first.snapshot ?? {}} errors={first.errors} onMeta={() => undefined} onEvent={() => undefined} />);
+    const html = renderToString(<PageView dsl={doc.dsl} store={storeOf(first)} onMeta={() => undefined} onEvent={() => undefined} />);
     expect(html).toContain("Broken.text: Nope is not defined");
     expect(html).toContain("ok");
   });
 
-  test("engine updates change only the widgets they name", () => {
-    const before = { A: { text: "a" }, B: { text: "b" } };
-    const after = applyUpdate(before, { values: { "A.text": "A!" }, errors: {} });
-    expect(after).toEqual({ A: { text: "A!" }, B: { text: "b" } });
-    expect(after["B"]).toBe(before["B"]);
+  test("engine updates change only the widgets they name, and tell only their subscribers", () => {
+    const store = storeOf({ values: {}, errors: {}, snapshot: { A: { text: "a" }, B: { text: "b" } } });
+    const before = { A: store.get("A"), B: store.get("B") };
+    const told: string[] = [];
+    for (const name of ["A", "B"]) store.subscribe(name, () => told.push(name));
+    store.apply({ values: { "A.text": "A!", "getOrders.isLoading": true }, errors: { "B.text": [] } });
+    expect(store.get("A")?.values).toEqual({ text: "A!" });
+    expect(store.get("B")).toBe(before.B);
+    expect(told).toEqual(["A"]);
   });
 
   test("a list shows one copy of its template per item, each with its own item's values", async () => {
@@ -56,7 +67,7 @@ describe("the viewer", () => {
     const engine = new Engine({ manifests, host: new RecordingHost() });
     const first = engine.load(doc);
     expect(engine.get("Name.text")).toBe("1. Ada");
-    const html = await renderComplete(<PageView dsl={doc.dsl} widgets={first.snapshot ?? {}} errors={first.errors} onMeta={() => undefined} onEvent={() => undefined} />);
+    const html = await renderComplete(<PageView dsl={doc.dsl} store={storeOf(first)} onMeta={() => undefined} onEvent={() => undefined} />);
     expect(html).toContain("1. Ada");
     expect(html).toContain("2. Alan");
     expect(html).toContain("3. Grace");
@@ -78,7 +89,7 @@ describe("the viewer", () => {
 describe("the viewer before the engine's first values", () => {
   test("renders no widget from empty values (a table would size its pages for zero height)", () => {
     const doc = page([widget("Orders", "TABLE_WIDGET_V2", { topRow: 15, bottomRow: 60 })]);
-    const html = renderToString(<PageView dsl={doc.dsl} widgets={{}} errors={{}} onMeta={() => undefined} onEvent={() => undefined} />);
+    const html = renderToString(<PageView dsl={doc.dsl} store={new PageStore()} onMeta={() => undefined} onEvent={() => undefined} />);
     expect(html).not.toContain('data-widget="Orders"');
   });
 });

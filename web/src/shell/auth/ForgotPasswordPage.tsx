@@ -3,7 +3,7 @@ import { useState } from "react";
 
 import { accounts } from "../../api/resources";
 import { Link } from "../Link";
-import { ErrorNote } from "../Notice";
+import { ErrorNote, StatusNote } from "../Notice";
 import { useOperation } from "../useResource";
 import { AuthLayout, TextField } from "./AuthLayout";
 
@@ -14,9 +14,7 @@ export function ForgotPasswordPage() {
   return (
     <AuthLayout title="Reset your password" footer={<Link to="/login">Back to log in</Link>}>
       {sent !== null ? (
-        <p role="status" className="lc-notice">
-          {sent}
-        </p>
+        <StatusNote message={sent} />
       ) : (
         <form
           onSubmit={(e) => {

@@ -1,11 +1,15 @@
-/** Create an account (the first one becomes the instance administrator), then go on to `?next=`. */
+/**
+ * Create an account. The instance's first user is in at once (as its administrator) and goes on
+ * to `?next=`; anyone else is told to open the link emailed to them, whether or not the email had
+ * an account already (the server answers both alike).
+ */
 import { useState } from "react";
 
 import { accounts, type User } from "../../api/resources";
 import { navigate } from "../../navigation/history";
 import { safeNext } from "../../navigation/routes";
 import { Link } from "../Link";
-import { ErrorNote } from "../Notice";
+import { ErrorNote, StatusNote } from "../Notice";
 import { useOperation } from "../useResource";
 import { AuthLayout, TextField } from "./AuthLayout";
 
@@ -15,6 +19,7 @@ export function SignupPage({ next, onSignedIn }: { next: string | null; onSigned
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
+  const [sent, setSent] = useState<string | null>(null);
   const op = useOperation();
   const query = next ? `?next=${encodeURIComponent(next)}` : "";
   return (
@@ -26,32 +31,37 @@ export function SignupPage({ next, onSignedIn }: { next: string | null; onSigned
         </span>
       }
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void op.run(async () => {
-            const user = await accounts.signup(name, email, password);
-            onSignedIn(user);
-            navigate(safeNext(next), { replace: true });
-          });
-        }}
-      >
-        <TextField label="Name" name="name" value={name} onChange={setName} autoComplete="name" required={false} autoFocus />
-        <TextField label="Email" name="email" type="email" value={email} onChange={setEmail} autoComplete="username" />
-        <TextField
-          label={`Password (at least ${MIN_PASSWORD} characters)`}
-          name="password"
-          type="password"
-          value={password}
-          onChange={setPassword}
-          autoComplete="new-password"
-          minLength={MIN_PASSWORD}
-        />
-        <ErrorNote message={op.error} />
-        <button type="submit" className="lc-primary" disabled={op.pending}>
-          {op.pending ? "Creating your account…" : "Sign up"}
-        </button>
-      </form>
+      {sent !== null ? (
+        <StatusNote message={sent} />
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void op.run(async () => {
+              const outcome = await accounts.signup(name, email, password);
+              if ("status" in outcome) return setSent(outcome.message); // a link went out by email
+              onSignedIn(outcome);
+              navigate(safeNext(next), { replace: true });
+            });
+          }}
+        >
+          <TextField label="Name" name="name" value={name} onChange={setName} autoComplete="name" required={false} autoFocus />
+          <TextField label="Email" name="email" type="email" value={email} onChange={setEmail} autoComplete="username" />
+          <TextField
+            label={`Password (at least ${MIN_PASSWORD} characters)`}
+            name="password"
+            type="password"
+            value={password}
+            onChange={setPassword}
+            autoComplete="new-password"
+            minLength={MIN_PASSWORD}
+          />
+          <ErrorNote message={op.error} />
+          <button type="submit" className="lc-primary" disabled={op.pending}>
+            {op.pending ? "Creating your account…" : "Sign up"}
+          </button>
+        </form>
+      )}
     </AuthLayout>
   );
 }

@@ -6,6 +6,7 @@ import { loadManifests } from "../../testing/manifests";
 import { page, widget } from "../../testing/pages";
 import { RecordingHost } from "../../testing/recordingHost";
 import { renderComplete } from "../../testing/render";
+import { PageStore } from "../../viewer/pageStore";
 import { PageView } from "../../viewer/PageView";
 
 const manifests = loadManifests();
@@ -43,7 +44,9 @@ describe("a list's template widgets", () => {
     expect(perItem(engine, "Note", "isDirty")).toEqual([false, true, false]);
     expect(perItem(engine, "Agree", "value")).toEqual([false, false, true]);
     expect(perItem(engine, "Echo", "text")).toEqual(["Ada: Ada", "Alan: changed", "Grace: Grace (ok)"]);
-    const html = await renderComplete(<PageView dsl={doc.dsl} widgets={engine.widgetValues()} errors={{}} onMeta={() => undefined} onEvent={() => undefined} />);
+    const store = new PageStore();
+    store.apply({ values: {}, errors: {}, snapshot: engine.widgetValues() });
+    const html = await renderComplete(<PageView dsl={doc.dsl} store={store} onMeta={() => undefined} onEvent={() => undefined} />);
     expect(html).toContain('value="changed"');
     expect(html).toContain('value="Ada"');
     expect(html).toContain("Grace: Grace (ok)");

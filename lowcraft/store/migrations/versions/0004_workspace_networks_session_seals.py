@@ -1,7 +1,7 @@
 """workspace private networks, session seals
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003_json_repair
 Create Date: 2026-12-06 16:40:00.000000
 
 Sessions started before this revision have no seal and end at the upgrade: their users log in
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0003'
-down_revision = '0002'
+revision = '0004'
+down_revision = '0003_json_repair'
 branch_labels = None
 depends_on = None
 

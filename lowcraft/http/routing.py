@@ -1,0 +1,46 @@
+"""API routes that build their request and response models when first used, not at import."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.routing import APIRoute
+from starlette.routing import compile_path, get_name
+
+
+class DeferredRoute(APIRoute):
+    """An `APIRoute` whose FastAPI set-up (dependencies, body and response models) waits for first use.
+
+    Building the routes' pydantic validators and serializers at import was about 75 ms of the
+    0.35 s a server start spends in Lowcraft's own code (bench/startup.py), for some 70 routes of
+    which a session uses a handful. Until something needs more, a deferred route holds what
+    matching a request and `url_path_for` read (path, name, methods, compiled path); the first
+    read of anything else (its handler, its OpenAPI description) runs the full `APIRoute` set-up.
+    Requests and OpenAPI generation run on the event loop's thread, so that happens once.
+    """
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
+        self._deferred: tuple[str, Callable[..., Any], dict[str, Any]] | None = (path, endpoint, options)
+        self.path = path
+        self.endpoint = endpoint
+        name = options.get("name")
+        self.name = get_name(endpoint) if name is None else name
+        self.path_regex, self.path_format, self.param_convertors = compile_path(path)
+        self.methods = {method.upper() for method in options.get("methods") or ["GET"]}
+        self.include_in_schema = options.get("include_in_schema", True)
+
+    def __getattr__(self, attribute: str) -> Any:
+        # Only reached for attributes not set yet: everything but the matching essentials.
+        deferred = self.__dict__.get("_deferred")
+        if deferred is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {attribute!r}")
+        self._deferred = None
+        path, endpoint, options = deferred
+        APIRoute.__init__(self, path, endpoint, **options)
+        return getattr(self, attribute)
+
+    def build(self) -> DeferredRoute:
+        """Finish the set-up now (tests check every route this way)."""
+        self.dependant  # noqa: B018 - reading it runs the deferred set-up
+        return self

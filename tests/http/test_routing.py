@@ -1,0 +1,69 @@
+"""Deferred routes: set up on first use, and then the same as FastAPI's own routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+
+from lowcraft.app import create_app
+from lowcraft.http.routing import DeferredRoute
+from tests.conftest import make_settings
+
+
+class Thing(BaseModel):
+    id: int
+    label: str
+
+
+class NewLabel(BaseModel):
+    label: str
+
+
+def read_thing(thing_id: int, verbose: bool = False) -> Thing:
+    """Read one thing."""
+    return Thing(id=thing_id, label="verbose" if verbose else "plain")
+
+
+def relabel(thing_id: int, body: NewLabel) -> Thing:
+    return Thing(id=thing_id, label=body.label)
+
+
+def app_with(route_class: type[APIRoute]) -> FastAPI:
+    app = FastAPI()
+    app.router.routes.append(route_class("/things/{thing_id}", read_thing, methods=["GET"], tags=["things"]))
+    app.router.routes.append(route_class("/things/{thing_id}", relabel, methods=["PUT"], status_code=201))
+    return app
+
+
+def test_a_deferred_route_builds_its_models_on_its_first_request_only() -> None:
+    app = app_with(DeferredRoute)
+    reading, writing = app.router.routes[-2:]
+    assert "dependant" not in vars(reading) and "dependant" not in vars(writing)
+    client = TestClient(app)
+    assert client.get("/things/7", params={"verbose": "true"}).json() == {"id": 7, "label": "verbose"}
+    assert "dependant" in vars(reading) and "dependant" not in vars(writing)
+    assert app.url_path_for("relabel", thing_id=3) == "/things/3"
+    assert client.put("/things/3", json={"label": "new"}).status_code == 201
+    refused = client.put("/things/x", json={})
+    assert refused.status_code == 422
+    assert {error["loc"][-1] for error in refused.json()["detail"]} == {"thing_id", "label"}
+    assert client.post("/things/3").status_code == 405
+
+
+def test_deferred_routes_describe_themselves_as_fastapi_routes_do() -> None:
+    assert app_with(DeferredRoute).openapi() == app_with(APIRoute).openapi()
+
+
+def test_every_lowcraft_route_builds(tmp_path: Path) -> None:
+    app = create_app(make_settings(tmp_path / "data", "sqlite://"), migrate=False)
+    deferred = [route for route in app.routes if isinstance(route, DeferredRoute)]
+    assert len(deferred) > 50
+    for route in deferred:
+        assert route.build().dependant.call is route.endpoint
+    paths = app.openapi()["paths"]
+    assert all(route.path_format in paths for route in deferred if route.include_in_schema)
+    app.state.runtime.close()
