@@ -25,6 +25,17 @@ from tests.servers import POSTGRES_URL, mysql_database, pg_database, postgres_el
 # Fixtures shared by every test folder (registered here once: one Chromium per run).
 __all__ = ["browser", "live_server", "mysql_database", "page", "pg_database", "postgres_elsewhere"]
 
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last. Playwright's sync API keeps an event loop marked running in the main
+    thread from the first browser test to the end of the session, after which `asyncio.run` (used
+    by async tests and the ASGI test client) fails with "cannot be called from a running event loop"."""
+    uses_browser = [item for item in items if "browser" in getattr(item, "fixturenames", ())]
+    others = [item for item in items if "browser" not in getattr(item, "fixturenames", ())]
+    items[:] = others + uses_browser
+
+
 CSRF = {"X-Requested-By": "lowcraft"}
 PASSWORD = "correct-horse-battery"
 SIGNUP_LINK = re.compile(r"/signup/confirm\?token=([\w-]+)")

@@ -25,7 +25,7 @@ EXPECTED_TYPES = {
     "CHECKBOX_GROUP_WIDGET", "SWITCH_WIDGET", "RADIO_GROUP_WIDGET", "DATE_PICKER_WIDGET2",
     "FILE_PICKER_WIDGET_V2", "TABLE_WIDGET_V2", "LIST_WIDGET_V2", "CHART_WIDGET", "CONTAINER_WIDGET",
     "FORM_WIDGET", "MODAL_WIDGET", "TABS_WIDGET", "IMAGE_WIDGET", "DIVIDER_WIDGET", "STATBOX_WIDGET",
-    "IFRAME_WIDGET", "PROGRESS_WIDGET",
+    "IFRAME_WIDGET", "PROGRESS_WIDGET", "RATE_WIDGET",
 }  # fmt: skip
 
 # Names Appsmith users read or set on each type; an app's bindings must keep working unchanged.
@@ -59,6 +59,7 @@ APPSMITH_NAMES = {
     "IMAGE_WIDGET": "image onClick",
     "IFRAME_WIDGET": "source srcDoc onURLChanged onMessageReceived sandboxed message",
     "PROGRESS_WIDGET": "progress progressType",
+    "RATE_WIDGET": "maxCount defaultRate isAllowHalf tooltips isDisabled onRateChanged rate value",
 }
 
 CONTAINERS = {

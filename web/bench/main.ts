@@ -7,6 +7,7 @@
  */
 import { EngineClient } from "../src/engine/client";
 import { Engine } from "../src/engine/engine";
+import { WIDGET_DERIVED } from "../src/widgets/derived";
 import type { ActionResult, Effect } from "../src/engine/host";
 import type { WidgetManifest } from "../src/engine/manifest";
 import { splitSegments } from "../src/engine/segments";
@@ -171,6 +172,7 @@ async function run(): Promise<Record<string, unknown>> {
 /** `?inline`: one load on the main thread, for profiling with DevTools (no worker in the way). */
 async function runInline(): Promise<Record<string, unknown>> {
   const engine = new Engine({
+    derived: WIDGET_DERIVED,
     manifests,
     host: { effect: () => undefined, update: () => undefined, executeAction: async () => ({ ok: true, data: [] }), confirmAction: async () => true },
   });

@@ -1,6 +1,7 @@
 import { expect, test } from "vitest";
 
 import { Engine } from "../src/engine/engine";
+import { WIDGET_DERIVED } from "../src/widgets/derived";
 import { loadManifests } from "../src/testing/manifests";
 import { RecordingHost } from "../src/testing/recordingHost";
 import { benchPage, countBindings, SEARCH_READERS } from "./page";
@@ -11,7 +12,7 @@ test("the benchmark page has 1,000 widgets, about 3,000 bindings, and evaluates 
   expect(widgets).toBe(1000);
   expect(bindings).toBeGreaterThanOrEqual(2900);
   expect(bindings).toBeLessThanOrEqual(3100);
-  const engine = new Engine({ manifests: loadManifests(), host: new RecordingHost() });
+  const engine = new Engine({ derived: WIDGET_DERIVED, manifests: loadManifests(), host: new RecordingHost() });
   engine.load(page);
   const update = engine.setMeta("Search", { text: "abc" });
   const echoes = Object.keys(update.values).filter((k) => k.startsWith("SearchEcho"));

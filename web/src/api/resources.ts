@@ -44,11 +44,16 @@ export interface ApplicationSummary {
   readonly role?: Role;
 }
 
+/** A page as the server lists it (`lowcraft/pages/api.py` `page_summary`), without its widget tree. */
 export interface PageSummary {
   readonly id: string;
+  readonly applicationId: string;
   readonly name: string;
   readonly slug: string;
-  readonly isDefault?: boolean;
+  readonly position: number;
+  readonly isDefault: boolean;
+  readonly hidden: boolean;
+  readonly revision: number;
 }
 
 export interface ApiToken {

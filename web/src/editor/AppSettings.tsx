@@ -1,8 +1,9 @@
 /** App settings: name, icon, navigation, theme, public access, default page, embedding. */
 import { useState } from "react";
 
+import type { PageSummary } from "../api/resources";
 import { FontPicker } from "./Pickers";
-import { editorApi, messageOf, type AppDetail, type PageSummary } from "./editorApi";
+import { editorApi, messageOf, type AppDetail } from "./editorApi";
 
 export default function AppSettings(props: { app: AppDetail; pages: readonly PageSummary[]; onSaved(app: AppDetail): void }) {
   const { app } = props;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { Engine } from "../engine/engine";
+import { WIDGET_DERIVED } from "../widgets/derived";
 import { loadManifests } from "../testing/manifests";
 import { RecordingHost } from "../testing/recordingHost";
 import { renderComplete } from "../testing/render";
@@ -21,7 +22,7 @@ const emptyPage = (): Widget => ({ widgetId: ROOT_ID, widgetName: "MainContainer
  */
 class EditedPage {
   tree: Widget = emptyPage();
-  private readonly engine = new Engine({ manifests, host: new RecordingHost(), appsmith: { mode: "EDIT", theme: { primaryColor: "#0E7C66", borderRadius: "8px" } } });
+  private readonly engine = new Engine({ derived: WIDGET_DERIVED, manifests, host: new RecordingHost(), appsmith: { mode: "EDIT", theme: { primaryColor: "#0E7C66", borderRadius: "8px" } } });
   private readonly actions = [{ name: "saveOrder", id: "a1", config: { sql: "insert into orders default values" } }];
 
   constructor() {

@@ -10,6 +10,7 @@ import { Suspense, useCallback, useImperativeHandle, useRef, useState, type Reac
 
 import type { EvaluationError } from "../engine/host";
 import type { WidgetManifest } from "../engine/manifest";
+import { floats } from "../widgets/editorHints";
 import { WIDGETS } from "../widgets/registry";
 import { WidgetBoundary } from "../widgets/WidgetBoundary";
 import { clampBox, COLUMNS, ROW_PX, type Box } from "./grid";
@@ -109,8 +110,8 @@ export default function Canvas(props: CanvasProps) {
         const sel = latest.current.selected[0];
         const target = sel ? findWidget(t, sel) : undefined;
         const parent = target && holdsWidgets(target, m) && target.type !== "CANVAS_WIDGET" ? target : t;
-        const below = childrenOf(parent).filter((c) => c.type !== "MODAL_WIDGET").reduce((max, c) => Math.max(max, boxOf(c).bottom), 0);
-        const dropped = dropWidget(t, idOf(parent), manifest, m, { left: 0, top: d.type === "MODAL_WIDGET" ? 0 : below });
+        const below = childrenOf(parent).filter((c) => !floats(c.type)).reduce((max, c) => Math.max(max, boxOf(c).bottom), 0);
+        const dropped = dropWidget(t, idOf(parent), manifest, m, { left: 0, top: floats(d.type) ? 0 : below });
         latest.current.onCommit(dropped.tree, [dropped.id]);
         return;
       }
@@ -238,7 +239,7 @@ export default function Canvas(props: CanvasProps) {
     }
     const ids = selected.includes(id) ? topmost(t, selected) : [id];
     if (!selected.includes(id)) props.onSelect([id], false);
-    if (w.type === "MODAL_WIDGET") return;
+    if (floats(w.type)) return;
     const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
     track({ kind: "move", ids, primary: id, grabX: e.clientX - r.left, grabY: e.clientY - r.top, x0: e.clientX, y0: e.clientY, moved: false });
   };
@@ -252,7 +253,7 @@ export default function Canvas(props: CanvasProps) {
   const dragging = drag?.kind === "move" && drag.moved ? new Set(drag.ids) : null;
 
   const renderGrid = (owner: Widget, nodes: readonly Widget[], heightRows: number): ReactNode => {
-    const laid = nodes.filter((n) => n.type !== "MODAL_WIDGET");
+    const laid = nodes.filter((n) => !floats(n.type));
     const rows = Math.max(heightRows, laid.reduce((max, n) => Math.max(max, boxOf(n).bottom), 0));
     return (
       <div
@@ -263,7 +264,7 @@ export default function Canvas(props: CanvasProps) {
           if (preview || e.button !== 0 || e.target !== e.currentTarget) return;
           // The page and a modal draw a box; a container's empty area grabs the container (to
           // move it), unless Alt is held, which draws a box among the container's widgets.
-          const boxes = idOf(owner) === idOf(tree) || owner.type === "MODAL_WIDGET" || e.altKey;
+          const boxes = idOf(owner) === idOf(tree) || floats(owner.type) || e.altKey;
           if (!boxes) {
             props.onSelect([owner.type === "CANVAS_WIDGET" ? idOf(parentOf(tree, idOf(owner)) ?? owner) : idOf(owner)], false);
             return;
@@ -278,14 +279,14 @@ export default function Canvas(props: CanvasProps) {
         }}
       >
         {laid.map((n) => renderWidget(n))}
-        {preview && nodes.filter((n) => n.type === "MODAL_WIDGET").map((n) => renderWidget(n))}
+        {preview && nodes.filter((n) => floats(n.type)).map((n) => renderWidget(n))}
       </div>
     );
   };
 
   const inner = (w: Widget): ReactNode => {
     const b = boxOf(w);
-    if (w.type === "TABS_WIDGET") return childrenOf(w).map((canvas) => <div key={idOf(canvas)}>{renderGrid(canvas, childrenOf(canvas), b.bottom - b.top - 4)}</div>);
+    if (manifests.get(w.type)?.children === "canvases") return childrenOf(w).map((canvas) => <div key={idOf(canvas)}>{renderGrid(canvas, childrenOf(canvas), b.bottom - b.top - 4)}</div>);
     if (holdsWidgets(w, manifests)) return renderGrid(w, childrenOf(w), b.bottom - b.top);
     return null;
   };
@@ -296,7 +297,7 @@ export default function Canvas(props: CanvasProps) {
     const Widget = WIDGETS[w.type];
     const selected = !preview && props.selected.includes(id);
     const b = boxOf(w);
-    const floating = w.type === "MODAL_WIDGET";
+    const floating = floats(w.type);
     if (preview && values["isVisible"] === false) return null;
     const problems = Object.entries(props.errors).filter(([k, list]) => k.startsWith(`${w.widgetName}.`) && list.length > 0);
     const style = floating
@@ -351,7 +352,7 @@ export default function Canvas(props: CanvasProps) {
     ? undefined
     : props.selected
         .flatMap((id) => [findWidget(tree, id), ...ancestorsOf(tree, id)])
-        .find((w): w is Widget => w !== undefined && w.type === "MODAL_WIDGET");
+        .find((w): w is Widget => w !== undefined && floats(w.type));
 
   return (
     <div className={`lc-ed-canvas${preview ? " lc-ed-canvas--preview" : ""}`} data-testid="canvas">

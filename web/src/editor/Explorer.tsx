@@ -5,8 +5,9 @@
  */
 import { useState } from "react";
 
+import type { PageSummary } from "../api/resources";
 import { datasourcesInUse } from "./datasourcesInUse";
-import type { ActionRecord, DatasourceRecord, JsObjectRecord, PageSummary } from "./editorApi";
+import type { ActionRecord, DatasourceRecord, JsObjectRecord } from "./editorApi";
 import { childrenOf, idOf, type Widget } from "./tree";
 
 export interface ExplorerProps {

@@ -7,6 +7,7 @@ import { lazy, Suspense, useEffect, useMemo, useState, type ReactElement } from 
 
 import type { EvaluationError } from "../engine/host";
 import type { WidgetManifest } from "../engine/manifest";
+import { editorHints } from "../widgets/editorHints";
 import { columnsEditable, optionKeys, optionRows, seriesRows } from "./collections";
 import { ColumnsEditor, OptionsEditor, SeriesEditor } from "./CollectionEditors";
 import type { CompletionResult } from "./completions";
@@ -44,7 +45,7 @@ export default function PropertyPane(props: PropertyPaneProps) {
   const [query, setQuery] = useState("");
   const [name, setName] = useState(widget.widgetName);
   useEffect(() => setName(widget.widgetName), [widget.widgetName]);
-  const sections = useMemo(() => (manifest ? searchControls(paneSections(manifest), query) : []), [manifest, query]);
+  const sections = useMemo(() => (manifest ? searchControls(paneSections(manifest, editorHints(manifest.type)), query) : []), [manifest, query]);
   const events = manifest ? eventControls(manifest) : [];
   const commitName = () => {
     if (name.trim() !== "" && name !== widget.widgetName) props.onRename(name.trim());

@@ -4,6 +4,7 @@
  * new id and a free name, points the group's references to its own members at their copies, and
  * puts the group below what the target container already holds.
  */
+import { floats } from "../widgets/editorHints";
 import { renameInValue, type Names } from "./clonePage";
 import { contentRows } from "./grid";
 import { allWidgets, boxOf, childrenOf, findWidget, idOf, namesIn, newWidgetId, placeWidgets, topmost, uniqueName, withBox, withTabCanvases, type Widget } from "./tree";
@@ -64,13 +65,13 @@ export function pasteWidgets(tree: Widget, clip: Clip, parentId: string): { tree
   const taken = namesIn(tree);
   const boxes = clip.widgets.map(boxOf);
   const groupTop = Math.min(...boxes.map((b) => b.top));
-  const below = contentRows(childrenOf(parent).filter((c) => c.type !== "MODAL_WIDGET").map(boxOf));
+  const below = contentRows(childrenOf(parent).filter((c) => !floats(c.type)).map(boxOf));
   const names = new Map<string, string>();
   const copies = clip.widgets.map((w) => renewed(w, taken, new Map(), names));
   const placed = clip.widgets.map((w, i) => {
     const fresh = rebound(copies[i] as Widget, names);
     const b = boxOf(w);
-    const shift = w.type === "MODAL_WIDGET" ? 0 : below - groupTop;
+    const shift = floats(w.type) ? 0 : below - groupTop;
     return { widget: withBox(fresh, b), box: { ...b, top: b.top + shift, bottom: b.bottom + shift } };
   });
   return { tree: placeWidgets(tree, parentId, placed), ids: placed.map((p) => idOf(p.widget)) };

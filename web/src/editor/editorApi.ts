@@ -1,19 +1,10 @@
 /** The server calls the editor makes (`/api/v1`), typed. */
 import { api, ApiError } from "../api/http";
+import type { PageSummary } from "../api/resources";
+import type { ExecutionResponse } from "../runtime/serverActions";
 import type { WidgetManifest } from "../engine/manifest";
 import { StaleRevisionError } from "./autosave";
 import type { Widget } from "./tree";
-
-export interface PageSummary {
-  readonly id: string;
-  readonly applicationId: string;
-  readonly name: string;
-  readonly slug: string;
-  readonly position: number;
-  readonly isDefault: boolean;
-  readonly hidden: boolean;
-  readonly revision: number;
-}
 
 export interface PageDetail extends PageSummary {
   readonly dsl: Widget;
@@ -86,14 +77,9 @@ export interface StructureTable {
   readonly columns: readonly { readonly name: string; readonly type?: string; readonly nullable?: boolean; readonly primaryKey?: boolean }[];
 }
 
-export interface Execution {
-  readonly isExecutionSuccess: boolean;
-  readonly statusCode?: string | number | null;
-  readonly body?: unknown;
-  readonly headers?: Record<string, string>;
-  readonly durationMs?: number;
+/** A run of a query as the editor shows it: the execute endpoint's answer and the request it sent. */
+export interface Execution extends ExecutionResponse {
   readonly request?: unknown;
-  readonly error?: { readonly code?: string; readonly message?: string; readonly hint?: string } | null;
 }
 
 const enc = encodeURIComponent;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { WidgetManifest } from "../engine/manifest";
+import { editorHints } from "../widgets/editorHints";
 import { codeText, eventControls, needsCode, paneSections, searchControls, valueFromCode } from "./propertyModel";
 
 const input: WidgetManifest = {
@@ -30,7 +31,10 @@ describe("the property pane from a manifest", () => {
   it("gives tables, selects and charts typed editors, the table's column order inside its columns editor", () => {
     const kinds = (type: string, names: string[]) =>
       Object.fromEntries(
-        paneSections({ type, displayName: type, properties: names.map((name) => ({ name, type: name === "columnOrder" || name === "sourceData" ? "array" : "object", bindable: true })) }).flatMap((s) =>
+        paneSections(
+          { type, displayName: type, properties: names.map((name) => ({ name, type: name === "columnOrder" || name === "sourceData" ? "array" : "object", bindable: true })) },
+          editorHints(type),
+        ).flatMap((s) =>
           s.controls.map((c) => [c.name, c.kind]),
         ),
       );

@@ -4,22 +4,9 @@
  */
 import type { PropertySpec, WidgetManifest } from "../engine/manifest";
 import { hasBinding } from "../engine/segments";
+import type { EditorHints } from "../widgets/editorHints";
 
 export type ControlKind = "text" | "number" | "switch" | "dropdown" | "color" | "icon" | "json" | "columns" | "options" | "series";
-
-/**
- * Properties with a typed editor of their own (collections.ts), by widget type; `folded` are
- * edited inside another one's editor (a table's column order, in its columns editor).
- */
-const STRUCTURED: Readonly<Record<string, Readonly<Record<string, ControlKind>>>> = {
-  TABLE_WIDGET_V2: { primaryColumns: "columns" },
-  SELECT_WIDGET: { sourceData: "options" },
-  MULTI_SELECT_WIDGET_V2: { sourceData: "options" },
-  RADIO_GROUP_WIDGET: { options: "options" },
-  CHECKBOX_GROUP_WIDGET: { options: "options" },
-  CHART_WIDGET: { chartData: "series" },
-};
-const FOLDED: Readonly<Record<string, ReadonlySet<string>>> = { TABLE_WIDGET_V2: new Set(["columnOrder"]) };
 
 export interface Control {
   readonly name: string;
@@ -74,17 +61,21 @@ export function controlKind(spec: PropertySpec): ControlKind {
   }
 }
 
-export function paneSections(manifest: WidgetManifest): Section[] {
+/**
+ * The pane's sections for a widget type. `hints` come from the type's folder: properties with a
+ * typed editor of their own (collections.ts), and those edited inside another one's editor.
+ */
+export function paneSections(manifest: WidgetManifest, hints: EditorHints = {}): Section[] {
   const bySection = new Map<string, Control[]>();
   for (const p of manifest.properties) {
-    if (FOLDED[manifest.type]?.has(p.name)) continue;
+    if (hints.folded?.includes(p.name)) continue;
     const section = p.section ?? "general";
     const list = bySection.get(section) ?? [];
     list.push({
       name: p.name,
       label: p.label ?? p.name,
       help: (p as { help?: string }).help ?? "",
-      kind: STRUCTURED[manifest.type]?.[p.name] ?? controlKind(p),
+      kind: hints.controls?.[p.name] ?? controlKind(p),
       options: p.options ?? [],
       bindable: p.bindable !== false,
       default: p.default,

@@ -4,6 +4,7 @@
  */
 import type { WidgetManifest } from "../engine/manifest";
 import type { WidgetNode } from "../engine/page";
+import { floats } from "../widgets/editorHints";
 import { COLUMNS, contentRows, pushDown, type Box } from "./grid";
 
 export type Widget = WidgetNode;
@@ -109,7 +110,6 @@ export function holdsWidgets(w: Widget, manifests: ReadonlyMap<string, WidgetMan
   return w.type === "CANVAS_WIDGET" || manifests.get(w.type)?.children === "widgets";
 }
 
-const floats = (w: Widget) => w.type === "MODAL_WIDGET";
 
 /**
  * Settle the children of `parentId` after `fixed` were placed: colliding widgets go down, then
@@ -119,7 +119,7 @@ const floats = (w: Widget) => w.type === "MODAL_WIDGET";
 export function settle(tree: Widget, parentId: string, fixed: ReadonlySet<string>): Widget {
   const parent = findWidget(tree, parentId);
   if (!parent) return tree;
-  const laid = childrenOf(parent).filter((c) => !floats(c));
+  const laid = childrenOf(parent).filter((c) => !floats(c.type));
   const moved = pushDown(
     laid.map((c) => ({ id: idOf(c), box: boxOf(c) })),
     fixed,
@@ -128,7 +128,7 @@ export function settle(tree: Widget, parentId: string, fixed: ReadonlySet<string
   if (moved.size > 0) {
     next = { ...parent, children: childrenOf(parent).map((c) => (moved.has(idOf(c)) ? withBox(c, moved.get(idOf(c)) as Box) : c)) };
   }
-  const needed = contentRows(childrenOf(next).filter((c) => !floats(c)).map(boxOf));
+  const needed = contentRows(childrenOf(next).filter((c) => !floats(c.type)).map(boxOf));
   const box = boxOf(next);
   const isPage = idOf(next) === idOf(tree);
   if (isPage) {
@@ -153,11 +153,12 @@ function growTo(tree: Widget, id: string, rows: number): Widget {
   let out = updateWidget(tree, id, (w) => {
     const b = boxOf(w);
     const grown = withBox(w, { ...b, bottom: b.top + rows });
-    if (w.type !== "TABS_WIDGET") return grown;
+    // A widget that holds canvases (tabs) grows them with it; no other holds a canvas.
+    if (!childrenOf(w).some((c) => c.type === "CANVAS_WIDGET")) return grown;
     return { ...grown, children: childrenOf(w).map((c) => ({ ...c, topRow: 0, bottomRow: rows })) };
   });
   const widget = findWidget(out, id);
-  if (widget && floats(widget)) return out;
+  if (widget && floats(widget.type)) return out;
   const parent = parentOf(out, id);
   if (parent) out = settle(out, idOf(parent), new Set([id]));
   return out;

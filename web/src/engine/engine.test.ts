@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, test } from "vitest";
 
+import { WIDGET_DERIVED } from "../widgets/derived";
 import { Engine } from "./engine";
 import type { ActionRequest, ActionResult } from "./host";
 import { loadManifests } from "../testing/manifests";
@@ -9,7 +10,7 @@ import { RecordingHost } from "../testing/recordingHost";
 const manifests = loadManifests();
 
 function engineWith(host = new RecordingHost()): { engine: Engine; host: RecordingHost } {
-  return { engine: new Engine({ manifests, host, appsmith: { url: "https://apps.example.com/app/orders/list?id=7", theme: { primaryColor: "#112233" } } }), host };
+  return { engine: new Engine({ derived: WIDGET_DERIVED, manifests, host, appsmith: { url: "https://apps.example.com/app/orders/list?id=7", theme: { primaryColor: "#112233" } } }), host };
 }
 
 describe("failed actions", () => {

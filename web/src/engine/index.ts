@@ -1,5 +1,6 @@
 /** The evaluation engine's public surface (no React in here). */
 export { Engine, type EngineOptions } from "./engine";
+export { installDerived, type DerivedContext, type DerivedTable, type DerivedValue, type DerivedValues } from "./derived";
 export { EngineClient, EngineRequestError, type EngineClientHandlers, type WorkerLike } from "./client";
 export type { ActionRequest, ActionResult, Effect, EngineHost, EvaluationError, EvaluationUpdate } from "./host";
 export type { WidgetManifest, PropertySpec, ValueSpec, TypeHint, ValueType } from "./manifest";

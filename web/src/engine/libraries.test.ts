@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 
+import { WIDGET_DERIVED } from "../widgets/derived";
 import { Engine } from "./engine";
 import { installLibraries, LIBRARIES } from "./libraries";
 import { loadManifests } from "../testing/manifests";
@@ -14,7 +15,7 @@ afterAll(() => {
 });
 
 test("bindings use lodash as _ and Moment.js as moment, as in Appsmith", () => {
-  const engine = new Engine({ manifests: loadManifests(), host: new RecordingHost(), appsmith: {} });
+  const engine = new Engine({ derived: WIDGET_DERIVED, manifests: loadManifests(), host: new RecordingHost(), appsmith: {} });
   engine.load(
     page([
       widget("Text1", "TEXT_WIDGET", { text: "{{ _.sumBy([{ total: 2 }, { total: 3.5 }], 'total') }}" }),

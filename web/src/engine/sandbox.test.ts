@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "vitest";
 
+import { WIDGET_DERIVED } from "../widgets/derived";
 import { compile, type NameSet } from "./compile";
-import { DERIVED } from "./derived";
 import { Engine } from "./engine";
 import { LongRunningCodeError, loopBudget, setLoopBudget } from "./loopGuard";
 import { loadManifests } from "../testing/manifests";
@@ -16,7 +16,7 @@ afterEach(() => setLoopBudget(original));
 describe("long-running code is cut off", () => {
   test("an endless loop in a binding becomes an error on that property only", () => {
     setLoopBudget(100);
-    const engine = new Engine({ manifests: loadManifests(), host: new RecordingHost() });
+    const engine = new Engine({ derived: WIDGET_DERIVED, manifests: loadManifests(), host: new RecordingHost() });
     const started = performance.now();
     engine.load(
       page([
@@ -61,12 +61,5 @@ describe("what user code can see", () => {
   test("`this.params` is the parameters of the run", () => {
     const code = compile("this.params.limit * 2", "expression", names);
     expect(code.run({ params: { limit: 4 } }, {})).toBe(8);
-  });
-});
-
-describe("every manifest's derived values are computed", () => {
-  const manifests = loadManifests();
-  test.each(manifests.filter((m) => (m.derived ?? []).length > 0).map((m) => [m.type, m] as const))("%s", (type, manifest) => {
-    for (const d of manifest.derived ?? []) expect(DERIVED[type]?.[d.name], `${type}.${d.name}`).toBeDefined();
   });
 });

@@ -9,8 +9,10 @@ import { installLibraries } from "./libraries";
 import { lockdown } from "./lockdown";
 import { isSandboxMessage, SANDBOX } from "./protocol";
 import { serveEngine, type EnginePort } from "./workerServer";
+import { installWidgetDerived } from "../widgets/derived";
 
 const scope = globalThis as unknown as DedicatedWorkerGlobalScope;
+installWidgetDerived();
 installLibraries(globalThis as unknown as Record<string, unknown>);
 
 scope.onmessage = (event: MessageEvent) => {

@@ -10,6 +10,7 @@ import { isValidElement, type ComponentType, type ReactElement, type ReactNode }
 import { renderToString } from "react-dom/server";
 
 import { Engine } from "../engine/engine";
+import { WIDGET_DERIVED } from "../widgets/derived";
 import type { WidgetProps } from "../widgets/types";
 import { loadManifests } from "./manifests";
 import { page, widget } from "./pages";
@@ -25,7 +26,7 @@ export interface FiredEvent {
 }
 
 export class WidgetHarness {
-  readonly engine = new Engine({ manifests, host: new RecordingHost() });
+  readonly engine = new Engine({ derived: WIDGET_DERIVED, manifests, host: new RecordingHost() });
   readonly events: FiredEvent[] = [];
 
   constructor(

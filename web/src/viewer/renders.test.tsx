@@ -8,6 +8,7 @@ import { createRoot, type Root } from "react-dom/client";
 import { afterEach, describe, expect, test, vi } from "vitest";
 
 import { Engine } from "../engine/engine";
+import { WIDGET_DERIVED } from "../widgets/derived";
 import type { ActionResult } from "../engine/host";
 import type { WidgetNode } from "../engine/page";
 import { loadManifests } from "../testing/manifests";
@@ -81,7 +82,7 @@ describe("re-rendering a published page", () => {
     ]);
     const doc = page([widget("Search", "INPUT_WIDGET_V2", { defaultText: "" }), ...echoes, ...others, form]);
     const host = new RecordingHost();
-    const engine = new Engine({ manifests, host });
+    const engine = new Engine({ derived: WIDGET_DERIVED, manifests, host });
     engine.load(doc);
     let commits = 0;
     const { onMeta, container, render } = show(doc.dsl, engine, host, () => (commits += 1));
@@ -110,7 +111,7 @@ describe("re-rendering a published page", () => {
       widget("Elsewhere", "TEXT_WIDGET", { text: "static", topRow: 40, bottomRow: 44 }),
     ]);
     const host = new RecordingHost();
-    const engine = new Engine({ manifests, host });
+    const engine = new Engine({ derived: WIDGET_DERIVED, manifests, host });
     engine.load(doc);
     const { onMeta, container } = show(doc.dsl, engine, host);
     const button = () => container.querySelector<HTMLButtonElement>('[data-widget="Submit"] button');
@@ -130,7 +131,7 @@ describe("a widget whose query failed", () => {
           ? { ok: true, data: [{ id: 7, customer: "Ada" }], statusCode: 200 }
           : { ok: false, data: undefined, error: 'relation "orders" does not exist Check the query; the message above is the server\'s own.' },
     );
-    const engine = new Engine({ manifests, host });
+    const engine = new Engine({ derived: WIDGET_DERIVED, manifests, host });
     const doc = page(
       [
         widget("Orders", "TABLE_WIDGET_V2", { tableData: "{{getOrders.data}}", topRow: 0, bottomRow: 40 }),

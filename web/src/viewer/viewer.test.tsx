@@ -2,6 +2,7 @@ import { renderToString } from "react-dom/server";
 import { describe, expect, test } from "vitest";
 
 import { Engine } from "../engine/engine";
+import { WIDGET_DERIVED } from "../widgets/derived";
 import type { EvaluationUpdate } from "../engine/host";
 import { loadManifests } from "../testing/manifests";
 import { page, widget } from "../testing/pages";
@@ -25,7 +26,7 @@ describe("the viewer", () => {
       widget("Above", "TEXT_WIDGET", { text: "first", leftColumn: 16, rightColumn: 48, topRow: 0, bottomRow: 4 }),
       widget("Hidden", "TEXT_WIDGET", { text: "secret", isVisible: "{{1 > 2}}" }),
     ]);
-    const engine = new Engine({ manifests, host: new RecordingHost() });
+    const engine = new Engine({ derived: WIDGET_DERIVED, manifests, host: new RecordingHost() });
     const first = engine.load(doc);
     const html = renderToString(
       <PageView dsl={doc.dsl} store={storeOf(first)} onMeta={() => undefined} onEvent={() => undefined} />,
@@ -39,7 +40,7 @@ describe("the viewer", () => {
 
   test("a property error is flagged on its widget, and the page still renders", () => {
     const doc = page([widget("Broken", "TEXT_WIDGET", { text: "{{Nope.x}}" }), widget("Fine", "TEXT_WIDGET", { text: "ok" })]);
-    const engine = new Engine({ manifests, host: new RecordingHost() });
+    const engine = new Engine({ derived: WIDGET_DERIVED, manifests, host: new RecordingHost() });
     const first = engine.load(doc);
     const html = renderToString(<PageView dsl={doc.dsl} store={storeOf(first)} onMeta={() => undefined} onEvent={() => undefined} />);
     expect(html).toContain("Broken.text: Nope is not defined");
@@ -64,7 +65,7 @@ describe("the viewer", () => {
         widget("Fixed", "TEXT_WIDGET", { text: "{{ 'same for all' }}", topRow: 4, bottomRow: 8 }),
       ]),
     ]);
-    const engine = new Engine({ manifests, host: new RecordingHost() });
+    const engine = new Engine({ derived: WIDGET_DERIVED, manifests, host: new RecordingHost() });
     const first = engine.load(doc);
     expect(engine.get("Name.text")).toBe("1. Ada");
     const html = await renderComplete(<PageView dsl={doc.dsl} store={storeOf(first)} onMeta={() => undefined} onEvent={() => undefined} />);
@@ -79,7 +80,7 @@ describe("the viewer", () => {
       widget("People", "LIST_WIDGET_V2", { listData: "{{ Source.text.split(',') }}" }, [widget("Name", "TEXT_WIDGET", { text: "{{ currentItem.toUpperCase() }}" })]),
       widget("Source", "INPUT_WIDGET_V2", { defaultText: "a,b" }),
     ]);
-    const engine = new Engine({ manifests, host: new RecordingHost() });
+    const engine = new Engine({ derived: WIDGET_DERIVED, manifests, host: new RecordingHost() });
     engine.load(doc);
     const update = engine.setMeta("Source", { text: "x,y,z", inputText: "x,y,z" });
     expect(update.values["Name.__items__.text"]).toEqual(["X", "Y", "Z"]);

@@ -32,6 +32,7 @@ import RadioGroup from "./RADIO_GROUP_WIDGET";
 import Statbox from "./STATBOX_WIDGET";
 import Switch from "./SWITCH_WIDGET";
 import Tabs from "./TABS_WIDGET";
+import { WIDGET_DERIVED } from "./derived";
 
 const manifests = loadManifests();
 const checkbox = (h: WidgetHarness, value?: unknown) => h.find(byTag("input", (p) => p["type"] === "checkbox" && (value === undefined || p["value"] === value)), `checkbox ${String(value ?? "")}`);
@@ -154,7 +155,7 @@ describe("FILE_PICKER_WIDGET_V2", () => {
 
   test("the files reach a query's parameters through bindings", async () => {
     const host = new RecordingHost();
-    const engine = new Engine({ manifests, host });
+    const engine = new Engine({ derived: WIDGET_DERIVED, manifests, host });
     const save = { name: "save", config: { body: "{{Upload.files[0].data}}", name: "{{Upload.files[0].name}}" } };
     engine.load(page([widget("Upload", "FILE_PICKER_WIDGET_V2", { onFilesSelected: "{{ save.run() }}", isRequired: true })], [save]));
     expect(engine.widgetValues()["Upload"]?.["isValid"]).toBe(false);

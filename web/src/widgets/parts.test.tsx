@@ -5,6 +5,7 @@ import { Engine } from "../engine/engine";
 import { loadManifests } from "../testing/manifests";
 import { page, widget } from "../testing/pages";
 import { RecordingHost } from "../testing/recordingHost";
+import { WIDGET_DERIVED } from "./derived";
 import { FormContext, formIsValid } from "./formContext";
 import { looksLikeHtml, sanitizeHtml } from "./html";
 import { filterOptions, summary } from "./Picker/options";
@@ -34,7 +35,7 @@ describe("select options", () => {
 
 describe("forms", () => {
   function formPage(amount: string) {
-    const engine = new Engine({ manifests, host: new RecordingHost() });
+    const engine = new Engine({ derived: WIDGET_DERIVED, manifests, host: new RecordingHost() });
     const doc = page([
       widget("F", "FORM_WIDGET", {}, [
         widget("Amount", "INPUT_WIDGET_V2", { inputType: "NUMBER", isRequired: true, minNum: 1 }),

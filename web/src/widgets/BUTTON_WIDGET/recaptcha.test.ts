@@ -8,6 +8,7 @@
 import { describe, expect, test } from "vitest";
 
 import { Engine } from "../../engine/engine";
+import { WIDGET_DERIVED } from "../derived";
 import { loadManifests } from "../../testing/manifests";
 import { page, widget } from "../../testing/pages";
 import { RecordingHost } from "../../testing/recordingHost";
@@ -86,7 +87,7 @@ class StandInPage implements RecaptchaPage {
 /** Button1 on a page whose onClick shows the token it reads, and Text1 showing it too. */
 function appWithButton(onClick = "{{showAlert('token=' + Button1.recaptchaToken)}}") {
   const host = new RecordingHost();
-  const engine = new Engine({ manifests, host });
+  const engine = new Engine({ derived: WIDGET_DERIVED, manifests, host });
   engine.load(page([widget("Button1", "BUTTON_WIDGET", { googleRecaptchaKey: "site-key-1", onClick }), widget("Text1", "TEXT_WIDGET", { text: "{{Button1.recaptchaToken}}" })]));
   const ran: Promise<unknown>[] = [];
   const click = (recaptcha: Recaptcha, siteKey = "site-key-1", version: RecaptchaVersion = "V3") =>

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 
 import { Engine } from "../../engine/engine";
+import { WIDGET_DERIVED } from "../derived";
 import { loadManifests } from "../../testing/manifests";
 import { page, widget } from "../../testing/pages";
 import { RecordingHost } from "../../testing/recordingHost";
@@ -10,7 +11,7 @@ const manifests = loadManifests();
 
 /** An input with these properties after the user typed `text`: the message it shows. */
 function messageAfterTyping(props: Record<string, unknown>, text: string): string | null {
-  const engine = new Engine({ manifests, host: new RecordingHost() });
+  const engine = new Engine({ derived: WIDGET_DERIVED, manifests, host: new RecordingHost() });
   engine.load(page([widget("I", "INPUT_WIDGET_V2", props)]));
   engine.setMeta("I", { text, inputText: text });
   return inputProblem(engine.widgetValues()["I"] as Record<string, unknown>);

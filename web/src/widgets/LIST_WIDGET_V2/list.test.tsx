@@ -2,6 +2,7 @@
 import { describe, expect, test } from "vitest";
 
 import { Engine } from "../../engine/engine";
+import { WIDGET_DERIVED } from "../derived";
 import { loadManifests } from "../../testing/manifests";
 import { page, widget } from "../../testing/pages";
 import { RecordingHost } from "../../testing/recordingHost";
@@ -24,7 +25,7 @@ function listPage() {
     ]),
   ]);
   const host = new RecordingHost();
-  const engine = new Engine({ manifests, host });
+  const engine = new Engine({ derived: WIDGET_DERIVED, manifests, host });
   engine.load(doc);
   return { doc, engine, host };
 }

@@ -2,6 +2,7 @@ import { renderToString } from "react-dom/server";
 import { describe, expect, test } from "vitest";
 
 import { Engine } from "../../engine/engine";
+import { WIDGET_DERIVED } from "../derived";
 import { loadManifests } from "../../testing/manifests";
 import { page, widget } from "../../testing/pages";
 import { RecordingHost } from "../../testing/recordingHost";
@@ -16,7 +17,7 @@ import { rowWindow } from "./virtual";
 const manifests = loadManifests();
 
 function tableValues(props: Record<string, unknown>, meta?: Record<string, unknown>): Record<string, unknown> {
-  const engine = new Engine({ manifests, host: new RecordingHost() });
+  const engine = new Engine({ derived: WIDGET_DERIVED, manifests, host: new RecordingHost() });
   engine.load(page([widget("T", "TABLE_WIDGET_V2", { topRow: 0, bottomRow: 40, ...props })]));
   if (meta) engine.setMeta("T", meta);
   return engine.widgetValues()["T"] as Record<string, unknown>;
@@ -158,7 +159,7 @@ describe("table filters", () => {
 describe("column handlers", () => {
   test("a button column and the edit actions run with the row they belong to", async () => {
     const host = new RecordingHost();
-    const engine = new Engine({ manifests, host });
+    const engine = new Engine({ derived: WIDGET_DERIVED, manifests, host });
     engine.load(
       page([
         widget("T", "TABLE_WIDGET_V2", {

@@ -1,0 +1,9 @@
+/** CANVAS_WIDGET: bundled with the page. */
+import type { WidgetDefinition } from "../definition";
+import Canvas from "./index";
+
+const definition: WidgetDefinition = {
+  component: Canvas,
+};
+
+export default definition;

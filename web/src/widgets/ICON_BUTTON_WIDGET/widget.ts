@@ -1,0 +1,8 @@
+/** ICON_BUTTON_WIDGET: loaded on first use. */
+import type { WidgetDefinition } from "../definition";
+
+const definition: WidgetDefinition = {
+  load: () => import("./index"),
+};
+
+export default definition;

@@ -1,0 +1,8 @@
+/** RADIO_GROUP_WIDGET: loaded on first use. */
+import type { WidgetDefinition } from "../definition";
+
+const definition: WidgetDefinition = {
+  load: () => import("./index"),
+};
+
+export default definition;
