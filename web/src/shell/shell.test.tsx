@@ -11,8 +11,8 @@ import { SessionContext } from "./session";
 import { WorkspaceLayout } from "./WorkspaceLayout";
 
 const file = (text: string) => ({ text: async () => text });
-const user: User = { id: "u1", email: "ada@example.com", name: "Ada", isInstanceAdmin: true };
-const workspace = (role: Workspace["role"]): Workspace => ({ id: "w1", name: "Ada's apps", role });
+const user: User = { id: "u1", email: "ada@example.com", name: "Ada", isInstanceAdmin: true, createdAt: null };
+const workspace = (role: Workspace["role"]): Workspace => ({ id: "w1", name: "Ada's apps", role, createdAt: "2026-01-01T00:00:00+00:00" });
 
 describe("importing and exporting applications", () => {
   test("an export file is read as the document to import", async () => {
