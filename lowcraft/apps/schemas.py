@@ -7,8 +7,10 @@ from typing import Any, Literal
 from pydantic import Field, RootModel
 
 from lowcraft.accounts.permissions import Role
+from lowcraft.bindings.lint import Diagnostic
+from lowcraft.bindings.rename import Change
 from lowcraft.http.openapi import Out
-from lowcraft.pages.schemas import Diagnostic, PageSummary
+from lowcraft.pages.schemas import PageSummary
 
 
 class AppSettings(Out):
@@ -53,17 +55,8 @@ class ApplicationExport(RootModel[dict[str, Any]]):
     and JS objects, and the names of the datasources its actions use (never their connection settings)."""
 
 
-class RenameChange(Out):
-    """One value rewritten by a rename; `entity` is the entity's name before it."""
-
-    entity: str
-    path: str
-    before: str
-    after: str
-
-
 class RefactorResult(Out):
-    changes: list[RenameChange]
+    changes: list[Change]
 
 
 class LintResult(Out):

@@ -1,11 +1,16 @@
-"""Response models of the page routes: pages with and without their widget trees, and diagnostics."""
+"""Response models of the page routes: pages with and without their widget trees.
+
+Diagnostics are `lowcraft.bindings.lint.Diagnostic` itself (pydantic reads the dataclass), so the
+API's description of them cannot drift from what the linter makes.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field
 
+from lowcraft.bindings.lint import Diagnostic
 from lowcraft.http.openapi import Out
 
 
@@ -30,21 +35,6 @@ class PageDetail(PageSummary):
     """A page with its widget tree."""
 
     dsl: dict[str, Any] = Field(description="The widget tree (the root canvas and its children), free-form JSON.")
-
-
-class Diagnostic(Out):
-    """A problem in a property value of an entity, located by character offsets and line/column (from 1)."""
-
-    page: str
-    entity: str
-    property: str
-    start: int
-    end: int
-    line: int
-    column: int
-    severity: Literal["error", "warning"]
-    code: str
-    message: str
 
 
 class PageSaved(PageSummary):

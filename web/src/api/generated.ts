@@ -1408,6 +1408,20 @@ export interface components {
             readonly name: string;
         };
         /**
+         * Change
+         * @description One rewritten value. `entity` is the name the entity had before the rename.
+         */
+        readonly Change: {
+            /** Entity */
+            readonly entity: string;
+            /** Path */
+            readonly path: string;
+            /** Before */
+            readonly before: string;
+            /** After */
+            readonly after: string;
+        };
+        /**
          * CheckEmail
          * @description Signup of anyone but the instance's first user: a link to finish went out by email.
          */
@@ -1592,7 +1606,7 @@ export interface components {
         };
         /**
          * Diagnostic
-         * @description A problem in a property value of an entity, located by character offsets and line/column (from 1).
+         * @description One problem, located in a property value (character offsets; line and column from 1).
          */
         readonly Diagnostic: {
             /** Page */
@@ -1609,11 +1623,7 @@ export interface components {
             readonly line: number;
             /** Column */
             readonly column: number;
-            /**
-             * Severity
-             * @enum {string}
-             */
-            readonly severity: "error" | "warning";
+            readonly severity: components["schemas"]["Severity"];
             /** Code */
             readonly code: string;
             /** Message */
@@ -2004,21 +2014,7 @@ export interface components {
         /** RefactorResult */
         readonly RefactorResult: {
             /** Changes */
-            readonly changes: readonly components["schemas"]["RenameChange"][];
-        };
-        /**
-         * RenameChange
-         * @description One value rewritten by a rename; `entity` is the entity's name before it.
-         */
-        readonly RenameChange: {
-            /** Entity */
-            readonly entity: string;
-            /** Path */
-            readonly path: string;
-            /** Before */
-            readonly before: string;
-            /** After */
-            readonly after: string;
+            readonly changes: readonly components["schemas"]["Change"][];
         };
         /** ReorderBody */
         readonly ReorderBody: {
@@ -2056,6 +2052,12 @@ export interface components {
             /** Revision */
             readonly revision: number;
         };
+        /**
+         * Severity
+         * @description How bad a diagnostic is: errors fail `lowcraft check`, warnings do not.
+         * @enum {string}
+         */
+        readonly Severity: "error" | "warning";
         /** SignupBody */
         readonly SignupBody: {
             /** Email */
@@ -2191,6 +2193,7 @@ export type AuditActor = components['schemas']['AuditActor'];
 export type AuditEventOut = components['schemas']['AuditEventOut'];
 export type AuditLogPage = components['schemas']['AuditLogPage'];
 export type AuditTarget = components['schemas']['AuditTarget'];
+export type Change = components['schemas']['Change'];
 export type CheckEmail = components['schemas']['CheckEmail'];
 export type ClientSettings = components['schemas']['ClientSettings'];
 export type ColumnOut = components['schemas']['ColumnOut'];
@@ -2235,13 +2238,13 @@ export type PublishedApplication = components['schemas']['PublishedApplication']
 export type Readiness = components['schemas']['Readiness'];
 export type RefactorRequest = components['schemas']['RefactorRequest'];
 export type RefactorResult = components['schemas']['RefactorResult'];
-export type RenameChange = components['schemas']['RenameChange'];
 export type ReorderBody = components['schemas']['ReorderBody'];
 export type ResetConfirmBody = components['schemas']['ResetConfirmBody'];
 export type ResetRequestBody = components['schemas']['ResetRequestBody'];
 export type Role = components['schemas']['Role'];
 export type RoleBody = components['schemas']['RoleBody'];
 export type SaveTreeBody = components['schemas']['SaveTreeBody'];
+export type Severity = components['schemas']['Severity'];
 export type SignupBody = components['schemas']['SignupBody'];
 export type SignupConfirmBody = components['schemas']['SignupConfirmBody'];
 export type TableOut = components['schemas']['TableOut'];
