@@ -15,9 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Out(BaseModel):
-    """Base of response models: fields carry the camelCase names the JSON has (`alias`)."""
+    """Base of response models: fields carry the camelCase names the JSON has (`alias`).
 
-    model_config = ConfigDict(populate_by_name=True)
+    Their validators are built on first use, as `DeferredRoute` builds routes: building the ~45
+    response models at import cost about 10 ms of each server start (32 -> 22 ms of CPU to import
+    them here).
+    """
+
+    model_config = ConfigDict(populate_by_name=True, defer_build=True)
 
 
 class ErrorDetail(Out):
