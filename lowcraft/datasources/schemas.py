@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from lowcraft.actions.execution import mask_secrets
 from lowcraft.http.openapi import Out
 
 
@@ -21,6 +22,13 @@ class DatasourceOut(Out):
     )
     environments: list[str]
     updated_at: str = Field(alias="updatedAt")
+
+    @model_validator(mode="after")
+    def _masked(self) -> DatasourceOut:
+        # The service masks already; masking again here (it is idempotent) means no route can
+        # send a stored secret back, whatever it hands this model.
+        self.configs = {env: mask_secrets(self.connector, config) for env, config in self.configs.items()}
+        return self
 
 
 class DatasourceList(Out):
