@@ -10,12 +10,13 @@ from pydantic import Field
 from lowcraft.accounts import service
 from lowcraft.accounts.models import ApiToken, User
 from lowcraft.accounts.permissions import require_user
-from lowcraft.accounts.schemas import ApiTokenCreated, ApiTokenList, CheckEmail, Message, UserOut
+from lowcraft.accounts.schemas import ApiTokenCreated, ApiTokenList, CheckEmail, Message
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import SESSION_COOKIE, Ctx
 from lowcraft.http.openapi import BODY, PARAMS, errors
 from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
+from lowcraft.workspaces.schemas import UserOut
 
 router = APIRouter(prefix=API_PREFIX, tags=["accounts"], route_class=DeferredRoute)
 

@@ -1,4 +1,5 @@
-"""Response models of the account routes: users, API tokens and the answers of the auth flows."""
+"""Response models of the account routes: API tokens and the answers of the auth flows (`UserOut`
+is in `workspaces.schemas`, below accounts, as members are users)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,6 @@ from typing import Literal
 from pydantic import Field
 
 from lowcraft.http.openapi import Out
-
-
-class UserOut(Out):
-    """A user as the API shows it: never its password hash or sessions."""
-
-    id: str
-    email: str
-    name: str
-    is_instance_admin: bool = Field(alias="isInstanceAdmin")
-    created_at: str | None = Field(alias="createdAt", description="ISO 8601 time.")
 
 
 class CheckEmail(Out):

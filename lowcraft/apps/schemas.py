@@ -10,7 +10,19 @@ from lowcraft.accounts.permissions import Role
 from lowcraft.bindings.lint import Diagnostic
 from lowcraft.bindings.rename import Change
 from lowcraft.http.openapi import Out
-from lowcraft.pages.schemas import PageSummary
+
+
+class PageSummary(Out):
+    """A page as lists show it, without its widget tree."""
+
+    id: str
+    application_id: str = Field(alias="applicationId")
+    name: str
+    slug: str
+    position: int
+    is_default: bool = Field(alias="isDefault")
+    hidden: bool
+    revision: int = Field(description="Increases with each save of the widget tree; a save names the one it read.")
 
 
 class AppSettings(Out):

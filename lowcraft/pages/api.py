@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import Field
 
+from lowcraft.apps.schemas import PageSummary
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx
 from lowcraft.http.openapi import BODY, MEMBER, PARAMS, errors
@@ -14,7 +15,7 @@ from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 from lowcraft.pages import service
 from lowcraft.pages.models import Page
-from lowcraft.pages.schemas import PageDetail, PageList, PageSaved, PageSummary
+from lowcraft.pages.schemas import PageDetail, PageList, PageSaved
 
 router = APIRouter(prefix=API_PREFIX, tags=["pages"], route_class=DeferredRoute)
 

@@ -1,4 +1,5 @@
-"""Response models of the page routes: pages with and without their widget trees.
+"""Response models of the page routes: pages with and without their widget trees (`PageSummary`
+is in `apps.schemas`, below pages, as an application lists its pages).
 
 Diagnostics are `lowcraft.bindings.lint.Diagnostic` itself (pydantic reads the dataclass), so the
 API's description of them cannot drift from what the linter makes.
@@ -10,21 +11,9 @@ from typing import Any
 
 from pydantic import Field
 
+from lowcraft.apps.schemas import PageSummary
 from lowcraft.bindings.lint import Diagnostic
 from lowcraft.http.openapi import Out
-
-
-class PageSummary(Out):
-    """A page as lists show it, without its widget tree."""
-
-    id: str
-    application_id: str = Field(alias="applicationId")
-    name: str
-    slug: str
-    position: int
-    is_default: bool = Field(alias="isDefault")
-    hidden: bool
-    revision: int = Field(description="Increases with each save of the widget tree; a save names the one it read.")
 
 
 class PageList(Out):

@@ -1,4 +1,4 @@
-"""Response models of the workspace routes: workspaces, members, invitations and the audit log."""
+"""Response models of the workspace routes: workspaces, users and members, invitations and the audit log."""
 
 from __future__ import annotations
 
@@ -7,8 +7,17 @@ from typing import Any, Literal
 from pydantic import Field
 
 from lowcraft.accounts.permissions import Role
-from lowcraft.accounts.schemas import UserOut
 from lowcraft.http.openapi import Out
+
+
+class UserOut(Out):
+    """A user as the API shows it: never its password hash or sessions."""
+
+    id: str
+    email: str
+    name: str
+    is_instance_admin: bool = Field(alias="isInstanceAdmin")
+    created_at: str | None = Field(alias="createdAt", description="ISO 8601 time.")
 
 
 class WorkspaceOut(Out):
