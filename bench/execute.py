@@ -49,9 +49,13 @@ import psycopg
 import psycopg_pool
 
 from lowcraft.actions import execute_action
-from lowcraft.connectors import PoolManager
+from lowcraft.connectors import InstancePolicy, PoolManager
 from lowcraft.connectors.pools import DEFAULT_CONNECTION_BUDGET
 from lowcraft.devserver import ServerProcess, free_port, running_server
+
+# The benchmark's database is this machine's PostgreSQL: a private address.
+LOCAL = InstancePolicy(allow_loopback=True, allow_private_networks=True)
+PRIVATE = {"LOWCRAFT_ALLOW_PRIVATE_NETWORKS": "true"}
 
 ROWS = 10_000
 SQL = "select id, customer, total, status from bench_orders where id = %s"
@@ -154,7 +158,7 @@ async def run_library(host: str, database: str, concurrency: int, total: int) ->
 
     async def call(key: int) -> None:
         result = await execute_action(
-            "postgres", config, query, {"id": key}, datasource_id="bench", pools=pools
+            "postgres", config, query, {"id": key}, datasource_id="bench", pools=pools, policy=LOCAL
         )
         if not result["isExecutionSuccess"]:
             raise RuntimeError(result["error"])
@@ -389,7 +393,7 @@ async def main() -> None:
     scaled: list[tuple[str, Figures | WrkFigures, int, int]] = []
     try:
         with tempfile.TemporaryDirectory() as data:
-            with running_server({"LOWCRAFT_DATA_DIR": data}) as server:
+            with running_server({"LOWCRAFT_DATA_DIR": data, **PRIVATE}) as server:
                 cookies, action_id = prepare_app(server.url, args.host, database)
                 for concurrency in CONCURRENCIES:
                     directs[concurrency] = await run_direct(args.host, database, concurrency, args.requests)
@@ -406,7 +410,7 @@ async def main() -> None:
             # The same data directory (already migrated, the session and action in its store)
             # served again, by one process and by two workers.
             for label, serve_args, env, processes, budget in SCALE_OUT:
-                with running_server({"LOWCRAFT_DATA_DIR": data, **env}, args=serve_args) as server:
+                with running_server({"LOWCRAFT_DATA_DIR": data, **PRIVATE, **env}, args=serve_args) as server:
                     figures, peak = await scale_out(label, server, args, database, cookies, action_id)
                 bound = processes * min(DATASOURCE_POOL_SIZE, budget)
                 scaled.append((label, figures, peak, bound))

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from execute import PASSWORD, create_database, drop_database
 
 from lowcraft.actions import execute_action
-from lowcraft.connectors import PoolManager
+from lowcraft.connectors import InstancePolicy, PoolManager
 
 SIZES = (1_000, 10_000)
 RUNS = 30
@@ -57,7 +57,8 @@ async def main() -> None:
 
             async def action(size: int = size) -> object:
                 result = await execute_action(
-                    "postgres", config, {"sql": ACTION_SQL}, {"n": size}, datasource_id="bench", pools=pools
+                    "postgres", config, {"sql": ACTION_SQL}, {"n": size}, datasource_id="bench", pools=pools,
+                    policy=InstancePolicy(allow_loopback=True, allow_private_networks=True),  # this machine's PostgreSQL
                 )
                 assert result["isExecutionSuccess"] and result["rowCount"] == size, result.get("error")
                 return result

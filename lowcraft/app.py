@@ -8,7 +8,10 @@ import functools
 import gc
 import logging
 import re
+import tempfile
 from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -173,3 +176,17 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
         frame_ancestors=FrameAncestorsCache(lambda key: frame_ancestors(runtime, key)),
     )
     return app
+
+
+def openapi_document() -> dict[str, Any]:
+    """The API's OpenAPI document, from an app on a throwaway in-memory store: no server, no migrations.
+
+    `lowcraft openapi` writes it to `web/src/api/openapi.json`, which the web client's types are
+    generated from.
+    """
+    with tempfile.TemporaryDirectory(prefix="lowcraft-openapi-") as data_dir:
+        app = create_app(Settings(data_dir=Path(data_dir), database_url="sqlite://"), migrate=False)
+        try:
+            return app.openapi()
+        finally:
+            app.state.runtime.close()

@@ -1,4 +1,4 @@
-"""The `lowcraft` command: serve, migrate, create-admin, check, version, backup, restore, migrate-store."""
+"""The `lowcraft` command: serve, migrate, create-admin, check, version, openapi, backup, restore, migrate-store."""
 
 from __future__ import annotations
 
@@ -111,6 +111,21 @@ def check(
 @app.command(help="Print the version.")
 def version() -> None:
     typer.echo(f"lowcraft {__version__}")
+
+
+@app.command(help="Write the API's OpenAPI document (web/src/api/openapi.json is made this way); no server needed.")
+def openapi(
+    out: Path | None = typer.Option(None, "--out", help="File to write (default: print it)."),
+) -> None:
+    import json
+
+    from lowcraft.app import openapi_document
+
+    text = json.dumps(openapi_document(), indent=2, ensure_ascii=False) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
 
 
 _PASSPHRASE_FILE_HELP = "File holding the passphrase (default: $LOWCRAFT_BACKUP_PASSPHRASE, else asked for)."

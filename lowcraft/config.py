@@ -65,9 +65,15 @@ class Settings(BaseSettings):
         description="Connections one server process may hold open to all datasources together; "
         "each datasource pool takes up to its pool size of them (sizing: deploy/README.md).",
     )
-    allow_private_networks: bool | None = Field(
-        None,
-        description="Let REST/GraphQL reach private addresses; default: on when the base URL is loopback.",
+    allow_private_networks: bool = Field(
+        False,
+        description="Instance-wide default: may datasources reach private and loopback addresses? "
+        "An instance administrator can allow or refuse it per workspace.",
+    )
+    denied_addresses: str = Field(
+        "",
+        description="Comma-separated host, host:port, [IPv6]:port or CIDR entries no datasource may reach, "
+        "whatever the private-network setting (the store's and Redis's own addresses are always denied).",
     )
     sqlite_roots: str = Field(
         "",
@@ -168,13 +174,6 @@ class Settings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.base_url.startswith("https://")
-
-    @property
-    def private_networks_allowed(self) -> bool:
-        if self.allow_private_networks is not None:
-            return self.allow_private_networks
-        host = self.base_url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
-        return host in ("127.0.0.1", "localhost", "[::1]")
 
     def ensure_data_dir(self) -> None:
         for sub in ("", "git", "backups", "logs"):

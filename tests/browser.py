@@ -50,6 +50,7 @@ def server_env(tmp_path: Path) -> dict[str, str]:
         "LOWCRAFT_ARGON2_MEMORY_KIB": "1024",
         "LOWCRAFT_ARGON2_TIME_COST": "1",
         "LOWCRAFT_SQLITE_ROOTS": str(tmp_path),
+        "LOWCRAFT_ALLOW_PRIVATE_NETWORKS": "true",  # the datasources are this machine's servers
     }
 
 

@@ -20,10 +20,10 @@ from lowcraft.store.base import Base
 from lowcraft.store.db import Database
 from lowcraft.store.migrate import upgrade
 from tests.browser import browser, live_server, page
-from tests.servers import POSTGRES_URL, mysql_database, pg_database, require_postgres
+from tests.servers import POSTGRES_URL, mysql_database, pg_database, postgres_elsewhere, require_postgres
 
 # Fixtures shared by every test folder (registered here once: one Chromium per run).
-__all__ = ["browser", "live_server", "mysql_database", "page", "pg_database"]
+__all__ = ["browser", "live_server", "mysql_database", "page", "pg_database", "postgres_elsewhere"]
 
 
 
@@ -94,6 +94,8 @@ def make_settings(data_dir: Path, database_url: str | None = None, **overrides: 
         "database_url": database_url,
         "argon2_time_cost": 1,
         "argon2_memory_kib": 1024,
+        # The tests' datasources are this machine's servers; tests of the guard itself turn it off.
+        "allow_private_networks": True,
         **overrides,
     }
     return Settings(**values)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import selectors
 import socket
 import threading
 from collections.abc import Iterator
@@ -110,3 +111,60 @@ def http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+class PortForwarder:
+    """A TCP port on 127.0.0.1 that forwards every connection to `target` (a thread per connection).
+
+    Datasources may never reach the instance's own store; tests that keep the store on this
+    machine's PostgreSQL reach that same server as a customer database through here, as they
+    would reach a second server.
+    """
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self._listener.getsockname()[1]
+        self._stopped = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._pump, args=(client,), daemon=True).start()
+
+    def _pump(self, client: socket.socket) -> None:
+        try:
+            upstream = socket.create_connection(self.target)
+        except OSError:
+            client.close()
+            return
+        with client, upstream, selectors.DefaultSelector() as selector:
+            selector.register(client, selectors.EVENT_READ, upstream)
+            selector.register(upstream, selectors.EVENT_READ, client)
+            while not self._stopped.is_set():
+                for key, _ in selector.select(timeout=0.5):
+                    source: socket.socket = key.fileobj  # type: ignore[assignment]
+                    try:
+                        data = source.recv(65536)
+                        if not data:
+                            return
+                        key.data.sendall(data)
+                    except OSError:
+                        return
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._listener.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_elsewhere() -> Iterator[int]:
+    """A port on 127.0.0.1 where this machine's PostgreSQL answers as if it were another server."""
+    require_postgres()
+    forwarder = PortForwarder(("127.0.0.1", 5432))
+    yield forwarder.port
+    forwarder.stop()

@@ -182,6 +182,8 @@ MATRIX = [
     row("GET",    "/api/v1/workspaces/{ws}",                       None,                            401, 200, 200, 200, 404),
     row("PATCH",  "/api/v1/workspaces/{ws}",                       {"name": "Renamed"},             401, 403, 403, 200, 404),
     row("DELETE", "/api/v1/workspaces/{ws}",                       None,                            401, 403, 403, 204, 404),
+    # Instance administrators only (the matrix's administrator administers the workspace, not the instance).
+    row("PUT",    "/api/v1/workspaces/{ws}/private-networks",      {"allowed": True},               401, 403, 403, 403, 403),
     row("GET",    "/api/v1/workspaces/{ws}/members",               None,                            401, 200, 200, 200, 404),
     row("PATCH",  "/api/v1/workspaces/{ws}/members/{viewer_id}",   {"role": "developer"},           401, 403, 403, 200, 404),
     row("DELETE", "/api/v1/workspaces/{ws}/members/{dev_id}",      None,                            401, 403, 204, 204, 404),

@@ -8,13 +8,16 @@ from fastapi import APIRouter, Response
 from pydantic import Field
 
 from lowcraft.accounts import service
+from lowcraft.accounts.schemas import ApiTokenCreated, ApiTokenList, CheckEmail, Message
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import SESSION_COOKIE, Ctx
+from lowcraft.http.openapi import BODY, PARAMS, errors
 from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 from lowcraft.identity.models import ApiToken
 from lowcraft.identity.users import user_out
 from lowcraft.workspaces.permissions import require_user
+from lowcraft.workspaces.schemas import UserOut
 
 router = APIRouter(prefix=API_PREFIX, tags=["accounts"], route_class=DeferredRoute)
 
@@ -81,7 +84,11 @@ def _set_cookie(ctx: Ctx, response: Response, token: str) -> None:
 SIGNUP_EMAILED = "Check your email: we sent a link to finish signing up."
 
 
-@router.post("/auth/signup", status_code=201, responses={202: {"description": "A link to finish went out by email"}})
+@router.post(
+    "/auth/signup", status_code=201, response_model=UserOut | CheckEmail,
+    responses={201: {"model": UserOut}, 202: {"model": CheckEmail, "description": "A link to finish went out by email"},
+               **errors(*BODY, 409, 429, 503)},
+)
 def signup(body: SignupBody, ctx: Ctx, response: Response) -> dict[str, Any]:
     """The instance's first user is signed up and logged in at once (201, the user); anyone else
     is answered 202 `{"status": "check_email"}` whether or not the email has an account."""
@@ -94,65 +101,76 @@ def signup(body: SignupBody, ctx: Ctx, response: Response) -> dict[str, Any]:
     return user_out(user)
 
 
-@router.post("/auth/signup/confirm", status_code=201)
+@router.post("/auth/signup/confirm", status_code=201, response_model=UserOut, responses=errors(*BODY, 409, 503))
 def confirm_signup(body: SignupConfirmBody, ctx: Ctx, response: Response) -> dict[str, Any]:
+    """Finish signing up with the link's token: the account is created and logged in."""
     user, token = service.confirm_signup(ctx, body.token)
     _set_cookie(ctx, response, token)
     return user_out(user)
 
 
-@router.post("/auth/login")
+@router.post("/auth/login", response_model=UserOut, responses=errors(*BODY, 401, 429, 503))
 def login(body: LoginBody, ctx: Ctx, response: Response) -> dict[str, Any]:
+    """Log in with email and password: sets the session cookie and answers the user."""
     user, token = service.login(ctx, body.email, body.password)
     _set_cookie(ctx, response, token)
     return user_out(user)
 
 
-@router.post("/auth/logout", status_code=204)
+@router.post("/auth/logout", status_code=204, responses=errors(503))
 def logout(ctx: Ctx, response: Response) -> None:
+    """End the caller's session and clear its cookie."""
     service.logout(ctx)
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 
-@router.post("/auth/password-reset", status_code=202)
+@router.post("/auth/password-reset", status_code=202, response_model=Message, responses=errors(*BODY, 429))
 def request_reset(body: ResetRequestBody, ctx: Ctx) -> dict[str, Any]:
+    """Email a password reset link, answering the same whether or not the email has an account."""
     service.request_password_reset(ctx, body.email)
     return {"message": "If an account exists for this email, a reset link is on its way."}
 
 
-@router.post("/auth/password-reset/confirm")
+@router.post("/auth/password-reset/confirm", response_model=UserOut, responses=errors(*BODY, 503))
 def confirm_reset(body: ResetConfirmBody, ctx: Ctx, response: Response) -> dict[str, Any]:
+    """Set a new password with the reset link's token, and log in."""
     user, token = service.confirm_password_reset(ctx, body.token, body.password)
     _set_cookie(ctx, response, token)
     return user_out(user)
 
 
-@router.get("/me")
+@router.get("/me", response_model=UserOut, responses=errors(401))
 def me(ctx: Ctx) -> dict[str, Any]:
+    """The signed-in user."""
     return user_out(require_user(ctx))
 
 
-@router.patch("/me")
+@router.patch("/me", response_model=UserOut, responses=errors(*BODY, 401))
 def update_me(body: ProfileBody, ctx: Ctx) -> dict[str, Any]:
+    """Change the signed-in user's display name."""
     return user_out(service.update_profile(ctx, body.name))
 
 
-@router.post("/me/password", status_code=204)
+@router.post("/me/password", status_code=204, responses=errors(*BODY, 401))
 def change_password(body: PasswordChangeBody, ctx: Ctx) -> None:
+    """Change the password (the current one is required); other sessions end, and tokens if asked."""
     service.change_password(ctx, body.current_password, body.new_password, revoke_api_tokens=body.revoke_api_tokens)
 
 
-@router.get("/me/tokens")
+@router.get("/me/tokens", response_model=ApiTokenList, responses=errors(401))
 def list_tokens(ctx: Ctx) -> dict[str, Any]:
+    """The signed-in user's personal API tokens, without their secrets."""
     return {"tokens": [token_out(t) for t in service.list_api_tokens(ctx)]}
 
 
-@router.post("/me/tokens", status_code=201)
+@router.post("/me/tokens", status_code=201, response_model=ApiTokenCreated, responses=errors(*BODY, 401))
 def create_token(body: TokenBody, ctx: Ctx) -> dict[str, Any]:
+    """Create a personal API token; its secret is in this answer only."""
     token, secret = service.create_api_token(ctx, body.name, body.expires_in_days)
     return {**token_out(token), "token": secret}
 
 
-@router.delete("/me/tokens/{token_id}", status_code=204)
+@router.delete("/me/tokens/{token_id}", status_code=204, responses=errors(*PARAMS, 401, 404))
 def revoke_token(token_id: str, ctx: Ctx) -> None:
+    """Revoke one of the signed-in user's API tokens."""
     service.revoke_api_token(ctx, token_id)

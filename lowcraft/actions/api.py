@@ -12,17 +12,19 @@ from pydantic import Field
 from lowcraft import jsontext
 from lowcraft.actions import service
 from lowcraft.actions.execution_plans import ExecuteBody, ReadyExecution, plan_key, plans, prepare_execution
+from lowcraft.actions.schemas import ActionList, ActionOut, ExecutionResult, JsObjectList, JsObjectOut
 from lowcraft.appmodel.models import Action, JsObject
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx, authenticate, get_runtime
 from lowcraft.http.fast_execute import credential
+from lowcraft.http.openapi import BODY, MEMBER, PARAMS, errors
 from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 
 router = APIRouter(prefix=API_PREFIX, tags=["actions"], route_class=DeferredRoute)
 
 
-class CreateActionBody(Body):
+class ActionCreate(Body):
     page_id: str = Field(alias="pageId")
     name: str = Field(max_length=100)
     datasource_id: str = Field(alias="datasourceId")
@@ -30,7 +32,7 @@ class CreateActionBody(Body):
     settings: dict[str, Any] | None = None
 
 
-class UpdateActionBody(Body):
+class ActionUpdate(Body):
     name: str | None = Field(None, max_length=100)
     page_id: str | None = Field(None, alias="pageId")
     datasource_id: str | None = Field(None, alias="datasourceId")
@@ -38,13 +40,13 @@ class UpdateActionBody(Body):
     settings: dict[str, Any] | None = None
 
 
-class CreateJsBody(Body):
+class JsObjectCreate(Body):
     page_id: str = Field(alias="pageId")
     name: str = Field(max_length=100)
     body: str | None = None
 
 
-class UpdateJsBody(Body):
+class JsObjectUpdate(Body):
     name: str | None = Field(None, max_length=100)
     body: str | None = None
 
@@ -68,29 +70,37 @@ def js_out(js: JsObject) -> dict[str, Any]:
             "body": js.body, "updatedAt": js.updated_at.isoformat()}
 
 
-@router.get("/applications/{application_id}/actions")
+@router.get("/applications/{application_id}/actions", response_model=ActionList, responses=errors(*PARAMS, *MEMBER))
 def list_actions(application_id: str, ctx: Ctx) -> dict[str, Any]:
+    """The application's actions, on all its pages (developers)."""
     return {"actions": [action_out(a) for a in service.list_actions(ctx, application_id)]}
 
 
-@router.post("/applications/{application_id}/actions", status_code=201)
-def create_action(application_id: str, body: CreateActionBody, ctx: Ctx) -> dict[str, Any]:
+@router.post(
+    "/applications/{application_id}/actions", status_code=201, response_model=ActionOut,
+    responses=errors(*BODY, *MEMBER, 409),
+)
+def create_action(application_id: str, body: ActionCreate, ctx: Ctx) -> dict[str, Any]:
+    """Add an action on a datasource of the application's workspace to one of its pages."""
     return action_out(service.create_action(
         ctx, application_id, body.page_id, body.name, body.datasource_id, body.config, body.settings))
 
 
-@router.get("/actions/{action_id}")
+@router.get("/actions/{action_id}", response_model=ActionOut, responses=errors(*PARAMS, *MEMBER))
 def get_action(action_id: str, ctx: Ctx) -> dict[str, Any]:
+    """One action (developers)."""
     return action_out(service.get_action(ctx, action_id))
 
 
-@router.patch("/actions/{action_id}")
-def update_action(action_id: str, body: UpdateActionBody, ctx: Ctx) -> dict[str, Any]:
+@router.patch("/actions/{action_id}", response_model=ActionOut, responses=errors(*BODY, *MEMBER, 409))
+def update_action(action_id: str, body: ActionUpdate, ctx: Ctx) -> dict[str, Any]:
+    """Change an action; a new name is also written into every binding that uses the old one."""
     return action_out(service.update_action(ctx, action_id, body.changes(clearable=("settings",))))
 
 
-@router.delete("/actions/{action_id}", status_code=204)
+@router.delete("/actions/{action_id}", status_code=204, responses=errors(*PARAMS, *MEMBER))
 def delete_action(action_id: str, ctx: Ctx) -> None:
+    """Delete an action."""
     service.delete_action(ctx, action_id)
 
 
@@ -105,7 +115,10 @@ def _ready(request: Request, action_id: str, body: ExecuteBody, generation: str)
     return ready
 
 
-@router.post("/actions/{action_id}/execute")
+@router.post(
+    "/actions/{action_id}/execute", response_model=ExecutionResult,
+    responses=errors(*BODY, *MEMBER, 429, 503),
+)
 async def execute(action_id: str, body: ExecuteBody, request: Request) -> Response:
     """Run an action with the values of its bindings, as the editor (`edit`) or a published app (`view`).
 
@@ -121,26 +134,34 @@ async def execute(action_id: str, body: ExecuteBody, request: Request) -> Respon
     return Response(jsontext.dumps(await ready.run(body.params)), media_type="application/json")
 
 
-@router.get("/applications/{application_id}/js-objects")
+@router.get("/applications/{application_id}/js-objects", response_model=JsObjectList, responses=errors(*PARAMS, *MEMBER))
 def list_js_objects(application_id: str, ctx: Ctx) -> dict[str, Any]:
+    """The application's JS objects, on all its pages (developers)."""
     return {"jsObjects": [js_out(j) for j in service.list_js_objects(ctx, application_id)]}
 
 
-@router.post("/applications/{application_id}/js-objects", status_code=201)
-def create_js_object(application_id: str, body: CreateJsBody, ctx: Ctx) -> dict[str, Any]:
+@router.post(
+    "/applications/{application_id}/js-objects", status_code=201, response_model=JsObjectOut,
+    responses=errors(*BODY, *MEMBER, 409),
+)
+def create_js_object(application_id: str, body: JsObjectCreate, ctx: Ctx) -> dict[str, Any]:
+    """Add a JS object to one of the application's pages."""
     return js_out(service.create_js_object(ctx, application_id, body.page_id, body.name, body.body))
 
 
-@router.get("/js-objects/{js_id}")
+@router.get("/js-objects/{js_id}", response_model=JsObjectOut, responses=errors(*PARAMS, *MEMBER))
 def get_js_object(js_id: str, ctx: Ctx) -> dict[str, Any]:
+    """One JS object (developers)."""
     return js_out(service.get_js_object(ctx, js_id))
 
 
-@router.patch("/js-objects/{js_id}")
-def update_js_object(js_id: str, body: UpdateJsBody, ctx: Ctx) -> dict[str, Any]:
+@router.patch("/js-objects/{js_id}", response_model=JsObjectOut, responses=errors(*BODY, *MEMBER, 409))
+def update_js_object(js_id: str, body: JsObjectUpdate, ctx: Ctx) -> dict[str, Any]:
+    """Change a JS object's code; a new name is also written into every binding that uses the old one."""
     return js_out(service.update_js_object(ctx, js_id, body=body.body, name=body.name))
 
 
-@router.delete("/js-objects/{js_id}", status_code=204)
+@router.delete("/js-objects/{js_id}", status_code=204, responses=errors(*PARAMS, *MEMBER))
 def delete_js_object(js_id: str, ctx: Ctx) -> None:
+    """Delete a JS object."""
     service.delete_js_object(ctx, js_id)

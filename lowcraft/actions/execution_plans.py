@@ -164,7 +164,8 @@ class ReadyExecution:
             compiled = CompiledAction.compile(
                 plan.connection.connector_type, plan.connection.config, plan.query_config,
                 datasource_id=plan.connection.datasource_id, prepared_statements=plan.settings.prepared_statements,
-                policy=runtime.workspace_policy(plan.connection.workspace_id), pools=default_pools,
+                policy=runtime.workspace_policy(plan.connection.workspace_id, plan.connection.private_networks),
+                pools=default_pools,
             )
         except ConnectorError as error:
             return cls(plan, limits, None, error)

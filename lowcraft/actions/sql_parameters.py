@@ -25,6 +25,8 @@ from lowcraft.connectors.sql_dialect import SqlDialect
 # `in`/`not in` (and an optional `(`) ending the code before a binding: the binding is an IN list.
 _IN_LIST = re.compile(r"(?<![\w$])(?:(?P<negated>not)\s+)?in\s*(?P<paren>\()?\s*\Z", re.IGNORECASE)
 _CLOSE_PAREN = re.compile(r"\s*\)")
+# Code ending where a row count goes: `LIMIT `, `OFFSET `, `FETCH FIRST `, `LIMIT 10, `.
+_ROW_COUNT = re.compile(r"(?:\b(?:limit|offset)|\bfetch\s+(?:first|next)|\blimit\s+\d+\s*,)\s*$", re.IGNORECASE)
 # A dollar quote's opening: `$$` or `$tag$`, the tag an identifier without `$` (so `$1` is none).
 _DOLLAR_TAG = re.compile(r"\$(?:[^\W\d]\w*)?\$")
 
@@ -45,8 +47,15 @@ class _SqlWriter:
             sql_text = sql_text.replace("%", "%%")
         self.out.append(sql_text)
 
-    def value(self, value: Any) -> None:
-        if self.prepared:
+    def value(self, value: Any, row_count: bool = False) -> None:
+        if row_count and self.dialect.numbers_as_text:
+            count = self.dialect.row_count(value)
+            if self.prepared:
+                self.out.append(self.dialect.placeholder)
+                self.params.append(count)
+            else:
+                self.out.append(str(count))
+        elif self.prepared:
             self.out.append(self.dialect.placeholder)
             self.params.append(self.dialect.adapt(value))
         else:
@@ -128,9 +137,11 @@ class _Code:
 
 @dataclass(frozen=True, slots=True)
 class _Value:
-    """A binding in code: one placeholder (or inlined literal)."""
+    """A binding in code: one placeholder (or inlined literal). `row_count`: it follows LIMIT,
+    OFFSET or FETCH FIRST/NEXT (or `LIMIT x,`), where the grammar wants a bare whole number."""
 
     source: str
+    row_count: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,8 +213,13 @@ class _Program:
         if in_list and in_list["paren"] and not closed:
             in_list = None
         if in_list is None:
+            code = "".join(self._text) + before
+            previous = self.ops[-1] if self.ops and not self._text else None
+            row_count = _ROW_COUNT.search(code) is not None or (
+                isinstance(previous, _Value) and previous.row_count and before.strip() == ","
+            )
             self.text(before)
-            self.op(_Value(source))
+            self.op(_Value(source, row_count))
             return
         self.op(_InList(source, _code(before), _code(before[: in_list.start()]),
                         in_list["paren"] is not None, in_list["negated"] is not None))
@@ -247,7 +263,7 @@ def _render_sql(
         if isinstance(op, _Code):
             w.out.append(op.escaped if escaped else op.text)
         elif isinstance(op, _Value):
-            w.value(values.get(op.source))
+            w.value(values.get(op.source), op.row_count)
         elif isinstance(op, _InList):
             value = values.get(op.source)
             items = value if isinstance(value, list) else [value]

@@ -10,21 +10,31 @@ from pydantic import Field, field_validator
 from lowcraft.appmodel.document_format import app_settings
 from lowcraft.appmodel.models import Application, Page
 from lowcraft.apps import service
+from lowcraft.apps.schemas import (
+    ApplicationDetail,
+    ApplicationExport,
+    ApplicationList,
+    ApplicationSummary,
+    LintResult,
+    PublishedApplication,
+    RefactorResult,
+)
 from lowcraft.apps.service import AppView
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx
 from lowcraft.http.headers import frame_source
+from lowcraft.http.openapi import BODY, MEMBER, PARAMS, errors
 from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 
 router = APIRouter(prefix=API_PREFIX, tags=["applications"], route_class=DeferredRoute)
 
 
-class CreateBody(Body):
+class ApplicationCreate(Body):
     name: str = Field(max_length=200)
 
 
-class SettingsPatch(Body):
+class ApplicationSettingsPatch(Body):
     navigation: Literal["top", "side"] | None = None
     frame_ancestors: list[str] | None = Field(None, alias="frameAncestors", max_length=50)
     default_page: str | None = Field(None, alias="defaultPage", max_length=100)
@@ -47,16 +57,16 @@ class SettingsPatch(Body):
         return list(dict.fromkeys(sources))
 
 
-class UpdateBody(Body):
+class ApplicationUpdate(Body):
     name: str | None = Field(None, max_length=200)
     slug: str | None = Field(None, max_length=120)
     icon: str | None = Field(None, max_length=40)
     theme: dict[str, Any] | None = None
-    settings: SettingsPatch | None = None
+    settings: ApplicationSettingsPatch | None = None
     is_public: bool | None = Field(None, alias="isPublic")
 
 
-class ImportBody(Body):
+class ApplicationImport(Body):
     document: dict[str, Any]
     name: str | None = Field(None, max_length=200)
 
@@ -83,23 +93,38 @@ def _view_out(view: AppView) -> dict[str, Any]:
     return app_out(view.app, view.role.value if view.role else None)
 
 
-@router.get("/workspaces/{workspace_id}/applications")
+def _returns(model: type[ApplicationSummary | ApplicationList], *statuses: int) -> dict[str, Any]:
+    # `role` is left out, not null, where the caller's role is not known (the trash): serialise
+    # only the fields `app_out` set.
+    return {"response_model": model, "response_model_exclude_unset": True, "responses": errors(*statuses)}
+
+
+@router.get("/workspaces/{workspace_id}/applications", **_returns(ApplicationList, *PARAMS, *MEMBER))
 def list_applications(workspace_id: str, ctx: Ctx) -> dict[str, Any]:
+    """The workspace's applications (not those in the trash), with the caller's role."""
     return {"applications": [_view_out(v) for v in service.list_applications(ctx, workspace_id)]}
 
 
-@router.post("/workspaces/{workspace_id}/applications", status_code=201)
-def create_application(workspace_id: str, body: CreateBody, ctx: Ctx) -> dict[str, Any]:
+@router.post(
+    "/workspaces/{workspace_id}/applications", status_code=201, **_returns(ApplicationSummary, *BODY, *MEMBER, 409)
+)
+def create_application(workspace_id: str, body: ApplicationCreate, ctx: Ctx) -> dict[str, Any]:
+    """Create an application with one empty page (developers)."""
     return _view_out(service.create_application(ctx, workspace_id, body.name))
 
 
-@router.post("/workspaces/{workspace_id}/applications/import", status_code=201)
-def import_application(workspace_id: str, body: ImportBody, ctx: Ctx) -> dict[str, Any]:
+@router.post(
+    "/workspaces/{workspace_id}/applications/import", status_code=201,
+    **_returns(ApplicationSummary, *BODY, *MEMBER, 409),
+)
+def import_application(workspace_id: str, body: ApplicationImport, ctx: Ctx) -> dict[str, Any]:
+    """Create an application from an exported document (developers)."""
     return _view_out(service.import_application(ctx, workspace_id, body.document, body.name))
 
 
-@router.get("/workspaces/{workspace_id}/trash")
+@router.get("/workspaces/{workspace_id}/trash", **_returns(ApplicationList, *PARAMS, *MEMBER))
 def list_trash(workspace_id: str, ctx: Ctx) -> dict[str, Any]:
+    """Deleted applications that can still be restored."""
     return {"applications": [app_out(a) for a in service.list_trash(ctx, workspace_id)]}
 
 
@@ -117,63 +142,75 @@ def page_summary(page: Page) -> dict[str, Any]:
     }
 
 
-@router.get("/applications/{application_id}")
+@router.get("/applications/{application_id}", **_returns(ApplicationDetail, *PARAMS, *MEMBER))
 def get_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
+    """An application with its pages, for the editor."""
     view, pages = service.get_application(ctx, application_id)
     return {**_view_out(view), "pages": [page_summary(p) for p in pages]}
 
 
-@router.patch("/applications/{application_id}")
-def update_application(application_id: str, body: UpdateBody, ctx: Ctx) -> dict[str, Any]:
+@router.patch("/applications/{application_id}", **_returns(ApplicationSummary, *BODY, *MEMBER, 409))
+def update_application(application_id: str, body: ApplicationUpdate, ctx: Ctx) -> dict[str, Any]:
+    """Change an application's name, slug, icon, theme, settings or public access; unsent fields stay."""
     changes = body.changes()
     if body.settings is not None:
         changes["settings"] = body.settings.changes(clearable=("defaultPage",))
     return _view_out(service.update_application(ctx, application_id, changes))
 
 
-@router.delete("/applications/{application_id}", status_code=204)
+@router.delete("/applications/{application_id}", status_code=204, responses=errors(*PARAMS, *MEMBER))
 def delete_application(application_id: str, ctx: Ctx) -> None:
+    """Move an application to the trash, from where it can be restored until purged."""
     service.delete_application(ctx, application_id)
 
 
-@router.post("/applications/{application_id}/restore")
+@router.post("/applications/{application_id}/restore", **_returns(ApplicationSummary, *PARAMS, *MEMBER, 409))
 def restore_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
+    """Bring an application back from the trash."""
     return _view_out(service.restore_application(ctx, application_id))
 
 
-@router.post("/applications/{application_id}/clone", status_code=201)
+@router.post(
+    "/applications/{application_id}/clone", status_code=201, **_returns(ApplicationSummary, *PARAMS, *MEMBER)
+)
 def clone_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
+    """Copy an application with its pages, actions and JS objects into the same workspace."""
     return _view_out(service.clone_application(ctx, application_id))
 
 
-@router.post("/applications/{application_id}/publish")
+@router.post("/applications/{application_id}/publish", **_returns(ApplicationSummary, *PARAMS, *MEMBER))
 def publish_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
+    """Publish the application's current state: what its viewers see from now on."""
     return _view_out(service.publish_application(ctx, application_id))
 
 
-@router.get("/applications/{application_id}/export")
+@router.get(
+    "/applications/{application_id}/export", response_model=ApplicationExport, responses=errors(*PARAMS, *MEMBER)
+)
 def export_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
+    """The application as a document to import elsewhere, without datasource credentials (developers)."""
     return service.export_application(ctx, application_id)
 
 
-class RefactorBody(Body):
+class RefactorRequest(Body):
     old: str = Field(max_length=201)
     new: str = Field(max_length=100)
 
 
-@router.post("/applications/{application_id}/refactor")
-def refactor(application_id: str, body: RefactorBody, ctx: Ctx) -> dict[str, Any]:
+@router.post("/applications/{application_id}/refactor", response_model=RefactorResult, responses=errors(*BODY, *MEMBER, 409))
+def refactor(application_id: str, body: RefactorRequest, ctx: Ctx) -> dict[str, Any]:
     """Rename an entity (`Table1`) or JS object member (`Utils.fmt`) and every reference to it."""
     changes = service.rename_entity(ctx, application_id, body.old, body.new)
     return {"changes": [c.to_dict() for c in changes]}
 
 
-@router.get("/applications/{application_id}/lint")
+@router.get("/applications/{application_id}/lint", response_model=LintResult, responses=errors(*PARAMS, *MEMBER))
 def lint(application_id: str, ctx: Ctx) -> dict[str, Any]:
+    """Problems in the application's bindings: unknown names, syntax errors, cycles."""
     return {"diagnostics": service.lint_application(ctx, application_id)}
 
 
-@router.get("/view/{key}")
+@router.get("/view/{key}", response_model=PublishedApplication, responses=errors(*PARAMS, 401, 404))
 def view_application(key: str, ctx: Ctx) -> dict[str, Any]:
     """The published application by id or slug: for App Viewers, and anyone when it is public."""
     return service.view_published(ctx, key)

@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel
 
+# InstancePolicy lives beside the network guard that reads it; connectors import it from here.
+from lowcraft.connectors.netguard import InstancePolicy as InstancePolicy  # noqa: PLC0414 - an explicit re-export
+from lowcraft.connectors.netguard import resolve_allowed
 from lowcraft.connectors.pools import PoolManager, default_pools
 from lowcraft.connectors.sql_dialect import SqlDialect
 
@@ -36,19 +38,6 @@ class Limits:
                 DEFAULT_MAX_RESPONSE_BYTES if max_response_mb is None else int(max_response_mb * 1024 * 1024)
             ),
         )
-
-
-@dataclass(frozen=True, slots=True)
-class InstancePolicy:
-    """What the instance lets connectors reach: networks for outbound HTTP, directories for files.
-
-    Link-local and cloud metadata addresses are refused whatever this says. Loopback is allowed
-    only when `allow_loopback` (development) or `allow_private_networks` is set.
-    """
-
-    allow_private_networks: bool = False
-    allow_loopback: bool = False
-    file_roots: tuple[Path, ...] = ()
 
 
 DEFAULT_POLICY = InstancePolicy()
@@ -75,15 +64,29 @@ class Connection(Generic[ConfigT]):
 
     config: ConfigT
     datasource_id: str | None = None
-    policy: InstancePolicy = InstancePolicy()
+    policy: InstancePolicy = field(default_factory=InstancePolicy)
     pools: PoolManager = field(default_factory=lambda: default_pools)
     pool_key: tuple[str, str] | None = field(init=False, compare=False)
-    """(datasource id, config fingerprint), or None when this connection must not pool."""
+    """(datasource id, config and network policy fingerprint), or None when this connection must not pool."""
 
     def __post_init__(self) -> None:
-        # Computed once: a compiled action reuses its Connection for every execution.
-        key = None if self.datasource_id is None else (self.datasource_id, fingerprint(self.config))
+        # Computed once: a compiled action reuses its Connection for every execution. The network
+        # policy is part of the key: a pool's connections were checked against the policy it was
+        # built under, so when an administrator withdraws private networks it is replaced.
+        key = (
+            None
+            if self.datasource_id is None
+            else (self.datasource_id, f"{fingerprint(self.config)}/{self.policy.network_key}")
+        )
         object.__setattr__(self, "pool_key", key)
+
+    async def address(self, host: str, port: int) -> str:
+        """The checked IP address to open a socket to for `host`:`port`.
+
+        Every connector that opens a socket gets its address here (or through `netguard`, which
+        this calls) and connects to that IP itself, never to `host` again.
+        """
+        return await resolve_allowed(host, port, self.policy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +161,11 @@ class ExecutionResult:
     columns: list[dict[str, str]] = field(default_factory=list)
 
 
+def url_host(host: str) -> str:
+    """`host` as a URL writes it: IPv6 addresses in brackets (for samples' `at`)."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
 @dataclass(frozen=True, slots=True)
 class ConnectorSamples:
     """Sample configs a connector supplies so that generic tests can exercise it.
@@ -165,13 +173,16 @@ class ConnectorSamples:
     `connection` targets the service the test suite starts or finds on this machine (tests patch
     host/port/URL fields they start themselves); `unreachable` is the same connection pointed
     at a port where nothing listens; `query` with `params` is a read that succeeds on an empty
-    target.
+    target. `at(host, port)` is the `connection` sample pointed at another host and port (the
+    network-guard tests point every connector at forbidden addresses with it); None declares that
+    the connector opens no sockets.
     """
 
     connection: dict[str, Any]
     unreachable: dict[str, Any]
     query: dict[str, Any]
     params: dict[str, Any]
+    at: Callable[[str, int], dict[str, Any]] | None = None
 
 
 class Connector(ABC, Generic[ConfigT, QueryT]):

@@ -78,12 +78,13 @@ class ResponseTooLarge(ConnectorError):
 
 
 class ForbiddenAddress(ConnectorError):
-    """An outbound request targeted an address the instance refuses (metadata, link-local, private)."""
+    """A connection targeted an address the instance refuses (metadata, link-local, the instance's
+    own services, private networks the workspace may not reach)."""
 
     code = "forbidden_address"
     default_hint = (
-        "Link-local and cloud metadata addresses are always refused; private networks need "
-        "LOWCRAFT_ALLOW_PRIVATE_NETWORKS."
+        "Link-local and cloud metadata addresses are always refused; private networks need an instance "
+        "administrator's permission for the workspace, or LOWCRAFT_ALLOW_PRIVATE_NETWORKS."
     )
 
 

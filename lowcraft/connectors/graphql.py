@@ -18,6 +18,7 @@ from lowcraft.connectors.base import (
     ExecutionResult,
     Limits,
     TestResult,
+    url_host,
 )
 from lowcraft.connectors.errors import BadParameters, ConnectorError, QueryFailed
 from lowcraft.connectors.http_common import (
@@ -59,6 +60,7 @@ class GraphqlConnector(Connector[HttpConnectionConfig, GraphqlQuery]):
             "variables": '{"name": {{Input1.text}}}',
         },
         params={"Input1.text": 'Robert"); drop'},
+        at=lambda host, port: {"base_url": f"http://{url_host(host)}:{port}/graphql"},
     )
 
     def map_errors(self) -> AbstractContextManager[None]:

@@ -69,13 +69,13 @@ class HttpConnectionConfig(BaseModel):
 
 # --- clients ------------------------------------------------------------------------------------
 
-_transports: dict[tuple[int, bool, bool, bool], GuardedTransport] = {}
+_transports: dict[tuple[int, str, bool], GuardedTransport] = {}
 
 
 def client_for(policy: InstancePolicy, config: HttpConnectionConfig) -> httpx.AsyncClient:
     """A client over a shared, guarded connection pool; cookies never outlive one execution."""
     loop = asyncio.get_running_loop()
-    key = (id(loop), policy.allow_private_networks, policy.allow_loopback, config.verify_tls)
+    key = (id(loop), policy.network_key, config.verify_tls)
     transport = _transports.get(key)
     if transport is None:
         for stale in [k for k in _transports if k[0] != id(loop)]:

@@ -40,7 +40,7 @@ from lowcraft.connectors.errors import (
     Timeout,
 )
 from lowcraft.connectors.schema import Secret
-from lowcraft.connectors.sql_dialect import SqlDialect, json_containers
+from lowcraft.connectors.sql_dialect import SqlDialect, numbers_as_text
 from lowcraft.connectors.sql_query import SqlQuery, may_return_rows
 from lowcraft.connectors.sql_results import RowCollector
 
@@ -72,8 +72,11 @@ MYSQL_DIALECT = SqlDialect(
     backslash_escapes=True,
     identifier_quotes="`",
     string_quotes="'\"",
-    # MySQL has no array type: objects and arrays travel as JSON text (JSON_CONTAINS, JSON_TABLE read them).
-    adapt=json_containers,
+    # MySQL has no array type: objects and arrays travel as JSON text (JSON_CONTAINS, JSON_TABLE read
+    # them). Numbers and booleans travel as text too: MySQL compares a text column with a number as
+    # numbers, so `name = 0` would match every name that does not start with a digit.
+    adapt=numbers_as_text,
+    numbers_as_text=True,
     dollar_quotes=False,
     escape_strings=False,
     nested_comments=False,
@@ -91,9 +94,33 @@ order by c.TABLE_NAME, c.ORDINAL_POSITION
 """
 
 
-def _connect_kwargs(config: MysqlConfig) -> dict[str, Any]:
+class _NamedTLSContext(ssl.SSLContext):
+    """Verifies the certificate against the datasource's host name while the socket goes to the
+    address the network guard checked (aiomysql would verify against the address it connects to)."""
+
+    server_name = ""
+
+    def wrap_bio(
+        self,
+        incoming: ssl.MemoryBIO,
+        outgoing: ssl.MemoryBIO,
+        server_side: bool = False,
+        server_hostname: str | bytes | None = None,
+        session: ssl.SSLSession | None = None,
+    ) -> ssl.SSLObject:
+        return super().wrap_bio(incoming, outgoing, server_side, self.server_name or server_hostname, session)
+
+
+def _tls_context(host: str) -> ssl.SSLContext:
+    context = _NamedTLSContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies the chain and the name
+    context.load_default_certs()
+    context.server_name = host
+    return context
+
+
+def _connect_kwargs(config: MysqlConfig, address: str) -> dict[str, Any]:
     kwargs: dict[str, Any] = {
-        "host": config.host,
+        "host": address,
         "port": config.port,
         "user": config.user,
         "password": config.password,
@@ -103,7 +130,7 @@ def _connect_kwargs(config: MysqlConfig) -> dict[str, Any]:
         "autocommit": True,
     }
     if config.ssl:
-        kwargs["ssl"] = ssl.create_default_context()
+        kwargs["ssl"] = _tls_context(config.host)
     return kwargs
 
 
@@ -120,6 +147,7 @@ class MysqlConnector(Connector[MysqlConfig, SqlQuery]):
         unreachable={"host": "127.0.0.1", "port": 9, "user": "root", "connect_timeout_seconds": 2},
         query={"sql": "select {{Input1.value}} + 1 as answer, '{{Input2.text}}' as echo"},
         params={"Input1.value": 41, "Input2.text": "'; DROP TABLE orders; --"},
+        at=lambda host, port: {"host": host, "port": port, "user": "root", "connect_timeout_seconds": 2},
     )
 
     def __init__(self) -> None:
@@ -157,7 +185,7 @@ class MysqlConnector(Connector[MysqlConfig, SqlQuery]):
     ) -> AsyncIterator[aiomysql.Connection]:
         key = conn.pool_key
         if key is None:
-            once = await aiomysql.connect(**_connect_kwargs(conn.config))
+            once = await self._connect_once(conn)
             try:
                 yield once
             finally:
@@ -166,7 +194,10 @@ class MysqlConnector(Connector[MysqlConfig, SqlQuery]):
         config = conn.config
 
         async def create(size: int) -> aiomysql.Pool:
-            return await aiomysql.create_pool(minsize=1, maxsize=size, **_connect_kwargs(config))
+            # aiomysql's pool reconnects with the arguments it was made with: its connections all go
+            # to the address checked here, until the pool is rebuilt (config or policy change, restart).
+            address = await conn.address(config.host, config.port)
+            return await aiomysql.create_pool(minsize=1, maxsize=size, **_connect_kwargs(config, address))
 
         async with conn.pools.lease(self.type_name, key, config.pool_size, create, self._close_pool) as pool:
             try:
@@ -186,6 +217,11 @@ class MysqlConnector(Connector[MysqlConfig, SqlQuery]):
             finally:
                 pool.release(pooled)
 
+    @staticmethod
+    async def _connect_once(conn: Connection[MysqlConfig]) -> aiomysql.Connection:
+        address = await conn.address(conn.config.host, conn.config.port)
+        return await aiomysql.connect(**_connect_kwargs(conn.config, address))
+
     async def _set_timeout(self, myconn: aiomysql.Connection, seconds: float) -> None:
         if self._timeouts.get(myconn) == seconds:
             return
@@ -199,7 +235,7 @@ class MysqlConnector(Connector[MysqlConfig, SqlQuery]):
     async def test(self, conn: Connection[MysqlConfig]) -> TestResult:
         try:
             with self.map_errors():
-                once = await aiomysql.connect(**_connect_kwargs(conn.config))
+                once = await self._connect_once(conn)
                 version = once.get_server_info()
                 once.close()
         except ConnectorError as exc:
@@ -231,7 +267,7 @@ class MysqlConnector(Connector[MysqlConfig, SqlQuery]):
                     with anyio.fail_after(limits.timeout_seconds + _DEADLINE_GRACE_SECONDS):
                         collector, columns, affected = await self._run(myconn, query.sql, args, limits)
                 except TimeoutError:
-                    await self._kill_query(conn.config, myconn.thread_id())
+                    await self._kill_query(conn, myconn.thread_id())
                     raise Timeout(
                         f"The query did not finish within {limits.timeout_seconds:g} s and was stopped."
                     ) from None
@@ -260,14 +296,14 @@ class MysqlConnector(Connector[MysqlConfig, SqlQuery]):
             affected = max(cur.rowcount, 0) if not description else len(collector.rows)
         return collector, columns, affected
 
-    @staticmethod
-    async def _kill_query(config: MysqlConfig, thread_id: int) -> None:
+    @classmethod
+    async def _kill_query(cls, conn: Connection[MysqlConfig], thread_id: int) -> None:
         try:
-            killer = await aiomysql.connect(**_connect_kwargs(config))
+            killer = await cls._connect_once(conn)
             try:
                 async with killer.cursor() as cur:
                     await cur.execute("KILL QUERY %s", [thread_id])
             finally:
                 killer.close()
-        except pymysql.err.MySQLError:
+        except (pymysql.err.MySQLError, ConnectorError, OSError):
             pass  # the query may have ended meanwhile; the connection is discarded either way

@@ -82,9 +82,12 @@ order by c.table_schema, c.table_name, c.ordinal_position
 """
 
 
-def _connect_kwargs(config: PostgresConfig) -> dict[str, Any]:
+def _connect_kwargs(config: PostgresConfig, address: str) -> dict[str, Any]:
+    # libpq connects to `hostaddr` without resolving `host`, and still uses `host` for TLS
+    # verification: the socket goes to the address the network guard checked.
     return {
         "host": config.host,
+        "hostaddr": address,
         "port": config.port,
         "dbname": config.database,
         "user": config.user,
@@ -120,6 +123,7 @@ class PostgresConnector(Connector[PostgresConfig, SqlQuery]):
         unreachable={"host": "127.0.0.1", "port": 9, "user": "postgres", "connect_timeout_seconds": 2},
         query={"sql": "select {{Input1.value}}::int + 1 as answer, '{{Input2.text}}' as echo"},
         params={"Input1.value": 41, "Input2.text": "'; DROP TABLE orders; --"},
+        at=lambda host, port: {"host": host, "port": port, "user": "postgres", "connect_timeout_seconds": 2},
     )
 
     def __init__(self) -> None:
@@ -163,9 +167,30 @@ class PostgresConnector(Connector[PostgresConfig, SqlQuery]):
         except psycopg.InterfaceError as exc:
             raise ConnectionFailed(f"The PostgreSQL connection is not usable: {exc}") from None
 
-    async def _create_pool(self, config: PostgresConfig, size: int) -> psycopg_pool.AsyncConnectionPool[Any]:
+    @staticmethod
+    async def _connect_once(conn: Connection[PostgresConfig]) -> psycopg.AsyncConnection[Any]:
+        address = await conn.address(conn.config.host, conn.config.port)
+        return await psycopg.AsyncConnection.connect(**_connect_kwargs(conn.config, address), autocommit=True)
+
+    async def _probe(self, conn: Connection[PostgresConfig]) -> None:
+        """Open and close one connection: raises what keeps the datasource from connecting, if anything."""
+        once = await self._connect_once(conn)
+        await once.close()
+
+    async def _create_pool(
+        self, conn: Connection[PostgresConfig], size: int
+    ) -> psycopg_pool.AsyncConnectionPool[Any]:
+        # The pool connects in the background and only reports "no connection in time"; one
+        # connection first reports a refused port, a bad password or a forbidden address at once.
+        await self._probe(conn)
+        config = conn.config
+
+        async def kwargs() -> dict[str, Any]:
+            # Each new pooled connection is checked again: the name may resolve elsewhere by now.
+            return {**_connect_kwargs(config, await conn.address(config.host, config.port)), "autocommit": True}
+
         pool: psycopg_pool.AsyncConnectionPool[Any] = psycopg_pool.AsyncConnectionPool(
-            kwargs={**_connect_kwargs(config), "autocommit": True},
+            kwargs=kwargs,
             min_size=1,
             max_size=size,
             open=False,
@@ -185,20 +210,25 @@ class PostgresConnector(Connector[PostgresConfig, SqlQuery]):
     ) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
         key = conn.pool_key
         if key is None:
-            once = await psycopg.AsyncConnection.connect(**_connect_kwargs(conn.config), autocommit=True)
+            once = await self._connect_once(conn)
             try:
                 yield once
             finally:
                 await once.close()
             return
-        config = conn.config
         async with conn.pools.lease(
-            self.type_name, key, config.pool_size, lambda size: self._create_pool(config, size), self._close_pool
+            self.type_name, key, conn.config.pool_size, lambda size: self._create_pool(conn, size), self._close_pool
         ) as pool:
             # getconn/putconn rather than pool.connection(): that wraps the connection in its own
             # context, whose commit is a wasted lock round on autocommit connections. putconn still
             # rolls back and checks a connection left in a transaction or broken.
-            pooled = await pool.getconn(timeout=wait_seconds)
+            try:
+                pooled = await pool.getconn(timeout=wait_seconds)
+            except psycopg_pool.PoolTimeout:
+                # A pool that cannot reach its server times out like a busy one: a connection of
+                # our own tells which it is, and reports the server's own error when unreachable.
+                await self._probe(conn)
+                raise
             try:
                 yield pooled
             finally:
@@ -235,7 +265,7 @@ class PostgresConnector(Connector[PostgresConfig, SqlQuery]):
     async def test(self, conn: Connection[PostgresConfig]) -> TestResult:
         try:
             with self.map_errors():
-                once = await psycopg.AsyncConnection.connect(**_connect_kwargs(conn.config), autocommit=True)
+                once = await self._connect_once(conn)
                 try:
                     cur = await once.execute("select current_setting('server_version')")
                     row = await cur.fetchone()

@@ -7,9 +7,11 @@ the connection (with the rest of the reply) is dropped.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 import shlex
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from typing import Annotated, Any
@@ -25,6 +27,7 @@ from lowcraft.connectors.base import (
     Connector,
     ConnectorSamples,
     ExecutionResult,
+    InstancePolicy,
     Limits,
     TestResult,
 )
@@ -37,6 +40,7 @@ from lowcraft.connectors.errors import (
     ResponseTooLarge,
     Timeout,
 )
+from lowcraft.connectors.netguard import resolve_allowed
 from lowcraft.connectors.schema import Binds, Secret
 from lowcraft.connectors.sql_results import json_safe
 
@@ -108,15 +112,41 @@ class _CappedParser(_AsyncRESP3Parser):
             raise _too_large(cap)
 
 
-def _pool_kwargs(config: RedisConfig) -> dict[str, Any]:
+@functools.cache
+def _guarded_connection_class(policy: InstancePolicy, tls: bool) -> type[aioredis.Connection]:
+    """redis-py's connection class (plain or TLS) with every socket opened to a checked address.
+
+    Each new connection resolves the name and checks it again; TLS still verifies the name.
+    """
+    base: type[aioredis.Connection] = aioredis.SSLConnection if tls else aioredis.Connection
+
+    class GuardedConnection(base):  # type: ignore[valid-type, misc]
+        _address = ""
+
+        async def _connect(self) -> None:
+            self._address = await resolve_allowed(self.host, self.port, policy)
+            await super()._connect()
+
+        def _connection_arguments(self) -> Mapping[str, Any]:
+            arguments = dict(super()._connection_arguments())
+            arguments["host"] = self._address
+            if tls:
+                arguments["server_hostname"] = self.host
+            return arguments
+
+    return GuardedConnection
+
+
+def _pool_kwargs(config: RedisConfig, policy: InstancePolicy) -> dict[str, Any]:
     return {
         "host": config.host,
         "port": config.port,
         "db": config.db,
         "username": config.username or None,
         "password": config.password or None,
-        # Pools pick TLS by connection class rather than by a flag.
-        "connection_class": aioredis.SSLConnection if config.tls else aioredis.Connection,
+        # Pools pick TLS by connection class rather than by a flag; the policy's file roots do not
+        # matter to sockets, so they do not multiply the classes.
+        "connection_class": _guarded_connection_class(dataclasses.replace(policy, file_roots=()), config.tls),
         "socket_connect_timeout": config.connect_timeout_seconds,
         "decode_responses": True,
         "protocol": 3,  # what _CappedParser reads
@@ -124,9 +154,9 @@ def _pool_kwargs(config: RedisConfig) -> dict[str, Any]:
     }
 
 
-def _single_client(config: RedisConfig) -> aioredis.Redis:
+def _single_client(config: RedisConfig, policy: InstancePolicy) -> aioredis.Redis:
     """A client with one connection of its own, closed with the client."""
-    return aioredis.Redis.from_pool(aioredis.ConnectionPool(max_connections=1, **_pool_kwargs(config)))
+    return aioredis.Redis.from_pool(aioredis.ConnectionPool(max_connections=1, **_pool_kwargs(config, policy)))
 
 
 class RedisConnector(Connector[RedisConfig, RedisQuery]):
@@ -141,6 +171,7 @@ class RedisConnector(Connector[RedisConfig, RedisQuery]):
         unreachable={"host": "127.0.0.1", "port": 9, "connect_timeout_seconds": 2},
         query={"command": "ECHO {{Input1.text}}"},
         params={"Input1.text": "hello world; FLUSHALL"},
+        at=lambda host, port: {"host": host, "port": port, "connect_timeout_seconds": 2},
     )
 
     @contextmanager
@@ -158,6 +189,8 @@ class RedisConnector(Connector[RedisConfig, RedisQuery]):
         except (redis_errors.TimeoutError, TimeoutError):
             raise Timeout("Redis did not answer within the time limit.") from None
         except redis_errors.ConnectionError as exc:
+            if isinstance(exc.__cause__, ConnectorError):  # the network guard refused the address
+                raise exc.__cause__ from None
             raise ConnectionFailed(f"Could not use the Redis connection: {exc}") from None
         except redis_errors.RedisError as exc:
             raise QueryFailed(f"Redis failed: {exc}") from None
@@ -171,8 +204,11 @@ class RedisConnector(Connector[RedisConfig, RedisQuery]):
     async def _client(self, conn: Connection[RedisConfig]) -> AsyncIterator[aioredis.Redis]:
         key = conn.pool_key
         config = conn.config
+        # Checked once up front as well: redis-py retries a refused connection with back-off,
+        # which would only delay the same answer.
         if key is None:
-            client = _single_client(config)
+            await conn.address(config.host, config.port)
+            client = _single_client(config, conn.policy)
             try:
                 yield client
             finally:
@@ -180,7 +216,8 @@ class RedisConnector(Connector[RedisConfig, RedisQuery]):
             return
 
         async def create(size: int) -> aioredis.BlockingConnectionPool:
-            return aioredis.BlockingConnectionPool(max_connections=size, timeout=None, **_pool_kwargs(config))
+            await conn.address(config.host, config.port)
+            return aioredis.BlockingConnectionPool(max_connections=size, timeout=None, **_pool_kwargs(config, conn.policy))
 
         async def close(pool: aioredis.BlockingConnectionPool) -> None:
             await pool.disconnect()
@@ -191,7 +228,8 @@ class RedisConnector(Connector[RedisConfig, RedisQuery]):
     async def test(self, conn: Connection[RedisConfig]) -> TestResult:
         try:
             with self.map_errors():
-                client = _single_client(conn.config)
+                await conn.address(conn.config.host, conn.config.port)
+                client = _single_client(conn.config, conn.policy)
                 try:
                     with anyio.fail_after(conn.config.connect_timeout_seconds + 5):
                         info = await client.info("server")

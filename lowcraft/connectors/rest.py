@@ -19,6 +19,7 @@ from lowcraft.connectors.base import (
     ExecutionResult,
     Limits,
     TestResult,
+    url_host,
 )
 from lowcraft.connectors.errors import AuthFailed, BadParameters, ConnectorError
 from lowcraft.connectors.http_common import (
@@ -117,6 +118,7 @@ class RestConnector(Connector[HttpConnectionConfig, RestQuery]):
         unreachable={"base_url": "http://127.0.0.1:9/api"},
         query={"method": "GET", "path": "/echo", "query_params": [{"key": "q", "value": "{{Input1.text}}"}]},
         params={"Input1.text": "a&b=c"},
+        at=lambda host, port: {"base_url": f"http://{url_host(host)}:{port}/api"},
     )
 
     def map_errors(self) -> AbstractContextManager[None]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import functools
 import socket
 from collections.abc import Callable, Iterator, Sequence
@@ -53,6 +54,7 @@ from lowcraft.connectors.base import (
     Structure,
     Table,
     TestResult,
+    url_host,
 )
 from lowcraft.connectors.errors import (
     AuthFailed,
@@ -159,9 +161,8 @@ class _GuardedConnection:
 
 
 @functools.cache
-def _guarded_pool_classes(allow_private_networks: bool, allow_loopback: bool) -> dict[str, type[Any]]:
-    """urllib3 pool classes (per scheme) whose connections obey these network settings."""
-    policy = InstancePolicy(allow_private_networks=allow_private_networks, allow_loopback=allow_loopback)
+def _guarded_pool_classes(policy: InstancePolicy) -> dict[str, type[Any]]:
+    """urllib3 pool classes (per scheme) whose connections obey this policy's network settings."""
 
     class HttpConnection(_GuardedConnection, AWSHTTPConnection):  # type: ignore[misc]
         guard_policy = policy
@@ -187,9 +188,7 @@ class _GuardedSession(URLLib3Session):  # type: ignore[misc]
             socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
         )
         # botocore builds its urllib3 pools from these classes and takes no argument for them.
-        self._pool_classes_by_scheme = _guarded_pool_classes(
-            policy.allow_private_networks, policy.allow_loopback
-        )
+        self._pool_classes_by_scheme = _guarded_pool_classes(dataclasses.replace(policy, file_roots=()))
         self._manager.pool_classes_by_scheme = self._pool_classes_by_scheme
 
     def send(self, request: Any) -> Any:
@@ -298,6 +297,12 @@ class S3Connector(Connector[S3Config, S3Query]):
         },
         query={"operation": "list", "bucket": "samples", "prefix": "{{Input1.text}}"},
         params={"Input1.text": "reports/../"},
+        at=lambda host, port: {
+            "endpoint_url": f"http://{url_host(host)}:{port}",
+            "access_key_id": "test",
+            "secret_access_key": "test",
+            "connect_timeout_seconds": 2,
+        },
     )
 
     @contextmanager
@@ -351,9 +356,9 @@ class S3Connector(Connector[S3Config, S3Query]):
         async def close(client: _S3Client) -> None:
             client.close()
 
-        # The client's connections obey the policy it was built with: a new policy needs a new one.
-        allowed = f"{policy.allow_private_networks:d}{policy.allow_loopback:d}"
-        client = await conn.pools.get(self.type_name, (key[0], f"{key[1]}/{allowed}"), create, close)
+        # The client's connections obey the policy it was built with; the pool key names the
+        # policy's network settings (see `Connection.pool_key`), so a new policy gets a new client.
+        client = await conn.pools.get(self.type_name, key, create, close)
         with anyio.fail_after(timeout):
             return await anyio.to_thread.run_sync(work, client.api, abandon_on_cancel=True)
 

@@ -166,6 +166,9 @@ class SmtpConnector(Connector[SmtpConfig, SmtpQuery]):
         unreachable={"host": "127.0.0.1", "port": 9, "security": "none", "connect_timeout_seconds": 2},
         query={"to": "{{Input1.text}}", "subject": "Hello {{Input2.text}}", "body": "Order {{Input2.text}}"},
         params={"Input1.text": "ops@example.com", "Input2.text": "#42"},
+        at=lambda host, port: {
+            "host": host, "port": port, "security": "none", "default_from": "app@example.com", "connect_timeout_seconds": 2
+        },
     )
 
     @contextmanager

@@ -24,6 +24,30 @@ def json_containers(value: Any) -> Any:
     return value
 
 
+def number_text(value: float | Decimal) -> str:
+    """A JSON number or boolean as the decimal text a server converts back to that number."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise BadParameters(f"{value!r} is not a number SQL can hold.")
+        return repr(value)
+    return str(value)
+
+
+def numbers_as_text(value: Any) -> Any:
+    """Parameter adaptation for servers that compare text with numbers as numbers (MySQL, MariaDB).
+
+    There `name = 0` is true for every name that does not start with a digit, so a viewer who
+    sends `0` where the app sends a name would widen the query. Numbers and booleans travel as
+    text, which the server turns back into a number wherever the other side is a number
+    (`total > '15'`), and which compares as text against text. Objects and arrays are JSON text.
+    """
+    if isinstance(value, (bool, int, float, Decimal)):
+        return number_text(value)
+    return json_containers(value)
+
+
 # eq=False: dialects are singletons compared and hashed by identity, which keeps them cheap as
 # keys of the binder's compiled-template cache.
 @dataclass(frozen=True, slots=True, eq=False)
@@ -55,6 +79,23 @@ class SqlDialect:
     empty_in_list: str | None = None
     """What an empty `IN (...)` list is written as; None when the server has no empty list and
     `x IN ()` becomes `x = ANY('{}')` (an empty PostgreSQL array, whatever the type of x)."""
+    numbers_as_text: bool = False
+    """Whether numbers and booleans are sent as text (see `numbers_as_text`), except row counts
+    after LIMIT, OFFSET and FETCH FIRST, which the grammar wants as bare whole numbers."""
+
+    def row_count(self, value: Any) -> Any:
+        """A LIMIT/OFFSET/FETCH value: where numbers travel as text, a whole number >= 0 or an error."""
+        if not self.numbers_as_text:
+            return self.adapt(value)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise BadParameters(
+                f"LIMIT, OFFSET and FETCH take a whole number of rows (0 or more), not {json.dumps(value, default=str)}."
+            )
+        return value
 
     def escape_text(self, text: str) -> str:
         """`text` escaped for use between single quotes in an inlined literal."""
@@ -68,6 +109,8 @@ class SqlDialect:
         """`value` as SQL text (prepared statements off): NULL, TRUE, 42, 'it''s', ARRAY[1, 2] or JSON."""
         if value is None:
             return "NULL"
+        if self.numbers_as_text and isinstance(value, (bool, int, float, Decimal)):
+            return "'" + number_text(value) + "'"
         if isinstance(value, bool):
             return "TRUE" if value else "FALSE"
         if isinstance(value, int):

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from lowcraft.context import Context
 from lowcraft.datasources.errors import DatasourceNotFound, EnvironmentNotConfigured, UnknownEnvironment
 from lowcraft.datasources.models import ENVIRONMENTS, Datasource, DatasourceConfig
+from lowcraft.workspaces.models import Workspace
 
 
 @dataclass
@@ -25,6 +26,9 @@ class ResolvedConnection:
     connector_type: str
     config: dict[str, Any]
     workspace_id: str
+    private_networks: bool | None = None
+    """The workspace's private-network access as an instance administrator set it (None: the
+    instance default); `Runtime.workspace_policy` turns it into the policy connections obey."""
 
 
 def check_environment(environment: str) -> str:
@@ -61,4 +65,5 @@ def resolve_connection(ctx: Context, datasource_id: str, environment: str) -> Re
         raise EnvironmentNotConfigured(
             f"Datasource '{ds.name}' has no configuration for the {environment} environment; a developer must add one."
         )
-    return ResolvedConnection(ds.id, ds.connector, decrypt_config(ctx, row), ds.workspace_id)
+    private_networks = ctx.db.scalar(select(Workspace.allow_private_networks).where(Workspace.id == ds.workspace_id))
+    return ResolvedConnection(ds.id, ds.connector, decrypt_config(ctx, row), ds.workspace_id, private_networks)

@@ -181,10 +181,13 @@ def connection_for_check(ctx: Context, datasource_id: str, environment: str) -> 
     return resolve_connection(ctx, ds.id, environment)
 
 
-def unsaved_config(ctx: Context, workspace_id: str, connector_type: str, config: dict[str, Any]) -> dict[str, Any]:
-    """A config for the editor's Test button before the datasource is saved."""
-    require_workspace(ctx, workspace_id, Role.DEVELOPER)
-    return validate_config(connector_type, config)
+def unsaved_config(
+    ctx: Context, workspace_id: str, connector_type: str, config: dict[str, Any]
+) -> tuple[dict[str, Any], bool | None]:
+    """A config for the editor's Test button before the datasource is saved, and the workspace's
+    private-network access (see `ResolvedConnection.private_networks`)."""
+    workspace, _ = require_workspace(ctx, workspace_id, Role.DEVELOPER)
+    return validate_config(connector_type, config), workspace.allow_private_networks
 
 
 # --- connections: these wait on the datasource's server, so they are async and run the store
@@ -193,14 +196,16 @@ def unsaved_config(ctx: Context, workspace_id: str, connector_type: str, config:
 
 async def check_unsaved(ctx: Context, workspace_id: str, connector_type: str, config: dict[str, Any]) -> dict[str, Any]:
     """The editor's Test button before the datasource is saved (Developers of the workspace)."""
-    checked = await run_in_threadpool(unsaved_config, ctx, workspace_id, connector_type, config)
-    return await check_datasource(connector_type, checked, policy=ctx.runtime.workspace_policy(workspace_id))
+    checked, private_networks = await run_in_threadpool(unsaved_config, ctx, workspace_id, connector_type, config)
+    return await check_datasource(
+        connector_type, checked, policy=ctx.runtime.workspace_policy(workspace_id, private_networks)
+    )
 
 
 async def check_saved(ctx: Context, datasource_id: str, environment: str) -> dict[str, Any]:
     """The Test button of a saved datasource, on one environment's config; never raises for the connection."""
     resolved = await run_in_threadpool(connection_for_check, ctx, datasource_id, environment)
-    policy = ctx.runtime.workspace_policy(resolved.workspace_id)
+    policy = ctx.runtime.workspace_policy(resolved.workspace_id, resolved.private_networks)
     return await check_datasource(resolved.connector_type, resolved.config, policy=policy)
 
 
@@ -210,7 +215,7 @@ async def browse_structure(ctx: Context, datasource_id: str, environment: str) -
     try:
         found = await datasource_structure(
             resolved.connector_type, resolved.config, datasource_id=resolved.datasource_id,
-            policy=ctx.runtime.workspace_policy(resolved.workspace_id),
+            policy=ctx.runtime.workspace_policy(resolved.workspace_id, resolved.private_networks),
         )
     except ConnectorError as error:
         return {"ok": False, "tables": [], "error": error.as_dict()}

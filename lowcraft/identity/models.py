@@ -23,7 +23,11 @@ class User(IdMixin, TimestampMixin, Base):
 
 
 class LoginSession(Base):
-    """A server-side session; the cookie holds a random token whose SHA-256 is `id`."""
+    """A server-side session; the cookie holds a random token whose SHA-256 is `id`.
+
+    `seal` is an HMAC of the row's id, user and expiry under a key derived from the instance key
+    (`lowcraft.identity.sessions.SessionSeal`): a row written without that key is no session.
+    """
 
     __tablename__ = "login_sessions"
 
@@ -34,6 +38,7 @@ class LoginSession(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     client_address: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")
+    seal: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class ApiToken(IdMixin, Base):

@@ -1,11 +1,15 @@
 """Server-side login sessions behind an opaque cookie: in the database, or in Redis.
 
 The cookie holds a random token; only its hash is stored, so a leaked store cannot be replayed.
+Each record is sealed with an HMAC under the instance key (`SessionSeal`), so a write to the
+session store alone cannot make a session either: a record without a valid seal is no session.
 A session ends after `idle` without use or `absolute` after login, whichever comes first.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +26,26 @@ from lowcraft.store.types import utcnow
 
 # Touching last-seen on every request would turn every read into a write.
 _TOUCH_EVERY = timedelta(seconds=60)
+
+
+class SessionSeal:
+    """An HMAC of a session record's id, user and expiry, under a key derived from the instance key.
+
+    Who a request is rests on the session record; sealing it means whoever can write to Redis (or
+    the sessions table) but does not hold the instance key cannot forge or re-point a session.
+    """
+
+    def __init__(self, instance_key: bytes) -> None:
+        # A key of its own, so a seal is never also a valid MAC anywhere else the instance key is used.
+        self._key = hmac.new(instance_key, b"lowcraft session seal v1", hashlib.sha256).digest()
+
+    def seal(self, session_id: str, user_id: str, expires_at: datetime) -> str:
+        # Whole seconds: the store may keep fewer digits of the time than Python has.
+        message = f"{session_id}\n{user_id}\n{int(expires_at.timestamp())}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def verify(self, seal: object, session_id: str, user_id: str, expires_at: datetime) -> bool:
+        return isinstance(seal, str) and hmac.compare_digest(seal, self.seal(session_id, user_id, expires_at))
 
 
 @dataclass(frozen=True)
@@ -46,21 +70,24 @@ class SessionStore(Protocol):
 
 
 class DatabaseSessions:
-    def __init__(self, db: Database, idle: timedelta, absolute: timedelta) -> None:
-        self.db, self.idle, self.absolute = db, idle, absolute
+    def __init__(self, db: Database, idle: timedelta, absolute: timedelta, seal: SessionSeal) -> None:
+        self.db, self.idle, self.absolute, self.seal = db, idle, absolute, seal
 
     def create(self, db: Session, user_id: str, client_address: str, user_agent: str) -> str:
         token = new_token()
+        hashed = token_hash(token)
         now = utcnow()
+        expires_at = now + self.absolute
         db.add(
             LoginSession(
-                id=token_hash(token),
+                id=hashed,
                 user_id=user_id,
                 created_at=now,
                 last_seen_at=now,
-                expires_at=now + self.absolute,
+                expires_at=expires_at,
                 client_address=client_address[:64],
                 user_agent=user_agent[:300],
+                seal=self.seal.seal(hashed, user_id, expires_at),
             )
         )
         return token
@@ -68,7 +95,7 @@ class DatabaseSessions:
     def resolve(self, db: Session, token: str) -> ActiveSession | None:
         now = utcnow()
         row = db.get(LoginSession, token_hash(token))
-        if row is None:
+        if row is None or not self.seal.verify(row.seal, row.id, row.user_id, row.expires_at):
             return None
         if row.expires_at <= now or row.last_seen_at + self.idle <= now:
             db.delete(row)
@@ -102,9 +129,11 @@ class DatabaseSessions:
 class RedisSessions:
     """Sessions shared by every replica; Redis expiry implements the idle timeout."""
 
-    def __init__(self, url: str, idle: timedelta, absolute: timedelta, prefix: str = "lowcraft:") -> None:
+    def __init__(
+        self, url: str, idle: timedelta, absolute: timedelta, seal: SessionSeal, prefix: str = "lowcraft:"
+    ) -> None:
         self.client = redis_client(url)  # raises CacheUnavailable (503) while Redis is away
-        self.idle, self.absolute, self.prefix = idle, absolute, prefix
+        self.idle, self.absolute, self.seal, self.prefix = idle, absolute, seal, prefix
 
     def _key(self, hashed: str) -> str:
         return f"{self.prefix}session:{hashed}"
@@ -120,7 +149,12 @@ class RedisSessions:
         token = new_token()
         hashed = token_hash(token)
         expires_at = utcnow() + self.absolute
-        value = json.dumps({"user_id": user_id, "expires_at": expires_at.isoformat(), "ip": client_address})
+        value = json.dumps({
+            "user_id": user_id,
+            "expires_at": expires_at.isoformat(),
+            "ip": client_address,
+            "seal": self.seal.seal(hashed, user_id, expires_at),
+        })
         pipe = self.client.pipeline()
         pipe.set(self._key(hashed), value, ex=self._ttl(expires_at))
         pipe.sadd(self._user_key(user_id), hashed)
@@ -133,13 +167,19 @@ class RedisSessions:
         raw = self.client.get(self._key(hashed))
         if not isinstance(raw, str):
             return None
-        data = json.loads(raw)
-        expires_at = datetime.fromisoformat(data["expires_at"])
+        try:
+            data = json.loads(raw)
+            user_id = str(data["user_id"])
+            expires_at = datetime.fromisoformat(data["expires_at"])
+        except (ValueError, TypeError, KeyError):
+            return None  # not a record this instance wrote
+        if expires_at.tzinfo is None or not self.seal.verify(data.get("seal"), hashed, user_id, expires_at):
+            return None
         if expires_at <= utcnow():
             self.client.delete(self._key(hashed))
             return None
         self.client.expire(self._key(hashed), self._ttl(expires_at))
-        return ActiveSession(hashed, data["user_id"])
+        return ActiveSession(hashed, user_id)
 
     def revoke(self, db: Session, token: str) -> None:
         self.client.delete(self._key(token_hash(token)))

@@ -11,19 +11,20 @@ from lowcraft import __version__
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import get_runtime
 from lowcraft.http.routing import DeferredRoute
+from lowcraft.meta.schemas import Health, Readiness, Version, WidgetCatalog
 from lowcraft.store.migrate import is_up_to_date
 from lowcraft.widgets.registry import registry
 
 router = APIRouter(prefix=API_PREFIX, tags=["instance"], route_class=DeferredRoute)
 
 
-@router.get("/health")
+@router.get("/health", response_model=Health)
 def health() -> dict[str, Any]:
     """Liveness: the process answers."""
     return {"status": "ok"}
 
 
-@router.get("/ready")
+@router.get("/ready", response_model=Readiness, responses={503: {"model": Readiness, "description": "Not ready"}})
 def ready(request: Request) -> JSONResponse:
     """Readiness: the store answers and its schema is current (and Redis, when configured)."""
     runtime = get_runtime(request)
@@ -43,12 +44,13 @@ def ready(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503)
 
 
-@router.get("/version")
+@router.get("/version", response_model=Version)
 def version() -> dict[str, str]:
+    """The server's version."""
     return {"version": __version__}
 
 
-@router.get("/widgets")
+@router.get("/widgets", response_model=WidgetCatalog)
 def widgets(request: Request) -> dict[str, Any]:
     """Every widget type's manifest, and the instance settings widgets need in the browser."""
     settings = get_runtime(request).settings

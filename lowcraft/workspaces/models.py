@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lowcraft.store.base import Base, IdMixin, TimestampMixin
@@ -15,6 +15,9 @@ class Workspace(IdMixin, TimestampMixin, Base):
     __tablename__ = "workspaces"
 
     name: Mapped[str] = mapped_column(String(100))
+    allow_private_networks: Mapped[bool | None] = mapped_column(Boolean, nullable=True, default=None)
+    """Whether this workspace's datasources may reach private networks, as an instance
+    administrator set it; None follows the instance's LOWCRAFT_ALLOW_PRIVATE_NETWORKS."""
 
 
 class Membership(Base):

@@ -10,7 +10,7 @@ from lowcraft.audit import handler as audit
 from lowcraft.audit.handler import EventQuery, record
 from lowcraft.audit.models import AuditEvent
 from lowcraft.context import Context
-from lowcraft.errors import NotFound, ValidationFailed
+from lowcraft.errors import NotFound, PermissionDenied, ValidationFailed
 from lowcraft.identity.models import User
 from lowcraft.identity.users import normalise_email
 from lowcraft.store.db import lock_for_update
@@ -85,6 +85,24 @@ def rename_workspace(ctx: Context, workspace_id: str, name: str) -> WorkspaceVie
     record(
         ctx, "workspace.renamed", "workspace", workspace.id, workspace.name,
         workspace_id=workspace.id, summary={"before": before, "after": workspace.name},
+    )
+    return WorkspaceView(workspace, role)
+
+
+def set_private_networks(ctx: Context, workspace_id: str, allowed: bool | None) -> WorkspaceView:
+    """Whether the workspace's datasources may reach private and loopback addresses (None: the
+    instance default). Instance administrators only: a workspace administrator deciding it would
+    let any workspace reach the instance's internal network. The instance's own store and Redis
+    stay out of reach either way."""
+    user = require_user(ctx)
+    if not user.is_instance_admin:
+        raise PermissionDenied("Only an instance administrator decides whether a workspace may reach private networks.")
+    workspace, role = require_workspace(ctx, workspace_id, Role.VIEWER)
+    before = workspace.allow_private_networks
+    workspace.allow_private_networks = allowed
+    record(
+        ctx, "workspace.private_networks_changed", "workspace", workspace.id, workspace.name,
+        workspace_id=workspace.id, summary={"before": before, "after": allowed},
     )
     return WorkspaceView(workspace, role)
 

@@ -36,6 +36,7 @@ def _age(instance: Instance, client: Api, by: timedelta) -> None:
             row.created_at -= by
             row.last_seen_at -= by
             row.expires_at -= by
+            row.seal = sessions.seal.seal(row.id, row.user_id, row.expires_at)  # sealed as the server would
         return
     assert isinstance(sessions, RedisSessions)
     redis: Redis = sessions.client
@@ -44,7 +45,9 @@ def _age(instance: Instance, client: Api, by: timedelta) -> None:
     if raw is None:
         return
     data = json.loads(str(raw))
-    data["expires_at"] = (datetime.fromisoformat(data["expires_at"]) - by).isoformat()
+    expires_at = datetime.fromisoformat(data["expires_at"]) - by
+    data["expires_at"] = expires_at.isoformat()
+    data["seal"] = sessions.seal.seal(hashed, data["user_id"], expires_at)  # sealed as the server would
     left = remaining_ms - int(by.total_seconds() * 1000)
     if left <= 0:
         redis.delete(key)  # what Redis would have done by now

@@ -22,14 +22,19 @@ PG_PASSWORD = "not-really-needed-but-secret"
 
 
 @pytest.fixture
-def orders_db(pg_database: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """An `orders` table in the throwaway customer database, fresh for each test."""
+def orders_db(pg_database: dict[str, Any], database_url: str, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
+    """An `orders` table in the throwaway customer database, fresh for each test.
+
+    When the store itself is on this machine's PostgreSQL, datasources may not reach that server
+    (it is the instance's store): the customer database is then reached through another port.
+    """
     with psycopg.connect(host=pg_database["host"], user="postgres", dbname=pg_database["database"], autocommit=True) as c:
         c.execute("drop table if exists orders; create table orders (id serial primary key, customer text, "
                   "total numeric(10,2), status text)")
         c.execute("insert into orders (customer, total, status) values ('Ada', 10.50, 'open'), "
                   "('Bob', 99.00, 'paid'), ('Cy', 5.25, 'open')")
-    yield {**pg_database, "password": PG_PASSWORD}
+    port = request.getfixturevalue("postgres_elsewhere") if database_url.startswith("postgres") else pg_database["port"]
+    yield {**pg_database, "port": port, "password": PG_PASSWORD}
 
 
 def orders(pg: dict[str, Any]) -> list[tuple[Any, ...]]:

@@ -48,7 +48,7 @@ def test_datasource_secrets_are_masked_in_responses_and_encrypted_at_rest(
 def test_an_update_that_leaves_the_secret_masked_keeps_it(admin: Api, setup: dict[str, Any]) -> None:
     ds_id = setup["ds"]["id"]
     config = admin.ok("GET", f"/api/v1/datasources/{ds_id}")["configs"]["production"]
-    admin.ok("PATCH", f"/api/v1/datasources/{ds_id}", json={"configs": {"production": {**config, "port": 5432}}})
+    admin.ok("PATCH", f"/api/v1/datasources/{ds_id}", json={"configs": {"production": {**config, "connect_timeout_seconds": 6}}})
     assert admin.ok("POST", f"/api/v1/datasources/{ds_id}/test")["ok"] is True
     result = run(admin, setup["action"]["id"], {"Select1.selectedOptionValue": "paid"})
     assert [r["customer"] for r in result["body"]] == ["Bob"]

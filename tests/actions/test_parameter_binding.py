@@ -74,7 +74,8 @@ def test_a_binding_cannot_name_a_table_with_prepared_statements() -> None:
         ),
         (
             MYSQL_DIALECT,
-            "select * from t where a = 'x'' OR ''1''=''1' and b = 'back\\\\slash' and c = 5 and d = NULL",
+            # MySQL gets numbers as text too (see test_mysql_numbers_travel_as_text).
+            "select * from t where a = 'x'' OR ''1''=''1' and b = 'back\\\\slash' and c = '5' and d = NULL",
         ),
     ],
     ids=["postgres", "mysql"],
@@ -149,7 +150,7 @@ def test_an_array_after_in_expands_to_one_parameter_per_element(template: str, d
     sql, params = bind_sql(template, {"ids": [3, "x'); DROP TABLE t; --", None]}, dialect)
     p = dialect.placeholder
     assert sql == f"select * from t where id in ({p}, {p}, {p})"
-    assert params == [3, "x'); DROP TABLE t; --", None]
+    assert params == ["3" if dialect.numbers_as_text else 3, "x'); DROP TABLE t; --", None]
 
 
 @pytest.mark.parametrize("dialect", ALL_SQL, ids=lambda d: d.name)
@@ -161,7 +162,10 @@ def test_an_array_after_in_is_inlined_element_by_element_with_prepared_statement
         prepared=False,
     )
     assert params is None
-    assert sql == "select * from t where id not in (1, 2.5) and name in ('it''s', TRUE)"
+    if dialect.numbers_as_text:
+        assert sql == "select * from t where id not in ('1', '2.5') and name in ('it''s', '1')"
+    else:
+        assert sql == "select * from t where id not in (1, 2.5) and name in ('it''s', TRUE)"
 
 
 EMPTY_SETS = {
@@ -241,8 +245,8 @@ def test_quotes_and_dollar_signs_inside_dollar_quotes_do_not_hide_later_bindings
 
 def test_dollar_signs_are_plain_text_where_the_server_has_no_dollar_quotes() -> None:
     for dialect in (MYSQL_DIALECT, SQLITE_DIALECT):
-        sql, params = bind_sql("select '$$' as a, {{x}} as b", {"x": 1}, dialect)
-        assert sql == f"select '$$' as a, {dialect.placeholder} as b" and params == [1]
+        sql, params = bind_sql("select '$$' as a, {{x}} as b", {"x": "1"}, dialect)
+        assert sql == f"select '$$' as a, {dialect.placeholder} as b" and params == ["1"]
 
 
 def test_a_binding_inside_an_escape_string_makes_it_one_text_parameter() -> None:
@@ -266,8 +270,8 @@ def test_with_prepared_statements_off_an_escape_string_cannot_be_closed_by_a_bac
 def test_nested_comments_end_at_their_matching_close_on_postgres() -> None:
     sql, params = bind_sql("select 1 /* a /* b */ {{x}} */ + {{y}}", {"x": "*/ 1", "y": 2}, POSTGRES_DIALECT)
     assert sql == "select 1 /* a /* b */  */ + %s" and params == [2]
-    sql, params = bind_sql("select 1 /* a /* b */ + {{y}}", {"y": 2}, MYSQL_DIALECT)
-    assert sql == "select 1 /* a /* b */ + %s" and params == [2]
+    sql, params = bind_sql("select 1 /* a /* b */ + {{y}}", {"y": "2"}, MYSQL_DIALECT)
+    assert sql == "select 1 /* a /* b */ + %s" and params == ["2"]
 
 
 def test_mysql_escaped_like_wildcards_stay_escaped_in_the_parameter() -> None:
@@ -283,3 +287,40 @@ def test_an_in_list_beyond_the_servers_parameter_limit_is_a_clear_error() -> Non
         "select 1 where 1 in {{ids}}", {"ids": list(range(70_000))}, POSTGRES_DIALECT, prepared=False
     )
     assert sql.endswith(", 69999)")
+
+
+@pytest.mark.parametrize("prepared", [True, False], ids=["prepared", "inlined"])
+def test_mysql_numbers_travel_as_text_so_a_json_type_cannot_widen_a_comparison(prepared: bool) -> None:
+    # MySQL compares `name = 0` as numbers, true for every name not starting with a digit.
+    sql, params = bind_sql("select * from p where name = {{v}} and ok = {{b}}", {"v": 0, "b": True}, MYSQL_DIALECT,
+                           prepared=prepared)
+    if prepared:
+        assert params == ["0", "1"]
+    else:
+        assert sql == "select * from p where name = '0' and ok = '1'"
+
+
+@pytest.mark.parametrize("prepared", [True, False], ids=["prepared", "inlined"])
+@pytest.mark.parametrize(
+    ("template", "values", "counts"),
+    [
+        ("select * from p limit {{n}} offset {{o}}", {"n": 10, "o": "20"}, [10, 20]),
+        ("select * from p limit {{o}}, {{n}}", {"n": 10, "o": 20.0}, [20, 10]),
+        ("select * from p limit 5, {{n}}", {"n": 3}, [3]),
+        ("select * from p offset {{o}} rows fetch first {{n}} rows only", {"n": 1, "o": 0}, [0, 1]),
+    ],
+)
+def test_mysql_row_counts_are_whole_numbers(
+    template: str, values: dict[str, Any], counts: list[int], prepared: bool
+) -> None:
+    sql, params = bind_sql(template, values, MYSQL_DIALECT, prepared=prepared)
+    if prepared:
+        assert params == counts
+    else:
+        assert all(f" {n}" in sql for n in counts) and "'" not in sql
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "10; drop table p", True, None, [1]])
+def test_mysql_row_counts_refuse_anything_but_a_whole_number(bad: Any) -> None:
+    with pytest.raises(BadParameters, match="whole number"):
+        bind_sql("select * from p limit {{n}}", {"n": bad}, MYSQL_DIALECT)

@@ -237,8 +237,8 @@ def orders_page() -> Page:
         defaultOptionValue="open",
         onOptionChange="{{getOrders.run()}}",
     )
-    rate1 = w("Rating1", "RATE_WIDGET", 48, 64, 114, 118, defaultRate=3, maxCount=5)
-    dsl = main_container(1240, table1, form1, tabs1, modal1, list1, input1, select1, rate1)
+    recorder1 = w("Recorder1", "AUDIO_RECORDER_WIDGET", 48, 64, 114, 118, accentColor="#553DE9", iconColor="#FFFFFF")
+    dsl = main_container(1240, table1, form1, tabs1, modal1, list1, input1, select1, recorder1)
     return Page("Orders", dsl, on_load=["getOrders", "Utils.init"], default=True)
 
 

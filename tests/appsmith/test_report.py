@@ -26,11 +26,11 @@ def test_the_report_serialises_to_json_with_carried_and_not_carried() -> None:
     }
     assert {
         "kind": "widget",
-        "name": "Rating1",
+        "name": "Recorder1",
         "page": "Orders",
-        "type": "RATE_WIDGET",
+        "type": "AUDIO_RECORDER_WIDGET",
         "status": "placeholder",
-        "why": "Lowcraft has no RATE_WIDGET widget yet; kept as a placeholder",
+        "why": "Lowcraft has no AUDIO_RECORDER_WIDGET widget yet; kept as a placeholder",
     } in data["notCarried"]
     assert data["counts"]["widget"] == {"adjusted": 1, "carried": 12, "migrated": 6, "placeholder": 2}
     assert data["counts"]["query"] == {"carried": 7, "notCarried": 1}
@@ -69,7 +69,7 @@ def test_next_steps_name_the_credentials_to_fill_and_the_urls_to_allow() -> None
     assert ("allowJsLibrary", "xmlParser") in steps
     assert ("reviewPreparedStatements", "insertRows") in steps
     assert ("reviewPreparedStatements", "getOrders") not in steps
-    assert ("replacePlaceholder", "Rating1") in steps
+    assert ("replacePlaceholder", "Recorder1") in steps
 
 
 def test_the_report_never_holds_a_secret() -> None:

@@ -204,15 +204,15 @@ def test_appsmith_bookkeeping_is_dropped_and_every_other_property_kept() -> None
 
 def test_a_widget_lowcraft_lacks_becomes_a_placeholder_keeping_its_properties() -> None:
     widgets = by_name(converted()["Orders"])
-    rating = widgets["Rating1"]
-    assert rating["type"] == PLACEHOLDER_TYPE and rating["originalType"] == "RATE_WIDGET"
+    rating = widgets["Recorder1"]
+    assert rating["type"] == PLACEHOLDER_TYPE and rating["originalType"] == "AUDIO_RECORDER_WIDGET"
     assert (rating["leftColumn"], rating["rightColumn"], rating["topRow"], rating["bottomRow"]) == (
         48,
         64,
         114,
         118,
     )
-    assert rating["originalProperties"]["defaultRate"] == 3 and rating["originalProperties"]["maxCount"] == 5
+    assert rating["originalProperties"]["accentColor"] == "#553DE9" and rating["originalProperties"]["iconColor"] == "#FFFFFF"
     assert widgets["Map1"]["originalType"] == "MAP_WIDGET"  # inside a tab
 
 
@@ -242,9 +242,9 @@ def test_a_container_lowcraft_lacks_keeps_its_whole_subtree_in_the_placeholder()
 def test_placeholders_upgrade_once_lowcraft_has_the_type() -> None:
     report = ImportReport(app="t")
     tree = converted()["Orders"]
-    upgraded = upgrade_placeholders(tree, "Orders", report, registry.types() | {"RATE_WIDGET"})
-    rating = by_name(upgraded)["Rating1"]
-    assert (rating["type"], rating["defaultRate"], rating["topRow"]) == ("RATE_WIDGET", 3, 114)
+    upgraded = upgrade_placeholders(tree, "Orders", report, registry.types() | {"AUDIO_RECORDER_WIDGET"})
+    rating = by_name(upgraded)["Recorder1"]
+    assert (rating["type"], rating["accentColor"], rating["topRow"]) == ("AUDIO_RECORDER_WIDGET", "#553DE9", 114)
     assert "originalType" not in rating
     assert by_name(upgraded)["Map1"]["type"] == PLACEHOLDER_TYPE  # still unknown
 

@@ -18,7 +18,7 @@ import pytest
 from lowcraft.actions import execute_action
 from lowcraft.app import create_app
 from lowcraft.config import Settings
-from lowcraft.connectors import Limits, PoolManager, default_pools
+from lowcraft.connectors import InstancePolicy, Limits, PoolManager, default_pools
 from lowcraft.connectors.pools import DEFAULT_CONNECTION_BUDGET
 from tests.servers import POSTGRES_URL, throwaway_postgres
 
@@ -74,6 +74,9 @@ async def counter(database: str) -> AsyncIterator[ConnectionCounter]:
     task.cancel()
 
 
+LOCAL = InstancePolicy(allow_loopback=True)  # the datasources are this machine's PostgreSQL
+
+
 def config(database: str, pool_size: int) -> dict[str, Any]:
     return {"host": "127.0.0.1", "port": 5432, "user": "postgres", "database": database, "pool_size": pool_size}
 
@@ -81,7 +84,7 @@ def config(database: str, pool_size: int) -> dict[str, Any]:
 async def sleep_on(pools: PoolManager, database: str, datasource_id: str, seconds: float) -> dict[str, Any]:
     return await execute_action(
         "postgres", config(database, pool_size=2), {"sql": f"select pg_sleep({seconds}) as slept"}, {},
-        datasource_id=datasource_id, pools=pools,
+        datasource_id=datasource_id, pools=pools, policy=LOCAL,
     )
 
 
@@ -140,7 +143,7 @@ async def test_an_unreachable_datasource_does_not_keep_the_budget_from_the_other
         unreachable = {**config(database, pool_size=2), "port": 9, "connect_timeout_seconds": 1}
         failed = await execute_action(
             "postgres", unreachable, {"sql": "select 1"}, {}, Limits.from_settings(timeout_ms=1000, max_response_mb=1),
-            datasource_id="gone", pools=pools,
+            datasource_id="gone", pools=pools, policy=LOCAL,
         )
         assert not failed["isExecutionSuccess"]
         ok = await sleep_on(pools, database, "a", 0)

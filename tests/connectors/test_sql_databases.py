@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 import psycopg
 import pytest
 
 from lowcraft.actions import execute_action
-from lowcraft.connectors import Limits, PoolManager
+from lowcraft.connectors import InstancePolicy, Limits, PoolManager
 from lowcraft.datasources.checks import datasource_structure
+from tests.servers import PortForwarder
 
 pytestmark = pytest.mark.anyio
 
@@ -33,13 +35,13 @@ def engine(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
 
 
 @pytest.fixture
-async def orders(engine: tuple[str, dict[str, Any]], pools: PoolManager) -> Any:
+async def orders(engine: tuple[str, dict[str, Any]], pools: PoolManager, policy: InstancePolicy) -> Any:
     """A fresh `orders` table with two rows; returns a runner for SQL with params."""
     name, config = engine
 
     async def run(sql: str, params: dict[str, Any] | None = None, **options: Any) -> dict[str, Any]:
         options.setdefault("datasource_id", f"orders-{name}")
-        return await execute_action(name, config, {"sql": sql}, params or {}, pools=pools, **options)
+        return await execute_action(name, config, {"sql": sql}, params or {}, pools=pools, **options, policy=policy)
 
     assert (await run("drop table if exists orders"))["isExecutionSuccess"]
     assert (await run(CREATE_ORDERS[name]))["isExecutionSuccess"]
@@ -92,16 +94,16 @@ async def test_null_and_booleans_bind(orders: Any) -> None:
     assert result["body"][0]["empty"] in (True, 1)
 
 
-async def test_postgres_arrays_bind_as_arrays(pg_database: dict[str, Any], pools: PoolManager) -> None:
+async def test_postgres_arrays_bind_as_arrays(pg_database: dict[str, Any], pools: PoolManager, policy: InstancePolicy) -> None:
     result = await execute_action(
-        "postgres", pg_database, {"sql": "select 3 = any({{ids}}) as found"}, {"ids": [1, 2, 3]}, pools=pools
+        "postgres", pg_database, {"sql": "select 3 = any({{ids}}) as found"}, {"ids": [1, 2, 3]}, pools=pools, policy=policy
     )
     assert result["body"] == [{"found": True}]
 
 
-async def test_mysql_arrays_bind_as_json(mysql_database: dict[str, Any], pools: PoolManager) -> None:
+async def test_mysql_arrays_bind_as_json(mysql_database: dict[str, Any], pools: PoolManager, policy: InstancePolicy) -> None:
     sql = "select json_contains({{ids}}, '3') as found"
-    result = await execute_action("mysql", mysql_database, {"sql": sql}, {"ids": [1, 2, 3]}, pools=pools)
+    result = await execute_action("mysql", mysql_database, {"sql": sql}, {"ids": [1, 2, 3]}, pools=pools, policy=policy)
     assert result["body"] == [{"found": 1}]
 
 
@@ -153,7 +155,7 @@ async def test_slow_queries_are_stopped_at_the_time_limit(
 
 
 async def test_a_connection_killed_mid_query_is_a_clear_error(
-    pg_database: dict[str, Any], pools: PoolManager
+    pg_database: dict[str, Any], pools: PoolManager, policy: InstancePolicy
 ) -> None:
     async def kill_soon() -> None:
         await asyncio.sleep(0.5)
@@ -166,34 +168,34 @@ async def test_a_connection_killed_mid_query_is_a_clear_error(
 
     killer = asyncio.create_task(kill_soon())
     result = await execute_action(
-        "postgres", pg_database, {"sql": "select pg_sleep(3)"}, {}, datasource_id="killed", pools=pools
+        "postgres", pg_database, {"sql": "select pg_sleep(3)"}, {}, datasource_id="killed", pools=pools, policy=policy
     )
     await killer
     assert result["error"]["code"] == "connection_failed", result
     assert "terminat" in result["error"]["message"]
     again = await execute_action(
-        "postgres", pg_database, {"sql": "select 1 as ok"}, {}, datasource_id="killed", pools=pools
+        "postgres", pg_database, {"sql": "select 1 as ok"}, {}, datasource_id="killed", pools=pools, policy=policy
     )
     assert again["body"] == [{"ok": 1}]
 
 
-async def test_a_wrong_password_is_an_auth_error(mysql_database: dict[str, Any]) -> None:
+async def test_a_wrong_password_is_an_auth_error(mysql_database: dict[str, Any], policy: InstancePolicy) -> None:
     result = await execute_action(
-        "mysql", {**mysql_database, "password": "wrong-pass"}, {"sql": "select 1"}, {}
+        "mysql", {**mysql_database, "password": "wrong-pass"}, {"sql": "select 1"}, {}, policy=policy
     )
     assert result["error"]["code"] == "auth_failed"
     assert "wrong-pass" not in repr(result)
 
 
-async def test_an_unknown_postgres_role_is_an_auth_error(pg_database: dict[str, Any]) -> None:
-    result = await execute_action("postgres", {**pg_database, "user": "nobody_here"}, {"sql": "select 1"}, {})
+async def test_an_unknown_postgres_role_is_an_auth_error(pg_database: dict[str, Any], policy: InstancePolicy) -> None:
+    result = await execute_action("postgres", {**pg_database, "user": "nobody_here"}, {"sql": "select 1"}, {}, policy=policy)
     assert result["error"]["code"] == "auth_failed"
 
 
 async def test_structure_lists_tables_columns_and_primary_keys(
-    orders: Any, engine: tuple[str, dict[str, Any]], pools: PoolManager
+    orders: Any, engine: tuple[str, dict[str, Any]], pools: PoolManager, policy: InstancePolicy
 ) -> None:
-    structure = await datasource_structure(engine[0], engine[1], pools=pools)
+    structure = await datasource_structure(engine[0], engine[1], pools=pools, policy=policy)
     table = next(t for t in structure["tables"] if t["name"] == "orders")
     assert table["primaryKey"] == ["id"]
     assert [c["name"] for c in table["columns"]] == ["id", "customer", "total", "tags"]
@@ -202,4 +204,52 @@ async def test_structure_lists_tables_columns_and_primary_keys(
 
 async def test_concurrent_executions_share_a_bounded_pool(orders: Any) -> None:
     results = await asyncio.gather(*(orders("select {{n}} as n", {"n": n}) for n in range(20)))
-    assert sorted(r["body"][0]["n"] for r in results) == list(range(20))
+    assert sorted(int(r["body"][0]["n"]) for r in results) == list(range(20))  # MySQL echoes numbers as text
+
+
+async def test_an_unreachable_postgres_is_a_connection_error_at_once(pools: PoolManager, policy: InstancePolicy) -> None:
+    # A saved datasource pools its connections; its first execution used to wait out the whole
+    # time limit and then blame the pool size.
+    started = time.monotonic()
+    result = await execute_action(
+        "postgres", {"host": "127.0.0.1", "port": 1, "user": "postgres"}, {"sql": "select 1"}, {},
+        Limits(timeout_seconds=8), datasource_id="nowhere", pools=pools, policy=policy,
+    )
+    assert result["error"]["code"] == "connection_failed", result
+    assert "refused" in result["error"]["message"] and "pool size" not in result["error"]["hint"]
+    assert time.monotonic() - started < 3
+
+
+async def test_a_postgres_server_gone_after_the_pool_was_made_is_reported_as_unreachable(
+    pools: PoolManager, policy: InstancePolicy, pg_database: dict[str, Any]
+) -> None:
+    forwarder = PortForwarder(("127.0.0.1", 5432))
+    config = {**pg_database, "port": forwarder.port}
+    first = await execute_action(
+        "postgres", config, {"sql": "select 1 as ok"}, {}, datasource_id="vanishing", pools=pools, policy=policy
+    )
+    assert first["body"] == [{"ok": 1}]
+    forwarder.stop()  # the server's address stops answering; the pooled connection breaks too
+    results = [
+        await execute_action(
+            "postgres", config, {"sql": "select 1 as ok"}, {}, Limits(timeout_seconds=2),
+            datasource_id="vanishing", pools=pools, policy=policy,
+        )
+        for _ in range(3)
+    ]
+    assert all(r["error"]["code"] == "connection_failed" for r in results), results
+    assert not any("pool size" in r["error"]["hint"] for r in results)
+
+
+@pytest.mark.parametrize("prepared", [True, False], ids=["prepared", "inlined"])
+@pytest.mark.parametrize("value", [0, 0.0, False, True, 1])
+async def test_a_json_number_or_boolean_cannot_match_every_text_value(
+    orders: Any, engine: tuple[str, dict[str, Any]], value: Any, prepared: bool
+) -> None:
+    # MySQL compares `customer = 0` as numbers, which is true for every name not starting with a
+    # digit; a viewer could widen the query by sending 0 where the app sends a name.
+    result = await orders("select customer from orders where customer = {{v}}", {"v": value}, prepared_statements=prepared)
+    assert not (result["isExecutionSuccess"] and result["body"]), result
+    # Where the column is a number, the number still compares as one.
+    totals = await orders("select customer from orders where total > {{v}} order by id", {"v": 15})
+    assert [r["customer"] for r in totals["body"]] == ["bob"]

@@ -102,7 +102,7 @@ async def test_an_array_in_the_middle_of_a_longer_query_leaves_the_other_binding
 
 @PREPARED
 async def test_postgres_arrays_outside_in_stay_arrays(
-    pg_database: dict[str, Any], pools: PoolManager, prepared: bool
+    pg_database: dict[str, Any], pools: PoolManager, prepared: bool, policy: InstancePolicy
 ) -> None:
     result = await execute_action(
         "postgres",
@@ -110,14 +110,14 @@ async def test_postgres_arrays_outside_in_stay_arrays(
         {"sql": "select 3 = any({{ids}}) as found, cardinality({{ids}}::int[]) as n"},
         {"ids": [1, 2, 3]},
         prepared_statements=prepared,
-        pools=pools,
+        pools=pools, policy=policy
     )
     assert result["body"] == [{"found": True, "n": 3}], result
 
 
 @PREPARED
 async def test_mysql_arrays_outside_in_stay_json_text(
-    mysql_database: dict[str, Any], pools: PoolManager, prepared: bool
+    mysql_database: dict[str, Any], pools: PoolManager, prepared: bool, policy: InstancePolicy
 ) -> None:
     result = await execute_action(
         "mysql",
@@ -125,7 +125,7 @@ async def test_mysql_arrays_outside_in_stay_json_text(
         {"sql": "select json_contains({{ids}}, '3') as found"},
         {"ids": [1, 2, 3]},
         prepared_statements=prepared,
-        pools=pools,
+        pools=pools, policy=policy
     )
     assert result["body"] == [{"found": 1}], result
 
@@ -133,7 +133,7 @@ async def test_mysql_arrays_outside_in_stay_json_text(
 @PREPARED
 @pytest.mark.parametrize("attack", ATTACKS)
 async def test_postgres_dollar_quotes_hold_bindings_as_text_and_do_not_hide_later_ones(
-    pg_database: dict[str, Any], pools: PoolManager, prepared: bool, attack: str
+    pg_database: dict[str, Any], pools: PoolManager, prepared: bool, attack: str, policy: InstancePolicy
 ) -> None:
     result = await execute_action(
         "postgres",
@@ -144,7 +144,7 @@ async def test_postgres_dollar_quotes_hold_bindings_as_text_and_do_not_hide_late
         },
         {"who": attack, "n": 41},
         prepared_statements=prepared,
-        pools=pools,
+        pools=pools, policy=policy
     )
     assert result["isExecutionSuccess"], result
     assert result["body"] == [

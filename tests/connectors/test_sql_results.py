@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from lowcraft.actions import execute_action
+from lowcraft.connectors import InstancePolicy
 from lowcraft.connectors.errors import ResponseTooLarge
 from lowcraft.connectors.sql_results import RowCollector, json_safe
 
@@ -53,14 +54,14 @@ def test_a_result_over_the_cap_says_what_to_do_about_it() -> None:
 
 
 @pytest.mark.anyio
-async def test_a_secret_in_a_result_is_redacted_wherever_it_appears(pg_database: dict[str, Any]) -> None:
+async def test_a_secret_in_a_result_is_redacted_wherever_it_appears(pg_database: dict[str, Any], policy: InstancePolicy) -> None:
     # PostgreSQL here trusts local logins, so the password is only a secret to redact: the
     # query echoes it back as data, inside text and inside a JSON document.
     config = {**pg_database, "password": "s3cret-passw0rd"}
     result = await execute_action(
         "postgres", config,
         {"sql": "select {{a}}::text as plain, {{b}}::json as nested, 'safe' as other"},
-        {"a": "before s3cret-passw0rd after", "b": {"deep": ["s3cret-passw0rd"]}},
+        {"a": "before s3cret-passw0rd after", "b": {"deep": ["s3cret-passw0rd"]}}, policy=policy
     )
     assert result["isExecutionSuccess"] is True, result
     assert "s3cret-passw0rd" not in json.dumps(result)

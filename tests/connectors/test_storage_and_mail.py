@@ -16,11 +16,11 @@ pytestmark = pytest.mark.anyio
 
 
 async def test_redis_commands_keep_each_binding_in_one_argument(
-    redis_server: dict[str, Any], pools: PoolManager
+    redis_server: dict[str, Any], pools: PoolManager, policy: InstancePolicy
 ) -> None:
     async def run(command: str, params: dict[str, Any]) -> dict[str, Any]:
         return await execute_action(
-            "redis", redis_server, {"command": command}, params, datasource_id="r", pools=pools
+            "redis", redis_server, {"command": command}, params, datasource_id="r", pools=pools, policy=policy
         )
 
     stored = await run("SET lowcraft:test:{{key}} {{value}}", {"key": "k1", "value": "two words; FLUSHALL"})
@@ -31,21 +31,21 @@ async def test_redis_commands_keep_each_binding_in_one_argument(
     await run("DEL lowcraft:test:k1", {})
 
 
-async def test_redis_errors_are_readable(redis_server: dict[str, Any], pools: PoolManager) -> None:
-    unknown = await execute_action("redis", redis_server, {"command": "NOSUCHCOMMAND x"}, {}, pools=pools)
+async def test_redis_errors_are_readable(redis_server: dict[str, Any], pools: PoolManager, policy: InstancePolicy) -> None:
+    unknown = await execute_action("redis", redis_server, {"command": "NOSUCHCOMMAND x"}, {}, pools=pools, policy=policy)
     assert (
         unknown["error"]["code"] == "query_failed"
         and "unknown command" in unknown["error"]["message"].lower()
     )
     refused = await execute_action(
-        "redis", {**redis_server, "username": "nobody", "password": "pw-xyz"}, {"command": "PING"}, {}
+        "redis", {**redis_server, "username": "nobody", "password": "pw-xyz"}, {"command": "PING"}, {}, policy=policy
     )
     assert refused["error"]["code"] == "auth_failed"
     assert "pw-xyz" not in repr(refused)
 
 
 @pytest.fixture
-def redis_run(redis_server: dict[str, Any], pools: PoolManager) -> Any:
+def redis_run(redis_server: dict[str, Any], pools: PoolManager, policy: InstancePolicy) -> Any:
     """Runs one command on a pooled Redis datasource, within `limits` if given."""
 
     async def run(command: str, limits: Limits | None = None) -> dict[str, Any]:
@@ -56,7 +56,7 @@ def redis_run(redis_server: dict[str, Any], pools: PoolManager) -> Any:
             {},
             limits or Limits(),
             datasource_id="r-cap",
-            pools=pools,
+            pools=pools, policy=policy
         )
 
     return run
@@ -168,9 +168,9 @@ async def test_s3_upload_list_read_presign_and_delete(
     assert "test-secret" not in repr(missing)
 
 
-async def test_s3_endpoints_obey_the_address_policy(s3_server: dict[str, Any]) -> None:
+async def test_s3_endpoints_obey_the_address_policy(s3_server: dict[str, Any], policy: InstancePolicy) -> None:
     result = await execute_action(
-        "s3", {**s3_server, "endpoint_url": "http://169.254.169.254"}, {"bucket": "b"}, {}
+        "s3", {**s3_server, "endpoint_url": "http://169.254.169.254"}, {"bucket": "b"}, {}, policy=policy
     )
     assert result["error"]["code"] == "forbidden_address"
 
@@ -202,14 +202,14 @@ async def test_smtp_sends_mail_with_attachments(smtp_server: Any, policy: Instan
     assert attachments == ["order.csv"]
 
 
-async def test_smtp_refuses_header_injection(smtp_server: Any) -> None:
+async def test_smtp_refuses_header_injection(smtp_server: Any, policy: InstancePolicy) -> None:
     config, box = smtp_server
     before = len(box.messages)
     result = await execute_action(
         "smtp",
         config,
         {"to": "ops@example.com", "subject": "Hi {{s}}"},
-        {"s": "x\r\nBcc: attacker@example.com"},
+        {"s": "x\r\nBcc: attacker@example.com"}, policy=policy
     )
     assert result["error"]["code"] == "bad_parameters"
     assert len(box.messages) == before

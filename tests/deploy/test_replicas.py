@@ -125,6 +125,7 @@ def cluster(caddy_bin: str, empty_database: str, tmp_path_factory: pytest.TempPa
     https_port = free_port()
     shared = {
         "LOWCRAFT_BASE_URL": f"https://localhost:{https_port}",
+        "LOWCRAFT_ALLOW_PRIVATE_NETWORKS": "true",  # the datasources are this machine's servers
         "LOWCRAFT_DATABASE_URL": empty_database,
         "LOWCRAFT_REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
         "LOWCRAFT_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
@@ -207,19 +208,20 @@ def test_an_app_edited_via_one_replica_is_served_by_the_other(cluster: Cluster, 
         assert [w["text"] for w in served["dsl"]["children"]] == ["Served by both"]
 
 
-def test_an_action_changed_through_one_replica_is_what_the_other_runs_next(cluster: Cluster, session_cookie: str) -> None:
+def test_an_action_changed_through_one_replica_is_what_the_other_runs_next(
+    cluster: Cluster, session_cookie: str, pg_database: dict[str, Any], postgres_elsewhere: int
+) -> None:
     # Each replica answers repeated executions from its own plan cache; a write anywhere must
     # reach every replica's cache (through the Redis generation) within moments.
     first, second = cluster.replicas
-    database = psycopg.conninfo.conninfo_to_dict(cluster.database_url)
     with cluster.direct(first, session_cookie) as one, cluster.direct(second, session_cookie) as two:
         workspace = one.get("/api/v1/workspaces").json()["workspaces"][0]["id"]
         app = one.post(f"/api/v1/workspaces/{workspace}/applications", json={"name": "Shared plans"}).json()
         page = one.get(f"/api/v1/applications/{app['id']}/pages").json()["pages"][0]
+        # The store's server is out of every datasource's reach: a customer database on another port.
         datasource = one.post(f"/api/v1/workspaces/{workspace}/datasources", json={
-            "name": "Store", "connector": "postgres", "configs": {"production": {
-                "host": database.get("host", "127.0.0.1"), "user": database.get("user", "postgres"),
-                "database": database["dbname"]}}}).json()
+            "name": "Orders", "connector": "postgres", "configs": {"production": {
+                **pg_database, "port": postgres_elsewhere}}}).json()
         action = one.post(f"/api/v1/applications/{app['id']}/actions", json={
             "pageId": page["id"], "name": "version", "datasourceId": datasource["id"],
             "config": {"sql": "select {{n}}::int as n, 'v1' as version"}}).json()

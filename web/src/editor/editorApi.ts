@@ -1,4 +1,5 @@
 /** The server calls the editor makes (`/api/v1`), typed. */
+import type * as Schema from "../api/generated";
 import { api, ApiError } from "../api/http";
 import type { PageSummary } from "../api/resources";
 import type { ExecutionResponse } from "../runtime/serverActions";
@@ -30,12 +31,7 @@ export interface AppDetail {
   readonly pages: readonly PageSummary[];
 }
 
-export interface ActionSettingsValue {
-  readonly runOnPageLoad: boolean;
-  readonly confirmBeforeRun: boolean;
-  readonly timeoutMs: number;
-  readonly preparedStatements: boolean;
-}
+export type ActionSettingsValue = Schema.ActionSettings;
 
 export interface ActionRecord {
   readonly id: string;
@@ -54,13 +50,7 @@ export interface JsObjectRecord {
   readonly body: string;
 }
 
-export interface ConnectorInfo {
-  readonly type: string;
-  readonly displayName: string;
-  readonly connectionSchema: Record<string, unknown>;
-  readonly querySchema: Record<string, unknown>;
-  readonly secretFields: readonly string[];
-}
+export type ConnectorInfo = Schema.ConnectorInfo;
 
 export interface DatasourceRecord {
   readonly id: string;
@@ -89,8 +79,8 @@ export const editorApi = {
   updateApplication: (id: string, changes: Record<string, unknown>) => api<AppDetail>(`/applications/${enc(id)}`, { method: "PATCH", body: changes }),
   publish: (id: string) => api<AppDetail>(`/applications/${enc(id)}/publish`, { method: "POST" }),
   refactor: (appId: string, old: string, name: string) =>
-    api<{ changes: unknown[] }>(`/applications/${enc(appId)}/refactor`, { method: "POST", body: { old, new: name } }),
-  lint: (appId: string) => api<{ diagnostics: unknown[] }>(`/applications/${enc(appId)}/lint`),
+    api<Schema.RefactorResult>(`/applications/${enc(appId)}/refactor`, { method: "POST", body: { old, new: name } }),
+  lint: (appId: string) => api<Schema.LintResult>(`/applications/${enc(appId)}/lint`),
   widgets: () => api<{ widgets: WidgetManifest[] }>("/widgets"),
 
   page: (id: string) => api<PageDetail>(`/pages/${enc(id)}`),

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { roleLabel, ROLES, workspaces, type Role, type Workspace } from "../api/resources";
 import { useConfirm } from "../ui/ConfirmDialog";
 import { ErrorNote, Loading } from "./Notice";
+import { PrivateNetworksSetting } from "./PrivateNetworksSetting";
 import { useUser } from "./session";
 import { useOperation, useResource } from "./useResource";
 
@@ -127,6 +128,7 @@ export function MembersPanel({ workspace }: { workspace: Workspace }) {
           </ul>
         </>
       )}
+      {me.isInstanceAdmin && <PrivateNetworksSetting workspace={workspace} />}
       {dialog}
     </section>
   );

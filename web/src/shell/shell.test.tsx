@@ -5,14 +5,16 @@ import { exportFileName, roleLabel, type User, type Workspace } from "../api/res
 import { ApplicationsPanel, canDevelop, readExportFile } from "./ApplicationsPanel";
 import { ConfirmSignupPage } from "./auth/ConfirmSignupPage";
 import { LoginPage } from "./auth/LoginPage";
+import { MembersPanel } from "./MembersPanel";
 import { changedMessage, PasswordPanel } from "./PasswordPanel";
+import { PrivateNetworksSetting } from "./PrivateNetworksSetting";
 import { ResetPasswordPage } from "./auth/ResetPasswordPage";
 import { SessionContext } from "./session";
 import { WorkspaceLayout } from "./WorkspaceLayout";
 
 const file = (text: string) => ({ text: async () => text });
-const user: User = { id: "u1", email: "ada@example.com", name: "Ada", isInstanceAdmin: true };
-const workspace = (role: Workspace["role"]): Workspace => ({ id: "w1", name: "Ada's apps", role });
+const user: User = { id: "u1", email: "ada@example.com", name: "Ada", isInstanceAdmin: true, createdAt: null };
+const workspace = (role: Workspace["role"]): Workspace => ({ id: "w1", name: "Ada's apps", role, createdAt: "2026-01-01T00:00:00+00:00" });
 
 describe("importing and exporting applications", () => {
   test("an export file is read as the document to import", async () => {
@@ -86,6 +88,25 @@ describe("screens", () => {
     expect(html).toContain("Also revoke my API tokens");
     expect(changedMessage(false)).toBe("Password changed. You are logged out everywhere else.");
     expect(changedMessage(true)).toContain("your API tokens are revoked");
+  });
+
+  test("only instance administrators are offered a workspace's private-network access", () => {
+    const members = (who: User) =>
+      renderToString(
+        <SessionContext.Provider value={who}>
+          <MembersPanel workspace={workspace("administrator")} />
+        </SessionContext.Provider>,
+      );
+    expect(members(user)).toContain("Datasources may reach private networks");
+    expect(members({ ...user, isInstanceAdmin: false })).not.toContain("Private networks");
+  });
+
+  test("the private-network choice shows what the workspace has: allowed, refused or the instance default", () => {
+    const selected = (privateNetworks: boolean | null) =>
+      renderToString(<PrivateNetworksSetting workspace={{ ...workspace("administrator"), privateNetworks }} />).match(/<option value="(\w+)" selected="">/)?.[1];
+    expect(selected(true)).toBe("allowed");
+    expect(selected(false)).toBe("refused");
+    expect(selected(null)).toBe("default");
   });
 
   test("a reset link without its token says what to do", () => {

@@ -1,0 +1,86 @@
+"""Response models of the application routes: applications, exports, refactors, lint and the published view."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, RootModel
+
+from lowcraft.bindings.lint import Diagnostic
+from lowcraft.bindings.rename import Change
+from lowcraft.http.openapi import Out
+from lowcraft.workspaces.permissions import Role
+
+
+class PageSummary(Out):
+    """A page as lists show it, without its widget tree."""
+
+    id: str
+    application_id: str = Field(alias="applicationId")
+    name: str
+    slug: str
+    position: int
+    is_default: bool = Field(alias="isDefault")
+    hidden: bool
+    revision: int = Field(description="Increases with each save of the widget tree; a save names the one it read.")
+
+
+class AppSettings(Out):
+    """How the viewer presents the application."""
+
+    navigation: Literal["top", "side"]
+    public_access: bool = Field(alias="publicAccess")
+    frame_ancestors: list[str] = Field(alias="frameAncestors", description="Sites allowed to embed the viewer.")
+    default_page: str | None = Field(alias="defaultPage")
+
+
+class ApplicationSummary(Out):
+    """An application without its pages."""
+
+    id: str
+    workspace_id: str = Field(alias="workspaceId")
+    name: str
+    slug: str
+    icon: str
+    theme: dict[str, Any] = Field(description="Theme values (colours, radius, font), free-form JSON.")
+    settings: AppSettings
+    is_public: bool = Field(alias="isPublic")
+    is_published: bool = Field(alias="isPublished")
+    published_at: str | None = Field(alias="publishedAt")
+    updated_at: str = Field(alias="updatedAt")
+    deleted_at: str | None = Field(alias="deletedAt", description="Set while the application is in the trash.")
+    role: Role | None = Field(None, description="The caller's role; absent in the trash.")
+
+
+class ApplicationList(Out):
+    applications: list[ApplicationSummary]
+
+
+class ApplicationDetail(ApplicationSummary):
+    """An application with its pages (without their widget trees)."""
+
+    pages: list[PageSummary]
+
+
+class ApplicationExport(RootModel[dict[str, Any]]):
+    """An application as a document (`format: "lowcraft-app"`): its settings, pages, widget trees, actions
+    and JS objects, and the names of the datasources its actions use (never their connection settings)."""
+
+
+class RefactorResult(Out):
+    changes: list[Change]
+
+
+class LintResult(Out):
+    diagnostics: list[Diagnostic]
+
+
+class PublishedApplication(Out):
+    """What the viewer loads: the application's published document."""
+
+    id: str
+    slug: str
+    workspace_id: str = Field(alias="workspaceId")
+    published_at: str | None = Field(alias="publishedAt")
+    can_edit: bool = Field(alias="canEdit", description="Whether the caller may open the application in the editor.")
+    document: dict[str, Any] = Field(description="The published application document, free-form JSON.")
