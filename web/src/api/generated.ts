@@ -70,7 +70,7 @@ export interface paths {
          * @description Run an action with the values of its bindings, as the editor (`edit`) or a published app (`view`).
          *
          *     Once this route has authorised a caller for an action, the caller's next calls are served by
-         *     `lowcraft.actions.executor.serve_cached_execution` until the store changes.
+         *     `lowcraft.http.fast_execute.serve_cached_execution` until the store changes.
          */
         readonly post: operations["execute_api_v1_actions__action_id__execute_post"];
         readonly delete?: never;
