@@ -106,11 +106,11 @@ function p95(xs) {
  * renderer's main-thread task time over the run (CDP Performance.TaskDuration) gives the busy time
  * per keystroke (it includes the benchmark's own small evaluate calls).
  */
-async function measureViewer(browser, port, n) {
+async function measureViewer(browser, port, n, path = `bench/viewer.html?n=${n}`) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("pageerror", (e) => console.error("viewer page error:", e.message));
   try {
-    await page.goto(`http://127.0.0.1:${port}/bench/viewer.html?n=${n}`);
+    await page.goto(`http://127.0.0.1:${port}/${path}`);
     await page.waitForFunction(() => window.__viewerBench?.ready(), null, { timeout: 120_000, polling: 100 });
     await page.click('[data-widget="Search"] input');
     const cdp = await page.context().newCDPSession(page);
@@ -152,6 +152,7 @@ async function main() {
   });
   let r;
   const viewer = [];
+  let floor;
   try {
     if (!viewerOnly) {
       const page = await browser.newPage();
@@ -162,6 +163,7 @@ async function main() {
       await page.close();
     }
     for (const n of VIEWER_SIZES) viewer.push(await measureViewer(browser, port, n));
+    floor = await measureViewer(browser, port, 0, "bench/echo.html");
   } finally {
     await browser.close();
     server.close();
@@ -171,7 +173,9 @@ async function main() {
   for (const v of viewer) {
     console.log(`  ${String(v.n).padStart(5)} widgets (${v.widgets} on screen): median ${ms(v.median)}, p95 ${ms(v.p95)}, main thread ${ms(v.mainThreadMs)} per keystroke`);
   }
+  console.log(`  floor (the same keys into a bare input echoed through a worker into 10 text nodes; no React, no Lowcraft): median ${ms(floor.median)}, p95 ${ms(floor.p95)}`);
   const largest = viewer[viewer.length - 1];
+  console.log(`  at ${largest.n} widgets Lowcraft adds ${ms(largest.median - floor.median)} to the floor`);
   console.log(`  target < ${TARGETS.viewerKeystrokeMs} ms at ${largest.n} widgets -> ${ratio(largest.median, TARGETS.viewerKeystrokeMs)} of target`);
   if (largest.median >= TARGETS.viewerKeystrokeMs) failures.push("viewer keystroke over target");
   if (viewerOnly) {

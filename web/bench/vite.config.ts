@@ -17,7 +17,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: "es2022",
     minify: false,
-    rolldownOptions: { input: { bench: web("bench/index.html"), viewer: web("bench/viewer.html"), sandbox: web("sandbox/engine.html") } },
+    rolldownOptions: { input: { bench: web("bench/index.html"), viewer: web("bench/viewer.html"), echo: web("bench/echo.html"), sandbox: web("sandbox/engine.html") } },
   },
   // The engine worker starts from a blob in an opaque document, which only classic workers can
   // (web/src/engine/sandbox.ts); strict, as the modules it is built from.

@@ -80,8 +80,12 @@ describe("module size", () => {
   const files = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
 
-  test("no file in web/src is over 600 lines", () => {
+  // Data, not code: the API types generated from the server's OpenAPI document (npm run api-types).
+  const generated = new Set(["api/generated.ts"]);
+
+  test("no file in web/src is over 600 lines, data aside", () => {
     const long = files(SRC)
+      .filter((f) => !generated.has(rel(f)))
       .map((f) => [rel(f), readFileSync(f, "utf8").split("\n").length] as const)
       .filter(([, lines]) => lines > 600);
     expect(long).toEqual([]);
