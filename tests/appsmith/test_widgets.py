@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
+from lowcraft.appmodel import tree as page_dsl
+from lowcraft.appmodel.tree import validate_tree
 from lowcraft.appsmith.convert import convert_app
 from lowcraft.appsmith.read import read_export_bytes, read_files
 from lowcraft.appsmith.report import ImportReport
 from lowcraft.appsmith.widgets import PLACEHOLDER_TYPE, canvas_rows, convert_page_tree, upgrade_placeholders
-from lowcraft.appmodel import tree as page_dsl
-from lowcraft.appmodel.tree import validate_tree
 from lowcraft.widgets.registry import registry
 from tests.appsmith.builders import (
     an_export_from_2021,

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import inspect
 
-from lowcraft.audit.models import AuditEvent
 from lowcraft.audit.handler import record
+from lowcraft.audit.models import AuditEvent
 from lowcraft.context import Context
 from tests.accounts.support import audit_rows, client_at, count, runtime_of, session_token
 from tests.conftest import CSRF, PASSWORD, Api, Instance, sign_up

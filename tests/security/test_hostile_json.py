@@ -19,8 +19,8 @@ import pytest
 from fastapi.routing import APIRoute
 
 from lowcraft.actions.runner import execute_action
-from lowcraft.jsoncheck import MAX_DEPTH
 from lowcraft.appmodel.tree import MAX_DEPTH as MAX_WIDGET_DEPTH
+from lowcraft.jsoncheck import MAX_DEPTH
 from tests.conftest import Api, Instance, first_workspace
 from tests.pages.test_dsl import page, widget
 

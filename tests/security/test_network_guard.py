@@ -25,10 +25,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from lowcraft.actions import execute_action
-from lowcraft.datasources.checks import check_datasource
 from lowcraft.app import create_app
 from lowcraft.connectors import InstancePolicy, Limits, PoolManager, registry
 from lowcraft.connectors.netguard import DeniedAddress
+from lowcraft.datasources.checks import check_datasource
 from lowcraft.runtime import Runtime, instance_denied_addresses
 from lowcraft.store.db import Database
 from lowcraft.store.migrate import upgrade
