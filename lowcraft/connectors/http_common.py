@@ -26,7 +26,7 @@ from lowcraft.connectors.errors import (
     ResponseTooLarge,
     Timeout,
 )
-from lowcraft.connectors.netguard import GuardedTransport
+from lowcraft.connectors.netguard import resolve_allowed
 from lowcraft.connectors.schema import Secret
 
 REDACTED = "****"
@@ -68,6 +68,31 @@ class HttpConnectionConfig(BaseModel):
 
 
 # --- clients ------------------------------------------------------------------------------------
+
+class GuardedTransport(httpx.AsyncBaseTransport):
+    """An httpx transport that connects only to allowed addresses, pinned to the checked IP
+    (`lowcraft.connectors.netguard`). It lives here, with the connectors that use httpx, so that
+    httpx (50-80 ms of import) loads with the first REST or GraphQL query, not at every start.
+    """
+
+    def __init__(self, policy: InstancePolicy, *, verify: bool = True) -> None:
+        self.policy = policy
+        self._inner = httpx.AsyncHTTPTransport(verify=verify, retries=0)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        host = request.url.host
+        port = request.url.port or (443 if request.url.scheme == "https" else 80)
+        address = await resolve_allowed(host, port, self.policy)
+        if address != host:
+            if request.url.scheme == "https":
+                request.extensions = {**request.extensions, "sni_hostname": host}
+            # The Host header keeps the name; only the socket goes to the checked address.
+            request.url = request.url.copy_with(host=address)
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
 
 _transports: dict[tuple[int, str, bool], GuardedTransport] = {}
 

@@ -4,7 +4,7 @@ A datasource's host is hostile input. Every connector resolves it here (`resolve
 `Connection.address` which calls it), every resolved address is checked, and the connector then
 connects to the checked IP itself, so a name that resolves to a forbidden address, or re-resolves
 to one between check and connect (DNS rebinding), is refused all the same. httpx clients get this
-from `GuardedTransport`; clients that open their own sockets in a worker thread (boto3, smtplib)
+from `GuardedTransport` (in `http_common`, with httpx); clients that open their own sockets in a worker thread (boto3, smtplib)
 from `connect_allowed`; database drivers are handed the checked IP (psycopg's `hostaddr`, aiomysql's
 and redis-py's host).
 
@@ -32,8 +32,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import httpx
 
 from lowcraft.connectors.errors import ConnectionFailed, ForbiddenAddress
 
@@ -378,25 +376,3 @@ def connect_allowed(
             continue
         return sock
     raise last_error or ConnectionFailed(f"Could not connect to {host}.")
-
-
-class GuardedTransport(httpx.AsyncBaseTransport):
-    """An httpx transport that connects only to allowed addresses, pinned to the checked IP."""
-
-    def __init__(self, policy: InstancePolicy, *, verify: bool = True) -> None:
-        self.policy = policy
-        self._inner = httpx.AsyncHTTPTransport(verify=verify, retries=0)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        host = request.url.host
-        port = request.url.port or (443 if request.url.scheme == "https" else 80)
-        address = await resolve_allowed(host, port, self.policy)
-        if address != host:
-            if request.url.scheme == "https":
-                request.extensions = {**request.extensions, "sni_hostname": host}
-            # The Host header keeps the name; only the socket goes to the checked address.
-            request.url = request.url.copy_with(host=address)
-        return await self._inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
