@@ -3,6 +3,7 @@
  * whose value goes to a worker and back into 10 text nodes (what the viewer page shows), with no
  * React, no engine and no Lowcraft code. Whatever the viewer takes above this is Lowcraft's.
  */
+import { installKeystrokeProbe } from "./keystrokeProbe";
 import { SEARCH_READERS } from "./page";
 
 const worker = new Worker(URL.createObjectURL(new Blob(["onmessage = (e) => postMessage(String(e.data).toUpperCase());"], { type: "text/javascript" })));
@@ -21,23 +22,4 @@ const input = document.querySelector<HTMLInputElement>('[data-widget="Search"] i
 input.addEventListener("input", () => worker.postMessage(input.value));
 worker.onmessage = (e: MessageEvent<string>) => texts.forEach((t, i) => (t.textContent = `${e.data} #${i}`));
 
-let lastKeydown = 0;
-document.addEventListener("keydown", (e) => (lastKeydown = e.timeStamp), { capture: true });
-let pending: Promise<number> | null = null;
-const showsAll = (typed: string): boolean => texts.every((t, i) => t.textContent === `${typed.toUpperCase()} #${i}`);
-
-(window as unknown as { __viewerBench: unknown }).__viewerBench = {
-  ready: (): boolean => true,
-  renderedWidgets: (): number => texts.length + 1,
-  arm(typed: string): void {
-    pending = new Promise((resolve) => {
-      const observer = new MutationObserver(() => {
-        if (!showsAll(typed)) return;
-        observer.disconnect();
-        resolve(performance.now() - lastKeydown);
-      });
-      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-    });
-  },
-  result: (): Promise<number> => pending ?? Promise.reject(new Error("not armed")),
-};
+installKeystrokeProbe({ widgetCount: 0, ready: () => true, renderedWidgets: () => texts.length + 1 });

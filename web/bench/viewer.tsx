@@ -10,7 +10,8 @@ import { createRoot } from "react-dom/client";
 import type { WidgetManifest } from "../src/engine/manifest";
 import ViewerRoute from "../src/viewer/ViewerRoute";
 import "../src/styles.css";
-import { benchPage, SEARCH_READERS } from "./page";
+import { installKeystrokeProbe, showsAll } from "./keystrokeProbe";
+import { benchPage } from "./page";
 
 const manifests = Object.values(
   import.meta.glob("../../lowcraft/widgets/manifests/*.json", { eager: true, import: "default" }),
@@ -36,38 +37,11 @@ window.fetch = async (input: RequestInfo | URL): Promise<Response> => {
   return json({ error: { code: "not_found", message: path } }, 404);
 };
 
-let lastKeydown = 0;
-document.addEventListener("keydown", (e) => (lastKeydown = e.timeStamp), { capture: true });
-
-const echoes = (): HTMLElement[] =>
-  Array.from({ length: SEARCH_READERS }, (_, i) => document.querySelector<HTMLElement>(`[data-widget="SearchEcho${i}"] .lc-text`)).filter(
-    (e): e is HTMLElement => e !== null,
-  );
-
-const showsAll = (typed: string): boolean => {
-  const shown = echoes();
-  return shown.length === SEARCH_READERS && shown.every((e, i) => e.textContent === `${typed.toUpperCase()} #${i}`);
-};
-
-let pending: Promise<number> | null = null;
-
-(window as unknown as { __viewerBench: unknown }).__viewerBench = {
+installKeystrokeProbe({
   widgetCount,
   /** The page is on screen: the boxes of the visible widgets (a few are hidden by bindings) are there and the echoes show the empty search. */
   ready: (): boolean => document.querySelectorAll("[data-widget]").length >= widgetCount * 0.8 && showsAll("") && document.querySelector('[data-widget="Search"] input') !== null,
   renderedWidgets: (): number => document.querySelectorAll("[data-widget]").length,
-  /** Call before the key press; `result()` then resolves once the DOM shows `typed`. */
-  arm(typed: string): void {
-    pending = new Promise((resolve) => {
-      const observer = new MutationObserver(() => {
-        if (!showsAll(typed)) return;
-        observer.disconnect();
-        resolve(performance.now() - lastKeydown);
-      });
-      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-    });
-  },
-  result: (): Promise<number> => pending ?? Promise.reject(new Error("not armed")),
-};
+});
 
 createRoot(document.getElementById("root") as HTMLElement).render(<ViewerRoute appKey="bench" pageSlug="page1" search="" />);
