@@ -32,6 +32,7 @@ from lowcraft.http import API_PREFIX, docs, errors, spa
 from lowcraft.http.fast_execute import GZIP_MINIMUM_BYTES, serve_cached_execution
 from lowcraft.http.headers import FrameAncestorsCache, HeadAsGet, SecurityHeaders, page_policy
 from lowcraft.http.middleware import ASGIApp, EdgeMiddleware, Receive, Scope, Send
+from lowcraft.http.routing import DeferredRoute
 from lowcraft.meta.api import router as meta_router
 from lowcraft.metrics import install as install_metrics
 from lowcraft.pages.api import router as pages_router
@@ -155,6 +156,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    # Routes the app adds itself (API docs, metrics, the web client) build on first use too: built
+    # at start they cost about 30 ms of every start (bench/startup.py).
+    app.router.route_class = DeferredRoute
     errors.install(app)
     # Routes are matched in order: the action routes (execution is the hot path) go first. They
     # are added to the app itself rather than through nested routers: FastAPI walks every nested
