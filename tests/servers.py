@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 import selectors
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -40,6 +41,17 @@ def require(name: str, host: str, port: int) -> None:
     if IN_CI:
         pytest.fail(message + " (CI=true: every server must be up)")
     pytest.skip(message + "; start it to run this test")
+
+
+def require_program(name: str) -> str:
+    """The path of program `name`; skips (or, in CI, fails) the calling test when it is missing."""
+    path = shutil.which(name)
+    if path is not None:
+        return path
+    message = f"{name} is not installed"
+    if IN_CI:
+        pytest.fail(message + " (CI=true: every program the tests drive must be there)")
+    pytest.skip(message + "; install it to run this test")
 
 
 def require_postgres() -> None:

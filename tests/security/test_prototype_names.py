@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -22,15 +21,14 @@ from lowcraft.bindings.known_names import OBJECT_PROTOTYPE_MEMBERS, RESERVED_WOR
 from tests.apps.test_applications import default_page, make_app
 from tests.conftest import Api, Instance, first_workspace
 from tests.pages.test_dsl import page, widget
+from tests.servers import require_program
 
 NAMES = sorted(OBJECT_PROTOTYPE_MEMBERS)
 WEB_NAMES = Path(__file__).resolve().parents[2] / "web" / "src" / "engine" / "names.ts"
 
 
 def test_the_list_is_every_member_of_object_prototype_in_a_real_engine() -> None:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed; it is the JavaScript engine this check asks")
+    node = require_program("node")  # the JavaScript engine this check asks
     out = subprocess.run(
         [node, "-e", "console.log(JSON.stringify(Object.getOwnPropertyNames(Object.prototype)))"],
         capture_output=True, text=True, check=True, timeout=30,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -24,7 +23,7 @@ import redis
 from lowcraft.app import create_app
 from lowcraft.cache.outage import PROBE_EVERY_SECONDS, SOCKET_TIMEOUT_SECONDS
 from tests.conftest import Api, Instance, first_workspace, make_settings
-from tests.servers import free_port
+from tests.servers import free_port, require_program
 
 OUTAGE_LOGGER = "lowcraft.cache.outage"
 
@@ -75,8 +74,7 @@ class RedisProcess:
 
 @pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[RedisProcess]:
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed")
+    require_program("redis-server")
     server = RedisProcess(tmp_path)
     server.start()
     try:
