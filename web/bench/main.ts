@@ -157,6 +157,8 @@ async function run(): Promise<Record<string, unknown>> {
     baseline: {
       firstEvaluationMs: baselineFirst,
       keystrokeMedianMs: median(baselineKeys),
+      messageRoundTripMs: await messageFloor(false),
+      sandboxedMessageRoundTripMs: await messageFloor(true),
     },
     checks: {
       searchEchoAfterTyping: echo,
@@ -167,6 +169,42 @@ async function run(): Promise<Record<string, unknown>> {
     },
     searchReadersExpected: SEARCH_READERS,
   };
+}
+
+/**
+ * The messaging floor under the keystroke figure, same run: median round trip of a keystroke-sized
+ * message to an echo worker and back, with no engine. `sandboxed`: the worker lives in an
+ * `allow-scripts` sandboxed frame, as the engine does (Chromium runs such frames in a process of
+ * their own, so each message crosses processes); otherwise a plain worker of the page.
+ */
+async function messageFloor(sandboxed: boolean): Promise<number> {
+  const echo = "onmessage = (e) => { const port = e.ports[0]; port.onmessage = (m) => port.postMessage(m.data); };";
+  const channel = new MessageChannel();
+  let frame: HTMLIFrameElement | null = null;
+  if (sandboxed) {
+    frame = document.createElement("iframe");
+    frame.setAttribute("sandbox", "allow-scripts");
+    frame.style.cssText = "position:fixed;width:1px;height:1px;opacity:0;border:0";
+    frame.srcdoc = `<script>onmessage = (e) => { const w = new Worker(URL.createObjectURL(new Blob([${JSON.stringify(echo)}]))); w.postMessage(null, [e.ports[0]]); };<\/script>`;
+    const loaded = new Promise((resolve) => frame?.addEventListener("load", resolve, { once: true }));
+    document.body.append(frame);
+    await loaded;
+    frame.contentWindow?.postMessage(null, "*", [channel.port2]);
+  } else {
+    new Worker(URL.createObjectURL(new Blob([echo]))).postMessage(null, [channel.port2]);
+  }
+  const port = channel.port1;
+  const roundTrip = (): Promise<number> =>
+    new Promise((resolve) => {
+      const started = performance.now();
+      port.onmessage = () => resolve(performance.now() - started);
+      port.postMessage({ type: "setMeta", widget: "Search", changes: { text: "abcdef" } });
+    });
+  const times: number[] = [];
+  for (let i = 0; i < 60; i++) times.push(await roundTrip());
+  port.close();
+  frame?.remove();
+  return median(times.slice(10));
 }
 
 /** `?inline`: one load on the main thread, for profiling with DevTools (no worker in the way). */

@@ -199,6 +199,7 @@ async function main() {
   console.log(`keystroke in an Input read by ${r.searchReaders} bindings (${k.valuesChangedPerKeystroke} values change):`);
   console.log(`  median ${ms(k.medianEndToEndMs)}, p95 ${ms(k.p95EndToEndMs)} end to end (in worker ${ms(k.medianInWorkerMs)})`);
   console.log(`  baseline (call the ${r.searchReaders} bindings directly) ${ms(b.keystrokeMedianMs)}; ratio ${ratio(k.medianEndToEndMs, b.keystrokeMedianMs)}x; target < ${TARGETS.keystrokeMs} ms -> ${ratio(k.medianEndToEndMs, TARGETS.keystrokeMs)} of target`);
+  console.log(`  messaging floor (an echo worker, no engine): ${ms(b.messageRoundTripMs)} round trip from the page; ${ms(b.sandboxedMessageRoundTripMs)} with the worker in a sandboxed frame, as the engine runs (another process)`);
   const c = r.checks;
   console.log(`isolation: typeof fetch,XMLHttpRequest,importScripts,indexedDB,WebSocket,navigator in user code = ${c.workerReach}`);
   console.log(`endless loop stopped after ${ms(c.endlessLoopStoppedAfterMs)}, reported: ${c.endlessLoopReported}, worker alive: ${c.workerAliveAfterLoop}`);
