@@ -131,9 +131,13 @@ class SharedGeneration(Generation):
                         self._advance(int(message["data"]))
             except CacheUnavailable:
                 self._stop.wait(1.0)  # the outage is logged once, by the store client's RedisOutage
-            except (redis.ConnectionError, redis.TimeoutError) as error:
-                self.redis_store.client.outage.failed(error)
-                self._stop.wait(1.0)
+            except (redis.ConnectionError, redis.TimeoutError):
+                # A lost subscription alone is no outage (Redis kills idle or listed clients): the
+                # store's guarded client decides, and while it answers, resubscribe at once.
+                try:
+                    client.ping()
+                except CacheUnavailable:
+                    self._stop.wait(1.0)
             except (redis.RedisError, ValueError):
                 log.warning("lost the store generation subscription; reading Redis until it is back")
                 self._stop.wait(1.0)
