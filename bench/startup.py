@@ -4,7 +4,9 @@ Every round runs, one after the other (interleaved, so a busy machine slows all 
   baseline    `python -c "import fastapi, sqlalchemy, uvicorn"`: the interpreter and the
               framework alone, the floor no FastAPI server can go below;
   fresh       `lowcraft serve` on an empty data directory (creates the key, runs every migration);
-  existing    `lowcraft serve` on an already migrated data directory (a restart).
+  existing    `lowcraft serve` on an already migrated data directory (a restart);
+  floor       `bench/floor_server.py`: FastAPI + one ORM table on SQLite + uvicorn answering the
+              same ready probe, with no application code: what any server on this stack pays.
 Start-up time is from process start to the first 200 on /api/v1/ready; idle RSS is the server's
 VmRSS (/proc/<pid>/status) one second after ready, before any other request. Medians of ROUNDS.
 The CPU time each process used until then is printed too: on a machine shared with other work,
@@ -56,9 +58,15 @@ def baseline() -> Run:
     return Run(seconds, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
 
 
-def serve_once(data_dir: Path) -> Run:
-    """Time to ready, CPU time used by then, and idle RSS of one `lowcraft serve` on `data_dir`."""
-    with running_server({"LOWCRAFT_DATA_DIR": str(data_dir)}) as server:
+FLOOR_SERVER = Path(__file__).with_name("floor_server.py")
+
+
+def serve_once(data_dir: Path, floor: bool = False) -> Run:
+    """Time to ready, CPU time used by then, and idle RSS of one `lowcraft serve` on `data_dir`
+    (or of the floor server)."""
+    command = [sys.executable, str(FLOOR_SERVER), "{port}", str(data_dir)] if floor else None
+    data_dir.mkdir(exist_ok=True)
+    with running_server({"LOWCRAFT_DATA_DIR": str(data_dir)}, command=command) as server:
         cpu = server.cpu_seconds()
         time.sleep(IDLE_SECONDS)
         return Run(server.ready_seconds, cpu, server.rss_mb())
@@ -76,6 +84,7 @@ def main() -> None:
     base: list[Run] = []
     fresh: list[Run] = []
     existing: list[Run] = []
+    floors: list[Run] = []
     with tempfile.TemporaryDirectory() as scratch:
         migrated = Path(scratch) / "existing"
         serve_once(migrated)  # migrate once; every "existing" round restarts on it
@@ -83,10 +92,16 @@ def main() -> None:
             base.append(baseline())
             fresh.append(serve_once(Path(scratch) / f"fresh-{n}"))
             existing.append(serve_once(migrated))
+            floors.append(serve_once(Path(scratch) / "floor", floor=True))
     b = statistics.median(r.seconds for r in base)
     b_cpu = statistics.median(r.cpu_seconds for r in base)
     print(f"rounds: {rounds} (interleaved), medians; Python {sys.version.split()[0]}; load {os.getloadavg()[0]:.1f}")
     print(f"baseline: import fastapi, sqlalchemy, uvicorn  wall {b * 1000:5.0f} ms  cpu {b_cpu * 1000:5.0f} ms")
+    f_ready = statistics.median(r.seconds for r in floors)
+    f_cpu = statistics.median(r.cpu_seconds for r in floors)
+    f_rss = statistics.median(r.rss_mb for r in floors)
+    print(f"floor: FastAPI + ORM + SQLite + uvicorn, ready: wall {f_ready * 1000:5.0f} ms ({(f_ready - b) * 1000:+5.0f} ms)  "
+          f"cpu {f_cpu * 1000:5.0f} ms ({(f_cpu - b_cpu) * 1000:+5.0f} ms)  idle RSS {f_rss:5.1f} MB")
     for label, runs in (("fresh data dir (all migrations)", fresh), ("existing data dir (restart)", existing)):
         ready = statistics.median(r.seconds for r in runs)
         cpu = statistics.median(r.cpu_seconds for r in runs)
@@ -97,6 +112,8 @@ def main() -> None:
               f"target +{TARGET_GAP_SECONDS * 1000:.0f} ms: wall {_verdict(gap <= TARGET_GAP_SECONDS)}, "
               f"cpu {_verdict(cpu_gap <= TARGET_GAP_SECONDS)}  "
               f"idle RSS {rss:5.1f} MB (target < {TARGET_RSS_MB:.0f} MB {_verdict(rss < TARGET_RSS_MB)})")
+        print(f"{'':32s} above the floor: wall {(ready - f_ready) * 1000:+5.0f} ms  cpu {(cpu - f_cpu) * 1000:+5.0f} ms  "
+              f"RSS {rss - f_rss:+5.1f} MB")
     # On a shared machine the medians carry other processes' load; the fastest run of each is the
     # nearest to an idle machine.
     best_b = min(r.seconds for r in base)

@@ -7,59 +7,85 @@ series stays bounded whatever URLs clients send.
 
 from __future__ import annotations
 
+import bisect
 import hmac
 import re
+import threading
 from collections.abc import Iterator, MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
-from prometheus_client.registry import Collector
-from sqlalchemy.pool import QueuePool
 
 from lowcraft.http.errors import error_body
 from lowcraft.store.db import Database
 
+if TYPE_CHECKING:
+    from prometheus_client import CollectorRegistry
+    from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
+
 METRICS_PATH = "/metrics"
 UNMATCHED = "unmatched"
 
+DEFAULT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0)
+
+
+class LatencyHistogram:
+    """A Prometheus histogram kept as plain bucket counts per label values.
+
+    prometheus_client is loaded only when someone scrapes: importing it and building its objects
+    cost every start ~25 ms and 3 MB, and its `labels()` validates and locks on every call, which
+    cost more than the observation on the request path. The exposition is the same histogram
+    (`_bucket`, `_count`, `_sum`), built at scrape time.
+    """
+
+    MAX_SERIES = 10_000  # label values are bounded by design; this only guards memory
+
+    def __init__(self, name: str, documentation: str, labels: tuple[str, ...],
+                 buckets: tuple[float, ...] = DEFAULT_BUCKETS) -> None:
+        self.name, self.documentation, self.labels, self.buckets = name, documentation, labels, buckets
+        self._series: dict[tuple[str, ...], list[float]] = {}  # per bucket, then +Inf, then the sum
+        self._lock = threading.Lock()
+
+    def observe(self, values: tuple[str, ...], seconds: float) -> None:
+        slot = bisect.bisect_left(self.buckets, seconds)
+        with self._lock:
+            series = self._series.get(values)
+            if series is None:
+                if len(self._series) >= self.MAX_SERIES:
+                    return
+                series = self._series[values] = [0.0] * (len(self.buckets) + 2)
+            series[slot] += 1
+            series[-1] += seconds
+
+    def family(self) -> HistogramMetricFamily:
+        from prometheus_client.core import HistogramMetricFamily
+
+        family = HistogramMetricFamily(self.name, self.documentation, labels=list(self.labels))
+        with self._lock:
+            snapshot = [(values, list(series)) for values, series in self._series.items()]
+        bounds = [*(repr(float(b)) for b in self.buckets), "+Inf"]
+        for values, series in snapshot:
+            cumulative, running = [], 0.0
+            for bound, count in zip(bounds, series[:-1], strict=True):
+                running += count
+                cumulative.append((bound, running))
+            family.add_metric(list(values), cumulative, sum_value=series[-1])
+        return family
+
+
 # Shared by every app in the process: the execution service reports here without a handle on the app.
-EXECUTIONS = Histogram(
+EXECUTIONS = LatencyHistogram(
     "lowcraft_action_execution_seconds",
     "Action (query) executions by connector and outcome, with their duration.",
-    ["connector", "outcome"],
-    registry=None,
+    ("connector", "outcome"),
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
 
 
-class _Children:
-    """A histogram's labelled children by label values: `labels()` validates and locks on every
-    call, which costs more than the observation on the request path."""
-
-    MAX = 10_000  # label values are bounded by design; this only guards the cache itself
-
-    def __init__(self, histogram: Histogram) -> None:
-        self.histogram = histogram
-        self._children: dict[tuple[str, ...], Histogram] = {}
-
-    def observe(self, values: tuple[str, ...], seconds: float) -> None:
-        child = self._children.get(values)
-        if child is None:
-            child = self.histogram.labels(*values)
-            if len(self._children) < self.MAX:
-                self._children[values] = child
-        child.observe(seconds)
-
-
-_executions = _Children(EXECUTIONS)
-
-
 def observe_execution(connector: str, outcome: str, seconds: float) -> None:
     """Count one action execution; `outcome` is e.g. success, error, timeout."""
-    _executions.observe((connector, outcome), seconds)
+    EXECUTIONS.observe((connector, outcome), seconds)
 
 
 _PARAM = re.compile(r"{(\w+)(?::\w+)?}")
@@ -85,45 +111,56 @@ def route_template(scope: MutableMapping[str, Any]) -> str:
     return prefix + own
 
 
-class PoolCollector(Collector):
+def pool_families(db: Database) -> Iterator[GaugeMetricFamily]:
     """The store's connection pool, read at scrape time."""
+    from prometheus_client.core import GaugeMetricFamily
+    from sqlalchemy.pool import QueuePool
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    def collect(self) -> Iterator[GaugeMetricFamily]:
-        pool = self.db.engine.pool
-        checked_out = GaugeMetricFamily("lowcraft_db_pool_checked_out", "Store connections in use.")
-        size = GaugeMetricFamily("lowcraft_db_pool_size", "Store connections the pool keeps open at most (without overflow).")
-        overflow = GaugeMetricFamily("lowcraft_db_pool_overflow", "Store connections opened beyond the pool size.")
-        if isinstance(pool, QueuePool):
-            checked_out.add_metric([], pool.checkedout())
-            size.add_metric([], pool.size())
-            overflow.add_metric([], max(pool.overflow(), 0))
-        yield from (checked_out, size, overflow)
+    pool = db.engine.pool
+    checked_out = GaugeMetricFamily("lowcraft_db_pool_checked_out", "Store connections in use.")
+    size = GaugeMetricFamily("lowcraft_db_pool_size", "Store connections the pool keeps open at most (without overflow).")
+    overflow = GaugeMetricFamily("lowcraft_db_pool_overflow", "Store connections opened beyond the pool size.")
+    if isinstance(pool, QueuePool):
+        checked_out.add_metric([], pool.checkedout())
+        size.add_metric([], pool.size())
+        overflow.add_metric([], max(pool.overflow(), 0))
+    yield from (checked_out, size, overflow)
 
 
 class Metrics:
-    """One app's registry: its requests and store pool, plus the process's action executions."""
+    """One app's metrics: its requests and store pool, plus the process's action executions."""
 
     def __init__(self, db: Database) -> None:
-        self.registry = CollectorRegistry(auto_describe=True)
-        self.requests = Histogram(
+        self.db = db
+        self.requests = LatencyHistogram(
             "lowcraft_http_request_duration_seconds",
             "HTTP requests by route template, method and status class, with their duration.",
-            ["route", "method", "status"],
-            registry=self.registry,
+            ("route", "method", "status"),
         )
-        self._requests = _Children(self.requests)
-        self.registry.register(EXECUTIONS)
-        self.registry.register(PoolCollector(db))
+        self._registry: CollectorRegistry | None = None
 
     def observe_request(self, scope: MutableMapping[str, Any], status: int, seconds: float) -> None:
         """Called by EdgeMiddleware once per HTTP request, after routing filled in the scope."""
-        self._requests.observe((route_template(scope), scope.get("method", ""), f"{status // 100}xx"), seconds)
+        self.requests.observe((route_template(scope), scope.get("method", ""), f"{status // 100}xx"), seconds)
+
+    def collect(self) -> Iterator[HistogramMetricFamily | GaugeMetricFamily]:
+        yield self.requests.family()
+        yield EXECUTIONS.family()
+        yield from pool_families(self.db)
 
     def exposition(self) -> bytes:
-        return generate_latest(self.registry)
+        from prometheus_client import CollectorRegistry, generate_latest
+
+        if self._registry is None:
+            self._registry = CollectorRegistry()
+            self._registry.register(self)
+        return generate_latest(self._registry)
+
+    @property
+    def content_type(self) -> str:
+        from prometheus_client import CONTENT_TYPE_LATEST
+
+        return CONTENT_TYPE_LATEST
 
 
 def install(app: FastAPI, db: Database, token: str | None) -> Metrics:
@@ -140,6 +177,6 @@ def install(app: FastAPI, db: Database, token: str | None) -> Metrics:
                     error_body("not_authenticated", "Send the metrics token as 'Authorization: Bearer <token>'."),
                     status_code=401, headers={"WWW-Authenticate": "Bearer"},
                 )
-        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+        return Response(metrics.exposition(), media_type=metrics.content_type)
 
     return metrics

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 LAYERS: list[tuple[str, set[str]]] = [
     # Lowest first.
-    ("foundation", {"errors", "config", "jsontext", "jsoncheck", "slugs", "logs", "crypto"}),
+    ("foundation", {"errors", "config", "jsontext", "jsoncheck", "slugs", "logs", "crypto", "lazy"}),
     ("libraries", {"store", "cache", "widgets", "bindings", "connectors", "appsmith", "mail"}),
     ("identity", {"identity"}),
     ("instance", {"runtime", "context"}),

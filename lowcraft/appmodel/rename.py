@@ -3,15 +3,18 @@ documents and trees, no store. `lowcraft.apps.handler` writes their results back
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from lowcraft import bindings
 from lowcraft.appmodel.tree import iter_widgets
-from lowcraft.bindings import Change, rename
 from lowcraft.widgets.registry import registry
+
+if TYPE_CHECKING:
+    from lowcraft.bindings import Change
 
 
 def rename_in_document(document: dict[str, Any], old: str, new: str) -> tuple[dict[str, Any], list[Change]]:
-    return rename(document, old, new, registry.get)
+    return bindings.rename(document, old, new, registry.get)
 
 
 def widget_renames(before: dict[str, Any], after: dict[str, Any]) -> dict[str, str]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from lowcraft.appmodel.errors import DuplicateName, InvalidWidgetTree
 from lowcraft.appmodel.naming import name_problem
-from lowcraft.widgets.manifest import GRID_COLUMNS
+from lowcraft.widgets.grid import GRID_COLUMNS
 from lowcraft.widgets.registry import registry
 
 ROOT_TYPE = "CANVAS_WIDGET"

@@ -10,19 +10,22 @@ caller's one transaction, so either everything follows the new name or nothing c
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from lowcraft import bindings
 from lowcraft.appmodel.document_format import FORMAT, FORMAT_VERSION, app_settings
 from lowcraft.appmodel.models import Action, ActionSettings, Application, JsObject, Page
 from lowcraft.appmodel.rename import rename_in_document, with_names
 from lowcraft.appmodel.tree import widget_names
-from lowcraft.bindings import Change, lint
 from lowcraft.context import Context
 from lowcraft.datasources.models import Datasource
 from lowcraft.store.types import utcnow
 from lowcraft.widgets.registry import registry
+
+if TYPE_CHECKING:
+    from lowcraft.bindings import Change
 
 
 def pages_of(ctx: Context, application_id: str) -> list[Page]:
@@ -146,5 +149,5 @@ def save_tree_with_renames(ctx: Context, app: Application, page_id: str, tree: d
 
 def lint_document(ctx: Context, app: Application, page_name: str | None = None) -> list[dict[str, Any]]:
     """Diagnostics of the application's edit state (of one page when `page_name` is given)."""
-    diagnostics = lint(build_document(ctx, app), registry.get)
+    diagnostics = bindings.lint(build_document(ctx, app), registry.get)
     return [d.to_dict() for d in diagnostics if page_name is None or d.page == page_name]

@@ -6,8 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, RootModel
 
-from lowcraft.bindings.lint import Diagnostic
-from lowcraft.bindings.rename import Change
+from lowcraft.bindings.results import Change, Diagnostic
 from lowcraft.http.openapi import Out
 from lowcraft.workspaces.permissions import Role
 

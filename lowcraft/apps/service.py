@@ -20,7 +20,7 @@ from lowcraft.appmodel.tree import empty_tree
 from lowcraft.apps import handler
 from lowcraft.apps.errors import ApplicationNotFound, InvalidDocument, NotPublished, SlugTaken
 from lowcraft.audit.handler import record
-from lowcraft.bindings import Change
+from lowcraft.bindings.results import Change
 from lowcraft.context import Context
 from lowcraft.datasources.models import Datasource
 from lowcraft.datasources.service import connector_for

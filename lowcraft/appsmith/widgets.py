@@ -25,7 +25,7 @@ from typing import Any, cast
 
 from lowcraft.appsmith.errors import InvalidExport
 from lowcraft.appsmith.report import ImportReport, Status
-from lowcraft.widgets.manifest import GRID_COLUMNS
+from lowcraft.widgets.grid import GRID_COLUMNS
 from lowcraft.widgets.registry import registry
 
 PLACEHOLDER_TYPE = "UNSUPPORTED_WIDGET"

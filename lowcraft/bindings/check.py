@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from lowcraft.bindings.errors import BindingError
-from lowcraft.bindings.lint import Diagnostic, Severity, lint
+from lowcraft.bindings.lint import lint
+from lowcraft.bindings.results import Diagnostic, Severity
 
 FORMATS = ("text", "json")
 

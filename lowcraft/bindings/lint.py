@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 
 from lowcraft.bindings.entities import BoundProperty, Entity, EntityKind, ManifestLookup
@@ -25,45 +23,8 @@ from lowcraft.bindings.javascript import analyze
 from lowcraft.bindings.js_analysis import SourceKind
 from lowcraft.bindings.known_names import ACTION_PROPERTIES, ACTION_TRIGGERS, APP_TRIGGERS
 from lowcraft.bindings.references import Reference, ReferenceKind
+from lowcraft.bindings.results import Diagnostic, Severity
 from lowcraft.widgets import registry as widget_registry
-
-
-class Severity(str, Enum):
-    """How bad a diagnostic is: errors fail `lowcraft check`, warnings do not."""
-
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
-    """One problem, located in a property value (character offsets; line and column from 1)."""
-
-    page: str
-    entity: str
-    property: str
-    start: int
-    end: int
-    line: int
-    column: int
-    severity: Severity
-    code: str
-    message: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form (API responses, `lowcraft check --format json`)."""
-        return {
-            "page": self.page,
-            "entity": self.entity,
-            "property": self.property,
-            "start": self.start,
-            "end": self.end,
-            "line": self.line,
-            "column": self.column,
-            "severity": self.severity.value,
-            "code": self.code,
-            "message": self.message,
-        }
 
 
 def lint(document: Mapping[str, Any], manifests: ManifestLookup | None = None) -> list[Diagnostic]:

@@ -32,6 +32,7 @@ from lowcraft.bindings.known_names import (
     is_identifier,
 )
 from lowcraft.bindings.references import pieces
+from lowcraft.bindings.results import Change
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,20 +51,6 @@ class Target:
         if len(parts) == 2:
             return cls(parts[0], parts[1])
         raise InvalidNameError(f"{text!r} names neither an entity nor a JS object member")
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One rewritten value. `entity` is the name the entity had before the rename."""
-
-    entity: str
-    path: str
-    before: str
-    after: str
-
-    def to_dict(self) -> dict[str, str]:
-        """The JSON form returned by the refactor API."""
-        return {"entity": self.entity, "path": self.path, "before": self.before, "after": self.after}
 
 
 def new_member_name(old: Target, new: str) -> str:

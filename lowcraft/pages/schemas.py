@@ -1,7 +1,7 @@
 """Response models of the page routes: pages with and without their widget trees (`PageSummary`
 is in `apps.schemas`, below pages, as an application lists its pages).
 
-Diagnostics are `lowcraft.bindings.lint.Diagnostic` itself (pydantic reads the dataclass), so the
+Diagnostics are `lowcraft.bindings.results.Diagnostic` itself (pydantic reads the dataclass), so the
 API's description of them cannot drift from what the linter makes.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import Field
 
 from lowcraft.apps.schemas import PageSummary
-from lowcraft.bindings.lint import Diagnostic
+from lowcraft.bindings.results import Diagnostic
 from lowcraft.http.openapi import Out
 
 

@@ -13,14 +13,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
+from lowcraft.widgets.grid import GRID_COLUMNS
 from lowcraft.widgets.values import ValueType, is_binding, value_problems
 
 Section = Literal["content", "data", "label", "validation", "general", "style"]
 Category = Literal["layout", "display", "inputs", "data", "media"]
 ChildrenKind = Literal["widgets", "canvases"]
 
-GRID_COLUMNS = 64
-"""Every container lays out its children on a grid this many columns wide (rows are 10 px)."""
 
 # Keys every widget in a page document carries besides its manifest's names; they are readable in
 # bindings (`Table1.topRow`) but a manifest must not redeclare them.

@@ -7,13 +7,15 @@ import threading
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from lowcraft.widgets.errors import ManifestError
-from lowcraft.widgets.manifest import BlueprintChild, WidgetManifest
 from lowcraft.widgets.values import is_binding, value_problems
+
+if TYPE_CHECKING:
+    from lowcraft.widgets.manifest import BlueprintChild, WidgetManifest
 
 _PACKAGED = "manifests"
 
@@ -123,6 +125,8 @@ def _read(file: Traversable) -> WidgetManifest:
     except json.JSONDecodeError as error:
         raise ManifestError(file.name, f"is not valid JSON ({error})") from error
     try:
+        from lowcraft.widgets.manifest import WidgetManifest  # its models load with the first manifest
+
         return WidgetManifest.model_validate(document)
     except ValidationError as error:
         raise ManifestError(file.name, _describe(error)) from error

@@ -1,0 +1,53 @@
+"""Packages whose names load on first use: every public name resolves, and start-up leaves the
+heavy parts (the analyser, the manifest models, Prometheus) unloaded until a request needs them."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+LAZY = ["lowcraft.bindings", "lowcraft.widgets"]
+
+
+@pytest.mark.parametrize("package", LAZY)
+def test_every_public_name_resolves(package: str) -> None:
+    module = importlib.import_module(package)
+    for name in module.__all__:
+        assert getattr(module, name) is not None, name
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    import lowcraft.bindings
+
+    with pytest.raises(AttributeError):
+        lowcraft.bindings.no_such_name  # noqa: B018
+
+
+def test_a_name_shared_with_its_module_stays_the_function_after_the_module_loads() -> None:
+    script = """
+import lowcraft.bindings.lint, lowcraft.bindings.rename, lowcraft.widgets.registry
+from lowcraft.bindings import lint, rename
+from lowcraft.widgets import registry
+print(callable(lint), callable(rename), hasattr(registry, "get"))
+"""
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert shown == ["True", "True", "True"]
+
+
+def test_the_app_and_its_first_request_leave_the_analyser_and_prometheus_unloaded(tmp_path: object) -> None:
+    script = f"""
+import os, sys
+os.environ["LOWCRAFT_DATA_DIR"] = {str(tmp_path)!r}
+from fastapi.testclient import TestClient
+from lowcraft.app import create_app
+with TestClient(create_app()) as client:
+    assert client.get("/api/v1/ready").status_code == 200
+heavy = ["lowcraft.bindings.graph", "lowcraft.bindings.lint", "lowcraft.bindings.rename", "tree_sitter",
+         "lowcraft.widgets.manifest", "prometheus_client"]
+print(",".join(name for name in heavy if name in sys.modules))
+"""
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == ""
