@@ -220,7 +220,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
         // Names are per page: the entity renamed is this page's, and only this page's references follow.
         await editorApi.refactor(appId, oldName, newName, latest.current.pageId ?? undefined);
         await afterRename();
-        toast(`${oldName} is now ${newName}; every reference follows.`, "success");
+        toast(`${oldName} is now ${newName}; every reference on this page follows.`, "success");
       } catch (e) {
         toast(`Could not rename ${oldName}: ${messageOf(e)}`, "error");
       } finally {
