@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import delete, or_, select
 
+from lowcraft import bindings
 from lowcraft.appmodel.document_format import AppDocument, AppSettingsDoc, parse_document
 from lowcraft.appmodel.models import Action, Application, JsObject, Page
 from lowcraft.appmodel.rename import rename_in_document
@@ -27,6 +28,7 @@ from lowcraft.datasources.service import connector_for
 from lowcraft.errors import NotAuthenticated, PermissionDenied, ValidationFailed
 from lowcraft.slugs import slugify, unique_slug
 from lowcraft.store.types import utcnow
+from lowcraft.widgets.registry import registry
 from lowcraft.workspaces.permissions import Role, require_app, require_user, require_workspace, workspace_role
 
 THEME_KEYS = frozenset({"primaryColor", "backgroundColor", "fontFamily", "borderRadius", "boxShadow"})
@@ -331,20 +333,29 @@ def view_published(ctx: Context, key: str) -> dict[str, Any]:
 
 
 
-def rename_entity(ctx: Context, application_id: str, old: str, new: str) -> list[Change]:
-    """Rename a widget, action, JS object (`Table1`) or JS object member (`Utils.fmt`)."""
+def rename_entity(
+    ctx: Context, application_id: str, old: str, new: str, page_id: str | None = None
+) -> list[Change]:
+    """Rename a widget, action, JS object (`Table1`) or JS object member (`Utils.fmt`) of one page.
+
+    Names are per page: `page_id` says whose `Table1` it is, and may be left out when only one
+    page has the name (422 `ambiguous_name` otherwise)."""
     app, _ = require_app(ctx, application_id, Role.DEVELOPER)
-    return rename_in(ctx, app, old, new)
+    return rename_in(ctx, app, old, new, page_id)
 
 
-def rename_in(ctx: Context, app: Application, old: str, new: str) -> list[Change]:
+def rename_in(ctx: Context, app: Application, old: str, new: str, page_id: str | None = None) -> list[Change]:
     """`rename_entity` for a service that has loaded `app` with `require_app` (Developer) already."""
     before = handler.build_document(ctx, app, include_ids=True)
-    after, changes = rename_in_document(before, old, new)
+    if page_id is not None:
+        page = handler.page_index(before, page_id)
+    else:
+        page = bindings.page_of(before, old.split(".", 1)[0], registry.get)
+    after, changes = rename_in_document(before, old, new, page)
     handler.write_back(ctx, app, before, after)
     if changes:
         record(ctx, "application.refactored", "application", app.id, app.name, workspace_id=app.workspace_id,
-               summary={"old": old, "new": new, "changed": len(changes)})
+               summary={"old": old, "new": new, "changed": len(changes), "page": before["pages"][page]["name"]})
     return changes
 
 def lint_application(ctx: Context, application_id: str) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from lowcraft.lazy import make_lazy
 if TYPE_CHECKING:
     from lowcraft.bindings.entities import BoundProperty, Entity, EntityKind, ManifestLookup, iter_entities
     from lowcraft.bindings.errors import (
+        AmbiguousNameError,
         BindingError,
         InvalidDocumentError,
         InvalidNameError,
@@ -24,13 +25,13 @@ if TYPE_CHECKING:
         RenameConflictError,
         UnknownEntityError,
     )
-    from lowcraft.bindings.graph import AppGraph, Cycle, Node, NodeRole
+    from lowcraft.bindings.graph import AppGraph, Cycle, Node, NodeRole, page_graphs
     from lowcraft.bindings.javascript import analyze
     from lowcraft.bindings.js_analysis import SourceKind, SyntaxProblem
     from lowcraft.bindings.lint import lint, lint_graph
     from lowcraft.bindings.onload import OnLoadPlan, on_load_plan
     from lowcraft.bindings.references import PropertyReferences, Reference, ReferenceKind, extract_references
-    from lowcraft.bindings.rename import check_new_name, rename, rename_in_text
+    from lowcraft.bindings.rename import check_new_name, page_of, rename, rename_in_text
     from lowcraft.bindings.results import Change, Diagnostic, Severity
     from lowcraft.bindings.segments import (
         Segment,
@@ -41,6 +42,9 @@ if TYPE_CHECKING:
     )
 
 _HOMES = {
+    "AmbiguousNameError": "lowcraft.bindings.errors",
+    "page_graphs": "lowcraft.bindings.graph",
+    "page_of": "lowcraft.bindings.rename",
     "AppGraph": "lowcraft.bindings.graph",
     "BindingError": "lowcraft.bindings.errors",
     "BoundProperty": "lowcraft.bindings.entities",
@@ -83,6 +87,7 @@ _HOMES = {
 make_lazy(__name__, _HOMES)
 
 __all__ = [
+    "AmbiguousNameError",
     "AppGraph",
     "BindingError",
     "BoundProperty",
@@ -118,6 +123,8 @@ __all__ = [
     "lint",
     "lint_graph",
     "on_load_plan",
+    "page_graphs",
+    "page_of",
     "rename",
     "rename_in_text",
 ]

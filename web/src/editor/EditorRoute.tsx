@@ -22,7 +22,8 @@ import Explorer from "./Explorer";
 import type { JsRun } from "./JsObjectEditor";
 import Palette from "./Palette";
 import { pageCommands } from "./pageCommands";
-import { allWidgets, boxOf, findWidget, idOf, namesIn, newWidget, placeWidgets, removeWidgets, setProperty, uniqueName, type Widget } from "./tree";
+import { usePageNames } from "./pageNames";
+import { allWidgets, boxOf, findWidget, idOf, newWidget, placeWidgets, removeWidgets, setProperty, uniqueName, type Widget } from "./tree";
 import { useAutosave } from "./useAutosave";
 import { useBindingCompletion } from "./useBindingCompletion";
 import { useCanvasKeyboard } from "./useCanvasKeyboard";
@@ -217,9 +218,9 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
       setBusy(`Renaming ${oldName}…`);
       try {
         await flushAll();
-        await editorApi.refactor(appId, oldName, newName);
+        await editorApi.refactor(appId, oldName, newName, latest.current.pageId ?? undefined); // this page's entity (names are per page)
         await afterRename();
-        toast(`${oldName} is now ${newName}; every reference follows.`, "success");
+        toast(`${oldName} is now ${newName}; every reference on this page follows.`, "success");
       } catch (e) {
         toast(`Could not rename ${oldName}: ${messageOf(e)}`, "error");
       } finally {
@@ -229,11 +230,11 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     [appId, afterRename, flushAll, toast],
   );
 
-  useCanvasKeyboard({ doc: docNow, dispatch, commit, manifests: manifestMap, active: !preview && focus === "canvas" });
 
   // ------------------------------------------------------------------ queries and JS objects
 
-  const allNames = useCallback(() => new Set([...namesIn(latest.current.doc.tree), ...latest.current.actions.map((a) => a.name), ...latest.current.jsObjects.map((j) => j.name)]), []);
+  const { pageNames, codeNames } = usePageNames(latest); // names are per page
+  useCanvasKeyboard({ doc: docNow, dispatch, commit, manifests: manifestMap, active: !preview && focus === "canvas", codeNames });
 
   const changeAction = useCallback(
     (id: string, changes: { config?: Record<string, unknown>; settings?: ActionRecord["settings"] }) => {
@@ -269,7 +270,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
       const qualified = table ? (table.schema && table.schema !== "public" ? `${table.schema}.${table.name}` : table.name) : "";
       const config = sqlLike ? { sql: table ? `select * from ${qualified} limit 100` : "" } : {};
       try {
-        const created = await editorApi.createAction(appId, { pageId: pid, name: uniqueName("Query", allNames()), datasourceId: datasource.id, config });
+        const created = await editorApi.createAction(appId, { pageId: pid, name: uniqueName("Query", pageNames()), datasourceId: datasource.id, config });
         setActions((list) => [...list, created]);
         setFocus(`query:${created.id}`);
         scheduleReload();
@@ -277,7 +278,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
         toast(`Could not create the query: ${messageOf(e)}`, "error");
       }
     },
-    [allNames, appId, connectors, scheduleReload, toast],
+    [pageNames, appId, connectors, scheduleReload, toast],
   );
 
   const changeJs = useCallback(
@@ -354,7 +355,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
         onShowInTable={() => {
           const manifest = manifestMap.get("TABLE_WIDGET_V2");
           if (!manifest) return;
-          const made = newWidget(manifest, allNames(), { left: 0, top: 0 }, manifestMap);
+          const made = newWidget(manifest, pageNames(), { left: 0, top: 0 }, manifestMap);
           const widget = { ...made.widget, tableData: `{{${focusedAction.name}.data}}` };
           const below = (doc.tree.children ?? []).reduce((m, c) => Math.max(m, boxOf(c).bottom), 0);
           commit(placeWidgets(doc.tree, idOf(doc.tree), [{ widget, box: { ...made.box, top: below, bottom: below + made.box.bottom - made.box.top } }]), [idOf(widget)]);
@@ -541,7 +542,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
                 onOpenJs={(id) => setFocus(`js:${id}`)}
                 onAddJs={() =>
                   void editorApi
-                    .createJsObject(appId, { pageId, name: uniqueName("JSObject", allNames()), body: "export default {\n  value: 1,\n  run() {\n    return this.value;\n  },\n}" })
+                    .createJsObject(appId, { pageId, name: uniqueName("JSObject", pageNames()), body: "export default {\n  value: 1,\n  run() {\n    return this.value;\n  },\n}" })
                     .then((js) => {
                       setJsObjects((l) => [...l, js]);
                       setFocus(`js:${js.id}`);
