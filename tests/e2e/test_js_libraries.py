@@ -22,10 +22,22 @@ pytestmark = pytest.mark.e2e
 TIMEOUT = 15_000
 TINY = "npm/tinycsv@1.0.0/dist/tinycsv.min.js"
 
+# A library that tries, while it loads, what a binding may not: reach the network or the page.
+ESCAPE = """var escapeReport = (function () {
+  var out = [];
+  try { fetch('/api/v1/me'); out.push('fetch ran'); } catch (e) { out.push('fetch stopped'); }
+  try { importScripts('/api/v1/me'); out.push('importScripts ran'); } catch (e) { out.push('importScripts stopped'); }
+  try { new XMLHttpRequest(); out.push('xhr ran'); } catch (e) { out.push('xhr stopped'); }
+  try { out.push(typeof document === 'undefined' && typeof parent === 'undefined' ? 'no page' : 'page reached'); } catch (e) { out.push('no page'); }
+  return out.join(',');
+})();
+"""
+
 
 @pytest.fixture
 def cdn() -> Iterator[LibraryServer]:
-    with library_server({TINY: TINY_CSV, "npm/helper@2.0.0/index.js": NO_GLOBAL, "npm/dom-only@1.0.0/index.js": THROWS}) as server:
+    with library_server({TINY: TINY_CSV, "npm/helper@2.0.0/index.js": NO_GLOBAL, "npm/dom-only@1.0.0/index.js": THROWS,
+                         "npm/escape@1.0.0/index.js": ESCAPE}) as server:
         yield server
 
 
@@ -58,6 +70,7 @@ def _app_using_tiny_csv(request: Any) -> dict[str, Any]:
                 _text("Second", 0, "{{ tinyCsv.parse('name,qty\\nbolts,12\\nnuts,30')[1].qty }}"),
                 _text("Count", 6, "{{ Csv.count('a\\n1\\n2\\n3') }}"),
                 _text("Plain", 12, "Always here"),
+                _text("Escape", 18, "{{ typeof escapeReport === 'undefined' ? 'none' : escapeReport }}"),
             ]}
     api_call(request, "PUT", f"/pages/{first['id']}/dsl", {"dsl": tree, "revision": first["revision"]})
     api_call(request, "POST", f"/applications/{app['id']}/js-objects", {
@@ -129,7 +142,8 @@ def test_a_library_that_throws_in_the_viewer_is_reported_and_the_page_still_work
 
     app = _app_using_tiny_csv(tab.request)
     base = f"/applications/{app['id']}/js-libraries"
-    for path, accessor in ((TINY, ["tinyCsv"]), ("npm/dom-only@1.0.0/index.js", ["domOnly"])):
+    libraries = ((TINY, ["tinyCsv"]), ("npm/dom-only@1.0.0/index.js", ["domOnly"]), ("npm/escape@1.0.0/index.js", ["escapeReport"]))
+    for path, accessor in libraries:
         fetched = api_call(tab.request, "POST", f"{base}/fetch", {"url": cdn.url(path)})
         # Through the API alone (no editor to try it first), a throwing library can be recorded.
         api_call(tab.request, "POST", base, {"url": cdn.url(path), "sha256": fetched["sha256"], "accessor": accessor}, expect=201)
@@ -138,4 +152,24 @@ def test_a_library_that_throws_in_the_viewer_is_reported_and_the_page_still_work
     expect(tab.get_by_test_id("library-problem")).to_contain_text("dom-only could not load: Error: this library needs a DOM", timeout=TIMEOUT)
     expect(tab.locator('[data-widget="Second"]')).to_contain_text("30")
     expect(tab.locator('[data-widget="Plain"]')).to_contain_text("Always here")
+    # A library has what bindings have: the sandbox, with no network and no page.
+    expect(tab.locator('[data-widget="Escape"]')).to_contain_text("fetch stopped,importScripts stopped,xhr stopped,no page")
     screenshots.take(tab, "broken-library-reported")
+
+
+def test_an_instance_administrator_allows_library_urls_in_admin_settings(tab: Any, lowcraft: Any, cdn: LibraryServer) -> None:
+    from playwright.sync_api import expect
+
+    api_call(tab.request, "POST", "/auth/signup", {"email": "root@example.com", "password": PASSWORD, "name": "Root"}, expect=201)
+    tab.goto("/")
+    tab.get_by_role("link", name="Admin settings").click()
+    expect(tab.get_by_role("heading", name="Admin settings")).to_be_visible(timeout=TIMEOUT)
+    expect(tab.get_by_role("list", name="Prefixes from the environment")).to_contain_text(cdn.url("npm/"))
+    field = tab.get_by_label("Allowed library URL prefixes, one per line")
+    field.fill("https://cdn.jsdelivr.net/npm/bcryptjs@2.4.3/\nnot a url")
+    tab.get_by_role("button", name="Save").click()
+    expect(tab.get_by_role("alert")).to_contain_text("not an allowed-URL prefix", timeout=TIMEOUT)
+    field.fill("https://cdn.jsdelivr.net/npm/bcryptjs@2.4.3/")
+    tab.get_by_role("button", name="Save").click()
+    expect(tab.get_by_text("Saved.")).to_be_visible(timeout=TIMEOUT)
+    assert api_call(tab.request, "GET", "/admin/settings")["jsLibraryUrls"] == ["https://cdn.jsdelivr.net/npm/bcryptjs@2.4.3/"]
