@@ -1,16 +1,17 @@
 """Fetching a library's code once, on the server: through the connectors' network guard (public
 addresses only unless the workspace may reach private networks), only from allowed URL prefixes
 (every redirect too), within a size cap and a deadline. Nothing here knows users or the store.
+
+It imports httpx (50-80 ms), so the service loads it with the first fetch, not at every start.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin
 
 import httpx
 
@@ -18,6 +19,7 @@ from lowcraft.connectors.base import InstancePolicy
 from lowcraft.connectors.errors import ConnectorError
 from lowcraft.connectors.http_common import GuardedTransport, map_http_errors
 from lowcraft.jslibs.errors import LibraryFetchFailed, LibraryTooLarge, LibraryUrlNotAllowed, NotALibrary
+from lowcraft.jslibs.urls import not_allowed
 
 FETCH_SECONDS = 20.0
 MAX_REDIRECTS = 5
@@ -32,14 +34,6 @@ class FetchedCode:
     code: str
     size: int
     sha256: str
-
-
-def not_allowed(url: str) -> LibraryUrlNotAllowed:
-    return LibraryUrlNotAllowed(
-        f"{url[:300]} is not below a URL an instance administrator allowed for JS libraries "
-        "(Admin settings, or LOWCRAFT_JS_LIBRARY_URLS).",
-        details={"field": "url"},
-    )
 
 
 def _megabytes(size: int) -> str:
@@ -116,23 +110,3 @@ async def _get(client: httpx.AsyncClient, url: str, max_bytes: int) -> tuple[byt
             return b"".join(chunks), None, response.status_code
         finally:
             await response.aclose()
-
-
-_PACKAGE_AT_VERSION = re.compile(r"/((?:@[^/@]+/)?[^/@]+)@([^/]+)/")
-_CDNJS = re.compile(r"/ajax/libs/([^/]+)/([^/]+)/")
-_FILE = re.compile(r"([^/]+?)(?:\.min)?\.(?:m?js|umd\.js)$")
-
-
-def name_and_version(url: str) -> tuple[str, str | None]:
-    """A library's name and version from its URL: `.../npm/bcryptjs@2.4.3/dist/bcrypt.js` gives
-    ("bcryptjs", "2.4.3"), cdnjs's `/ajax/libs/name/1.2.3/` likewise; else the file's name."""
-    path = unquote(urlsplit(url).path)
-    found = _PACKAGE_AT_VERSION.search(path + "/")
-    if found:
-        return found.group(1)[:100], found.group(2)[:100]
-    found = _CDNJS.search(path)
-    if found:
-        return found.group(1)[:100], found.group(2)[:100]
-    last = path.rstrip("/").rsplit("/", 1)[-1]
-    file = _FILE.search(last)
-    return ((file.group(1) if file else last) or urlsplit(url).hostname or "library")[:100], None

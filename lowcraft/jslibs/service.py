@@ -10,7 +10,7 @@ after, and `install_library` records the library with those accessors. Developer
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
@@ -31,9 +31,12 @@ from lowcraft.jslibs.errors import (
     LibraryNotFound,
     LibraryUrlNotAllowed,
 )
-from lowcraft.jslibs.fetch import FetchedCode, fetch_code, name_and_version, not_allowed
+from lowcraft.jslibs.urls import name_and_version, not_allowed
 from lowcraft.workspaces.models import Workspace
 from lowcraft.workspaces.permissions import Role, require_app, require_workspace, workspace_role
+
+if TYPE_CHECKING:
+    from lowcraft.jslibs import fetch
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ def _prepare_fetch(ctx: Context, application_id: str, url: str) -> tuple[Applica
     return app, urls, network
 
 
-def _store_fetched(ctx: Context, app: Application, fetched: FetchedCode) -> FetchedView:
+def _store_fetched(ctx: Context, app: Application, fetched: fetch.FetchedCode) -> FetchedView:
     handler.store_code(ctx, app.id, handler.CodeToStore(fetched.url, fetched.code, fetched.size, fetched.sha256))
     name, version = name_and_version(fetched.final_url)
     return FetchedView(fetched.url, fetched.sha256, fetched.size, name, version)
@@ -86,6 +89,8 @@ async def fetch_library(ctx: Context, application_id: str, url: str) -> FetchedV
     """Fetch a library's code from an allowed URL and keep it for `install_library`."""
     url = url.strip()
     app, urls, network = await run_in_threadpool(_prepare_fetch, ctx, application_id, url)
+    from lowcraft.jslibs.fetch import fetch_code  # httpx loads with the first fetch, not at start
+
     fetched = await fetch_code(url, urls.allows, network, max_bytes(ctx))
     return await run_in_threadpool(_store_fetched, ctx, app, fetched)
 
@@ -211,6 +216,8 @@ async def fetch_document_libraries(ctx: Context, workspace_id: str, libraries: l
     if not libraries:
         return DocumentLibraries(codes, problems)
     urls, network = await run_in_threadpool(workspace_fetch_context, ctx, workspace_id)
+    from lowcraft.jslibs.fetch import fetch_code  # httpx loads with the first fetch, not at start
+
     for library in libraries:
         try:
             fetched = await fetch_code(library.url, urls.allows, network, max_bytes(ctx))
