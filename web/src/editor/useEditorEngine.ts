@@ -116,7 +116,7 @@ export function useEditorEngine({ appId, latest, environment, toast, setLogs, se
     );
     setValues({});
     onUpdate(update);
-  }, [latest, onUpdate]);
+  }, [latest, onUpdate, toast]);
 
   const scheduleReload = useCallback(() => {
     if (reloadTimer.current !== null) window.clearTimeout(reloadTimer.current);
