@@ -22,6 +22,7 @@ from lowcraft.accounts.api import router as accounts_router
 from lowcraft.actions.api import execute
 from lowcraft.actions.api import router as actions_router
 from lowcraft.actions.execution_plans import cached_execution
+from lowcraft.admin.api import router as admin_router
 from lowcraft.apps import service as apps_service
 from lowcraft.apps.api import router as apps_router
 from lowcraft.config import Settings
@@ -33,6 +34,7 @@ from lowcraft.http.fast_execute import GZIP_MINIMUM_BYTES, serve_cached_executio
 from lowcraft.http.headers import FrameAncestorsCache, HeadAsGet, SecurityHeaders, page_policy
 from lowcraft.http.middleware import ASGIApp, EdgeMiddleware, Receive, Scope, Send
 from lowcraft.http.routing import DeferredRoute
+from lowcraft.jslibs.api import router as jslibs_router
 from lowcraft.meta.api import router as meta_router
 from lowcraft.metrics import install as install_metrics
 from lowcraft.pages.api import router as pages_router
@@ -166,7 +168,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
     # routers' own route objects are added as they are (their paths carry API_PREFIX): building
     # them again through `add_api_route` cost 75 ms of every start (bench/startup.py).
     for router in (
-        actions_router, meta_router, accounts_router, workspaces_router, apps_router, pages_router, datasources_router
+        actions_router, meta_router, accounts_router, workspaces_router, apps_router, pages_router, datasources_router,
+        admin_router, jslibs_router,
     ):
         app.router.routes.extend(router.routes)
     docs.mount(app, "Lowcraft API")

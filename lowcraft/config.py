@@ -75,6 +75,13 @@ class Settings(BaseSettings):
         description="Comma-separated host, host:port, [IPv6]:port or CIDR entries no datasource may reach, "
         "whatever the private-network setting (the store's and Redis's own addresses are always denied).",
     )
+    js_library_urls: str = Field(
+        "",
+        description="Comma-separated URL prefixes from which Developers may install JS libraries into apps "
+        "(e.g. https://cdn.jsdelivr.net/npm/); instance administrators may add more in Admin settings. "
+        "Default: none, so no library can be installed.",
+    )
+    js_library_max_mb: float = Field(2.0, gt=0, le=50, description="Largest JS library the server fetches, in MB.")
     sqlite_roots: str = Field(
         "",
         description="Comma-separated folders for SQLite datasource files; a workspace's datasources open only "
@@ -160,6 +167,11 @@ class Settings(BaseSettings):
     @cached_property
     def admin_email_set(self) -> frozenset[str]:
         return frozenset(e.strip().lower() for e in self.admin_emails.split(",") if e.strip())
+
+    @cached_property
+    def js_library_url_prefixes(self) -> tuple[str, ...]:
+        """The library URL prefixes allowed by `LOWCRAFT_JS_LIBRARY_URLS` (not those saved by administrators)."""
+        return tuple(dict.fromkeys(p.strip() for p in self.js_library_urls.split(",") if p.strip()))
 
     @property
     def resolved_database_url(self) -> str:

@@ -2,7 +2,8 @@
 
 It sits above every domain (it imports their tables), so it is not part of `lowcraft.store`."""
 
-from lowcraft.appmodel.models import Action, Application, JsObject, Page
+from lowcraft.admin.models import InstanceSetting
+from lowcraft.appmodel.models import Action, Application, JsLibrary, JsLibraryCode, JsObject, Page
 from lowcraft.audit.models import AuditEvent
 from lowcraft.datasources.models import Datasource, DatasourceConfig
 from lowcraft.identity.models import ApiToken, LoginSession, PasswordResetToken, User
@@ -17,7 +18,10 @@ __all__ = [
     "Base",
     "Datasource",
     "DatasourceConfig",
+    "InstanceSetting",
     "Invite",
+    "JsLibrary",
+    "JsLibraryCode",
     "JsObject",
     "LoginSession",
     "Membership",

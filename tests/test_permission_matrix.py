@@ -20,6 +20,7 @@ from lowcraft.app import create_app
 from lowcraft.store.db import Database
 from lowcraft.store.migrate import upgrade
 from tests.conftest import PASSWORD, Api, Instance, make_settings
+from tests.jslibs.support import TINY_CSV, TWO_GLOBALS, library_server
 
 ROLES = ("anonymous", "viewer", "developer", "administrator", "outsider")
 
@@ -56,7 +57,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
     upgrade(Database(url))
     settings = make_settings(folder / "data", url, sqlite_roots=str(folder))
     inst = Instance(create_app(settings, migrate=False), settings)
-    inst.user("root@example.com")  # the instance administrator stays out of the matrix
+    root = inst.user("root@example.com")  # the instance administrator stays out of the matrix
     admin = inst.user("admin@example.com")
     ws = admin.ok("POST", "/api/v1/workspaces", 201, json={"name": "Team"})["id"]
     other = inst.user("outsider@example.com")
@@ -85,6 +86,13 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
         "config": {"sql": "select * from orders where id = {{Input1.text}}"}})["id"]
     js = admin.ok("POST", f"/api/v1/applications/{app_id}/js-objects", 201, json={
         "pageId": page1["id"], "name": "Utils", "body": "export default { double(x) { return x * 2 } }"})["id"]
+    # A JS library installed (and published), and another one fetched but not installed yet.
+    with library_server({"tinycsv.js": TINY_CSV, "pad.js": TWO_GLOBALS}) as cdn:
+        root.ok("PATCH", "/api/v1/admin/settings", json={"jsLibraryUrls": [cdn.base]})
+        library = admin.ok("POST", f"/api/v1/applications/{app_id}/js-libraries/fetch", json={"url": cdn.url("tinycsv.js")})
+        admin.ok("POST", f"/api/v1/applications/{app_id}/js-libraries", 201, json={
+            "url": library["url"], "sha256": library["sha256"], "accessor": ["tinyCsv"]})
+        pending = admin.ok("POST", f"/api/v1/applications/{app_id}/js-libraries/fetch", json={"url": cdn.url("pad.js")})
     admin.ok("POST", f"/api/v1/applications/{app_id}/publish")
     clients = {
         "anonymous": inst.anonymous(),
@@ -99,6 +107,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
         "ws": ws, "app": app_id, "page": page1["id"], "page2": page2["id"], "trashed": trashed,
         "invite": invite["invite"]["id"], "viewer_id": members["viewer@example.com"],
         "dev_id": members["dev@example.com"], "token": token, "page1_rev": str(page1["revision"]),
+        "library": "tinycsv", "library_sha": library["sha256"], "pending_url": pending["url"], "pending_sha": pending["sha256"],
     }
     inst.app.state.runtime.close()
     return Template(folder, cookies, ids)
@@ -164,6 +173,10 @@ def _new_action(ids: dict[str, str]) -> dict[str, Any]:
 
 def _new_js(ids: dict[str, str]) -> dict[str, Any]:
     return {"pageId": ids["page"], "name": "Helpers", "body": "export default {}"}
+
+
+def _install(ids: dict[str, str]) -> dict[str, Any]:
+    return {"url": ids["pending_url"], "sha256": ids["pending_sha"], "accessor": ["leftPad", "rightPad"]}
 
 
 MATRIX = [
@@ -236,6 +249,17 @@ MATRIX = [
     row("GET",    "/api/v1/js-objects/{js}",                       None,                            401, 403, 200, 200, 404),
     row("PATCH",  "/api/v1/js-objects/{js}",                       {"body": "export default {}"},   401, 403, 200, 200, 404),
     row("DELETE", "/api/v1/js-objects/{js}",                       None,                            401, 403, 204, 204, 404),
+    # Instance administrators only (see tests/security/test_permission_matrix_complete.py).
+    row("GET",    "/api/v1/admin/settings",                        None,                            401, 403, 403, 403, 403),
+    row("PATCH",  "/api/v1/admin/settings",                        {"jsLibraryUrls": []},           401, 403, 403, 403, 403),
+    row("GET",    "/api/v1/applications/{app}/js-libraries",       None,                            401, 403, 200, 200, 404),
+    # The permission is checked before the URL: Developers learn the URL is not allowed.
+    row("POST",   "/api/v1/applications/{app}/js-libraries/fetch", {"url": "https://not-allowed.example/x.js"}, 401, 403, 422, 422, 404),
+    row("POST",   "/api/v1/applications/{app}/js-libraries",       _install,                        401, 403, 201, 201, 404),
+    row("DELETE", "/api/v1/applications/{app}/js-libraries/{library}", None,                          401, 403, 204, 204, 404),
+    # The published app's library code: whoever may view the app (the app is private).
+    row("GET",    "/api/v1/applications/{app}/js-libraries/code/{library_sha}", None,               401, 200, 200, 200, 404),
+    row("GET",    "/api/v1/applications/{app}/js-libraries/code/{pending_sha}", None,               401, 404, 200, 200, 404),
 ]
 
 

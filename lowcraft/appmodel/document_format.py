@@ -30,12 +30,24 @@ class AppSettingsDoc(_Model):
     default_page: str | None = Field(None, alias="defaultPage")
 
 
+class JsLibraryDoc(_Model):
+    """A JS library the app loads (app-wide): where it comes from and the globals it defines. The
+    code itself never travels in a document; `sha256` pins what was fetched."""
+
+    name: str = Field(min_length=1, max_length=100)
+    url: str = Field(min_length=1, max_length=2000)
+    version: str | None = Field(None, max_length=100)
+    accessor: list[str] = Field(min_length=1, max_length=20)
+    sha256: str | None = Field(None, pattern="^[0-9a-f]{64}$")
+
+
 class ApplicationDoc(_Model):
     name: str = Field(min_length=1, max_length=100)
     slug: str | None = None
     icon: str = "app"
     theme: dict[str, Any] = Field(default_factory=dict)
     settings: AppSettingsDoc = Field(default_factory=AppSettingsDoc)
+    js_libraries: list[JsLibraryDoc] = Field(default_factory=list, alias="jsLibraries", max_length=50)
 
 
 class DatasourceRefDoc(_Model):
@@ -104,6 +116,7 @@ def parse_document(raw: Any) -> AppDocument:
         raise InvalidDocument(f"Invalid application document at {where}: {first['msg']}.",
                               details={"errors": [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()[:20]]}) from None
     page_names: set[str] = set()
+    every_name: set[str] = set()  # library globals are app-wide: no page may use one as a name
     for page in doc.pages:
         if page.name in page_names:
             raise InvalidDocument(f"Two pages are named '{page.name}'.")
@@ -118,4 +131,25 @@ def parse_document(raw: Any) -> AppDocument:
             if entity_name in names:
                 raise InvalidDocument(f"Page '{page.name}': the name '{entity_name}' is already used on this page.")
             names.add(entity_name)
+        every_name |= names
+    _check_libraries(doc.application.js_libraries, every_name)
     return doc
+
+
+def _check_libraries(libraries: list[JsLibraryDoc], entity_names: set[str]) -> None:
+    """Library names are unique; each accessor is a usable global that nothing else defines."""
+    seen_names: set[str] = set()
+    taken: dict[str, str] = {}
+    for library in libraries:
+        if library.name in seen_names:
+            raise InvalidDocument(f"Two JS libraries are named '{library.name}'.")
+        seen_names.add(library.name)
+        for accessor in library.accessor:
+            problem = name_problem(accessor)
+            if problem:
+                raise InvalidDocument(f"JS library '{library.name}': {problem}")
+            if accessor in entity_names:
+                raise InvalidDocument(f"JS library '{library.name}' defines '{accessor}', which names a widget, query or JS object too.")
+            if accessor in taken:
+                raise InvalidDocument(f"JS libraries '{taken[accessor]}' and '{library.name}' both define '{accessor}'.")
+            taken[accessor] = library.name

@@ -102,3 +102,36 @@ class ActionSettings(BaseModel):
 
     def as_json(self) -> dict[str, Any]:
         return self.model_dump(by_alias=True)
+
+
+class JsLibrary(IdMixin, TimestampMixin, Base):
+    """A JavaScript library installed in an application (app-wide, not per page): where it came from,
+    the global names it defines (`accessor`), and the code it loads (`sha256`, a `JsLibraryCode`)."""
+
+    __tablename__ = "js_libraries"
+    __table_args__ = (UniqueConstraint("application_id", "name"),)
+
+    application_id: Mapped[str] = mapped_column(
+        IdType, ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(String(2000))
+    version: Mapped[str | None] = mapped_column(String(100))
+    accessor: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+class JsLibraryCode(TimestampMixin, Base):
+    """The code of a library as the server fetched it once, kept per application and by hash: the
+    editor and viewer load it from Lowcraft, never from the third-party URL. Code fetched but not
+    (or no longer) installed nor published is removed when the app's libraries change."""
+
+    __tablename__ = "js_library_code"
+
+    application_id: Mapped[str] = mapped_column(
+        IdType, ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    size: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(Text)

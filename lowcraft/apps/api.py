@@ -15,6 +15,7 @@ from lowcraft.apps.schemas import (
     ApplicationExport,
     ApplicationList,
     ApplicationSummary,
+    ImportedApplication,
     LintResult,
     PublishedApplication,
     RefactorResult,
@@ -26,6 +27,7 @@ from lowcraft.http.headers import frame_source
 from lowcraft.http.openapi import BODY, MEMBER, PARAMS, errors
 from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
+from lowcraft.jslibs.service import outcome_out
 
 router = APIRouter(prefix=API_PREFIX, tags=["applications"], route_class=DeferredRoute)
 
@@ -115,11 +117,13 @@ def create_application(workspace_id: str, body: ApplicationCreate, ctx: Ctx) -> 
 
 @router.post(
     "/workspaces/{workspace_id}/applications/import", status_code=201,
-    **_returns(ApplicationSummary, *BODY, *MEMBER, 409),
+    **_returns(ImportedApplication, *BODY, *MEMBER, 409),
 )
-def import_application(workspace_id: str, body: ApplicationImport, ctx: Ctx) -> dict[str, Any]:
-    """Create an application from an exported document (developers)."""
-    return _view_out(service.import_application(ctx, workspace_id, body.document, body.name))
+async def import_application(workspace_id: str, body: ApplicationImport, ctx: Ctx) -> dict[str, Any]:
+    """Create an application from an exported document (developers). Its JS libraries are fetched
+    again from their URLs where the instance allows them; `jsLibraries` says what became of each."""
+    imported = await service.import_with_libraries(ctx, workspace_id, body.document, body.name)
+    return {**_view_out(imported.view), "jsLibraries": [outcome_out(o) for o in imported.libraries]}
 
 
 @router.get("/workspaces/{workspace_id}/trash", **_returns(ApplicationList, *PARAMS, *MEMBER))

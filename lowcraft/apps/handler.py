@@ -24,6 +24,7 @@ from lowcraft.appmodel.tree import widget_names
 from lowcraft.context import Context
 from lowcraft.datasources.models import Datasource
 from lowcraft.errors import ValidationFailed
+from lowcraft.jslibs import handler as jslibs
 from lowcraft.store.types import utcnow
 from lowcraft.widgets.registry import registry
 
@@ -90,6 +91,7 @@ def build_document(ctx: Context, app: Application, *, include_ids: bool = False)
             "icon": app.icon,
             "theme": app.theme or {},
             "settings": app_settings(app),
+            "jsLibraries": jslibs.document_entries(ctx, app.id),
         },
         "datasources": [
             {"name": ds.name, "connector": ds.connector} for ds in sorted(datasources.values(), key=lambda d: d.name)

@@ -8,6 +8,7 @@ from pydantic import Field, RootModel
 
 from lowcraft.bindings.results import Change, Diagnostic
 from lowcraft.http.openapi import Out
+from lowcraft.jslibs.schemas import LibraryImportOutcome
 from lowcraft.workspaces.permissions import Role
 
 
@@ -49,6 +50,12 @@ class ApplicationSummary(Out):
     updated_at: str = Field(alias="updatedAt")
     deleted_at: str | None = Field(alias="deletedAt", description="Set while the application is in the trash.")
     role: Role | None = Field(None, description="The caller's role; absent in the trash.")
+
+
+class ImportedApplication(ApplicationSummary):
+    """An imported application, and what became of the JS libraries of its document."""
+
+    js_libraries: list[LibraryImportOutcome] = Field(alias="jsLibraries")
 
 
 class ApplicationList(Out):

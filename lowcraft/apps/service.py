@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, or_, select
+from starlette.concurrency import run_in_threadpool
 
 from lowcraft import bindings
 from lowcraft.appmodel.document_format import AppDocument, AppSettingsDoc, parse_document
@@ -26,6 +27,9 @@ from lowcraft.context import Context
 from lowcraft.datasources.models import Datasource
 from lowcraft.datasources.service import connector_for
 from lowcraft.errors import NotAuthenticated, PermissionDenied, ValidationFailed
+from lowcraft.jslibs import handler as jslibs_handler
+from lowcraft.jslibs import service as jslibs
+from lowcraft.jslibs.service import DocumentLibraries, LibraryOutcome
 from lowcraft.slugs import slugify, unique_slug
 from lowcraft.store.types import utcnow
 from lowcraft.widgets.registry import registry
@@ -183,7 +187,9 @@ def purge_trash(ctx: Context) -> int:
     return len(doomed)
 
 
-def _create_from(ctx: Context, workspace_id: str, doc: AppDocument, name: str) -> Application:
+def _create_from(
+    ctx: Context, workspace_id: str, doc: AppDocument, name: str, libraries: DocumentLibraries | None = None
+) -> tuple[Application, list[LibraryOutcome]]:
     user = require_user(ctx)
     settings = doc.application.settings
     app = Application(
@@ -220,7 +226,8 @@ def _create_from(ctx: Context, workspace_id: str, doc: AppDocument, name: str) -
         for js in page_doc.js_objects:
             ctx.db.add(JsObject(application_id=app.id, page_id=page.id, name=js.name, body=js.body))
     ctx.db.flush()
-    return app
+    outcomes = jslibs.install_document_libraries(ctx, app, doc.application.js_libraries, libraries)
+    return app, outcomes
 
 
 def _datasources_for(ctx: Context, workspace_id: str, doc: AppDocument) -> dict[str, Datasource]:
@@ -255,7 +262,9 @@ def _datasources_for(ctx: Context, workspace_id: str, doc: AppDocument) -> dict[
 def clone_application(ctx: Context, application_id: str) -> AppView:
     view = _app_view(ctx, application_id, Role.DEVELOPER)
     doc = parse_document(handler.build_document(ctx, view.app))
-    clone = _create_from(ctx, view.app.workspace_id, doc, f"{view.app.name} (copy)"[:100])
+    clone, _ = _create_from(
+        ctx, view.app.workspace_id, doc, f"{view.app.name} (copy)"[:100], jslibs.codes_of_app(ctx, view.app.id)
+    )
     record(
         ctx, "application.cloned", "application", clone.id, clone.name,
         workspace_id=clone.workspace_id, summary={"from": view.app.id},
@@ -269,15 +278,39 @@ def export_application(ctx: Context, application_id: str) -> dict[str, Any]:
     return handler.build_document(ctx, view.app)
 
 
-def import_application(ctx: Context, workspace_id: str, raw: Any, name: str | None = None) -> AppView:
+@dataclass
+class ImportedApp:
+    view: AppView
+    libraries: list[LibraryOutcome]
+    """What became of each JS library of the document (installed, or why not)."""
+
+
+def import_application(
+    ctx: Context, workspace_id: str, raw: Any, name: str | None = None, libraries: DocumentLibraries | None = None
+) -> ImportedApp:
+    """Create an application from a document. Its JS libraries are installed from `libraries`
+    (fetched by `import_with_libraries`); without it, each is reported as not installed."""
     _, role = require_workspace(ctx, workspace_id, Role.DEVELOPER)
     doc = parse_document(raw)
-    app = _create_from(ctx, workspace_id, doc, name or doc.application.name)
+    app, outcomes = _create_from(ctx, workspace_id, doc, name or doc.application.name, libraries)
     record(
         ctx, "application.imported", "application", app.id, app.name, workspace_id=workspace_id,
-        summary={"pages": len(doc.pages)},
+        summary={"pages": len(doc.pages), "jsLibraries": [o.name for o in outcomes if o.installed]},
     )
-    return AppView(app, role)
+    return ImportedApp(AppView(app, role), outcomes)
+
+
+def _import_document(ctx: Context, workspace_id: str, raw: Any) -> AppDocument:
+    require_workspace(ctx, workspace_id, Role.DEVELOPER)
+    return parse_document(raw)
+
+
+async def import_with_libraries(ctx: Context, workspace_id: str, raw: Any, name: str | None = None) -> ImportedApp:
+    """`import_application`, fetching the document's JS libraries again from their URLs first
+    (where the instance allows them; the others are reported)."""
+    doc = await run_in_threadpool(_import_document, ctx, workspace_id, raw)
+    libraries = await jslibs.fetch_document_libraries(ctx, workspace_id, doc.application.js_libraries)
+    return await run_in_threadpool(import_application, ctx, workspace_id, raw, name, libraries)
 
 
 def publish_application(ctx: Context, application_id: str) -> AppView:
@@ -285,6 +318,7 @@ def publish_application(ctx: Context, application_id: str) -> AppView:
     view = _app_view(ctx, application_id, Role.DEVELOPER)
     view.app.published = handler.build_document(ctx, view.app, include_ids=True)
     view.app.published_at = utcnow()
+    jslibs_handler.prune_code(ctx, view.app.id, view.app.published)
     record(ctx, "application.published", "application", view.app.id, view.app.name, workspace_id=view.app.workspace_id)
     return view
 

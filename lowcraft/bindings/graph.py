@@ -70,6 +70,18 @@ class Cycle:
         return " -> ".join(self.path)
 
 
+def library_globals(document: Mapping[str, Any]) -> frozenset[str]:
+    """The global names the document's JS libraries define, known to every binding of the app."""
+    application = document.get("application")
+    libraries = application.get("jsLibraries") if isinstance(application, Mapping) else None
+    names: set[str] = set()
+    for library in libraries if isinstance(libraries, list) else []:
+        accessor = library.get("accessor") if isinstance(library, Mapping) else None
+        if isinstance(accessor, list):
+            names.update(a for a in accessor if isinstance(a, str))
+    return frozenset(names)
+
+
 class AppGraph:
     """The dependency graph of one page of an application document.
 
@@ -96,6 +108,8 @@ class AppGraph:
         self._owned: dict[str, list[str]] = {}
         """Nodes whose edges come from one bound property (a JS body owns its members)."""
         self._cyclic: dict[str, frozenset[str]] = {}
+        self.library_globals: frozenset[str] = frozenset()
+        """Globals the application's JS libraries define (`application.jsLibraries[].accessor`)."""
 
     # building ---------------------------------------------------------------------------------
 
@@ -111,6 +125,7 @@ class AppGraph:
                 raise ValueError(f"the document has {pages} pages: name the page to analyse (or use page_graphs)")
             page = 0
         graph = cls(manifests, page)
+        graph.library_globals = library_globals(document)
         bound: list[tuple[Entity, BoundProperty]] = []
         for entity in iter_entities(document, manifests, page) if page_count(document) else ():
             if entity.name in graph.entities:
@@ -172,6 +187,7 @@ class AppGraph:
             self.entities,
             this_name=this_name,
             scope_names=entity.scope_names | prop.scope_names,
+            library_globals=self.library_globals,
         )
         self.references[key] = found
         for reference in found.references:

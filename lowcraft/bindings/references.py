@@ -81,13 +81,14 @@ def pieces(value: str, kind: SourceKind) -> list[PieceOfCode]:
     return [PieceOfCode(s.code_start, analyze(s.source, kind)) for s in iter_segments(value) if s.is_binding]
 
 
-def classify(name: str, entities: Collection[str] | None) -> ReferenceKind:
-    """What `name` refers to, given the application's entity names (None: any other name is one)."""
+def classify(name: str, entities: Collection[str] | None, library_globals: Collection[str] = ()) -> ReferenceKind:
+    """What `name` refers to, given the application's entity names (None: any other name is one)
+    and the globals its JS libraries define (`application.jsLibraries[].accessor`)."""
     if entities is not None and name in entities:
         return ReferenceKind.ENTITY
     if name in APP_GLOBALS:
         return ReferenceKind.APP_GLOBAL
-    if name in JS_GLOBALS:
+    if name in JS_GLOBALS or name in library_globals:
         return ReferenceKind.JS_GLOBAL
     return ReferenceKind.ENTITY if entities is None else ReferenceKind.UNKNOWN
 
@@ -99,12 +100,14 @@ def extract_references(
     *,
     this_name: str | None = None,
     scope_names: Collection[str] = (),
+    library_globals: Collection[str] = (),
 ) -> PropertyReferences:
     """The references of a property value.
 
     `entities`: the application's entity names (None treats every non-global free name as one).
     `this_name`: for a JS object body, the object's name (`this.x` becomes `<this_name>.x`).
     `scope_names`: names the runtime defines for this property (a list item's `currentItem`).
+    `library_globals`: the globals the application's JS libraries define (JS globals for it).
     """
     kind = SourceKind(kind)
     references: list[Reference] = []
@@ -113,7 +116,7 @@ def extract_references(
         base = piece.offset
         errors.extend(SyntaxProblem(base + e.start, base + e.end, e.message) for e in piece.analysis.errors)
         for use in piece.analysis.uses:
-            reference = _reference(use, base, entities, this_name, scope_names)
+            reference = _reference(use, base, entities, this_name, scope_names, library_globals)
             if reference is not None:
                 references.append(reference)
     return PropertyReferences(tuple(references), tuple(errors))
@@ -125,6 +128,7 @@ def _reference(
     entities: Collection[str] | None,
     this_name: str | None,
     scope_names: Collection[str],
+    library_globals: Collection[str],
 ) -> Reference | None:
     name = use.name
     if name == "this":
@@ -135,5 +139,5 @@ def _reference(
     elif name in scope_names:
         return None
     else:
-        kind = classify(name, entities)
+        kind = classify(name, entities, library_globals)
     return Reference(name, use.path, kind, base + use.start, base + use.end, use.called, use.member)

@@ -59,6 +59,19 @@ def test_an_unknown_entity_is_an_error_at_its_position() -> None:
     assert "Inptu1" in found.message
 
 
+def test_the_globals_of_the_apps_js_libraries_are_known_in_bindings_and_js_objects() -> None:
+    document = app(page(
+        "P",
+        [widget("Text1", text="{{ tinyCsv.parse(Text2.text)[0].b }}"), widget("Text2", text="a,b")],
+        js=[js_object("Utils", "export default { rows(t) { return tinyCsv.parse(t) } }")],
+    ))
+    assert [d.entity for d in lint(document, MANIFESTS.get)] == ["Text1", "Utils"]
+    document["application"]["jsLibraries"] = [
+        {"name": "tinycsv", "url": "https://cdn.example.com/tinycsv.js", "version": "1.0.0", "accessor": ["tinyCsv"]}
+    ]
+    assert lint(document, MANIFESTS.get) == []
+
+
 def test_an_unknown_widget_property_is_a_warning_from_the_manifest() -> None:
     document = app(
         page(

@@ -22,6 +22,8 @@ __all__ = ["template", "world"]  # the matrix's fixtures, shared
 # (method, path) -> status, where the instance administrator is answered unlike the workspace's.
 INSTANCE_ADMINISTRATOR_DIFFERS: dict[tuple[str, str], int] = {
     ("PUT", "/api/v1/workspaces/{ws}/private-networks"): 200,  # the instance administrator's call alone
+    ("GET", "/api/v1/admin/settings"): 200,  # instance settings are theirs alone
+    ("PATCH", "/api/v1/admin/settings"): 200,
 }
 
 

@@ -635,7 +635,8 @@ export interface paths {
         readonly put?: never;
         /**
          * Import Application
-         * @description Create an application from an exported document (developers).
+         * @description Create an application from an exported document (developers). Its JS libraries are fetched
+         *     again from their URLs where the instance allows them; `jsLibraries` says what became of each.
          */
         readonly post: operations["import_application_api_v1_workspaces__workspace_id__applications_import_post"];
         readonly delete?: never;
@@ -1069,6 +1070,118 @@ export interface paths {
          * @description The tables and columns of a datasource in an environment, for autocomplete and generated pages.
          */
         readonly get: operations["structure_api_v1_datasources__datasource_id__structure_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/admin/settings": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Get Settings
+         * @description The instance's settings (instance administrators).
+         */
+        readonly get: operations["get_settings_api_v1_admin_settings_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        /**
+         * Change Settings
+         * @description Change instance settings; unsent fields stay (instance administrators).
+         */
+        readonly patch: operations["change_settings_api_v1_admin_settings_patch"];
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/js-libraries": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * List Libraries
+         * @description The app's JS libraries, and where the instance allows installing them from (developers).
+         */
+        readonly get: operations["list_libraries_api_v1_applications__application_id__js_libraries_get"];
+        readonly put?: never;
+        /**
+         * Install Library
+         * @description Install fetched code as a library defining the `accessor` globals the editor's engine found (developers).
+         */
+        readonly post: operations["install_library_api_v1_applications__application_id__js_libraries_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/js-libraries/fetch": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Fetch Library
+         * @description Have the server fetch a library from an allowed URL (once) and keep its code for an install
+         *     (developers). 422 `library_url_not_allowed`, 400 `library_fetch_failed` or `not_a_library`,
+         *     413 `library_too_large`.
+         */
+        readonly post: operations["fetch_library_api_v1_applications__application_id__js_libraries_fetch_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/js-libraries/{name}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        readonly post?: never;
+        /**
+         * Uninstall Library
+         * @description Remove a library from the app (developers); the published app keeps it until the next publish.
+         */
+        readonly delete: operations["uninstall_library_api_v1_applications__application_id__js_libraries__name__delete"];
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/js-libraries/code/{sha256}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Library Code
+         * @description A library's code, for the engine: developers of the app, and whoever may view its published
+         *     state (anyone for a public app). Sent inside JSON, never as a script, so no page of this site
+         *     can run it; the engine evaluates it in its sandbox. Immutable: the address names the hash.
+         */
+        readonly get: operations["library_code_api_v1_applications__application_id__js_libraries_code__sha256__get"];
         readonly put?: never;
         readonly post?: never;
         readonly delete?: never;
@@ -1734,6 +1847,28 @@ export interface components {
             readonly request?: unknown;
             readonly error?: components["schemas"]["ConnectorFailure"] | null;
         };
+        /**
+         * FetchedLibrary
+         * @description Code the server fetched and keeps for an install; not yet part of the app.
+         */
+        readonly FetchedLibrary: {
+            /** Url */
+            readonly url: string;
+            /** Sha256 */
+            readonly sha256: string;
+            /** Size */
+            readonly size: number;
+            /**
+             * Name
+             * @description The library's name, guessed from its URL.
+             */
+            readonly name: string;
+            /**
+             * Version
+             * @description Its version, guessed from its URL.
+             */
+            readonly version: string | null;
+        };
         /** Health */
         readonly Health: {
             /**
@@ -1741,6 +1876,73 @@ export interface components {
              * @constant
              */
             readonly status: "ok";
+        };
+        /**
+         * ImportedApplication
+         * @description An imported application, and what became of the JS libraries of its document.
+         */
+        readonly ImportedApplication: {
+            /** Id */
+            readonly id: string;
+            /** Workspaceid */
+            readonly workspaceId: string;
+            /** Name */
+            readonly name: string;
+            /** Slug */
+            readonly slug: string;
+            /** Icon */
+            readonly icon: string;
+            /**
+             * Theme
+             * @description Theme values (colours, radius, font), free-form JSON.
+             */
+            readonly theme: {
+                readonly [key: string]: unknown;
+            };
+            readonly settings: components["schemas"]["AppSettings"];
+            /** Ispublic */
+            readonly isPublic: boolean;
+            /** Ispublished */
+            readonly isPublished: boolean;
+            /** Publishedat */
+            readonly publishedAt: string | null;
+            /** Updatedat */
+            readonly updatedAt: string;
+            /**
+             * Deletedat
+             * @description Set while the application is in the trash.
+             */
+            readonly deletedAt: string | null;
+            /** @description The caller's role; absent in the trash. */
+            readonly role?: components["schemas"]["Role"] | null;
+            /** Jslibraries */
+            readonly jsLibraries: readonly components["schemas"]["LibraryImportOutcome"][];
+        };
+        /**
+         * InstanceSettings
+         * @description Settings of the whole instance.
+         */
+        readonly InstanceSettings: {
+            /**
+             * Jslibraryurls
+             * @description URL prefixes administrators allowed for JS libraries (saved in the store).
+             */
+            readonly jsLibraryUrls: readonly string[];
+            /**
+             * Jslibraryurlsfromenvironment
+             * @description URL prefixes allowed by LOWCRAFT_JS_LIBRARY_URLS; change them in the environment.
+             */
+            readonly jsLibraryUrlsFromEnvironment: readonly string[];
+            /**
+             * Jslibrarymaxbytes
+             * @description Largest library the server fetches.
+             */
+            readonly jsLibraryMaxBytes: number;
+        };
+        /** InstanceSettingsPatch */
+        readonly InstanceSettingsPatch: {
+            /** Jslibraryurls */
+            readonly jsLibraryUrls?: readonly string[] | null;
         };
         /** InviteBody */
         readonly InviteBody: {
@@ -1778,6 +1980,46 @@ export interface components {
              */
             readonly status: "invited";
             readonly invite: components["schemas"]["InviteOut"];
+        };
+        /** JsLibraryList */
+        readonly JsLibraryList: {
+            /** Libraries */
+            readonly libraries: readonly components["schemas"]["JsLibraryOut"][];
+            /**
+             * Allowedurlprefixes
+             * @description URL prefixes an instance administrator allowed libraries from; empty: none may be installed.
+             */
+            readonly allowedUrlPrefixes: readonly string[];
+            /**
+             * Maxbytes
+             * @description Largest library the server fetches.
+             */
+            readonly maxBytes: number;
+        };
+        /**
+         * JsLibraryOut
+         * @description A library installed in an application.
+         */
+        readonly JsLibraryOut: {
+            /** Name */
+            readonly name: string;
+            /**
+             * Url
+             * @description Where the server fetched it from (once, at install).
+             */
+            readonly url: string;
+            /** Version */
+            readonly version: string | null;
+            /**
+             * Accessor
+             * @description The global names it defines, usable in bindings and JS objects.
+             */
+            readonly accessor: readonly string[];
+            /**
+             * Sha256
+             * @description Hash of its code; the code is served at .../js-libraries/code/{sha256}.
+             */
+            readonly sha256: string;
         };
         /** JsObjectCreate */
         readonly JsObjectCreate: {
@@ -1817,6 +2059,61 @@ export interface components {
             readonly name?: string | null;
             /** Body */
             readonly body?: string | null;
+        };
+        /**
+         * LibraryCode
+         * @description A library's code as the server fetched it.
+         */
+        readonly LibraryCode: {
+            /** Sha256 */
+            readonly sha256: string;
+            /**
+             * Url
+             * @description Where it was fetched from.
+             */
+            readonly url: string;
+            /** Size */
+            readonly size: number;
+            /**
+             * Code
+             * @description The JavaScript text; the engine runs it in its sandbox before the app's bindings.
+             */
+            readonly code: string;
+        };
+        /** LibraryFetch */
+        readonly LibraryFetch: {
+            /** Url */
+            readonly url: string;
+        };
+        /**
+         * LibraryImportOutcome
+         * @description What became of one JS library of an imported document.
+         */
+        readonly LibraryImportOutcome: {
+            /** Name */
+            readonly name: string;
+            /** Url */
+            readonly url: string;
+            /** Installed */
+            readonly installed: boolean;
+            /**
+             * Problem
+             * @description Why it was not installed.
+             */
+            readonly problem: string | null;
+        };
+        /** LibraryInstall */
+        readonly LibraryInstall: {
+            /** Url */
+            readonly url: string;
+            /** Sha256 */
+            readonly sha256: string;
+            /** Accessor */
+            readonly accessor: readonly string[];
+            /** Name */
+            readonly name?: string | null;
+            /** Version */
+            readonly version?: string | null;
         };
         /** LintResult */
         readonly LintResult: {
@@ -2275,15 +2572,25 @@ export type ErrorBody = components['schemas']['ErrorBody'];
 export type ErrorDetail = components['schemas']['ErrorDetail'];
 export type ExecuteBody = components['schemas']['ExecuteBody'];
 export type ExecutionResult = components['schemas']['ExecutionResult'];
+export type FetchedLibrary = components['schemas']['FetchedLibrary'];
 export type Health = components['schemas']['Health'];
+export type ImportedApplication = components['schemas']['ImportedApplication'];
+export type InstanceSettings = components['schemas']['InstanceSettings'];
+export type InstanceSettingsPatch = components['schemas']['InstanceSettingsPatch'];
 export type InviteBody = components['schemas']['InviteBody'];
 export type InviteList = components['schemas']['InviteList'];
 export type InviteOut = components['schemas']['InviteOut'];
 export type Invited = components['schemas']['Invited'];
+export type JsLibraryList = components['schemas']['JsLibraryList'];
+export type JsLibraryOut = components['schemas']['JsLibraryOut'];
 export type JsObjectCreate = components['schemas']['JsObjectCreate'];
 export type JsObjectList = components['schemas']['JsObjectList'];
 export type JsObjectOut = components['schemas']['JsObjectOut'];
 export type JsObjectUpdate = components['schemas']['JsObjectUpdate'];
+export type LibraryCode = components['schemas']['LibraryCode'];
+export type LibraryFetch = components['schemas']['LibraryFetch'];
+export type LibraryImportOutcome = components['schemas']['LibraryImportOutcome'];
+export type LibraryInstall = components['schemas']['LibraryInstall'];
 export type LintResult = components['schemas']['LintResult'];
 export type LoginBody = components['schemas']['LoginBody'];
 export type MemberAdded = components['schemas']['MemberAdded'];
@@ -4897,7 +5204,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["ApplicationSummary"];
+                    readonly "application/json": components["schemas"]["ImportedApplication"];
                 };
             };
             /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
@@ -6788,6 +7095,456 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["DatasourceStructure"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly get_settings_api_v1_admin_settings_get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["InstanceSettings"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly change_settings_api_v1_admin_settings_patch: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["InstanceSettingsPatch"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["InstanceSettings"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly list_libraries_api_v1_applications__application_id__js_libraries_get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["JsLibraryList"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly install_library_api_v1_applications__application_id__js_libraries_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["LibraryInstall"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["JsLibraryOut"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly fetch_library_api_v1_applications__application_id__js_libraries_fetch_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["LibraryFetch"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["FetchedLibrary"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly uninstall_library_api_v1_applications__application_id__js_libraries__name__delete: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+                readonly name: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 204: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly library_code_api_v1_applications__application_id__js_libraries_code__sha256__get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+                readonly sha256: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["LibraryCode"];
                 };
             };
             /** @description The caller must log in or send a valid API token. */

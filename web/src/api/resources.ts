@@ -42,6 +42,14 @@ export const accounts = {
   revokeToken: (tokenId: string) => api<void>(`/me/tokens/${id(tokenId)}`, { method: "DELETE" }),
 };
 
+export type InstanceSettings = Schema.InstanceSettings;
+
+/** Instance settings (instance administrators only). */
+export const admin = {
+  settings: () => api<InstanceSettings>("/admin/settings"),
+  change: (changes: { jsLibraryUrls?: readonly string[] }) => api<InstanceSettings>("/admin/settings", { method: "PATCH", body: changes }),
+};
+
 export const workspaces = {
   list: () => api<Schema.WorkspaceList>("/workspaces").then((r) => r.workspaces),
   create: (name: string) => api<Workspace>("/workspaces", { method: "POST", body: { name } }),

@@ -87,7 +87,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     window.setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), 5000);
   }, []);
 
-  const { engine, values, errors, onUpdate, reloadEngine, scheduleReload, syncTree, forgetActionData } = useEditorEngine({ latest, environment: runEnvironment, toast, setLogs, setExecutions });
+  const { engine, values, errors, onUpdate, reloadEngine, scheduleReload, syncTree, forgetActionData, libraryLoads, libraries } = useEditorEngine({ appId, latest, environment: runEnvironment, toast, setLogs, setExecutions });
   const { saveState, saver, track, loaded } = useAutosave(doc.tree, syncTree);
 
   // Queries and JS objects save after a pause in typing.
@@ -310,7 +310,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     return byName;
   }, [doc.tree]);
 
-  const completeBinding = useBindingCompletion({ tree: doc.tree, widgetsByName, manifests: manifestMap, actions: pageActions, jsObjects: pageJs, values });
+  const completeBinding = useBindingCompletion({ tree: doc.tree, widgetsByName, manifests: manifestMap, actions: pageActions, jsObjects: pageJs, values, libraries: libraryLoads });
 
   // ------------------------------------------------------------------ page-level commands
 
@@ -525,7 +525,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
                 jsObjects={pageJs}
                 datasources={datasources}
                 appActions={actions}
-                focus={focus}
+                focus={focus} libraries={libraries}
                 onOpenPage={(id) => void openPage(id).catch((e: unknown) => toast(messageOf(e), "error"))}
                 {...pageHandlers}
                 onSelectWidget={(id) => {

@@ -1,6 +1,6 @@
 /**
  * The explorer: pages (add, rename, reorder, clone, delete, default, hide), the page's widgets as
- * a tree, its queries and JS objects, and the datasources (those the app's queries use first). Renames go to the server's
+ * a tree, its queries and JS objects, the app's JS libraries, and the datasources (those the app's queries use first). Renames go to the server's
  * refactor so references follow.
  */
 import { useState } from "react";
@@ -8,7 +8,9 @@ import { useState } from "react";
 import type { PageSummary } from "../api/resources";
 import { datasourcesInUse } from "./datasourcesInUse";
 import type { ActionRecord, DatasourceRecord, JsObjectRecord } from "./editorApi";
+import { LibrariesSection } from "./LibrariesSection";
 import { childrenOf, idOf, type Widget } from "./tree";
+import type { JsLibraries } from "./useJsLibraries";
 
 export interface ExplorerProps {
   readonly pages: readonly PageSummary[];
@@ -21,6 +23,8 @@ export interface ExplorerProps {
   /** Every query of the app (all pages), to tell which datasources are in use. */
   readonly appActions: readonly ActionRecord[];
   readonly focus: string;
+  /** The app's JS libraries, app-wide. */
+  readonly libraries?: JsLibraries;
   onOpenPage(id: string): void;
   onAddPage(): void;
   onRenamePage(id: string, name: string): void;
@@ -179,6 +183,7 @@ export default function Explorer(props: ExplorerProps) {
           ))}
         </ul>
       </section>
+      {props.libraries && <LibrariesSection libraries={props.libraries} />}
       <section>
         <h3>
           Datasources{" "}

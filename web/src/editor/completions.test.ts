@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { WidgetManifest } from "../engine/manifest";
-import { appsmithEntity, complete, insideBinding, queryEntity, sqlCompletions, widgetMembers, type EntityInfo } from "./completions";
+import { appsmithEntity, complete, insideBinding, libraryEntities, queryEntity, sqlCompletions, widgetMembers, type EntityInfo } from "./completions";
 
 const table: WidgetManifest = {
   type: "TABLE_WIDGET_V2",
@@ -39,6 +39,12 @@ describe("binding autocomplete", () => {
   it("offers a query's members, run() as a function", () => {
     const run = complete("{{getOrders.r", entities)?.options.find((o) => o.label === "run");
     expect(run?.type).toBe("function");
+  });
+
+  it("offers the globals of the app's JS libraries and their members", () => {
+    const withLibraries = [...entities, ...libraryEntities([{ name: "tinycsv", accessor: ["tinyCsv"], members: { tinyCsv: ["parse", "stringify"] } }])];
+    expect(complete("{{ tiny", withLibraries)?.options.map((o) => [o.label, o.detail])).toEqual([["tinyCsv", "library tinycsv"]]);
+    expect(complete("{{ tinyCsv.p", withLibraries)?.options.map((o) => o.label)).toEqual(["parse"]);
   });
 
   it("knows when the cursor is inside a binding", () => {

@@ -83,6 +83,13 @@ export function appsmithEntity(value: unknown): EntityInfo {
   return { name: "appsmith", kind: "global", detail: "global", members: APPSMITH_MEMBERS, value };
 }
 
+/** What the app's JS libraries define (their accessors, with the members found when they loaded). */
+export function libraryEntities(loads: readonly { readonly name: string; readonly accessor: readonly string[]; readonly members: Readonly<Record<string, readonly string[]>> }[]): EntityInfo[] {
+  return loads.flatMap((load) =>
+    load.accessor.map((accessor) => ({ name: accessor, kind: "global" as const, detail: `library ${load.name}`, members: new Map((load.members[accessor] ?? []).map((m) => [m, ""])), value: {} })),
+  );
+}
+
 /** Is the cursor inside `{{ }}` (after the last `{{` that has no `}}` yet)? */
 export function insideBinding(textBefore: string): boolean {
   const open = textBefore.lastIndexOf("{{");

@@ -6,7 +6,8 @@
 import { useCallback, useMemo } from "react";
 
 import type { WidgetManifest } from "../engine/manifest";
-import { appsmithEntity, complete, functionNames, queryEntity, widgetMembers, type EntityInfo } from "./completions";
+import type { LibraryLoad } from "../engine/customLibraries";
+import { appsmithEntity, complete, functionNames, libraryEntities, queryEntity, widgetMembers, type EntityInfo } from "./completions";
 import type { ActionRecord, JsObjectRecord } from "./editorApi";
 import type { Widget } from "./tree";
 import type { Values } from "./useEditorEngine";
@@ -19,9 +20,11 @@ export interface CompletionSources {
   readonly actions: readonly ActionRecord[];
   readonly jsObjects: readonly JsObjectRecord[];
   readonly values: Values;
+  /** The app's JS libraries as the engine loaded them. */
+  readonly libraries?: readonly LibraryLoad[];
 }
 
-export function useBindingCompletion({ tree, widgetsByName, manifests, actions, jsObjects, values }: CompletionSources) {
+export function useBindingCompletion({ tree, widgetsByName, manifests, actions, jsObjects, values, libraries = [] }: CompletionSources) {
   const entities = useMemo((): EntityInfo[] => {
     const widgets = [...widgetsByName.keys()].flatMap((name) => {
       const w = widgetsByName.get(name);
@@ -33,7 +36,8 @@ export function useBindingCompletion({ tree, widgetsByName, manifests, actions, 
       ...actions.map((a) => queryEntity(a.name, values[a.name] ?? {})),
       ...jsObjects.map((j) => ({ name: j.name, kind: "js" as const, detail: "JS object", members: new Map(functionNames(j.body).map((f) => [f, "()"])), value: values[j.name] ?? {} })),
       appsmithEntity(values["appsmith"] ?? {}),
+      ...libraryEntities(libraries),
     ];
-  }, [tree, manifests, actions, jsObjects, values, widgetsByName]);
+  }, [tree, manifests, actions, jsObjects, values, widgetsByName, libraries]);
   return useCallback((before: string) => complete(before, entities), [entities]);
 }

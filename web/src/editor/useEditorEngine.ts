@@ -7,12 +7,14 @@
 import { useCallback, useEffect, useRef, useState, type MutableRefObject } from "react";
 
 import { EngineClient } from "../engine/client";
+import { libraryProblems, type LibraryCode, type LibraryLoad } from "../engine/customLibraries";
 import type { AlertStyle, EvaluationError, EvaluationUpdate } from "../engine/host";
 import type { WidgetManifest } from "../engine/manifest";
 import { toActionResult } from "../runtime/serverActions";
 import { editorApi, type ActionRecord, type AppDetail, type Execution, type JsObjectRecord } from "./editorApi";
 import type { EditorState } from "./editorState";
 import { propertyChanges } from "./engineSync";
+import { useJsLibraries } from "./useJsLibraries";
 import type { Widget } from "./tree";
 
 export type Values = Record<string, Record<string, unknown>>;
@@ -29,6 +31,8 @@ export interface EditedApp {
 }
 
 export interface EngineHooks {
+  /** The application: its JS libraries (app-wide) run in the worker before the page. */
+  readonly appId: string;
   /** The app being edited, kept current by the editor. */
   readonly latest: MutableRefObject<EditedApp>;
   /** The datasource environment queries run in. */
@@ -62,7 +66,10 @@ function mergeErrors(errors: Errors, update: EvaluationUpdate): Errors {
   return next;
 }
 
-export function useEditorEngine({ latest, environment, toast, setLogs, setExecutions }: EngineHooks) {
+export function useEditorEngine({ appId, latest, environment, toast, setLogs, setExecutions }: EngineHooks) {
+  const libraries = useJsLibraries(appId);
+  const libraryCodes = useRef<readonly LibraryCode[]>([]);
+  libraryCodes.current = libraries.codes;
   const [values, setValues] = useState<Values>({});
   const [errors, setErrors] = useState<Errors>({});
   const engine = useRef<EngineClient | null>(null);
@@ -74,6 +81,10 @@ export function useEditorEngine({ latest, environment, toast, setLogs, setExecut
   /** The page the engine holds. */
   const enginePage = useRef<string | null>(null);
   const reloadTimer = useRef<number | null>(null);
+  /** Library code (by hash) the current worker has run; a library's globals stay until it restarts. */
+  const librariesSent = useRef(new Set<string>());
+  const [libraryLoads, setLibraryLoads] = useState<readonly LibraryLoad[]>([]);
+  const [generation, setGeneration] = useState(0);
 
   const onUpdate = useCallback((update: EvaluationUpdate) => {
     for (const [key, value] of Object.entries(update.values)) if (key.endsWith(".data")) actionData.current[dataKey(enginePage.current, key.slice(0, -5))] = value;
@@ -85,6 +96,19 @@ export function useEditorEngine({ latest, environment, toast, setLogs, setExecut
     const client = engine.current;
     const { doc: d, actions: acts, jsObjects: js, pageId: pid, app: a, manifests: ms } = latest.current;
     if (!client || !pid || !a || ms.length === 0) return;
+    const wanted = new Set(libraryCodes.current.map((l) => l.sha256));
+    if ([...librariesSent.current].some((sha) => !wanted.has(sha))) {
+      setGeneration((g) => g + 1); // a library was removed: only a fresh worker forgets its globals
+      return;
+    }
+    const fresh = libraryCodes.current.filter((l) => !librariesSent.current.has(l.sha256));
+    if (fresh.length > 0) {
+      for (const l of fresh) librariesSent.current.add(l.sha256);
+      const loads = await client.loadLibraries(fresh);
+      setLibraryLoads((before) => [...before, ...loads]);
+      const problems = libraryProblems(loads);
+      if (problems) toast(problems, "error");
+    }
     engineTree.current = d.tree;
     enginePage.current = pid;
     const update = await client.load(
@@ -98,7 +122,7 @@ export function useEditorEngine({ latest, environment, toast, setLogs, setExecut
     );
     setValues({});
     onUpdate(update);
-  }, [latest, onUpdate]);
+  }, [latest, onUpdate, toast]);
 
   const scheduleReload = useCallback(() => {
     if (reloadTimer.current !== null) window.clearTimeout(reloadTimer.current);
@@ -147,11 +171,19 @@ export function useEditorEngine({ latest, environment, toast, setLogs, setExecut
       confirmAction: async (name) => window.confirm(`Run ${name}?`),
     });
     engine.current = client;
+    librariesSent.current = new Set();
+    setLibraryLoads([]);
+    if (generation > 0) scheduleReload();
     return () => {
       client.dispose();
       engine.current = null;
     };
-  }, [environment, latest, onUpdate, setExecutions, setLogs, toast]);
+  }, [environment, latest, onUpdate, setExecutions, setLogs, toast, generation, scheduleReload]);
 
-  return { engine, values, errors, onUpdate, reloadEngine, scheduleReload, syncTree, forgetActionData };
+  // The app's libraries changed (or arrived): the engine loads the new ones, or restarts without a removed one.
+  useEffect(() => {
+    if (libraries.version > 0) scheduleReload();
+  }, [libraries.version, scheduleReload]);
+
+  return { engine, values, errors, onUpdate, reloadEngine, scheduleReload, syncTree, forgetActionData, libraryLoads, libraries };
 }

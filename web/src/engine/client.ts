@@ -2,6 +2,7 @@
  * The main thread's handle on the engine worker: typed requests that resolve with the worker's
  * reply, and callbacks for what the worker pushes (updates, effects, action executions).
  */
+import type { LibraryCode, LibraryLoad } from "./customLibraries";
 import type { ActionRequest, ActionResult, Effect, EvaluationUpdate } from "./host";
 import type { WidgetManifest } from "./manifest";
 import type { AppsmithInit, PageDefinition } from "./page";
@@ -150,6 +151,15 @@ export class EngineClient {
 
   async runOnLoadActions(): Promise<void> {
     await this.request({ type: "runOnLoadActions" });
+  }
+
+  /**
+   * Run the app's JS libraries in the worker (each once per worker), before the page's bindings
+   * need them. Resolves with what each defined, and the error of each that failed to load.
+   */
+  async loadLibraries(libraries: readonly LibraryCode[]): Promise<LibraryLoad[]> {
+    if (libraries.length === 0) return [];
+    return (await this.request({ type: "loadLibraries", libraries })).result as LibraryLoad[];
   }
 
   /** Resolves once the worker is up and answering (its script loaded and compiled). */

@@ -9,3 +9,4 @@ export { extractReferences, analyse, BindingSyntaxError, type Reference, type Co
 export { splitSegments, hasBinding, isSingleBinding, bindingSources, type Segment } from "./segments";
 export { valueProblems } from "./validation";
 export { setLoopBudget, LongRunningCodeError } from "./loopGuard";
+export { libraryProblems, type LibraryCode, type LibraryLoad } from "./customLibraries";

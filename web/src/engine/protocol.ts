@@ -3,6 +3,7 @@
  * The worker runs inside the sandbox document (sandbox.ts); `SANDBOX` names the handshake that
  * connects the two over a MessagePort before the engine protocol starts.
  */
+import type { LibraryCode } from "./customLibraries";
 import type { ActionRequest, ActionResult, Effect, EvaluationUpdate } from "./host";
 import type { WidgetManifest } from "./manifest";
 import type { AppsmithInit, PageDefinition } from "./page";
@@ -18,6 +19,7 @@ export type EngineRequest =
   | { readonly type: "runJsFunction"; readonly object: string; readonly fn: string; readonly args: readonly unknown[] }
   | { readonly type: "runAction"; readonly action: string; readonly params: Readonly<Record<string, unknown>> }
   | { readonly type: "runOnLoadActions" }
+  | { readonly type: "loadLibraries"; readonly libraries: readonly LibraryCode[] }
   | { readonly type: "ping" }
   | { readonly type: "evaluate"; readonly code: string };
 

@@ -2,6 +2,7 @@
  * The engine's side of the worker protocol: owns the Engine, answers requests from the main
  * thread, and forwards effects, updates and action executions as messages.
  */
+import { loadLibraries } from "./customLibraries";
 import { Engine } from "./engine";
 import { messageOf } from "./errors";
 import type { ActionResult, EngineHost } from "./host";
@@ -73,6 +74,8 @@ export function serveEngine(port: EnginePort): void {
       case "runOnLoadActions":
         await requireEngine().runOnLoadActions();
         return {};
+      case "loadLibraries":
+        return { result: loadLibraries(request.libraries) };
       case "ping":
         return {};
       case "evaluate":

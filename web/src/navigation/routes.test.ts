@@ -12,6 +12,7 @@ describe("addresses", () => {
     ["/reset-password", { kind: "resetPassword" }],
     ["/settings/tokens", { kind: "tokens" }],
     ["/settings/password", { kind: "password" }],
+    ["/settings/admin", { kind: "admin" }],
     ["/workspaces", { kind: "home" }],
     ["/workspaces/w1", { kind: "workspace", workspaceId: "w1", section: "applications" }],
     ["/workspaces/w1/members", { kind: "workspace", workspaceId: "w1", section: "members" }],

@@ -12,6 +12,7 @@ export type Route =
   | { readonly kind: "workspace"; readonly workspaceId: string; readonly section: WorkspaceSection }
   | { readonly kind: "tokens" }
   | { readonly kind: "password" }
+  | { readonly kind: "admin" }
   | { readonly kind: "viewer"; readonly appKey: string; readonly pageSlug: string | undefined }
   | { readonly kind: "editor"; readonly applicationId: string; readonly pageSlug: string }
   | { readonly kind: "notFound" };
@@ -45,6 +46,7 @@ export function matchRoute(pathname: string): Route {
       return parts.length === 1 ? { kind: "resetPassword" } : { kind: "notFound" };
     case "settings":
       if (parts.length === 2 && second === "password") return { kind: "password" };
+      if (parts.length === 2 && second === "admin") return { kind: "admin" };
       return parts.length === 2 && second === "tokens" ? { kind: "tokens" } : { kind: "notFound" };
     case "workspaces":
       if (second === undefined) return { kind: "home" };

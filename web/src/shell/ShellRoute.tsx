@@ -9,6 +9,7 @@ import { navigate, queryParam } from "../navigation/history";
 import { loginPath, type Route } from "../navigation/routes";
 import { pageStorage } from "../runtime/storage";
 import { usePrompt } from "../ui/PromptDialog";
+import { AdminSettingsPanel } from "./AdminSettingsPanel";
 import { ApplicationsPanel } from "./ApplicationsPanel";
 import { ConfirmSignupPage } from "./auth/ConfirmSignupPage";
 import { ForgotPasswordPage } from "./auth/ForgotPasswordPage";
@@ -96,6 +97,7 @@ function Workspaces({ route }: { route: ShellRouteKind }) {
   else if (!list.data) body = <Loading what="workspaces" />;
   else if (route.kind === "tokens") body = <TokensPanel />;
   else if (route.kind === "password") body = <PasswordPanel />;
+  else if (route.kind === "admin") body = <AdminSettingsPanel />;
   else if (route.kind === "notFound") body = <ErrorNote message="There is no page at this address." />;
   else if (route.kind === "workspace" && !current) body = <ErrorNote message="This workspace does not exist or you are not a member of it." />;
   else if (current && route.kind === "workspace") {

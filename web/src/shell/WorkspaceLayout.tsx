@@ -57,6 +57,11 @@ export function WorkspaceLayout(props: {
         <Link to="/settings/password" className={props.section === "password" ? "lc-active" : undefined}>
           Password
         </Link>
+        {user.isInstanceAdmin && (
+          <Link to="/settings/admin" className={props.section === "admin" ? "lc-active" : undefined}>
+            Admin settings
+          </Link>
+        )}
         <span className="lc-shell__user" title={user.email}>
           {user.name || user.email}
         </span>

@@ -101,6 +101,19 @@ describe("screens", () => {
     expect(members({ ...user, isInstanceAdmin: false })).not.toContain("Private networks");
   });
 
+  test("only instance administrators see the Admin settings link", () => {
+    const frame = (who: User) =>
+      renderToString(
+        <SessionContext.Provider value={who}>
+          <WorkspaceLayout workspaces={[]} current={undefined} section="tokens" onCreateWorkspace={() => undefined}>
+            <p>body</p>
+          </WorkspaceLayout>
+        </SessionContext.Provider>,
+      );
+    expect(frame(user)).toContain('href="/settings/admin"');
+    expect(frame({ ...user, isInstanceAdmin: false })).not.toContain("Admin settings");
+  });
+
   test("the private-network choice shows what the workspace has: allowed, refused or the instance default", () => {
     const selected = (privateNetworks: boolean | null) =>
       renderToString(<PrivateNetworksSetting workspace={{ ...workspace("administrator"), privateNetworks }} />).match(/<option value="(\w+)" selected="">/)?.[1];

@@ -7,12 +7,14 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import { api, ApiError } from "../api/http";
 import { EngineClient } from "../engine/client";
+import { libraryProblems } from "../engine/customLibraries";
 import type { AlertStyle, EvaluationUpdate } from "../engine/host";
 import type { WidgetManifest } from "../engine/manifest";
 import type { AppTheme, PageDefinition, WidgetNode } from "../engine/page";
 import { navigate } from "../navigation/history";
 import { loginPath } from "../navigation/routes";
 import { AppStore } from "../runtime/appStore";
+import { libraryCodes, type JsLibraryEntry } from "../runtime/jsLibraries";
 import { applyEffect } from "../runtime/effects";
 import { executeOnServer } from "../runtime/serverActions";
 import { pageStorage } from "../runtime/storage";
@@ -34,7 +36,12 @@ export interface PublishedApp {
   /** The visitor may edit this app (a developer of its workspace). */
   readonly canEdit?: boolean;
   readonly document: {
-    readonly application: { readonly name: string; readonly theme?: AppTheme; readonly settings?: { readonly navigation?: string } };
+    readonly application: {
+      readonly name: string;
+      readonly theme?: AppTheme;
+      readonly settings?: { readonly navigation?: string };
+      readonly jsLibraries?: readonly JsLibraryEntry[];
+    };
     readonly pages: readonly DocumentPage[];
   };
 }
@@ -62,6 +69,8 @@ const problemText = (error: unknown): string => {
 export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: string; pageSlug: string | undefined; search: string }) {
   const [loaded, setLoaded] = useState<{ app: PublishedApp; manifests: WidgetManifest[]; user: Record<string, unknown> } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  /** JS libraries that could not load: said on the page, which runs without them. */
+  const [libraryProblem, setLibraryProblem] = useState<string | null>(null);
   const [toasts, setToasts] = useState<Toast[]>([]);
   const engine = useRef<EngineClient | null>(null);
   const { confirm, dialog } = useConfirm();
@@ -127,8 +136,14 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
         confirm({ title: "Run this query?", message: `${current.document.application.name} wants to run ${action}.`, confirmLabel: "Run", cancelLabel: "Cancel" }),
     });
     engine.current = client;
-    client
-      .load(manifests, page, { store: store.values(), user, url: window.location.href, theme: current.document.application.theme ?? {}, mode: "VIEW" })
+    // The app's JS libraries run in the worker first, so the page's bindings find their globals.
+    libraryCodes(current.id, current.document.application.jsLibraries)
+      .then(async ({ codes, problems }) => {
+        const loadedLibraries = await client.loadLibraries(codes);
+        const failed = [...problems, libraryProblems(loadedLibraries)].filter((p): p is string => p !== null);
+        if (engine.current === client) setLibraryProblem(failed.length > 0 ? failed.join("\n") : null);
+        return client.load(manifests, page, { store: store.values(), user, url: window.location.href, theme: current.document.application.theme ?? {}, mode: "VIEW" });
+      })
       .then((update) => {
         onUpdate(update);
         return client.runOnLoadActions();
@@ -195,6 +210,11 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
         editHref={app.canEdit ? `/app/${encodeURIComponent(app.id)}/edit/${encodeURIComponent(page.slug)}` : undefined}
       />
       <main className="lc-app__main">
+        {libraryProblem !== null && (
+          <p className="lc-notice lc-notice--error" role="alert" data-testid="library-problem">
+            {libraryProblem}
+          </p>
+        )}
         <PageView dsl={page.dsl as WidgetNode} store={pageStore} onMeta={onMeta} onEvent={onEvent} onReset={onReset} onRetry={onRetry} />
       </main>
       <Toasts toasts={toasts} onClose={(id) => setToasts((t) => t.filter((x) => x.id !== id))} />
