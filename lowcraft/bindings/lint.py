@@ -141,13 +141,15 @@ def _is_trigger(graph: AppGraph, reference: Reference) -> bool:
         return False
     if reference.kind is ReferenceKind.APP_GLOBAL:
         return reference.name in APP_TRIGGERS
-    if reference.kind is ReferenceKind.ENTITY:
+    if reference.kind is ReferenceKind.ENTITY and len(reference.path) == 1:
         entity = graph.entities[reference.name]
-        return (
-            entity.kind is EntityKind.ACTION
-            and reference.path == (reference.path[0],)
-            and (reference.path[0] in ACTION_TRIGGERS)
-        )
+        if entity.kind is EntityKind.ACTION:
+            return reference.path[0] in ACTION_TRIGGERS
+        if entity.kind is EntityKind.WIDGET and entity.type:
+            # A widget setter (`Input1.setValue(...)`) changes the page: a trigger too.
+            manifest = graph.manifests(entity.type)
+            setters = getattr(manifest, "setter_names", None)
+            return setters is not None and reference.path[0] in setters()
     return False
 
 

@@ -173,3 +173,24 @@ def test_the_shipped_manifests_are_used_by_default() -> None:
     document = app(page("P", [widget("Text1", text="x"), widget("Text2", text="{{Text1.noSuchProperty}}")]))
     assert [d.code for d in lint(document)] == ["unknown_property"]
     assert "text" in manifest.readable_names()
+
+
+def test_widget_setters_and_name_are_known_and_setters_are_triggers() -> None:
+    document = app(
+        page(
+            "P",
+            [
+                widget("Modal1", "MODAL_WIDGET", children=[]),
+                widget(
+                    "Button1",
+                    "BUTTON_WIDGET",
+                    onClick="{{Input1.setValue('x'); Button1.setColor('#ff0000'); closeModal(Modal1.name)}}",
+                ),
+                widget("Input1", "INPUT_WIDGET_V2"),
+                widget("Text1", text="{{Input1.setVisibility(false)}}"),
+                widget("Text2", text="{{Modal1.name}} {{typeof Input1.setValue}}"),
+            ],
+        )
+    )
+    found = [(d.entity, d.code) for d in lint(document, registry.get)]
+    assert found == [("Text1", "trigger_in_data_binding")]
