@@ -7,14 +7,14 @@ import { precompile, type NameSet } from "./compile";
 import { analyseJsObject, type JsObjectAnalysis } from "./jsObjects";
 import { installedDerived, type DerivedTable } from "./derived";
 import { SideEffectInBindingError, messageOf } from "./errors";
-import { ACTION_FUNCTIONS } from "./globals";
+import { ACTION_FUNCTIONS, TRIGGER_ONLY_GLOBALS } from "./globals";
 import type { EngineHost, EvaluationError, EvaluationUpdate } from "./host";
 import { IDENTITY_KEYS, type PropertySpec, type ValueSpec, type WidgetManifest } from "./manifest";
 import { themeValues, urlInfo, type ActionDefinition, type AppsmithInit, type JsFunctionSettings, type PageDefinition, type WidgetNode } from "./page";
 import { analyse, primeAnalyses, type Reference } from "./references";
 import { DependencyGraph } from "./graph";
 import { containsBinding, EVENT_KEY, templateOf } from "./values";
-import { createActionFunctions, type TriggerRuntime } from "./triggers";
+import { createActionFunctions, createTriggerGlobals, type TriggerRuntime } from "./triggers";
 
 export type Values = Record<string, unknown>;
 /**
@@ -151,7 +151,7 @@ export abstract class EngineState {
     });
     this.runtime = this.createRuntime();
     this.triggerScope = Object.create(this.dataScope) as Record<string, unknown>;
-    Object.assign(this.triggerScope, createActionFunctions(this.runtime));
+    Object.assign(this.triggerScope, createActionFunctions(this.runtime), createTriggerGlobals(this.runtime));
     this.rebuildNameSets();
   }
 
@@ -379,7 +379,7 @@ export abstract class EngineState {
   protected rebuildNameSets(): void {
     const entities = this.entities;
     this.dataNames = { has: (n) => entities.has(n), alwaysBound: [] };
-    this.triggerNames = { has: (n) => entities.has(n), alwaysBound: ACTION_FUNCTIONS };
+    this.triggerNames = { has: (n) => entities.has(n), alwaysBound: [...ACTION_FUNCTIONS, ...TRIGGER_ONLY_GLOBALS] };
     this.extraNameSets.clear();
   }
 
