@@ -1778,6 +1778,23 @@ export interface components {
             readonly status: "invited";
             readonly invite: components["schemas"]["InviteOut"];
         };
+        /**
+         * JsFunctionSettings
+         * @description How one function of a JS object runs, as in Appsmith: with the page's on-load actions, and
+         *     after the user confirms (each call from an event handler, the page load or another function).
+         */
+        readonly JsFunctionSettings: {
+            /**
+             * Runonpageload
+             * @default false
+             */
+            readonly runOnPageLoad: boolean;
+            /**
+             * Confirmbeforerun
+             * @default false
+             */
+            readonly confirmBeforeRun: boolean;
+        };
         /** JsObjectCreate */
         readonly JsObjectCreate: {
             /** Pageid */
@@ -1786,6 +1803,13 @@ export interface components {
             readonly name: string;
             /** Body */
             readonly body?: string | null;
+            /**
+             * Settings
+             * @description Per function: {runOnPageLoad, confirmBeforeRun}; functions not listed have both off.
+             */
+            readonly settings?: {
+                readonly [key: string]: unknown;
+            } | null;
         };
         /** JsObjectList */
         readonly JsObjectList: {
@@ -1807,6 +1831,13 @@ export interface components {
             readonly name: string;
             /** Body */
             readonly body: string;
+            /**
+             * Settings
+             * @description Per function: run on page load, confirm before calling (functions not listed: both off).
+             */
+            readonly settings: {
+                readonly [key: string]: components["schemas"]["JsFunctionSettings"];
+            };
             /** Updatedat */
             readonly updatedAt: string;
         };
@@ -1816,6 +1847,13 @@ export interface components {
             readonly name?: string | null;
             /** Body */
             readonly body?: string | null;
+            /**
+             * Settings
+             * @description Replaces every function's settings; functions not listed have both off.
+             */
+            readonly settings?: {
+                readonly [key: string]: unknown;
+            } | null;
         };
         /** LintResult */
         readonly LintResult: {
@@ -2274,6 +2312,7 @@ export type InviteBody = components['schemas']['InviteBody'];
 export type InviteList = components['schemas']['InviteList'];
 export type InviteOut = components['schemas']['InviteOut'];
 export type Invited = components['schemas']['Invited'];
+export type JsFunctionSettings = components['schemas']['JsFunctionSettings'];
 export type JsObjectCreate = components['schemas']['JsObjectCreate'];
 export type JsObjectList = components['schemas']['JsObjectList'];
 export type JsObjectOut = components['schemas']['JsObjectOut'];

@@ -4,6 +4,7 @@
  * The live engine runs the edit state, so bindings show their values as they are typed; the page
  * tree autosaves with its revision; queries and JS objects save as they are edited.
  */
+import type { JsFunctionSettings } from "../engine/page";
 import { lazy, Suspense, useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 
 import { ApiError } from "../api/http";
@@ -90,7 +91,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   const { saveState, saver, track, loaded } = useAutosave(doc.tree, syncTree);
 
   // Queries and JS objects save after a pause in typing.
-  const delayed = useRef<{ actions: DelayedSaves<Record<string, unknown>>; js: DelayedSaves<{ body: string }> } | null>(null);
+  const delayed = useRef<{ actions: DelayedSaves<Record<string, unknown>>; js: DelayedSaves<{ body?: string; settings?: Readonly<Record<string, JsFunctionSettings>> }> } | null>(null);
   delayed.current ??= {
     actions: new DelayedSaves((id, changes) => editorApi.updateAction(id, changes).then(() => undefined, (e: unknown) => toast(`Query not saved: ${messageOf(e)}`, "error")), ACTION_SAVE_DELAY_MS),
     js: new DelayedSaves((id, changes) => editorApi.updateJsObject(id, changes).then(() => undefined, (e: unknown) => toast(`JS object not saved: ${messageOf(e)}`, "error")), ACTION_SAVE_DELAY_MS),
@@ -288,6 +289,14 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     },
     [pendingSaves, scheduleReload],
   );
+  const changeJsSettings = useCallback(
+    (id: string, settings: Readonly<Record<string, JsFunctionSettings>>) => {
+      setJsObjects((list) => list.map((j) => (j.id === id ? { ...j, settings } : j)));
+      pendingSaves.js.change(id, { settings });
+      scheduleReload();
+    },
+    [pendingSaves, scheduleReload],
+  );
 
   // Datasource structure for SQL autocomplete.
   const focusedAction = focus.startsWith("query:") ? actions.find((a) => a.id === focus.slice(6)) : undefined;
@@ -385,6 +394,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
         lastRun={jsRuns[focusedJs.id]}
         logs={logs}
         onChange={(body) => changeJs(focusedJs.id, body)}
+        onSettings={(settings) => changeJsSettings(focusedJs.id, settings)}
         onRename={(n) => void rename(focusedJs.name, n)}
         onRun={(fn) => {
           void (async () => {

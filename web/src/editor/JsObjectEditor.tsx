@@ -2,6 +2,7 @@
 import { lazy, Suspense, useEffect, useState } from "react";
 
 import type { EvaluationError } from "../engine/host";
+import type { JsFunctionSettings } from "../engine/page";
 import type { CompletionResult } from "./completions";
 import type { JsObjectRecord } from "./editorApi";
 import { previewOf } from "./preview";
@@ -22,6 +23,8 @@ export default function JsObjectEditor(props: {
   lastRun: JsRun | undefined;
   logs: readonly string[];
   onChange(body: string): void;
+  /** The functions' settings changed (all of them, as stored). */
+  onSettings(settings: Readonly<Record<string, JsFunctionSettings>>): void;
   onRename(name: string): void;
   onRun(fn: string): void;
   onDelete(): void;
@@ -32,6 +35,13 @@ export default function JsObjectEditor(props: {
   useEffect(() => {
     if (!props.functions.includes(fn)) setFn(props.functions[0] ?? "");
   }, [props.functions, fn]);
+  const settings = props.js.settings ?? {};
+  const own = settings[fn] ?? {};
+  const setSetting = (key: keyof JsFunctionSettings, on: boolean): void => {
+    const next = { ...own, [key]: on };
+    const rest = Object.fromEntries(Object.entries(settings).filter(([name]) => name !== fn));
+    props.onSettings(next.runOnPageLoad || next.confirmBeforeRun ? { ...rest, [fn]: next } : rest);
+  };
   return (
     <div className="lc-ed-doc" aria-label="JS object editor">
       <header className="lc-ed-doc__head">
@@ -55,6 +65,16 @@ export default function JsObjectEditor(props: {
           Delete
         </button>
       </header>
+      {fn !== "" && (
+        <fieldset className="lc-ed-js-settings" aria-label={`Settings of ${fn}`}>
+          <label>
+            <input type="checkbox" checked={own.runOnPageLoad === true} onChange={(e) => setSetting("runOnPageLoad", e.target.checked)} /> Run {fn} on page load
+          </label>
+          <label>
+            <input type="checkbox" checked={own.confirmBeforeRun === true} onChange={(e) => setSetting("confirmBeforeRun", e.target.checked)} /> Confirm before calling {fn}
+          </label>
+        </fieldset>
+      )}
       <Suspense fallback={<div className="lc-code" />}>
         <CodeField label="JS object" language="js" minLines={12} value={props.js.body} complete={props.complete} diagnostics={props.errors.map((e) => ({ message: e.message }))} onChange={props.onChange} />
       </Suspense>

@@ -86,7 +86,7 @@ export function useEditorEngine({ latest, environment, toast, setLogs, setExecut
       {
         dsl: d.tree,
         actions: acts.filter((x) => x.pageId === pid).map((x) => ({ name: x.name, id: x.id, config: x.config, settings: x.settings, ...(x.name in actionData.current ? { data: actionData.current[x.name] } : {}) })),
-        jsObjects: js.filter((x) => x.pageId === pid).map((x) => ({ name: x.name, body: x.body })),
+        jsObjects: js.filter((x) => x.pageId === pid).map((x) => ({ name: x.name, body: x.body, settings: x.settings ?? {} })),
       },
       { store: {}, url: window.location.href, theme: a.theme, mode: "EDIT" },
     );
