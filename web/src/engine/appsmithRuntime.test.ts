@@ -52,14 +52,19 @@ describe("Query.run", () => {
     expect(host.alerts()).toEqual([]);
   });
 
-  test("onError gets the failure message; without onError the failure shows once and stops nothing", async () => {
+  test("onError gets the failure message instead of the error toast", async () => {
     const { engine, host, click } = load([]);
     await click("{{ failing.run(() => showAlert('ok'), (message) => storeValue('why', message)) }}");
     expect(engine.get("appsmith.store.why")).toBe("relation does not exist");
+    expect(engine.get("failing.error")).toBe("relation does not exist");
+    expect(host.alerts()).toEqual([]);
+  });
+
+  test("without onError a failure shows once and stops nothing", async () => {
+    const { engine, host, click } = load([]);
     await click("{{ failing.run(() => showAlert('ok')); storeValue('after', true) }}");
     expect(engine.get("appsmith.store.after")).toBe(true);
-    expect(host.alerts().filter((a) => a.includes("relation does not exist"))).toHaveLength(2);
-    expect(host.alerts()).not.toContain("ok");
+    expect(host.alerts()).toEqual(["failing failed: relation does not exist"]);
   });
 
   test("the promise form and run(params) still resolve to the data", async () => {

@@ -278,7 +278,7 @@ export class Engine extends EvaluatingEngine {
   }
 
   /** `Query.run(params)`: evaluate the bindings, execute on the server, put the result in the tree. */
-  async runAction(name: string, params: Readonly<Record<string, unknown>> = {}): Promise<unknown> {
+  async runAction(name: string, params: Readonly<Record<string, unknown>> = {}, options: { readonly handled?: boolean } = {}): Promise<unknown> {
     if (this.evaluatingData) throw new SideEffectInBindingError(`${name}.run()`);
     const e = this.entities.get(name);
     if (e?.kind !== "action") throw new UnknownEntityError(`action ${name}`);
@@ -307,7 +307,8 @@ export class Engine extends EvaluatingEngine {
     this.setState(name, "isLoading", false);
     if (failure !== undefined) {
       const error = new ActionFailedError(name, failure);
-      this.host.effect({ kind: "showAlert", message: error.message, style: "error" });
+      // An `onError` callback handles the failure itself; otherwise the user is told.
+      if (options.handled !== true) this.host.effect({ kind: "showAlert", message: error.message, style: "error" });
       throw error;
     }
     return result.data;
@@ -315,15 +316,15 @@ export class Engine extends EvaluatingEngine {
 
   /**
    * Appsmith's callback form, `Query.run(onSuccess, onError, params)`: `onSuccess(data, params)`
-   * after a successful run, `onError(message, params)` after a failed or declined one. A failure
-   * without `onError` is shown (once, by `runAction`) and not thrown further; errors inside a
-   * callback are reported like a handler's.
+   * after a successful run, `onError(message, params)` after a failed or declined one (no error
+   * toast then: the callback handles it). A failure without `onError` is shown (once, by
+   * `runAction`) and not thrown further; errors inside a callback are reported like a handler's.
    */
   async runActionWithCallbacks(name: string, onSuccess: unknown, onError: unknown, params: unknown): Promise<unknown> {
     const p = typeof params === "object" && params !== null ? (params as Record<string, unknown>) : {};
     let data: unknown;
     try {
-      data = await this.runAction(name, p);
+      data = await this.runAction(name, p, { handled: typeof onError === "function" });
     } catch (error) {
       if (typeof onError === "function") {
         const message = error instanceof ActionFailedError ? (this.entities.get(name)?.values["error"] as string | undefined) ?? messageOf(error) : messageOf(error);

@@ -539,7 +539,7 @@ export abstract class EngineState {
   abstract flush(collect?: boolean): EvaluationUpdate;
   abstract widgetValues(): Record<string, Values>;
   abstract resetWidget(name: string, resetChildren?: boolean): EvaluationUpdate;
-  abstract runAction(name: string, params?: Readonly<Record<string, unknown>>): Promise<unknown>;
+  abstract runAction(name: string, params?: Readonly<Record<string, unknown>>, options?: { readonly handled?: boolean }): Promise<unknown>;
   abstract runActionWithCallbacks(name: string, onSuccess: unknown, onError: unknown, params: unknown): Promise<unknown>;
   abstract setWidgetProperty(widget: string, name: string, value: unknown): Promise<void>;
   abstract clearAction(name: string): Promise<void>;
