@@ -14,7 +14,15 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from lowcraft.actions.errors import ActionNotFound, InvalidAction
-from lowcraft.appmodel.models import MAX_JS_BYTES, Action, ActionSettings, Application, JsObject, Page, js_settings
+from lowcraft.appmodel.models import (
+    MAX_JS_BYTES,
+    Action,
+    ActionSettings,
+    Application,
+    JsObject,
+    Page,
+    js_settings,
+)
 from lowcraft.appmodel.naming import validate_entity_name
 from lowcraft.apps.handler import entity_names
 from lowcraft.apps.service import rename_in

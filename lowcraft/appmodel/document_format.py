@@ -11,7 +11,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from lowcraft.appmodel.errors import InvalidDocument
-from lowcraft.appmodel.models import MAX_JS_BYTES, ActionSettings, Application, JsFunctionSettings, js_settings
+from lowcraft.appmodel.models import (
+    MAX_JS_BYTES,
+    ActionSettings,
+    Application,
+    JsFunctionSettings,
+    js_settings,
+)
 from lowcraft.appmodel.naming import name_problem
 from lowcraft.appmodel.tree import validate_tree, widget_names
 

@@ -129,7 +129,7 @@ def js_settings(raw: Any) -> dict[str, JsFunctionSettings]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise ValueError("settings must be an object of function name -> settings")
+        raise ValueError("settings must be an object of function name -> settings")  # noqa: TRY004 (pydantic reports ValueError)
     if len(raw) > MAX_JS_FUNCTIONS:
         raise ValueError(f"settings may name at most {MAX_JS_FUNCTIONS} functions")
     out: dict[str, JsFunctionSettings] = {}

@@ -216,8 +216,8 @@ def _create_from(ctx: Context, workspace_id: str, doc: AppDocument, name: str) -
                 config=copy.deepcopy(action.config), settings=action.settings.as_json(),
             ))
         for js in page_doc.js_objects:
-            settings = {name: value.as_json() for name, value in js.settings.items()}
-            ctx.db.add(JsObject(application_id=app.id, page_id=page.id, name=js.name, body=js.body, settings=settings))
+            functions = {name: value.as_json() for name, value in js.settings.items()}
+            ctx.db.add(JsObject(application_id=app.id, page_id=page.id, name=js.name, body=js.body, settings=functions))
     ctx.db.flush()
     return app
 

@@ -17,7 +17,7 @@ GLOBALS_TS = Path(__file__).resolve().parents[2] / "web" / "src" / "engine" / "g
 def ts_list(name: str) -> set[str]:
     """The string literals of the array constant `name` in globals.ts."""
     source = GLOBALS_TS.read_text()
-    found = re.search(rf"export const {name}\b[^=]*=\s*(?:new Set\()?\[(.*?)\]", source, re.S)
+    found = re.search(rf"export const {name}\b[^=]*=\s*(?:new Set\()?\[(.*?)\]", source, re.DOTALL)
     assert found is not None, f"{name} is not an array literal in {GLOBALS_TS}"
     return set(re.findall(r'"([^"]+)"', found.group(1)))
 
