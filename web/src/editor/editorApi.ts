@@ -44,6 +44,9 @@ export interface ActionRecord {
   readonly settings: ActionSettingsValue;
 }
 
+/** What the editor saves of a JS object after a pause in typing. */
+export type JsChanges = { readonly body?: string; readonly settings?: Readonly<Record<string, JsFunctionSettings>> };
+
 export interface JsObjectRecord {
   readonly id: string;
   readonly pageId: string;
@@ -117,7 +120,7 @@ export const editorApi = {
   jsObjects: (appId: string) => api<{ jsObjects: JsObjectRecord[] }>(`/applications/${enc(appId)}/js-objects`).then((r) => r.jsObjects),
   createJsObject: (appId: string, body: { pageId: string; name: string; body?: string; settings?: Readonly<Record<string, JsFunctionSettings>> }) =>
     api<JsObjectRecord>(`/applications/${enc(appId)}/js-objects`, { method: "POST", body }),
-  updateJsObject: (id: string, changes: { name?: string; body?: string; settings?: Readonly<Record<string, JsFunctionSettings>> }) => api<JsObjectRecord>(`/js-objects/${enc(id)}`, { method: "PATCH", body: changes }),
+  updateJsObject: (id: string, changes: JsChanges & { readonly name?: string }) => api<JsObjectRecord>(`/js-objects/${enc(id)}`, { method: "PATCH", body: changes }),
   deleteJsObject: (id: string) => api<void>(`/js-objects/${enc(id)}`, { method: "DELETE" }),
 
   connectors: () => api<{ connectors: ConnectorInfo[] }>("/connectors").then((r) => r.connectors),
