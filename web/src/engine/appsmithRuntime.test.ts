@@ -211,6 +211,11 @@ describe("widget setters", () => {
     }
   });
 
+  test("a widget carrying its own name key keeps it", () => {
+    const { engine } = load([widget("Text1", "TEXT_WIDGET", { name: "legacy", text: "{{Text1.name}}" })]);
+    expect(engine.get("Text1.text")).toBe("legacy");
+  });
+
   test("every widget's name is readable: closeModal(Modal1.name) closes it", async () => {
     const { engine, host, click } = load([widget("Modal1", "MODAL_WIDGET", {}, []), widget("Text1", "TEXT_WIDGET", { text: "{{Modal1.name}}" })]);
     expect(engine.get("Text1.text")).toBe("Modal1");

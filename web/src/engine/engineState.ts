@@ -260,7 +260,6 @@ export abstract class EngineState {
       kind: "widget", name, type: node.type, manifest, raw, values, metaOverride: new Map(), descendants: [], listParent, itemMeta: new Map(), setterOverride: new Map(),
     };
     this.addEntity(name, entity);
-    this.addWidgetMethods(entity);
     for (const a of ancestors) a.descendants.push(name);
     // Defaults the page does not override: valid by construction (manifests are checked), so
     // literals go straight into the tree; bindings (theme colours) become nodes.
@@ -283,6 +282,7 @@ export abstract class EngineState {
         if (errors.length > 0) this.setErrors(`${name}.${k}`, errors);
       }
     }
+    this.addWidgetMethods(entity);
     for (const m of type.meta) if (!(m in node)) this.addNode(name, m, "meta");
     for (const d of type.derived) if (!(d in node)) this.addNode(name, d, "derived");
     const children = node.children;
@@ -299,8 +299,10 @@ export abstract class EngineState {
    * `JSON.stringify(Input1)` leave them out.
    */
   protected addWidgetMethods(w: WidgetEntity): void {
+    // A key the widget itself carries (an imported widget's own `name`) stays as it is.
     const hidden = (key: string, value: unknown): void => {
-      Object.defineProperty(w.values, key, { value, enumerable: false, writable: false, configurable: true });
+      if (Object.hasOwn(w.values, key) || Object.hasOwn(w.raw, key)) return;
+      Object.defineProperty(w.values, key, { value, enumerable: false, writable: true, configurable: true });
     };
     hidden("name", w.name);
     for (const setter of w.manifest?.setters ?? []) {
