@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lowcraft.bindings.known_names import APP_TRIGGERS, JS_GLOBALS
+from lowcraft.bindings.known_names import APP_TRIGGERS, JS_GLOBALS, TRIGGER_ONLY_GLOBALS
 
 GLOBALS_TS = Path(__file__).resolve().parents[2] / "web" / "src" / "engine" / "globals.ts"
 
@@ -36,4 +36,4 @@ def test_the_browser_functions_kept_for_triggers_are_known_globals() -> None:
     # Appsmith's evaluator keeps these; apps call them.
     kept = {"navigator", "fetch", "crypto", "atob", "btoa"}
     assert kept <= JS_GLOBALS
-    assert ts_list("TRIGGER_ONLY_GLOBALS") <= JS_GLOBALS
+    assert ts_list("TRIGGER_ONLY_GLOBALS") == TRIGGER_ONLY_GLOBALS <= JS_GLOBALS

@@ -122,7 +122,7 @@ def test_a_syntax_error_is_reported_with_line_and_column() -> None:
 
 
 @pytest.mark.parametrize(
-    "code", ["{{q.run()}}", "{{showAlert('x')}}", "{{storeValue('k', 1)}}", "{{q.clear()}}"]
+    "code", ["{{q.run()}}", "{{showAlert('x')}}", "{{storeValue('k', 1)}}", "{{q.clear()}}", "{{fetch('https://x.example')}}"]
 )
 def test_a_trigger_in_a_data_binding_is_an_error(code: str) -> None:
     found = one(app(page("P", [widget("Text1", text=code)], [action("q")])))
@@ -138,7 +138,7 @@ def test_triggers_are_fine_in_handlers_and_js_objects_and_uncalled_in_data() -> 
                 widget("Text1", text="{{typeof q.run}}"),
             ],
             [action("q")],
-            [js_object("Utils", "export default { go() { showAlert('x'); return q.run() } }")],
+            [js_object("Utils", "export default { go() { showAlert('x'); fetch('https://x.example'); return q.run() } }")],
         )
     )
     assert lint(document, MANIFESTS.get) == []
