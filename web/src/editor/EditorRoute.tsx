@@ -384,8 +384,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
         complete={completeBinding}
         lastRun={jsRuns[focusedJs.id]}
         logs={logs}
-        onChange={(body) => changeJs(focusedJs.id, { body })}
-        onSettings={(settings) => changeJs(focusedJs.id, { settings })}
+        onChange={(changes) => changeJs(focusedJs.id, changes)}
         onRename={(n) => void rename(focusedJs.name, n)}
         onRun={(fn) => {
           void (async () => {

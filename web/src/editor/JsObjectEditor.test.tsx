@@ -25,8 +25,7 @@ function show(js: JsObjectRecord, saved: Record<string, JsFunctionSettings>[]): 
         complete={() => null}
         lastRun={undefined}
         logs={[]}
-        onChange={() => undefined}
-        onSettings={(s) => saved.push({ ...s })}
+        onChange={(changes) => changes.settings && saved.push({ ...changes.settings })}
         onRename={() => undefined}
         onRun={() => undefined}
         onDelete={() => undefined}

@@ -4,7 +4,7 @@ import { lazy, Suspense, useEffect, useState } from "react";
 import type { EvaluationError } from "../engine/host";
 import type { JsFunctionSettings } from "../engine/page";
 import type { CompletionResult } from "./completions";
-import type { JsObjectRecord } from "./editorApi";
+import type { JsChanges, JsObjectRecord } from "./editorApi";
 import { previewOf } from "./preview";
 
 const CodeField = lazy(() => import("./CodeField"));
@@ -22,9 +22,8 @@ export default function JsObjectEditor(props: {
   complete: (textBefore: string) => CompletionResult | null;
   lastRun: JsRun | undefined;
   logs: readonly string[];
-  onChange(body: string): void;
-  /** The functions' settings changed (all of them, as stored). */
-  onSettings(settings: Readonly<Record<string, JsFunctionSettings>>): void;
+  /** The body changed, or the functions' settings (all of them, as stored). */
+  onChange(changes: JsChanges): void;
   onRename(name: string): void;
   onRun(fn: string): void;
   onDelete(): void;
@@ -40,7 +39,7 @@ export default function JsObjectEditor(props: {
   const setSetting = (key: keyof JsFunctionSettings, on: boolean): void => {
     const next = { ...own, [key]: on };
     const rest = Object.fromEntries(Object.entries(settings).filter(([name]) => name !== fn));
-    props.onSettings(next.runOnPageLoad || next.confirmBeforeRun ? { ...rest, [fn]: next } : rest);
+    props.onChange({ settings: next.runOnPageLoad || next.confirmBeforeRun ? { ...rest, [fn]: next } : rest });
   };
   return (
     <div className="lc-ed-doc" aria-label="JS object editor">
@@ -76,7 +75,7 @@ export default function JsObjectEditor(props: {
         </fieldset>
       )}
       <Suspense fallback={<div className="lc-code" />}>
-        <CodeField label="JS object" language="js" minLines={12} value={props.js.body} complete={props.complete} diagnostics={props.errors.map((e) => ({ message: e.message }))} onChange={props.onChange} />
+        <CodeField label="JS object" language="js" minLines={12} value={props.js.body} complete={props.complete} diagnostics={props.errors.map((e) => ({ message: e.message }))} onChange={(body) => props.onChange({ body })} />
       </Suspense>
       {props.errors.map((e, i) => (
         <p key={i} className="lc-ed-bad" role="status">
