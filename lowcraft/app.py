@@ -174,7 +174,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
         app.router.routes.extend(router.routes)
     docs.mount(app, "Lowcraft API")
     metrics = install_metrics(app, runtime.db, settings.metrics_token)  # before the SPA's catch-all route
-    spa.mount(app, settings.web_dist)
+    spa.mount(app, settings.web_dist, settings.sandbox_connect_src)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
     app.execute_route = next(r for r in app.routes if isinstance(r, APIRoute) and r.endpoint is execute)
     edge = EdgeMiddleware(HeadAsGet(app.behind_edge), max_body_bytes=int(settings.max_body_mb * 1_000_000), metrics=metrics)

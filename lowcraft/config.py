@@ -28,6 +28,12 @@ from pydantic_settings import (
 
 SignupPolicy = Literal["open", "invite"]
 
+# One CSP source: 'none', a scheme (`https:`) or a host source (`https://*.example.com:8443/api/`);
+# nothing that could end the directive or add another (`;`, `,`, quotes, spaces).
+_CSP_SOURCE = re.compile(
+    r"'none'|[a-z][a-z0-9+.\-]*:|([a-z][a-z0-9+.\-]*://)?(\*\.)?[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*(:([0-9]{1,5}|\*))?(/[A-Za-z0-9\-._~/%]*)?"
+)
+
 
 class Settings(BaseSettings):
     """Lowcraft's settings, read from `LOWCRAFT_*` variables (and the file `LOWCRAFT_ENV_FILE` names)."""
@@ -82,6 +88,12 @@ class Settings(BaseSettings):
         "Default: none, so no library can be installed.",
     )
     js_library_max_mb: float = Field(2.0, gt=0, le=50, description="Largest JS library the server fetches, in MB.")
+    sandbox_connect_src: str = Field(
+        "https:",
+        description="What apps' JavaScript may fetch() from the viewer's browser: the CSP connect-src of the "
+        "engine sandbox (default 'https:', any HTTPS address, as Appsmith allows; \"'none'\" for no network; or "
+        "a space-separated list of origins). The sandbox's origin is opaque, so no Lowcraft cookie travels.",
+    )
     sqlite_roots: str = Field(
         "",
         description="Comma-separated folders for SQLite datasource files; a workspace's datasources open only "
@@ -136,6 +148,19 @@ class Settings(BaseSettings):
             if value.resolve().is_relative_to(root):
                 raise ValueError(f"LOWCRAFT_ENV_FILE must not lie in {root}, where datasources may write files")
         return value
+
+    @field_validator("sandbox_connect_src")
+    @classmethod
+    def _connect_sources(cls, value: str) -> str:
+        sources = value.split()
+        if not sources or any(not _CSP_SOURCE.fullmatch(s) for s in sources):
+            raise ValueError(
+                "LOWCRAFT_SANDBOX_CONNECT_SRC must be \"'none'\", or CSP sources such as 'https:' or "
+                "'https://api.example.com' separated by spaces"
+            )
+        if "'none'" in sources and len(sources) > 1:
+            raise ValueError("LOWCRAFT_SANDBOX_CONNECT_SRC: \"'none'\" stands alone")
+        return " ".join(sources)
 
     @field_validator("signup")
     @classmethod

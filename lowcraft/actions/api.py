@@ -13,7 +13,7 @@ from lowcraft import jsontext
 from lowcraft.actions import service
 from lowcraft.actions.execution_plans import ExecuteBody, ReadyExecution, plan_key, plans, prepare_execution
 from lowcraft.actions.schemas import ActionList, ActionOut, ExecutionResult, JsObjectList, JsObjectOut
-from lowcraft.appmodel.models import Action, JsObject
+from lowcraft.appmodel.models import Action, JsObject, js_settings_json
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx, authenticate, get_runtime
 from lowcraft.http.fast_execute import credential
@@ -44,11 +44,17 @@ class JsObjectCreate(Body):
     page_id: str = Field(alias="pageId")
     name: str = Field(max_length=100)
     body: str | None = None
+    settings: dict[str, Any] | None = Field(
+        None, description="Per function: {runOnPageLoad, confirmBeforeRun}; functions not listed have both off."
+    )
 
 
 class JsObjectUpdate(Body):
     name: str | None = Field(None, max_length=100)
     body: str | None = None
+    settings: dict[str, Any] | None = Field(
+        None, description="Replaces every function's settings; functions not listed have both off."
+    )
 
 
 def action_out(action: Action) -> dict[str, Any]:
@@ -67,7 +73,7 @@ def action_out(action: Action) -> dict[str, Any]:
 
 def js_out(js: JsObject) -> dict[str, Any]:
     return {"id": js.id, "applicationId": js.application_id, "pageId": js.page_id, "name": js.name,
-            "body": js.body, "updatedAt": js.updated_at.isoformat()}
+            "body": js.body, "settings": js_settings_json(js.settings), "updatedAt": js.updated_at.isoformat()}
 
 
 @router.get("/applications/{application_id}/actions", response_model=ActionList, responses=errors(*PARAMS, *MEMBER))
@@ -146,7 +152,7 @@ def list_js_objects(application_id: str, ctx: Ctx) -> dict[str, Any]:
 )
 def create_js_object(application_id: str, body: JsObjectCreate, ctx: Ctx) -> dict[str, Any]:
     """Add a JS object to one of the application's pages."""
-    return js_out(service.create_js_object(ctx, application_id, body.page_id, body.name, body.body))
+    return js_out(service.create_js_object(ctx, application_id, body.page_id, body.name, body.body, body.settings))
 
 
 @router.get("/js-objects/{js_id}", response_model=JsObjectOut, responses=errors(*PARAMS, *MEMBER))
@@ -158,7 +164,7 @@ def get_js_object(js_id: str, ctx: Ctx) -> dict[str, Any]:
 @router.patch("/js-objects/{js_id}", response_model=JsObjectOut, responses=errors(*BODY, *MEMBER, 409))
 def update_js_object(js_id: str, body: JsObjectUpdate, ctx: Ctx) -> dict[str, Any]:
     """Change a JS object's code; a new name is also written into every binding that uses the old one."""
-    return js_out(service.update_js_object(ctx, js_id, body=body.body, name=body.name))
+    return js_out(service.update_js_object(ctx, js_id, body=body.body, name=body.name, settings=body.settings))
 
 
 @router.delete("/js-objects/{js_id}", status_code=204, responses=errors(*PARAMS, *MEMBER))

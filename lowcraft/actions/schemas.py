@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from lowcraft.appmodel.models import ActionSettings
+from lowcraft.appmodel.models import ActionSettings, JsFunctionSettings
 from lowcraft.datasources.schemas import ConnectorFailure
 from lowcraft.http.openapi import Out
 
@@ -37,6 +37,9 @@ class JsObjectOut(Out):
     page_id: str = Field(alias="pageId")
     name: str
     body: str
+    settings: dict[str, JsFunctionSettings] = Field(
+        description="Per function: run on page load, confirm before calling (functions not listed: both off)."
+    )
     updated_at: str = Field(alias="updatedAt")
 
 

@@ -14,7 +14,15 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from lowcraft.actions.errors import ActionNotFound, InvalidAction
-from lowcraft.appmodel.models import MAX_JS_BYTES, Action, ActionSettings, Application, JsObject, Page
+from lowcraft.appmodel.models import (
+    MAX_JS_BYTES,
+    Action,
+    ActionSettings,
+    Application,
+    JsObject,
+    Page,
+    js_settings,
+)
 from lowcraft.appmodel.naming import validate_entity_name
 from lowcraft.apps.handler import page_entity_names
 from lowcraft.apps.service import rename_in
@@ -212,8 +220,20 @@ def get_js_object(ctx: Context, js_id: str) -> JsObject:
     return _load_js(ctx, js_id)[0]
 
 
+def _check_js_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return {name: value.as_json() for name, value in js_settings(settings).items()}
+    except (ValueError, ValidationError) as error:
+        raise ValidationFailed(f"Invalid JS function settings: {error}", details={"field": "settings"}) from None
+
+
 def create_js_object(
-    ctx: Context, application_id: str, page_id: str, name: str, body: str | None
+    ctx: Context,
+    application_id: str,
+    page_id: str,
+    name: str,
+    body: str | None,
+    settings: dict[str, Any] | None = None,
 ) -> JsObject:
     app = require_app(ctx, application_id, Role.DEVELOPER)[0]
     _page_of(ctx, application_id, page_id)
@@ -222,6 +242,7 @@ def create_js_object(
         page_id=page_id,
         name=_unique_name(ctx, page_id, name),
         body=_check_body(body if body is not None else "export default {\n  myFun1() {\n  },\n}\n"),
+        settings=_check_js_settings(settings or {}),
     )
     ctx.db.add(js)
     ctx.db.flush()
@@ -229,11 +250,22 @@ def create_js_object(
     return js
 
 
-def update_js_object(ctx: Context, js_id: str, *, body: str | None = None, name: str | None = None) -> JsObject:
-    """Change the body, then the name; a new name is a rename that every reference follows."""
+def update_js_object(
+    ctx: Context,
+    js_id: str,
+    *,
+    body: str | None = None,
+    name: str | None = None,
+    settings: dict[str, Any] | None = None,
+) -> JsObject:
+    """Change the body and the functions' settings, then the name; a new name is a rename that
+    every reference follows."""
     js, app = _load_js(ctx, js_id)
-    if body is not None:
-        js.body = _check_body(body)
+    if body is not None or settings is not None:
+        if body is not None:
+            js.body = _check_body(body)
+        if settings is not None:
+            js.settings = _check_js_settings(settings)
         record(ctx, "js_object.updated", "js_object", js.id, js.name, workspace_id=app.workspace_id)
     if name is not None:
         rename_in(ctx, app, js.name, name, js.page_id)

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from lowcraft.appmodel.errors import InvalidDocument
-from lowcraft.appmodel.models import MAX_JS_BYTES, ActionSettings, Application
+from lowcraft.appmodel.models import (
+    MAX_JS_BYTES,
+    ActionSettings,
+    Application,
+    JsFunctionSettings,
+    js_settings,
+)
 from lowcraft.appmodel.naming import name_problem
 from lowcraft.appmodel.tree import validate_tree, widget_names
 
@@ -69,6 +75,14 @@ class JsObjectDoc(_Model):
     id: str | None = None
     name: str
     body: str = Field(max_length=MAX_JS_BYTES)
+    settings: dict[str, JsFunctionSettings] = Field(
+        default_factory=dict, description="Per function: runOnPageLoad, confirmBeforeRun."
+    )
+
+    @field_validator("settings", mode="before")
+    @classmethod
+    def _function_names(cls, value: Any) -> dict[str, JsFunctionSettings]:
+        return js_settings(value)
 
 
 class PageDoc(_Model):

@@ -7,6 +7,7 @@ application document snapshotted by Publish.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -88,6 +89,8 @@ class JsObject(IdMixin, TimestampMixin, Base):
     page_id: Mapped[str] = mapped_column(IdType, ForeignKey("pages.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     body: Mapped[str] = mapped_column(Text, default="export default {\n}\n")
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, server_default="{}")
+    """Per function: `{"fetchAll": {"runOnPageLoad": true, "confirmBeforeRun": false}}`."""
 
 
 class ActionSettings(BaseModel):
@@ -135,3 +138,44 @@ class JsLibraryCode(TimestampMixin, Base):
     url: Mapped[str] = mapped_column(String(2000))
     size: Mapped[int] = mapped_column(Integer)
     code: Mapped[str] = mapped_column(Text)
+
+
+class JsFunctionSettings(BaseModel):
+    """How one function of a JS object runs, as in Appsmith: with the page's on-load actions, and
+    after the user confirms (each call from an event handler, the page load or another function)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
+
+    run_on_page_load: bool = Field(False, alias="runOnPageLoad")
+    confirm_before_run: bool = Field(False, alias="confirmBeforeRun")
+
+    def as_json(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True)
+
+
+_FUNCTION_NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+MAX_JS_FUNCTIONS = 1000
+
+
+def js_settings(raw: Any) -> dict[str, JsFunctionSettings]:
+    """Validated per-function settings (ValueError naming the problem); functions with every
+    setting off are left out, so the stored form is canonical."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ValueError("settings must be an object of function name -> settings")  # noqa: TRY004 (pydantic reports ValueError)
+    if len(raw) > MAX_JS_FUNCTIONS:
+        raise ValueError(f"settings may name at most {MAX_JS_FUNCTIONS} functions")
+    out: dict[str, JsFunctionSettings] = {}
+    for name, value in raw.items():
+        if not isinstance(name, str) or not _FUNCTION_NAME.fullmatch(name) or len(name) > 200:
+            raise ValueError(f"settings: {name!r} is not a function name")
+        parsed = value if isinstance(value, JsFunctionSettings) else JsFunctionSettings.model_validate(value)
+        if parsed.run_on_page_load or parsed.confirm_before_run:
+            out[name] = parsed
+    return dict(sorted(out.items()))
+
+
+def js_settings_json(raw: Any) -> dict[str, dict[str, Any]]:
+    """The stored settings (checked when written) as JSON: what exports, the API and the viewer carry."""
+    return {name: s.as_json() for name, s in js_settings(raw).items()}

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from lowcraft import bindings
 from lowcraft.appmodel.document_format import FORMAT, FORMAT_VERSION, app_settings
-from lowcraft.appmodel.models import Action, ActionSettings, Application, JsObject, Page
+from lowcraft.appmodel.models import Action, ActionSettings, Application, JsObject, Page, js_settings_json
 from lowcraft.appmodel.rename import rename_in_document, with_names
 from lowcraft.appmodel.tree import widget_names
 from lowcraft.context import Context
@@ -74,7 +74,8 @@ def build_document(ctx: Context, app: Application, *, include_ids: bool = False)
                 for a in actions if a.page_id == page.id
             ],
             "jsObjects": [
-                ({"id": j.id} if include_ids else {}) | {"name": j.name, "body": j.body}
+                ({"id": j.id} if include_ids else {})
+                | {"name": j.name, "body": j.body, "settings": js_settings_json(j.settings)}
                 for j in js_objects if j.page_id == page.id
             ],
         }

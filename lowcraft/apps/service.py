@@ -224,7 +224,8 @@ def _create_from(
                 config=copy.deepcopy(action.config), settings=action.settings.as_json(),
             ))
         for js in page_doc.js_objects:
-            ctx.db.add(JsObject(application_id=app.id, page_id=page.id, name=js.name, body=js.body))
+            functions = {name: value.as_json() for name, value in js.settings.items()}
+            ctx.db.add(JsObject(application_id=app.id, page_id=page.id, name=js.name, body=js.body, settings=functions))
     ctx.db.flush()
     outcomes = jslibs.install_document_libraries(ctx, app, doc.application.js_libraries, libraries)
     return app, outcomes

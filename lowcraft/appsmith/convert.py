@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from lowcraft.appsmith.actions import ConvertedAction, NotConvertible, connector_for, convert_action
-from lowcraft.appsmith.model import AppsmithApp
+from lowcraft.appsmith.model import AppsmithApp, AppsmithJsObject
 from lowcraft.appsmith.report import ImportReport, Status
 from lowcraft.appsmith.widgets import convert_page_tree
 
@@ -250,6 +250,19 @@ def _actions(app: AppsmithApp, result: ConvertedApp) -> None:
                 "Check that no user input reaches it unescaped.",
                 action.page,
             )
+
+
+def js_function_settings(obj: AppsmithJsObject) -> dict[str, dict[str, bool]]:
+    """The JS object's `settings` in Lowcraft's document (docs/app-format.md): per function that
+    runs on page load or asks for confirmation, both flags; functions with neither are left out."""
+    return {
+        function.name: {
+            "runOnPageLoad": function.execute_on_load,
+            "confirmBeforeRun": bool(function.confirm_before_execute),
+        }
+        for function in sorted(obj.functions, key=lambda f: f.name)
+        if function.execute_on_load or function.confirm_before_execute
+    }
 
 
 def _js(app: AppsmithApp, result: ConvertedApp) -> None:

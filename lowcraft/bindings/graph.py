@@ -8,7 +8,13 @@ at run time (`getOrders.data`, `Table1.selectedRow`) and whole entities (`Table1
 Implicit dependencies inside a widget (`selectedRow` is derived from `tableData`) and an action's
 `data` coming from running it are not edges: an action runs when triggered, not when its config
 changes, which is why `getOrders.config.sql` may read `Table1.selectedRow` while
-`Table1.tableData` reads `getOrders.data`.
+`Table1.tableData` reads `getOrders.data`. Likewise a JS function's `.data` (`Utils.load.data`) is
+its last result, a value of its own, not a read of the function's code.
+
+Event handlers are not values: nothing reads them (neither their widget as a whole nor the table
+column holding them), so a handler reading a widget its own widget feeds (`Table1.onRowSelected`
+reading `Input1.text` while `Input1.defaultText` reads `Table1.selectedRow`) is no cycle, as in
+Appsmith. A handler's own reads stay edges, for rename and for what it depends on.
 """
 
 from __future__ import annotations
@@ -169,13 +175,15 @@ class AppGraph:
         path = tuple(str(k) for k in prop.path)
         node = self._node(key, entity.name, path, NodeRole.PROPERTY)
         node.is_event = prop.is_event
+        self._owned[key] = [key]
+        if prop.is_event:
+            return
         self._edge(entity.name, key)
         if len(prop.path) > 1 and isinstance(prop.path[0], str):
             container = self._node(
                 f"{entity.name}.{prop.path[0]}", entity.name, (prop.path[0],), NodeRole.VALUE
             )
             self._edge(container.id, key)
-        self._owned[key] = [key]
 
     def _connect(self, entity: Entity, prop: BoundProperty) -> None:
         """Add the edges from a bound property's nodes to what its code reads."""
@@ -211,6 +219,12 @@ class AppGraph:
             candidate = ".".join((name, *path[:size]))
             node = self.nodes.get(candidate)
             if node is not None and node.role is not NodeRole.VALUE:
+                if node.role is NodeRole.MEMBER and node.is_function and path[size : size + 1] == ("data",):
+                    # `Utils.load.data`: the function's last result, not its code.
+                    data_id = f"{candidate}.data"
+                    if data_id not in self.nodes:
+                        self._node(data_id, name, (*path[:size], "data"), NodeRole.VALUE)
+                    return data_id
                 return candidate
         if not path:
             return name

@@ -115,6 +115,10 @@ APP_TRIGGERS: frozenset[str] = frozenset(
 )
 """App functions with side effects: allowed in event handlers and JS objects, not in data bindings."""
 
+TRIGGER_ONLY_GLOBALS: frozenset[str] = frozenset({"fetch"})
+"""Browser functions that only event handlers and JS functions may call (Appsmith keeps `fetch`
+for triggers): in a data binding they are an error."""
+
 APP_GLOBALS: frozenset[str] = frozenset({"appsmith"}) | APP_TRIGGERS
 """Names the Lowcraft runtime defines for every binding: the `appsmith` object and the app functions."""
 

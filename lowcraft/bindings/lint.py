@@ -6,7 +6,7 @@ Codes and severities (see spec/bindings/README.md):
 - `unknown_property` (error for actions and JS objects, warning for widgets: manifests describe
   what a widget exposes, but a document may carry keys its manifest does not list yet).
 - `cycle` (error): properties that read each other.
-- `trigger_in_data_binding` (error): `Query1.run()`, `showAlert()`... in a property that is
+- `trigger_in_data_binding` (error): `Query1.run()`, `showAlert()`, `Input1.setValue()`, `fetch()`... in a property that is
   evaluated, not triggered.
 - `duplicate_name` (error): two entities of one page share one name (pages may reuse names).
 """
@@ -21,7 +21,12 @@ from lowcraft.bindings.entities import BoundProperty, Entity, EntityKind, Manife
 from lowcraft.bindings.graph import AppGraph, Cycle
 from lowcraft.bindings.javascript import analyze
 from lowcraft.bindings.js_analysis import SourceKind
-from lowcraft.bindings.known_names import ACTION_PROPERTIES, ACTION_TRIGGERS, APP_TRIGGERS
+from lowcraft.bindings.known_names import (
+    ACTION_PROPERTIES,
+    ACTION_TRIGGERS,
+    APP_TRIGGERS,
+    TRIGGER_ONLY_GLOBALS,
+)
 from lowcraft.bindings.references import Reference, ReferenceKind
 from lowcraft.bindings.results import Diagnostic, Severity
 from lowcraft.widgets import registry as widget_registry
@@ -111,13 +116,17 @@ def _is_trigger(graph: AppGraph, reference: Reference) -> bool:
         return False
     if reference.kind is ReferenceKind.APP_GLOBAL:
         return reference.name in APP_TRIGGERS
-    if reference.kind is ReferenceKind.ENTITY:
+    if reference.kind is ReferenceKind.JS_GLOBAL:
+        return reference.name in TRIGGER_ONLY_GLOBALS and not reference.path
+    if reference.kind is ReferenceKind.ENTITY and len(reference.path) == 1:
         entity = graph.entities[reference.name]
-        return (
-            entity.kind is EntityKind.ACTION
-            and reference.path == (reference.path[0],)
-            and (reference.path[0] in ACTION_TRIGGERS)
-        )
+        if entity.kind is EntityKind.ACTION:
+            return reference.path[0] in ACTION_TRIGGERS
+        if entity.kind is EntityKind.WIDGET and entity.type:
+            # A widget setter (`Input1.setValue(...)`) changes the page: a trigger too.
+            manifest = graph.manifests(entity.type)
+            setters = getattr(manifest, "setter_names", None)
+            return setters is not None and reference.path[0] in setters()
     return False
 
 

@@ -47,14 +47,16 @@ SANDBOX_DOCUMENT = "sandbox/engine.html"
 _HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
-def sandbox_policy(origin: str) -> str:
+def sandbox_policy(origin: str, connect_src: str = "'none'") -> str:
     """The Content-Security-Policy of the document that runs user JavaScript (web/src/engine/sandbox.ts).
 
     `sandbox allow-scripts` gives it an opaque origin however it is opened (framed by anyone, or
     opened directly), so no request from it carries the viewer's cookies. Scripts come only from
     this server's /assets/ (named explicitly: `'self'` is not reliably this origin in an opaque
     document) and the engine's blob worker, which inherits this policy; `'unsafe-eval'` because
-    bindings are compiled with `new Function`. Everything else, connections included, is 'none'.
+    bindings are compiled with `new Function`. `connect-src` is what apps' `fetch()` may reach
+    (`LOWCRAFT_SANDBOX_CONNECT_SRC`, default `https:`; docs/security.md says why that is safe);
+    everything else is 'none'.
     No frame-ancestors: the viewer embedding it may itself be embedded where its app allows.
     """
     return "; ".join(
@@ -63,7 +65,7 @@ def sandbox_policy(origin: str) -> str:
             "default-src 'none'",
             f"script-src {origin}/assets/ 'unsafe-eval'",
             "worker-src blob:",
-            "connect-src 'none'",
+            f"connect-src {connect_src}",
             "base-uri 'none'",
             "form-action 'none'",
         )
@@ -90,7 +92,7 @@ class ImmutableStatic(StaticFiles):
         return response
 
 
-def mount(app: FastAPI, configured: Path | None) -> None:
+def mount(app: FastAPI, configured: Path | None, sandbox_connect_src: str = "'none'") -> None:
     dist = find_dist(configured)
     if dist is not None and (dist / "assets").is_dir():
         app.mount("/assets", ImmutableStatic(directory=dist / "assets"), name="assets")
@@ -116,7 +118,7 @@ def mount(app: FastAPI, configured: Path | None) -> None:
         return FileResponse(
             dist / SANDBOX_DOCUMENT,
             headers={
-                "Content-Security-Policy": sandbox_policy(f"{request.url.scheme}://{host}"),
+                "Content-Security-Policy": sandbox_policy(f"{request.url.scheme}://{host}", sandbox_connect_src),
                 "Cache-Control": "no-cache",
                 "Referrer-Policy": "no-referrer",
             },

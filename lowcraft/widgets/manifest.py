@@ -27,11 +27,13 @@ IDENTITY_KEYS = frozenset(
     {"widgetName", "widgetId", "type", "leftColumn", "rightColumn", "topRow", "bottomRow"}
 )
 RESERVED_KEYS = IDENTITY_KEYS | {"children", "parentId"}
-COMMON_READABLE = IDENTITY_KEYS | {"isVisible"}
+COMMON_READABLE = IDENTITY_KEYS | {"isVisible", "name"}
+"""`name` is the widget's name again (Appsmith's `closeModal(Modal1.name)`)."""
 
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _EVENT_NAME = re.compile(r"on[A-Z][A-Za-z0-9]*")
 _TYPE_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+_SETTER_NAME = re.compile(r"set[A-Z][A-Za-z0-9]*")
 # fmt: off
 _JS_RESERVED = frozenset({
     "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do",
@@ -127,6 +129,25 @@ class EventSpec(_Strict):
         return name
 
 
+class SetterSpec(_Strict):
+    """A widget method that sets one property at run time (`Input1.setValue("x")` sets `defaultText`).
+
+    Called from an event handler or a JS function, returns a promise; the value replaces the
+    property's own value or binding until the page loads again (Appsmith's widget setters).
+    """
+
+    name: str
+    property: str
+    help: str = Field(min_length=1)
+
+    @field_validator("name")
+    @classmethod
+    def _is_setter_name(cls, name: str) -> str:
+        if not _SETTER_NAME.fullmatch(name):
+            raise ValueError(f"setter name {name!r} must look like setSomething")
+        return name
+
+
 class ValueSpec(TypeHint):
     """A readable value that is not a stored property: run-time state (meta) or a computed value.
 
@@ -212,6 +233,8 @@ class WidgetManifest(_Strict):
     derived: list[ValueSpec] = []
     child_scope: list[ValueSpec] = []
     """Names that bindings of widgets inside this one may read (a list item's `currentItem`)."""
+    setters: list[SetterSpec] = []
+    """Methods that set a property at run time (`setVisibility`, `setValue`, ...)."""
     blueprint: Blueprint | None = None
 
     _readable: frozenset[str] = PrivateAttr(default=frozenset())
@@ -233,9 +256,10 @@ class WidgetManifest(_Strict):
             ("events", [e.name for e in self.events]),
             ("meta", [m.name for m in self.meta]),
             ("derived", [d.name for d in self.derived]),
+            ("setters", [s.name for s in self.setters]),
         ):
             for name in names:
-                if name in RESERVED_KEYS:
+                if name in RESERVED_KEYS or name == "name":
                     raise ValueError(f"{kind}: {name!r} is a key every widget already has")
                 if name in seen:
                     where = "twice" if seen[name] == kind else f"both in {seen[name]} and {kind}"
@@ -250,6 +274,9 @@ class WidgetManifest(_Strict):
         for value in self.meta:
             if value.default_from is not None and value.default_from not in property_names:
                 raise ValueError(f"meta {value.name!r}: defaultFrom names no property {value.default_from!r}")
+        for setter in self.setters:
+            if setter.property not in property_names:
+                raise ValueError(f"setter {setter.name!r}: sets no property {setter.property!r}")
         for kind, values in (("derived", self.derived), ("childScope", self.child_scope)):
             for value in values:
                 if value.default_from is not None or value.default is not None:
@@ -277,6 +304,7 @@ class WidgetManifest(_Strict):
     def model_post_init(self, context: Any, /) -> None:
         names = [p.name for p in self.properties] + [e.name for e in self.events]
         names += [m.name for m in self.meta] + [d.name for d in self.derived]
+        names += [s.name for s in self.setters]
         self._readable = frozenset(names) | COMMON_READABLE
         self._events = frozenset(e.name for e in self.events)
         self._by_name = {p.name: p for p in self.properties}
@@ -288,6 +316,10 @@ class WidgetManifest(_Strict):
     def event_names(self) -> frozenset[str]:
         """Names of the properties that hold event handlers."""
         return self._events
+
+    def setter_names(self) -> frozenset[str]:
+        """Names of the widget's setters (methods with side effects: triggers)."""
+        return frozenset(s.name for s in self.setters)
 
     def defaults(self) -> dict[str, Any]:
         """Initial property values for a newly created widget (a fresh copy each call)."""

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import json
 
-from lowcraft.appsmith.convert import convert_app
-from lowcraft.appsmith.model import AppsmithAction, AppsmithApp, AppsmithPage, AppsmithTheme
+from lowcraft.appsmith.convert import convert_app, js_function_settings
+from lowcraft.appsmith.model import (
+    AppsmithAction,
+    AppsmithApp,
+    AppsmithJsFunction,
+    AppsmithJsObject,
+    AppsmithPage,
+    AppsmithTheme,
+)
 from lowcraft.appsmith.read import read_export_bytes, read_files
 from tests.appsmith.builders import SECRET, git_files, json_bytes, main_container, orders_app, single_file
 
@@ -126,3 +133,20 @@ def test_git_queries_belong_to_the_page_folder_they_are_in() -> None:
     files["pages/Customers/queries/cacheGet/metadata.json"] = json.dumps(meta).encode()
     app = read_files(files)
     assert next(a for a in app.actions if a.name == "cacheGet").page == "Customers"
+
+
+def test_js_function_settings_become_the_js_object_s_settings() -> None:
+    obj = AppsmithJsObject(
+        "Loader",
+        "Home",
+        "export default {}",
+        functions=[
+            AppsmithJsFunction("init", run_behaviour="ON_PAGE_LOAD"),
+            AppsmithJsFunction("purge", confirm_before_execute=True),
+            AppsmithJsFunction("plain"),
+        ],
+    )
+    assert js_function_settings(obj) == {
+        "init": {"runOnPageLoad": True, "confirmBeforeRun": False},
+        "purge": {"runOnPageLoad": False, "confirmBeforeRun": True},
+    }

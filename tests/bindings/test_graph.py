@@ -198,3 +198,55 @@ def test_a_cycle_is_a_cycle_of_one_page() -> None:
     spread = app(page("P", [widget("A", text="{{B.text}}")]), page("Q", [widget("B", text="{{A.text}}")]))
     assert [c.path for c in AppGraph.build(looped).cycles()] == [("A.text", "B.text", "A.text")]
     assert [g.cycles() for g in page_graphs(spread)] == [[], []]
+
+
+def handler_feedback_app(column_handler: str = "{{showAlert(Input1.text)}}") -> dict:  # type: ignore[type-arg]
+    # The shape real apps use: the table's handler reads the input the table's selection feeds.
+    return app(
+        page(
+            "P",
+            [
+                widget(
+                    "Table1",
+                    "TABLE_WIDGET_V2",
+                    tableData="{{q.data}}",
+                    onRowSelected="{{Input1.setValue(Input1.text + '!'); storeValue('t', Table1)}}",
+                    primaryColumns={"edit": {"onClick": column_handler, "computedValue": "{{currentRow.id}}"}},
+                ),
+                widget("Input1", "INPUT_WIDGET_V2", defaultText="{{Table1.selectedRow.name}}"),
+                widget("Text1", text="{{Table1.primaryColumns.edit.computedValue}} {{Input1.text}}"),
+            ],
+            [action("q")],
+        )
+    )
+
+
+def test_event_handlers_are_not_dependencies_so_feeding_their_own_widget_is_no_cycle() -> None:
+    graph = AppGraph.build(handler_feedback_app())
+    assert graph.cycles() == []
+    # The handler's reads are still known (rename and lint use them); nothing reads the handler.
+    assert "Input1.text" in graph.reads("Table1.onRowSelected")
+    assert graph.readers("Table1.onRowSelected") == frozenset()
+    assert graph.readers("Table1.primaryColumns.edit.onClick") == frozenset()
+    assert {"Table1", "Table1.primaryColumns"}.isdisjoint(graph.dependents("Input1.text"))
+
+
+def test_an_edited_handler_stays_out_of_the_graph_s_values() -> None:
+    graph = AppGraph.build(handler_feedback_app())
+    graph.update_property("Table1", ("primaryColumns", "edit", "onClick"), "{{Text1.text}}")
+    assert graph.cycles() == []
+    assert graph.cycles() == AppGraph.build(handler_feedback_app("{{Text1.text}}")).cycles()
+
+
+def test_a_js_function_s_data_is_its_last_result_not_a_read_of_its_code() -> None:
+    graph = AppGraph.build(
+        app(
+            page(
+                "P",
+                [widget("Input1", "INPUT_WIDGET_V2", defaultText="{{Notes.save.data}}")],
+                js=[js_object("Notes", "export default { save() { return Input1.text.trim() } }")],
+            )
+        )
+    )
+    assert graph.cycles() == []
+    assert graph.reads("Input1.defaultText") == frozenset({"Notes.save.data"})

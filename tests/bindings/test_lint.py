@@ -135,7 +135,7 @@ def test_a_syntax_error_is_reported_with_line_and_column() -> None:
 
 
 @pytest.mark.parametrize(
-    "code", ["{{q.run()}}", "{{showAlert('x')}}", "{{storeValue('k', 1)}}", "{{q.clear()}}"]
+    "code", ["{{q.run()}}", "{{showAlert('x')}}", "{{storeValue('k', 1)}}", "{{q.clear()}}", "{{fetch('https://x.example')}}"]
 )
 def test_a_trigger_in_a_data_binding_is_an_error(code: str) -> None:
     found = one(app(page("P", [widget("Text1", text=code)], [action("q")])))
@@ -151,7 +151,7 @@ def test_triggers_are_fine_in_handlers_and_js_objects_and_uncalled_in_data() -> 
                 widget("Text1", text="{{typeof q.run}}"),
             ],
             [action("q")],
-            [js_object("Utils", "export default { go() { showAlert('x'); return q.run() } }")],
+            [js_object("Utils", "export default { go() { showAlert('x'); fetch('https://x.example'); return q.run() } }")],
         )
     )
     assert lint(document, MANIFESTS.get) == []
@@ -204,3 +204,24 @@ def test_the_shipped_manifests_are_used_by_default() -> None:
     document = app(page("P", [widget("Text1", text="x"), widget("Text2", text="{{Text1.noSuchProperty}}")]))
     assert [d.code for d in lint(document)] == ["unknown_property"]
     assert "text" in manifest.readable_names()
+
+
+def test_widget_setters_and_name_are_known_and_setters_are_triggers() -> None:
+    document = app(
+        page(
+            "P",
+            [
+                widget("Modal1", "MODAL_WIDGET", children=[]),
+                widget(
+                    "Button1",
+                    "BUTTON_WIDGET",
+                    onClick="{{Input1.setValue('x'); Button1.setColor('#ff0000'); closeModal(Modal1.name)}}",
+                ),
+                widget("Input1", "INPUT_WIDGET_V2"),
+                widget("Text1", text="{{Input1.setVisibility(false)}}"),
+                widget("Text2", text="{{Modal1.name}} {{typeof Input1.setValue}}"),
+            ],
+        )
+    )
+    found = [(d.entity, d.code) for d in lint(document, registry.get)]
+    assert found == [("Text1", "trigger_in_data_binding")]

@@ -36,7 +36,8 @@ def test_the_sandbox_document_gets_an_opaque_origin_and_reaches_nothing(client: 
     # No allow-same-origin: opaque even when the document is opened or framed some other way.
     assert policy["sandbox"] == "allow-scripts"
     assert policy["default-src"] == "'none'"
-    assert policy["connect-src"] == "'none'"
+    # Apps' fetch() may reach HTTPS addresses (as in Appsmith), never plain HTTP; without cookies.
+    assert policy["connect-src"] == "https:"
     assert policy["script-src"] == "http://lowcraft.example:8080/assets/ 'unsafe-eval'"
     assert policy["worker-src"] == "blob:"
     assert "frame-ancestors" not in policy, "viewers embedded elsewhere must still run their engine"
@@ -69,3 +70,21 @@ def test_a_client_built_without_the_sandbox_gets_a_clear_404(tmp_path: Path, sql
     response = api.get("/sandbox/engine.html")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_the_operator_chooses_what_fetch_may_reach(tmp_path: Path, sqlite_database: str) -> None:
+    dist = tmp_path / "dist"
+    (dist / "sandbox").mkdir(parents=True)
+    (dist / "index.html").write_text("<!doctype html>")
+    (dist / "sandbox" / "engine.html").write_text("<!doctype html>")
+    for chosen in ("'none'", "https://api.example.com https://*.example.org:8443"):
+        settings = make_settings(tmp_path / "data", sqlite_database, web_dist=dist, sandbox_connect_src=chosen)
+        api = Api(create_app(settings), base_url="http://lowcraft.example:8080")
+        policy = directives(api.get("/sandbox/engine.html").headers["content-security-policy"])
+        assert policy["connect-src"] == chosen
+
+
+@pytest.mark.parametrize("bad", ["", "https:; script-src *", "'none' https:", "*", "'unsafe-inline'", "a,b"])
+def test_a_connect_source_that_could_widen_the_policy_is_refused(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(ValueError, match="LOWCRAFT_SANDBOX_CONNECT_SRC"):
+        make_settings(tmp_path / "data", None, sandbox_connect_src=bad)

@@ -173,7 +173,9 @@ def test_every_name_is_a_javascript_identifier(manifest: WidgetManifest) -> None
 def test_readable_names_cover_declarations_and_common_keys(manifest: WidgetManifest) -> None:
     declared = {p.name for p in manifest.properties} | manifest.event_names()
     declared |= {v.name for v in [*manifest.meta, *manifest.derived]}
+    declared |= manifest.setter_names()
     common = {
+        "name",
         "widgetName",
         "widgetId",
         "type",
@@ -184,6 +186,48 @@ def test_readable_names_cover_declarations_and_common_keys(manifest: WidgetManif
         "isVisible",
     }
     assert manifest.readable_names() == declared | common
+
+
+# Appsmith's widget setters (its documentation's "Methods" of each widget) that apps call.
+APPSMITH_SETTERS = {
+    "INPUT_WIDGET_V2": {"setValue": "defaultText", "setVisibility": "isVisible", "setDisabled": "isDisabled",
+                        "setRequired": "isRequired"},
+    "BUTTON_WIDGET": {"setVisibility": "isVisible", "setDisabled": "isDisabled", "setColor": "buttonColor",
+                      "setLabel": "text"},
+    "TABLE_WIDGET_V2": {"setData": "tableData", "setSelectedRowIndex": "defaultSelectedRowIndex",
+                        "setVisibility": "isVisible"},
+    "SELECT_WIDGET": {"setSelectedOption": "defaultOptionValue", "setOptions": "sourceData"},
+    "TEXT_WIDGET": {"setText": "text", "setVisibility": "isVisible"},
+    "IFRAME_WIDGET": {"setURL": "source"},
+    "IMAGE_WIDGET": {"setImage": "image"},
+    "CHECKBOX_WIDGET": {"setValue": "defaultCheckedState"},
+    "SWITCH_WIDGET": {"setValue": "defaultSwitchState"},
+    "DATE_PICKER_WIDGET2": {"setValue": "defaultDate"},
+}
+
+
+@pytest.mark.parametrize("widget_type", sorted(APPSMITH_SETTERS))
+def test_appsmith_setters_set_the_property_appsmith_sets(widget_type: str) -> None:
+    manifest = registry.get(widget_type)
+    assert manifest is not None
+    found = {s.name: s.property for s in manifest.setters}
+    assert found.items() >= APPSMITH_SETTERS[widget_type].items()
+
+
+@BY_TYPE
+def test_setters_set_a_declared_property_and_match_its_kind(manifest: WidgetManifest) -> None:
+    names = {p.name: p for p in manifest.properties}
+    for setter in manifest.setters:
+        assert setter.property in names, setter.name
+        assert setter.help.endswith("."), setter.name
+    # Every visible widget can be hidden and every widget that can be disabled, disabled.
+    setters = {s.name: s.property for s in manifest.setters}
+    if manifest.type not in {"CANVAS_WIDGET", "MODAL_WIDGET"}:
+        assert setters.get("setVisibility") == "isVisible"
+    if "isDisabled" in names:
+        assert setters.get("setDisabled") == "isDisabled"
+    if "isRequired" in names:
+        assert setters.get("setRequired") == "isRequired"
 
 
 @BY_TYPE

@@ -237,3 +237,16 @@ def test_the_packaged_registry_reads_its_manifests_on_first_use_once_for_all_thr
         found = list(pool.map(lambda _: packaged.get("BUTTON_WIDGET"), range(8)))
     assert all(manifest is found[0] and manifest is not None for manifest in found)
     assert packaged.types() == WidgetRegistry.load().types()
+
+
+def test_setters_are_readable_and_must_set_a_declared_property(tmp_path: Path) -> None:
+    setter = {"name": "setText", "property": "text", "help": "Sets the caption."}
+    badge = WidgetRegistry.load(write(tmp_path, minimal(setters=[setter]))).get("BADGE_WIDGET")
+    assert badge is not None and badge.setter_names() == {"setText"}
+    assert {"setText", "name"} <= badge.readable_names()
+    (tmp_path / "BADGE_WIDGET.json").unlink()
+    wrong = {"name": "setNothing", "property": "nothing", "help": "Sets nothing."}
+    assert "sets no property 'nothing'" in load_error(write(tmp_path, minimal(setters=[wrong])))
+    (tmp_path / "BADGE_WIDGET.json").unlink()
+    badly_named = {"name": "text", "property": "text", "help": "Sets the caption."}
+    assert "must look like setSomething" in load_error(write(tmp_path, minimal(setters=[badly_named])))

@@ -1981,6 +1981,23 @@ export interface components {
             readonly status: "invited";
             readonly invite: components["schemas"]["InviteOut"];
         };
+        /**
+         * JsFunctionSettings
+         * @description How one function of a JS object runs, as in Appsmith: with the page's on-load actions, and
+         *     after the user confirms (each call from an event handler, the page load or another function).
+         */
+        readonly JsFunctionSettings: {
+            /**
+             * Runonpageload
+             * @default false
+             */
+            readonly runOnPageLoad: boolean;
+            /**
+             * Confirmbeforerun
+             * @default false
+             */
+            readonly confirmBeforeRun: boolean;
+        };
         /** JsLibraryList */
         readonly JsLibraryList: {
             /** Libraries */
@@ -2029,6 +2046,13 @@ export interface components {
             readonly name: string;
             /** Body */
             readonly body?: string | null;
+            /**
+             * Settings
+             * @description Per function: {runOnPageLoad, confirmBeforeRun}; functions not listed have both off.
+             */
+            readonly settings?: {
+                readonly [key: string]: unknown;
+            } | null;
         };
         /** JsObjectList */
         readonly JsObjectList: {
@@ -2050,6 +2074,13 @@ export interface components {
             readonly name: string;
             /** Body */
             readonly body: string;
+            /**
+             * Settings
+             * @description Per function: run on page load, confirm before calling (functions not listed: both off).
+             */
+            readonly settings: {
+                readonly [key: string]: components["schemas"]["JsFunctionSettings"];
+            };
             /** Updatedat */
             readonly updatedAt: string;
         };
@@ -2059,6 +2090,13 @@ export interface components {
             readonly name?: string | null;
             /** Body */
             readonly body?: string | null;
+            /**
+             * Settings
+             * @description Replaces every function's settings; functions not listed have both off.
+             */
+            readonly settings?: {
+                readonly [key: string]: unknown;
+            } | null;
         };
         /**
          * LibraryCode
@@ -2581,6 +2619,7 @@ export type InviteBody = components['schemas']['InviteBody'];
 export type InviteList = components['schemas']['InviteList'];
 export type InviteOut = components['schemas']['InviteOut'];
 export type Invited = components['schemas']['Invited'];
+export type JsFunctionSettings = components['schemas']['JsFunctionSettings'];
 export type JsLibraryList = components['schemas']['JsLibraryList'];
 export type JsLibraryOut = components['schemas']['JsLibraryOut'];
 export type JsObjectCreate = components['schemas']['JsObjectCreate'];

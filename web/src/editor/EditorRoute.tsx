@@ -14,7 +14,7 @@ import { entityNameProblem } from "../engine/names";
 import Canvas, { type CanvasHandle } from "./Canvas";
 import { functionNames } from "./completions";
 import { DelayedSaves } from "./delayedSaves";
-import { editorApi, messageOf, type ActionRecord, type AppDetail, type ConnectorInfo, type DatasourceRecord, type Execution, type JsObjectRecord, type StructureTable } from "./editorApi";
+import { editorApi, messageOf, type ActionRecord, type AppDetail, type ConnectorInfo, type DatasourceRecord, type Execution, type JsChanges, type JsObjectRecord, type StructureTable } from "./editorApi";
 import { editorReducer, initialState } from "./editorState";
 import EditorTopBar from "./EditorTopBar";
 import { DEFAULT_ENVIRONMENT } from "./environments";
@@ -91,7 +91,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   const { saveState, saver, track, loaded } = useAutosave(doc.tree, syncTree);
 
   // Queries and JS objects save after a pause in typing.
-  const delayed = useRef<{ actions: DelayedSaves<Record<string, unknown>>; js: DelayedSaves<{ body: string }> } | null>(null);
+  const delayed = useRef<{ actions: DelayedSaves<Record<string, unknown>>; js: DelayedSaves<JsChanges> } | null>(null);
   delayed.current ??= {
     actions: new DelayedSaves((id, changes) => editorApi.updateAction(id, changes).then(() => undefined, (e: unknown) => toast(`Query not saved: ${messageOf(e)}`, "error")), ACTION_SAVE_DELAY_MS),
     js: new DelayedSaves((id, changes) => editorApi.updateJsObject(id, changes).then(() => undefined, (e: unknown) => toast(`JS object not saved: ${messageOf(e)}`, "error")), ACTION_SAVE_DELAY_MS),
@@ -282,9 +282,9 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   );
 
   const changeJs = useCallback(
-    (id: string, body: string) => {
-      setJsObjects((list) => list.map((j) => (j.id === id ? { ...j, body } : j)));
-      pendingSaves.js.change(id, { body });
+    (id: string, changes: JsChanges) => {
+      setJsObjects((list) => list.map((j) => (j.id === id ? { ...j, ...changes } : j)));
+      pendingSaves.js.change(id, changes);
       scheduleReload();
     },
     [pendingSaves, scheduleReload],
@@ -385,7 +385,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
         complete={completeBinding}
         lastRun={jsRuns[focusedJs.id]}
         logs={logs}
-        onChange={(body) => changeJs(focusedJs.id, body)}
+        onChange={(changes) => changeJs(focusedJs.id, changes)}
         onRename={(n) => void rename(focusedJs.name, n)}
         onRun={(fn) => {
           void (async () => {

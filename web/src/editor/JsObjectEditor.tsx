@@ -2,8 +2,9 @@
 import { lazy, Suspense, useEffect, useState } from "react";
 
 import type { EvaluationError } from "../engine/host";
+import type { JsFunctionSettings } from "../engine/page";
 import type { CompletionResult } from "./completions";
-import type { JsObjectRecord } from "./editorApi";
+import type { JsChanges, JsObjectRecord } from "./editorApi";
 import { previewOf } from "./preview";
 
 const CodeField = lazy(() => import("./CodeField"));
@@ -21,7 +22,8 @@ export default function JsObjectEditor(props: {
   complete: (textBefore: string) => CompletionResult | null;
   lastRun: JsRun | undefined;
   logs: readonly string[];
-  onChange(body: string): void;
+  /** The body changed, or the functions' settings (all of them, as stored). */
+  onChange(changes: JsChanges): void;
   onRename(name: string): void;
   onRun(fn: string): void;
   onDelete(): void;
@@ -32,6 +34,13 @@ export default function JsObjectEditor(props: {
   useEffect(() => {
     if (!props.functions.includes(fn)) setFn(props.functions[0] ?? "");
   }, [props.functions, fn]);
+  const settings = props.js.settings ?? {};
+  const own = settings[fn] ?? {};
+  const setSetting = (key: keyof JsFunctionSettings, on: boolean): void => {
+    const next = { ...own, [key]: on };
+    const rest = Object.fromEntries(Object.entries(settings).filter(([name]) => name !== fn));
+    props.onChange({ settings: next.runOnPageLoad || next.confirmBeforeRun ? { ...rest, [fn]: next } : rest });
+  };
   return (
     <div className="lc-ed-doc" aria-label="JS object editor">
       <header className="lc-ed-doc__head">
@@ -55,8 +64,18 @@ export default function JsObjectEditor(props: {
           Delete
         </button>
       </header>
+      {fn !== "" && (
+        <fieldset className="lc-ed-js-settings" aria-label={`Settings of ${fn}`}>
+          <label>
+            <input type="checkbox" checked={own.runOnPageLoad === true} onChange={(e) => setSetting("runOnPageLoad", e.target.checked)} /> Run {fn} on page load
+          </label>
+          <label>
+            <input type="checkbox" checked={own.confirmBeforeRun === true} onChange={(e) => setSetting("confirmBeforeRun", e.target.checked)} /> Confirm before calling {fn}
+          </label>
+        </fieldset>
+      )}
       <Suspense fallback={<div className="lc-code" />}>
-        <CodeField label="JS object" language="js" minLines={12} value={props.js.body} complete={props.complete} diagnostics={props.errors.map((e) => ({ message: e.message }))} onChange={props.onChange} />
+        <CodeField label="JS object" language="js" minLines={12} value={props.js.body} complete={props.complete} diagnostics={props.errors.map((e) => ({ message: e.message }))} onChange={(body) => props.onChange({ body })} />
       </Suspense>
       {props.errors.map((e, i) => (
         <p key={i} className="lc-ed-bad" role="status">

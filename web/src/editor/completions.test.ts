@@ -7,6 +7,7 @@ const table: WidgetManifest = {
   type: "TABLE_WIDGET_V2",
   properties: [{ name: "tableData", type: "array", help: "Rows to show" } as never],
   derived: [{ name: "selectedRow", type: "object" }],
+  setters: [{ name: "setData", property: "tableData" }],
 };
 
 const entities: EntityInfo[] = [
@@ -29,6 +30,11 @@ describe("binding autocomplete", () => {
     expect(result?.from).toBe("{{Table1.".length);
     expect(result?.options.map((o) => o.label)).toEqual(expect.arrayContaining(["tableData", "selectedRow", "isVisible"]));
     expect(result?.options.find((o) => o.label === "tableData")?.info).toBe("Rows to show");
+  });
+
+  it("offers a widget's setters and its name", () => {
+    expect(labels("{{Table1.set")).toEqual(["setData"]);
+    expect(labels("{{Table1.na")).toEqual(["name"]);
   });
 
   it("offers fields of live values one level down", () => {

@@ -50,7 +50,7 @@ const ACTION_MEMBERS: ReadonlyMap<string, string> = new Map([
   ["isLoading", "True while running"],
   ["responseMeta", "Status, headers and success of the last run"],
   ["error", "Why the last run failed (undefined when it succeeded)"],
-  ["run", "(params?: object): Promise"],
+  ["run", "(params?: object) or (onSuccess?, onError?, params?): Promise"],
   ["clear", "(): Promise"],
 ]);
 
@@ -62,7 +62,7 @@ const APPSMITH_MEMBERS: ReadonlyMap<string, string> = new Map([
   ["mode", "'EDIT' or 'VIEW'"],
 ]);
 
-const WIDGET_KEYS = ["widgetName", "widgetId", "type", "leftColumn", "rightColumn", "topRow", "bottomRow", "isVisible"];
+const WIDGET_KEYS = ["widgetName", "name", "widgetId", "type", "leftColumn", "rightColumn", "topRow", "bottomRow", "isVisible"];
 
 /** What a manifest lets bindings read from a widget, with help texts. */
 export function widgetMembers(manifest: WidgetManifest | undefined): Map<string, string> {
@@ -71,6 +71,7 @@ export function widgetMembers(manifest: WidgetManifest | undefined): Map<string,
   for (const p of manifest?.properties ?? []) out.set(p.name, help(p));
   for (const m of manifest?.meta ?? []) out.set(m.name, help(m));
   for (const d of manifest?.derived ?? []) out.set(d.name, help(d));
+  for (const s of manifest?.setters ?? []) out.set(s.name, `(value): Promise. ${help(s)}`);
   for (const k of WIDGET_KEYS) if (!out.has(k)) out.set(k, "");
   return out;
 }

@@ -1,4 +1,5 @@
 /** The server calls the editor makes (`/api/v1`), typed. */
+import type { JsFunctionSettings } from "../engine/page";
 import type * as Schema from "../api/generated";
 import { api, ApiError } from "../api/http";
 import type { PageSummary } from "../api/resources";
@@ -43,11 +44,16 @@ export interface ActionRecord {
   readonly settings: ActionSettingsValue;
 }
 
+/** What the editor saves of a JS object after a pause in typing. */
+export type JsChanges = { readonly body?: string; readonly settings?: Readonly<Record<string, JsFunctionSettings>> };
+
 export interface JsObjectRecord {
   readonly id: string;
   readonly pageId: string;
   readonly name: string;
   readonly body: string;
+  /** Per function: run on page load, confirm before calling (functions not listed: both off). */
+  readonly settings?: Readonly<Record<string, JsFunctionSettings>>;
 }
 
 export type ConnectorInfo = Schema.ConnectorInfo;
@@ -113,9 +119,9 @@ export const editorApi = {
     api<Execution>(`/actions/${enc(id)}/execute`, { method: "POST", body: { params, mode: "edit", applicationId: appId, environment } }),
 
   jsObjects: (appId: string) => api<{ jsObjects: JsObjectRecord[] }>(`/applications/${enc(appId)}/js-objects`).then((r) => r.jsObjects),
-  createJsObject: (appId: string, body: { pageId: string; name: string; body?: string }) =>
+  createJsObject: (appId: string, body: { pageId: string; name: string; body?: string; settings?: Readonly<Record<string, JsFunctionSettings>> }) =>
     api<JsObjectRecord>(`/applications/${enc(appId)}/js-objects`, { method: "POST", body }),
-  updateJsObject: (id: string, changes: { name?: string; body?: string }) => api<JsObjectRecord>(`/js-objects/${enc(id)}`, { method: "PATCH", body: changes }),
+  updateJsObject: (id: string, changes: JsChanges & { readonly name?: string }) => api<JsObjectRecord>(`/js-objects/${enc(id)}`, { method: "PATCH", body: changes }),
   deleteJsObject: (id: string) => api<void>(`/js-objects/${enc(id)}`, { method: "DELETE" }),
 
   connectors: () => api<{ connectors: ConnectorInfo[] }>("/connectors").then((r) => r.connectors),

@@ -70,7 +70,7 @@ export function pageCommands(ctx: PageCommandContext) {
       const newActions: ActionRecord[] = [];
       for (const a of cloned.actions) newActions.push(await editorApi.createAction(appId, { pageId: created.id, name: a.name, datasourceId: a.from.datasourceId, config: a.config, settings: a.from.settings }));
       const newJs: JsObjectRecord[] = [];
-      for (const j of cloned.jsObjects) newJs.push(await editorApi.createJsObject(appId, { pageId: created.id, name: j.name, body: j.body }));
+      for (const j of cloned.jsObjects) newJs.push(await editorApi.createJsObject(appId, { pageId: created.id, name: j.name, body: j.body, settings: j.from.settings ?? {} }));
       ctx.setActions((l) => [...l, ...newActions]);
       ctx.setJsObjects((l) => [...l, ...newJs]);
       const latest = ctx.latest;

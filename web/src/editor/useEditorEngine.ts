@@ -116,7 +116,7 @@ export function useEditorEngine({ appId, latest, environment, toast, setLogs, se
       {
         dsl: d.tree,
         actions: acts.filter((x) => x.pageId === pid).map((x) => ({ name: x.name, id: x.id, config: x.config, settings: x.settings, ...(dataKey(pid, x.name) in actionData.current ? { data: actionData.current[dataKey(pid, x.name)] } : {}) })),
-        jsObjects: js.filter((x) => x.pageId === pid).map((x) => ({ name: x.name, body: x.body })),
+        jsObjects: js.filter((x) => x.pageId === pid).map((x) => ({ name: x.name, body: x.body, settings: x.settings ?? {} })),
       },
       { store: {}, url: window.location.href, theme: a.theme, mode: "EDIT" },
     );

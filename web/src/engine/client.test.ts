@@ -104,4 +104,13 @@ describe("lockdown", () => {
     expect(fakeGlobal["Math"]).toBe(Math);
     expect(FORBIDDEN_GLOBALS).toContain("indexedDB");
   });
+
+  test("navigator becomes a frozen description of the browser, with no storage or permissions", () => {
+    const fakeGlobal: Record<string, unknown> = { navigator: { userAgent: "Chromium", language: "fr", languages: ["fr", "en"], storage: {}, locks: {} } };
+    expect(lockdown(fakeGlobal)).toEqual(["navigator"]);
+    const seen = fakeGlobal["navigator"] as Record<string, unknown>;
+    expect(seen).toMatchObject({ userAgent: "Chromium", language: "fr", languages: ["fr", "en"] });
+    expect(seen["storage"]).toBeUndefined();
+    expect(Object.isFrozen(seen)).toBe(true);
+  });
 });

@@ -23,7 +23,7 @@ import { urlInfo } from "./page";
 import { splitSegments } from "./segments";
 import { EVENT_KEY, snapshot, templateOf } from "./values";
 import { createTriggerRuntime, type TriggerRuntime } from "./triggers";
-import { APPSMITH, type ActionEntity, type NodeInfo, type Values, type WidgetEntity } from "./engineState";
+import { APPSMITH, type NodeInfo, type Values, type WidgetEntity } from "./engineState";
 import { EvaluatingEngine } from "./evaluation";
 
 export type { EngineOptions } from "./engineState";
@@ -136,6 +136,25 @@ export class Engine extends EvaluatingEngine {
     return e;
   }
 
+  /**
+   * A widget setter (`Input1.setValue("x")`, `Button1.setVisibility(false)`): the property takes
+   * `value` in place of its own value or binding, and what reads it follows. Resolves once the
+   * page has the new values.
+   */
+  async setWidgetProperty(widget: string, name: string, value: unknown): Promise<void> {
+    const w = this.widget(widget);
+    w.setterOverride.set(name, value);
+    const key = `${widget}.${name}`;
+    if (!this.nodes.has(key)) {
+      // A literal becomes a value that changes: a node, with edges from its readers.
+      this.addNode(widget, name, "property");
+      this.wireAllDependencies();
+    }
+    this.pendingEval.add(key);
+    this.scheduleFlush();
+    await this.settled();
+  }
+
   /** Reset a widget's meta state (and its children's) to the defaults. */
   resetWidget(name: string, resetChildren = true): EvaluationUpdate {
     const w = this.widget(name);
@@ -199,7 +218,7 @@ export class Engine extends EvaluatingEngine {
     }
   }
 
-  private reportTriggerError(source: string, error: unknown): void {
+  protected reportTriggerError(source: string, error: unknown): void {
     const message = messageOf(error);
     this.host.effect({ kind: "log", level: "error", message, source });
     // A failed action already showed its own toast.
@@ -259,7 +278,7 @@ export class Engine extends EvaluatingEngine {
   }
 
   /** `Query.run(params)`: evaluate the bindings, execute on the server, put the result in the tree. */
-  async runAction(name: string, params: Readonly<Record<string, unknown>> = {}): Promise<unknown> {
+  async runAction(name: string, params: Readonly<Record<string, unknown>> = {}, options: { readonly handled?: boolean } = {}): Promise<unknown> {
     if (this.evaluatingData) throw new SideEffectInBindingError(`${name}.run()`);
     const e = this.entities.get(name);
     if (e?.kind !== "action") throw new UnknownEntityError(`action ${name}`);
@@ -288,10 +307,35 @@ export class Engine extends EvaluatingEngine {
     this.setState(name, "isLoading", false);
     if (failure !== undefined) {
       const error = new ActionFailedError(name, failure);
-      this.host.effect({ kind: "showAlert", message: error.message, style: "error" });
+      // An `onError` callback handles the failure itself; otherwise the user is told.
+      if (options.handled !== true) this.host.effect({ kind: "showAlert", message: error.message, style: "error" });
       throw error;
     }
     return result.data;
+  }
+
+  /**
+   * Appsmith's callback form, `Query.run(onSuccess, onError, params)`: `onSuccess(data, params)`
+   * after a successful run, `onError(message, params)` after a failed or declined one (no error
+   * toast then: the callback handles it). A failure without `onError` is shown (once, by
+   * `runAction`) and not thrown further; errors inside a callback are reported like a handler's.
+   */
+  async runActionWithCallbacks(name: string, onSuccess: unknown, onError: unknown, params: unknown): Promise<unknown> {
+    const p = typeof params === "object" && params !== null ? (params as Record<string, unknown>) : {};
+    let data: unknown;
+    try {
+      data = await this.runAction(name, p, { handled: typeof onError === "function" });
+    } catch (error) {
+      if (typeof onError === "function") {
+        const message = error instanceof ActionFailedError ? (this.entities.get(name)?.values["error"] as string | undefined) ?? messageOf(error) : messageOf(error);
+        await this.runCallback(() => (onError as (...a: unknown[]) => unknown)(message, p), `${name}.run onError`);
+      } else if (!(error instanceof ActionFailedError)) {
+        this.reportTriggerError(`${name}.run`, error);
+      }
+      return undefined;
+    }
+    if (typeof onSuccess === "function") await this.runCallback(() => (onSuccess as (...a: unknown[]) => unknown)(data, p), `${name}.run onSuccess`);
+    return data;
   }
 
   /** Remember whether an action's last run failed; the widgets reading it learn at the next flush. */
@@ -311,21 +355,33 @@ export class Engine extends EvaluatingEngine {
   }
 
   /**
-   * Run the actions marked "run on page load": each waits for the on-load actions its bindings
-   * depend on (directly or through widgets and JS), independent ones run in parallel.
+   * Run the actions and JS functions marked "run on page load": each waits for the on-load ones
+   * it depends on (its bindings or code read their data, directly or through widgets and JS),
+   * independent ones run in parallel.
    */
   async runOnLoadActions(): Promise<void> {
-    const onLoad = [...this.entities.values()].filter(
-      (e): e is ActionEntity => e.kind === "action" && e.def.settings?.runOnPageLoad === true,
-    );
-    const names = new Set(onLoad.map((a) => a.name));
+    const onLoad = new Map<string, { readonly reads: Set<string>; readonly run: () => Promise<unknown> }>();
+    for (const e of this.entities.values()) {
+      if (e.kind === "action" && e.def.settings?.runOnPageLoad === true) {
+        const reads = new Set<string>();
+        this.bindingReferences(e.def.config, reads);
+        onLoad.set(e.name, { reads, run: () => this.runAction(e.name) });
+      } else if (e.kind === "js") {
+        for (const [fn, settings] of Object.entries(e.settings)) {
+          const key = `${e.name}.${fn}`;
+          if (settings.runOnPageLoad !== true || this.nodes.get(key)?.kind !== "jsFn") continue;
+          onLoad.set(key, { reads: new Set(this.graph.dependencies(key)), run: () => this.runJsFunction(e.name, fn) });
+        }
+      }
+    }
     const prerequisites = new Map<string, string[]>();
-    for (const a of onLoad) {
-      const direct = new Set<string>();
-      this.bindingReferences(a.def.config, direct);
-      const upstream = new Set([...direct, ...this.graph.upstreamOf(direct)]);
-      const needs = [...names].filter((b) => b !== a.name && [...upstream].some((k) => k.startsWith(`${b}.`)));
-      prerequisites.set(a.name, needs);
+    for (const [name, item] of onLoad) {
+      const upstream = new Set([...item.reads, ...this.graph.upstreamOf(item.reads)]);
+      // An action is needed when its data is read; a function when its `.data` is.
+      const needs = [...onLoad.keys()].filter(
+        (b) => b !== name && [...upstream].some((k) => (this.entities.get(b)?.kind === "action" ? k.startsWith(`${b}.`) : k === `${b}.data`)),
+      );
+      prerequisites.set(name, needs);
     }
     const started = new Map<string, Promise<void>>();
     const start = (name: string, path: string[]): Promise<void> => {
@@ -333,15 +389,15 @@ export class Engine extends EvaluatingEngine {
       if (existing) return existing;
       const needs = (prerequisites.get(name) ?? []).filter((n) => !path.includes(n));
       const promise = Promise.all(needs.map((n) => start(n, [...path, name])))
-        .then(() => this.runAction(name))
+        .then(() => (onLoad.get(name) as { run: () => Promise<unknown> }).run())
         .then(
           () => undefined,
-          (error: unknown) => this.host.effect({ kind: "log", level: "error", message: messageOf(error), source: name }),
+          (error: unknown) => this.reportTriggerError(name, error),
         );
       started.set(name, promise);
       return promise;
     };
-    await Promise.all(onLoad.map((a) => start(a.name, [])));
+    await Promise.all([...onLoad.keys()].map((name) => start(name, [])));
     await this.settled();
   }
 
@@ -374,7 +430,7 @@ export class Engine extends EvaluatingEngine {
     });
   }
 
-  private async runCallback(fn: () => unknown, source: string): Promise<void> {
+  protected async runCallback(fn: () => unknown, source: string): Promise<void> {
     try {
       await fn();
     } catch (error) {

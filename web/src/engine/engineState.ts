@@ -7,17 +7,21 @@ import { precompile, type NameSet } from "./compile";
 import { analyseJsObject, type JsObjectAnalysis } from "./jsObjects";
 import { installedDerived, type DerivedTable } from "./derived";
 import { SideEffectInBindingError, messageOf } from "./errors";
-import { ACTION_FUNCTIONS } from "./globals";
+import { ACTION_FUNCTIONS, TRIGGER_ONLY_GLOBALS } from "./globals";
 import type { EngineHost, EvaluationError, EvaluationUpdate } from "./host";
 import { IDENTITY_KEYS, type PropertySpec, type ValueSpec, type WidgetManifest } from "./manifest";
-import { themeValues, urlInfo, type ActionDefinition, type AppsmithInit, type PageDefinition, type WidgetNode } from "./page";
+import { themeValues, urlInfo, type ActionDefinition, type AppsmithInit, type JsFunctionSettings, type PageDefinition, type WidgetNode } from "./page";
 import { analyse, primeAnalyses, type Reference } from "./references";
 import { DependencyGraph } from "./graph";
 import { containsBinding, EVENT_KEY, templateOf } from "./values";
-import { createActionFunctions, type TriggerRuntime } from "./triggers";
+import { createActionFunctions, createTriggerGlobals, type TriggerRuntime } from "./triggers";
 
 export type Values = Record<string, unknown>;
-export type NodeKind = "property" | "meta" | "derived" | "state" | "jsModule" | "jsVar" | "jsFn";
+/**
+ * `jsData` is a JS function's `.data` (`Utils.load.data`, key `Utils.load.data`): the value its
+ * last call returned, set when it runs, like an action's data; reading it is not reading the code.
+ */
+export type NodeKind = "property" | "meta" | "derived" | "state" | "jsModule" | "jsVar" | "jsFn" | "jsData";
 
 export interface NodeInfo {
   readonly kind: NodeKind;
@@ -38,6 +42,8 @@ export interface WidgetEntity {
   readonly listParent: string | undefined;
   /** For a template widget: what the user changed in the copy of each item, by item index. */
   readonly itemMeta: Map<number, Values>;
+  /** Property values set by the widget's setters (`setVisibility(false)`), replacing the page's. */
+  readonly setterOverride: Map<string, unknown>;
 }
 
 export interface ActionEntity {
@@ -54,6 +60,7 @@ export interface JsEntity {
   readonly values: Values;
   readonly proxy: Values;
   readonly analysis: JsObjectAnalysis | null;
+  readonly settings: Readonly<Record<string, JsFunctionSettings>>;
   /** Whether the body has run (members hold their initial values). */
   initialised: boolean;
   readonly snapshots: Map<string, string>;
@@ -144,7 +151,7 @@ export abstract class EngineState {
     });
     this.runtime = this.createRuntime();
     this.triggerScope = Object.create(this.dataScope) as Record<string, unknown>;
-    Object.assign(this.triggerScope, createActionFunctions(this.runtime));
+    Object.assign(this.triggerScope, createActionFunctions(this.runtime), createTriggerGlobals(this.runtime));
     this.rebuildNameSets();
   }
 
@@ -157,7 +164,7 @@ export abstract class EngineState {
     for (const key of Object.keys(this.appsmithValues)) this.addNode(APPSMITH, key, "state");
     this.addWidget(page.dsl, undefined, []);
     for (const action of page.actions ?? []) this.addAction(action);
-    for (const js of page.jsObjects ?? []) this.addJsObject(js.name, js.body);
+    for (const js of page.jsObjects ?? []) this.addJsObject(js.name, js.body, js.settings ?? {});
     this.rebuildNameSets();
     const sources = this.bindingSourcesOfNodes();
     primeAnalyses(sources);
@@ -249,7 +256,9 @@ export abstract class EngineState {
     const name = node.widgetName;
     const raw: Values = {};
     const values: Values = {};
-    const entity: WidgetEntity = { kind: "widget", name, type: node.type, manifest, raw, values, metaOverride: new Map(), descendants: [], listParent, itemMeta: new Map() };
+    const entity: WidgetEntity = {
+      kind: "widget", name, type: node.type, manifest, raw, values, metaOverride: new Map(), descendants: [], listParent, itemMeta: new Map(), setterOverride: new Map(),
+    };
     this.addEntity(name, entity);
     for (const a of ancestors) a.descendants.push(name);
     // Defaults the page does not override: valid by construction (manifests are checked), so
@@ -273,6 +282,7 @@ export abstract class EngineState {
         if (errors.length > 0) this.setErrors(`${name}.${k}`, errors);
       }
     }
+    this.addWidgetMethods(entity);
     for (const m of type.meta) if (!(m in node)) this.addNode(name, m, "meta");
     for (const d of type.derived) if (!(d in node)) this.addNode(name, d, "derived");
     const children = node.children;
@@ -283,13 +293,38 @@ export abstract class EngineState {
     }
   }
 
+  /**
+   * `name` (Appsmith's `Modal1.name`, what `closeModal` takes) and the setters the widget's
+   * manifest declares. Not enumerable: they are not values, so the page's copy and
+   * `JSON.stringify(Input1)` leave them out.
+   */
+  protected addWidgetMethods(w: WidgetEntity): void {
+    // A key the widget itself carries (an imported widget's own `name`) stays as it is.
+    const hidden = (key: string, value: unknown): void => {
+      if (Object.hasOwn(w.values, key) || Object.hasOwn(w.raw, key)) return;
+      Object.defineProperty(w.values, key, { value, enumerable: false, writable: true, configurable: true });
+    };
+    hidden("name", w.name);
+    for (const setter of w.manifest?.setters ?? []) {
+      // The side-effect check is synchronous so a data binding gets a plain error, not a promise.
+      hidden(setter.name, (value: unknown) => {
+        if (this.evaluatingData) throw new SideEffectInBindingError(`${w.name}.${setter.name}()`);
+        return this.setWidgetProperty(w.name, setter.property, value);
+      });
+    }
+  }
+
   protected addAction(def: ActionDefinition): void {
     const prefetched = def.data !== undefined;
     const values: Values = { name: def.name, data: def.data, isLoading: false, responseMeta: { isExecutionSuccess: prefetched }, error: undefined };
     // The side-effect check is synchronous so a data binding gets a plain error, not a promise.
-    values["run"] = (params?: Record<string, unknown>) => {
+    // `run(params)`, the promise form, or Appsmith's callbacks: `run(onSuccess, onError, params)`.
+    values["run"] = (first?: unknown, onError?: unknown, params?: unknown) => {
       if (this.evaluatingData) throw new SideEffectInBindingError(`${def.name}.run()`);
-      return this.runAction(def.name, params ?? {});
+      if (typeof first === "function" || typeof onError === "function" || params !== undefined) {
+        return this.runActionWithCallbacks(def.name, first, onError, params);
+      }
+      return this.runAction(def.name, typeof first === "object" && first !== null ? (first as Record<string, unknown>) : {});
     };
     values["clear"] = () => {
       if (this.evaluatingData) throw new SideEffectInBindingError(`${def.name}.clear()`);
@@ -299,7 +334,7 @@ export abstract class EngineState {
     for (const k of ["data", "isLoading", "responseMeta", "error"]) this.addNode(def.name, k, "state");
   }
 
-  protected addJsObject(name: string, body: string): void {
+  protected addJsObject(name: string, body: string, settings: Readonly<Record<string, JsFunctionSettings>> = {}): void {
     const values: Values = {};
     const proxy = new Proxy(values, {
       set: (target, prop, value) => {
@@ -316,24 +351,27 @@ export abstract class EngineState {
     } catch (error) {
       problem = messageOf(error);
     }
-    const entity: JsEntity = { kind: "js", name, body, values, proxy, analysis, initialised: false, snapshots: new Map() };
+    const entity: JsEntity = { kind: "js", name, body, values, proxy, analysis, settings, initialised: false, snapshots: new Map() };
     this.addEntity(name, entity);
     this.addNode(name, JS_BODY, "jsModule");
     if (problem !== null) this.errors.set(`${name}.${JS_BODY}`, [{ kind: "syntax", message: problem }]);
     for (const member of analysis?.members ?? []) {
       if (member.name === JS_BODY) continue;
       this.addNode(name, member.name, member.kind === "function" ? "jsFn" : "jsVar");
+      if (member.kind === "function") this.addNode(name, `${member.name}.data`, "jsData");
     }
   }
 
   /** The developer edited a JS object: its state starts over from the new body. */
-  updateJsObject(name: string, body: string): EvaluationUpdate {
+  updateJsObject(name: string, body: string, settings?: Readonly<Record<string, JsFunctionSettings>>): EvaluationUpdate {
+    const previous = this.entities.get(name);
+    const kept = settings ?? (previous?.kind === "js" ? previous.settings : {});
     for (const key of this.nodesOfEntity.get(name) ?? []) {
       this.graph.removeNode(key);
       this.nodes.delete(key);
       this.errors.delete(key);
     }
-    this.addJsObject(name, body);
+    this.addJsObject(name, body, kept);
     this.rebuildNameSets();
     this.wireAllDependencies();
     for (const key of this.nodesOfEntity.get(name) ?? []) this.pendingEval.add(key);
@@ -343,7 +381,7 @@ export abstract class EngineState {
   protected rebuildNameSets(): void {
     const entities = this.entities;
     this.dataNames = { has: (n) => entities.has(n), alwaysBound: [] };
-    this.triggerNames = { has: (n) => entities.has(n), alwaysBound: ACTION_FUNCTIONS };
+    this.triggerNames = { has: (n) => entities.has(n), alwaysBound: [...ACTION_FUNCTIONS, ...TRIGGER_ONLY_GLOBALS] };
     this.extraNameSets.clear();
   }
 
@@ -372,6 +410,11 @@ export abstract class EngineState {
       return;
     }
     const key = `${ref.root}.${second}`;
+    // `Utils.load.data` reads the function's last result, not its code.
+    if (this.nodes.get(key)?.kind === "jsFn" && ref.path.startsWith(`${key}.data`) && /^(\.|$)/.test(ref.path.slice(key.length + 5))) {
+      into.add(`${key}.data`);
+      return;
+    }
     if (this.nodes.has(key)) into.add(key);
   }
 
@@ -498,7 +541,9 @@ export abstract class EngineState {
   abstract flush(collect?: boolean): EvaluationUpdate;
   abstract widgetValues(): Record<string, Values>;
   abstract resetWidget(name: string, resetChildren?: boolean): EvaluationUpdate;
-  abstract runAction(name: string, params?: Readonly<Record<string, unknown>>): Promise<unknown>;
+  abstract runAction(name: string, params?: Readonly<Record<string, unknown>>, options?: { readonly handled?: boolean }): Promise<unknown>;
+  abstract runActionWithCallbacks(name: string, onSuccess: unknown, onError: unknown, params: unknown): Promise<unknown>;
+  abstract setWidgetProperty(widget: string, name: string, value: unknown): Promise<void>;
   abstract clearAction(name: string): Promise<void>;
   protected abstract evaluateProperty(w: WidgetEntity, name: string, errors: EvaluationError[]): unknown;
   protected abstract setErrors(key: string, errors: EvaluationError[]): void;

@@ -6,7 +6,7 @@
 import { compile, compileJsObject, type NameSet, type Scope } from "./compile";
 import { ITEMS_PREFIX } from "./listTemplate";
 import type { DerivedContext } from "./derived";
-import { messageOf } from "./errors";
+import { ActionCancelledError, messageOf } from "./errors";
 import type { ActionFailure, EvaluationError, EvaluationUpdate } from "./host";
 import { analyse, BindingSyntaxError } from "./references";
 import { splitSegments } from "./segments";
@@ -214,7 +214,8 @@ export abstract class EvaluatingEngine extends EngineState {
     const spec = this.propertySpec(w, name);
     const raw = w.raw[name];
     let value: unknown;
-    if (spec?.bindingScope?.length) {
+    if (w.setterOverride.has(name)) value = w.setterOverride.get(name);
+    else if (spec?.bindingScope?.length) {
       value = this.evaluatePerRow(raw, w, spec.bindingScope.map((s) => s.name), errors);
     } else if (w.listParent && typeof raw === "string" && raw.includes("{{")) {
       const { names, scope } = this.listScope(w);
@@ -289,6 +290,10 @@ export abstract class EvaluatingEngine extends EngineState {
         }
         forceChanged = this.evaluateItemState(entity, info);
       }
+    } else if (entity.kind === "js" && info.kind === "jsData") {
+      // Set by a call (see `jsFunction`); read from the function itself, never stored in values.
+      this.setErrors(key, errors);
+      return true;
     } else if (entity.kind === "js") {
       if (info.kind === "jsModule") {
         const first = !entity.initialised;
@@ -330,13 +335,48 @@ export abstract class EvaluatingEngine extends EngineState {
       const exported = compileJsObject(entity.body, entity.name, this.triggerNames).run(entity.proxy, this.triggerScope);
       for (const member of entity.analysis.members) {
         const value = exported[member.name];
-        entity.values[member.name] = typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(entity.proxy) : value;
+        entity.values[member.name] =
+          typeof value === "function" ? this.jsFunction(entity, member.name, (value as (...a: unknown[]) => unknown).bind(entity.proxy)) : value;
       }
     } catch (error) {
       errors.push({ kind: error instanceof BindingSyntaxError ? "syntax" : "runtime", message: messageOf(error) });
     } finally {
       this.evaluatingData = wasEvaluating;
     }
+  }
+
+  /**
+   * A JS object's function as user code calls it. Called from a trigger (not while a data binding
+   * evaluates) it asks first when the function is set to "confirm before calling", and keeps what
+   * it returns (awaited) as its `.data`, as Appsmith does.
+   */
+  protected jsFunction(entity: JsEntity, name: string, fn: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown {
+    const dataKey = `${entity.name}.${name}.data`;
+    const wrapper = (...args: unknown[]): unknown => {
+      if (this.evaluatingData) return fn(...args);
+      const call = (): unknown => {
+        const result = fn(...args);
+        if (result instanceof Promise) {
+          return result.then((value: unknown) => {
+            record(value);
+            return value;
+          });
+        }
+        record(result);
+        return result;
+      };
+      if (entity.settings[name]?.confirmBeforeRun !== true) return call();
+      return this.host.confirmAction(`${entity.name}.${name}`).then((ok) => {
+        if (!ok) throw new ActionCancelledError(`${entity.name}.${name}`);
+        return call();
+      });
+    };
+    const record = (value: unknown): void => {
+      (wrapper as unknown as Values)["data"] = value;
+      if (this.nodes.has(dataKey)) this.markChanged(dataKey);
+    };
+    (wrapper as unknown as Values)["data"] = undefined;
+    return wrapper;
   }
 
   protected setErrors(key: string, errors: EvaluationError[]): void {
@@ -376,7 +416,7 @@ export abstract class EvaluatingEngine extends EngineState {
       const didChange = this.pendingChanged.has(key) && !this.pendingEval.has(key) ? true : this.evaluateNode(key, changed);
       if (didChange) {
         changed.add(key);
-        if (collect && info.kind !== "jsFn" && info.kind !== "jsModule") {
+        if (collect && info.kind !== "jsFn" && info.kind !== "jsModule" && info.kind !== "jsData") {
           const source = (this.entities.get(info.entity) as Entity).values;
           values[key] = source[info.name];
           const itemsKey = `${ITEMS_PREFIX}${info.name}`;

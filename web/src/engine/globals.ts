@@ -28,6 +28,12 @@ export const ACTION_FUNCTIONS = [
 
 export type ActionFunctionName = (typeof ACTION_FUNCTIONS)[number];
 
+/**
+ * Browser functions bound only in event handlers and JS functions (a data binding calling one
+ * gets an error): Appsmith allows `fetch` in triggers only.
+ */
+export const TRIGGER_ONLY_GLOBALS = ["fetch"] as const;
+
 const ACTION_FUNCTION_SET: ReadonlySet<string> = new Set(ACTION_FUNCTIONS);
 
 /** Whether a free identifier names something other than application data. */

@@ -13,18 +13,41 @@ export const FORBIDDEN_GLOBALS = [
   "top", "document", "window", "localStorage", "sessionStorage", "WebAssembly",
 ] as const;
 
-/** Shadow each forbidden global with an unwritable `undefined`; returns the names it replaced. */
+/**
+ * What user code sees as `navigator` (Appsmith's evaluator keeps it): the browser's description
+ * of itself, as plain data. The worker's own navigator also holds storage, locks and permissions.
+ */
+export function navigatorSnapshot(source: unknown): Readonly<Record<string, unknown>> {
+  const n = (source ?? {}) as Record<string, unknown>;
+  const pick = (key: string, fallback: unknown): unknown => (key in n ? n[key] : fallback);
+  return Object.freeze({
+    userAgent: pick("userAgent", ""),
+    language: pick("language", ""),
+    languages: Object.freeze([...((pick("languages", []) as readonly string[]) ?? [])]),
+    onLine: pick("onLine", true),
+    hardwareConcurrency: pick("hardwareConcurrency", 1),
+    platform: pick("platform", ""),
+    cookieEnabled: false,
+  });
+}
+
+/**
+ * Shadow each forbidden global with an unwritable `undefined` (`navigator` with its snapshot);
+ * returns the names it replaced. `fetch` stays reachable only through the trigger functions
+ * (triggers.ts), which captured it at load.
+ */
 export function lockdown(target: Record<string, unknown> = globalThis as unknown as Record<string, unknown>): string[] {
   const replaced: string[] = [];
   for (const name of FORBIDDEN_GLOBALS) {
     if (!(name in target)) continue;
+    const value = name === "navigator" ? navigatorSnapshot(target[name]) : undefined;
     try {
-      Object.defineProperty(target, name, { value: undefined, writable: false, configurable: false, enumerable: false });
+      Object.defineProperty(target, name, { value, writable: false, configurable: false, enumerable: false });
       replaced.push(name);
     } catch {
       // A non-configurable own property: make sure it at least does not hold the original.
       try {
-        target[name] = undefined;
+        target[name] = value;
         replaced.push(name);
       } catch {
         /* left as is; reported by the isolation check in the benchmark page */

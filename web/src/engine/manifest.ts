@@ -46,6 +46,17 @@ export interface EventSpec {
   readonly label?: string;
 }
 
+/**
+ * A widget method that sets one of its properties at run time (`Input1.setValue("x")`), as
+ * Appsmith's widgets have them: the value replaces the property's own value or binding until the
+ * page is loaded again, and bindings reading the property follow.
+ */
+export interface SetterSpec {
+  readonly name: string;
+  /** The property it sets (`setValue` of an input sets `defaultText`, and so `text`). */
+  readonly property: string;
+}
+
 /** A widget that a freshly dropped widget contains, boxed in grid units of the parent's own grid. */
 export interface BlueprintChild {
   readonly type: string;
@@ -70,6 +81,8 @@ export interface WidgetManifest {
   readonly derived?: readonly ValueSpec[];
   /** Names that bindings of widgets inside this one may read (a list item's `currentItem`). */
   readonly childScope?: readonly ValueSpec[];
+  /** Methods that set a property at run time (`setVisibility`, `setValue`, ...). */
+  readonly setters?: readonly SetterSpec[];
   /** What a widget dropped from the palette contains (the editor reads it; the engine does not). */
   readonly blueprint?: { readonly children: readonly BlueprintChild[] } | null;
 }

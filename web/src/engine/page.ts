@@ -23,9 +23,19 @@ export interface ActionDefinition {
   readonly data?: unknown;
 }
 
+/** Per-function settings of a JS object, as Appsmith has them. */
+export interface JsFunctionSettings {
+  /** Run the function with the page's on-load actions. */
+  readonly runOnPageLoad?: boolean;
+  /** Ask the user before each call from an event handler, the page load or another function. */
+  readonly confirmBeforeRun?: boolean;
+}
+
 export interface JsObjectDefinition {
   readonly name: string;
   readonly body: string;
+  /** Function name -> its settings; functions not listed have none set. */
+  readonly settings?: Readonly<Record<string, JsFunctionSettings>>;
 }
 
 export interface PageDefinition {

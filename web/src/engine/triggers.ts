@@ -27,6 +27,7 @@ export interface TriggerRuntime extends TriggerRuntimeDeps {
 // Captured before the worker's global object is locked down.
 const nativeSetInterval = globalThis.setInterval.bind(globalThis);
 const nativeClearInterval = globalThis.clearInterval.bind(globalThis);
+const nativeFetch: typeof fetch | undefined = typeof globalThis.fetch === "function" ? globalThis.fetch.bind(globalThis) : undefined;
 
 const ALERT_STYLES: ReadonlySet<string> = new Set(["info", "success", "warning", "error"]);
 
@@ -151,4 +152,35 @@ export function createActionFunctions(rt: TriggerRuntime): Record<ActionFunction
     };
   }
   return guarded;
+}
+
+/**
+ * Browser functions user code may call only where Appsmith allows them: in event handlers and JS
+ * functions, never while a data binding evaluates. `fetch` runs from the engine's sandbox, whose
+ * origin is opaque and whose policy says what it may reach (docs/security.md); it never sends
+ * credentials, so no cookie of the viewer's, for any site, goes with it.
+ */
+export function createTriggerGlobals(rt: TriggerRuntime): { readonly fetch: (input: unknown, init?: unknown) => Promise<unknown> } {
+  return {
+    fetch(input: unknown, init?: unknown) {
+      rt.guard("fetch()");
+      if (nativeFetch === undefined) return Promise.reject(new TypeError("fetch is not available in this browser"));
+      const options = typeof init === "object" && init !== null ? (init as RequestInit) : {};
+      return nativeFetch(input as RequestInfo, { ...options, credentials: "omit" });
+    },
+  };
+}
+
+/** `crypto.randomUUID` where the browser lacks it (outside a secure context), from getRandomValues. */
+export function ensureRandomUUID(target: { crypto?: Crypto }): void {
+  const c = target.crypto;
+  if (c === undefined || typeof c.randomUUID === "function") return;
+  const randomUUID = (): string => {
+    const b = c.getRandomValues(new Uint8Array(16));
+    b[6] = ((b[6] as number) & 0x0f) | 0x40;
+    b[8] = ((b[8] as number) & 0x3f) | 0x80;
+    const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  };
+  Object.defineProperty(c, "randomUUID", { value: randomUUID, configurable: true });
 }

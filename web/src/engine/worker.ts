@@ -8,12 +8,14 @@
 import { installLibraries } from "./libraries";
 import { lockdown } from "./lockdown";
 import { isSandboxMessage, SANDBOX } from "./protocol";
+import { ensureRandomUUID } from "./triggers";
 import { serveEngine, type EnginePort } from "./workerServer";
 import { installWidgetDerived } from "../widgets/derived";
 
 const scope = globalThis as unknown as DedicatedWorkerGlobalScope;
 installWidgetDerived();
 installLibraries(globalThis as unknown as Record<string, unknown>);
+ensureRandomUUID(globalThis);
 
 scope.onmessage = (event: MessageEvent) => {
   const port = event.ports[0];

@@ -8,6 +8,8 @@ export class RecordingHost implements EngineHost {
   readonly effects: Effect[] = [];
   readonly updates: EvaluationUpdate[] = [];
   readonly requests: ActionRequest[] = [];
+  /** What the user was asked to confirm (action or `Object.function` names), in order. */
+  readonly confirmations: string[] = [];
   confirmAnswer = true;
 
   constructor(private readonly execute: (request: ActionRequest) => Promise<ActionResult> | ActionResult = () => ({ ok: true, data: [] })) {}
@@ -21,7 +23,8 @@ export class RecordingHost implements EngineHost {
     return this.execute(request);
   }
 
-  async confirmAction(): Promise<boolean> {
+  async confirmAction(action: string): Promise<boolean> {
+    this.confirmations.push(action);
     return this.confirmAnswer;
   }
 

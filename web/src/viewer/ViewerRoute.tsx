@@ -133,7 +133,13 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
         }),
       executeAction: (request) => executeOnServer(request, { applicationId: current.id, mode: "view" }),
       confirmAction: (action) =>
-        confirm({ title: "Run this query?", message: `${current.document.application.name} wants to run ${action}.`, confirmLabel: "Run", cancelLabel: "Cancel" }),
+        // A JS function set to "confirm before calling" is named `Object.function`; a query by its name.
+        confirm({
+          title: action.includes(".") ? "Run this function?" : "Run this query?",
+          message: `${current.document.application.name} wants to run ${action}.`,
+          confirmLabel: "Run",
+          cancelLabel: "Cancel",
+        }),
     });
     engine.current = client;
     // The app's JS libraries run in the worker first, so the page's bindings find their globals.
