@@ -5,6 +5,12 @@
 
 export type Row = Record<string, unknown>;
 
+/**
+ * A column's settings as Appsmith's table stores them (see the manifest's primaryColumns shape).
+ * Style and state settings may hold one value per row: the engine evaluates a setting that reads
+ * `currentRow` (or maps `processedTableData`) into an array indexed by the row's position in
+ * tableData; `rowSetting` picks the row's value.
+ */
 export interface ColumnConfig {
   readonly id?: string;
   readonly label?: string;
@@ -14,16 +20,26 @@ export interface ColumnConfig {
   readonly isEditable?: boolean;
   readonly isDerived?: boolean;
   readonly isSortable?: boolean;
+  readonly enableSort?: boolean;
   readonly index?: number;
   readonly width?: number;
-  readonly horizontalAlignment?: string;
-  readonly textColor?: string;
-  readonly cellBackground?: string;
-  readonly fontStyle?: string;
-  readonly displayText?: string;
+  readonly allowCellWrapping?: boolean;
+  readonly inputFormat?: string;
   readonly outputFormat?: string;
-  readonly buttonLabel?: string;
-  readonly buttonColor?: string;
+  readonly menuItems?: Record<string, MenuItem>;
+  readonly onClick?: string;
+  readonly onSubmit?: string;
+  readonly [setting: string]: unknown;
+}
+
+export interface MenuItem {
+  readonly id?: string;
+  readonly label?: string;
+  readonly index?: number;
+  readonly isVisible?: unknown;
+  readonly isDisabled?: unknown;
+  readonly textColor?: string;
+  readonly backgroundColor?: string;
   readonly onClick?: string;
 }
 
@@ -72,7 +88,7 @@ export function tableColumns(values: Readonly<Record<string, unknown>>): Column[
         label: typeof config.label === "string" && config.label !== "" ? config.label : id,
         type: config.columnType ?? "text",
         editable: config.isEditable === true,
-        sortable: tableSortable && config.isSortable !== false,
+        sortable: tableSortable && config.isSortable !== false && config.enableSort !== false,
         width: typeof config.width === "number" ? config.width : undefined,
         config,
       };
@@ -95,4 +111,71 @@ export function cellText(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
+}
+
+/** A setting of the column for one row: its per-row value when it has one per row, else the setting. */
+export function rowSetting(column: Column, key: string, originalIndex: number): unknown {
+  const value = column.config[key];
+  return Array.isArray(value) && key !== "menuItems" && key !== "newRowSelectOptions" ? value[originalIndex] : value;
+}
+
+/** Whether the cell of this row may be edited: the column is editable and the row's cell is not locked. */
+export function cellEditable(column: Column, originalIndex: number): boolean {
+  return column.editable && rowSetting(column, "isCellEditable", originalIndex) !== false && rowSetting(column, "isDisabled", originalIndex) !== true;
+}
+
+// Appsmith's older text size names, as CSS lengths.
+const TEXT_SIZES: Record<string, string> = {
+  HEADING1: "1.5rem",
+  HEADING2: "1.125rem",
+  HEADING3: "1rem",
+  PARAGRAPH: "0.875rem",
+  PARAGRAPH2: "0.75rem",
+};
+
+export interface CellStyle {
+  textAlign?: "left" | "center" | "right";
+  verticalAlign?: "top" | "middle" | "bottom";
+  color?: string;
+  background?: string;
+  fontSize?: string;
+  fontWeight?: number;
+  fontStyle?: "italic";
+  textDecoration?: string;
+  whiteSpace?: "normal";
+  overflowWrap?: "anywhere";
+}
+
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+
+/**
+ * How a cell looks: the column's (or the row's) alignment, colours, size and font style, falling
+ * back to the table's own; wrapping when the column allows it. Pure, so it is tested without a page.
+ */
+export function cellStyle(column: Column, originalIndex: number, table: Readonly<Record<string, unknown>> = {}): CellStyle {
+  const pick = (key: string): string | undefined => str(rowSetting(column, key, originalIndex)) ?? str(table[key]);
+  const style: CellStyle = {};
+  const align = pick("horizontalAlignment")?.toLowerCase();
+  if (align === "left" || align === "center" || align === "right") style.textAlign = align;
+  else if (column.type === "number" || column.type === "currency") style.textAlign = "right";
+  const vertical = pick("verticalAlignment");
+  if (vertical === "TOP") style.verticalAlign = "top";
+  else if (vertical === "BOTTOM") style.verticalAlign = "bottom";
+  else if (vertical === "CENTER") style.verticalAlign = "middle";
+  const color = pick("textColor");
+  if (color) style.color = color;
+  const background = pick("cellBackground");
+  if (background) style.background = background;
+  const size = str(rowSetting(column, "textSize", originalIndex));
+  if (size) style.fontSize = TEXT_SIZES[size] ?? size;
+  const font = (str(rowSetting(column, "fontStyle", originalIndex)) ?? "").toUpperCase().split(/[\s,]+/);
+  if (font.includes("BOLD")) style.fontWeight = 600;
+  if (font.includes("ITALIC")) style.fontStyle = "italic";
+  const lines = [font.includes("UNDERLINE") ? "underline" : "", font.includes("LINE_THROUGH") || font.includes("STRIKETHROUGH") ? "line-through" : ""].filter(Boolean);
+  if (lines.length > 0) style.textDecoration = lines.join(" ");
+  if (column.config.allowCellWrapping === true) {
+    style.whiteSpace = "normal";
+    style.overflowWrap = "anywhere";
+  }
+  return style;
 }

@@ -69,13 +69,53 @@ function matchesFilter(row: Row, f: Filter): boolean {
   }
 }
 
+const ORIGINAL_INDEX = "__originalIndex__";
+const PRIMARY_KEY = "__primaryKey__";
+const INTERNAL_KEYS = new Set([ORIGINAL_INDEX, PRIMARY_KEY]);
+
+type Columns = Record<string, { computedValue?: unknown; columnType?: unknown; alias?: unknown } | undefined>;
+
+const columnsOf = (w: WidgetValues): Columns =>
+  typeof w["primaryColumns"] === "object" && w["primaryColumns"] !== null && !Array.isArray(w["primaryColumns"]) ? (w["primaryColumns"] as Columns) : {};
+
+/** `tableData` with each row's position (and, with a row identifier, its key), as Appsmith's processedTableData. */
+function processedRows(w: WidgetValues): Row[] {
+  const key = typeof w["primaryColumnId"] === "string" && w["primaryColumnId"] !== "" ? w["primaryColumnId"] : undefined;
+  return asRows(w["tableData"]).map((r, i) => (key === undefined ? { ...r, [ORIGINAL_INDEX]: i } : { ...r, [ORIGINAL_INDEX]: i, [PRIMARY_KEY]: r[key] }));
+}
+
+/**
+ * The rows as the table shows them: each column's computed value (one per row when it reads
+ * currentRow or maps processedTableData) under the column's id, then the row's unsaved edits.
+ */
+function shownRows(w: WidgetValues): Row[] {
+  const columns = Object.entries(columnsOf(w)).filter(([, c]) => c !== undefined && c.computedValue !== undefined && c.computedValue !== "" && c.columnType !== "editActions");
+  const edits = (w["transientTableData"] ?? {}) as Record<string, Row>;
+  return processedRows(w).map((row) => {
+    const index = row[ORIGINAL_INDEX] as number;
+    const out: Row = { ...row };
+    for (const [id, c] of columns) {
+      const computed = (c as { computedValue: unknown }).computedValue;
+      out[id] = Array.isArray(computed) ? computed[index] : computed;
+    }
+    const edited = edits[String(index)];
+    return edited ? { ...out, ...edited } : out;
+  });
+}
+
+/** A row as bindings read it (selectedRow, triggeredRow, updatedRow): no internal keys, no edit-action columns. */
+function publicRow(row: Row, w: WidgetValues): Row {
+  const columns = columnsOf(w);
+  return Object.fromEntries(Object.entries(row).filter(([k]) => !INTERNAL_KEYS.has(k) && columns[k]?.columnType !== "editActions"));
+}
+
 /** The table's rows after client-side search, filters and sort; each keeps its `__originalIndex__`. */
 function filteredRows(w: WidgetValues): Row[] {
-  let rows: Row[] = asRows(w["tableData"]).map((r, i) => ({ ...r, __originalIndex__: i }));
+  let rows: Row[] = shownRows(w);
   const search = typeof w["searchText"] === "string" ? w["searchText"].toLowerCase() : "";
   if (search !== "" && w["enableClientSideSearch"] !== false && w["serverSidePaginationEnabled"] !== true) {
     rows = rows.filter((r) =>
-      Object.entries(r).some(([k, v]) => k !== "__originalIndex__" && String(v ?? "").toLowerCase().includes(search)),
+      Object.entries(r).some(([k, v]) => !INTERNAL_KEYS.has(k) && String(v ?? "").toLowerCase().includes(search)),
     );
   }
   const filters = asArray(w["filters"]) as Filter[];
@@ -97,54 +137,66 @@ function filteredRows(w: WidgetValues): Row[] {
   return rows;
 }
 
-function rowAt(data: unknown, index: unknown): Row | undefined {
-  const rows = asRows(data);
-  return typeof index === "number" && index >= 0 ? rows[index] : undefined;
+function shownRowAt(w: WidgetValues, index: unknown): Row | undefined {
+  if (typeof index !== "number" || index < 0) return undefined;
+  const row = shownRows(w)[index];
+  return row === undefined ? undefined : publicRow(row, w);
 }
 
-/** A row of empty values with the table's keys, for "nothing selected" (bindings keep working). */
-function emptyRow(data: unknown): Row {
-  const first = asRows(data)[0] ?? {};
-  return Object.fromEntries(Object.keys(first).map((k) => [k, ""]));
+/**
+ * "Nothing selected" keeps bindings working (`Table1.selectedRow.id` is "", not an error): every
+ * key of the data and every column, with empty values, as Appsmith's tables (old and new) give.
+ */
+function emptyRow(w: WidgetValues): Row {
+  const keys = new Set(Object.keys(asRows(w["tableData"])[0] ?? {}));
+  for (const [id, c] of Object.entries(columnsOf(w))) if (c?.columnType !== "editActions") keys.add(id);
+  return Object.fromEntries([...keys].filter((k) => !INTERNAL_KEYS.has(k)).map((k) => [k, ""]));
 }
 
 function editedRows(w: WidgetValues): { index: number; updatedFields: Row; allFields: Row }[] {
   const edits = (w["transientTableData"] ?? {}) as Record<string, Row>;
   const rows = asRows(w["tableData"]);
+  const key = typeof w["primaryColumnId"] === "string" && w["primaryColumnId"] !== "" ? w["primaryColumnId"] : undefined;
   return Object.entries(edits)
-    .map(([key, fields]) => ({ index: Number(key), updatedFields: { ...fields } }))
+    .map(([k, fields]) => ({ index: Number(k), updatedFields: { ...fields } }))
     .filter((e) => Number.isInteger(e.index) && rows[e.index] !== undefined)
-    .map((e) => ({ ...e, allFields: { ...rows[e.index], ...e.updatedFields } }));
+    .map((e) => {
+      const allFields = publicRow({ ...rows[e.index], ...e.updatedFields }, w);
+      return key === undefined ? { ...e, allFields } : { index: e.index, [key]: rows[e.index]?.[key], updatedFields: e.updatedFields, allFields };
+    });
 }
 
+const SHOWN_READS = ["tableData", "primaryColumns", "primaryColumnId", "transientTableData"];
+
 export const derived: DerivedValues = {
+  processedTableData: { reads: ["tableData", "primaryColumnId"], compute: processedRows },
   selectedRow: {
-    reads: ["tableData", "selectedRowIndex"],
-    compute: (w) => rowAt(w["tableData"], w["selectedRowIndex"]) ?? emptyRow(w["tableData"]),
+    reads: [...SHOWN_READS, "selectedRowIndex"],
+    compute: (w) => shownRowAt(w, w["selectedRowIndex"]) ?? emptyRow(w),
   },
   selectedRows: {
-    reads: ["tableData", "selectedRowIndices"],
+    reads: [...SHOWN_READS, "selectedRowIndices"],
     compute: (w) =>
       asArray(w["selectedRowIndices"])
-        .map((i) => rowAt(w["tableData"], i))
+        .map((i) => shownRowAt(w, i))
         .filter((r): r is Row => r !== undefined),
   },
   triggeredRow: {
-    reads: ["tableData", "triggeredRowIndex"],
-    compute: (w) => rowAt(w["tableData"], w["triggeredRowIndex"]) ?? emptyRow(w["tableData"]),
+    reads: [...SHOWN_READS, "triggeredRowIndex"],
+    compute: (w) => shownRowAt(w, w["triggeredRowIndex"]) ?? emptyRow(w),
   },
   pageOffset: {
     reads: ["pageNo", "pageSize"],
     compute: (w) => (Math.max(1, asNumber(w["pageNo"], 1)) - 1) * Math.max(0, asNumber(w["pageSize"], 0)),
   },
   filteredTableData: {
-    reads: ["tableData", "searchText", "filters", "sortOrder", "enableClientSideSearch", "serverSidePaginationEnabled"],
+    reads: [...SHOWN_READS, "searchText", "filters", "sortOrder", "enableClientSideSearch", "serverSidePaginationEnabled"],
     compute: filteredRows,
   },
-  updatedRows: { reads: ["tableData", "transientTableData"], compute: editedRows },
+  updatedRows: { reads: ["tableData", "primaryColumns", "primaryColumnId", "transientTableData"], compute: editedRows },
   updatedRow: {
-    reads: ["tableData", "transientTableData"],
-    compute: (w) => editedRows(w).at(-1)?.allFields ?? emptyRow(w["tableData"]),
+    reads: ["tableData", "primaryColumns", "primaryColumnId", "transientTableData", "updatedRowIndex"],
+    compute: (w) => editedRows(w).find((e) => e.index === w["updatedRowIndex"])?.allFields ?? emptyRow(w),
   },
   updatedRowIndices: {
     reads: ["tableData", "transientTableData"],
