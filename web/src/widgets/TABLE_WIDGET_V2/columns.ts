@@ -113,10 +113,15 @@ export function cellText(value: unknown): string {
   return String(value);
 }
 
+// Settings whose own value is an array: they are per row only as an array of arrays.
+const ARRAY_SETTINGS = new Set(["selectOptions", "sourceData", "newRowSelectOptions"]);
+
 /** A setting of the column for one row: its per-row value when it has one per row, else the setting. */
 export function rowSetting(column: Column, key: string, originalIndex: number): unknown {
   const value = column.config[key];
-  return Array.isArray(value) && key !== "menuItems" && key !== "newRowSelectOptions" ? value[originalIndex] : value;
+  if (!Array.isArray(value)) return value;
+  if (ARRAY_SETTINGS.has(key) && !Array.isArray(value[0])) return value;
+  return value[originalIndex];
 }
 
 /** Whether the cell of this row may be edited: the column is editable and the row's cell is not locked. */
