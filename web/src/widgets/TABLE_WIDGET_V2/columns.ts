@@ -54,17 +54,20 @@ export interface Column {
 }
 
 export const ORIGINAL_INDEX = "__originalIndex__";
+export const PRIMARY_KEY = "__primaryKey__";
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Visible columns, left to right. */
 export function tableColumns(values: Readonly<Record<string, unknown>>): Column[] {
-  const data = Array.isArray(values["tableData"]) ? (values["tableData"] as unknown[]) : [];
+  // processedTableData: the first Table widget's imported tables read sanitised keys (derived.ts).
+  const source = Array.isArray(values["processedTableData"]) ? values["processedTableData"] : values["tableData"];
+  const data = Array.isArray(source) ? (source as unknown[]) : [];
   const configured = isRecord(values["primaryColumns"]) ? (values["primaryColumns"] as Record<string, ColumnConfig>) : {};
   const ids: string[] = [];
   const seen = new Set<string>();
   const add = (id: string) => {
-    if (id === ORIGINAL_INDEX || seen.has(id)) return;
+    if (id === ORIGINAL_INDEX || id === PRIMARY_KEY || seen.has(id)) return;
     seen.add(id);
     ids.push(id);
   };

@@ -73,40 +73,69 @@ const ORIGINAL_INDEX = "__originalIndex__";
 const PRIMARY_KEY = "__primaryKey__";
 const INTERNAL_KEYS = new Set([ORIGINAL_INDEX, PRIMARY_KEY]);
 
-type Columns = Record<string, { computedValue?: unknown; columnType?: unknown; alias?: unknown } | undefined>;
+type Columns = Record<string, { computedValue?: unknown; columnType?: unknown; isDerived?: unknown } | undefined>;
+
+// Columns that hold controls, not data: left out of the rows bindings read, as in Appsmith.
+const CONTROL_COLUMNS = new Set(["editActions", "button", "iconButton", "menuButton"]);
 
 const columnsOf = (w: WidgetValues): Columns =>
   typeof w["primaryColumns"] === "object" && w["primaryColumns"] !== null && !Array.isArray(w["primaryColumns"]) ? (w["primaryColumns"] as Columns) : {};
 
-/** `tableData` with each row's position (and, with a row identifier, its key), as Appsmith's processedTableData. */
+/** Appsmith's first Table widget gave rows with keys made of word characters only (`first name` -> `first_name`). */
+export function legacyKey(key: string): string {
+  return key.split(/\W+/).join("_").slice(0, 200);
+}
+
+function legacyRow(row: Row): Row {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [legacyKey(k), v]));
+}
+
+/**
+ * Appsmith's processedTableData: `tableData` with each row's position and, with a row identifier,
+ * its key, and the row's unsaved edits applied.
+ */
 function processedRows(w: WidgetValues): Row[] {
   const key = typeof w["primaryColumnId"] === "string" && w["primaryColumnId"] !== "" ? w["primaryColumnId"] : undefined;
-  return asRows(w["tableData"]).map((r, i) => (key === undefined ? { ...r, [ORIGINAL_INDEX]: i } : { ...r, [ORIGINAL_INDEX]: i, [PRIMARY_KEY]: r[key] }));
+  const edits = (w["transientTableData"] ?? {}) as Record<string, Row>;
+  const legacy = w["legacyRowShape"] === true;
+  return asRows(w["tableData"]).map((r, i) => {
+    const row = legacy ? legacyRow(r) : r;
+    const internal = key === undefined ? { [ORIGINAL_INDEX]: i } : { [ORIGINAL_INDEX]: i, [PRIMARY_KEY]: row[key] };
+    return { ...row, ...internal, ...edits[String(i)] };
+  });
 }
 
 /**
  * The rows as the table shows them: each column's computed value (one per row when it reads
- * currentRow or maps processedTableData) under the column's id, then the row's unsaved edits.
+ * currentRow or maps processedTableData) under the column's id, an added column without one as
+ * "", then the row's unsaved edits.
  */
 function shownRows(w: WidgetValues): Row[] {
-  const columns = Object.entries(columnsOf(w)).filter(([, c]) => c !== undefined && c.computedValue !== undefined && c.computedValue !== "" && c.columnType !== "editActions");
+  const columns = Object.entries(columnsOf(w)).filter(([, c]) => c !== undefined && c.columnType !== "editActions");
   const edits = (w["transientTableData"] ?? {}) as Record<string, Row>;
   return processedRows(w).map((row) => {
     const index = row[ORIGINAL_INDEX] as number;
     const out: Row = { ...row };
     for (const [id, c] of columns) {
-      const computed = (c as { computedValue: unknown }).computedValue;
-      out[id] = Array.isArray(computed) ? computed[index] : computed;
+      const computed = c?.computedValue;
+      if (computed !== undefined && computed !== "") out[id] = Array.isArray(computed) ? computed[index] : computed;
+      else if (c?.isDerived === true && !(id in out)) out[id] = "";
     }
     const edited = edits[String(index)];
     return edited ? { ...out, ...edited } : out;
   });
 }
 
-/** A row as bindings read it (selectedRow, triggeredRow, updatedRow): no internal keys, no edit-action columns. */
+/**
+ * A row as bindings read it (selectedRow, triggeredRow, updatedRow): no control columns and no
+ * internal keys, except that the first Table widget's rows kept `__originalIndex__`.
+ */
 function publicRow(row: Row, w: WidgetValues): Row {
   const columns = columnsOf(w);
-  return Object.fromEntries(Object.entries(row).filter(([k]) => !INTERNAL_KEYS.has(k) && columns[k]?.columnType !== "editActions"));
+  const legacy = w["legacyRowShape"] === true;
+  return Object.fromEntries(
+    Object.entries(row).filter(([k]) => !(INTERNAL_KEYS.has(k) && !(legacy && k === ORIGINAL_INDEX)) && !CONTROL_COLUMNS.has(String(columns[k]?.columnType))),
+  );
 }
 
 /** The table's rows after client-side search, filters and sort; each keeps its `__originalIndex__`. */
@@ -145,39 +174,41 @@ function shownRowAt(w: WidgetValues, index: unknown): Row | undefined {
 
 /**
  * "Nothing selected" keeps bindings working (`Table1.selectedRow.id` is "", not an error): every
- * key of the data and every column, with empty values, as Appsmith's tables (old and new) give.
+ * key of the row as shown, with empty values, as Appsmith's tables (old and new) give.
  */
 function emptyRow(w: WidgetValues): Row {
-  const keys = new Set(Object.keys(asRows(w["tableData"])[0] ?? {}));
-  for (const [id, c] of Object.entries(columnsOf(w))) if (c?.columnType !== "editActions") keys.add(id);
-  return Object.fromEntries([...keys].filter((k) => !INTERNAL_KEYS.has(k)).map((k) => [k, ""]));
+  const first = shownRows(w)[0];
+  const keys = new Set(Object.keys(first ? publicRow(first, w) : {}));
+  for (const [id, c] of Object.entries(columnsOf(w))) if (!CONTROL_COLUMNS.has(String(c?.columnType))) keys.add(id);
+  return Object.fromEntries([...keys].map((k) => [k, ""]));
 }
 
 function editedRows(w: WidgetValues): { index: number; updatedFields: Row; allFields: Row }[] {
   const edits = (w["transientTableData"] ?? {}) as Record<string, Row>;
-  const rows = asRows(w["tableData"]);
+  const rows = processedRows(w);
   const key = typeof w["primaryColumnId"] === "string" && w["primaryColumnId"] !== "" ? w["primaryColumnId"] : undefined;
   return Object.entries(edits)
     .map(([k, fields]) => ({ index: Number(k), updatedFields: { ...fields } }))
     .filter((e) => Number.isInteger(e.index) && rows[e.index] !== undefined)
     .map((e) => {
-      const allFields = publicRow({ ...rows[e.index], ...e.updatedFields }, w);
-      return key === undefined ? { ...e, allFields } : { index: e.index, [key]: rows[e.index]?.[key], updatedFields: e.updatedFields, allFields };
+      const row = rows[e.index] as Row;
+      const allFields = publicRow(row, w);
+      return key === undefined ? { ...e, allFields } : { index: e.index, [key]: row[PRIMARY_KEY], updatedFields: e.updatedFields, allFields };
     });
 }
 
-const SHOWN_READS = ["tableData", "primaryColumns", "primaryColumnId", "transientTableData"];
+const SHOWN_READS = ["tableData", "primaryColumns", "primaryColumnId", "transientTableData", "legacyRowShape"];
 
 export const derived: DerivedValues = {
-  processedTableData: { reads: ["tableData", "primaryColumnId"], compute: processedRows },
+  processedTableData: { reads: ["tableData", "primaryColumnId", "transientTableData", "legacyRowShape"], compute: processedRows },
   selectedRow: {
     reads: [...SHOWN_READS, "selectedRowIndex"],
     compute: (w) => shownRowAt(w, w["selectedRowIndex"]) ?? emptyRow(w),
   },
   selectedRows: {
-    reads: [...SHOWN_READS, "selectedRowIndices"],
+    reads: [...SHOWN_READS, "selectedRowIndices", "multiRowSelection"],
     compute: (w) =>
-      asArray(w["selectedRowIndices"])
+      w["multiRowSelection"] !== true ? [] : asArray(w["selectedRowIndices"])
         .map((i) => shownRowAt(w, i))
         .filter((r): r is Row => r !== undefined),
   },
@@ -193,9 +224,9 @@ export const derived: DerivedValues = {
     reads: [...SHOWN_READS, "searchText", "filters", "sortOrder", "enableClientSideSearch", "serverSidePaginationEnabled"],
     compute: filteredRows,
   },
-  updatedRows: { reads: ["tableData", "primaryColumns", "primaryColumnId", "transientTableData"], compute: editedRows },
+  updatedRows: { reads: SHOWN_READS, compute: editedRows },
   updatedRow: {
-    reads: ["tableData", "primaryColumns", "primaryColumnId", "transientTableData", "updatedRowIndex"],
+    reads: [...SHOWN_READS, "updatedRowIndex"],
     compute: (w) => editedRows(w).find((e) => e.index === w["updatedRowIndex"])?.allFields ?? emptyRow(w),
   },
   updatedRowIndices: {

@@ -251,6 +251,39 @@ describe("Appsmith's table internals", () => {
     expect(values["triggeredRow"]).toEqual({ id: "", name: "", city: "", greeting: "" });
   });
 
+  test("processedTableData carries unsaved edits, so Appsmith-form column values follow them", () => {
+    const values = tableValues(
+      { tableData: people, primaryColumns: { shout: { isDerived: true, computedValue: "{{T.processedTableData.map((currentRow) => currentRow.city.toUpperCase())}}" } } },
+      { transientTableData: { 0: { city: "Paris" } } },
+    );
+    expect((values["processedTableData"] as Record<string, unknown>[])[0]).toEqual({ ...people[0], city: "Paris", __originalIndex__: 0 });
+    expect((values["filteredTableData"] as Record<string, unknown>[])[0]?.["shout"]).toBe("PARIS");
+  });
+
+  test("rows bindings read leave out the control columns; an added column without a value is empty; selectedRows needs multiple selection", () => {
+    const values = tableValues({
+      tableData: people,
+      defaultSelectedRowIndex: 0,
+      defaultSelectedRowIndices: [0, 1],
+      primaryColumns: {
+        note: { isDerived: true, columnType: "text" },
+        open: { isDerived: true, columnType: "button", computedValue: "Open" },
+        more: { isDerived: true, columnType: "menuButton" },
+        del: { isDerived: true, columnType: "iconButton" },
+      },
+    });
+    expect(values["selectedRow"]).toEqual({ ...people[0], note: "" });
+    expect(values["selectedRows"]).toEqual([]);
+  });
+
+  test("a table imported from Appsmith's first Table widget reads sanitised keys and keeps __originalIndex__ in selectedRow", () => {
+    const values = tableValues({ tableData: [{ "first name": "Ada", "e-mail": "ada@example.com" }], legacyRowShape: true, defaultSelectedRowIndex: 0 });
+    expect(values["selectedRow"]).toEqual({ first_name: "Ada", e_mail: "ada@example.com", __originalIndex__: 0 });
+    expect(tableColumns(values).map((c) => c.id)).toEqual(["first_name", "e_mail"]);
+    expect(render(values)).toContain("ada@example.com");
+    expect(tableValues({ tableData: [{ "first name": "Ada" }], legacyRowShape: true, defaultSelectedRowIndex: -1 })["selectedRow"]).toEqual({ first_name: "", __originalIndex__: "" });
+  });
+
   test("updatedRow is the row edited last (updatedRowIndex), and updatedRows carry the row identifier's value", () => {
     const values = tableValues(
       { tableData: people, primaryColumnId: "id" },
