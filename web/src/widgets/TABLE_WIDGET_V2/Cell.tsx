@@ -65,6 +65,37 @@ export function currencyText(value: unknown, currencyCode: unknown, decimals: un
   return n.toLocaleString(undefined, options);
 }
 
+/**
+ * Why an edited value is refused, or undefined when it is fine: the column's `validation` (required,
+ * min/max for numbers, a regex over the text, and a per-row "valid" binding), as Appsmith checks
+ * an edited cell before it is submitted.
+ */
+export function editProblem(column: Column, index: number, value: unknown): string | undefined {
+  const rules = column.config["validation"];
+  if (typeof rules !== "object" || rules === null) return undefined;
+  const r = rules as Record<string, unknown>;
+  const at = (v: unknown): unknown => (Array.isArray(v) ? v[index] : v);
+  const message = (fallback: string): string => {
+    const custom = at(r["errorMessage"]);
+    return typeof custom === "string" && custom !== "" ? custom : fallback;
+  };
+  const text = cellText(value);
+  if (at(r["isColumnEditableCellRequired"]) === true && text.trim() === "") return message("This field is required");
+  if (typeof value === "number") {
+    if (typeof r["min"] === "number" && value < r["min"]) return message(`Minimum allowed value: ${r["min"]}`);
+    if (typeof r["max"] === "number" && value > r["max"]) return message(`Maximum allowed value: ${r["max"]}`);
+  }
+  if (typeof r["regex"] === "string" && r["regex"] !== "" && text !== "") {
+    try {
+      if (!new RegExp(`^(?:${r["regex"]})$`).test(text)) return message("Invalid input");
+    } catch {
+      // A broken pattern is the developer's to fix; it does not lock the user out.
+    }
+  }
+  if (at(r["isColumnEditableCellValid"]) === false) return message("Invalid input");
+  return undefined;
+}
+
 interface Option {
   label: unknown;
   value: unknown;
@@ -122,6 +153,7 @@ function MenuButton(props: { column: Column; index: number; disabled: boolean; o
 export function Cell(props: CellProps) {
   const { column, value, index } = props;
   const [editing, setEditing] = useState(false);
+  const [problem, setProblem] = useState<string | undefined>(undefined);
   const cancelled = useRef(false);
   const setting = (key: string): unknown => rowSetting(column, key, index);
   if (setting("isCellVisible") === false) return null;
@@ -129,39 +161,54 @@ export function Cell(props: CellProps) {
   const numeric = column.type === "number" || column.type === "currency";
   if (editing) {
     const shown = column.type === "date" ? (parseDate(value, column.config.inputFormat)?.format("YYYY-MM-DD") ?? cellText(value)) : cellText(value);
+    const read = (text: string): unknown => {
+      if (numeric) return text.trim() === "" ? null : Number(text);
+      if (column.type !== "date") return text;
+      // Back in the column's own format, so a save query gets what the data had.
+      const m = moment(text, "YYYY-MM-DD", true);
+      const format = column.config.inputFormat;
+      if (!m.isValid()) return text;
+      return format === "Epoch" ? m.unix() : format === "Milliseconds" ? m.valueOf() : typeof format === "string" && format !== "" ? m.format(format) : text;
+    };
     return (
-      <input
-        className="lc-table__editor"
-        aria-label={`Edit ${column.label}`}
-        autoFocus
-        type={numeric ? "number" : column.type === "date" ? "date" : "text"}
-        defaultValue={shown}
-        onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          if (e.key === "Escape") {
-            cancelled.current = true;
+      <span className="lc-table__editing">
+        <input
+          className="lc-table__editor"
+          aria-label={`Edit ${column.label}`}
+          aria-invalid={problem !== undefined}
+          autoFocus
+          type={numeric ? "number" : column.type === "date" ? "date" : "text"}
+          defaultValue={shown}
+          onClick={(e) => e.stopPropagation()}
+          onChange={(e) => problem !== undefined && setProblem(editProblem(column, index, read(e.target.value)))}
+          onKeyDown={(e) => {
+            if (e.key === "Escape") {
+              cancelled.current = true;
+              setProblem(undefined);
+              setEditing(false);
+            }
+            if (e.key === "Enter") (e.target as HTMLInputElement).blur();
+          }}
+          onBlur={(e) => {
+            if (cancelled.current) {
+              cancelled.current = false;
+              return;
+            }
+            const next = read(e.target.value);
+            const refused = cellText(next) === cellText(value) ? undefined : editProblem(column, index, next);
+            // A refused value keeps the cell open with the reason, as in Appsmith.
+            setProblem(refused);
+            if (refused !== undefined) return;
             setEditing(false);
-          }
-          if (e.key === "Enter") (e.target as HTMLInputElement).blur();
-        }}
-        onBlur={(e) => {
-          setEditing(false);
-          if (cancelled.current) {
-            cancelled.current = false;
-            return;
-          }
-          const text = e.target.value;
-          let next: unknown = text;
-          if (numeric) next = text.trim() === "" ? null : Number(text);
-          else if (column.type === "date") {
-            // Back in the column's own format, so a save query gets what the data had.
-            const m = moment(text, "YYYY-MM-DD", true);
-            const format = column.config.inputFormat;
-            next = !m.isValid() ? text : format === "Epoch" ? m.unix() : format === "Milliseconds" ? m.valueOf() : typeof format === "string" && format !== "" ? m.format(format) : text;
-          }
-          if (cellText(next) !== cellText(value)) props.onEdit(next, "onSubmit");
-        }}
-      />
+            if (cellText(next) !== cellText(value)) props.onEdit(next, "onSubmit");
+          }}
+        />
+        {problem !== undefined && (
+          <span role="alert" className="lc-table__problem">
+            {problem}
+          </span>
+        )}
+      </span>
     );
   }
   const edit = props.editable ? { onDoubleClick: () => setEditing(true), title: "Double-click to edit" } : {};

@@ -111,6 +111,30 @@ describe("editing cells", () => {
     expect(cellOf(container, 0, "London")).toBeTruthy();
   });
 
+  test("an edit the column's validation refuses keeps the cell open with the reason, and nothing is submitted", async () => {
+    const { container, values, stored } = mount({
+      tableData: [{ id: 1, qty: 3, code: "AB-1" }],
+      primaryColumns: {
+        qty: { id: "qty", columnType: "number", isEditable: true, validation: { min: 0, max: 10 }, onSubmit: "{{storeValue('qty', currentRow.qty)}}" },
+        code: { id: "code", isEditable: true, validation: { regex: "[A-Z]{2}-\\d+", errorMessage: "Like AB-12" } },
+      },
+    });
+    await editCell(container, 0, "3", "-5");
+    expect(container.querySelector("[role=alert]")?.textContent).toBe("Minimum allowed value: 0");
+    expect(values()["updatedRows"]).toEqual([]);
+    const input = container.querySelector("input.lc-table__editor") as HTMLInputElement;
+    act(() => {
+      input.focus();
+      input.value = "7";
+      input.blur();
+    });
+    await settle();
+    expect(stored("qty")).toBe(7);
+    await editCell(container, 0, "AB-1", "nope");
+    expect(container.querySelector("[role=alert]")?.textContent).toBe("Like AB-12");
+    expect(values()["updatedRows"]).toEqual([{ index: 0, updatedFields: { qty: 7 }, allFields: { id: 1, qty: 7, code: "AB-1" } }]);
+  });
+
   test("Save runs onSave with the edited row, then the row's edits are dropped; Discard drops them at once", async () => {
     const { container, values, stored } = mount({
       primaryColumns: {
