@@ -103,7 +103,8 @@ interface Option {
 
 function optionsOf(raw: unknown): Option[] {
   if (!Array.isArray(raw)) return [];
-  return raw.filter((o): o is Option => typeof o === "object" && o !== null && "value" in o);
+  // The first Table widget's dropdown columns could list plain values.
+  return raw.map((o) => (typeof o === "string" || typeof o === "number" ? { label: o, value: o } : o)).filter((o): o is Option => typeof o === "object" && o !== null && "value" in o);
 }
 
 function buttonLook(color: string, variant: unknown, labelColor: unknown): Record<string, string> {
@@ -338,8 +339,9 @@ export function Cell(props: CellProps) {
         />
       );
     }
+    case "dropdown":
     case "select": {
-      const options = optionsOf(setting("selectOptions"));
+      const options = optionsOf(column.type === "dropdown" && column.config["selectOptions"] === undefined ? setting("dropdownOptions") : setting("selectOptions"));
       const chosen = options.find((o) => o.value === value);
       if (props.editable) {
         const at = options.indexOf(chosen as Option);

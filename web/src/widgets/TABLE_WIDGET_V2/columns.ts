@@ -117,7 +117,7 @@ export function cellText(value: unknown): string {
 }
 
 // Settings whose own value is an array: they are per row only as an array of arrays.
-const ARRAY_SETTINGS = new Set(["selectOptions", "sourceData", "newRowSelectOptions"]);
+const ARRAY_SETTINGS = new Set(["selectOptions", "dropdownOptions", "sourceData", "newRowSelectOptions"]);
 
 /** A setting of the column for one row: its per-row value when it has one per row, else the setting. */
 export function rowSetting(column: Column, key: string, originalIndex: number): unknown {

@@ -375,6 +375,7 @@ describe("column types", () => {
     const options = [{ label: "Open", value: "open" }, { label: "Paid", value: "paid" }];
     expect(cell(column("select", { selectOptions: options }), "paid")).toContain(">Paid<");
     expect(cell(column("select", { selectOptions: [options, [{ label: "Shut", value: "open" }]] }), "open", 1)).toContain(">Shut<");
+    expect(cell(column("dropdown", { dropdownOptions: ["open", "paid"] }), "paid")).toContain(">paid<");
     expect(cell(column("select", { selectOptions: options }, true), "paid")).toMatch(/<select[^>]*>.*<option value="1" selected="">Paid<\/option>/);
   });
 
