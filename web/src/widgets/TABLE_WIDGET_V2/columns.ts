@@ -187,3 +187,42 @@ export function cellStyle(column: Column, originalIndex: number, table: Readonly
   }
   return style;
 }
+
+/** Where a frozen column stays while the rest scrolls sideways. */
+export interface Frozen {
+  position: "sticky";
+  left?: number;
+  right?: number;
+  zIndex: number;
+}
+
+// Appsmith's width for a column that has none.
+const DEFAULT_WIDTH = 150;
+
+/**
+ * Frozen columns (`sticky: "left"` / `"right"`): each stays at the sum of the widths of the frozen
+ * columns between it and its edge. Left-frozen columns come first and right-frozen ones last, as
+ * Appsmith orders them; `columnsInView` puts them there.
+ */
+export function frozenColumns(columns: readonly Column[], leading = 0): Map<string, Frozen> {
+  const out = new Map<string, Frozen>();
+  let left = leading;
+  for (const c of columns) {
+    if (c.config["sticky"] !== "left") continue;
+    out.set(c.id, { position: "sticky", left, zIndex: 2 });
+    left += c.width ?? DEFAULT_WIDTH;
+  }
+  let right = 0;
+  for (const c of [...columns].reverse()) {
+    if (c.config["sticky"] !== "right") continue;
+    out.set(c.id, { position: "sticky", right, zIndex: 2 });
+    right += c.width ?? DEFAULT_WIDTH;
+  }
+  return out;
+}
+
+/** The columns left to right with the left-frozen ones first and the right-frozen ones last. */
+export function columnsInView(columns: readonly Column[]): Column[] {
+  const side = (c: Column): number => (c.config["sticky"] === "left" ? 0 : c.config["sticky"] === "right" ? 2 : 1);
+  return [...columns].sort((a, b) => side(a) - side(b));
+}

@@ -9,7 +9,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { saveFile } from "../../ui/download";
 import { arr, num, str, type WidgetProps } from "../types";
 import { Cell } from "./Cell";
-import { cellEditable, cellStyle, cellValue, ORIGINAL_INDEX, tableColumns, type Row } from "./columns";
+import { cellEditable, cellStyle, cellValue, columnsInView, frozenColumns, ORIGINAL_INDEX, tableColumns, type Row } from "./columns";
 import { filterableColumns, type Filter } from "./filters";
 import { toCsv } from "./csv";
 import { FilterPanel } from "./FilterPanel";
@@ -38,7 +38,7 @@ function usePending<T>(fromEngine: unknown, derive: () => T): { current: T } {
 
 export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
   const rows = arr(values["filteredTableData"]) as Row[];
-  const columns = useMemo(() => tableColumns(values), [values]);
+  const columns = useMemo(() => columnsInView(tableColumns(values)), [values]);
   const serverSide = values["serverSidePaginationEnabled"] === true;
   const paginated = values["isVisiblePagination"] !== false;
   const metaPageSize = values["pageSize"];
@@ -50,6 +50,8 @@ export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
   const pageNo = Math.max(1, num(values["pageNo"], 1));
   const shown = serverSide || !paginated ? rows : rows.slice((pageNo - 1) * pageSize, pageNo * pageSize);
   const multi = values["multiRowSelection"] === true;
+  // Frozen columns start after the selection checkboxes (36 px) when there are any.
+  const frozen = useMemo(() => frozenColumns(columns, multi ? 36 : 0), [columns, multi]);
   const selected = num(values["selectedRowIndex"], -1);
   const selectedSet = new Set(arr(values["selectedRowIndices"]).filter((i): i is number => typeof i === "number"));
   const sort = (values["sortOrder"] ?? {}) as { column?: string; order?: string | null };
@@ -230,7 +232,7 @@ export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
               {columns.map((c) => (
                 <th
                   key={c.id}
-                  style={{ width: c.width }}
+                  style={{ width: c.width, ...frozen.get(c.id) }}
                   aria-sort={sort.column === c.id ? (sort.order === "desc" ? "descending" : "ascending") : undefined}
                   className={c.sortable ? "lc-table__sortable" : undefined}
                   onClick={
@@ -273,7 +275,7 @@ export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
                     </td>
                   )}
                   {columns.map((c) => (
-                    <td key={c.id} style={cellStyle(c, index, values)}>
+                    <td key={c.id} className={frozen.has(c.id) ? "lc-table__frozen" : undefined} style={{ ...cellStyle(c, index, values), ...frozen.get(c.id) }}>
                       <Cell
                         column={c}
                         index={index}

@@ -7,7 +7,7 @@ import { loadManifests } from "../../testing/manifests";
 import { page, widget } from "../../testing/pages";
 import { RecordingHost } from "../../testing/recordingHost";
 import { Cell, currencyText, dateText } from "./Cell";
-import { cellStyle, cellValue, tableColumns, type Column } from "./columns";
+import { cellStyle, cellValue, columnsInView, frozenColumns, tableColumns, type Column } from "./columns";
 import { toCsv } from "./csv";
 import { FilterPanel } from "./FilterPanel";
 import { addFilter, changeFilter, filterableColumns, removeFilter, type Filter } from "./filters";
@@ -333,6 +333,23 @@ describe("cell styles", () => {
     });
     expect(cellStyle(column({}), 0, { cellBackground: "#eee", textColor: "#111", horizontalAlignment: "RIGHT" })).toEqual({ background: "#eee", color: "#111", textAlign: "right" });
     expect(cellStyle(column({ fontStyle: "LINE_THROUGH" }, "number"), 0)).toEqual({ textDecoration: "line-through", textAlign: "right" });
+  });
+});
+
+describe("frozen columns", () => {
+  test("left-frozen columns come first and right-frozen last, each held at the widths between it and its edge", () => {
+    const columns = columnsInView(
+      tableColumns({
+        tableData: [{ a: 1, b: 2, c: 3, d: 4 }],
+        primaryColumns: { a: { sticky: "right", width: 80 }, c: { sticky: "left", width: 120 }, d: { sticky: "left" } },
+      }),
+    );
+    expect(columns.map((c) => c.id)).toEqual(["c", "d", "b", "a"]);
+    const frozen = frozenColumns(columns, 36);
+    expect(frozen.get("c")).toMatchObject({ position: "sticky", left: 36 });
+    expect(frozen.get("d")).toMatchObject({ left: 156 });
+    expect(frozen.get("a")).toMatchObject({ right: 0 });
+    expect(frozen.has("b")).toBe(false);
   });
 });
 
