@@ -145,6 +145,11 @@ async def test_with_prepared_statements_off_a_string_is_inserted_as_sql_text(ord
     quoted = await orders("select count(*) as n from orders where customer in ('{{names}}')",
                           {"names": "ada','bob"}, prepared_statements=False)
     assert int(quoted["body"][0]["n"]) == 2
+    # With no parameters the driver reads `%` as itself, in the template and in a value alike.
+    like = await orders("select count(*) as n from orders where customer like '{{prefix}}%' or customer like '%{{q}}'",
+                        {"prefix": "a", "q": "%zz"}, prepared_statements=False)
+    assert like["isExecutionSuccess"], like
+    assert int(like["body"][0]["n"]) == 1
 
 
 async def test_the_default_still_binds_parameters_so_the_same_text_stays_a_value(orders: Any) -> None:

@@ -32,13 +32,14 @@ async def people(
     else:
         config = request.getfixturevalue("pg_database" if name == "postgres" else "mysql_database")
 
-    async def run(sql: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def run(sql: str, params: dict[str, Any] | None = None, prepared: bool = True) -> dict[str, Any]:
         result = await execute_action(
             name,
             config,
             {"sql": sql},
             params or {},
             datasource_id=f"people-{name}",
+            prepared_statements=prepared,
             policy=policy,
             pools=pools,
         )
@@ -143,3 +144,15 @@ async def test_postgres_dollar_quotes_hold_bindings_as_text_and_do_not_hide_late
             "quoted": attack,
         }
     ]
+
+
+async def test_with_prepared_statements_off_rows_built_from_an_array_are_inserted_on_every_engine(people: Any) -> None:
+    # What `{{ rows.map(r => `(${r.id}, '${r.name}')`).join(', ') }}` sends, as Appsmith apps write it.
+    rows = [{"id": 4, "name": "dee"}, {"id": 5, "name": "eve"}]
+    built = ", ".join(f"({r['id']}, '{r['name']}')" for r in rows)
+    result = await people("insert into people (id, name) values {{rows}}", {"rows": built}, prepared=False)
+    assert result["rowCount"] == 2
+    found = await people("select name from people where id in ({{ids}}) order by id", {"ids": "4, 5"}, prepared=False)
+    assert [r["name"] for r in found["body"]] == ["dee", "eve"]
+    # The same text with prepared statements on is one value: no such id, nothing runs as SQL.
+    assert (await people("select name from people where name = {{rows}}", {"rows": built}))["body"] == []
