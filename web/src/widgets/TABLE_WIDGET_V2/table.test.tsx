@@ -258,6 +258,9 @@ describe("Appsmith's table internals", () => {
     );
     expect((values["processedTableData"] as Record<string, unknown>[])[0]).toEqual({ ...people[0], city: "Paris", __originalIndex__: 0 });
     expect((values["filteredTableData"] as Record<string, unknown>[])[0]?.["shout"]).toBe("PARIS");
+    // The currentRow form reads the same rows.
+    const direct = tableValues({ tableData: people, primaryColumns: { shout: { isDerived: true, computedValue: "{{currentRow.city.toUpperCase()}}" } } }, { transientTableData: { 0: { city: "Paris" } } });
+    expect((direct["filteredTableData"] as Record<string, unknown>[])[0]?.["shout"]).toBe("PARIS");
   });
 
   test("rows bindings read leave out the control columns; an added column without a value is empty; selectedRows needs multiple selection", () => {
@@ -277,9 +280,14 @@ describe("Appsmith's table internals", () => {
   });
 
   test("a table imported from Appsmith's first Table widget reads sanitised keys and keeps __originalIndex__ in selectedRow", () => {
-    const values = tableValues({ tableData: [{ "first name": "Ada", "e-mail": "ada@example.com" }], legacyRowShape: true, defaultSelectedRowIndex: 0 });
-    expect(values["selectedRow"]).toEqual({ first_name: "Ada", e_mail: "ada@example.com", __originalIndex__: 0 });
-    expect(tableColumns(values).map((c) => c.id)).toEqual(["first_name", "e_mail"]);
+    const values = tableValues({
+      tableData: [{ "first name": "Ada", "e-mail": "ada@example.com" }],
+      legacyRowShape: true,
+      defaultSelectedRowIndex: 0,
+      primaryColumns: { hello: { isDerived: true, computedValue: "{{'Hi ' + currentRow.first_name}}" } },
+    });
+    expect(values["selectedRow"]).toEqual({ first_name: "Ada", e_mail: "ada@example.com", hello: "Hi Ada", __originalIndex__: 0 });
+    expect(tableColumns(values).map((c) => c.id)).toEqual(["first_name", "e_mail", "hello"]);
     expect(render(values)).toContain("ada@example.com");
     expect(tableValues({ tableData: [{ "first name": "Ada" }], legacyRowShape: true, defaultSelectedRowIndex: -1 })["selectedRow"]).toEqual({ first_name: "", __originalIndex__: "" });
   });
