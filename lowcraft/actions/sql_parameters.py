@@ -11,8 +11,8 @@ dialect, so an app running the same query again pays only for rendering its valu
 With prepared statements off, Lowcraft does what Appsmith does: each binding's value is written into
 the SQL as text where the binding stands, wherever that is (code, literal or comment). Strings go in
 as they are (the developer writes the quotes: `name = '{{Input1.text}}'`), numbers and booleans as
-their JSON text (`42`, `true`), null (and undefined) as `null`, arrays and objects as JSON text. So a query can
-build SQL in JavaScript (`insert into t values {{rows.map(r => `(${r.id})`).join(',')}}`), a
+their JSON text (`42`, `true`), null (and undefined) as `null`, arrays and objects as JSON text.
+So a query can build SQL in JavaScript (`insert into t values {{rows.map(r => `(${r.id})`).join(',')}}`), a
 table name, or an IN list (`id in ({{ids.join(',')}})`); and a value can equally hold SQL that the
 database runs. Turning it off is a Developer's choice per query (see docs/security.md).
 """
