@@ -42,6 +42,10 @@ def test_a_user_edits_cells_and_the_update_queries_write_them(page: Any, pg_data
     rows = table.locator("tbody tr")
     expect(rows).to_have_count(4, timeout=TIMEOUT)
     expect(rows.nth(1).locator("td").nth(2)).to_have_css("background-color", "rgb(220, 252, 231)")
+    # Computed columns of several types, in Appsmith's two forms.
+    expect(rows.first).to_contain_text("€120.00")
+    expect(rows.nth(1).get_by_role("checkbox", name="Shipped")).to_be_checked()
+    expect(rows.first.get_by_role("link", name="Open")).to_have_attribute("href", "https://example.com/orders/1")
     screenshots.take(page, "the-orders")
 
     # The customer column submits each edit at once: onSubmit runs renameCustomer.
