@@ -2,12 +2,42 @@
  * TABLE_WIDGET_V2: the selected, triggered and edited rows, and the rows after client-side
  * search, filters and sort.
  */
+import moment from "moment";
+
 import type { DerivedValues, WidgetValues } from "../../engine/derived";
 import { asArray, asNumber, asRows, isEmpty, type Row } from "../derivedParts";
 
 function compareCells(a: unknown, b: unknown): number {
   if (typeof a === "number" && typeof b === "number") return a - b;
   return String(a ?? "").localeCompare(String(b ?? ""), undefined, { numeric: true });
+}
+
+/** A date cell's instant for sorting, read with the column's input format (as Appsmith sorts dates). */
+function dateKey(value: unknown, inputFormat: unknown): number {
+  const format = inputFormat === "Epoch" ? "X" : inputFormat === "Milliseconds" ? "x" : typeof inputFormat === "string" && inputFormat !== "" ? inputFormat : moment.ISO_8601;
+  const m = typeof value === "number" && format === moment.ISO_8601 ? moment(value) : moment(String(value), format);
+  return m.isValid() ? m.valueOf() : Number.NaN;
+}
+
+/**
+ * Orders rows by a column as Appsmith does: numbers and money as numbers, dates as instants read
+ * with the column's input format, the rest as text; empty cells go last in either direction.
+ */
+function sortRows(rows: Row[], column: string, descending: boolean, config: { columnType?: unknown; inputFormat?: unknown } | undefined): Row[] {
+  const type = config?.columnType;
+  const key = (v: unknown): unknown => {
+    if (type === "number" || type === "currency") return typeof v === "number" ? v : v === null || v === undefined || v === "" ? Number.NaN : Number(v);
+    if (type === "date") return dateKey(v, config?.inputFormat);
+    return v;
+  };
+  const empty = (v: unknown): boolean => v === null || v === undefined || v === "" || (typeof v === "number" && Number.isNaN(v));
+  const keyed = rows.map((row) => ({ row, k: key(row[column]) }));
+  keyed.sort((a, b) => {
+    if (empty(a.k) || empty(b.k)) return empty(a.k) === empty(b.k) ? 0 : empty(a.k) ? 1 : -1;
+    const order = compareCells(a.k, b.k);
+    return descending ? -order : order;
+  });
+  return keyed.map((x) => x.row);
 }
 
 /**
@@ -73,7 +103,7 @@ const ORIGINAL_INDEX = "__originalIndex__";
 const PRIMARY_KEY = "__primaryKey__";
 const INTERNAL_KEYS = new Set([ORIGINAL_INDEX, PRIMARY_KEY]);
 
-type Columns = Record<string, { computedValue?: unknown; columnType?: unknown; isDerived?: unknown } | undefined>;
+type Columns = Record<string, { computedValue?: unknown; columnType?: unknown; isDerived?: unknown; inputFormat?: unknown } | undefined>;
 
 // Columns that hold controls, not data: left out of the rows bindings read, as in Appsmith.
 const CONTROL_COLUMNS = new Set(["editActions", "button", "iconButton", "menuButton"]);
@@ -159,9 +189,7 @@ function filteredRows(w: WidgetValues): Row[] {
   }
   const sort = w["sortOrder"] as { column?: string; order?: string } | undefined;
   if (sort && typeof sort.column === "string" && sort.column !== "") {
-    const column = sort.column;
-    const sign = sort.order === "desc" ? -1 : 1;
-    rows = [...rows].sort((a, b) => sign * compareCells(a[column], b[column]));
+    rows = sortRows(rows, sort.column, sort.order === "desc", columnsOf(w)[sort.column] as { columnType?: unknown; inputFormat?: unknown } | undefined);
   }
   return rows;
 }

@@ -344,6 +344,29 @@ describe("cell styles", () => {
   });
 });
 
+describe("sorting", () => {
+  const rows = [
+    { id: 1, amount: "100", due: "02/03/2024" },
+    { id: 2, amount: "9", due: "" },
+    { id: 3, amount: "25", due: "15/01/2024" },
+    { id: 4, amount: null, due: "01/12/2023" },
+  ];
+  const sorted = (column: string, order: "asc" | "desc") =>
+    (
+      tableValues(
+        { tableData: rows, primaryColumns: { amount: { columnType: "number" }, due: { columnType: "date", inputFormat: "DD/MM/YYYY" } } },
+        { sortOrder: { column, order } },
+      )["filteredTableData"] as { id: number }[]
+    ).map((r) => r.id);
+
+  test("orders number columns as numbers and date columns by their input format; empty cells last either way", () => {
+    expect(sorted("amount", "asc")).toEqual([2, 3, 1, 4]);
+    expect(sorted("amount", "desc")).toEqual([1, 3, 2, 4]);
+    expect(sorted("due", "asc")).toEqual([4, 3, 1, 2]);
+    expect(sorted("due", "desc")).toEqual([1, 3, 4, 2]);
+  });
+});
+
 describe("frozen columns", () => {
   test("left-frozen columns come first and right-frozen last, each held at the widths between it and its edge", () => {
     const columns = columnsInView(
