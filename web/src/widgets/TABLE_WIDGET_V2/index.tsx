@@ -124,80 +124,85 @@ export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
   const pageIndices = shown.map(indexOf);
   const allOnPage = pageIndices.length > 0 && pageIndices.every((i) => selectedSet.has(i));
   const editedCount = Object.keys(edits).length;
+  // The bar above the rows shows only when it has something in it.
+  const barShown =
+    values["isVisibleSearch"] !== false || values["isVisibleFilters"] !== false || values["isVisibleDownload"] !== false || values["allowAddNewRow"] === true || adding || editedCount > 0;
 
   return (
     <div className="lc-table" style={{ borderRadius: str(values["borderRadius"], "var(--lc-radius)"), boxShadow: str(values["boxShadow"], "none") }}>
-      <div className="lc-table__bar">
-        {values["isVisibleSearch"] !== false && (
-          <input
-            type="search"
-            className="lc-input lc-table__search"
-            placeholder="Search"
-            aria-label={`Search ${name}`}
-            value={str(values["searchText"])}
-            onChange={(e) => {
-              onMeta({ searchText: e.target.value, pageNo: 1 });
-              onEvent("onSearchTextChanged");
-            }}
-          />
-        )}
-        {values["isVisibleFilters"] !== false && (
-          <button type="button" className="lc-table__tool" aria-expanded={filtersOpen} onClick={() => setFiltersOpen(!filtersOpen)}>
-            {filters.length > 0 ? `Filters (${filters.length})` : "Filters"}
-          </button>
-        )}
-        {values["allowAddNewRow"] === true && !adding && (
-          <button
-            type="button"
-            className="lc-table__tool"
-            onClick={() => {
-              const start = { ...((values["defaultNewRow"] ?? {}) as Row) };
-              pendingNewRow.current = start;
-              onMeta({ isAddRowInProgress: true, newRow: start });
-            }}
-          >
-            Add new row
-          </button>
-        )}
-        {adding && (
-          <>
-            <button
-              type="button"
-              className="lc-table__tool lc-table__tool--primary"
-              onClick={() => {
-                // The handler reads Table1.newRow; the row closes once it has finished, as in Appsmith.
-                void Promise.resolve(onEvent("onAddNewRowSave")).finally(() => onMeta({ isAddRowInProgress: false, newRow: {} }));
+      {barShown && (
+        <div className="lc-table__bar">
+          {values["isVisibleSearch"] !== false && (
+            <input
+              type="search"
+              className="lc-input lc-table__search"
+              placeholder="Search"
+              aria-label={`Search ${name}`}
+              value={str(values["searchText"])}
+              onChange={(e) => {
+                onMeta({ searchText: e.target.value, pageNo: 1 });
+                onEvent("onSearchTextChanged");
               }}
-            >
-              Save new row
+            />
+          )}
+          {values["isVisibleFilters"] !== false && (
+            <button type="button" className="lc-table__tool" aria-expanded={filtersOpen} onClick={() => setFiltersOpen(!filtersOpen)}>
+              {filters.length > 0 ? `Filters (${filters.length})` : "Filters"}
             </button>
+          )}
+          {values["allowAddNewRow"] === true && !adding && (
             <button
               type="button"
               className="lc-table__tool"
               onClick={() => {
-                onMeta({ isAddRowInProgress: false, newRow: {} });
-                onEvent("onAddNewRowDiscard");
+                const start = { ...((values["defaultNewRow"] ?? {}) as Row) };
+                pendingNewRow.current = start;
+                onMeta({ isAddRowInProgress: true, newRow: start });
               }}
             >
-              Discard new row
+              Add new row
             </button>
-          </>
-        )}
-        {editedCount > 0 && (
-          <button type="button" className="lc-table__tool" onClick={() => onMeta({ transientTableData: {} })}>
-            Discard {editedCount} edited {editedCount === 1 ? "row" : "rows"}
-          </button>
-        )}
-        {values["isVisibleDownload"] !== false && (
-          <button
-            type="button"
-            className="lc-table__tool"
-            onClick={() => saveFile(new Blob([toCsv(rows, columns, str(values["delimiter"], ","))], { type: "text/csv" }), `${name}.csv`)}
-          >
-            Download CSV
-          </button>
-        )}
-      </div>
+          )}
+          {adding && (
+            <>
+              <button
+                type="button"
+                className="lc-table__tool lc-table__tool--primary"
+                onClick={() => {
+                  // The handler reads Table1.newRow; the row closes once it has finished, as in Appsmith.
+                  void Promise.resolve(onEvent("onAddNewRowSave")).finally(() => onMeta({ isAddRowInProgress: false, newRow: {} }));
+                }}
+              >
+                Save new row
+              </button>
+              <button
+                type="button"
+                className="lc-table__tool"
+                onClick={() => {
+                  onMeta({ isAddRowInProgress: false, newRow: {} });
+                  onEvent("onAddNewRowDiscard");
+                }}
+              >
+                Discard new row
+              </button>
+            </>
+          )}
+          {editedCount > 0 && (
+            <button type="button" className="lc-table__tool" onClick={() => onMeta({ transientTableData: {} })}>
+              Discard {editedCount} edited {editedCount === 1 ? "row" : "rows"}
+            </button>
+          )}
+          {values["isVisibleDownload"] !== false && (
+            <button
+              type="button"
+              className="lc-table__tool"
+              onClick={() => saveFile(new Blob([toCsv(rows, columns, str(values["delimiter"], ","))], { type: "text/csv" }), `${name}.csv`)}
+            >
+              Download CSV
+            </button>
+          )}
+        </div>
+      )}
       {filtersOpen && values["isVisibleFilters"] !== false && (
         <FilterPanel
           name={name}
