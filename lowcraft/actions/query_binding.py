@@ -8,9 +8,10 @@ rendered according to the field's binding kind (see `lowcraft.connectors.schema.
   `'; DROP TABLE orders; --` is a string the database compares, never SQL it runs. A binding
   inside a quoted literal (`name = '{{Input1.text}}'`, `ilike '%{{q}}%'`) turns the whole literal
   into one text parameter; so does a binding inside a PostgreSQL dollar quote (`$$...$$`,
-  `$tag$...$tag$`) or escape string (`E'...'`). With prepared statements off (a deliberate,
-  documented opt-out) values are inlined as escaped SQL literals instead. Bindings inside comments
-  are dropped.
+  `$tag$...$tag$`) or escape string (`E'...'`). Bindings inside comments are dropped. With prepared
+  statements off (a Developer's documented opt-out, as in Appsmith) every binding's value is written
+  into the SQL as text instead: strings as they are, everything else as JSON text
+  (`sql_parameters.inline_sql`).
 - SQL IN lists: a binding right after `in` or `not in` (`id in {{ids}}`), or alone inside its
   parentheses (`id in ({{ids}})`), takes an array and expands to one value per element:
   `id in (%s, %s, %s)`. An empty array matches nothing (`not in` then matches everything);

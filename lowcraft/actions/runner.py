@@ -186,7 +186,7 @@ async def execute_action(
     """Run a stored action with the binding values the client sent; always returns a result dict.
 
     `datasource_id` lets executions share a connection pool (without it a connection is opened
-    for this call only); `prepared_statements=False` inlines SQL values as escaped literals.
+    for this call only); `prepared_statements=False` writes SQL values into the text as Appsmith does.
     """
     try:
         compiled = CompiledAction.compile(

@@ -1,5 +1,5 @@
 """SQL parameters: a stored SQL template with `{{ }}` bindings turned into driver placeholders
-and typed parameter values (or, with prepared statements off, escaped inlined literals).
+and typed parameter values (or, with prepared statements off, the values' text in the SQL).
 
 Each binding becomes a placeholder with the value as a typed parameter, so
 `'; DROP TABLE orders; --` is a string the database compares, never SQL it runs. A binding inside
@@ -7,6 +7,14 @@ a quoted literal turns the whole literal into one text parameter; a binding righ
 `not in` expands an array into one value per element; bindings inside comments are dropped (see
 `lowcraft.actions.query_binding` for the whole rule set). The scan of a template is cached per
 dialect, so an app running the same query again pays only for rendering its values.
+
+With prepared statements off, Lowcraft does what Appsmith does: each binding's value is written into
+the SQL as text where the binding stands, wherever that is (code, literal or comment). Strings go in
+as they are (the developer writes the quotes: `name = '{{Input1.text}}'`), numbers and booleans as
+their JSON text (`42`, `true`), null (and undefined) as `null`, arrays and objects as JSON text.
+So a query can build SQL in JavaScript (`insert into t values {{rows.map(r => `(${r.id})`).join(',')}}`), a
+table name, or an IN list (`id in ({{ids.join(',')}})`); and a value can equally hold SQL that the
+database runs. Turning it off is a Developer's choice per query (see docs/security.md).
 """
 
 from __future__ import annotations
@@ -38,38 +46,23 @@ def _is_identifier_char(ch: str) -> bool:
 @dataclass(slots=True)
 class _SqlWriter:
     dialect: SqlDialect
-    prepared: bool
     out: list[str] = field(default_factory=list)
     params: list[Any] = field(default_factory=list)
 
-    def text(self, sql_text: str) -> None:
-        if self.prepared and self.dialect.percent_escape:
-            sql_text = sql_text.replace("%", "%%")
-        self.out.append(sql_text)
-
     def value(self, value: Any, row_count: bool = False) -> None:
+        self.out.append(self.dialect.placeholder)
         if row_count and self.dialect.numbers_as_text:
-            count = self.dialect.row_count(value)
-            if self.prepared:
-                self.out.append(self.dialect.placeholder)
-                self.params.append(count)
-            else:
-                self.out.append(str(count))
-        elif self.prepared:
-            self.out.append(self.dialect.placeholder)
-            self.params.append(self.dialect.adapt(value))
+            self.params.append(self.dialect.row_count(value))
         else:
-            self.out.append(self.dialect.literal(value))
+            self.params.append(self.dialect.adapt(value))
 
     def in_list(self, items: list[Any], parenthesised: bool) -> None:
         """The elements of an IN list, one value each, inside the template's parentheses or ours."""
         if not items:
             body = self.dialect.empty_in_list or ""
-        elif self.prepared:
+        else:
             body = ", ".join(self.dialect.placeholder for _ in items)
             self.params.extend(self.dialect.adapt(item) for item in items)
-        else:
-            body = ", ".join(self.dialect.literal(item) for item in items)
         self.out.append(body if parenthesised else f"({body})")
 
     def string_literal(self, parts: list[str | tuple[Any]]) -> None:
@@ -77,11 +70,7 @@ class _SqlWriter:
         if len(parts) == 1 and isinstance(parts[0], tuple) and parts[0][0] is None:
             self.value(None)
             return
-        joined = "".join(p if isinstance(p, str) else value_as_text(p[0]) for p in parts)
-        if self.prepared:
-            self.value(joined)
-        else:
-            self.out.append("'" + self.dialect.escape_text(joined) + "'")
+        self.value("".join(p if isinstance(p, str) else value_as_text(p[0]) for p in parts))
 
 
 def _unescape_mysql(ch: str) -> str:
@@ -137,7 +126,7 @@ class _Code:
 
 @dataclass(frozen=True, slots=True)
 class _Value:
-    """A binding in code: one placeholder (or inlined literal). `row_count`: it follows LIMIT,
+    """A binding in code: one placeholder. `row_count`: it follows LIMIT,
     OFFSET or FETCH FIRST/NEXT (or `LIMIT x,`), where the grammar wants a bare whole number."""
 
     source: str
@@ -241,7 +230,8 @@ class _Program:
 def bind_sql(
     template: str, params: Mapping[str, Any], dialect: SqlDialect, *, prepared: bool = True
 ) -> tuple[str, list[Any] | None]:
-    """SQL text with placeholders (or inlined literals) and the parameter list (None when inlined)."""
+    """SQL text with placeholders and the parameter list; with prepared statements off, the values
+    written into the SQL and None."""
     values = BindingValues(params)
     sql, sql_params = bind_sql_values(template, values, dialect, prepared)
     values.check()
@@ -251,14 +241,25 @@ def bind_sql(
 def bind_sql_values(
     template: str, values: BindingValues, dialect: SqlDialect, prepared: bool
 ) -> tuple[str, list[Any] | None]:
-    return _render_sql(_compile_sql(template, dialect), values, dialect, prepared)
+    if not prepared:
+        return inline_sql(template, values), None
+    return _render_sql(_compile_sql(template, dialect), values, dialect)
 
 
-def _render_sql(
-    ops: tuple[_Op, ...], values: BindingValues, dialect: SqlDialect, prepared: bool
-) -> tuple[str, list[Any] | None]:
-    w = _SqlWriter(dialect, prepared)
-    escaped = prepared and dialect.percent_escape
+def sql_text_of(value: Any) -> str:
+    """A value as SQL text with prepared statements off: strings as they are, null as `null`,
+    anything else as JSON text (2.0 as `2`), as Appsmith writes an evaluated binding."""
+    return "null" if value is None else value_as_text(value)
+
+
+def inline_sql(template: str, values: BindingValues) -> str:
+    """The template with each binding replaced by its value's text (prepared statements off)."""
+    return "".join(sql_text_of(values.get(s.source)) if s.is_binding else s.source for s in iter_segments(template))
+
+
+def _render_sql(ops: tuple[_Op, ...], values: BindingValues, dialect: SqlDialect) -> tuple[str, list[Any]]:
+    w = _SqlWriter(dialect)
+    escaped = dialect.percent_escape
     for op in ops:
         if isinstance(op, _Code):
             w.out.append(op.escaped if escaped else op.text)
@@ -277,21 +278,19 @@ def _render_sql(
         elif isinstance(op, _BoundLiteral):
             w.string_literal([p if isinstance(p, str) else (values.get(p.source),) for p in op.parts])
         elif isinstance(op, _Identifier):
-            if prepared:
-                raise BadParameters(
-                    "A binding cannot name a table or column while prepared statements are on.",
-                    "Use a fixed name, or turn prepared statements off for this action.",
-                )
-            w.out.append(value_as_text(values.get(op.source)).replace(op.quote, op.quote * 2))
+            raise BadParameters(
+                "A binding cannot name a table or column while prepared statements are on.",
+                "Use a fixed name, or turn prepared statements off for this action.",
+            )
         else:
             values.touch(op.source)
     limit = dialect.max_parameters
-    if prepared and limit is not None and len(w.params) > limit:
+    if limit is not None and len(w.params) > limit:
         raise BadParameters(
             f"The query would carry {len(w.params)} parameters; the database takes at most {limit}.",
             "Pass a long list as one array instead of an IN list, e.g. `id = any({{ids}})`.",
         )
-    return "".join(w.out), (w.params if prepared else None)
+    return "".join(w.out), w.params
 
 
 @functools.lru_cache(maxsize=1024)

@@ -1,7 +1,8 @@
 """How a SQL connector's driver takes parameters and how its server reads literals.
 
 The binder (`lowcraft.actions.query_binding`) reads a dialect to turn `{{ }}` bindings into placeholders
-and typed parameters, or, when a developer turned prepared statements off, into escaped literals.
+and typed parameters (with prepared statements off the binder writes values as text itself, as
+Appsmith does).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -96,40 +96,3 @@ class SqlDialect:
                 f"LIMIT, OFFSET and FETCH take a whole number of rows (0 or more), not {json.dumps(value, default=str)}."
             )
         return value
-
-    def escape_text(self, text: str) -> str:
-        """`text` escaped for use between single quotes in an inlined literal."""
-        if "\x00" in text:
-            raise BadParameters("A value contains a NUL character, which SQL text cannot hold.")
-        if self.backslash_escapes:
-            text = text.replace("\\", "\\\\")
-        return text.replace("'", "''")
-
-    def literal(self, value: Any) -> str:
-        """`value` as SQL text (prepared statements off): NULL, TRUE, 42, 'it''s', ARRAY[1, 2] or JSON."""
-        if value is None:
-            return "NULL"
-        if self.numbers_as_text and isinstance(value, (bool, int, float, Decimal)):
-            return "'" + number_text(value) + "'"
-        if isinstance(value, bool):
-            return "TRUE" if value else "FALSE"
-        if isinstance(value, int):
-            return str(value)
-        if isinstance(value, float):
-            if not math.isfinite(value):
-                raise BadParameters(f"{value!r} is not a number SQL can hold.")
-            return repr(value)
-        if isinstance(value, Decimal):
-            return str(value)
-        if isinstance(value, list):
-            # The same value a parameter would carry (an IN list is expanded by the binder itself):
-            # an array where the driver sends arrays, else JSON text.
-            adapted = self.adapt(value)
-            if isinstance(adapted, list):
-                return "ARRAY[" + ", ".join(self.literal(v) for v in adapted) + "]" if adapted else "'{}'"
-            return "'" + self.escape_text(json.dumps(value)) + "'"
-        if isinstance(value, dict):
-            return "'" + self.escape_text(json.dumps(value)) + "'"
-        if isinstance(value, (datetime, date, time)):
-            return "'" + value.isoformat() + "'"
-        return "'" + self.escape_text(str(value)) + "'"

@@ -62,7 +62,9 @@ class TypeHint(_Strict):
 
     `options` lists an enum's allowed values; `items` types an array's elements; `shape` types
     known fields of an object; `values` types every value of an object used as a map keyed by id
-    (table columns, chart series, tabs).
+    (table columns, chart series, tabs). `per_row` (`perRow`): the value may also be an array with
+    one such value per row of the table it belongs to (a table column's `cellBackground` bound to
+    `currentRow`, which the runtime evaluates once per row).
     """
 
     type: ValueType
@@ -70,6 +72,7 @@ class TypeHint(_Strict):
     items: TypeHint | None = None
     shape: dict[str, TypeHint] | None = None
     values: TypeHint | None = None
+    per_row: bool = False
     help: str | None = None
 
     @model_validator(mode="after")

@@ -37,6 +37,8 @@ def value_problems(value: Any, hint: TypeHint, path: str = "value") -> list[str]
     """
     if value is None or hint.type == "any":
         return []
+    if hint.per_row and isinstance(value, list) and hint.type != "array":
+        return [problem for i, item in enumerate(value) for problem in value_problems(item, hint, f"{path}[{i}]")]
     check = _CHECKS[hint.type]
     return check(value, hint, path)
 

@@ -162,3 +162,23 @@ def test_executions_are_not_audited_but_datasource_changes_are(instance: Instanc
     with instance.app.state.runtime.db.session() as db:
         actions = set(db.scalars(select(AuditEvent.action)).all())
     assert {"datasource.created", "action.created"} <= actions
+
+
+def test_a_query_with_prepared_statements_off_runs_the_sql_its_bindings_build(
+    admin: Api, setup: dict[str, Any], orders_db: dict[str, Any]
+) -> None:
+    # Appsmith apps build multi-row inserts in JavaScript; with prepared statements off the
+    # evaluated text becomes part of the SQL, as it does in Appsmith.
+    action = admin.ok("POST", f"/api/v1/applications/{setup['app']['id']}/actions", 201, json={
+        "pageId": setup["page"]["id"], "name": "addOrders", "datasourceId": setup["ds"]["id"],
+        "config": {"sql": "insert into orders (customer, total, status) values {{ rows }}"},
+        "settings": {"preparedStatements": False}})
+    assert action["settings"]["preparedStatements"] is False
+    built = "('Dee', 1.5, 'open'), ('Eve', 2, 'paid')"
+    result = run(admin, action["id"], {"rows": built})
+    assert result["isExecutionSuccess"] is True and result["rowCount"] == 2
+    assert result["request"]["params"] is None
+    assert [row[1] for row in orders(orders_db)] == ["Ada", "Bob", "Cy", "Dee", "Eve"]
+    # The default action beside it still sends the same kind of text as a value.
+    same = run(admin, setup["action"]["id"], {"Select1.selectedOptionValue": "open' OR '1'='1"})
+    assert same["body"] == [] and same["request"]["params"] == ["open' OR '1'='1"]

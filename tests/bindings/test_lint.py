@@ -225,3 +225,40 @@ def test_widget_setters_and_name_are_known_and_setters_are_triggers() -> None:
     )
     found = [(d.entity, d.code) for d in lint(document, registry.get)]
     assert found == [("Text1", "trigger_in_data_binding")]
+
+
+def test_appsmith_table_internals_are_known_and_a_column_reading_its_own_table_is_no_cycle() -> None:
+    document = app(
+        page(
+            "P",
+            [
+                widget(
+                    "Table1",
+                    "TABLE_WIDGET_V2",
+                    tableData="{{q.data}}",
+                    allowAddNewRow=True,
+                    onAddNewRowSave="{{q.run({ row: Table1.newRow })}}",
+                    primaryColumns={
+                        "name": {
+                            "computedValue": "{{Table1.processedTableData.map((currentRow, currentIndex) => "
+                            '( currentRow["name"] + currentIndex))}}',
+                            "cellBackground": "{{currentRow.vip ? '#fde68a' : ''}}",
+                            "onSubmit": "{{q.run({ id: currentRow.id, name: Table1.updatedRow.name })}}",
+                        },
+                        "act": {
+                            "columnType": "menuButton",
+                            "menuItems": {"i1": {"onClick": "{{showAlert(currentRow.name + Table1.triggeredRow.id)}}"}},
+                        },
+                    },
+                ),
+                widget(
+                    "Text1",
+                    text="{{Table1.filteredTableData.length}} {{Table1.updatedRowIndex}} {{Table1.isAddRowInProgress}}"
+                    " {{Table1.updatedRows.length}} {{Table1.selectedRow.name}}",
+                ),
+            ],
+            [action("q", "select 1")],
+        )
+    )
+    # The shipped table manifest: Appsmith's internals are readable names, not unknown properties.
+    assert [(d.entity, d.property, d.message) for d in lint(document)] == []

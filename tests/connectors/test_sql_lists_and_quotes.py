@@ -13,7 +13,6 @@ from lowcraft.connectors import InstancePolicy, PoolManager
 pytestmark = pytest.mark.anyio
 
 ENGINES = ["postgres", "mysql", "sqlite"]
-PREPARED = pytest.mark.parametrize("prepared", [True, False], ids=["prepared", "inlined"])
 ATTACKS = [
     "x' OR '1'='1",
     "'); DROP TABLE people; --",
@@ -53,87 +52,77 @@ async def people(
     return run
 
 
-async def names(run: Any, sql: str, params: dict[str, Any], prepared: bool) -> list[str]:
-    result = await run(sql, params, prepared)
+async def names(run: Any, sql: str, params: dict[str, Any]) -> list[str]:
+    result = await run(sql, params)
     return sorted(row["name"] for row in result["body"])
 
 
-@PREPARED
 @pytest.mark.parametrize("where", ["id in {{ids}}", "id in ({{ids}})", "id IN ( {{ids}} )"])
-async def test_in_with_an_array_matches_each_of_its_elements(people: Any, prepared: bool, where: str) -> None:
-    found = await names(people, f"select name from people where {where}", {"ids": [1, 3]}, prepared)
+async def test_in_with_an_array_matches_each_of_its_elements(people: Any, where: str) -> None:
+    found = await names(people, f"select name from people where {where}", {"ids": [1, 3]})
     assert found == ["ada", "cy"]
 
 
-@PREPARED
 async def test_in_with_an_empty_array_matches_nothing_and_not_in_everything(
-    people: Any, prepared: bool
+    people: Any
 ) -> None:
-    assert await names(people, "select name from people where id in {{ids}}", {"ids": []}, prepared) == []
-    assert await names(people, "select name from people where id in ({{ids}})", {"ids": []}, prepared) == []
-    everyone = await names(people, "select name from people where id not in {{ids}}", {"ids": []}, prepared)
+    assert await names(people, "select name from people where id in {{ids}}", {"ids": []}) == []
+    assert await names(people, "select name from people where id in ({{ids}})", {"ids": []}) == []
+    everyone = await names(people, "select name from people where id not in {{ids}}", {"ids": []})
     assert everyone == ["ada", "bob", "cy"]
-    others = await names(people, "select name from people where id not in {{ids}}", {"ids": [2]}, prepared)
+    others = await names(people, "select name from people where id not in {{ids}}", {"ids": [2]})
     assert others == ["ada", "cy"]
 
 
-@PREPARED
-async def test_injection_strings_inside_an_array_arrive_as_plain_values(people: Any, prepared: bool) -> None:
+async def test_injection_strings_inside_an_array_arrive_as_plain_values(people: Any) -> None:
     found = await names(
-        people, "select name from people where name in {{names}}", {"names": ["ada", *ATTACKS]}, prepared
+        people, "select name from people where name in {{names}}", {"names": ["ada", *ATTACKS]}
     )
     assert found == ["ada"]
     count = await people("select count(*) as n from people")
     assert int(count["body"][0]["n"]) == 3
 
 
-@PREPARED
 async def test_an_array_in_the_middle_of_a_longer_query_leaves_the_other_bindings_in_place(
-    people: Any, prepared: bool
+    people: Any
 ) -> None:
     found = await names(
         people,
         "select name from people where id in {{ids}} and name <> {{skip}} and name like '%{{part}}%'",
         {"ids": [1, 2, 3], "skip": "bob", "part": "a"},
-        prepared,
     )
     assert found == ["ada"]
 
 
-@PREPARED
 async def test_postgres_arrays_outside_in_stay_arrays(
-    pg_database: dict[str, Any], pools: PoolManager, prepared: bool, policy: InstancePolicy
+    pg_database: dict[str, Any], pools: PoolManager, policy: InstancePolicy
 ) -> None:
     result = await execute_action(
         "postgres",
         pg_database,
         {"sql": "select 3 = any({{ids}}) as found, cardinality({{ids}}::int[]) as n"},
         {"ids": [1, 2, 3]},
-        prepared_statements=prepared,
         pools=pools, policy=policy
     )
     assert result["body"] == [{"found": True, "n": 3}], result
 
 
-@PREPARED
 async def test_mysql_arrays_outside_in_stay_json_text(
-    mysql_database: dict[str, Any], pools: PoolManager, prepared: bool, policy: InstancePolicy
+    mysql_database: dict[str, Any], pools: PoolManager, policy: InstancePolicy
 ) -> None:
     result = await execute_action(
         "mysql",
         mysql_database,
         {"sql": "select json_contains({{ids}}, '3') as found"},
         {"ids": [1, 2, 3]},
-        prepared_statements=prepared,
         pools=pools, policy=policy
     )
     assert result["body"] == [{"found": 1}], result
 
 
-@PREPARED
 @pytest.mark.parametrize("attack", ATTACKS)
 async def test_postgres_dollar_quotes_hold_bindings_as_text_and_do_not_hide_later_ones(
-    pg_database: dict[str, Any], pools: PoolManager, prepared: bool, attack: str, policy: InstancePolicy
+    pg_database: dict[str, Any], pools: PoolManager, attack: str, policy: InstancePolicy
 ) -> None:
     result = await execute_action(
         "postgres",
@@ -143,7 +132,6 @@ async def test_postgres_dollar_quotes_hold_bindings_as_text_and_do_not_hide_late
             "E'tab\\t{{who}}' as escaped, {{n}}::int + 1 as next, '{{who}}' as quoted"
         },
         {"who": attack, "n": 41},
-        prepared_statements=prepared,
         pools=pools, policy=policy
     )
     assert result["isExecutionSuccess"], result
@@ -156,3 +144,15 @@ async def test_postgres_dollar_quotes_hold_bindings_as_text_and_do_not_hide_late
             "quoted": attack,
         }
     ]
+
+
+async def test_with_prepared_statements_off_rows_built_from_an_array_are_inserted_on_every_engine(people: Any) -> None:
+    # What `{{ rows.map(r => `(${r.id}, '${r.name}')`).join(', ') }}` sends, as Appsmith apps write it.
+    rows = [{"id": 4, "name": "dee"}, {"id": 5, "name": "eve"}]
+    built = ", ".join(f"({r['id']}, '{r['name']}')" for r in rows)
+    result = await people("insert into people (id, name) values {{rows}}", {"rows": built}, prepared=False)
+    assert result["rowCount"] == 2
+    found = await people("select name from people where id in ({{ids}}) order by id", {"ids": "4, 5"}, prepared=False)
+    assert [r["name"] for r in found["body"]] == ["dee", "eve"]
+    # The same text with prepared statements on is one value: no such id, nothing runs as SQL.
+    assert (await people("select name from people where name = {{rows}}", {"rows": built}))["body"] == []

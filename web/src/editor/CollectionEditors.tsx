@@ -11,12 +11,15 @@ import {
   addSeries,
   COLUMN_TYPES,
   columnRows,
+  columnSettings,
   moveColumn,
   removeColumn,
   removeSeries,
   seriesRows,
   setColumn,
+  setEditable,
   setSeries,
+  settingValue,
   withOptions,
   type OptionRow,
 } from "./collections";
@@ -113,23 +116,35 @@ export function ColumnsEditor(props: {
                     onChange={(text) => props.onChange({ primaryColumns: setColumn(props.primaryColumns, c.id, { computedValue: text }) })}
                   />
                 </div>
-                {c.columnType === "button" && (
-                  <>
-                    <label>
-                      Button label
-                      <input aria-label={`Column ${c.id} button label`} value={c.buttonLabel} onChange={(e) => props.onChange({ primaryColumns: setColumn(props.primaryColumns, c.id, { buttonLabel: e.target.value }) })} />
+                {columnSettings(c).map((setting) =>
+                  setting.kind === "check" ? (
+                    <label key={setting.key}>
+                      <input
+                        type="checkbox"
+                        aria-label={`Column ${c.id} ${setting.label.toLowerCase()}`}
+                        checked={c.config[setting.key] === true}
+                        onChange={(e) =>
+                          props.onChange(
+                            setting.key === "isEditable"
+                              ? setEditable(props.primaryColumns, ids, c.id, e.target.checked)
+                              : { primaryColumns: setColumn(props.primaryColumns, c.id, { [setting.key]: e.target.checked }) },
+                          )
+                        }
+                      />{" "}
+                      {setting.label}
                     </label>
-                    <div className="lc-ed-collection__code" data-column-property="onClick">
-                      <span>On click</span>
+                  ) : (
+                    <div key={setting.key} className="lc-ed-collection__code" data-column-property={setting.key}>
+                      <span>{setting.label}</span>
                       <Code
-                        label={`Column ${c.id} on click`}
-                        value={c.onClick}
+                        label={`Column ${c.id} ${setting.label.toLowerCase()}`}
+                        value={typeof c.config[setting.key] === "string" ? (c.config[setting.key] as string) : c.config[setting.key] === undefined ? "" : JSON.stringify(c.config[setting.key])}
                         complete={props.complete}
-                        placeholder="{{showAlert(currentRow.id)}}"
-                        onChange={(text) => props.onChange({ primaryColumns: setColumn(props.primaryColumns, c.id, { onClick: text }) })}
+                        placeholder={setting.placeholder}
+                        onChange={(text) => props.onChange({ primaryColumns: setColumn(props.primaryColumns, c.id, { [setting.key]: settingValue(setting, text) }) })}
                       />
                     </div>
-                  </>
+                  ),
                 )}
                 {c.isDerived && (
                   <button type="button" onClick={() => props.onChange(removeColumn(props.primaryColumns, ids, c.id))}>

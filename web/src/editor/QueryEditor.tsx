@@ -77,6 +77,7 @@ export default function QueryEditor(props: QueryEditorProps) {
           Delete
         </button>
       </header>
+      {isSql(props.connector) && !settings.preparedStatements && <PreparedStatementsOff onTurnOn={() => setSetting({ preparedStatements: true })} />}
       {isSql(props.connector) ? (
         <Suspense fallback={<div className="lc-code" />}>
           <CodeField
@@ -112,6 +113,24 @@ export default function QueryEditor(props: QueryEditorProps) {
         </label>
       </details>
       <QueryResult execution={props.execution} onShowInTable={props.onShowInTable} />
+    </div>
+  );
+}
+
+/**
+ * Shown on a SQL query whose prepared statements are off: every binding's value is then written
+ * into the SQL as text, so whatever a user can type into a bound widget can become SQL.
+ */
+export function PreparedStatementsOff({ onTurnOn }: { onTurnOn(): void }) {
+  return (
+    <div className="lc-ed-warning" role="alert" aria-label="SQL injection risk">
+      <strong>Prepared statements are off: SQL injection risk.</strong> The value of each {"{{ }}"} is written into the SQL as text, so a
+      user who types into a bound widget can change what this query does, within what the datasource's own database user may do. Quote
+      strings yourself and keep user input out of it, or{" "}
+      <button type="button" onClick={onTurnOn}>
+        turn prepared statements on
+      </button>
+      .
     </div>
   );
 }

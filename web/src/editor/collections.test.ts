@@ -5,6 +5,7 @@ import {
   addComputedColumn,
   addSeries,
   columnRows,
+  columnSettings,
   columnsEditable,
   moveColumn,
   optionKeys,
@@ -13,7 +14,9 @@ import {
   removeSeries,
   seriesRows,
   setColumn,
+  setEditable,
   setSeries,
+  settingValue,
   withOptions,
 } from "./collections";
 
@@ -62,6 +65,50 @@ describe("the columns editor", () => {
     expect(moveColumn(["a", "b", "c"], 0, 2)).toEqual(["b", "c", "a"]);
     expect(moveColumn(["a", "b", "c"], 1, 0)).toEqual(["b", "a", "c"]);
     expect(moveColumn(["a", "b", "c"], 0, -1)).toEqual(["a", "b", "c"]);
+  });
+});
+
+describe("the column settings", () => {
+  const data = [{ id: 1, customer: "Ada", status: "open" }];
+  const row = (config: Record<string, unknown>) => columnRows({ c: { id: "c", ...config } }, ["c"], [])[0] as ReturnType<typeof columnRows>[number];
+  const keys = (config: Record<string, unknown>) => columnSettings(row(config)).map((s) => s.key);
+
+  it("offer what the column's type has, and the edit handlers once it is editable", () => {
+    expect(keys({ columnType: "select" })).toEqual(expect.arrayContaining(["isEditable", "selectOptions", "cellBackground"]));
+    expect(keys({ columnType: "select" })).not.toContain("onOptionChange");
+    expect(keys({ columnType: "select", isEditable: true })).toContain("onOptionChange");
+    expect(keys({ columnType: "text", isEditable: true })).toContain("onSubmit");
+    expect(keys({ columnType: "editActions" })).toEqual(expect.arrayContaining(["onSave", "onDiscard"]));
+    expect(keys({ columnType: "editActions" })).not.toContain("isEditable");
+    expect(keys({ columnType: "button" })).toEqual(expect.arrayContaining(["buttonLabel", "onClick"]));
+  });
+
+  it("making the first column editable adds a Save / Discard column, once", () => {
+    const first = setEditable({}, ["id", "customer", "status"], "customer", true);
+    expect(first.columnOrder).toEqual(["id", "customer", "status", "EditActions1"]);
+    expect(first.primaryColumns["EditActions1"]).toMatchObject({ columnType: "editActions", isDerived: true });
+    expect(first.primaryColumns["customer"]).toMatchObject({ isEditable: true });
+    const second = setEditable(first.primaryColumns, first.columnOrder, "id", true);
+    expect(Object.keys(second.primaryColumns).filter((k) => k.startsWith("EditActions"))).toEqual(["EditActions1"]);
+    expect(tableColumns({ tableData: data, primaryColumns: second.primaryColumns, columnOrder: second.columnOrder }).map((c) => [c.id, c.editable])).toEqual([
+      ["id", true],
+      ["customer", true],
+      ["status", false],
+      ["EditActions1", false],
+    ]);
+  });
+
+  it("store numbers and JSON where the setting takes them, and drop an emptied setting", () => {
+    const setting = (type: string, key: string) => {
+      const found = columnSettings(row({ columnType: type })).find((s) => s.key === key);
+      if (!found) throw new Error(`no ${key} setting on ${type} columns`);
+      return found;
+    };
+    expect(settingValue(setting("currency", "decimals"), "2")).toBe(2);
+    expect(settingValue(setting("select", "selectOptions"), '[{"label":"A","value":"a"}]')).toEqual([{ label: "A", value: "a" }]);
+    expect(settingValue(setting("select", "selectOptions"), '[{"label":')).toBe('[{"label":');
+    expect(settingValue(setting("select", "textColor"), "{{currentRow.late ? 'red' : ''}}")).toBe("{{currentRow.late ? 'red' : ''}}");
+    expect(setColumn({ c: { id: "c", textColor: "red" } }, "c", { textColor: "" })["c"]).not.toHaveProperty("textColor");
   });
 });
 

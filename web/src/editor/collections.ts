@@ -24,6 +24,89 @@ export interface ColumnRow {
   readonly computedValue: string;
   readonly buttonLabel: string;
   readonly onClick: string;
+  /** Every stored setting of the column, for the settings below (`COLUMN_SETTINGS`). */
+  readonly config: Readonly<Rec>;
+}
+
+const TYPED = ["text", "number", "currency", "date", "url"];
+const EDITABLE = [...TYPED, "select", "checkbox", "switch"];
+
+/**
+ * The column settings the editor offers, each for the column types it applies to (all when
+ * `types` is absent), as Appsmith's column pane groups them. `code` settings take text or a
+ * binding (which may read currentRow); `check` settings are switches; `number` ones store a
+ * number when the text is one. `whenEditable`: shown once the column is editable.
+ */
+export interface ColumnSetting {
+  readonly key: string;
+  readonly label: string;
+  readonly kind: "code" | "check";
+  readonly types?: readonly string[];
+  readonly whenEditable?: boolean;
+  readonly number?: boolean;
+  /** Stored as the JSON value the text holds, when it holds one (a select's options). */
+  readonly json?: boolean;
+  readonly placeholder?: string;
+}
+
+export const COLUMN_SETTINGS: readonly ColumnSetting[] = [
+  { key: "isEditable", label: "Editable", kind: "check", types: EDITABLE },
+  { key: "onSubmit", label: "On submit", kind: "code", types: TYPED, whenEditable: true, placeholder: "{{updateRow.run()}}" },
+  { key: "selectOptions", label: "Options", kind: "code", types: ["select"], json: true, placeholder: '[{"label": "Open", "value": "open"}]' },
+  { key: "onOptionChange", label: "On option change", kind: "code", types: ["select"], whenEditable: true },
+  { key: "onCheckChange", label: "On check change", kind: "code", types: ["checkbox", "switch"], whenEditable: true },
+  { key: "inputFormat", label: "Date format", kind: "code", types: ["date"], placeholder: "YYYY-MM-DD" },
+  { key: "outputFormat", label: "Display format", kind: "code", types: ["date"], placeholder: "DD/MM/YYYY" },
+  { key: "currencyCode", label: "Currency", kind: "code", types: ["currency"], placeholder: "EUR" },
+  { key: "decimals", label: "Decimals", kind: "code", types: ["currency"], number: true },
+  { key: "displayText", label: "Link text", kind: "code", types: ["url"] },
+  { key: "buttonLabel", label: "Button label", kind: "code", types: ["button"] },
+  { key: "iconName", label: "Icon", kind: "code", types: ["iconButton"], placeholder: "trash" },
+  { key: "menuButtonLabel", label: "Menu label", kind: "code", types: ["menuButton"] },
+  { key: "buttonColor", label: "Button colour", kind: "code", types: ["button", "iconButton"] },
+  { key: "onClick", label: "On click", kind: "code", types: ["button", "iconButton", "url"], placeholder: "{{showAlert(currentRow.id)}}" },
+  { key: "onSave", label: "On save", kind: "code", types: ["editActions"], placeholder: "{{updateRow.run(() => getRows.run())}}" },
+  { key: "onDiscard", label: "On discard", kind: "code", types: ["editActions"] },
+  { key: "horizontalAlignment", label: "Alignment", kind: "code", placeholder: "LEFT, CENTER or RIGHT" },
+  { key: "textColor", label: "Text colour", kind: "code", placeholder: "{{currentRow.late ? 'red' : ''}}" },
+  { key: "cellBackground", label: "Cell background", kind: "code" },
+  { key: "textSize", label: "Text size", kind: "code", placeholder: "0.875rem" },
+  { key: "fontStyle", label: "Font style", kind: "code", placeholder: "BOLD,ITALIC" },
+  { key: "allowCellWrapping", label: "Wrap text", kind: "check", types: TYPED },
+];
+
+/** The settings the editor shows for a column of this type, editable or not. */
+export function columnSettings(row: ColumnRow): ColumnSetting[] {
+  const editable = row.config["isEditable"] === true;
+  return COLUMN_SETTINGS.filter((s) => (s.types === undefined || s.types.includes(row.columnType)) && (!s.whenEditable || editable));
+}
+
+/** A code setting's text as stored: a number for number settings when the text is one; empty removes it. */
+export function settingValue(setting: ColumnSetting, text: string): unknown {
+  if (setting.number && /^\s*-?\d+(\.\d+)?\s*$/.test(text)) return Number(text);
+  if (setting.json && !text.includes("{{")) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text; // half-typed JSON stays text until it parses
+    }
+  }
+  return text;
+}
+
+/**
+ * `primaryColumns` (and `columnOrder`) after making a column editable or not: the first editable
+ * column brings an edit-actions column (Save / Discard per row), as Appsmith's editor adds one.
+ */
+export function setEditable(primaryColumns: unknown, ids: readonly string[], id: string, editable: boolean): { primaryColumns: Rec; columnOrder: string[] } {
+  const next = setColumn(primaryColumns, id, { isEditable: editable });
+  const hasActions = Object.values(next).some((c) => isRecord(c) && c["columnType"] === "editActions");
+  if (!editable || hasActions) return { primaryColumns: next, columnOrder: [...ids] };
+  let n = 1;
+  while (`EditActions${n}` in next || ids.includes(`EditActions${n}`)) n += 1;
+  const actions = `EditActions${n}`;
+  const column = { id: actions, originalId: actions, label: "Save / Discard", columnType: "editActions", isVisible: true, isDerived: true, onSave: "", onDiscard: "" };
+  return { primaryColumns: { ...next, [actions]: column }, columnOrder: [...ids, actions] };
 }
 
 /** Whether the columns editor can show these values (else the code editor does). */
@@ -55,17 +138,19 @@ export function columnRows(primaryColumns: unknown, columnOrder: unknown, dataKe
         computedValue: str(c["computedValue"]),
         buttonLabel: str(c["buttonLabel"]),
         onClick: str(c["onClick"]),
+        config: c,
       };
     });
 }
 
 /** `primaryColumns` with one column's settings changed (a data column gets its entry on first change). */
-export function setColumn(primaryColumns: unknown, id: string, changes: Partial<Omit<ColumnRow, "id">>): Rec {
+export function setColumn(primaryColumns: unknown, id: string, changes: Readonly<Rec>): Rec {
   const all = isRecord(primaryColumns) ? primaryColumns : {};
   const before = isRecord(all[id]) ? (all[id] as Rec) : { id, originalId: id, label: id, columnType: "text", isVisible: true };
   const next: Rec = { ...before };
   for (const [k, v] of Object.entries(changes)) {
-    if (v === "" && (k === "computedValue" || k === "onClick" || k === "buttonLabel")) delete next[k];
+    // An emptied text setting is removed (the column falls back to its default), never stored as "".
+    if (v === "" && k !== "label") delete next[k];
     else next[k] = v;
   }
   return { ...all, [id]: next };

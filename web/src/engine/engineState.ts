@@ -453,7 +453,11 @@ export abstract class EngineState {
         const spec = this.propertySpec(entity, info.name);
         const extras = [...(spec?.bindingScope ?? []).map((s) => s.name), ...this.listScopeNames(entity)];
         this.bindingReferences(entity.raw[info.name], deps, extras);
-        if (spec?.bindingScope?.length) own("tableData");
+        // Per-row bindings run over the table's processedTableData (its rows with edits), else tableData.
+        if (spec?.bindingScope?.length) {
+          own("tableData");
+          own("processedTableData");
+        }
         if (entity.listParent) {
           deps.add(`${entity.listParent}.listData`);
           this.currentViewReferences(entity.raw[info.name], deps);

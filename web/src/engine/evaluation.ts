@@ -147,7 +147,9 @@ export abstract class EvaluatingEngine extends EngineState {
         }
       });
       if (!reads) return this.evaluateRaw(raw, this.dataNames, this.dataScope, errors);
-      const rows = Array.isArray(w.values["tableData"]) ? (w.values["tableData"] as unknown[]) : [];
+      // As in Appsmith, currentRow is a row of processedTableData (unsaved edits applied) where the widget has one.
+      const source = Array.isArray(w.values["processedTableData"]) ? w.values["processedTableData"] : w.values["tableData"];
+      const rows = Array.isArray(source) ? (source as unknown[]) : [];
       const names = this.namesWith(this.dataNames, scopeNames);
       const rowErrors: EvaluationError[] = [];
       const out = rows.map((row, i) => {

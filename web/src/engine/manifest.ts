@@ -23,6 +23,8 @@ export interface TypeHint {
   readonly items?: TypeHint | null;
   readonly shape?: Readonly<Record<string, TypeHint>> | null;
   readonly values?: TypeHint | null;
+  /** The value may also be an array of such values, one per row (a table column's cell colour). */
+  readonly perRow?: boolean;
 }
 
 export interface ValueSpec extends TypeHint {

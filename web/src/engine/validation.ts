@@ -27,6 +27,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Every way `value` fails to fit `hint`, each naming the offending path; empty when it fits. */
 export function valueProblems(value: unknown, hint: TypeHint, path = "value"): string[] {
   if (value === null || value === undefined || hint.type === "any") return [];
+  // A table column's per-row value: one value for each row, each of the declared type.
+  if (hint.perRow === true && Array.isArray(value) && hint.type !== "array") {
+    return value.flatMap((item, i) => valueProblems(item, hint, `${path}[${i}]`));
+  }
   switch (hint.type) {
     case "string":
     case "html":

@@ -19,7 +19,7 @@ export const ROW_PX = 10;
 export interface PageHandlers {
   /** `item`: inside a list, the item whose copy of the widget the user changed. */
   onMeta(widget: string, changes: Record<string, unknown>, item?: number): void;
-  onEvent(widget: string, event: string, extra?: Record<string, unknown>): void;
+  onEvent(widget: string, event: string, extra?: Record<string, unknown>): void | Promise<unknown>;
   /** Reset a widget and the widgets inside it to their defaults (a form's reset). */
   onReset?(widget: string): void;
   /** Run an action again: the Retry of a widget whose data failed to load. */
@@ -114,8 +114,8 @@ const WidgetBox = memo(function WidgetBox({ node, store, handlers }: { node: Wid
       // round trip to the engine on every keystroke for nothing. (Dotted names are a table
       // column's handlers, kept inside the column.)
       const handler = node[event];
-      if (!event.includes(".") && !(typeof handler === "string" && handler.includes("{{"))) return;
-      handlers.onEvent(name, event, listItem ? { currentItem: listItem.item, currentIndex: listItem.index, ...extra } : extra);
+      if (!event.includes(".") && !(typeof handler === "string" && handler.includes("{{"))) return undefined;
+      return handlers.onEvent(name, event, listItem ? { currentItem: listItem.item, currentIndex: listItem.index, ...extra } : extra);
     },
     [handlers, name, node, listItem],
   );

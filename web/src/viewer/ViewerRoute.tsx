@@ -190,9 +190,11 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
     },
     [pageStore],
   );
-  const onEvent = useCallback((widget: string, event: string, extra?: Record<string, unknown>) => {
-    engine.current?.runEvent(widget, event, extra ?? {}).catch((error: unknown) => console.error(error));
-  }, []);
+  const onEvent = useCallback(
+    (widget: string, event: string, extra?: Record<string, unknown>): Promise<unknown> =>
+      engine.current?.runEvent(widget, event, extra ?? {}).catch((error: unknown) => console.error(error)) ?? Promise.resolve(),
+    [],
+  );
   // A run that fails again has already shown its message (toast and the widgets' error state).
   const onRetry = useCallback((action: string) => engine.current?.runAction(action).catch(() => undefined) ?? Promise.resolve(), []);
 

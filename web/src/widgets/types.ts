@@ -9,8 +9,12 @@ export interface WidgetProps {
   readonly values: WidgetValues;
   /** The user changed the widget's state (typed, selected, ticked). */
   readonly onMeta: (changes: Record<string, unknown>) => void;
-  /** Run one of the widget's event handlers (`onClick`, ...), with extra names in scope. */
-  readonly onEvent: (event: string, extra?: Record<string, unknown>) => void;
+  /**
+   * Run one of the widget's event handlers (`onClick`, ...), with extra names in scope. The viewer
+   * returns a promise settled when the handler has finished (a table clears a saved row's edits
+   * then, as Appsmith does).
+   */
+  readonly onEvent: (event: string, extra?: Record<string, unknown>) => void | Promise<unknown>;
   /** Child widgets of a container, already placed on its grid. */
   readonly children?: ReactNode;
   /** For a list: the height of its template in grid rows (one copy per item). */

@@ -9,10 +9,11 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { saveFile } from "../../ui/download";
 import { arr, num, str, type WidgetProps } from "../types";
 import { Cell } from "./Cell";
-import { cellValue, ORIGINAL_INDEX, tableColumns, type Row } from "./columns";
+import { cellEditable, cellStyle, cellValue, columnsInView, frozenColumns, ORIGINAL_INDEX, tableColumns, type Row } from "./columns";
 import { filterableColumns, type Filter } from "./filters";
 import { toCsv } from "./csv";
 import { FilterPanel } from "./FilterPanel";
+import { NewRow } from "./NewRow";
 import { pageSizeOf } from "./pageSize";
 import { rowHeightOf, rowWindow, VIRTUALISE_FROM } from "./virtual";
 
@@ -37,7 +38,7 @@ function usePending<T>(fromEngine: unknown, derive: () => T): { current: T } {
 
 export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
   const rows = arr(values["filteredTableData"]) as Row[];
-  const columns = useMemo(() => tableColumns(values), [values]);
+  const columns = useMemo(() => columnsInView(tableColumns(values)), [values]);
   const serverSide = values["serverSidePaginationEnabled"] === true;
   const paginated = values["isVisiblePagination"] !== false;
   const metaPageSize = values["pageSize"];
@@ -49,6 +50,8 @@ export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
   const pageNo = Math.max(1, num(values["pageNo"], 1));
   const shown = serverSide || !paginated ? rows : rows.slice((pageNo - 1) * pageSize, pageNo * pageSize);
   const multi = values["multiRowSelection"] === true;
+  // Frozen columns start after the selection checkboxes (36 px) when there are any.
+  const frozen = useMemo(() => frozenColumns(columns, multi ? 36 : 0), [columns, multi]);
   const selected = num(values["selectedRowIndex"], -1);
   const selectedSet = new Set(arr(values["selectedRowIndices"]).filter((i): i is number => typeof i === "number"));
   const sort = (values["sortOrder"] ?? {}) as { column?: string; order?: string | null };
@@ -58,6 +61,12 @@ export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const pendingSelection = usePending(values["selectedRowIndices"], () => selectedSet);
   const pendingEdits = usePending(values["transientTableData"], () => edits);
+  const adding = values["isAddRowInProgress"] === true;
+  const newRow = (values["newRow"] ?? {}) as Row;
+  const pendingNewRow = usePending(values["newRow"], () => newRow);
+  // A save's edits are dropped when its handler finishes, by which time the page has moved on.
+  const latestEdits = useRef(pendingEdits);
+  latestEdits.current = pendingEdits;
   const [view, setView] = useState({ top: 0, height: 600 });
   const [filtersOpen, setFiltersOpen] = useState(false);
   const filters = arr(values["filters"]) as Filter[];
@@ -91,46 +100,109 @@ export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
     } else onMeta({ selectedRowIndex: index });
     onEvent("onRowSelected");
   };
+  /**
+   * Run a column's handler for a row: `currentRow` is the row as shown (computed values and edits
+   * included), `currentIndex` its position in tableData. After Save the row's edits are dropped
+   * once the handler has finished (the save query usually reloads the data); Discard drops them
+   * at once.
+   */
+  const runColumnEvent = (column: string, event: string, index: number, rowEdits: Row | undefined) => {
+    onMeta({ triggeredRowIndex: index });
+    const source = arr(values["filteredTableData"]).find((r) => indexOf(r as Row) === index) as Row | undefined;
+    const { [ORIGINAL_INDEX]: _omit, __primaryKey__: _key, ...shownRow } = { ...(source ?? {}), ...rowEdits };
+    const dropEdits = () => {
+      const edits = latestEdits.current;
+      const { [String(index)]: _dropped, ...rest } = edits.current;
+      if (_dropped === undefined) return;
+      edits.current = rest;
+      onMeta({ transientTableData: rest });
+    };
+    if (event === "onDiscard") dropEdits();
+    const running = onEvent(`primaryColumns.${column}.${event}`, { currentRow: shownRow, currentIndex: index });
+    if (event === "onSave") void Promise.resolve(running).finally(dropEdits);
+  };
   const pageIndices = shown.map(indexOf);
   const allOnPage = pageIndices.length > 0 && pageIndices.every((i) => selectedSet.has(i));
   const editedCount = Object.keys(edits).length;
+  // The bar above the rows shows only when it has something in it.
+  const barShown =
+    values["isVisibleSearch"] !== false || values["isVisibleFilters"] !== false || values["isVisibleDownload"] !== false || values["allowAddNewRow"] === true || adding || editedCount > 0;
 
   return (
     <div className="lc-table" style={{ borderRadius: str(values["borderRadius"], "var(--lc-radius)"), boxShadow: str(values["boxShadow"], "none") }}>
-      <div className="lc-table__bar">
-        {values["isVisibleSearch"] !== false && (
-          <input
-            type="search"
-            className="lc-input lc-table__search"
-            placeholder="Search"
-            aria-label={`Search ${name}`}
-            value={str(values["searchText"])}
-            onChange={(e) => {
-              onMeta({ searchText: e.target.value, pageNo: 1 });
-              onEvent("onSearchTextChanged");
-            }}
-          />
-        )}
-        {values["isVisibleFilters"] !== false && (
-          <button type="button" className="lc-table__tool" aria-expanded={filtersOpen} onClick={() => setFiltersOpen(!filtersOpen)}>
-            {filters.length > 0 ? `Filters (${filters.length})` : "Filters"}
-          </button>
-        )}
-        {editedCount > 0 && (
-          <button type="button" className="lc-table__tool" onClick={() => onMeta({ transientTableData: {} })}>
-            Discard {editedCount} edited {editedCount === 1 ? "row" : "rows"}
-          </button>
-        )}
-        {values["isVisibleDownload"] !== false && (
-          <button
-            type="button"
-            className="lc-table__tool"
-            onClick={() => saveFile(new Blob([toCsv(rows, columns, str(values["delimiter"], ","))], { type: "text/csv" }), `${name}.csv`)}
-          >
-            Download CSV
-          </button>
-        )}
-      </div>
+      {barShown && (
+        <div className="lc-table__bar">
+          {values["isVisibleSearch"] !== false && (
+            <input
+              type="search"
+              className="lc-input lc-table__search"
+              placeholder="Search"
+              aria-label={`Search ${name}`}
+              value={str(values["searchText"])}
+              onChange={(e) => {
+                onMeta({ searchText: e.target.value, pageNo: 1 });
+                onEvent("onSearchTextChanged");
+              }}
+            />
+          )}
+          {values["isVisibleFilters"] !== false && (
+            <button type="button" className="lc-table__tool" aria-expanded={filtersOpen} onClick={() => setFiltersOpen(!filtersOpen)}>
+              {filters.length > 0 ? `Filters (${filters.length})` : "Filters"}
+            </button>
+          )}
+          {values["allowAddNewRow"] === true && !adding && (
+            <button
+              type="button"
+              className="lc-table__tool"
+              onClick={() => {
+                const start = { ...((values["defaultNewRow"] ?? {}) as Row) };
+                pendingNewRow.current = start;
+                onMeta({ isAddRowInProgress: true, newRow: start });
+              }}
+            >
+              Add new row
+            </button>
+          )}
+          {adding && (
+            <>
+              <button
+                type="button"
+                className="lc-table__tool lc-table__tool--primary"
+                onClick={() => {
+                  // The handler reads Table1.newRow; the row closes once it has finished, as in Appsmith.
+                  void Promise.resolve(onEvent("onAddNewRowSave")).finally(() => onMeta({ isAddRowInProgress: false, newRow: {} }));
+                }}
+              >
+                Save new row
+              </button>
+              <button
+                type="button"
+                className="lc-table__tool"
+                onClick={() => {
+                  onMeta({ isAddRowInProgress: false, newRow: {} });
+                  onEvent("onAddNewRowDiscard");
+                }}
+              >
+                Discard new row
+              </button>
+            </>
+          )}
+          {editedCount > 0 && (
+            <button type="button" className="lc-table__tool" onClick={() => onMeta({ transientTableData: {} })}>
+              Discard {editedCount} edited {editedCount === 1 ? "row" : "rows"}
+            </button>
+          )}
+          {values["isVisibleDownload"] !== false && (
+            <button
+              type="button"
+              className="lc-table__tool"
+              onClick={() => saveFile(new Blob([toCsv(rows, columns, str(values["delimiter"], ","))], { type: "text/csv" }), `${name}.csv`)}
+            >
+              Download CSV
+            </button>
+          )}
+        </div>
+      )}
       {filtersOpen && values["isVisibleFilters"] !== false && (
         <FilterPanel
           name={name}
@@ -165,7 +237,7 @@ export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
               {columns.map((c) => (
                 <th
                   key={c.id}
-                  style={{ width: c.width }}
+                  style={{ width: c.width, ...frozen.get(c.id) }}
                   aria-sort={sort.column === c.id ? (sort.order === "desc" ? "descending" : "ascending") : undefined}
                   className={c.sortable ? "lc-table__sortable" : undefined}
                   onClick={
@@ -184,6 +256,17 @@ export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
             </tr>
           </thead>
           <tbody>
+            {adding && (
+              <NewRow
+                columns={columns}
+                row={newRow}
+                multi={multi}
+                onChange={(next) => {
+                  pendingNewRow.current = next;
+                  onMeta({ newRow: next });
+                }}
+              />
+            )}
             {win.padTop > 0 && <tr aria-hidden="true" style={{ height: win.padTop }} />}
             {shown.slice(win.start, win.end).map((row) => {
               const index = indexOf(row);
@@ -197,29 +280,22 @@ export default function Table({ name, values, onMeta, onEvent }: WidgetProps) {
                     </td>
                   )}
                   {columns.map((c) => (
-                    <td key={c.id} style={{ textAlign: (c.config.horizontalAlignment?.toLowerCase() as "left" | "center" | "right" | undefined) ?? (c.type === "number" || c.type === "currency" ? "right" : undefined), color: c.config.textColor, background: c.config.cellBackground }}>
+                    <td key={c.id} className={frozen.has(c.id) ? "lc-table__frozen" : undefined} style={{ ...cellStyle(c, index, values), ...frozen.get(c.id) }}>
                       <Cell
                         column={c}
+                        index={index}
                         value={rowEdits && c.id in rowEdits ? rowEdits[c.id] : cellValue(c, row, index)}
                         edited={rowEdits !== undefined && c.id in rowEdits}
                         rowEdited={rowEdits !== undefined}
-                        onColumnEvent={(event) => {
-                          onMeta({ triggeredRowIndex: index });
-                          const { [ORIGINAL_INDEX]: _omit, ...original } = row;
-                          // Edit actions see the row as edited; Discard drops the row's edits.
-                          const currentRow = { ...original, ...rowEdits };
-                          if (event === "onDiscard") {
-                            const { [String(index)]: _dropped, ...rest } = pendingEdits.current;
-                            pendingEdits.current = rest;
-                            onMeta({ transientTableData: rest });
-                          }
-                          onEvent(`primaryColumns.${c.id}.${event}`, { currentRow, currentIndex: index });
-                        }}
-                        onEdit={(value) => {
+                        editable={cellEditable(c, index)}
+                        onColumnEvent={(event) => runColumnEvent(c.id, event, index, pendingEdits.current[String(index)])}
+                        onEdit={(value, then) => {
                           const all = pendingEdits.current;
-                          const next = { ...all, [String(index)]: { ...all[String(index)], [c.id]: value } };
+                          const rowNext = { ...all[String(index)], [c.id]: value };
+                          const next = { ...all, [String(index)]: rowNext };
                           pendingEdits.current = next;
-                          onMeta({ transientTableData: next });
+                          onMeta({ transientTableData: next, updatedRowIndex: index });
+                          if (then && typeof c.config[then] === "string") runColumnEvent(c.id, then, index, rowNext);
                         }}
                       />
                     </td>
