@@ -101,6 +101,20 @@ class Settings(BaseSettings):
         description="Google reCAPTCHA's client script, loaded by buttons with a site key (e.g. www.recaptcha.net where Google is blocked).",
     )
 
+    sign_in_providers: str = Field(
+        "",
+        description="Sign-in providers as code: a JSON list of {slug, kind, name, settings, enabled, createAccounts, "
+        "roleMapping} (docs/sign-in.md); read-only in the admin page.",
+    )
+    password_login: bool | None = Field(
+        None,
+        description="Whether people may log in with a password (instance administrators always may: the "
+        "break-glass path); unset: the admin page decides.",
+    )
+    sign_in_allow_loopback: bool = Field(
+        False, description="Allow sign-in providers on loopback addresses (tests, a provider on this machine)."
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -5,7 +5,15 @@ It sits above every domain (it imports their tables), so it is not part of `lowc
 from lowcraft.appmodel.models import Action, Application, JsObject, Page
 from lowcraft.audit.models import AuditEvent
 from lowcraft.datasources.models import Datasource, DatasourceConfig
-from lowcraft.identity.models import ApiToken, LoginSession, PasswordResetToken, User
+from lowcraft.identity.models import (
+    ApiToken,
+    InstanceSetting,
+    LinkedIdentity,
+    LoginSession,
+    PasswordResetToken,
+    SignInProvider,
+    User,
+)
 from lowcraft.store.base import Base
 from lowcraft.workspaces.models import Invite, Membership, Workspace
 
@@ -17,12 +25,15 @@ __all__ = [
     "Base",
     "Datasource",
     "DatasourceConfig",
+    "InstanceSetting",
     "Invite",
     "JsObject",
+    "LinkedIdentity",
     "LoginSession",
     "Membership",
     "Page",
     "PasswordResetToken",
+    "SignInProvider",
     "User",
     "Workspace",
 ]
