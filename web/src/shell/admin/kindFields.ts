@@ -1,0 +1,57 @@
+/**
+ * The form of a sign-in provider kind's settings, from the JSON Schema the server declares for
+ * the kind (`settingsSchema`): the kind's one declaration drives the admin form too.
+ */
+export interface KindField {
+  readonly name: string;
+  readonly label: string;
+  readonly input: "text" | "secret" | "checkbox" | "number";
+  readonly required: boolean;
+  readonly defaultValue: string | boolean | number | undefined;
+  readonly description: string | undefined;
+}
+
+interface PropertySchema {
+  type?: string;
+  anyOf?: { type?: string }[];
+  default?: unknown;
+  description?: string;
+  title?: string;
+}
+
+const words = (name: string): string => {
+  const spaced = name.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1).replace(/\burl\b/g, "URL").replace(/\bid\b/g, "ID");
+};
+
+export function kindFields(schema: Record<string, unknown>, secretFields: readonly string[]): KindField[] {
+  const properties = (schema.properties ?? {}) as Record<string, PropertySchema>;
+  const required = new Set((schema.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, property]) => {
+    const type = property.type ?? property.anyOf?.map((t) => t.type).find((t) => t !== "null");
+    const input = secretFields.includes(name) ? "secret" : type === "boolean" ? "checkbox" : type === "integer" || type === "number" ? "number" : "text";
+    const fallback = property.default;
+    return {
+      name,
+      label: words(name),
+      input,
+      required: required.has(name),
+      defaultValue: typeof fallback === "string" || typeof fallback === "boolean" || typeof fallback === "number" ? fallback : undefined,
+      description: property.description,
+    };
+  });
+}
+
+/** The settings to send: numbers as numbers, empty optional texts and untouched secrets left out. */
+export function settingsToSend(fields: readonly KindField[], values: Record<string, string | boolean>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of fields) {
+    const value = values[field.name];
+    if (value === undefined) continue;
+    if (field.input === "checkbox") out[field.name] = value === true;
+    else if (typeof value === "string" && value.trim() === "") continue;
+    else if (field.input === "number") out[field.name] = Number(value);
+    else out[field.name] = value;
+  }
+  return out;
+}
