@@ -138,8 +138,10 @@ def create_account(ctx: Context, email: str, password: str, name: str) -> User:
     return _create_user(ctx, email, ctx.runtime.passwords.hash(password), name)
 
 
-def _create_user(ctx: Context, email: str, password_hash: str | None, name: str) -> User:
-    first_user = ctx.db.scalar(select(User.id).limit(1)) is None
+def _create_user(
+    ctx: Context, email: str, password_hash: str | None, name: str, *, first_is_admin: bool = True
+) -> User:
+    first_user = first_is_admin and ctx.db.scalar(select(User.id).limit(1)) is None
     user = User(
         email=email,
         name=(name.strip() or email.split("@")[0])[:200],
@@ -365,5 +367,9 @@ def revoke_api_token(ctx: Context, token_id: str) -> None:
 
 def create_account_for_identity(ctx: Context, email: str, name: str) -> User:
     """Just-in-time account for a person a sign-in provider vouches for: no password (they sign in
-    with the provider, or set one with a reset link), invitations accepted as at signup."""
-    return _create_user(ctx, normalise_email(email), None, name)
+    with the provider, or set one with a reset link), invitations accepted as at signup.
+
+    Unlike a password signup, being the instance's first account does not make one an instance
+    administrator: a provider may admit a whole organisation, whose first member to sign in is
+    anyone. Instance administrators come from LOWCRAFT_ADMIN_EMAILS (or `lowcraft create-admin`)."""
+    return _create_user(ctx, normalise_email(email), None, name, first_is_admin=False)

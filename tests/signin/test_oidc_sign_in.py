@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -11,8 +12,8 @@ from sqlalchemy import select
 from lowcraft.audit.models import AuditEvent
 from lowcraft.identity.models import LinkedIdentity, SignInProvider, User
 from tests.accounts.support import audit_rows, runtime_of
-from tests.conftest import PASSWORD, Api
-from tests.signin.conftest import SLUG, World, at_provider, come_back, sign_in, start
+from tests.conftest import PASSWORD, Api, Instance
+from tests.signin.conftest import SLUG, World, at_provider, come_back, provider_body, sign_in, start
 from tests.signin.oidc_provider import CLIENT_SECRET, Person, TestProvider
 
 SESSION_COOKIE = "lowcraft_session"
@@ -229,3 +230,19 @@ def test_password_login_can_be_turned_off_but_instance_administrators_keep_it(wo
     signup = anonymous.post("/api/v1/auth/signup", json={"email": "dave@example.com", "password": PASSWORD})
     assert signup.status_code == 400 and signup.json()["error"]["code"] == "signup_closed"
     assert "instance.password_login_changed" in [e.action for e in audit_rows(world.instance)]
+
+
+def test_the_first_account_made_through_a_provider_is_no_instance_administrator(
+    sso_instance: Instance, idp: TestProvider
+) -> None:
+    """A provider may admit a whole organisation: its first member to sign in is anyone.
+    Instance administrators come from LOWCRAFT_ADMIN_EMAILS instead."""
+    from lowcraft.accounts.signin import sync_environment_providers  # noqa: PLC0415 - the env path under test
+
+    settings = sso_instance.settings.model_copy(update={"sign_in_providers": json.dumps([provider_body(idp)])})
+    runtime = runtime_of(sso_instance)
+    runtime.settings = settings
+    sync_environment_providers(runtime)
+    browser = sso_instance.client()
+    sign_in(browser)
+    assert browser.ok("GET", "/api/v1/me")["isInstanceAdmin"] is False

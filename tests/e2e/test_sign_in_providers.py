@@ -1,0 +1,86 @@
+"""Signing in with an OpenID Connect provider in Chromium, the whole way round: the login page's
+button, the provider's own page (the authlib provider of tests/signin, on a loopback port), and
+back into Lowcraft signed in. The provider is configured the infrastructure-as-code way, with
+`LOWCRAFT_SIGN_IN_PROVIDERS`, and a refused sign-in comes back to the login page explained."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lowcraft.devserver import ServerProcess, free_port, running_server
+from tests.browser import server_env
+from tests.e2e.conftest import Screenshots
+from tests.signin.oidc_provider import CLIENT_ID, CLIENT_SECRET, Person, RunningProvider, TestProvider
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[TestProvider]:
+    idp = TestProvider()
+    running = RunningProvider(idp)
+    running.start()
+    yield idp
+    running.stop()
+
+
+@pytest.fixture
+def sso_server(tmp_path: Path, provider: TestProvider) -> Iterator[ServerProcess]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    provider.redirect_uris = [f"{base}/api/v1/auth/providers/corp/callback"]
+    provider.person = Person("p-42", "grace@example.com", name="Grace Hopper", groups=["staff"])
+    provider.misbehave = {"interactive"}
+    env = {
+        **server_env(tmp_path),
+        "LOWCRAFT_BASE_URL": base,
+        "LOWCRAFT_SIGN_IN_ALLOW_LOOPBACK": "true",
+        "LOWCRAFT_SIGN_IN_PROVIDERS": json.dumps([{
+            "slug": "corp", "kind": "oidc", "name": "Corp ID",
+            "settings": {"discoveryUrl": provider.issuer, "clientId": CLIENT_ID, "clientSecret": CLIENT_SECRET},
+        }]),
+    }
+    with running_server(env, port=port) as server:
+        yield server
+
+
+def test_a_person_signs_in_with_the_provider_in_the_browser(
+    browser: object, sso_server: ServerProcess, provider: TestProvider, screenshots: Screenshots
+) -> None:
+    context = browser.new_context(base_url=sso_server.url)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto("/login")
+    button = page.get_by_role("link", name="Continue with Corp ID")
+    button.wait_for()
+    screenshots.take(page, "login-page")
+    button.click()
+    page.get_by_text("Sign in as grace@example.com").wait_for()  # the provider's own page
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_text("Grace Hopper", exact=True).wait_for()  # the account menu, signed in
+    assert page.url.startswith(sso_server.url + "/workspaces")
+    screenshots.take(page, "signed-in")
+    page.goto("/settings/identities")
+    page.get_by_role("list", name="Linked accounts").get_by_text("Corp ID").wait_for()
+    screenshots.take(page, "linked-accounts")
+    context.close()
+
+
+def test_a_refused_sign_in_is_explained_on_the_login_page_and_signs_no_one_in(
+    browser: object, sso_server: ServerProcess, provider: TestProvider, screenshots: Screenshots
+) -> None:
+    provider.person = Person("p-43", "eve@example.com", email_verified=False)
+    context = browser.new_context(base_url=sso_server.url)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_role("link", name="Continue with Corp ID").click()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_text("has not verified your email address").wait_for()
+    assert "/login?error=sign_in_email_not_verified" in page.url
+    screenshots.take(page, "refused")
+    me = page.request.get(sso_server.url + "/api/v1/me")
+    assert me.status == 401
+    context.close()
