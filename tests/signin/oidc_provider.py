@@ -127,7 +127,7 @@ class TestProvider:
         provider = self
 
         class Grant(grants.AuthorizationCodeGrant):
-            TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+            TOKEN_ENDPOINT_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 
             def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
                 data = request.payload.data

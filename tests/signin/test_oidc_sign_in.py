@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select
 
+from lowcraft.accounts.signin import sync_environment_providers
 from lowcraft.audit.models import AuditEvent
 from lowcraft.identity.models import LinkedIdentity, SignInProvider, User
 from tests.accounts.support import audit_rows, runtime_of
@@ -237,8 +238,6 @@ def test_the_first_account_made_through_a_provider_is_no_instance_administrator(
 ) -> None:
     """A provider may admit a whole organisation: its first member to sign in is anyone.
     Instance administrators come from LOWCRAFT_ADMIN_EMAILS instead."""
-    from lowcraft.accounts.signin import sync_environment_providers  # noqa: PLC0415 - the env path under test
-
     settings = sso_instance.settings.model_copy(update={"sign_in_providers": json.dumps([provider_body(idp)])})
     runtime = runtime_of(sso_instance)
     runtime.settings = settings
