@@ -186,6 +186,9 @@ MATRIX = [
     row("GET",    "/api/v1/auth/providers",                        None,                            200, 200, 200, 200, 200),
     row("GET",    "/api/v1/auth/providers/{slug}/start",           None,                            302, 302, 302, 302, 302),
     row("GET",    "/api/v1/auth/providers/{slug}/callback",        None,                            302, 302, 302, 302, 302),
+    # The SAML service provider's own addresses (outside /api: the IdP's form posts to the ACS).
+    row("POST",   "/saml/{slug}/acs",                              None,                            303, 303, 303, 303, 303),
+    row("GET",    "/saml/{slug}/metadata",                         None,                            404, 404, 404, 404, 404),
     row("GET",    "/api/v1/me/identities",                         None,                            401, 200, 200, 200, 200),
     row("DELETE", "/api/v1/me/identities/{provider}",              None,                            401, 404, 404, 404, 404),
     # Instance administrators only, like private networks.

@@ -51,11 +51,13 @@ from lowcraft.signin import registry
 from lowcraft.signin.base import ExternalIdentity, Flow, KindSettings, ProviderKind
 from lowcraft.signin.errors import (
     AccountNotAllowed,
+    AnswerReplayed,
     EmailNotVerified,
     ProviderUnavailable,
     SignInRefused,
     StateMismatch,
 )
+from lowcraft.signin.saml import sp_metadata
 from lowcraft.store.db import lock_for_update
 from lowcraft.store.types import new_id, utcnow
 from lowcraft.workspaces.models import Membership, Workspace
@@ -182,12 +184,19 @@ def _check_rules(ctx: Context, rules: list[MappingRule]) -> None:
         )
 
 
-def callback_url(runtime: Runtime, slug: str) -> str:
-    return f"{runtime.settings.base_url.rstrip('/')}/api/v1/auth/providers/{slug}/callback"
+def callback_url(runtime: Runtime, slug: str, kind: str = "") -> str:
+    """Where the provider sends its answer: the callback, or for kinds that answer with a form
+    POST (SAML) the assertion consumer service, which hands the answer on to the callback."""
+    base = runtime.settings.base_url.rstrip("/")
+    if kind in registry and registry.get(kind).answers_by_post:
+        return f"{base}/saml/{slug}/acs"
+    return f"{base}/api/v1/auth/providers/{slug}/callback"
 
 
 def _view(ctx: Context, provider: SignInProvider) -> ProviderView:
-    return ProviderView(provider, sorted(_open_secrets(ctx.runtime, provider)), callback_url(ctx.runtime, provider.slug))
+    return ProviderView(
+        provider, sorted(_open_secrets(ctx.runtime, provider)), callback_url(ctx.runtime, provider.slug, provider.kind)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -436,7 +445,7 @@ def begin(ctx: Context, slug: str, next_path: str | None) -> tuple[str, str]:
     kind, settings = kind_settings(ctx.runtime, provider)
     flow = Flow.new()
     browser = secrets.token_urlsafe(32)
-    url = kind.begin(settings, callback_url(ctx.runtime, slug), flow, ctx.runtime.provider_http)
+    url = kind.begin(settings, callback_url(ctx.runtime, slug, kind.kind), flow, ctx.runtime.provider_http)
     ctx.runtime.cache.set(_flow_key(flow.state), json.dumps({
         "provider": provider.id, "nonce": flow.nonce, "verifier": flow.code_verifier,
         "browser": _browser_hash(browser), "next": _safe_next(next_path),
@@ -490,6 +499,8 @@ def _refused(ctx: Context, slug: str, exc: LowcraftError) -> SignInOutcome:
 def _complete(
     ctx: Context, slug: str, params: dict[str, str], browser: str | None, flow_data: dict[str, Any] | None, state: str
 ) -> tuple[User, str]:
+    if flow_data is None and params.get("SAMLResponse"):
+        return _complete_unsolicited(ctx, slug, params)
     if flow_data is None:
         raise StateMismatch("This sign-in answer does not belong to a sign-in under way (expired or used). Start again.")
     if not browser or not hmac.compare_digest(_browser_hash(browser), str(flow_data.get("browser"))):
@@ -499,9 +510,66 @@ def _complete(
         raise ProviderUnavailable("This sign-in provider was turned off while signing in.")
     kind, settings = kind_settings(ctx.runtime, provider)
     flow = Flow(state=state, nonce=str(flow_data["nonce"]), code_verifier=str(flow_data["verifier"]))
-    identity = kind.complete(settings, callback_url(ctx.runtime, slug), flow, params, ctx.runtime.provider_http)
+    identity = kind.complete(settings, callback_url(ctx.runtime, slug, kind.kind), flow, params, ctx.runtime.provider_http)
+    _refuse_replay(ctx, provider, identity)
     user = _account_for(ctx, provider, identity)
     return user, str(flow_data.get("next") or "/")
+
+
+def _complete_unsolicited(ctx: Context, slug: str, params: dict[str, str]) -> tuple[User, str]:
+    """A sign-in started at the IdP (SAML, when the provider allows it): no flow to match, so the
+    kind checks the assertion without `InResponseTo`, and replays are still refused."""
+    provider = _enabled_provider(ctx, slug)
+    kind, settings = kind_settings(ctx.runtime, provider)
+    identity = kind.complete(
+        settings, callback_url(ctx.runtime, slug, kind.kind), Flow("", "", ""), params, ctx.runtime.provider_http
+    )
+    _refuse_replay(ctx, provider, identity)
+    return _account_for(ctx, provider, identity), "/"
+
+
+def _refuse_replay(ctx: Context, provider: SignInProvider, identity: ExternalIdentity) -> None:
+    if identity.once is None:
+        return
+    answer_id, until = identity.once
+    remaining = int(until - utcnow().timestamp()) if until else 3600
+    key = f"signin-once:{provider.id}:" + hashlib.sha256(answer_id.encode()).hexdigest()
+    if ctx.runtime.cache.incr(key, max(60, min(remaining + 300, 86400))) != 1:
+        raise AnswerReplayed("This sign-in answer was used already; a replayed assertion signs no one in.")
+
+
+ANSWER_SECONDS = 120
+
+
+def stash_answer(ctx: Context, form: dict[str, str]) -> str:
+    """Keep a provider's form-POSTed answer (SAML) for the callback the browser is sent to next.
+
+    The POST comes from the provider's page, so the browser sends no SameSite=Lax cookie with it;
+    the redirect that follows is a top-level GET, which carries the sign-in cookie binding the
+    answer to the browser that started the sign-in."""
+    key = secrets.token_urlsafe(24)
+    kept = {k: form[k][:500_000] for k in ("SAMLResponse", "RelayState") if isinstance(form.get(k), str)}
+    ctx.runtime.cache.set("signin-answer:" + key, json.dumps(kept), ANSWER_SECONDS)
+    return key
+
+
+def stashed_answer(ctx: Context, key: str) -> dict[str, str]:
+    """The answer kept by `stash_answer`, once, as callback parameters (`state` from RelayState)."""
+    raw = ctx.runtime.cache.get("signin-answer:" + key[:100])
+    ctx.runtime.cache.delete("signin-answer:" + key[:100])
+    kept = json.loads(raw) if raw else {}
+    params = {"SAMLResponse": str(kept.get("SAMLResponse", ""))}
+    if kept.get("RelayState"):
+        params["state"] = str(kept["RelayState"])
+    return params
+
+
+def saml_metadata(ctx: Context, slug: str) -> str:
+    """This instance's SAML service-provider metadata for a SAML provider (anyone may read it)."""
+    provider = ctx.db.scalar(select(SignInProvider).where(SignInProvider.slug == slug))
+    if provider is None or provider.kind != "saml":
+        raise NotFound(f"There is no SAML sign-in provider named {slug}.")
+    return sp_metadata(callback_url(ctx.runtime, slug, provider.kind))
 
 
 def _account_for(ctx: Context, provider: SignInProvider, identity: ExternalIdentity) -> User:

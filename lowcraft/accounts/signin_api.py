@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
@@ -101,6 +101,8 @@ def callback(slug: str, request: Request, ctx: Ctx) -> Response:
     """The provider's answer: on success the session cookie is set and the browser goes where it
     was headed; otherwise back to the login page with `?error=<code>` and no session."""
     params = {k: v for k, v in request.query_params.items()}
+    if "answer" in params:  # a form-POSTed answer (SAML) handed on by the assertion consumer service
+        params = signin.stashed_answer(ctx, params["answer"])
     outcome = signin.complete(ctx, slug, params, request.cookies.get(signin.FLOW_COOKIE))
     response = RedirectResponse(outcome.location, status_code=302)
     response.delete_cookie(signin.FLOW_COOKIE, path=FLOW_COOKIE_PATH)
@@ -163,3 +165,26 @@ def update_provider(provider_id: str, body: ProviderPatch, ctx: Ctx) -> dict[str
 def delete_provider(provider_id: str, ctx: Ctx) -> None:
     """Instance administrators: remove a provider and the identities linked through it."""
     signin.delete_provider(ctx, provider_id)
+
+
+# The SAML service provider's own addresses: outside /api/v1, since the IdP's page POSTs to the
+# assertion consumer service as a plain form (no CSRF header, no JSON).
+saml_router = APIRouter(prefix="/saml", tags=["sign-in"], route_class=DeferredRoute)
+
+
+@saml_router.post("/{slug}/acs", status_code=303, response_class=RedirectResponse,
+                  responses={303: REDIRECT[302], **errors(*PARAMS)})
+async def assertion_consumer_service(slug: str, request: Request, ctx: Ctx) -> Response:
+    """SAML HTTP-POST binding: the IdP's answer is kept for a moment and the browser sent on to
+    the callback, where the sign-in is checked (with the cookie of the browser that started it)."""
+    form = await request.form()
+    key = signin.stash_answer(ctx, {k: v for k, v in form.items() if isinstance(v, str)})
+    return RedirectResponse(f"{API_PREFIX}/auth/providers/{quote(slug, safe='')}/callback?answer={key}", status_code=303)
+
+
+@saml_router.get("/{slug}/metadata", response_class=Response,
+                 responses={200: {"content": {"application/samlmetadata+xml": {}},
+                                  "description": "This service provider's SAML metadata."}, **errors(*PARAMS, 404)})
+def saml_metadata(slug: str, ctx: Ctx) -> Response:
+    """This instance's SAML service-provider metadata for the provider `slug`, for the IdP."""
+    return Response(signin.saml_metadata(ctx, slug), media_type="application/samlmetadata+xml")

@@ -46,6 +46,9 @@ class ExternalIdentity:
     email_verified: bool
     name: str = ""
     claims: Mapping[str, Any] = field(default_factory=dict)
+    once: tuple[str, float | None] | None = None
+    """An answer that must be used once (a SAML assertion's ID) and until when it is valid (a
+    POSIX time); the caller refuses it a second time."""
 
 
 class ProviderKind(ABC):
@@ -61,6 +64,8 @@ class ProviderKind(ABC):
     settings_model: ClassVar[type[KindSettings]]
     secret_fields: ClassVar[tuple[str, ...]] = ()
     """Settings (by alias) that are stored encrypted and never answered back."""
+    answers_by_post: ClassVar[bool] = False
+    """The provider sends its answer as a form POST (SAML's HTTP-POST binding), not a redirect."""
 
     def parse(self, settings: Mapping[str, Any]) -> KindSettings:
         return self.settings_model.model_validate(settings)

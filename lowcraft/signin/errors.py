@@ -15,6 +15,12 @@ class StateMismatch(SignInRefused):
     code = "sign_in_state_mismatch"
 
 
+class AnswerReplayed(StateMismatch):
+    """A SAML assertion already used to sign in is presented again."""
+
+    code = "sign_in_replayed"
+
+
 class TokenSignatureInvalid(SignInRefused):
     """The ID token's signature does not verify with the provider's published keys."""
 

@@ -6,6 +6,7 @@ from lowcraft.signin.base import ProviderKind
 from lowcraft.signin.errors import UnknownProviderKind
 from lowcraft.signin.github import GithubKind
 from lowcraft.signin.oidc import GoogleKind, OidcKind
+from lowcraft.signin.saml import SamlKind
 
 
 class ProviderRegistry:
@@ -37,7 +38,7 @@ class ProviderRegistry:
 
 def default_registry() -> ProviderRegistry:
     registry = ProviderRegistry()
-    for kind_class in (OidcKind, GoogleKind, GithubKind):
+    for kind_class in (OidcKind, GoogleKind, GithubKind, SamlKind):
         registry.register(kind_class)
     return registry
 

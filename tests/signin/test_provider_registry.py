@@ -16,11 +16,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "oidc": {"discoveryUrl": "https://idp.example.com", "clientId": "c", "clientSecret": "s"},
     "google": {"clientId": "c.apps.googleusercontent.com", "clientSecret": "s", "hostedDomain": "example.com"},
     "github": {"clientId": "Iv1.abc", "clientSecret": "s"},
+    "saml": {"idpMetadataUrl": "https://idp.example.com/metadata", "emailAttribute": "mail"},
 }
 
 
 def test_the_presets_and_generic_oidc_are_registered() -> None:
-    assert {"oidc", "google", "github"} <= set(registry.names())
+    assert {"oidc", "google", "github", "saml"} <= set(registry.names())
     assert set(SAMPLES) == set(registry.names()), "give each new kind a sample here"
 
 
@@ -37,7 +38,7 @@ def test_a_kind_declares_its_settings_and_secrets_once(name: str) -> None:
 
 
 def test_an_unknown_kind_is_a_clear_error() -> None:
-    with pytest.raises(UnknownProviderKind, match="known: github, google, oidc"):
+    with pytest.raises(UnknownProviderKind, match="known: github, google, oidc, saml"):
         registry.get("ldap")
 
 
