@@ -124,7 +124,7 @@ class TestIdp:
 
 
 def _name_id(value: str) -> Any:
-    from saml2.saml import NameID  # noqa: PLC0415
+    from saml2.saml import NameID
 
     return NameID(format=NAMEID_FORMAT_PERSISTENT, text=value)
 

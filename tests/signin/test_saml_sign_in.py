@@ -5,7 +5,6 @@ to the assertion consumer service, and the callback checks it in the browser tha
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
