@@ -1,20 +1,25 @@
-"""Signing in with an OpenID Connect provider in Chromium, the whole way round: the login page's
-button, the provider's own page (the authlib provider of tests/signin, on a loopback port), and
-back into Lowcraft signed in. The provider is configured the infrastructure-as-code way, with
-`LOWCRAFT_SIGN_IN_PROVIDERS`, and a refused sign-in comes back to the login page explained."""
+"""Signing in with a provider in Chromium, the whole way round: the login page's button, the
+provider's own page (the authlib OpenID provider, or the pysaml2 SAML IdP, of tests/signin, on a
+loopback port), and back into Lowcraft signed in. The providers are configured the
+infrastructure-as-code way, with `LOWCRAFT_SIGN_IN_PROVIDERS`, and a refused sign-in comes back
+to the login page explained."""
 
 from __future__ import annotations
 
 import json
+import threading
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import uvicorn
 
 from lowcraft.devserver import ServerProcess, free_port, running_server
 from tests.browser import server_env
 from tests.e2e.conftest import Screenshots
 from tests.signin.oidc_provider import CLIENT_ID, CLIENT_SECRET, Person, RunningProvider, TestProvider
+from tests.signin.saml_idp import TestIdp, sign_on_page
 
 pytestmark = pytest.mark.e2e
 
@@ -83,4 +88,45 @@ def test_a_refused_sign_in_is_explained_on_the_login_page_and_signs_no_one_in(
     screenshots.take(page, "refused")
     me = page.request.get(sso_server.url + "/api/v1/me")
     assert me.status == 401
+    context.close()
+
+
+@pytest.fixture
+def saml_server(tmp_path: Path) -> Iterator[tuple[ServerProcess, TestIdp]]:
+    """Lowcraft with a SAML provider set by LOWCRAFT_SIGN_IN_PROVIDERS, and the pysaml2 IdP's
+    sign-on page served on another loopback port."""
+    idp_port, port = free_port(), free_port()
+    idp = TestIdp(tmp_path, sso_url=f"http://127.0.0.1:{idp_port}/saml/sso")
+    config = uvicorn.Config(sign_on_page(idp), host="127.0.0.1", port=idp_port, log_level="warning", lifespan="off")
+    idp_server = uvicorn.Server(config)
+    thread = threading.Thread(target=idp_server.run, daemon=True)
+    thread.start()
+    env = {
+        **server_env(tmp_path),
+        "LOWCRAFT_BASE_URL": f"http://127.0.0.1:{port}",
+        "LOWCRAFT_SIGN_IN_ALLOW_LOOPBACK": "true",
+        "LOWCRAFT_SIGN_IN_PROVIDERS": json.dumps([{
+            "slug": "corp-saml", "kind": "saml", "name": "Corp SAML", "settings": {"idpMetadataXml": idp.metadata()},
+        }]),
+    }
+    with running_server(env, port=port) as server:
+        idp.sp_metadata = urllib.request.urlopen(f"{server.url}/saml/corp-saml/metadata").read().decode()
+        yield server, idp
+    idp_server.should_exit = True
+    thread.join(timeout=5)
+
+
+def test_a_person_signs_in_with_a_saml_idp_in_the_browser(
+    browser: object, saml_server: tuple[ServerProcess, TestIdp], screenshots: Screenshots
+) -> None:
+    server, idp = saml_server
+    context = browser.new_context(base_url=server.url)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_role("link", name="Continue with Corp SAML").click()
+    page.get_by_text(f"Sign in as {idp.person.email}").wait_for()  # the IdP's own page
+    page.get_by_role("button", name="Continue").click()  # POSTs the signed assertion to the ACS
+    page.get_by_text("Sam Example", exact=True).wait_for()
+    assert page.url.startswith(server.url)
+    screenshots.take(page, "signed-in-with-saml")
     context.close()

@@ -59,8 +59,9 @@ class SamlPerson:
 class TestIdp:
     __test__ = False
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, sso_url: str = SSO_URL) -> None:
         self.folder = folder
+        self.sso_url = sso_url
         self.key, self.cert = key_pair(folder, "idp")
         self.rogue_key, self.rogue_cert = key_pair(folder, "rogue")
         self.person = SamlPerson()
@@ -78,7 +79,7 @@ class TestIdp:
             "key_file": str(self.rogue_key if rogue else self.key),
             "cert_file": str(self.rogue_cert if rogue else self.cert),
             "service": {"idp": {
-                "endpoints": {"single_sign_on_service": [(SSO_URL, BINDING_HTTP_REDIRECT)]},
+                "endpoints": {"single_sign_on_service": [(self.sso_url, BINDING_HTTP_REDIRECT)]},
                 "name_id_format": [NAMEID_FORMAT_PERSISTENT],
                 "policy": {"default": {"lifetime": {"minutes": -10 if "expired" in self.misbehave else 5},
                                        "attribute_restrictions": None,
@@ -92,7 +93,7 @@ class TestIdp:
         """Sign the person in for the request in `authn_request_url` (the HTTP-Redirect binding):
         the form fields the browser POSTs to the SP's assertion consumer service, and its address."""
         query = parse_qs(urlsplit(authn_request_url).query)
-        assert authn_request_url.startswith(SSO_URL), authn_request_url
+        assert authn_request_url.startswith(self.sso_url), authn_request_url
         server = Server(config=self._config(rogue="sign_with_other_key" in self.misbehave))
         request = server.parse_authn_request(query["SAMLRequest"][0], BINDING_HTTP_REDIRECT).message
         in_response_to = "id-someone-elses-request" if "wrong_in_response_to" in self.misbehave else request.id
@@ -121,6 +122,29 @@ class TestIdp:
         }
         xml = str(server.create_authn_response(**kwargs))
         return {"SAMLResponse": base64.b64encode(xml.encode()).decode(), "RelayState": relay, "acs": acs}
+
+
+def sign_on_page(idp: TestIdp) -> Any:
+    """The IdP's sign-on page as a Starlette app: it shows who signs in and a button that POSTs
+    the signed answer to the service provider's ACS (the HTTP-POST binding, without script)."""
+    from html import escape
+
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import HTMLResponse
+    from starlette.routing import Route
+
+    async def sso(request: Request) -> HTMLResponse:
+        answer = idp.answer(str(request.url))
+        return HTMLResponse(
+            f"<!doctype html><title>Test SAML IdP</title><form method=post action='{escape(answer['acs'])}'>"
+            f"<p>Sign in as {escape(idp.person.email)}</p>"
+            f"<input type=hidden name=SAMLResponse value='{answer['SAMLResponse']}'>"
+            f"<input type=hidden name=RelayState value='{escape(answer['RelayState'])}'>"
+            "<button>Continue</button></form>"
+        )
+
+    return Starlette(routes=[Route("/saml/sso", sso)])
 
 
 def _name_id(value: str) -> Any:
