@@ -130,3 +130,39 @@ def test_a_person_signs_in_with_a_saml_idp_in_the_browser(
     assert page.url.startswith(server.url)
     screenshots.take(page, "signed-in-with-saml")
     context.close()
+
+
+def test_an_instance_administrator_adds_a_provider_in_the_admin_page(
+    browser: object, tmp_path: Path, provider: TestProvider, screenshots: Screenshots
+) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    provider.redirect_uris = [f"{base}/api/v1/auth/providers/okta/callback"]
+    provider.person = Person("p-44", "ada@example.com", name="Ada")
+    provider.misbehave = set()
+    env = {**server_env(tmp_path), "LOWCRAFT_BASE_URL": base, "LOWCRAFT_SIGN_IN_ALLOW_LOOPBACK": "true"}
+    with running_server(env, port=port) as server:
+        context = browser.new_context(base_url=server.url)  # type: ignore[attr-defined]
+        page = context.new_page()
+        page.goto("/signup")  # the first account: the instance administrator
+        page.get_by_label("Name").fill("Root")
+        page.get_by_label("Email").fill("root@example.com")
+        page.get_by_label("Password").fill("correct-horse-battery")
+        page.get_by_role("button", name="Sign up").click()
+        page.get_by_role("link", name="Admin", exact=True).click()
+        page.get_by_role("button", name="Add a provider").click()
+        form = page.get_by_role("form", name="New provider")
+        form.get_by_label("Kind").select_option(label="OpenID Connect")  # the form follows the kind's settings
+        form.get_by_label("Name on the login button").fill("Okta")
+        form.get_by_label("Short name (in addresses)").fill("okta")
+        form.get_by_label("Discovery URL").fill(provider.issuer)
+        form.get_by_label("Client ID").fill(CLIENT_ID)
+        form.get_by_label("Client secret").fill(CLIENT_SECRET)
+        screenshots.take(page, "admin-new-provider")
+        form.get_by_role("button", name="Add provider").click()
+        page.get_by_role("list", name="Sign-in providers").get_by_text("Okta").wait_for()
+        screenshots.take(page, "admin-providers")
+        page.get_by_role("button", name="Log out").click()
+        page.get_by_role("link", name="Continue with Okta").click()  # the login page lists it at once
+        page.get_by_text("Ada", exact=True).wait_for()
+        context.close()

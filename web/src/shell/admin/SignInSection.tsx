@@ -100,7 +100,7 @@ export function SignInSection() {
 
 function ProviderForm(props: { provider: SignInProvider | null; kinds: readonly SignInProviderKind[]; onDone(): void; onCancel(): void }) {
   const existing = props.provider;
-  const [kindName, setKindName] = useState(existing?.kind ?? props.kinds[0]?.kind ?? "oidc");
+  const [kindName, setKindName] = useState(existing?.kind ?? (props.kinds.some((k) => k.kind === "oidc") ? "oidc" : props.kinds[0]?.kind) ?? "oidc");
   const kind = props.kinds.find((k) => k.kind === kindName);
   const fields = kind ? kindFields(kind.settingsSchema, kind.secretFields) : [];
   const [slug, setSlug] = useState(existing?.slug ?? "");
@@ -161,7 +161,13 @@ function ProviderForm(props: { provider: SignInProvider | null; kinds: readonly 
       )}
       {existing && (
         <p className="lc-muted">
-          Redirect URI to register at the provider: <code>{existing.callbackUrl}</code>
+          {existing.kind === "saml" ? "Assertion consumer service" : "Redirect URI to register at the provider"}: <code>{existing.callbackUrl}</code>
+          {existing.kind === "saml" && (
+            <>
+              {" "}
+              · SP metadata (and entity ID): <code>{existing.callbackUrl.replace(/\/acs$/, "/metadata")}</code>
+            </>
+          )}
         </p>
       )}
       {fields.map((field) =>
@@ -169,6 +175,16 @@ function ProviderForm(props: { provider: SignInProvider | null; kinds: readonly 
           <label key={field.name} className="lc-form-field lc-form-field--check">
             <input type="checkbox" name={field.name} checked={values[field.name] === true} onChange={(e) => setValues({ ...values, [field.name]: e.target.checked })} />
             <span title={field.description}>{field.label}</span>
+          </label>
+        ) : field.input === "longText" ? (
+          <label key={field.name} className="lc-form-field">
+            <span title={field.description}>{field.label}</span>
+            <textarea
+              name={field.name}
+              rows={6}
+              value={typeof values[field.name] === "string" ? (values[field.name] as string) : ""}
+              onChange={(e) => setValues({ ...values, [field.name]: e.target.value })}
+            />
           </label>
         ) : (
           <label key={field.name} className="lc-form-field">

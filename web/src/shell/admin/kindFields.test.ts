@@ -21,7 +21,7 @@ describe("a provider kind's form", () => {
       ["discoveryUrl", "Discovery URL", "text", true],
       ["clientId", "Client ID", "text", true],
       ["clientSecret", "Client secret", "secret", false],
-      ["usePkce", "Use pkce", "checkbox", false],
+      ["usePkce", "Use PKCE", "checkbox", false],
       ["clockSkewSeconds", "Clock skew seconds", "number", false],
     ]);
     expect(fields.find((f) => f.name === "usePkce")?.defaultValue).toBe(true);
@@ -36,4 +36,12 @@ describe("a provider kind's form", () => {
       clockSkewSeconds: 30,
     });
   });
+});
+
+test("a SAML metadata document gets a multi-line field", () => {
+  const saml = { properties: { idpMetadataXml: { anyOf: [{ type: "string", maxLength: 200000 }, { type: "null" }] }, idpMetadataUrl: { anyOf: [{ type: "string", maxLength: 2000 }, { type: "null" }] } } };
+  expect(kindFields(saml, []).map((f) => [f.label, f.input])).toEqual([
+    ["IdP metadata XML", "longText"],
+    ["IdP metadata URL", "text"],
+  ]);
 });

@@ -5,7 +5,7 @@
 export interface KindField {
   readonly name: string;
   readonly label: string;
-  readonly input: "text" | "secret" | "checkbox" | "number";
+  readonly input: "text" | "longText" | "secret" | "checkbox" | "number";
   readonly required: boolean;
   readonly defaultValue: string | boolean | number | undefined;
   readonly description: string | undefined;
@@ -13,7 +13,8 @@ export interface KindField {
 
 interface PropertySchema {
   type?: string;
-  anyOf?: { type?: string }[];
+  maxLength?: number;
+  anyOf?: { type?: string; maxLength?: number }[];
   default?: unknown;
   description?: string;
   title?: string;
@@ -21,15 +22,32 @@ interface PropertySchema {
 
 const words = (name: string): string => {
   const spaced = name.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
-  return spaced.charAt(0).toUpperCase() + spaced.slice(1).replace(/\burl\b/g, "URL").replace(/\bid\b/g, "ID");
+  return (spaced.charAt(0).toUpperCase() + spaced.slice(1))
+    .replace(/\burl\b/g, "URL")
+    .replace(/\bid\b/g, "ID")
+    .replace(/\b[Ii]dp\b/g, "IdP")
+    .replace(/\bxml\b/g, "XML")
+    .replace(/\bpkce\b/g, "PKCE");
 };
+
+/** Texts allowed to be longer than this (a SAML metadata document) get a multi-line field. */
+const LONG_TEXT = 10_000;
 
 export function kindFields(schema: Record<string, unknown>, secretFields: readonly string[]): KindField[] {
   const properties = (schema.properties ?? {}) as Record<string, PropertySchema>;
   const required = new Set((schema.required ?? []) as string[]);
   return Object.entries(properties).map(([name, property]) => {
     const type = property.type ?? property.anyOf?.map((t) => t.type).find((t) => t !== "null");
-    const input = secretFields.includes(name) ? "secret" : type === "boolean" ? "checkbox" : type === "integer" || type === "number" ? "number" : "text";
+    const maxLength = property.maxLength ?? property.anyOf?.find((t) => t.maxLength !== undefined)?.maxLength ?? 0;
+    const input = secretFields.includes(name)
+      ? "secret"
+      : type === "boolean"
+        ? "checkbox"
+        : type === "integer" || type === "number"
+          ? "number"
+          : maxLength > LONG_TEXT
+            ? "longText"
+            : "text";
     const fallback = property.default;
     return {
       name,
