@@ -19,6 +19,9 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from lowcraft import __version__
 from lowcraft.accounts.api import router as accounts_router
+from lowcraft.accounts.signin import sync_environment_providers
+from lowcraft.accounts.signin_api import router as signin_router
+from lowcraft.accounts.signin_api import saml_router
 from lowcraft.actions.api import execute
 from lowcraft.actions.api import router as actions_router
 from lowcraft.actions.execution_plans import cached_execution
@@ -136,6 +139,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
     runtime = Runtime.build(settings)
     if migrate:
         upgrade(runtime.db)
+    if settings.sign_in_providers:
+        sync_environment_providers(runtime)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -168,8 +173,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
     # routers' own route objects are added as they are (their paths carry API_PREFIX): building
     # them again through `add_api_route` cost 75 ms of every start (bench/startup.py).
     for router in (
-        actions_router, meta_router, accounts_router, workspaces_router, apps_router, pages_router, datasources_router,
-        admin_router, jslibs_router,
+        actions_router, meta_router, accounts_router, signin_router, saml_router, workspaces_router, apps_router,
+        pages_router, datasources_router, admin_router, jslibs_router,
     ):
         app.router.routes.extend(router.routes)
     docs.mount(app, "Lowcraft API")

@@ -84,7 +84,7 @@ class Settings(BaseSettings):
     js_library_urls: str = Field(
         "",
         description="Comma-separated URL prefixes from which Developers may install JS libraries into apps "
-        "(e.g. https://cdn.jsdelivr.net/npm/); instance administrators may add more in Admin settings. "
+        "(e.g. https://cdn.jsdelivr.net/npm/); instance administrators may add more in Admin, JS libraries. "
         "Default: none, so no library can be installed.",
     )
     js_library_max_mb: float = Field(2.0, gt=0, le=50, description="Largest JS library the server fetches, in MB.")
@@ -118,6 +118,20 @@ class Settings(BaseSettings):
     recaptcha_script_url: str = Field(
         "https://www.google.com/recaptcha/api.js",
         description="Google reCAPTCHA's client script, loaded by buttons with a site key (e.g. www.recaptcha.net where Google is blocked).",
+    )
+
+    sign_in_providers: str = Field(
+        "",
+        description="Sign-in providers as code: a JSON list of {slug, kind, name, settings, enabled, createAccounts, "
+        "roleMapping} (docs/sign-in.md); read-only in the admin page.",
+    )
+    password_login: bool | None = Field(
+        None,
+        description="Whether people may log in with a password (instance administrators always may: the "
+        "break-glass path); unset: the admin page decides.",
+    )
+    sign_in_allow_loopback: bool = Field(
+        False, description="Allow sign-in providers on loopback addresses (tests, a provider on this machine)."
     )
 
     @classmethod

@@ -18,6 +18,7 @@ from lowcraft.identity.passwords import Passwords
 from lowcraft.identity.sessions import DatabaseSessions, RedisSessions, SessionSeal
 from lowcraft.identity.throttle import LoginThrottle
 from lowcraft.mail import Mailer
+from lowcraft.signin.http import ProviderHttp
 from lowcraft.store.db import Database
 
 
@@ -84,6 +85,9 @@ class Runtime:
     """The instance-wide network default and no files: `workspace_policy` gives one workspace's
     policy (its own folders, and the private-network access an instance administrator set)."""
     generation: Generation
+    provider_http: ProviderHttp
+    """Makes the clients of outgoing calls to sign-in providers, under their own address rules
+    (`lowcraft.signin.http`)."""
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -101,6 +105,7 @@ class Runtime:
         )
         generation = open_generation(cache)
         db.on_write(generation.bump)
+        denied = instance_denied_addresses(settings)
         return cls(
             settings=settings,
             db=db,
@@ -114,9 +119,13 @@ class Runtime:
             policy=InstancePolicy(
                 allow_private_networks=settings.allow_private_networks,
                 allow_loopback=settings.allow_private_networks,
-                denied=instance_denied_addresses(settings),
+                denied=denied,
             ),
             generation=generation,
+            provider_http=ProviderHttp(
+                InstancePolicy(allow_private_networks=True, denied=denied),
+                allow_loopback=settings.sign_in_allow_loopback,
+            ),
         )
 
     def workspace_policy(self, workspace_id: str, private_networks: bool | None = None) -> InstancePolicy:

@@ -6,7 +6,15 @@ from lowcraft.admin.models import InstanceSetting
 from lowcraft.appmodel.models import Action, Application, JsLibrary, JsLibraryCode, JsObject, Page
 from lowcraft.audit.models import AuditEvent
 from lowcraft.datasources.models import Datasource, DatasourceConfig
-from lowcraft.identity.models import ApiToken, LoginSession, PasswordResetToken, User
+from lowcraft.identity.models import (
+    ApiToken,
+    InstanceSetting,
+    LinkedIdentity,
+    LoginSession,
+    PasswordResetToken,
+    SignInProvider,
+    User,
+)
 from lowcraft.store.base import Base
 from lowcraft.workspaces.models import Invite, Membership, Workspace
 
@@ -23,10 +31,12 @@ __all__ = [
     "JsLibrary",
     "JsLibraryCode",
     "JsObject",
+    "LinkedIdentity",
     "LoginSession",
     "Membership",
     "Page",
     "PasswordResetToken",
+    "SignInProvider",
     "User",
     "Workspace",
 ]

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS: list[tuple[str, set[str]]] = [
     # Lowest first.
     ("foundation", {"errors", "config", "jsontext", "jsoncheck", "slugs", "logs", "crypto", "lazy"}),
-    ("libraries", {"store", "cache", "widgets", "bindings", "connectors", "appsmith", "mail"}),
+    ("libraries", {"store", "cache", "widgets", "bindings", "connectors", "appsmith", "mail", "signin"}),
     ("identity", {"identity"}),
     ("instance", {"runtime", "context"}),
     ("http edge", {"http", "metrics"}),

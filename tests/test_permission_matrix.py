@@ -58,6 +58,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
     settings = make_settings(folder / "data", url, sqlite_roots=str(folder))
     inst = Instance(create_app(settings, migrate=False), settings)
     root = inst.user("root@example.com")  # the instance administrator stays out of the matrix
+    provider = root.ok("POST", "/api/v1/admin/sign-in/providers", 201, json={
+        "slug": "corp", "kind": "oidc", "name": "Corp", "enabled": False,
+        "settings": {"discoveryUrl": "https://idp.example.com", "clientId": "lowcraft", "clientSecret": "x"}})["id"]
     admin = inst.user("admin@example.com")
     ws = admin.ok("POST", "/api/v1/workspaces", 201, json={"name": "Team"})["id"]
     other = inst.user("outsider@example.com")
@@ -108,6 +111,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
         "invite": invite["invite"]["id"], "viewer_id": members["viewer@example.com"],
         "dev_id": members["dev@example.com"], "token": token, "page1_rev": str(page1["revision"]),
         "library": "tinycsv", "library_sha": library["sha256"], "pending_url": pending["url"], "pending_sha": pending["sha256"],
+        "provider": provider, "slug": "corp",
     }
     inst.app.state.runtime.close()
     return Template(folder, cookies, ids)
@@ -190,6 +194,22 @@ MATRIX = [
     row("PATCH",  "/api/v1/me",                                    {"name": "Renamed"},             401, 200, 200, 200, 200),
     row("POST",   "/api/v1/me/password",                           _password_change,                401, 204, 204, 204, 204),
     row("POST",   "/api/v1/auth/signup/confirm",                   {"token": "made-up"},            400, 400, 400, 400, 400),
+    # Sign-in providers: the login page's list and the browser's two steps are anyone's (a
+    # disabled or unknown provider sends the browser back to the login page with the reason).
+    row("GET",    "/api/v1/auth/providers",                        None,                            200, 200, 200, 200, 200),
+    row("GET",    "/api/v1/auth/providers/{slug}/start",           None,                            302, 302, 302, 302, 302),
+    row("GET",    "/api/v1/auth/providers/{slug}/callback",        None,                            302, 302, 302, 302, 302),
+    # The SAML service provider's own addresses (outside /api: the IdP's form posts to the ACS).
+    row("POST",   "/saml/{slug}/acs",                              None,                            303, 303, 303, 303, 303),
+    row("GET",    "/saml/{slug}/metadata",                         None,                            404, 404, 404, 404, 404),
+    row("GET",    "/api/v1/me/identities",                         None,                            401, 200, 200, 200, 200),
+    row("DELETE", "/api/v1/me/identities/{provider}",              None,                            401, 404, 404, 404, 404),
+    # Instance administrators only, like private networks.
+    row("GET",    "/api/v1/admin/sign-in",                         None,                            401, 403, 403, 403, 403),
+    row("PUT",    "/api/v1/admin/sign-in/settings",                {"passwordLogin": True},         401, 403, 403, 403, 403),
+    row("POST",   "/api/v1/admin/sign-in/providers",               {"slug": "gh", "kind": "github", "name": "GitHub", "settings": {"clientId": "c"}}, 401, 403, 403, 403, 403),
+    row("PATCH",  "/api/v1/admin/sign-in/providers/{provider}",    {"name": "Corporate"},           401, 403, 403, 403, 403),
+    row("DELETE", "/api/v1/admin/sign-in/providers/{provider}",    None,                            401, 403, 403, 403, 403),
     row("GET",    "/api/v1/workspaces",                            None,                            401, 200, 200, 200, 200),
     row("POST",   "/api/v1/workspaces",                            {"name": "Mine"},                401, 201, 201, 201, 201),
     row("GET",    "/api/v1/workspaces/{ws}",                       None,                            401, 200, 200, 200, 404),
@@ -276,7 +296,7 @@ def test_endpoint_answers_each_caller_as_the_table_says(
 ) -> None:
     url = path.format(**world.ids)
     payload = body(world.ids) if callable(body) else body
-    response = world.clients[role].request(method, url, json=payload)
+    response = world.clients[role].request(method, url, json=payload, follow_redirects=False)
     assert response.status_code == status, f"{role} {method} {url}: {response.status_code} {response.text}"
     if status >= 400:
         error = response.json()["error"]

@@ -1,6 +1,6 @@
 """Errors of the accounts domain."""
 
-from lowcraft.errors import BadRequest, Conflict, NotAuthenticated
+from lowcraft.errors import BadRequest, Conflict, NotAuthenticated, PermissionDenied
 
 # Raised by the identity layer below; named here too so the accounts domain lists all its errors.
 from lowcraft.identity.errors import LoginThrottled, WeakPassword
@@ -11,6 +11,7 @@ __all__ = [
     "InvalidResetToken",
     "InvalidSignupLink",
     "LoginThrottled",
+    "PasswordLoginDisabled",
     "SignupClosed",
     "WeakPassword",
 ]
@@ -45,3 +46,9 @@ class InvalidSignupLink(BadRequest):
     """The signup confirmation link is unknown, used or expired."""
 
     code = "invalid_signup_link"
+
+
+class PasswordLoginDisabled(PermissionDenied):
+    """Password login is turned off on this instance and the account is no instance administrator."""
+
+    code = "password_login_disabled"

@@ -12,12 +12,13 @@ from lowcraft.accounts.errors import (
     InvalidCredentials,
     InvalidResetToken,
     InvalidSignupLink,
+    PasswordLoginDisabled,
     SignupClosed,
 )
 from lowcraft.audit.handler import record
 from lowcraft.context import Context
 from lowcraft.errors import NotFound, ValidationFailed
-from lowcraft.identity.models import ApiToken, PasswordResetToken, User
+from lowcraft.identity.models import ApiToken, InstanceSetting, PasswordResetToken, User
 from lowcraft.identity.secrets import API_TOKEN_PREFIX, new_token, token_hash
 from lowcraft.identity.throttle import MailThrottle
 from lowcraft.identity.users import normalise_email
@@ -28,6 +29,7 @@ from lowcraft.workspaces.permissions import Role, require_user
 RESET_TOKEN_LIFETIME = timedelta(hours=1)
 SIGNUP_LINK_LIFETIME = timedelta(hours=24)
 MAX_TOKENS_PER_USER = 50
+PASSWORD_LOGIN_SETTING = "password_login"
 
 
 # One address: a local part without spaces, control characters or the characters that separate or
@@ -65,7 +67,9 @@ def signup(ctx: Context, email: str, password: str, name: str) -> tuple[User, st
     email = normalise_email(email)
     password_hash = ctx.runtime.passwords.hash(password)
     if ctx.db.scalar(select(User.id).limit(1)) is None:
-        return _with_session(ctx, _create_user(ctx, email, password_hash, name))
+        return _with_session(ctx, _create_user(ctx, email, password_hash, name), "signup")
+    if not password_login_enabled(ctx):
+        raise SignupClosed("Accounts on this instance are made by signing in with a provider.")
     _check_signup_policy(ctx, email)
     # Each request sends an email; over the limit nothing is sent, and the answer stays the same.
     if not MailThrottle(ctx.runtime.cache, "signup").allow(email, ctx.client_address):
@@ -107,7 +111,7 @@ def confirm_signup(ctx: Context, token: str) -> tuple[User, str]:
         raise InvalidSignupLink("This signup link is invalid, used or expired. Sign up again.")
     _check_signup_policy(ctx, email)  # an invitation may have been withdrawn since
     ctx.runtime.cache.delete(key)
-    return _with_session(ctx, _create_user(ctx, email, str(pending["password_hash"]), str(pending["name"])))
+    return _with_session(ctx, _create_user(ctx, email, str(pending["password_hash"]), str(pending["name"])), "signup")
 
 
 def _signup_key(token: str) -> str:
@@ -134,8 +138,10 @@ def create_account(ctx: Context, email: str, password: str, name: str) -> User:
     return _create_user(ctx, email, ctx.runtime.passwords.hash(password), name)
 
 
-def _create_user(ctx: Context, email: str, password_hash: str, name: str) -> User:
-    first_user = ctx.db.scalar(select(User.id).limit(1)) is None
+def _create_user(
+    ctx: Context, email: str, password_hash: str | None, name: str, *, first_is_admin: bool = True
+) -> User:
+    first_user = first_is_admin and ctx.db.scalar(select(User.id).limit(1)) is None
     user = User(
         email=email,
         name=(name.strip() or email.split("@")[0])[:200],
@@ -166,7 +172,6 @@ def authenticate(ctx: Context, email: str, password: str) -> User:
         throttle.failed(email, ctx.client_address)
         raise InvalidCredentials("Email or password is wrong.")
     throttle.succeeded(email, ctx.client_address)
-    user.last_login_at = utcnow()
     if stored and ctx.runtime.passwords.needs_rehash(stored):
         user.password_hash = ctx.runtime.passwords.hash(password)
     ctx.user = user
@@ -174,14 +179,53 @@ def authenticate(ctx: Context, email: str, password: str) -> User:
     return user
 
 
-def _with_session(ctx: Context, user: User) -> tuple[User, str]:
-    """The user and the token of a new login session for them from the caller's client."""
+def first_factor_proven(ctx: Context, user: User, *, method: str) -> tuple[User, str]:
+    """The one door to a login session: `user` has proven the first factor by `method`
+    (`password`, `signup`, `password_reset`, or `provider:<slug>` for a sign-in provider).
+
+    Every way of logging in ends here, so a second factor (two-factor authentication) is one step
+    added in this function. Answers the user and the token for the session cookie.
+    """
+    ctx.user = user
+    user.last_login_at = utcnow()
     return user, ctx.runtime.sessions.create(ctx.db, user.id, ctx.client_address, ctx.user_agent)
 
 
+def _with_session(ctx: Context, user: User, method: str) -> tuple[User, str]:
+    """The user and the token of a new login session for them from the caller's client."""
+    return first_factor_proven(ctx, user, method=method)
+
+
+def password_login_enabled(ctx: Context) -> bool:
+    """Whether people may log in with a password: `LOWCRAFT_PASSWORD_LOGIN` if set, else the
+    instance administrators' setting (on unless turned off)."""
+    forced = ctx.runtime.settings.password_login
+    if forced is not None:
+        return forced
+    row = ctx.db.get(InstanceSetting, PASSWORD_LOGIN_SETTING)
+    return row is None or row.value is not False
+
+
+def _refuse_password_unless_admin(ctx: Context, user: User) -> bool:
+    """With password login off, only instance administrators pass (the break-glass path); answers
+    whether this login is such a break-glass one."""
+    if password_login_enabled(ctx):
+        return False
+    if not user.is_instance_admin:
+        raise PasswordLoginDisabled(
+            "Password login is turned off on this instance; sign in with one of the providers listed."
+        )
+    return True
+
+
 def login(ctx: Context, email: str, password: str) -> tuple[User, str]:
-    user, token = _with_session(ctx, authenticate(ctx, email, password))
-    record(ctx, "user.logged_in", "user", user.id, user.email)
+    user = authenticate(ctx, email, password)
+    break_glass = _refuse_password_unless_admin(ctx, user)
+    user, token = _with_session(ctx, user, "password")
+    record(
+        ctx, "user.logged_in", "user", user.id, user.email,
+        summary={"method": "password", **({"break_glass": True} if break_glass else {})},
+    )
     return user, token
 
 
@@ -267,6 +311,7 @@ def confirm_password_reset(ctx: Context, token: str, password: str) -> tuple[Use
     user = ctx.db.get(User, row.user_id)
     if user is None or not user.is_active:
         raise InvalidResetToken("This reset link is invalid or has expired. Ask for a new one.")
+    _refuse_password_unless_admin(ctx, user)
     user.password_hash = ctx.runtime.passwords.hash(password)
     row.used_at = utcnow()
     # Whoever made the reset necessary may hold a session or a token: both end here.
@@ -274,7 +319,7 @@ def confirm_password_reset(ctx: Context, token: str, password: str) -> tuple[Use
     revoked = _revoke_api_tokens(ctx, user)
     ctx.user = user
     record(ctx, "user.password_reset", "user", user.id, user.email, summary={"api_tokens_revoked": revoked})
-    return _with_session(ctx, user)
+    return _with_session(ctx, user, "password_reset")
 
 
 def create_api_token(ctx: Context, name: str, expires_in_days: int | None) -> tuple[ApiToken, str]:
@@ -318,3 +363,13 @@ def revoke_api_token(ctx: Context, token_id: str) -> None:
     token.revoked_at = utcnow()
     record(ctx, "token.revoked", "api_token", token.id, token.name)
 
+
+
+def create_account_for_identity(ctx: Context, email: str, name: str) -> User:
+    """Just-in-time account for a person a sign-in provider vouches for: no password (they sign in
+    with the provider, or set one with a reset link), invitations accepted as at signup.
+
+    Unlike a password signup, being the instance's first account does not make one an instance
+    administrator: a provider may admit a whole organisation, whose first member to sign in is
+    anyone. Instance administrators come from LOWCRAFT_ADMIN_EMAILS (or `lowcraft create-admin`)."""
+    return _create_user(ctx, normalise_email(email), None, name, first_is_admin=False)

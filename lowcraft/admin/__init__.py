@@ -1,1 +1,1 @@
-"""Instance settings that instance administrators change at run time (Admin settings in the web client)."""
+"""Instance settings that instance administrators change at run time (the Admin page of the web client)."""

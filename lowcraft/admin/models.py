@@ -1,21 +1,6 @@
-"""Instance settings saved in the store: one row per setting, its value as JSON."""
+"""Instance settings saved in the store: one row per setting, its value as JSON. The table is the
+identity layer's (`lowcraft.identity.models.InstanceSetting`), shared with sign-in and 2FA."""
 
-from __future__ import annotations
+from lowcraft.identity.models import InstanceSetting
 
-from typing import Any
-
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
-
-from lowcraft.store.base import Base, TimestampMixin
-from lowcraft.store.types import IdType, JSONType
-
-
-class InstanceSetting(TimestampMixin, Base):
-    """A setting an instance administrator saved; settings from `LOWCRAFT_*` variables are not rows."""
-
-    __tablename__ = "instance_settings"
-
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    value: Mapped[Any] = mapped_column(JSONType)
-    updated_by: Mapped[str | None] = mapped_column(IdType, ForeignKey("users.id", ondelete="SET NULL"))
+__all__ = ["InstanceSetting"]

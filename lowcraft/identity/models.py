@@ -1,14 +1,16 @@
-"""Users, login sessions, personal API tokens and password reset tokens."""
+"""Users, login sessions, personal API tokens, password reset tokens, sign-in providers and the
+identities accounts have at them, and instance-wide settings."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lowcraft.store.base import Base, IdMixin, TimestampMixin
-from lowcraft.store.types import IdType, UTCDateTime, utcnow
+from lowcraft.store.types import IdType, JSONType, UTCDateTime, utcnow
 
 
 class User(IdMixin, TimestampMixin, Base):
@@ -64,3 +66,52 @@ class PasswordResetToken(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SignInProvider(IdMixin, TimestampMixin, Base):
+    """A configured sign-in provider: its kind (`lowcraft.signin` registry), its kind's settings
+    without secrets (`settings`), and the secret settings sealed under the instance key
+    (`sealed_secrets`, bound to the provider's id). `managed_by` is `admin` (the admin page) or
+    `environment` (`LOWCRAFT_SIGN_IN_PROVIDERS`, read-only in the admin page)."""
+
+    __tablename__ = "sign_in_providers"
+
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(100))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    sealed_secrets: Mapped[str | None] = mapped_column(Text, nullable=True)
+    create_accounts: Mapped[bool] = mapped_column(Boolean, default=True)
+    role_mapping: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    managed_by: Mapped[str] = mapped_column(String(20), default="admin")
+
+
+class LinkedIdentity(IdMixin, Base):
+    """An account's identity at a provider: the provider's stable subject for the person.
+
+    `mapped_workspaces` lists the workspaces whose membership the provider's role mapping granted
+    at the last sign-in, so a later sign-in whose claims no longer match removes exactly those."""
+
+    __tablename__ = "linked_identities"
+    __table_args__ = (UniqueConstraint("provider_id", "subject"),)
+
+    user_id: Mapped[str] = mapped_column(IdType, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    provider_id: Mapped[str] = mapped_column(IdType, ForeignKey("sign_in_providers.id", ondelete="CASCADE"))
+    subject: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str] = mapped_column(String(320), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mapped_workspaces: Mapped[list[str]] = mapped_column(JSONType, default=list)
+
+
+class InstanceSetting(TimestampMixin, Base):
+    """An instance-wide setting an instance administrator changes at run time (the password-login
+    switch, the allowed JS library URL prefixes, the 2FA policy); settings from `LOWCRAFT_*`
+    variables are not rows."""
+
+    __tablename__ = "instance_settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSONType)
+    updated_by: Mapped[str | None] = mapped_column(IdType, ForeignKey("users.id", ondelete="SET NULL"))

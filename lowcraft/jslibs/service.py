@@ -224,7 +224,7 @@ async def fetch_document_libraries(ctx: Context, workspace_id: str, libraries: l
         except LibraryUrlNotAllowed:
             problems[library.name] = (
                 "Its URL is not allowed on this instance; an instance administrator may allow it "
-                "(Admin settings), then install it again from the Libraries section."
+                "(Admin, JS libraries), then install it again from the Libraries section."
             )
             continue
         except LowcraftError as error:  # fetch failed, too large, not a library: a report line each

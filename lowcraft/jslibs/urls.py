@@ -11,7 +11,7 @@ from lowcraft.jslibs.errors import LibraryUrlNotAllowed
 def not_allowed(url: str) -> LibraryUrlNotAllowed:
     return LibraryUrlNotAllowed(
         f"{url[:300]} is not below a URL an instance administrator allowed for JS libraries "
-        "(Admin settings, or LOWCRAFT_JS_LIBRARY_URLS).",
+        "(Admin, JS libraries, or LOWCRAFT_JS_LIBRARY_URLS).",
         details={"field": "url"},
     )
 

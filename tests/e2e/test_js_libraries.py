@@ -162,8 +162,9 @@ def test_an_instance_administrator_allows_library_urls_in_admin_settings(tab: An
 
     api_call(tab.request, "POST", "/auth/signup", {"email": "root@example.com", "password": PASSWORD, "name": "Root"}, expect=201)
     tab.goto("/")
-    tab.get_by_role("link", name="Admin settings").click()
-    expect(tab.get_by_role("heading", name="Admin settings")).to_be_visible(timeout=TIMEOUT)
+    tab.get_by_role("link", name="Admin", exact=True).click()
+    tab.get_by_role("link", name="JS libraries").click()
+    expect(tab.get_by_role("heading", name="JS libraries")).to_be_visible(timeout=TIMEOUT)
     expect(tab.get_by_role("list", name="Prefixes from the environment")).to_contain_text(cdn.url("npm/"))
     field = tab.get_by_label("Allowed library URL prefixes, one per line")
     field.fill("https://cdn.jsdelivr.net/npm/bcryptjs@2.4.3/\nnot a url")

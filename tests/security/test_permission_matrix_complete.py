@@ -24,6 +24,12 @@ INSTANCE_ADMINISTRATOR_DIFFERS: dict[tuple[str, str], int] = {
     ("PUT", "/api/v1/workspaces/{ws}/private-networks"): 200,  # the instance administrator's call alone
     ("GET", "/api/v1/admin/settings"): 200,  # instance settings are theirs alone
     ("PATCH", "/api/v1/admin/settings"): 200,
+    # Sign-in providers and the password switch are the instance administrator's alone.
+    ("GET", "/api/v1/admin/sign-in"): 200,
+    ("PUT", "/api/v1/admin/sign-in/settings"): 200,
+    ("POST", "/api/v1/admin/sign-in/providers"): 201,
+    ("PATCH", "/api/v1/admin/sign-in/providers/{provider}"): 200,
+    ("DELETE", "/api/v1/admin/sign-in/providers/{provider}"): 204,
 }
 
 
@@ -50,7 +56,7 @@ def test_the_instance_administrator_is_answered_as_the_table_says(
     assert signed_in.status_code == 200 and signed_in.json()["isInstanceAdmin"] is True
     url = path.format(**world.ids)
     payload = body(world.ids) if callable(body) else body
-    response = root.request(method, url, json=payload)
+    response = root.request(method, url, json=payload, follow_redirects=False)
     assert response.status_code == status, f"instance administrator {method} {url}: {response.status_code} {response.text}"
     if status >= 400:
         error = response.json()["error"]

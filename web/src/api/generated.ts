@@ -420,6 +420,233 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/auth/providers": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Login Options
+         * @description How people may log in: the enabled sign-in providers, and whether passwords are accepted.
+         */
+        readonly get: operations["login_options_api_v1_auth_providers_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/auth/providers/{slug}/start": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Start
+         * @description Start signing in with a provider: redirects to it, with state, nonce and PKCE; a provider
+         *     that cannot be used sends the browser back to the login page with `?error=<code>`.
+         */
+        readonly get: operations["start_api_v1_auth_providers__slug__start_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/auth/providers/{slug}/callback": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Callback
+         * @description The provider's answer: on success the session cookie is set and the browser goes where it
+         *     was headed; otherwise back to the login page with `?error=<code>` and no session.
+         */
+        readonly get: operations["callback_api_v1_auth_providers__slug__callback_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/me/identities": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * List Identities
+         * @description The signed-in person's identities at sign-in providers.
+         */
+        readonly get: operations["list_identities_api_v1_me_identities_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/me/identities/{identity_id}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        readonly post?: never;
+        /**
+         * Unlink Identity
+         * @description Unlink one of the signed-in person's identities (refused when it is their only way in).
+         */
+        readonly delete: operations["unlink_identity_api_v1_me_identities__identity_id__delete"];
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/admin/sign-in": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Sign In Admin
+         * @description Instance administrators: the sign-in settings, the configured providers and the kinds.
+         */
+        readonly get: operations["sign_in_admin_api_v1_admin_sign_in_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/admin/sign-in/settings": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        /**
+         * Set Sign In Settings
+         * @description Instance administrators: turn password login on or off (they themselves keep it).
+         */
+        readonly put: operations["set_sign_in_settings_api_v1_admin_sign_in_settings_put"];
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/admin/sign-in/providers": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Create Provider
+         * @description Instance administrators: add a sign-in provider; secret settings are stored encrypted.
+         */
+        readonly post: operations["create_provider_api_v1_admin_sign_in_providers_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/admin/sign-in/providers/{provider_id}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        readonly post?: never;
+        /**
+         * Delete Provider
+         * @description Instance administrators: remove a provider and the identities linked through it.
+         */
+        readonly delete: operations["delete_provider_api_v1_admin_sign_in_providers__provider_id__delete"];
+        readonly options?: never;
+        readonly head?: never;
+        /**
+         * Update Provider
+         * @description Instance administrators: change a provider; a secret left out keeps its value.
+         */
+        readonly patch: operations["update_provider_api_v1_admin_sign_in_providers__provider_id__patch"];
+        readonly trace?: never;
+    };
+    readonly "/saml/{slug}/acs": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Assertion Consumer Service
+         * @description SAML HTTP-POST binding: the IdP's answer is kept for a moment and the browser sent on to
+         *     the callback, where the sign-in is checked (with the cookie of the browser that started it).
+         */
+        readonly post: operations["assertion_consumer_service_saml__slug__acs_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/saml/{slug}/metadata": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Saml Metadata
+         * @description This instance's SAML service-provider metadata for the provider `slug`, for the IdP.
+         */
+        readonly get: operations["saml_metadata_saml__slug__metadata_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/workspaces": {
         readonly parameters: {
             readonly query?: never;
@@ -2153,6 +2380,29 @@ export interface components {
             /** Version */
             readonly version?: string | null;
         };
+        /** LinkedIdentityList */
+        readonly LinkedIdentityList: {
+            /** Identities */
+            readonly identities: readonly components["schemas"]["LinkedIdentityOut"][];
+        };
+        /** LinkedIdentityOut */
+        readonly LinkedIdentityOut: {
+            /** Id */
+            readonly id: string;
+            /**
+             * Provider
+             * @description The provider's slug.
+             */
+            readonly provider: string;
+            /** Providername */
+            readonly providerName: string;
+            /** Email */
+            readonly email: string;
+            /** Createdat */
+            readonly createdAt: string;
+            /** Lastusedat */
+            readonly lastUsedAt: string | null;
+        };
         /** LintResult */
         readonly LintResult: {
             /** Diagnostics */
@@ -2164,6 +2414,40 @@ export interface components {
             readonly email: string;
             /** Password */
             readonly password: string;
+        };
+        /**
+         * LoginOptions
+         * @description How people may log in here: the enabled providers, and whether passwords are accepted
+         *     (instance administrators may always use theirs: the break-glass path).
+         */
+        readonly LoginOptions: {
+            /** Passwordlogin */
+            readonly passwordLogin: boolean;
+            /** Providers */
+            readonly providers: readonly components["schemas"]["LoginProvider"][];
+        };
+        /** LoginProvider */
+        readonly LoginProvider: {
+            /** Slug */
+            readonly slug: string;
+            /**
+             * Name
+             * @description What the login button says.
+             */
+            readonly name: string;
+            /** Kind */
+            readonly kind: string;
+        };
+        /** MappingRuleOut */
+        readonly MappingRuleOut: {
+            /** Claim */
+            readonly claim: string;
+            /** Value */
+            readonly value: string;
+            /** Workspaceid */
+            readonly workspaceId: string;
+            /** Role */
+            readonly role: string;
         };
         /**
          * MemberAdded
@@ -2324,6 +2608,108 @@ export interface components {
             /** Name */
             readonly name: string;
         };
+        /** ProviderBody */
+        readonly ProviderBody: {
+            /** Slug */
+            readonly slug: string;
+            /** Kind */
+            readonly kind: string;
+            /** Name */
+            readonly name: string;
+            /**
+             * Enabled
+             * @default true
+             */
+            readonly enabled: boolean;
+            /** Settings */
+            readonly settings?: {
+                readonly [key: string]: unknown;
+            };
+            /**
+             * Createaccounts
+             * @default true
+             */
+            readonly createAccounts: boolean;
+            /** Rolemapping */
+            readonly roleMapping?: readonly {
+                readonly [key: string]: unknown;
+            }[];
+        };
+        /** ProviderKindOut */
+        readonly ProviderKindOut: {
+            /** Kind */
+            readonly kind: string;
+            /** Label */
+            readonly label: string;
+            /**
+             * Settingsschema
+             * @description JSON Schema of the kind's settings.
+             */
+            readonly settingsSchema: {
+                readonly [key: string]: unknown;
+            };
+            /** Secretfields */
+            readonly secretFields: readonly string[];
+        };
+        /**
+         * ProviderOut
+         * @description A configured provider as instance administrators see it: secrets never, only which are set.
+         */
+        readonly ProviderOut: {
+            /** Id */
+            readonly id: string;
+            /** Slug */
+            readonly slug: string;
+            /** Kind */
+            readonly kind: string;
+            /** Name */
+            readonly name: string;
+            /** Enabled */
+            readonly enabled: boolean;
+            /**
+             * Settings
+             * @description The kind's settings without its secret fields.
+             */
+            readonly settings: {
+                readonly [key: string]: unknown;
+            };
+            /**
+             * Secretsset
+             * @description Secret settings that hold a value.
+             */
+            readonly secretsSet: readonly string[];
+            /** Createaccounts */
+            readonly createAccounts: boolean;
+            /** Rolemapping */
+            readonly roleMapping: readonly components["schemas"]["MappingRuleOut"][];
+            /**
+             * Managedby
+             * @enum {string}
+             */
+            readonly managedBy: "admin" | "environment";
+            /**
+             * Callbackurl
+             * @description The redirect URI to register at the provider.
+             */
+            readonly callbackUrl: string;
+        };
+        /** ProviderPatch */
+        readonly ProviderPatch: {
+            /** Name */
+            readonly name?: string | null;
+            /** Enabled */
+            readonly enabled?: boolean | null;
+            /** Settings */
+            readonly settings?: {
+                readonly [key: string]: unknown;
+            } | null;
+            /** Createaccounts */
+            readonly createAccounts?: boolean | null;
+            /** Rolemapping */
+            readonly roleMapping?: readonly {
+                readonly [key: string]: unknown;
+            }[] | null;
+        };
         /**
          * PublishedApplication
          * @description What the viewer loads: the application's published document.
@@ -2427,6 +2813,32 @@ export interface components {
          * @enum {string}
          */
         readonly Severity: "error" | "warning";
+        /**
+         * SignInAdmin
+         * @description Everything the admin page's sign-in section shows.
+         */
+        readonly SignInAdmin: {
+            readonly settings: components["schemas"]["SignInSettingsOut"];
+            /** Providers */
+            readonly providers: readonly components["schemas"]["ProviderOut"][];
+            /** Kinds */
+            readonly kinds: readonly components["schemas"]["ProviderKindOut"][];
+        };
+        /** SignInSettingsBody */
+        readonly SignInSettingsBody: {
+            /** Passwordlogin */
+            readonly passwordLogin: boolean;
+        };
+        /** SignInSettingsOut */
+        readonly SignInSettingsOut: {
+            /** Passwordlogin */
+            readonly passwordLogin: boolean;
+            /**
+             * Passwordloginfromenvironment
+             * @description LOWCRAFT_PASSWORD_LOGIN decides; the page cannot.
+             */
+            readonly passwordLoginFromEnvironment: boolean;
+        };
         /** SignupBody */
         readonly SignupBody: {
             /** Email */
@@ -2630,8 +3042,13 @@ export type LibraryCode = components['schemas']['LibraryCode'];
 export type LibraryFetch = components['schemas']['LibraryFetch'];
 export type LibraryImportOutcome = components['schemas']['LibraryImportOutcome'];
 export type LibraryInstall = components['schemas']['LibraryInstall'];
+export type LinkedIdentityList = components['schemas']['LinkedIdentityList'];
+export type LinkedIdentityOut = components['schemas']['LinkedIdentityOut'];
 export type LintResult = components['schemas']['LintResult'];
 export type LoginBody = components['schemas']['LoginBody'];
+export type LoginOptions = components['schemas']['LoginOptions'];
+export type LoginProvider = components['schemas']['LoginProvider'];
+export type MappingRuleOut = components['schemas']['MappingRuleOut'];
 export type MemberAdded = components['schemas']['MemberAdded'];
 export type MemberList = components['schemas']['MemberList'];
 export type MemberOut = components['schemas']['MemberOut'];
@@ -2643,6 +3060,10 @@ export type PageSummary = components['schemas']['PageSummary'];
 export type PasswordChangeBody = components['schemas']['PasswordChangeBody'];
 export type PrivateNetworksBody = components['schemas']['PrivateNetworksBody'];
 export type ProfileBody = components['schemas']['ProfileBody'];
+export type ProviderBody = components['schemas']['ProviderBody'];
+export type ProviderKindOut = components['schemas']['ProviderKindOut'];
+export type ProviderOut = components['schemas']['ProviderOut'];
+export type ProviderPatch = components['schemas']['ProviderPatch'];
 export type PublishedApplication = components['schemas']['PublishedApplication'];
 export type Readiness = components['schemas']['Readiness'];
 export type RefactorRequest = components['schemas']['RefactorRequest'];
@@ -2654,6 +3075,9 @@ export type Role = components['schemas']['Role'];
 export type RoleBody = components['schemas']['RoleBody'];
 export type SaveTreeBody = components['schemas']['SaveTreeBody'];
 export type Severity = components['schemas']['Severity'];
+export type SignInAdmin = components['schemas']['SignInAdmin'];
+export type SignInSettingsBody = components['schemas']['SignInSettingsBody'];
+export type SignInSettingsOut = components['schemas']['SignInSettingsOut'];
 export type SignupBody = components['schemas']['SignupBody'];
 export type SignupConfirmBody = components['schemas']['SignupConfirmBody'];
 export type TableOut = components['schemas']['TableOut'];
@@ -4197,6 +4621,597 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly login_options_api_v1_auth_providers_get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["LoginOptions"];
+                };
+            };
+        };
+    };
+    readonly start_api_v1_auth_providers__slug__start_get: {
+        readonly parameters: {
+            readonly query?: {
+                readonly next?: string | null;
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly slug: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The browser goes on: to the provider, or back to the app or the login page. */
+            readonly 302: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly callback_api_v1_auth_providers__slug__callback_get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly slug: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The browser goes on: to the provider, or back to the app or the login page. */
+            readonly 302: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly list_identities_api_v1_me_identities_get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["LinkedIdentityList"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly unlink_identity_api_v1_me_identities__identity_id__delete: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly identity_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 204: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly sign_in_admin_api_v1_admin_sign_in_get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["SignInAdmin"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly set_sign_in_settings_api_v1_admin_sign_in_settings_put: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["SignInSettingsBody"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["SignInSettingsOut"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly create_provider_api_v1_admin_sign_in_providers_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["ProviderBody"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ProviderOut"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly delete_provider_api_v1_admin_sign_in_providers__provider_id__delete: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly provider_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 204: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly update_provider_api_v1_admin_sign_in_providers__provider_id__patch: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly provider_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["ProviderPatch"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ProviderOut"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly assertion_consumer_service_saml__slug__acs_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly slug: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The browser goes on: to the provider, or back to the app or the login page. */
+            readonly 303: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly saml_metadata_saml__slug__metadata_get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly slug: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description This service provider's SAML metadata. */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/samlmetadata+xml": unknown;
                 };
             };
             /** @description The target does not exist, or the caller may not know that it exists. */

@@ -50,6 +50,45 @@ export const admin = {
   change: (changes: { jsLibraryUrls?: readonly string[] }) => api<InstanceSettings>("/admin/settings", { method: "PATCH", body: changes }),
 };
 
+export type LoginOptions = Schema.LoginOptions;
+export type LinkedIdentity = Schema.LinkedIdentityOut;
+export type SignInProvider = Schema.ProviderOut;
+export type SignInProviderKind = Schema.ProviderKindOut;
+export type MappingRule = Schema.MappingRuleOut;
+export type SignInAdmin = Schema.SignInAdmin;
+
+/** A provider as the admin page sends it (its settings with secrets; a secret left out is kept on a change). */
+export interface ProviderInput {
+  slug: string;
+  kind: string;
+  name: string;
+  enabled: boolean;
+  settings: Record<string, unknown>;
+  createAccounts: boolean;
+  roleMapping: MappingRule[];
+}
+
+/** Signing in with a provider: the login page's options, the browser's way there, linked identities. */
+export const signIn = {
+  options: () => api<LoginOptions>("/auth/providers"),
+  /** The address the browser opens (a full page load: the provider's pages are not ours). */
+  startUrl: (slug: string, next: string | null) =>
+    `/api/v1/auth/providers/${id(slug)}/start${next ? `?next=${encodeURIComponent(next)}` : ""}`,
+  identities: () => api<Schema.LinkedIdentityList>("/me/identities").then((r) => r.identities),
+  unlink: (identityId: string) => api<void>(`/me/identities/${id(identityId)}`, { method: "DELETE" }),
+};
+
+/** Instance administrators: sign-in providers and the password switch. */
+export const signInAdmin = {
+  get: () => api<SignInAdmin>("/admin/sign-in"),
+  setPasswordLogin: (passwordLogin: boolean) =>
+    api<Schema.SignInSettingsOut>("/admin/sign-in/settings", { method: "PUT", body: { passwordLogin } }),
+  create: (provider: ProviderInput) => api<SignInProvider>("/admin/sign-in/providers", { method: "POST", body: provider }),
+  update: (providerId: string, changes: Partial<Omit<ProviderInput, "slug" | "kind">>) =>
+    api<SignInProvider>(`/admin/sign-in/providers/${id(providerId)}`, { method: "PATCH", body: changes }),
+  remove: (providerId: string) => api<void>(`/admin/sign-in/providers/${id(providerId)}`, { method: "DELETE" }),
+};
+
 export const workspaces = {
   list: () => api<Schema.WorkspaceList>("/workspaces").then((r) => r.workspaces),
   create: (name: string) => api<Workspace>("/workspaces", { method: "POST", body: { name } }),

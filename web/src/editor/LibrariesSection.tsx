@@ -34,7 +34,7 @@ export function LibrariesSection({ libraries }: { libraries: JsLibraries }) {
         >
           {allowed.length === 0 ? (
             <p className="lc-ed-muted" role="note">
-              No library can be installed: an instance administrator has allowed no library URL yet (Admin settings).
+              No library can be installed: an instance administrator has allowed no library URL yet (Admin, JS libraries).
             </p>
           ) : (
             <p className="lc-ed-muted" role="note">

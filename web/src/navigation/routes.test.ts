@@ -12,7 +12,9 @@ describe("addresses", () => {
     ["/reset-password", { kind: "resetPassword" }],
     ["/settings/tokens", { kind: "tokens" }],
     ["/settings/password", { kind: "password" }],
-    ["/settings/admin", { kind: "admin" }],
+    ["/settings/identities", { kind: "identities" }],
+    ["/admin", { kind: "admin", section: "sign-in" }],
+    ["/admin/sign-in", { kind: "admin", section: "sign-in" }],
     ["/workspaces", { kind: "home" }],
     ["/workspaces/w1", { kind: "workspace", workspaceId: "w1", section: "applications" }],
     ["/workspaces/w1/members", { kind: "workspace", workspaceId: "w1", section: "members" }],
@@ -25,7 +27,7 @@ describe("addresses", () => {
     expect(matchRoute(path)).toEqual(route);
   });
 
-  test.each(["/nope", "/workspaces/w1/secrets", "/app", "/app/a/b/c/d", "/app/a1/edit", "/login/x", "/signup/x"])("%s is not a page", (path) => {
+  test.each(["/nope", "/workspaces/w1/secrets", "/app", "/app/a/b/c/d", "/app/a1/edit", "/login/x", "/signup/x", "/admin/a/b"])("%s is not a page", (path) => {
     expect(matchRoute(path)).toEqual({ kind: "notFound" });
   });
 

@@ -12,7 +12,8 @@ export type Route =
   | { readonly kind: "workspace"; readonly workspaceId: string; readonly section: WorkspaceSection }
   | { readonly kind: "tokens" }
   | { readonly kind: "password" }
-  | { readonly kind: "admin" }
+  | { readonly kind: "identities" }
+  | { readonly kind: "admin"; readonly section: string }
   | { readonly kind: "viewer"; readonly appKey: string; readonly pageSlug: string | undefined }
   | { readonly kind: "editor"; readonly applicationId: string; readonly pageSlug: string }
   | { readonly kind: "notFound" };
@@ -46,7 +47,7 @@ export function matchRoute(pathname: string): Route {
       return parts.length === 1 ? { kind: "resetPassword" } : { kind: "notFound" };
     case "settings":
       if (parts.length === 2 && second === "password") return { kind: "password" };
-      if (parts.length === 2 && second === "admin") return { kind: "admin" };
+      if (parts.length === 2 && second === "identities") return { kind: "identities" };
       return parts.length === 2 && second === "tokens" ? { kind: "tokens" } : { kind: "notFound" };
     case "workspaces":
       if (second === undefined) return { kind: "home" };
@@ -55,6 +56,10 @@ export function matchRoute(pathname: string): Route {
         return { kind: "workspace", workspaceId: second, section: third as WorkspaceSection };
       }
       return { kind: "notFound" };
+    case "admin":
+      // Instance administration: /admin/{section}; the sections are the admin page's to know.
+      if (parts.length === 1) return { kind: "admin", section: "sign-in" };
+      return parts.length === 2 && second !== undefined ? { kind: "admin", section: second } : { kind: "notFound" };
     case "app":
       if (second === undefined) return { kind: "notFound" };
       // The editor's address: /app/{application id}/edit/{page slug}.

@@ -9,7 +9,7 @@ import { navigate, queryParam } from "../navigation/history";
 import { loginPath, type Route } from "../navigation/routes";
 import { pageStorage } from "../runtime/storage";
 import { usePrompt } from "../ui/PromptDialog";
-import { AdminSettingsPanel } from "./AdminSettingsPanel";
+import { AdminPage } from "./admin/AdminPage";
 import { ApplicationsPanel } from "./ApplicationsPanel";
 import { ConfirmSignupPage } from "./auth/ConfirmSignupPage";
 import { ForgotPasswordPage } from "./auth/ForgotPasswordPage";
@@ -17,6 +17,7 @@ import { LoginPage } from "./auth/LoginPage";
 import { ResetPasswordPage } from "./auth/ResetPasswordPage";
 import { SignupPage } from "./auth/SignupPage";
 import { MembersPanel } from "./MembersPanel";
+import { IdentitiesPanel } from "./IdentitiesPanel";
 import { ErrorNote, Loading } from "./Notice";
 import { PasswordPanel } from "./PasswordPanel";
 import { currentUser, SessionContext } from "./session";
@@ -35,7 +36,7 @@ export default function ShellRoute({ route, search }: { route: ShellRouteKind; s
 
   switch (route.kind) {
     case "login":
-      return <LoginPage next={next} onSignedIn={setSignedIn} />;
+      return <LoginPage next={next} error={queryParam(search, "error")} onSignedIn={setSignedIn} />;
     case "signup":
       return <SignupPage next={next} onSignedIn={setSignedIn} />;
     case "confirmSignup":
@@ -97,7 +98,8 @@ function Workspaces({ route }: { route: ShellRouteKind }) {
   else if (!list.data) body = <Loading what="workspaces" />;
   else if (route.kind === "tokens") body = <TokensPanel />;
   else if (route.kind === "password") body = <PasswordPanel />;
-  else if (route.kind === "admin") body = <AdminSettingsPanel />;
+  else if (route.kind === "identities") body = <IdentitiesPanel />;
+  else if (route.kind === "admin") body = <AdminPage section={route.section} />;
   else if (route.kind === "notFound") body = <ErrorNote message="There is no page at this address." />;
   else if (route.kind === "workspace" && !current) body = <ErrorNote message="This workspace does not exist or you are not a member of it." />;
   else if (current && route.kind === "workspace") {

@@ -57,9 +57,12 @@ export function WorkspaceLayout(props: {
         <Link to="/settings/password" className={props.section === "password" ? "lc-active" : undefined}>
           Password
         </Link>
+        <Link to="/settings/identities" className={props.section === "identities" ? "lc-active" : undefined}>
+          Linked accounts
+        </Link>
         {user.isInstanceAdmin && (
-          <Link to="/settings/admin" className={props.section === "admin" ? "lc-active" : undefined}>
-            Admin settings
+          <Link to="/admin" className={props.section === "admin" ? "lc-active" : undefined}>
+            Admin
           </Link>
         )}
         <span className="lc-shell__user" title={user.email}>

@@ -2,6 +2,7 @@ import { renderToString } from "react-dom/server";
 import { describe, expect, test } from "vitest";
 
 import { exportFileName, roleLabel, type User, type Workspace } from "../api/resources";
+import { AdminPage } from "./admin/AdminPage";
 import { ApplicationsPanel, canDevelop, readExportFile } from "./ApplicationsPanel";
 import { ConfirmSignupPage } from "./auth/ConfirmSignupPage";
 import { LoginPage } from "./auth/LoginPage";
@@ -69,9 +70,39 @@ describe("screens", () => {
   });
 
   test("the login page keeps where the user was going for the signup and reset links", () => {
-    const html = renderToString(<LoginPage next="/app/orders" onSignedIn={() => undefined} />);
+    const html = renderToString(<LoginPage next="/app/orders" error={null} onSignedIn={() => undefined} />);
     expect(html).toContain('href="/signup?next=%2Fapp%2Forders"');
     expect(html).toContain('href="/forgot-password?next=%2Fapp%2Forders"');
+  });
+
+  test("a refused provider sign-in is explained from its code, not from the address", () => {
+    const html = renderToString(<LoginPage next={null} error="sign_in_email_not_verified" onSignedIn={() => undefined} />);
+    expect(html).toContain("has not verified your email address");
+  });
+
+  test("the admin page has a tab per section; only instance administrators may open it", () => {
+    const admin = (who: User) =>
+      renderToString(
+        <SessionContext.Provider value={who}>
+          <AdminPage section="sign-in" />
+        </SessionContext.Provider>,
+      );
+    expect(admin(user)).toMatch(/href="\/admin\/sign-in" class="lc-active"/);
+    expect(admin({ ...user, isInstanceAdmin: false })).toContain("Only instance administrators");
+  });
+
+  test("the account menu links the linked accounts, and the admin page for instance administrators", () => {
+    const frame = (who: User) =>
+      renderToString(
+        <SessionContext.Provider value={who}>
+          <WorkspaceLayout workspaces={[]} current={undefined} section="identities" onCreateWorkspace={() => undefined}>
+            <p>panel</p>
+          </WorkspaceLayout>
+        </SessionContext.Provider>,
+      );
+    expect(frame(user)).toMatch(/href="\/settings\/identities" class="lc-active"/);
+    expect(frame(user)).toContain('href="/admin"');
+    expect(frame({ ...user, isInstanceAdmin: false })).not.toContain('href="/admin"');
   });
 
   test("a signup link asks for a click before it is used, and without its token says what to do", () => {
@@ -101,7 +132,7 @@ describe("screens", () => {
     expect(members({ ...user, isInstanceAdmin: false })).not.toContain("Private networks");
   });
 
-  test("only instance administrators see the Admin settings link", () => {
+  test("only instance administrators see the Admin link", () => {
     const frame = (who: User) =>
       renderToString(
         <SessionContext.Provider value={who}>
@@ -110,8 +141,8 @@ describe("screens", () => {
           </WorkspaceLayout>
         </SessionContext.Provider>,
       );
-    expect(frame(user)).toContain('href="/settings/admin"');
-    expect(frame({ ...user, isInstanceAdmin: false })).not.toContain("Admin settings");
+    expect(frame(user)).toContain('href="/admin"');
+    expect(frame({ ...user, isInstanceAdmin: false })).not.toContain('href="/admin"');
   });
 
   test("the private-network choice shows what the workspace has: allowed, refused or the instance default", () => {

@@ -5,13 +5,13 @@
  */
 import { useEffect, useState } from "react";
 
-import { admin } from "../api/resources";
-import { ErrorNote, Loading } from "./Notice";
-import { useOperation, useResource } from "./useResource";
+import { admin } from "../../api/resources";
+import { ErrorNote, Loading } from "../Notice";
+import { useOperation, useResource } from "../useResource";
 
 const lines = (text: string): string[] => text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
 
-export function AdminSettingsPanel() {
+export function LibrariesSection() {
   const settings = useResource(() => admin.settings(), []);
   const op = useOperation();
   const [text, setText] = useState("");
@@ -24,10 +24,7 @@ export function AdminSettingsPanel() {
   const fromEnvironment = settings.data.jsLibraryUrlsFromEnvironment;
   const none = fromEnvironment.length === 0 && lines(text).length === 0;
   return (
-    <section className="lc-panel" aria-labelledby="admin-title">
-      <div className="lc-panel__head">
-        <h1 id="admin-title">Admin settings</h1>
-      </div>
+    <section aria-labelledby="js-libraries-title">
       <h2 id="js-libraries-title">JS libraries</h2>
       <p className="lc-muted">
         Developers may install a JS library into an app only from an address that starts with one of these prefixes. The server fetches the
