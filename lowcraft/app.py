@@ -19,6 +19,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from lowcraft import __version__
 from lowcraft.accounts.api import router as accounts_router
+from lowcraft.accounts.two_factor_api import router as two_factor_router
 from lowcraft.actions.api import execute
 from lowcraft.actions.api import router as actions_router
 from lowcraft.actions.execution_plans import cached_execution
@@ -166,7 +167,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
     # routers' own route objects are added as they are (their paths carry API_PREFIX): building
     # them again through `add_api_route` cost 75 ms of every start (bench/startup.py).
     for router in (
-        actions_router, meta_router, accounts_router, workspaces_router, apps_router, pages_router, datasources_router
+        actions_router, meta_router, accounts_router, two_factor_router, workspaces_router, apps_router, pages_router, datasources_router
     ):
         app.router.routes.extend(router.routes)
     docs.mount(app, "Lowcraft API")

@@ -5,7 +5,16 @@ It sits above every domain (it imports their tables), so it is not part of `lowc
 from lowcraft.appmodel.models import Action, Application, JsObject, Page
 from lowcraft.audit.models import AuditEvent
 from lowcraft.datasources.models import Datasource, DatasourceConfig
-from lowcraft.identity.models import ApiToken, LoginSession, PasswordResetToken, User
+from lowcraft.identity.models import (
+    ApiToken,
+    InstanceSetting,
+    LoginSession,
+    PasswordResetToken,
+    RecoveryCode,
+    TwoFactor,
+    User,
+)
+from lowcraft.scim.models import ScimGroup, ScimGroupMapping, ScimGroupMember, ScimToken, ScimUser
 from lowcraft.store.base import Base
 from lowcraft.workspaces.models import Invite, Membership, Workspace
 
@@ -17,12 +26,20 @@ __all__ = [
     "Base",
     "Datasource",
     "DatasourceConfig",
+    "InstanceSetting",
     "Invite",
     "JsObject",
     "LoginSession",
     "Membership",
     "Page",
     "PasswordResetToken",
+    "RecoveryCode",
+    "ScimGroup",
+    "ScimGroupMapping",
+    "ScimGroupMember",
+    "ScimToken",
+    "ScimUser",
+    "TwoFactor",
     "User",
     "Workspace",
 ]
