@@ -38,6 +38,8 @@ from lowcraft.meta.api import router as meta_router
 from lowcraft.metrics import install as install_metrics
 from lowcraft.pages.api import router as pages_router
 from lowcraft.runtime import Runtime
+from lowcraft.scim.admin_api import router as scim_admin_router
+from lowcraft.scim.api import router as scim_router
 from lowcraft.store.migrate import upgrade
 from lowcraft.workspaces.api import router as workspaces_router
 
@@ -167,9 +169,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
     # routers' own route objects are added as they are (their paths carry API_PREFIX): building
     # them again through `add_api_route` cost 75 ms of every start (bench/startup.py).
     for router in (
-        actions_router, meta_router, accounts_router, two_factor_router, workspaces_router, apps_router, pages_router, datasources_router
+        actions_router, meta_router, accounts_router, two_factor_router, scim_admin_router, workspaces_router, apps_router, pages_router, datasources_router
     ):
         app.router.routes.extend(router.routes)
+    app.router.routes.extend(scim_router.routes)  # SCIM 2.0 at /scim/v2, with its own error shape
     docs.mount(app, "Lowcraft API")
     metrics = install_metrics(app, runtime.db, settings.metrics_token)  # before the SPA's catch-all route
     spa.mount(app, settings.web_dist)

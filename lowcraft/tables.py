@@ -14,7 +14,7 @@ from lowcraft.identity.models import (
     TwoFactor,
     User,
 )
-from lowcraft.scim.models import ScimGroup, ScimGroupMapping, ScimGroupMember, ScimToken, ScimUser
+from lowcraft.scim.models import ScimGroup, ScimGroupMapping, ScimGroupMember, ScimRoleGrant, ScimToken, ScimUser
 from lowcraft.store.base import Base
 from lowcraft.workspaces.models import Invite, Membership, Workspace
 
@@ -37,6 +37,7 @@ __all__ = [
     "ScimGroup",
     "ScimGroupMapping",
     "ScimGroupMember",
+    "ScimRoleGrant",
     "ScimToken",
     "ScimUser",
     "TwoFactor",

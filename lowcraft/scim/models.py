@@ -75,3 +75,15 @@ class ScimGroupMapping(IdMixin, Base):
     workspace_id: Mapped[str] = mapped_column(IdType, ForeignKey("workspaces.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ScimRoleGrant(Base):
+    """A membership a group mapping granted: provisioning manages its role, and removes it when
+    the user is in no mapped group any more. Memberships made by hand have no grant."""
+
+    __tablename__ = "scim_role_grants"
+
+    user_id: Mapped[str] = mapped_column(IdType, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(
+        IdType, ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

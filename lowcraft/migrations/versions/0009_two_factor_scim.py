@@ -101,6 +101,16 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_scim_users')),
     sa.UniqueConstraint('user_name', name=op.f('uq_scim_users_user_name'))
     )
+    op.create_table('scim_role_grants',
+    sa.Column('user_id', sa.String(length=32), nullable=False),
+    sa.Column('workspace_id', sa.String(length=32), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_scim_role_grants_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspaces.id'], name=op.f('fk_scim_role_grants_workspace_id_workspaces'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'workspace_id', name=op.f('pk_scim_role_grants'))
+    )
+    with op.batch_alter_table('scim_role_grants', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_scim_role_grants_workspace_id'), ['workspace_id'], unique=False)
+
     op.create_table('two_factor',
     sa.Column('user_id', sa.String(length=32), nullable=False),
     sa.Column('secret', sa.Text(), nullable=True),
@@ -121,6 +131,10 @@ def downgrade() -> None:
         batch_op.drop_column('require_two_factor')
 
     op.drop_table('two_factor')
+    with op.batch_alter_table('scim_role_grants', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_scim_role_grants_workspace_id'))
+
+    op.drop_table('scim_role_grants')
     op.drop_table('scim_users')
     op.drop_table('scim_tokens')
     with op.batch_alter_table('scim_group_members', schema=None) as batch_op:
