@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("audit log", {"audit"}),
     ("application model", {"appmodel"}),
     ("workspaces and permissions", {"workspaces"}),
-    ("accounts and datasources", {"accounts", "datasources"}),
+    ("accounts and datasources", {"accounts", "datasources", "scim"}),
     ("applications", {"apps"}),
     ("pages", {"pages"}),
     ("actions", {"actions"}),

@@ -36,8 +36,7 @@ from scim2_models import Context as ScimContext
 
 from lowcraft.context import Context
 from lowcraft.errors import LowcraftError
-from lowcraft.http.deps import authenticate as authenticate_request
-from lowcraft.http.deps import get_runtime
+from lowcraft.http.deps import client_address, get_runtime
 from lowcraft.http.errors import status_for
 from lowcraft.scim import service
 from lowcraft.scim.errors import NotFoundException, SCIMException
@@ -89,9 +88,12 @@ class ScimRoute(APIRoute):
 
 
 def _scim_context(request: Request) -> Iterator[Context]:
-    with get_runtime(request).db.session() as db:
-        ctx = authenticate_request(request, db)
-        ctx.user, ctx.via = None, "scim"  # an API token in the header is no provisioning token
+    """The request's Context, for a caller with a provisioning token (no user: API tokens and
+    session cookies open nothing here)."""
+    runtime = get_runtime(request)
+    with runtime.db.session() as db:
+        ctx = Context(runtime=runtime, db=db, client_address=client_address(request),
+                      user_agent=request.headers.get("user-agent", "")[:300], via="scim")
         service.authenticate(ctx, request.headers.get("authorization", ""))
         yield ctx
 

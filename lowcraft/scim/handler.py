@@ -5,7 +5,7 @@ A SCIM user is a Lowcraft account (`users`) plus what the provider wrote (`scim_
 kept so it reads back as written. The account takes its email, name and active flag from it.
 A membership a mapping grants is the provider's from then on (`scim_role_grants`): the role follows
 the groups, and leaving the last mapped group removes it. Memberships made by hand are never
-removed by provisioning, only given the mapped role while a mapping applies.
+removed by provisioning: a mapping sets their role, which they keep after the user leaves the group.
 """
 
 from __future__ import annotations
@@ -324,11 +324,11 @@ def sync_roles(ctx: Context, user_ids: list[str]) -> list[tuple[str, str, str | 
             if membership is None:
                 ctx.db.add(Membership(workspace_id=workspace_id, user_id=user_id, role=role.value))
                 changes.append((user_id, workspace_id, None, role.value))
+                if workspace_id not in grants:
+                    ctx.db.add(ScimRoleGrant(user_id=user_id, workspace_id=workspace_id))
             elif membership.role != role.value:
                 changes.append((user_id, workspace_id, membership.role, role.value))
                 membership.role = role.value
-            if workspace_id not in grants:
-                ctx.db.add(ScimRoleGrant(user_id=user_id, workspace_id=workspace_id))
         for workspace_id, grant in grants.items():
             if workspace_id in wanted:
                 continue

@@ -121,8 +121,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_two_factor_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_two_factor'))
     )
-    with op.batch_alter_table('workspaces', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('require_two_factor', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # A plain ADD COLUMN, not a batch: on SQLite a batch may rebuild the table, and dropping the old
+    # `workspaces` with foreign keys on would cascade into every application.
+    op.add_column('workspaces', sa.Column('require_two_factor', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 
