@@ -20,7 +20,7 @@ from lowcraft.scim.schemas import GroupMappingList, GroupMappingOut, ScimTokenCr
 router = APIRouter(prefix=f"{API_PREFIX}/admin/scim", tags=["provisioning"], route_class=DeferredRoute)
 
 
-class TokenBody(Body):
+class ScimTokenBody(Body):
     name: str = Field(max_length=100, description="Which identity provider the token is for.")
 
 
@@ -51,7 +51,7 @@ def list_tokens(ctx: Ctx) -> dict[str, Any]:
 
 
 @router.post("/tokens", status_code=201, response_model=ScimTokenCreated, responses=errors(*BODY, 401, 403))
-def create_token(body: TokenBody, ctx: Ctx) -> dict[str, Any]:
+def create_token(body: ScimTokenBody, ctx: Ctx) -> dict[str, Any]:
     """Make a provisioning token for an identity provider; its secret is in this answer only."""
     token, secret = service.create_token(ctx, body.name)
     return {**_token_out(token), "token": secret, "scimUrl": _scim_url(ctx)}
