@@ -12,6 +12,8 @@ describe("addresses", () => {
     ["/reset-password", { kind: "resetPassword" }],
     ["/settings/tokens", { kind: "tokens" }],
     ["/settings/password", { kind: "password" }],
+    ["/settings/two-factor", { kind: "twoFactor" }],
+    ["/settings/admin", { kind: "admin" }],
     ["/workspaces", { kind: "home" }],
     ["/workspaces/w1", { kind: "workspace", workspaceId: "w1", section: "applications" }],
     ["/workspaces/w1/members", { kind: "workspace", workspaceId: "w1", section: "members" }],

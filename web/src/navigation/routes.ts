@@ -12,6 +12,8 @@ export type Route =
   | { readonly kind: "workspace"; readonly workspaceId: string; readonly section: WorkspaceSection }
   | { readonly kind: "tokens" }
   | { readonly kind: "password" }
+  | { readonly kind: "twoFactor" }
+  | { readonly kind: "admin" }
   | { readonly kind: "viewer"; readonly appKey: string; readonly pageSlug: string | undefined }
   | { readonly kind: "editor"; readonly applicationId: string; readonly pageSlug: string }
   | { readonly kind: "notFound" };
@@ -45,6 +47,8 @@ export function matchRoute(pathname: string): Route {
       return parts.length === 1 ? { kind: "resetPassword" } : { kind: "notFound" };
     case "settings":
       if (parts.length === 2 && second === "password") return { kind: "password" };
+      if (parts.length === 2 && second === "two-factor") return { kind: "twoFactor" };
+      if (parts.length === 2 && second === "admin") return { kind: "admin" };
       return parts.length === 2 && second === "tokens" ? { kind: "tokens" } : { kind: "notFound" };
     case "workspaces":
       if (second === undefined) return { kind: "home" };

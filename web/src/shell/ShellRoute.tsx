@@ -9,6 +9,7 @@ import { navigate, queryParam } from "../navigation/history";
 import { loginPath, type Route } from "../navigation/routes";
 import { pageStorage } from "../runtime/storage";
 import { usePrompt } from "../ui/PromptDialog";
+import { AdminPage } from "./admin/AdminPage";
 import { ApplicationsPanel } from "./ApplicationsPanel";
 import { ConfirmSignupPage } from "./auth/ConfirmSignupPage";
 import { ForgotPasswordPage } from "./auth/ForgotPasswordPage";
@@ -21,6 +22,7 @@ import { PasswordPanel } from "./PasswordPanel";
 import { currentUser, SessionContext } from "./session";
 import { TokensPanel } from "./TokensPanel";
 import { TrashPanel } from "./TrashPanel";
+import { TwoFactorPanel } from "./TwoFactorPanel";
 import { useOperation, useResource } from "./useResource";
 import { LAST_WORKSPACE_KEY, WorkspaceLayout } from "./WorkspaceLayout";
 
@@ -96,6 +98,8 @@ function Workspaces({ route }: { route: ShellRouteKind }) {
   else if (!list.data) body = <Loading what="workspaces" />;
   else if (route.kind === "tokens") body = <TokensPanel />;
   else if (route.kind === "password") body = <PasswordPanel />;
+  else if (route.kind === "twoFactor") body = <TwoFactorPanel />;
+  else if (route.kind === "admin") body = <AdminPage />;
   else if (route.kind === "notFound") body = <ErrorNote message="There is no page at this address." />;
   else if (route.kind === "workspace" && !current) body = <ErrorNote message="This workspace does not exist or you are not a member of it." />;
   else if (current && route.kind === "workspace") {

@@ -57,6 +57,14 @@ export function WorkspaceLayout(props: {
         <Link to="/settings/password" className={props.section === "password" ? "lc-active" : undefined}>
           Password
         </Link>
+        <Link to="/settings/two-factor" className={props.section === "twoFactor" ? "lc-active" : undefined}>
+          Two-factor
+        </Link>
+        {user.isInstanceAdmin && (
+          <Link to="/settings/admin" className={props.section === "admin" ? "lc-active" : undefined}>
+            Admin
+          </Link>
+        )}
         <span className="lc-shell__user" title={user.email}>
           {user.name || user.email}
         </span>

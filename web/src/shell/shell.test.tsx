@@ -2,6 +2,7 @@ import { renderToString } from "react-dom/server";
 import { describe, expect, test } from "vitest";
 
 import { exportFileName, roleLabel, type User, type Workspace } from "../api/resources";
+import { AdminPage } from "./admin/AdminPage";
 import { ApplicationsPanel, canDevelop, readExportFile } from "./ApplicationsPanel";
 import { ConfirmSignupPage } from "./auth/ConfirmSignupPage";
 import { LoginPage } from "./auth/LoginPage";
@@ -9,7 +10,9 @@ import { MembersPanel } from "./MembersPanel";
 import { changedMessage, PasswordPanel } from "./PasswordPanel";
 import { PrivateNetworksSetting } from "./PrivateNetworksSetting";
 import { ResetPasswordPage } from "./auth/ResetPasswordPage";
+import { TwoFactorSignIn } from "./auth/TwoFactorSignIn";
 import { SessionContext } from "./session";
+import { RecoveryCodes } from "./TwoFactorParts";
 import { WorkspaceLayout } from "./WorkspaceLayout";
 
 const file = (text: string) => ({ text: async () => text });
@@ -111,5 +114,44 @@ describe("screens", () => {
 
   test("a reset link without its token says what to do", () => {
     expect(renderToString(<ResetPasswordPage token={null} onSignedIn={() => undefined} />)).toContain("has no reset token");
+  });
+});
+
+describe("two-factor authentication", () => {
+  test("a pending sign-in asks for a code, with a way to use a recovery code", () => {
+    const html = renderToString(<TwoFactorSignIn pending={{ status: "two_factor", message: "Enter the code." }} onSignedIn={() => undefined} />);
+    expect(html).toContain("Two-factor authentication");
+    expect(html).toContain('autoComplete="one-time-code"');
+    expect(html).toContain("Use a recovery code");
+  });
+
+  test("a sign-in that must set up a second factor says why before anything else", () => {
+    const html = renderToString(
+      <TwoFactorSignIn pending={{ status: "two_factor_enrolment", message: "Your administrator requires it." }} onSignedIn={() => undefined} />,
+    );
+    expect(html).toContain("Set up two-factor authentication");
+    expect(html).toContain("Your administrator requires it.");
+  });
+
+  test("recovery codes are listed once, with a way to copy them", () => {
+    const html = renderToString(<RecoveryCodes codes={["abcd-efgh-ijkl-mnop", "qrst-uvwx-yz23-4567"]} onDone={() => undefined} />);
+    expect(html).toContain("abcd-efgh-ijkl-mnop");
+    expect(html).toContain("shown only once");
+  });
+
+  test("the admin page is for instance administrators, and their menu links to it", () => {
+    const frame = (who: User) =>
+      renderToString(
+        <SessionContext.Provider value={who}>
+          <WorkspaceLayout workspaces={[]} current={undefined} section="admin" onCreateWorkspace={() => undefined}>
+            <AdminPage />
+          </WorkspaceLayout>
+        </SessionContext.Provider>,
+      );
+    expect(frame(user)).toContain("Instance administration");
+    expect(frame(user)).toContain('href="/settings/admin"');
+    const member = { ...user, isInstanceAdmin: false };
+    expect(frame(member)).not.toContain('href="/settings/admin"');
+    expect(frame(member)).toContain("Only instance administrators");
   });
 });
