@@ -22,6 +22,15 @@ __all__ = ["template", "world"]  # the matrix's fixtures, shared
 # (method, path) -> status, where the instance administrator is answered unlike the workspace's.
 INSTANCE_ADMINISTRATOR_DIFFERS: dict[tuple[str, str], int] = {
     ("PUT", "/api/v1/workspaces/{ws}/private-networks"): 200,  # the instance administrator's call alone
+    # The 2FA requirement and provisioning are the instance administrator's alone.
+    ("GET", "/api/v1/admin/two-factor"): 200,
+    ("PUT", "/api/v1/admin/two-factor"): 200,
+    ("GET", "/api/v1/admin/scim/tokens"): 200,
+    ("POST", "/api/v1/admin/scim/tokens"): 201,
+    ("DELETE", "/api/v1/admin/scim/tokens/{token}"): 404,  # the id of an API token is no provisioning token
+    ("GET", "/api/v1/admin/scim/group-mappings"): 200,
+    ("POST", "/api/v1/admin/scim/group-mappings"): 201,
+    ("DELETE", "/api/v1/admin/scim/group-mappings/{token}"): 404,
 }
 
 
