@@ -5,29 +5,17 @@ password and a code from the app; and a member whose workspace requires it is le
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
-import pyotp
 import pytest
 
+from tests.accounts.test_two_factor import Phone
 from tests.e2e.test_viewer_shell import sign_up
 from tests.e2e.viewer_helpers import PASSWORD, signup_link
 
 pytestmark = pytest.mark.e2e
 
 TIMEOUT = 15_000
-
-
-class Phone:
-    """An authenticator app; each code is for a later 30-second step than the last one given."""
-
-    def __init__(self, secret: str) -> None:
-        self.totp, self.step = pyotp.TOTP(secret), int(time.time() // 30) - 1
-
-    def code(self) -> str:
-        self.step = max(self.step + 1, int(time.time() // 30))
-        return self.totp.at(self.step * 30)
 
 
 def log_in(page: Any, email: str) -> None:
@@ -92,7 +80,7 @@ def test_a_required_second_factor_is_set_up_before_anything_else(page: Any, brow
         page.get_by_label("Code from your authenticator app").fill(phone.code())
         page.get_by_role("button", name="Turn on").click()
         page.get_by_role("button", name="I have saved them").click()
-        page.get_by_role("link", name="Admin").click()
+        page.goto("/admin/two-factor")
         page.get_by_label("Everyone on this instance").click()  # saved, then shown checked
         expect(page.get_by_label("Everyone on this instance")).to_be_checked(timeout=TIMEOUT)
         screenshots.take(page, "admin")

@@ -13,7 +13,7 @@ export type Route =
   | { readonly kind: "tokens" }
   | { readonly kind: "password" }
   | { readonly kind: "twoFactor" }
-  | { readonly kind: "admin" }
+  | { readonly kind: "admin"; readonly section: string }
   | { readonly kind: "viewer"; readonly appKey: string; readonly pageSlug: string | undefined }
   | { readonly kind: "editor"; readonly applicationId: string; readonly pageSlug: string }
   | { readonly kind: "notFound" };
@@ -48,8 +48,11 @@ export function matchRoute(pathname: string): Route {
     case "settings":
       if (parts.length === 2 && second === "password") return { kind: "password" };
       if (parts.length === 2 && second === "two-factor") return { kind: "twoFactor" };
-      if (parts.length === 2 && second === "admin") return { kind: "admin" };
       return parts.length === 2 && second === "tokens" ? { kind: "tokens" } : { kind: "notFound" };
+    case "admin":
+      // Instance administration: /admin/{section}; the sections are the admin page's to know.
+      if (parts.length === 1) return { kind: "admin", section: "two-factor" };
+      return parts.length === 2 && second !== undefined ? { kind: "admin", section: second } : { kind: "notFound" };
     case "workspaces":
       if (second === undefined) return { kind: "home" };
       if (parts.length === 2) return { kind: "workspace", workspaceId: second, section: "applications" };

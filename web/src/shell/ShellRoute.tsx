@@ -99,7 +99,7 @@ function Workspaces({ route }: { route: ShellRouteKind }) {
   else if (route.kind === "tokens") body = <TokensPanel />;
   else if (route.kind === "password") body = <PasswordPanel />;
   else if (route.kind === "twoFactor") body = <TwoFactorPanel />;
-  else if (route.kind === "admin") body = <AdminPage />;
+  else if (route.kind === "admin") body = <AdminPage section={route.section} />;
   else if (route.kind === "notFound") body = <ErrorNote message="There is no page at this address." />;
   else if (route.kind === "workspace" && !current) body = <ErrorNote message="This workspace does not exist or you are not a member of it." />;
   else if (current && route.kind === "workspace") {

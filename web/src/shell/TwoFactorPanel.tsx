@@ -18,7 +18,11 @@ export function TwoFactorPanel() {
     setCodes(null);
     status.reload();
   };
-  const proofBody = () => (/^\d{6}$/.test(proof.replace(/\s/g, "")) || proof.includes("-") ? { code: proof.trim() } : { password: proof });
+  // Six digits, or a recovery code (four groups of four); anything else is the password.
+  const proofBody = () =>
+    /^\d{6}$/.test(proof.replace(/\s/g, "")) || /^[a-z2-7]{4}(-?[a-z2-7]{4}){3}$/i.test(proof.trim())
+      ? { code: proof.trim() }
+      : { password: proof };
   return (
     <section className="lc-panel" aria-labelledby="two-factor-title">
       <div className="lc-panel__head">

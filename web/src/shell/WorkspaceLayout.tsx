@@ -61,7 +61,7 @@ export function WorkspaceLayout(props: {
           Two-factor
         </Link>
         {user.isInstanceAdmin && (
-          <Link to="/settings/admin" className={props.section === "admin" ? "lc-active" : undefined}>
+          <Link to="/admin" className={props.section === "admin" ? "lc-active" : undefined}>
             Admin
           </Link>
         )}

@@ -144,14 +144,15 @@ describe("two-factor authentication", () => {
       renderToString(
         <SessionContext.Provider value={who}>
           <WorkspaceLayout workspaces={[]} current={undefined} section="admin" onCreateWorkspace={() => undefined}>
-            <AdminPage />
+            <AdminPage section="provisioning" />
           </WorkspaceLayout>
         </SessionContext.Provider>,
       );
-    expect(frame(user)).toContain("Instance administration");
-    expect(frame(user)).toContain('href="/settings/admin"');
+    expect(frame(user)).toContain("Provisioning (SCIM)");
+    expect(frame(user)).toMatch(/href="\/admin\/provisioning" class="lc-active"/);
+    expect(frame(user)).toContain('href="/admin"');
     const member = { ...user, isInstanceAdmin: false };
-    expect(frame(member)).not.toContain('href="/settings/admin"');
+    expect(frame(member)).not.toContain('href="/admin"');
     expect(frame(member)).toContain("Only instance administrators");
   });
 });
