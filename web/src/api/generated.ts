@@ -2709,6 +2709,12 @@ export interface components {
              * @description Whether its datasources may reach private networks: true or false as an instance administrator set it, null to follow the instance default (LOWCRAFT_ALLOW_PRIVATE_NETWORKS).
              */
             readonly privateNetworks?: boolean | null;
+            /**
+             * Requiretwofactor
+             * @description Whether members must sign in with a second factor.
+             * @default false
+             */
+            readonly requireTwoFactor: boolean;
         };
         /**
          * WorkspacePrivateNetworks
@@ -2727,6 +2733,12 @@ export interface components {
              * @description Whether its datasources may reach private networks: true or false as an instance administrator set it, null to follow the instance default (LOWCRAFT_ALLOW_PRIVATE_NETWORKS).
              */
             readonly privateNetworks?: boolean | null;
+            /**
+             * Requiretwofactor
+             * @description Whether members must sign in with a second factor.
+             * @default false
+             */
+            readonly requireTwoFactor: boolean;
             /**
              * Privatenetworksallowed
              * @description What its datasources may do now, the instance default applied.

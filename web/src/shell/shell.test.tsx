@@ -17,7 +17,7 @@ import { WorkspaceLayout } from "./WorkspaceLayout";
 
 const file = (text: string) => ({ text: async () => text });
 const user: User = { id: "u1", email: "ada@example.com", name: "Ada", isInstanceAdmin: true, createdAt: null };
-const workspace = (role: Workspace["role"]): Workspace => ({ id: "w1", name: "Ada's apps", role, createdAt: "2026-01-01T00:00:00+00:00" });
+const workspace = (role: Workspace["role"]): Workspace => ({ id: "w1", name: "Ada's apps", role, createdAt: "2026-01-01T00:00:00+00:00", requireTwoFactor: false });
 
 describe("importing and exporting applications", () => {
   test("an export file is read as the document to import", async () => {
@@ -154,5 +154,20 @@ describe("two-factor authentication", () => {
     const member = { ...user, isInstanceAdmin: false };
     expect(frame(member)).not.toContain('href="/admin"');
     expect(frame(member)).toContain("Only instance administrators");
+  });
+});
+
+describe("a workspace's two-factor requirement", () => {
+  test("its administrators see the setting as it stands; other members do not", () => {
+    const panel = (role: Workspace["role"], requireTwoFactor: boolean) =>
+      renderToString(
+        <SessionContext.Provider value={{ ...user, isInstanceAdmin: false }}>
+          <MembersPanel workspace={{ ...workspace(role), requireTwoFactor }} />
+        </SessionContext.Provider>,
+      );
+    expect(panel("administrator", true)).toMatch(/name="workspace-two-factor" checked=""/);
+    expect(panel("administrator", false)).toContain('name="workspace-two-factor"');
+    expect(panel("administrator", false)).not.toMatch(/name="workspace-two-factor" checked=""/);
+    expect(panel("developer", true)).not.toContain("workspace-two-factor");
   });
 });
