@@ -22,6 +22,7 @@ from lowcraft.accounts.api import router as accounts_router
 from lowcraft.accounts.signin import sync_environment_providers
 from lowcraft.accounts.signin_api import router as signin_router
 from lowcraft.accounts.signin_api import saml_router
+from lowcraft.accounts.two_factor_api import router as two_factor_router
 from lowcraft.actions.api import execute
 from lowcraft.actions.api import router as actions_router
 from lowcraft.actions.execution_plans import cached_execution
@@ -42,6 +43,8 @@ from lowcraft.meta.api import router as meta_router
 from lowcraft.metrics import install as install_metrics
 from lowcraft.pages.api import router as pages_router
 from lowcraft.runtime import Runtime
+from lowcraft.scim.admin_api import router as scim_admin_router
+from lowcraft.scim.api import router as scim_router
 from lowcraft.store.migrate import upgrade
 from lowcraft.workspaces.api import router as workspaces_router
 
@@ -174,9 +177,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
     # them again through `add_api_route` cost 75 ms of every start (bench/startup.py).
     for router in (
         actions_router, meta_router, accounts_router, signin_router, saml_router, workspaces_router, apps_router,
-        pages_router, datasources_router, admin_router, jslibs_router,
+        pages_router, datasources_router, admin_router, jslibs_router, two_factor_router, scim_admin_router,
     ):
         app.router.routes.extend(router.routes)
+    app.router.routes.extend(scim_router.routes)  # SCIM 2.0 at /scim/v2, with its own error shape
     docs.mount(app, "Lowcraft API")
     metrics = install_metrics(app, runtime.db, settings.metrics_token)  # before the SPA's catch-all route
     spa.mount(app, settings.web_dist, settings.sandbox_connect_src)

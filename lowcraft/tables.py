@@ -12,9 +12,12 @@ from lowcraft.identity.models import (
     LinkedIdentity,
     LoginSession,
     PasswordResetToken,
+    RecoveryCode,
     SignInProvider,
+    TwoFactor,
     User,
 )
+from lowcraft.scim.models import ScimGroup, ScimGroupMapping, ScimGroupMember, ScimRoleGrant, ScimToken, ScimUser
 from lowcraft.store.base import Base
 from lowcraft.workspaces.models import Invite, Membership, Workspace
 
@@ -36,7 +39,15 @@ __all__ = [
     "Membership",
     "Page",
     "PasswordResetToken",
+    "RecoveryCode",
+    "ScimGroup",
+    "ScimGroupMapping",
+    "ScimGroupMember",
+    "ScimRoleGrant",
+    "ScimToken",
+    "ScimUser",
     "SignInProvider",
+    "TwoFactor",
     "User",
     "Workspace",
 ]

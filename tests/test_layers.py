@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("audit log", {"audit"}),
     ("application model", {"appmodel"}),
     ("workspaces and permissions", {"workspaces"}),
-    ("accounts and datasources", {"accounts", "datasources", "admin"}),
+    ("accounts and datasources", {"accounts", "datasources", "admin", "scim"}),
     ("libraries of applications", {"jslibs"}),
     ("applications", {"apps"}),
     ("pages", {"pages"}),

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Response
 from pydantic import Field
 
 from lowcraft.accounts import service
-from lowcraft.accounts.schemas import ApiTokenCreated, ApiTokenList, CheckEmail, Message
+from lowcraft.accounts.schemas import ApiTokenCreated, ApiTokenList, CheckEmail, Message, SignInPending
+from lowcraft.accounts.sign_in import PENDING_SECONDS, SignIn
 from lowcraft.http import API_PREFIX
-from lowcraft.http.deps import SESSION_COOKIE, Ctx
+from lowcraft.http.deps import SESSION_COOKIE, SIGN_IN_COOKIE, Ctx
 from lowcraft.http.openapi import BODY, PARAMS, errors
 from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
@@ -81,11 +82,42 @@ def _set_cookie(ctx: Ctx, response: Response, token: str) -> None:
     )
 
 
+_NEXT_STEP = {
+    "two_factor": "Enter the code from your authenticator app.",
+    "two_factor_enrolment": "Your administrator requires two-factor authentication: set it up to continue.",
+}
+
+
+def set_pending_cookie(ctx: Ctx, response: Response, token: str) -> None:
+    """The pending sign-in's cookie: only the sign-in routes see it (also set by a provider's
+    callback when a second factor is due)."""
+    response.set_cookie(
+        SIGN_IN_COOKIE, token, httponly=True, samesite="strict", secure=ctx.runtime.settings.secure_cookies,
+        max_age=PENDING_SECONDS, path=f"{API_PREFIX}/auth",
+    )
+
+
+def answer_sign_in(ctx: Ctx, response: Response, sign_in: SignIn, *, finished_pending: bool = False) -> dict[str, Any]:
+    """The answer to a proved first (or second) factor: the session cookie and the user, or a 202
+    with the pending sign-in's cookie and the step that is due. Every sign-in route ends here;
+    the two-factor routes, which finish a pending sign-in, clear its cookie (`finished_pending`)."""
+    if sign_in.session is not None:
+        _set_cookie(ctx, response, sign_in.session)
+        if finished_pending:
+            response.delete_cookie(SIGN_IN_COOKIE, path=f"{API_PREFIX}/auth")
+        return user_out(sign_in.user)
+    assert sign_in.pending is not None
+    response.status_code = 202
+    set_pending_cookie(ctx, response, sign_in.pending)
+    return {"status": sign_in.next, "message": _NEXT_STEP[sign_in.next]}
+
+
+PENDING: dict[int | str, dict[str, Any]] = {202: {"model": SignInPending, "description": "A second factor is due (or must be set up) before the session"}}
 SIGNUP_EMAILED = "Check your email: we sent a link to finish signing up."
 
 
 @router.post(
-    "/auth/signup", status_code=201, response_model=UserOut | CheckEmail,
+    "/auth/signup", status_code=201, response_model=UserOut | CheckEmail | SignInPending,
     responses={201: {"model": UserOut}, 202: {"model": CheckEmail, "description": "A link to finish went out by email"},
                **errors(*BODY, 409, 429, 503)},
 )
@@ -96,25 +128,27 @@ def signup(body: SignupBody, ctx: Ctx, response: Response) -> dict[str, Any]:
     if signed_up is None:
         response.status_code = 202
         return {"status": "check_email", "message": SIGNUP_EMAILED}
-    user, token = signed_up
-    _set_cookie(ctx, response, token)
-    return user_out(user)
+    return answer_sign_in(ctx, response, signed_up)
 
 
-@router.post("/auth/signup/confirm", status_code=201, response_model=UserOut, responses=errors(*BODY, 409, 503))
+@router.post(
+    "/auth/signup/confirm", status_code=201, response_model=UserOut | SignInPending,
+    responses={201: {"model": UserOut}, **PENDING, **errors(*BODY, 409, 503)},
+)
 def confirm_signup(body: SignupConfirmBody, ctx: Ctx, response: Response) -> dict[str, Any]:
-    """Finish signing up with the link's token: the account is created and logged in."""
-    user, token = service.confirm_signup(ctx, body.token)
-    _set_cookie(ctx, response, token)
-    return user_out(user)
+    """Finish signing up with the link's token: the account is created and logged in (202 when a
+    workspace the invitation was for requires a second factor, which is set up first)."""
+    return answer_sign_in(ctx, response, service.confirm_signup(ctx, body.token))
 
 
-@router.post("/auth/login", response_model=UserOut, responses=errors(*BODY, 401, 429, 503))
+@router.post(
+    "/auth/login", response_model=UserOut | SignInPending,
+    responses={200: {"model": UserOut}, **PENDING, **errors(*BODY, 401, 429, 503)},
+)
 def login(body: LoginBody, ctx: Ctx, response: Response) -> dict[str, Any]:
-    """Log in with email and password: sets the session cookie and answers the user."""
-    user, token = service.login(ctx, body.email, body.password)
-    _set_cookie(ctx, response, token)
-    return user_out(user)
+    """Log in with email and password: sets the session cookie and answers the user, or answers
+    202 when a second factor is due (`POST /auth/two-factor`) or must be set up first."""
+    return answer_sign_in(ctx, response, service.login(ctx, body.email, body.password))
 
 
 @router.post("/auth/logout", status_code=204, responses=errors(503))
@@ -131,12 +165,13 @@ def request_reset(body: ResetRequestBody, ctx: Ctx) -> dict[str, Any]:
     return {"message": "If an account exists for this email, a reset link is on its way."}
 
 
-@router.post("/auth/password-reset/confirm", response_model=UserOut, responses=errors(*BODY, 503))
+@router.post(
+    "/auth/password-reset/confirm", response_model=UserOut | SignInPending,
+    responses={200: {"model": UserOut}, **PENDING, **errors(*BODY, 503)},
+)
 def confirm_reset(body: ResetConfirmBody, ctx: Ctx, response: Response) -> dict[str, Any]:
-    """Set a new password with the reset link's token, and log in."""
-    user, token = service.confirm_password_reset(ctx, body.token, body.password)
-    _set_cookie(ctx, response, token)
-    return user_out(user)
+    """Set a new password with the reset link's token, and log in (202 when a second factor is due)."""
+    return answer_sign_in(ctx, response, service.confirm_password_reset(ctx, body.token, body.password))
 
 
 @router.get("/me", response_model=UserOut, responses=errors(401))

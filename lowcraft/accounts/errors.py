@@ -10,9 +10,14 @@ __all__ = [
     "InvalidCredentials",
     "InvalidResetToken",
     "InvalidSignupLink",
+    "InvalidTwoFactorCode",
     "LoginThrottled",
     "PasswordLoginDisabled",
+    "SignInExpired",
     "SignupClosed",
+    "TwoFactorNotEnabled",
+    "TwoFactorRequired",
+    "TwoFactorSetupNeeded",
     "WeakPassword",
 ]
 
@@ -34,6 +39,36 @@ class SignupClosed(BadRequest):
 
     code = "signup_closed"
 
+
+class InvalidTwoFactorCode(NotAuthenticated):
+    """The authenticator code or recovery code is wrong, or was used already."""
+
+    code = "invalid_two_factor_code"
+
+
+class SignInExpired(NotAuthenticated):
+    """The sign-in waiting for its second factor is unknown, finished or past its ten minutes."""
+
+    code = "sign_in_expired"
+
+
+class TwoFactorNotEnabled(Conflict):
+    """The account has no confirmed authenticator (nothing to disable, no enrolment to confirm)."""
+
+    code = "two_factor_not_enabled"
+
+
+class TwoFactorRequired(Conflict):
+    """An administrator requires two-factor authentication of this account: it cannot be turned off."""
+
+    code = "two_factor_required"
+
+
+class TwoFactorSetupNeeded(Conflict):
+    """An administrator turning on a two-factor requirement must use a second factor first, or
+    would lock themselves out."""
+
+    code = "two_factor_setup_needed"
 
 
 class InvalidResetToken(BadRequest):

@@ -15,13 +15,14 @@ from lowcraft.accounts.errors import (
     PasswordLoginDisabled,
     SignupClosed,
 )
+from lowcraft.accounts.sign_in import SignIn, after_first_factor
 from lowcraft.audit.handler import record
 from lowcraft.context import Context
 from lowcraft.errors import NotFound, ValidationFailed
 from lowcraft.identity.models import ApiToken, InstanceSetting, PasswordResetToken, User
 from lowcraft.identity.secrets import API_TOKEN_PREFIX, new_token, token_hash
 from lowcraft.identity.throttle import MailThrottle
-from lowcraft.identity.users import normalise_email
+from lowcraft.identity.users import normalise_email, revoke_api_tokens
 from lowcraft.store.types import utcnow
 from lowcraft.workspaces.models import Invite, Membership, Workspace
 from lowcraft.workspaces.permissions import Role, require_user
@@ -56,9 +57,9 @@ def accept_invites(ctx: Context, user: User) -> int:
     return accepted
 
 
-def signup(ctx: Context, email: str, password: str, name: str) -> tuple[User, str] | None:
-    """Start an account; returns the user and a new session token when the account exists at once
-    (the instance's first user, who is logged in).
+def signup(ctx: Context, email: str, password: str, name: str) -> SignIn | None:
+    """Start an account; returns the sign-in when the account exists at once (the instance's first
+    user, who is logged in).
 
     Anyone else gets an email: a link that finishes the signup, or, when the address has an account
     already, a note saying so. Both answer the caller alike (and take as long: the password is
@@ -67,7 +68,7 @@ def signup(ctx: Context, email: str, password: str, name: str) -> tuple[User, st
     email = normalise_email(email)
     password_hash = ctx.runtime.passwords.hash(password)
     if ctx.db.scalar(select(User.id).limit(1)) is None:
-        return _with_session(ctx, _create_user(ctx, email, password_hash, name), "signup")
+        return after_first_factor(ctx, _create_user(ctx, email, password_hash, name), "signup")
     if not password_login_enabled(ctx):
         raise SignupClosed("Accounts on this instance are made by signing in with a provider.")
     _check_signup_policy(ctx, email)
@@ -98,8 +99,9 @@ def signup(ctx: Context, email: str, password: str, name: str) -> tuple[User, st
     return None
 
 
-def confirm_signup(ctx: Context, token: str) -> tuple[User, str]:
-    """Finish a signup from its emailed link: the account is made and the caller logged in."""
+def confirm_signup(ctx: Context, token: str) -> SignIn:
+    """Finish a signup from its emailed link: the account is made and the caller logged in (or led
+    to set up a second factor first, when a workspace they were invited to requires one)."""
     key = _signup_key(token)
     raw = ctx.runtime.cache.get(key)
     # The claim makes the link single-use even when two requests present it at once.
@@ -111,7 +113,7 @@ def confirm_signup(ctx: Context, token: str) -> tuple[User, str]:
         raise InvalidSignupLink("This signup link is invalid, used or expired. Sign up again.")
     _check_signup_policy(ctx, email)  # an invitation may have been withdrawn since
     ctx.runtime.cache.delete(key)
-    return _with_session(ctx, _create_user(ctx, email, str(pending["password_hash"]), str(pending["name"])), "signup")
+    return after_first_factor(ctx, _create_user(ctx, email, str(pending["password_hash"]), str(pending["name"])), "signup")
 
 
 def _signup_key(token: str) -> str:
@@ -179,23 +181,6 @@ def authenticate(ctx: Context, email: str, password: str) -> User:
     return user
 
 
-def first_factor_proven(ctx: Context, user: User, *, method: str) -> tuple[User, str]:
-    """The one door to a login session: `user` has proven the first factor by `method`
-    (`password`, `signup`, `password_reset`, or `provider:<slug>` for a sign-in provider).
-
-    Every way of logging in ends here, so a second factor (two-factor authentication) is one step
-    added in this function. Answers the user and the token for the session cookie.
-    """
-    ctx.user = user
-    user.last_login_at = utcnow()
-    return user, ctx.runtime.sessions.create(ctx.db, user.id, ctx.client_address, ctx.user_agent)
-
-
-def _with_session(ctx: Context, user: User, method: str) -> tuple[User, str]:
-    """The user and the token of a new login session for them from the caller's client."""
-    return first_factor_proven(ctx, user, method=method)
-
-
 def password_login_enabled(ctx: Context) -> bool:
     """Whether people may log in with a password: `LOWCRAFT_PASSWORD_LOGIN` if set, else the
     instance administrators' setting (on unless turned off)."""
@@ -218,15 +203,13 @@ def _refuse_password_unless_admin(ctx: Context, user: User) -> bool:
     return True
 
 
-def login(ctx: Context, email: str, password: str) -> tuple[User, str]:
+def login(ctx: Context, email: str, password: str) -> SignIn:
+    """Check the password; a session, or a pending sign-in when a second factor is due. With
+    password login off, only instance administrators get here (the break-glass path, audited as
+    such)."""
     user = authenticate(ctx, email, password)
     break_glass = _refuse_password_unless_admin(ctx, user)
-    user, token = _with_session(ctx, user, "password")
-    record(
-        ctx, "user.logged_in", "user", user.id, user.email,
-        summary={"method": "password", **({"break_glass": True} if break_glass else {})},
-    )
-    return user, token
+    return after_first_factor(ctx, user, "password:break_glass" if break_glass else "password")
 
 
 def logout(ctx: Context) -> None:
@@ -267,13 +250,7 @@ def change_password(ctx: Context, current: str, new: str, *, revoke_api_tokens: 
 
 def _revoke_api_tokens(ctx: Context, user: User) -> int:
     """Revoke every active API token of `user`; returns how many."""
-    tokens = ctx.db.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-    ).all()
-    now = utcnow()
-    for token in tokens:
-        token.revoked_at = now
-    return len(tokens)
+    return revoke_api_tokens(ctx.db, user.id)
 
 
 def request_password_reset(ctx: Context, email: str) -> None:
@@ -303,8 +280,9 @@ def request_password_reset(ctx: Context, email: str) -> None:
     record(ctx, "user.password_reset_requested", "user", user.id, user.email)
 
 
-def confirm_password_reset(ctx: Context, token: str, password: str) -> tuple[User, str]:
-    """Set the new password, end every session and API token of the account, and log the caller in."""
+def confirm_password_reset(ctx: Context, token: str, password: str) -> SignIn:
+    """Set the new password, end every session and API token of the account, and log the caller in
+    (after their second factor, when they have one: a reset link proves the mailbox, not the phone)."""
     row = ctx.db.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == token_hash(token)))
     if row is None or row.used_at is not None or row.expires_at <= utcnow():
         raise InvalidResetToken("This reset link is invalid or has expired. Ask for a new one.")
@@ -319,7 +297,7 @@ def confirm_password_reset(ctx: Context, token: str, password: str) -> tuple[Use
     revoked = _revoke_api_tokens(ctx, user)
     ctx.user = user
     record(ctx, "user.password_reset", "user", user.id, user.email, summary={"api_tokens_revoked": revoked})
-    return _with_session(ctx, user, "password_reset")
+    return after_first_factor(ctx, user, "password_reset")
 
 
 def create_api_token(ctx: Context, name: str, expires_in_days: int | None) -> tuple[ApiToken, str]:

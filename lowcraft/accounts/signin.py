@@ -14,7 +14,8 @@ means here:
 - **role mapping**: rules `{claim, value, workspaceId, role}` give the highest matching role in
   each named workspace at every sign-in; a workspace the mapping granted last time and no rule
   matches now is left (unless that would leave it with no administrator);
-- **the session**: `first_factor_proven`, the one door every login goes through.
+- **the session**: `lowcraft.accounts.sign_in.after_first_factor`, the one door every login goes
+  through (a session, or a pending sign-in when a second factor is due).
 
 Every sign-in, refusal and provider change is in the audit log (instance-level events, no
 workspace). Secrets of a provider's settings are sealed under the instance key, bound to the
@@ -39,9 +40,9 @@ from sqlalchemy import func, select
 from lowcraft.accounts.service import (
     PASSWORD_LOGIN_SETTING,
     create_account_for_identity,
-    first_factor_proven,
     password_login_enabled,
 )
+from lowcraft.accounts.sign_in import after_first_factor
 from lowcraft.audit.handler import record
 from lowcraft.context import Context
 from lowcraft.errors import Conflict, LowcraftError, NotFound, PermissionDenied, ValidationFailed
@@ -125,6 +126,8 @@ class SignInOutcome:
     location: str
     session_token: str | None
     user: User | None
+    pending_token: str | None = None
+    """A pending sign-in (a second factor is due) for the sign-in cookie, instead of a session."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -478,14 +481,11 @@ def complete(ctx: Context, slug: str, params: dict[str, str], browser: str | Non
     except LowcraftError as exc:  # the provider unreachable or misconfigured
         log.warning("sign-in with %s failed: %s", slug, exc.message)
         return _refused(ctx, slug, exc)
-    token = _session(ctx, user, slug)
-    return SignInOutcome(next_path, token, user)
-
-
-def _session(ctx: Context, user: User, slug: str) -> str:
-    _, token = first_factor_proven(ctx, user, method=f"provider:{slug}")
-    record(ctx, "user.logged_in", "user", user.id, user.email, summary={"method": "provider", "provider": slug})
-    return token
+    sign_in = after_first_factor(ctx, user, f"provider:{slug}")
+    if sign_in.session is not None:
+        return SignInOutcome(next_path, sign_in.session, user)
+    # A second factor is due: the login page asks for it, holding the pending sign-in's cookie.
+    return SignInOutcome("/login?" + urlencode({"step": sign_in.next, "next": next_path}), None, user, sign_in.pending)
 
 
 def _refused(ctx: Context, slug: str, exc: LowcraftError) -> SignInOutcome:

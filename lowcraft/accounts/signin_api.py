@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import Field
 
 from lowcraft.accounts import signin
+from lowcraft.accounts.api import set_pending_cookie
 from lowcraft.accounts.schemas import (
     LinkedIdentityList,
     LoginOptions,
@@ -112,6 +113,8 @@ def callback(slug: str, request: Request, ctx: Ctx) -> Response:
             SESSION_COOKIE, outcome.session_token, httponly=True, samesite="lax", secure=settings.secure_cookies,
             max_age=settings.session_max_hours * 3600, path="/",
         )
+    elif outcome.pending_token:
+        set_pending_cookie(ctx, response, outcome.pending_token)
     return response
 
 

@@ -14,6 +14,9 @@ from lowcraft.identity.users import user_for_api_token
 from lowcraft.runtime import Runtime
 
 SESSION_COOKIE = "lowcraft_session"
+SIGN_IN_COOKIE = "lowcraft_sign_in"
+"""A sign-in waiting for its second factor (`lowcraft.accounts.sign_in`): no session, only read by
+the two-factor sign-in routes."""
 
 
 def get_runtime(request: Request) -> Runtime:

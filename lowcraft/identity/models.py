@@ -1,12 +1,12 @@
 """Users, login sessions, personal API tokens, password reset tokens, sign-in providers and the
-identities accounts have at them, and instance-wide settings."""
+identities accounts have at them, two-factor secrets, and instance-wide settings."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lowcraft.store.base import Base, IdMixin, TimestampMixin
@@ -103,6 +103,37 @@ class LinkedIdentity(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     mapped_workspaces: Mapped[list[str]] = mapped_column(JSONType, default=list)
+
+
+class TwoFactor(Base):
+    """A user's TOTP authenticator: the secret, encrypted under the instance key.
+
+    `secret` is the confirmed one (None until the first code confirms an enrolment); `pending_secret`
+    is an enrolment in progress (a first one, or a new phone replacing the old), which becomes
+    `secret` when a code from it is confirmed. `last_step` is the newest 30-second step a code was
+    accepted for: a code is accepted once, so one seen over a shoulder or a wire cannot be replayed.
+    """
+
+    __tablename__ = "two_factor"
+
+    user_id: Mapped[str] = mapped_column(IdType, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    secret: Mapped[str | None] = mapped_column(Text)
+    pending_secret: Mapped[str | None] = mapped_column(Text)
+    last_step: Mapped[int] = mapped_column(Integer, default=0)
+    enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RecoveryCode(IdMixin, Base):
+    """A one-time code that stands in for an authenticator code; stored as a SHA-256 hash (the codes
+    are 80 random bits, nothing to brute-force) and spent on use."""
+
+    __tablename__ = "recovery_codes"
+
+    user_id: Mapped[str] = mapped_column(IdType, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class InstanceSetting(TimestampMixin, Base):

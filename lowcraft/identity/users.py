@@ -38,6 +38,15 @@ def user_for_api_token(db: Session, secret: str) -> User | None:
     return user if user and user.is_active else None
 
 
+def revoke_api_tokens(db: Session, user_id: str) -> int:
+    """Revoke every active API token of a user (a reset password, a deactivated account); how many."""
+    tokens = db.scalars(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))).all()
+    now = utcnow()
+    for token in tokens:
+        token.revoked_at = now
+    return len(tokens)
+
+
 def user_out(user: User) -> dict[str, Any]:
     return {
         "id": user.id,

@@ -55,7 +55,7 @@ def workspace_out(view: WorkspaceView) -> dict[str, Any]:
     w = view.workspace
     return {
         "id": w.id, "name": w.name, "role": view.role.value, "createdAt": w.created_at.isoformat(),
-        "privateNetworks": w.allow_private_networks,
+        "privateNetworks": w.allow_private_networks, "requireTwoFactor": w.require_two_factor,
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lowcraft.store.base import Base, IdMixin, TimestampMixin
@@ -18,6 +18,8 @@ class Workspace(IdMixin, TimestampMixin, Base):
     allow_private_networks: Mapped[bool | None] = mapped_column(Boolean, nullable=True, default=None)
     """Whether this workspace's datasources may reach private networks, as an instance
     administrator set it; None follows the instance's LOWCRAFT_ALLOW_PRIVATE_NETWORKS."""
+    require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Whether members must sign in with a second factor (set by the workspace's administrators)."""
 
 
 class Membership(Base):

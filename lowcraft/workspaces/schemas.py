@@ -32,6 +32,9 @@ class WorkspaceOut(Out):
         description="Whether its datasources may reach private networks: true or false as an instance "
         "administrator set it, null to follow the instance default (LOWCRAFT_ALLOW_PRIVATE_NETWORKS).",
     )
+    require_two_factor: bool = Field(
+        False, alias="requireTwoFactor", description="Whether members must sign in with a second factor.",
+    )
 
 
 class WorkspacePrivateNetworks(WorkspaceOut):

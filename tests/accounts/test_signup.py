@@ -25,7 +25,7 @@ def test_the_first_user_becomes_instance_administrator_with_a_personal_workspace
     assert client.ok("GET", "/api/v1/me")["id"] == me["id"]
     workspaces = client.ok("GET", "/api/v1/workspaces")["workspaces"]
     assert [(w["name"], w["role"]) for w in workspaces] == [("Ada's apps", "administrator")]
-    assert actions(instance) == ["user.signed_up", "workspace.created"]
+    assert actions(instance) == ["user.signed_up", "workspace.created", "user.logged_in"]
 
 
 def test_later_users_are_ordinary_users_with_their_own_workspace(instance: Instance, admin: Api) -> None:

@@ -30,6 +30,15 @@ INSTANCE_ADMINISTRATOR_DIFFERS: dict[tuple[str, str], int] = {
     ("POST", "/api/v1/admin/sign-in/providers"): 201,
     ("PATCH", "/api/v1/admin/sign-in/providers/{provider}"): 200,
     ("DELETE", "/api/v1/admin/sign-in/providers/{provider}"): 204,
+    # The 2FA requirement and provisioning are the instance administrator's alone.
+    ("GET", "/api/v1/admin/two-factor"): 200,
+    ("PUT", "/api/v1/admin/two-factor"): 200,
+    ("GET", "/api/v1/admin/scim/tokens"): 200,
+    ("POST", "/api/v1/admin/scim/tokens"): 201,
+    ("DELETE", "/api/v1/admin/scim/tokens/{token}"): 404,  # the id of an API token is no provisioning token
+    ("GET", "/api/v1/admin/scim/group-mappings"): 200,
+    ("POST", "/api/v1/admin/scim/group-mappings"): 201,
+    ("DELETE", "/api/v1/admin/scim/group-mappings/{token}"): 404,
 }
 
 

@@ -243,7 +243,8 @@ export interface paths {
         readonly put?: never;
         /**
          * Confirm Signup
-         * @description Finish signing up with the link's token: the account is created and logged in.
+         * @description Finish signing up with the link's token: the account is created and logged in (202 when a
+         *     workspace the invitation was for requires a second factor, which is set up first).
          */
         readonly post: operations["confirm_signup_api_v1_auth_signup_confirm_post"];
         readonly delete?: never;
@@ -263,7 +264,8 @@ export interface paths {
         readonly put?: never;
         /**
          * Login
-         * @description Log in with email and password: sets the session cookie and answers the user.
+         * @description Log in with email and password: sets the session cookie and answers the user, or answers
+         *     202 when a second factor is due (`POST /auth/two-factor`) or must be set up first.
          */
         readonly post: operations["login_api_v1_auth_login_post"];
         readonly delete?: never;
@@ -323,7 +325,7 @@ export interface paths {
         readonly put?: never;
         /**
          * Confirm Reset
-         * @description Set a new password with the reset link's token, and log in.
+         * @description Set a new password with the reset link's token, and log in (202 when a second factor is due).
          */
         readonly post: operations["confirm_reset_api_v1_auth_password_reset_confirm_post"];
         readonly delete?: never;
@@ -1417,6 +1419,306 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/auth/two-factor": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Submit Second Factor
+         * @description Finish a sign-in that answered 202 `two_factor`: an authenticator code or a recovery code
+         *     sets the session cookie. Five wrong codes end the pending sign-in.
+         */
+        readonly post: operations["submit_second_factor_api_v1_auth_two_factor_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/auth/two-factor/enrolment": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Begin Pending Enrolment
+         * @description For a sign-in that answered 202 `two_factor_enrolment`: a new authenticator secret and its QR code.
+         */
+        readonly post: operations["begin_pending_enrolment_api_v1_auth_two_factor_enrolment_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/auth/two-factor/enrolment/confirm": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Confirm Pending Enrolment
+         * @description Confirm the set-up with a first code: two-factor authentication is on, the session cookie is
+         *     set, and the ten recovery codes are in this answer only.
+         */
+        readonly post: operations["confirm_pending_enrolment_api_v1_auth_two_factor_enrolment_confirm_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/me/two-factor": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Get Status
+         * @description Whether the signed-in user has a second factor, whether one is required, and how many
+         *     recovery codes are left.
+         */
+        readonly get: operations["get_status_api_v1_me_two_factor_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/me/two-factor/enrolment": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Begin Enrolment
+         * @description Start setting up an authenticator (or a new one, replacing the current once confirmed).
+         */
+        readonly post: operations["begin_enrolment_api_v1_me_two_factor_enrolment_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/me/two-factor/enrolment/confirm": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Confirm Enrolment
+         * @description Turn two-factor authentication on with a first code; answers ten new recovery codes (once).
+         */
+        readonly post: operations["confirm_enrolment_api_v1_me_two_factor_enrolment_confirm_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/me/two-factor/recovery-codes": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Renew Recovery Codes
+         * @description Replace the recovery codes (a code or the password is required); the old ones stop working.
+         */
+        readonly post: operations["renew_recovery_codes_api_v1_me_two_factor_recovery_codes_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/me/two-factor/disable": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Disable
+         * @description Turn two-factor authentication off (a code or the password is required); refused (409)
+         *     while an administrator requires it.
+         */
+        readonly post: operations["disable_api_v1_me_two_factor_disable_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/admin/two-factor": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Get Policy
+         * @description Whether the instance requires a second factor of everyone, and which workspaces require it
+         *     of their members (instance administrators only).
+         */
+        readonly get: operations["get_policy_api_v1_admin_two_factor_get"];
+        /**
+         * Set Policy
+         * @description Require a second factor of every user (instance administrators only, who must have one
+         *     themselves). Sessions of users without one end: they set one up at their next sign-in.
+         */
+        readonly put: operations["set_policy_api_v1_admin_two_factor_put"];
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/workspaces/{workspace_id}/two-factor": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        /**
+         * Set Workspace Policy
+         * @description Require a second factor of the workspace's members (its administrators, who must have one
+         *     themselves). Sessions of members without one end: they set one up at their next sign-in.
+         */
+        readonly put: operations["set_workspace_policy_api_v1_workspaces__workspace_id__two_factor_put"];
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/admin/scim/tokens": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * List Tokens
+         * @description Active provisioning tokens, without their secrets, and the SCIM URL to configure.
+         */
+        readonly get: operations["list_tokens_api_v1_admin_scim_tokens_get"];
+        readonly put?: never;
+        /**
+         * Create Token
+         * @description Make a provisioning token for an identity provider; its secret is in this answer only.
+         */
+        readonly post: operations["create_token_api_v1_admin_scim_tokens_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/admin/scim/tokens/{token_id}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        readonly post?: never;
+        /**
+         * Revoke Token
+         * @description Revoke a provisioning token: the provider's next call is refused.
+         */
+        readonly delete: operations["revoke_token_api_v1_admin_scim_tokens__token_id__delete"];
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/admin/scim/group-mappings": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * List Mappings
+         * @description Which provider groups give which role in which workspace.
+         */
+        readonly get: operations["list_mappings_api_v1_admin_scim_group_mappings_get"];
+        readonly put?: never;
+        /**
+         * Create Mapping
+         * @description Give the members of a provider group a role in a workspace (replacing the role a mapping of
+         *     the same group and workspace gave); applied to the group's members at once.
+         */
+        readonly post: operations["create_mapping_api_v1_admin_scim_group_mappings_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/admin/scim/group-mappings/{mapping_id}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        readonly post?: never;
+        /**
+         * Delete Mapping
+         * @description Remove a mapping; memberships it granted end unless another mapping still gives them.
+         */
+        readonly delete: operations["delete_mapping_api_v1_admin_scim_group_mappings__mapping_id__delete"];
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1803,6 +2105,14 @@ export interface components {
             /** Recaptchascripturl */
             readonly recaptchaScriptUrl: string;
         };
+        /** CodeBody */
+        readonly CodeBody: {
+            /**
+             * Code
+             * @description A 6-digit code from the authenticator app.
+             */
+            readonly code: string;
+        };
         /** ColumnOut */
         readonly ColumnOut: {
             /** Name */
@@ -2095,6 +2405,27 @@ export interface components {
              * @description Its version, guessed from its URL.
              */
             readonly version: string | null;
+        };
+        /** GroupMappingList */
+        readonly GroupMappingList: {
+            /** Mappings */
+            readonly mappings: readonly components["schemas"]["GroupMappingOut"][];
+        };
+        /**
+         * GroupMappingOut
+         * @description Members of the identity provider's group `group` get `role` in the workspace.
+         */
+        readonly GroupMappingOut: {
+            /** Id */
+            readonly id: string;
+            /** Group */
+            readonly group: string;
+            /** Workspaceid */
+            readonly workspaceId: string;
+            /** Workspacename */
+            readonly workspaceName: string;
+            /** Role */
+            readonly role: string;
         };
         /** Health */
         readonly Health: {
@@ -2438,6 +2769,21 @@ export interface components {
             /** Kind */
             readonly kind: string;
         };
+        /** MappingBody */
+        readonly MappingBody: {
+            /**
+             * Group
+             * @description The group's display name at the identity provider.
+             */
+            readonly group: string;
+            /** Workspaceid */
+            readonly workspaceId: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            readonly role: "administrator" | "developer" | "viewer";
+        };
         /** MappingRuleOut */
         readonly MappingRuleOut: {
             /** Claim */
@@ -2608,6 +2954,16 @@ export interface components {
             /** Name */
             readonly name: string;
         };
+        /**
+         * ProofBody
+         * @description Proof that the caller is the account's owner: an authenticator or recovery code, or the password.
+         */
+        readonly ProofBody: {
+            /** Code */
+            readonly code?: string | null;
+            /** Password */
+            readonly password?: string | null;
+        };
         /** ProviderBody */
         readonly ProviderBody: {
             /** Slug */
@@ -2754,6 +3110,14 @@ export interface components {
                 readonly [key: string]: string;
             };
         };
+        /**
+         * RecoveryCodesOut
+         * @description Ten one-time recovery codes: shown only in this answer, stored hashed.
+         */
+        readonly RecoveryCodesOut: {
+            /** Recoverycodes */
+            readonly recoveryCodes: readonly string[];
+        };
         /** RefactorRequest */
         readonly RefactorRequest: {
             /** Old */
@@ -2775,6 +3139,11 @@ export interface components {
         readonly ReorderBody: {
             /** Pageids */
             readonly pageIds: readonly string[];
+        };
+        /** RequiredBody */
+        readonly RequiredBody: {
+            /** Required */
+            readonly required: boolean;
         };
         /** ResetConfirmBody */
         readonly ResetConfirmBody: {
@@ -2807,6 +3176,76 @@ export interface components {
             /** Revision */
             readonly revision: number;
         };
+        /** ScimTokenBody */
+        readonly ScimTokenBody: {
+            /**
+             * Name
+             * @description Which identity provider the token is for.
+             */
+            readonly name: string;
+        };
+        /**
+         * ScimTokenCreated
+         * @description A new provisioning token with its secret: the only time the secret is shown.
+         */
+        readonly ScimTokenCreated: {
+            /** Id */
+            readonly id: string;
+            /** Name */
+            readonly name: string;
+            /** Prefix */
+            readonly prefix: string;
+            /** Createdat */
+            readonly createdAt: string;
+            /** Lastusedat */
+            readonly lastUsedAt: string | null;
+            /**
+             * Token
+             * @description The secret the identity provider sends as `Authorization: Bearer <token>`.
+             */
+            readonly token: string;
+            /**
+             * Scimurl
+             * @description The SCIM base URL to give the identity provider.
+             */
+            readonly scimUrl: string;
+        };
+        /** ScimTokenList */
+        readonly ScimTokenList: {
+            /** Tokens */
+            readonly tokens: readonly components["schemas"]["ScimTokenOut"][];
+            /**
+             * Scimurl
+             * @description The SCIM base URL to give the identity provider.
+             */
+            readonly scimUrl: string;
+        };
+        /**
+         * ScimTokenOut
+         * @description A provisioning token, without its secret (only `prefix`, to recognise it).
+         */
+        readonly ScimTokenOut: {
+            /** Id */
+            readonly id: string;
+            /** Name */
+            readonly name: string;
+            /** Prefix */
+            readonly prefix: string;
+            /** Createdat */
+            readonly createdAt: string;
+            /** Lastusedat */
+            readonly lastUsedAt: string | null;
+        };
+        /** SecondFactorBody */
+        readonly SecondFactorBody: {
+            /**
+             * Code
+             * @description A 6-digit code from the authenticator app.
+             */
+            readonly code?: string | null;
+            /** Recoverycode */
+            readonly recoveryCode?: string | null;
+        };
         /**
          * Severity
          * @description How bad a diagnostic is: errors fail `lowcraft check`, warnings do not.
@@ -2824,6 +3263,22 @@ export interface components {
             /** Kinds */
             readonly kinds: readonly components["schemas"]["ProviderKindOut"][];
         };
+        /**
+         * SignInPending
+         * @description The password (or provider) was right and a second factor is due: `two_factor` asks for a
+         *     code (`POST /auth/two-factor`), `two_factor_enrolment` for setting one up first
+         *     (`POST /auth/two-factor/enrolment`). A cookie scoped to `/api/v1/auth` holds the pending
+         *     sign-in for ten minutes; it is no session.
+         */
+        readonly SignInPending: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            readonly status: "two_factor" | "two_factor_enrolment";
+            /** Message */
+            readonly message: string;
+        };
         /** SignInSettingsBody */
         readonly SignInSettingsBody: {
             /** Passwordlogin */
@@ -2838,6 +3293,15 @@ export interface components {
              * @description LOWCRAFT_PASSWORD_LOGIN decides; the page cannot.
              */
             readonly passwordLoginFromEnvironment: boolean;
+        };
+        /**
+         * SignedInWithCodes
+         * @description Signed in after setting up a second factor: the user, and the recovery codes (shown once).
+         */
+        readonly SignedInWithCodes: {
+            readonly user: components["schemas"]["UserOut"];
+            /** Recoverycodes */
+            readonly recoveryCodes: readonly string[];
         };
         /** SignupBody */
         readonly SignupBody: {
@@ -2878,6 +3342,54 @@ export interface components {
             readonly name: string;
             /** Expiresindays */
             readonly expiresInDays?: number | null;
+        };
+        /**
+         * TwoFactorEnrolmentOut
+         * @description A new authenticator secret waiting for its first code: scan `qrSvg` or type `secret`.
+         */
+        readonly TwoFactorEnrolmentOut: {
+            /**
+             * Secret
+             * @description Base32, for typing into an authenticator app.
+             */
+            readonly secret: string;
+            /**
+             * Uri
+             * @description The `otpauth://` URI the QR code holds.
+             */
+            readonly uri: string;
+            /**
+             * Qrsvg
+             * @description An SVG image of the QR code, made on the server.
+             */
+            readonly qrSvg: string;
+        };
+        /**
+         * TwoFactorPolicyOut
+         * @description The instance's requirement and every workspace's.
+         */
+        readonly TwoFactorPolicyOut: {
+            /** Required */
+            readonly required: boolean;
+            /** Workspaces */
+            readonly workspaces: readonly components["schemas"]["WorkspaceTwoFactorOut"][];
+        };
+        /**
+         * TwoFactorStatusOut
+         * @description The signed-in user's second factor.
+         */
+        readonly TwoFactorStatusOut: {
+            /** Enabled */
+            readonly enabled: boolean;
+            /**
+             * Required
+             * @description Whether an administrator requires a second factor of this account.
+             */
+            readonly required: boolean;
+            /** Recoverycodesleft */
+            readonly recoveryCodesLeft: number;
+            /** Enrolmentpending */
+            readonly enrolmentPending: boolean;
         };
         /** UpdatePageBody */
         readonly UpdatePageBody: {
@@ -2950,6 +3462,12 @@ export interface components {
              * @description Whether its datasources may reach private networks: true or false as an instance administrator set it, null to follow the instance default (LOWCRAFT_ALLOW_PRIVATE_NETWORKS).
              */
             readonly privateNetworks?: boolean | null;
+            /**
+             * Requiretwofactor
+             * @description Whether members must sign in with a second factor.
+             * @default false
+             */
+            readonly requireTwoFactor: boolean;
         };
         /**
          * WorkspacePrivateNetworks
@@ -2969,10 +3487,28 @@ export interface components {
              */
             readonly privateNetworks?: boolean | null;
             /**
+             * Requiretwofactor
+             * @description Whether members must sign in with a second factor.
+             * @default false
+             */
+            readonly requireTwoFactor: boolean;
+            /**
              * Privatenetworksallowed
              * @description What its datasources may do now, the instance default applied.
              */
             readonly privateNetworksAllowed: boolean;
+        };
+        /**
+         * WorkspaceTwoFactorOut
+         * @description Whether a workspace requires its members to sign in with a second factor.
+         */
+        readonly WorkspaceTwoFactorOut: {
+            /** Id */
+            readonly id: string;
+            /** Name */
+            readonly name: string;
+            /** Required */
+            readonly required: boolean;
         };
     };
     responses: never;
@@ -3005,6 +3541,7 @@ export type AuditTarget = components['schemas']['AuditTarget'];
 export type Change = components['schemas']['Change'];
 export type CheckEmail = components['schemas']['CheckEmail'];
 export type ClientSettings = components['schemas']['ClientSettings'];
+export type CodeBody = components['schemas']['CodeBody'];
 export type ColumnOut = components['schemas']['ColumnOut'];
 export type ConnectionCheck = components['schemas']['ConnectionCheck'];
 export type ConnectionTest = components['schemas']['ConnectionTest'];
@@ -3023,6 +3560,8 @@ export type ErrorDetail = components['schemas']['ErrorDetail'];
 export type ExecuteBody = components['schemas']['ExecuteBody'];
 export type ExecutionResult = components['schemas']['ExecutionResult'];
 export type FetchedLibrary = components['schemas']['FetchedLibrary'];
+export type GroupMappingList = components['schemas']['GroupMappingList'];
+export type GroupMappingOut = components['schemas']['GroupMappingOut'];
 export type Health = components['schemas']['Health'];
 export type ImportedApplication = components['schemas']['ImportedApplication'];
 export type InstanceSettings = components['schemas']['InstanceSettings'];
@@ -3048,6 +3587,7 @@ export type LintResult = components['schemas']['LintResult'];
 export type LoginBody = components['schemas']['LoginBody'];
 export type LoginOptions = components['schemas']['LoginOptions'];
 export type LoginProvider = components['schemas']['LoginProvider'];
+export type MappingBody = components['schemas']['MappingBody'];
 export type MappingRuleOut = components['schemas']['MappingRuleOut'];
 export type MemberAdded = components['schemas']['MemberAdded'];
 export type MemberList = components['schemas']['MemberList'];
@@ -3060,28 +3600,41 @@ export type PageSummary = components['schemas']['PageSummary'];
 export type PasswordChangeBody = components['schemas']['PasswordChangeBody'];
 export type PrivateNetworksBody = components['schemas']['PrivateNetworksBody'];
 export type ProfileBody = components['schemas']['ProfileBody'];
+export type ProofBody = components['schemas']['ProofBody'];
 export type ProviderBody = components['schemas']['ProviderBody'];
 export type ProviderKindOut = components['schemas']['ProviderKindOut'];
 export type ProviderOut = components['schemas']['ProviderOut'];
 export type ProviderPatch = components['schemas']['ProviderPatch'];
 export type PublishedApplication = components['schemas']['PublishedApplication'];
 export type Readiness = components['schemas']['Readiness'];
+export type RecoveryCodesOut = components['schemas']['RecoveryCodesOut'];
 export type RefactorRequest = components['schemas']['RefactorRequest'];
 export type RefactorResult = components['schemas']['RefactorResult'];
 export type ReorderBody = components['schemas']['ReorderBody'];
+export type RequiredBody = components['schemas']['RequiredBody'];
 export type ResetConfirmBody = components['schemas']['ResetConfirmBody'];
 export type ResetRequestBody = components['schemas']['ResetRequestBody'];
 export type Role = components['schemas']['Role'];
 export type RoleBody = components['schemas']['RoleBody'];
 export type SaveTreeBody = components['schemas']['SaveTreeBody'];
+export type ScimTokenBody = components['schemas']['ScimTokenBody'];
+export type ScimTokenCreated = components['schemas']['ScimTokenCreated'];
+export type ScimTokenList = components['schemas']['ScimTokenList'];
+export type ScimTokenOut = components['schemas']['ScimTokenOut'];
+export type SecondFactorBody = components['schemas']['SecondFactorBody'];
 export type Severity = components['schemas']['Severity'];
 export type SignInAdmin = components['schemas']['SignInAdmin'];
+export type SignInPending = components['schemas']['SignInPending'];
 export type SignInSettingsBody = components['schemas']['SignInSettingsBody'];
 export type SignInSettingsOut = components['schemas']['SignInSettingsOut'];
+export type SignedInWithCodes = components['schemas']['SignedInWithCodes'];
 export type SignupBody = components['schemas']['SignupBody'];
 export type SignupConfirmBody = components['schemas']['SignupConfirmBody'];
 export type TableOut = components['schemas']['TableOut'];
 export type TokenBody = components['schemas']['TokenBody'];
+export type TwoFactorEnrolmentOut = components['schemas']['TwoFactorEnrolmentOut'];
+export type TwoFactorPolicyOut = components['schemas']['TwoFactorPolicyOut'];
+export type TwoFactorStatusOut = components['schemas']['TwoFactorStatusOut'];
 export type UpdatePageBody = components['schemas']['UpdatePageBody'];
 export type UserOut = components['schemas']['UserOut'];
 export type Version = components['schemas']['Version'];
@@ -3090,6 +3643,7 @@ export type WorkspaceBody = components['schemas']['WorkspaceBody'];
 export type WorkspaceList = components['schemas']['WorkspaceList'];
 export type WorkspaceOut = components['schemas']['WorkspaceOut'];
 export type WorkspacePrivateNetworks = components['schemas']['WorkspacePrivateNetworks'];
+export type WorkspaceTwoFactorOut = components['schemas']['WorkspaceTwoFactorOut'];
 export type $defs = Record<string, never>;
 export interface operations {
     readonly list_actions_api_v1_applications__application_id__actions_get: {
@@ -4088,6 +4642,15 @@ export interface operations {
                     readonly "application/json": components["schemas"]["UserOut"];
                 };
             };
+            /** @description A second factor is due (or must be set up) before the session */
+            readonly 202: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["SignInPending"];
+                };
+            };
             /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
             readonly 400: {
                 headers: {
@@ -4155,6 +4718,15 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description A second factor is due (or must be set up) before the session */
+            readonly 202: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["SignInPending"];
                 };
             };
             /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
@@ -4320,6 +4892,15 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description A second factor is due (or must be set up) before the session */
+            readonly 202: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["SignInPending"];
                 };
             };
             /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
@@ -8600,6 +9181,1039 @@ export interface operations {
                 content: {
                     readonly "application/json": components["schemas"]["LibraryCode"];
                 };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly submit_second_factor_api_v1_auth_two_factor_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["SecondFactorBody"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the `Retry-After` header's seconds. */
+            readonly 429: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service the instance depends on is unreachable; retry after the `Retry-After` header's seconds. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly begin_pending_enrolment_api_v1_auth_two_factor_enrolment_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["TwoFactorEnrolmentOut"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service the instance depends on is unreachable; retry after the `Retry-After` header's seconds. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly confirm_pending_enrolment_api_v1_auth_two_factor_enrolment_confirm_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["CodeBody"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["SignedInWithCodes"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the `Retry-After` header's seconds. */
+            readonly 429: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service the instance depends on is unreachable; retry after the `Retry-After` header's seconds. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly get_status_api_v1_me_two_factor_get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["TwoFactorStatusOut"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly begin_enrolment_api_v1_me_two_factor_enrolment_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["TwoFactorEnrolmentOut"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly confirm_enrolment_api_v1_me_two_factor_enrolment_confirm_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["CodeBody"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["RecoveryCodesOut"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the `Retry-After` header's seconds. */
+            readonly 429: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly renew_recovery_codes_api_v1_me_two_factor_recovery_codes_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["ProofBody"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["RecoveryCodesOut"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the `Retry-After` header's seconds. */
+            readonly 429: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly disable_api_v1_me_two_factor_disable_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["ProofBody"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 204: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the `Retry-After` header's seconds. */
+            readonly 429: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly get_policy_api_v1_admin_two_factor_get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["TwoFactorPolicyOut"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly set_policy_api_v1_admin_two_factor_put: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["RequiredBody"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["TwoFactorPolicyOut"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly set_workspace_policy_api_v1_workspaces__workspace_id__two_factor_put: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly workspace_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["RequiredBody"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["WorkspaceTwoFactorOut"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly list_tokens_api_v1_admin_scim_tokens_get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ScimTokenList"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly create_token_api_v1_admin_scim_tokens_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["ScimTokenBody"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ScimTokenCreated"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly revoke_token_api_v1_admin_scim_tokens__token_id__delete: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly token_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 204: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly list_mappings_api_v1_admin_scim_group_mappings_get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["GroupMappingList"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly create_mapping_api_v1_admin_scim_group_mappings_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["MappingBody"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["GroupMappingOut"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly delete_mapping_api_v1_admin_scim_group_mappings__mapping_id__delete: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly mapping_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 204: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The caller must log in or send a valid API token. */
             readonly 401: {

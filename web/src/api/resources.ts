@@ -21,19 +21,31 @@ export type PageSummary = Schema.PageSummary;
 export type ApiToken = Schema.ApiTokenOut;
 
 /** What signup answers: the new user (the instance's first), or that a link went out by email. */
-export type SignupOutcome = Schema.UserOut | Schema.CheckEmail;
+export type SignupOutcome = Schema.UserOut | Schema.CheckEmail | Schema.SignInPending;
+/** A sign-in waiting for a second factor (`two_factor`) or for one to be set up (`two_factor_enrolment`). */
+export type SignInPending = Schema.SignInPending;
+/** What a sign-in answers: the user (signed in), or the second-factor step that is due. */
+export type SignInOutcome = User | SignInPending;
+export const isPending = (outcome: SignInOutcome | Schema.CheckEmail): outcome is SignInPending =>
+  "status" in outcome && (outcome.status === "two_factor" || outcome.status === "two_factor_enrolment");
+export type TwoFactorEnrolment = Schema.TwoFactorEnrolmentOut;
+export type TwoFactorStatus = Schema.TwoFactorStatusOut;
+export type TwoFactorPolicy = Schema.TwoFactorPolicyOut;
+export type ScimToken = Schema.ScimTokenOut;
+export type GroupMapping = Schema.GroupMappingOut;
 
 const id = encodeURIComponent;
 
 export const accounts = {
   me: () => api<User>("/me"),
-  login: (email: string, password: string) => api<User>("/auth/login", { method: "POST", body: { email, password } }),
+  login: (email: string, password: string) => api<SignInOutcome>("/auth/login", { method: "POST", body: { email, password } }),
   /** The instance's first user is signed up at once; anyone else is sent a link by email. */
   signup: (name: string, email: string, password: string) => api<SignupOutcome>("/auth/signup", { method: "POST", body: { name, email, password } }),
-  confirmSignup: (token: string) => api<User>("/auth/signup/confirm", { method: "POST", body: { token } }),
+  confirmSignup: (token: string) => api<SignInOutcome>("/auth/signup/confirm", { method: "POST", body: { token } }),
   logout: () => api<void>("/auth/logout", { method: "POST" }),
   requestReset: (email: string) => api<Schema.Message>("/auth/password-reset", { method: "POST", body: { email } }),
-  confirmReset: (token: string, password: string) => api<User>("/auth/password-reset/confirm", { method: "POST", body: { token, password } }),
+  confirmReset: (token: string, password: string) =>
+    api<SignInOutcome>("/auth/password-reset/confirm", { method: "POST", body: { token, password } }),
   changePassword: (currentPassword: string, newPassword: string, revokeApiTokens: boolean) =>
     api<void>("/me/password", { method: "POST", body: { currentPassword, newPassword, revokeApiTokens } }),
   tokens: () => api<Schema.ApiTokenList>("/me/tokens").then((r) => r.tokens),
@@ -44,10 +56,21 @@ export const accounts = {
 
 export type InstanceSettings = Schema.InstanceSettings;
 
-/** Instance settings (instance administrators only). */
+/** Instance administration (instance administrators only): settings, the 2FA requirement, provisioning. */
 export const admin = {
   settings: () => api<InstanceSettings>("/admin/settings"),
   change: (changes: { jsLibraryUrls?: readonly string[] }) => api<InstanceSettings>("/admin/settings", { method: "PATCH", body: changes }),
+  twoFactorPolicy: () => api<TwoFactorPolicy>("/admin/two-factor"),
+  setInstanceTwoFactor: (required: boolean) => api<TwoFactorPolicy>("/admin/two-factor", { method: "PUT", body: { required } }),
+  setWorkspaceTwoFactor: (workspaceId: string, required: boolean) =>
+    api<Schema.WorkspaceTwoFactorOut>(`/workspaces/${id(workspaceId)}/two-factor`, { method: "PUT", body: { required } }),
+  scimTokens: () => api<Schema.ScimTokenList>("/admin/scim/tokens"),
+  createScimToken: (name: string) => api<Schema.ScimTokenCreated>("/admin/scim/tokens", { method: "POST", body: { name } }),
+  revokeScimToken: (tokenId: string) => api<void>(`/admin/scim/tokens/${id(tokenId)}`, { method: "DELETE" }),
+  groupMappings: () => api<Schema.GroupMappingList>("/admin/scim/group-mappings").then((r) => r.mappings),
+  createGroupMapping: (group: string, workspaceId: string, role: Role) =>
+    api<GroupMapping>("/admin/scim/group-mappings", { method: "POST", body: { group, workspaceId, role } }),
+  deleteGroupMapping: (mappingId: string) => api<void>(`/admin/scim/group-mappings/${id(mappingId)}`, { method: "DELETE" }),
 };
 
 export type LoginOptions = Schema.LoginOptions;
@@ -88,6 +111,25 @@ export const signInAdmin = {
     api<SignInProvider>(`/admin/sign-in/providers/${id(providerId)}`, { method: "PATCH", body: changes }),
   remove: (providerId: string) => api<void>(`/admin/sign-in/providers/${id(providerId)}`, { method: "DELETE" }),
 };
+
+/** Two-factor authentication: the sign-in steps, and the signed-in user's own second factor. */
+export const twoFactor = {
+  /** Finish a pending sign-in with an authenticator code or a recovery code. */
+  submit: (code: { code: string } | { recoveryCode: string }) => api<User>("/auth/two-factor", { method: "POST", body: code }),
+  /** A pending sign-in that must set up a second factor first. */
+  beginPendingEnrolment: () => api<TwoFactorEnrolment>("/auth/two-factor/enrolment", { method: "POST" }),
+  confirmPendingEnrolment: (code: string) =>
+    api<Schema.SignedInWithCodes>("/auth/two-factor/enrolment/confirm", { method: "POST", body: { code } }),
+  status: () => api<TwoFactorStatus>("/me/two-factor"),
+  beginEnrolment: () => api<TwoFactorEnrolment>("/me/two-factor/enrolment", { method: "POST" }),
+  confirmEnrolment: (code: string) =>
+    api<Schema.RecoveryCodesOut>("/me/two-factor/enrolment/confirm", { method: "POST", body: { code } }).then((r) => r.recoveryCodes),
+  renewRecoveryCodes: (proof: { code?: string; password?: string }) =>
+    api<Schema.RecoveryCodesOut>("/me/two-factor/recovery-codes", { method: "POST", body: proof }).then((r) => r.recoveryCodes),
+  disable: (proof: { code?: string; password?: string }) => api<void>("/me/two-factor/disable", { method: "POST", body: proof }),
+};
+
+/** Instance administration: the 2FA requirement, provisioning tokens and group mappings. */
 
 export const workspaces = {
   list: () => api<Schema.WorkspaceList>("/workspaces").then((r) => r.workspaces),

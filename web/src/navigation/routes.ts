@@ -13,6 +13,7 @@ export type Route =
   | { readonly kind: "tokens" }
   | { readonly kind: "password" }
   | { readonly kind: "identities" }
+  | { readonly kind: "twoFactor" }
   | { readonly kind: "admin"; readonly section: string }
   | { readonly kind: "viewer"; readonly appKey: string; readonly pageSlug: string | undefined }
   | { readonly kind: "editor"; readonly applicationId: string; readonly pageSlug: string }
@@ -48,6 +49,7 @@ export function matchRoute(pathname: string): Route {
     case "settings":
       if (parts.length === 2 && second === "password") return { kind: "password" };
       if (parts.length === 2 && second === "identities") return { kind: "identities" };
+      if (parts.length === 2 && second === "two-factor") return { kind: "twoFactor" };
       return parts.length === 2 && second === "tokens" ? { kind: "tokens" } : { kind: "notFound" };
     case "workspaces":
       if (second === undefined) return { kind: "home" };

@@ -6,6 +6,7 @@ import { useConfirm } from "../ui/ConfirmDialog";
 import { ErrorNote, Loading } from "./Notice";
 import { PrivateNetworksSetting } from "./PrivateNetworksSetting";
 import { useUser } from "./session";
+import { WorkspaceTwoFactorSetting } from "./WorkspaceTwoFactorSetting";
 import { useOperation, useResource } from "./useResource";
 
 export function MembersPanel({ workspace }: { workspace: Workspace }) {
@@ -128,6 +129,7 @@ export function MembersPanel({ workspace }: { workspace: Workspace }) {
           </ul>
         </>
       )}
+      {admin && <WorkspaceTwoFactorSetting workspace={workspace} />}
       {me.isInstanceAdmin && <PrivateNetworksSetting workspace={workspace} />}
       {dialog}
     </section>

@@ -23,6 +23,7 @@ import { PasswordPanel } from "./PasswordPanel";
 import { currentUser, SessionContext } from "./session";
 import { TokensPanel } from "./TokensPanel";
 import { TrashPanel } from "./TrashPanel";
+import { TwoFactorPanel } from "./TwoFactorPanel";
 import { useOperation, useResource } from "./useResource";
 import { LAST_WORKSPACE_KEY, WorkspaceLayout } from "./WorkspaceLayout";
 
@@ -99,6 +100,7 @@ function Workspaces({ route }: { route: ShellRouteKind }) {
   else if (route.kind === "tokens") body = <TokensPanel />;
   else if (route.kind === "password") body = <PasswordPanel />;
   else if (route.kind === "identities") body = <IdentitiesPanel />;
+  else if (route.kind === "twoFactor") body = <TwoFactorPanel />;
   else if (route.kind === "admin") body = <AdminPage section={route.section} />;
   else if (route.kind === "notFound") body = <ErrorNote message="There is no page at this address." />;
   else if (route.kind === "workspace" && !current) body = <ErrorNote message="This workspace does not exist or you are not a member of it." />;

@@ -60,6 +60,9 @@ export function WorkspaceLayout(props: {
         <Link to="/settings/identities" className={props.section === "identities" ? "lc-active" : undefined}>
           Linked accounts
         </Link>
+        <Link to="/settings/two-factor" className={props.section === "twoFactor" ? "lc-active" : undefined}>
+          Two-factor
+        </Link>
         {user.isInstanceAdmin && (
           <Link to="/admin" className={props.section === "admin" ? "lc-active" : undefined}>
             Admin

@@ -10,12 +10,14 @@ import { MembersPanel } from "./MembersPanel";
 import { changedMessage, PasswordPanel } from "./PasswordPanel";
 import { PrivateNetworksSetting } from "./PrivateNetworksSetting";
 import { ResetPasswordPage } from "./auth/ResetPasswordPage";
+import { TwoFactorSignIn } from "./auth/TwoFactorSignIn";
 import { SessionContext } from "./session";
+import { RecoveryCodes } from "./TwoFactorParts";
 import { WorkspaceLayout } from "./WorkspaceLayout";
 
 const file = (text: string) => ({ text: async () => text });
 const user: User = { id: "u1", email: "ada@example.com", name: "Ada", isInstanceAdmin: true, createdAt: null };
-const workspace = (role: Workspace["role"]): Workspace => ({ id: "w1", name: "Ada's apps", role, createdAt: "2026-01-01T00:00:00+00:00" });
+const workspace = (role: Workspace["role"]): Workspace => ({ id: "w1", name: "Ada's apps", role, createdAt: "2026-01-01T00:00:00+00:00", requireTwoFactor: false });
 
 describe("importing and exporting applications", () => {
   test("an export file is read as the document to import", async () => {
@@ -155,5 +157,60 @@ describe("screens", () => {
 
   test("a reset link without its token says what to do", () => {
     expect(renderToString(<ResetPasswordPage token={null} onSignedIn={() => undefined} />)).toContain("has no reset token");
+  });
+});
+
+describe("two-factor authentication", () => {
+  test("a pending sign-in asks for a code, with a way to use a recovery code", () => {
+    const html = renderToString(<TwoFactorSignIn pending={{ status: "two_factor", message: "Enter the code." }} onSignedIn={() => undefined} />);
+    expect(html).toContain("Two-factor authentication");
+    expect(html).toContain('autoComplete="one-time-code"');
+    expect(html).toContain("Use a recovery code");
+  });
+
+  test("a sign-in that must set up a second factor says why before anything else", () => {
+    const html = renderToString(
+      <TwoFactorSignIn pending={{ status: "two_factor_enrolment", message: "Your administrator requires it." }} onSignedIn={() => undefined} />,
+    );
+    expect(html).toContain("Set up two-factor authentication");
+    expect(html).toContain("Your administrator requires it.");
+  });
+
+  test("recovery codes are listed once, with a way to copy them", () => {
+    const html = renderToString(<RecoveryCodes codes={["abcd-efgh-ijkl-mnop", "qrst-uvwx-yz23-4567"]} onDone={() => undefined} />);
+    expect(html).toContain("abcd-efgh-ijkl-mnop");
+    expect(html).toContain("shown only once");
+  });
+
+  test("the admin page is for instance administrators, and their menu links to it", () => {
+    const frame = (who: User) =>
+      renderToString(
+        <SessionContext.Provider value={who}>
+          <WorkspaceLayout workspaces={[]} current={undefined} section="admin" onCreateWorkspace={() => undefined}>
+            <AdminPage section="provisioning" />
+          </WorkspaceLayout>
+        </SessionContext.Provider>,
+      );
+    expect(frame(user)).toContain("Provisioning (SCIM)");
+    expect(frame(user)).toMatch(/href="\/admin\/provisioning" class="lc-active"/);
+    expect(frame(user)).toContain('href="/admin"');
+    const member = { ...user, isInstanceAdmin: false };
+    expect(frame(member)).not.toContain('href="/admin"');
+    expect(frame(member)).toContain("Only instance administrators");
+  });
+});
+
+describe("a workspace's two-factor requirement", () => {
+  test("its administrators see the setting as it stands; other members do not", () => {
+    const panel = (role: Workspace["role"], requireTwoFactor: boolean) =>
+      renderToString(
+        <SessionContext.Provider value={{ ...user, isInstanceAdmin: false }}>
+          <MembersPanel workspace={{ ...workspace(role), requireTwoFactor }} />
+        </SessionContext.Provider>,
+      );
+    expect(panel("administrator", true)).toMatch(/name="workspace-two-factor" checked=""/);
+    expect(panel("administrator", false)).toContain('name="workspace-two-factor"');
+    expect(panel("administrator", false)).not.toMatch(/name="workspace-two-factor" checked=""/);
+    expect(panel("developer", true)).not.toContain("workspace-two-factor");
   });
 });

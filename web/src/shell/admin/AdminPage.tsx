@@ -1,7 +1,7 @@
 /**
  * Instance administration: one tab per section. A section is an entry of `ADMIN_SECTIONS` and a
- * component of its own file in this folder, so another area (two-factor policy, SCIM tokens)
- * adds its tab here without touching the others.
+ * component of its own file in this folder, so another area adds its tab here without touching
+ * the others.
  */
 import type { ComponentType } from "react";
 
@@ -10,6 +10,8 @@ import { ErrorNote } from "../Notice";
 import { useUser } from "../session";
 import { LibrariesSection } from "./LibrariesSection";
 import { SignInSection } from "./SignInSection";
+import { ProvisioningSection } from "./ProvisioningSection";
+import { TwoFactorPolicySection } from "./TwoFactorPolicySection";
 
 export interface AdminSection {
   readonly key: string;
@@ -20,6 +22,8 @@ export interface AdminSection {
 export const ADMIN_SECTIONS: readonly AdminSection[] = [
   { key: "sign-in", label: "Sign-in", component: SignInSection },
   { key: "js-libraries", label: "JS libraries", component: LibrariesSection },
+  { key: "two-factor", label: "Two-factor", component: TwoFactorPolicySection },
+  { key: "provisioning", label: "Provisioning", component: ProvisioningSection },
 ];
 
 export function AdminPage({ section }: { section: string }) {
@@ -28,7 +32,7 @@ export function AdminPage({ section }: { section: string }) {
   const current = ADMIN_SECTIONS.find((s) => s.key === section);
   const Body = current?.component;
   return (
-    <section className="lc-panel" aria-labelledby="admin-title">
+    <section className="lc-panel lc-admin" aria-labelledby="admin-title">
       <div className="lc-panel__head">
         <h1 id="admin-title">Instance administration</h1>
       </div>

@@ -3,16 +3,25 @@
  * and logs in. A button rather than on load, so a mail scanner that opens links cannot use the
  * single-use link up before its owner does.
  */
-import { accounts, type User } from "../../api/resources";
+import { useState } from "react";
+
+import { accounts, isPending, type SignInPending, type User } from "../../api/resources";
 import { navigate } from "../../navigation/history";
 import { Link } from "../Link";
 import { ErrorNote } from "../Notice";
 import { useOperation } from "../useResource";
 import { AuthLayout } from "./AuthLayout";
+import { TwoFactorSignIn } from "./TwoFactorSignIn";
 
 export function ConfirmSignupPage({ token, onSignedIn }: { token: string | null; onSignedIn(user: User): void }) {
   const op = useOperation();
+  const [pending, setPending] = useState<SignInPending | null>(null);
   const footer = <Link to="/signup">Sign up again</Link>;
+  const finish = (user: User) => {
+    onSignedIn(user);
+    navigate("/", { replace: true });
+  };
+  if (pending) return <TwoFactorSignIn pending={pending} onSignedIn={finish} />;
   if (!token) {
     return (
       <AuthLayout title="Finish signing up" footer={footer}>
@@ -26,8 +35,9 @@ export function ConfirmSignupPage({ token, onSignedIn }: { token: string | null;
         onSubmit={(e) => {
           e.preventDefault();
           void op.run(async () => {
-            onSignedIn(await accounts.confirmSignup(token));
-            navigate("/", { replace: true });
+            const outcome = await accounts.confirmSignup(token);
+            if (isPending(outcome)) setPending(outcome);
+            else finish(outcome);
           });
         }}
       >

@@ -7,7 +7,7 @@
  */
 import { useState } from "react";
 
-import { accounts, signIn, type User } from "../../api/resources";
+import { accounts, isPending, signIn, type SignInPending, type User } from "../../api/resources";
 import { navigate } from "../../navigation/history";
 import { safeNext } from "../../navigation/routes";
 import { Link } from "../Link";
@@ -15,6 +15,7 @@ import { ErrorNote } from "../Notice";
 import { useOperation, useResource } from "../useResource";
 import { AuthLayout, TextField } from "./AuthLayout";
 import { signInErrorMessage } from "./signInErrors";
+import { TwoFactorSignIn } from "./TwoFactorSignIn";
 
 export function LoginPage({ next, error, onSignedIn }: { next: string | null; error: string | null; onSignedIn(user: User): void }) {
   const [email, setEmail] = useState("");
@@ -22,10 +23,18 @@ export function LoginPage({ next, error, onSignedIn }: { next: string | null; er
   const [breakGlass, setBreakGlass] = useState(false);
   const options = useResource(() => signIn.options(), []);
   const op = useOperation();
+  // A provider sign-in that needs a second factor comes back as /login?step=two_factor, with the
+  // pending sign-in in its cookie.
+  const [pending, setPending] = useState<SignInPending | null>(pendingFromAddress);
   const query = next ? `?next=${encodeURIComponent(next)}` : "";
   const providers = options.data?.providers ?? [];
   const passwordLogin = options.data?.passwordLogin ?? true;
   const showPassword = passwordLogin || breakGlass;
+  const finish = (user: User) => {
+    onSignedIn(user);
+    navigate(safeNext(next), { replace: true });
+  };
+  if (pending) return <TwoFactorSignIn pending={pending} onSignedIn={finish} />;
   return (
     <AuthLayout
       title="Log in"
@@ -56,9 +65,9 @@ export function LoginPage({ next, error, onSignedIn }: { next: string | null; er
           onSubmit={(e) => {
             e.preventDefault();
             void op.run(async () => {
-              const user = await accounts.login(email, password);
-              onSignedIn(user);
-              navigate(safeNext(next), { replace: true });
+              const outcome = await accounts.login(email, password);
+              if (isPending(outcome)) setPending(outcome);
+              else finish(outcome);
             });
           }}
         >
@@ -78,4 +87,11 @@ export function LoginPage({ next, error, onSignedIn }: { next: string | null; er
       )}
     </AuthLayout>
   );
+}
+
+function pendingFromAddress(): SignInPending | null {
+  const step = typeof window === "undefined" ? null : new URLSearchParams(window.location.search).get("step");
+  if (step === "two_factor") return { status: step, message: "Enter the code from your authenticator app." };
+  if (step === "two_factor_enrolment") return { status: step, message: "Your administrator requires two-factor authentication: set it up to continue." };
+  return null;
 }

@@ -1,18 +1,25 @@
 /** The page a reset email links to (`/reset-password?token=...`): choose a new password. */
 import { useState } from "react";
 
-import { accounts, type User } from "../../api/resources";
+import { accounts, isPending, type SignInPending, type User } from "../../api/resources";
 import { navigate } from "../../navigation/history";
 import { Link } from "../Link";
 import { ErrorNote } from "../Notice";
 import { useOperation } from "../useResource";
 import { AuthLayout, TextField } from "./AuthLayout";
 import { MIN_PASSWORD } from "./SignupPage";
+import { TwoFactorSignIn } from "./TwoFactorSignIn";
 
 export function ResetPasswordPage({ token, onSignedIn }: { token: string | null; onSignedIn(user: User): void }) {
   const [password, setPassword] = useState("");
   const [repeat, setRepeat] = useState("");
   const op = useOperation();
+  const [pending, setPending] = useState<SignInPending | null>(null);
+  const finish = (user: User) => {
+    onSignedIn(user);
+    navigate("/", { replace: true });
+  };
+  if (pending) return <TwoFactorSignIn pending={pending} onSignedIn={finish} />;
   if (!token) {
     return (
       <AuthLayout title="Choose a new password" footer={<Link to="/forgot-password">Ask for a new link</Link>}>
@@ -28,8 +35,9 @@ export function ResetPasswordPage({ token, onSignedIn }: { token: string | null;
           e.preventDefault();
           if (mismatch) return;
           void op.run(async () => {
-            onSignedIn(await accounts.confirmReset(token, password));
-            navigate("/", { replace: true });
+            const outcome = await accounts.confirmReset(token, password);
+            if (isPending(outcome)) setPending(outcome);
+            else finish(outcome);
           });
         }}
       >

@@ -39,7 +39,8 @@ export function SignupPage({ next, onSignedIn }: { next: string | null; onSigned
             e.preventDefault();
             void op.run(async () => {
               const outcome = await accounts.signup(name, email, password);
-              if ("status" in outcome) return setSent(outcome.message); // a link went out by email
+              // A link went out by email (a first user has no second factor to ask for yet).
+              if ("status" in outcome) return setSent(outcome.message);
               onSignedIn(outcome);
               navigate(safeNext(next), { replace: true });
             });
