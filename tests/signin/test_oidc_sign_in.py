@@ -44,7 +44,7 @@ def test_a_person_signs_in_and_gets_an_account_just_in_time(world: World, idp: T
         linked = db.scalar(select(LinkedIdentity).where(LinkedIdentity.user_id == user.id))
         assert linked is not None and linked.subject == "alice-001"
     logged_in = audit_rows(world.instance, AuditEvent.action == "user.logged_in", AuditEvent.actor_email == "alice@example.com")
-    assert logged_in[-1].summary == {"method": "provider", "provider": SLUG}
+    assert logged_in[-1].summary == {"method": f"provider:{SLUG}"}
     identities = browser.ok("GET", "/api/v1/me/identities")["identities"]
     assert [(i["provider"], i["email"]) for i in identities] == [(SLUG, "alice@example.com")]
 
@@ -227,7 +227,7 @@ def test_password_login_can_be_turned_off_but_instance_administrators_keep_it(wo
     glass = world.instance.anonymous().post("/api/v1/auth/login", json={"email": "root@example.com", "password": PASSWORD})
     assert glass.status_code == 200
     event = audit_rows(world.instance, AuditEvent.action == "user.logged_in", AuditEvent.actor_email == "root@example.com")[-1]
-    assert event.summary == {"method": "password", "break_glass": True}
+    assert event.summary == {"method": "password:break_glass"}
     signup = anonymous.post("/api/v1/auth/signup", json={"email": "dave@example.com", "password": PASSWORD})
     assert signup.status_code == 400 and signup.json()["error"]["code"] == "signup_closed"
     assert "instance.password_login_changed" in [e.action for e in audit_rows(world.instance)]
@@ -245,3 +245,22 @@ def test_the_first_account_made_through_a_provider_is_no_instance_administrator(
     browser = sso_instance.client()
     sign_in(browser)
     assert browser.ok("GET", "/api/v1/me")["isInstanceAdmin"] is False
+
+
+def test_a_provider_sign_in_asks_for_the_second_factor_before_any_session(world: World, idp: TestProvider) -> None:
+    from tests.accounts.test_two_factor import enrol
+
+    alice = world.instance.user("alice@example.com", "Alice")
+    phone, _ = enrol(alice)
+    browser = world.instance.client()
+    answer = sign_in(browser)
+    assert answer.status_code == 302
+    location = urlsplit(answer.headers["location"])
+    assert location.path == "/login" and parse_qs(location.query) == {"step": ["two_factor"], "next": ["/workspaces"]}
+    assert SESSION_COOKIE not in answer.headers.get("set-cookie", "")
+    assert browser.get("/api/v1/me").status_code == 401  # the pending sign-in is no session
+    me = browser.ok("POST", "/api/v1/auth/two-factor", json={"code": phone.code()})
+    assert me["email"] == "alice@example.com"
+    assert browser.ok("GET", "/api/v1/me")["id"] == alice.user["id"]  # type: ignore[index]
+    logged_in = audit_rows(world.instance, AuditEvent.action == "user.logged_in", AuditEvent.actor_email == "alice@example.com")
+    assert logged_in[-1].summary == {"method": f"provider:{SLUG}", "second_factor": "totp"}

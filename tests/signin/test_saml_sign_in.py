@@ -66,7 +66,7 @@ def test_a_person_signs_in_with_a_signed_assertion(saml: Instance, saml_idp: Tes
     me = browser.ok("GET", "/api/v1/me")
     assert me["email"] == "sam@example.com" and me["name"] == "Sam Example"
     event = audit_rows(saml, AuditEvent.action == "user.logged_in", AuditEvent.actor_email == "sam@example.com")[-1]
-    assert event.summary == {"method": "provider", "provider": "corp-saml"}
+    assert event.summary == {"method": "provider:corp-saml"}
 
 
 @pytest.mark.parametrize(("misbehaviour", "code"), [
