@@ -17,7 +17,8 @@ rendered according to the field's binding kind (see `lowcraft.connectors.schema.
   a single value is a list of one. Anywhere else an array is one value: a PostgreSQL array
   (`id = any({{ids}})`), or JSON text on MySQL and SQLite (`json_contains({{ids}}, '3')`).
 - URLs: values are percent-encoded; JSON documents: values are JSON-encoded where they stand;
-  text: values as text; commands: each binding stays inside one argument.
+  text: values as text; commands: each binding stays inside one argument; expression fields
+  (kind `none`) take no bindings at all.
 """
 
 from __future__ import annotations
@@ -153,6 +154,18 @@ def render_command(template: str, values: BindingValues) -> list[str]:
     return args
 
 
+def refuse_bindings(template: str) -> str:
+    """A field that takes no bindings, as written; `BadParameters` when it holds one."""
+    for seg in iter_segments(template):
+        if seg.is_binding:
+            raise BadParameters(
+                f"{seg.source} cannot stand in this field: it is an expression, and a value bound into "
+                "its text could change what it does.",
+                "Write a placeholder (:name) in the expression and bind the value in the expression values.",
+            )
+    return template
+
+
 # --- whole query configs ------------------------------------------------------------------------
 
 
@@ -173,6 +186,8 @@ def _render(node: Any, kind: BindingKind, values: BindingValues, writer: _SqlSta
         return render_value(node, values)
     if kind == "command":
         return render_command(node, values)
+    if kind == "none":
+        return refuse_bindings(node)
     return render_text(node, values)
 
 

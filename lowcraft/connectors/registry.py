@@ -27,6 +27,7 @@ BUILTIN_CONNECTORS: dict[str, str] = {
     "redis": "lowcraft.connectors.redis:RedisConnector",
     "s3": "lowcraft.connectors.s3:S3Connector",
     "smtp": "lowcraft.connectors.smtp:SmtpConnector",
+    "dynamodb": "lowcraft.connectors.dynamodb:DynamodbConnector",
 }
 
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-BindingKind = Literal["sql", "text", "url", "json", "value", "command"]
+BindingKind = Literal["sql", "text", "url", "json", "value", "command", "none"]
 """How `{{ }}` bindings in a query field are rendered before the query is sent.
 
 - `sql`: each binding becomes a driver placeholder and its value a typed parameter.
@@ -25,6 +25,8 @@ BindingKind = Literal["sql", "text", "url", "json", "value", "command"]
 - `json`: the field is a JSON document; values are JSON-encoded where they stand.
 - `value`: a field that is exactly one binding takes the value itself (any type); otherwise text.
 - `command`: a command line split into arguments; each binding stays within one argument.
+- `none`: the field takes no bindings: it is code (a DynamoDB expression) whose values travel in
+  another field as values, and a binding in it is refused before anything is sent.
 """
 
 

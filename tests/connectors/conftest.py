@@ -55,28 +55,50 @@ def http_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def s3_server() -> Iterator[dict[str, Any]]:
-    """moto's S3 server on 127.0.0.1 with a `samples` bucket."""
+def moto_server() -> Iterator[dict[str, Any]]:
+    """moto's server on 127.0.0.1: a real HTTP endpoint speaking the S3 and DynamoDB APIs."""
     from moto.server import ThreadedMotoServer  # moto is heavy: only imported by sessions that use it
 
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
-    config = {
+    yield {
         "endpoint_url": f"http://127.0.0.1:{port}",
         "access_key_id": "test",
         "secret_access_key": "test-secret",
         "region": "us-east-1",
     }
-    boto3.client(
-        "s3",
-        endpoint_url=config["endpoint_url"],
-        aws_access_key_id="test",
-        aws_secret_access_key="test-secret",
-        region_name="us-east-1",
-    ).create_bucket(Bucket="samples")
-    yield config
     server.stop()
+
+
+def aws_client(service: str, config: dict[str, Any]) -> Any:
+    """A plain boto3 client on the test server, for setting up and checking what a test did."""
+    return boto3.client(
+        service,
+        endpoint_url=config["endpoint_url"],
+        aws_access_key_id=config["access_key_id"],
+        aws_secret_access_key=config["secret_access_key"],
+        region_name=config["region"],
+    )
+
+
+@pytest.fixture(scope="session")
+def s3_server(moto_server: dict[str, Any]) -> dict[str, Any]:
+    """moto's S3 with a `samples` bucket."""
+    aws_client("s3", moto_server).create_bucket(Bucket="samples")
+    return moto_server
+
+
+@pytest.fixture(scope="session")
+def dynamodb_server(moto_server: dict[str, Any]) -> dict[str, Any]:
+    """moto's DynamoDB with an empty `samples` table (string key `pk`)."""
+    aws_client("dynamodb", moto_server).create_table(
+        TableName="samples",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return moto_server
 
 
 class MailBox(Message):
@@ -127,6 +149,8 @@ def live_connection(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
             return {**sample, "base_url": request.getfixturevalue("http_server") + "/graphql"}
         if type_name == "s3":
             return {**sample, **request.getfixturevalue("s3_server")}
+        if type_name == "dynamodb":
+            return {**sample, **request.getfixturevalue("dynamodb_server")}
         if type_name == "smtp":
             return {**sample, **request.getfixturevalue("smtp_server")[0]}
         pytest.skip(f"no live server is known for the {type_name} connector")

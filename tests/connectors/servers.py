@@ -124,10 +124,10 @@ app = Starlette(
 
 
 class ThreadedHttpServer:
-    """uvicorn serving `app` on 127.0.0.1 on a free port, in a daemon thread."""
+    """uvicorn serving `asgi` (this module's `app` by default) on 127.0.0.1 on a free port, in a daemon thread."""
 
-    def __init__(self) -> None:
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    def __init__(self, asgi: Any = None) -> None:
+        config = uvicorn.Config(asgi or app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
