@@ -56,7 +56,7 @@ from lowcraft.connectors.sql_dialect import SqlDialect
 from lowcraft.connectors.sql_results import json_safe
 
 Operation = Literal[
-    "get_item", "put_item", "update_item", "delete_item", "query", "scan", "batch_get", "execute_statement"
+    "query", "scan", "get_item", "put_item", "update_item", "delete_item", "batch_get", "execute_statement"
 ]
 
 _AUTH_CODES = frozenset(
