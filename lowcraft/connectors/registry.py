@@ -28,6 +28,7 @@ BUILTIN_CONNECTORS: dict[str, str] = {
     "s3": "lowcraft.connectors.s3:S3Connector",
     "smtp": "lowcraft.connectors.smtp:SmtpConnector",
     "dynamodb": "lowcraft.connectors.dynamodb:DynamodbConnector",
+    "mssql": "lowcraft.connectors.mssql:MssqlConnector",
 }
 
 

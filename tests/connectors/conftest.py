@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from email.message import Message as EmailMessage
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import boto3
 import pytest
@@ -18,7 +19,7 @@ from aiosmtpd.handlers import Message
 
 from lowcraft.connectors import InstancePolicy, PoolManager
 from tests.connectors.servers import ThreadedHttpServer
-from tests.servers import free_port, require_redis
+from tests.servers import external_server_url, free_port, require_redis
 
 
 @pytest.fixture
@@ -52,6 +53,21 @@ def http_server() -> Iterator[str]:
     url = server.start()
     yield url
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def mssql_server() -> dict[str, Any]:
+    """SQL Server from LOWCRAFT_TEST_MSSQL_URL (mssql://user:password@host:port/database?encryption=off)."""
+    url = urlsplit(external_server_url("LOWCRAFT_TEST_MSSQL_URL", "SQL Server"))
+    options = dict(parse_qsl(url.query))
+    return {
+        "host": url.hostname or "127.0.0.1",
+        "port": url.port or 1433,
+        "user": unquote(url.username or "sa"),
+        "password": unquote(url.password or ""),
+        "database": url.path.lstrip("/") or "master",
+        "encryption": options.get("encryption", "request"),
+    }
 
 
 @pytest.fixture(scope="session")
@@ -151,6 +167,8 @@ def live_connection(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
             return {**sample, **request.getfixturevalue("s3_server")}
         if type_name == "dynamodb":
             return {**sample, **request.getfixturevalue("dynamodb_server")}
+        if type_name == "mssql":
+            return {**sample, **request.getfixturevalue("mssql_server")}
         if type_name == "smtp":
             return {**sample, **request.getfixturevalue("smtp_server")[0]}
         pytest.skip(f"no live server is known for the {type_name} connector")
