@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import anyio
 import pymssql
@@ -48,6 +48,8 @@ from lowcraft.connectors.schema import Secret
 from lowcraft.connectors.sql_dialect import SqlDialect, json_containers
 from lowcraft.connectors.sql_query import SqlQuery
 from lowcraft.connectors.sql_results import RowCollector
+
+T = TypeVar("T")
 
 _FETCH_CHUNK = 500
 _BIGINT = 2**63
@@ -218,11 +220,20 @@ class MssqlConnector(Connector[MssqlConfig, SqlQuery]):
                 raise ConnectionFailed(f"Could not reach SQL Server: {message}") from None
             raise QueryFailed(message) from None
 
-    async def _connect(self, conn: Connection[MssqlConfig], query_timeout: int) -> Any:
+    async def _session(
+        self, conn: Connection[MssqlConfig], query_timeout: int, work: Callable[[Any], T], deadline: float
+    ) -> T:
+        """Connect to the checked address, run `work(connection)` and close, all in one thread.
+
+        The thread owns its connection from start to end: when the deadline passes it is left to
+        finish (pymssql's own query timeout, set below the deadline, ends it) and close its
+        connection itself, never closed from another thread while FreeTDS is using it.
+        """
         config = conn.config
         address = await conn.address(config.host, config.port)
-        return await anyio.to_thread.run_sync(
-            lambda: pymssql.connect(
+
+        def session() -> T:
+            db = pymssql.connect(
                 server=address,
                 port=str(config.port),
                 user=config.user,
@@ -234,7 +245,13 @@ class MssqlConnector(Connector[MssqlConfig, SqlQuery]):
                 appname="lowcraft",
                 autocommit=True,
             )
-        )
+            try:
+                return work(db)
+            finally:
+                db.close()
+
+        with anyio.fail_after(deadline):
+            return await anyio.to_thread.run_sync(session, abandon_on_cancel=True)
 
     async def test(self, conn: Connection[MssqlConfig]) -> TestResult:
         def version(db: Any) -> str:
@@ -245,11 +262,7 @@ class MssqlConnector(Connector[MssqlConfig, SqlQuery]):
 
         try:
             with self.map_errors():
-                db = await self._connect(conn, 15)
-                try:
-                    found = await anyio.to_thread.run_sync(version, db)
-                finally:
-                    await anyio.to_thread.run_sync(db.close)
+                found = await self._session(conn, 15, version, 15 + conn.config.connect_timeout_seconds)
         except ConnectorError as exc:
             return TestResult(False, exc.message, exc.code, exc.hint)
         return TestResult(True, f"Connected to SQL Server {found} as {conn.config.user}.")
@@ -261,11 +274,7 @@ class MssqlConnector(Connector[MssqlConfig, SqlQuery]):
                 return list(cur.fetchall())
 
         with self.map_errors():
-            db = await self._connect(conn, 15)
-            try:
-                found = await anyio.to_thread.run_sync(rows, db)
-            finally:
-                await anyio.to_thread.run_sync(db.close)
+            found = await self._session(conn, 30, rows, 30 + conn.config.connect_timeout_seconds)
         tables: dict[tuple[str, str], Table] = {}
         for schema, name, table_type, column, data_type, nullable, pk in found:
             table = tables.get((schema, name))
@@ -296,12 +305,10 @@ class MssqlConnector(Connector[MssqlConfig, SqlQuery]):
 
         timeout = max(1, math.ceil(limits.timeout_seconds))
         with self.map_errors():
-            db = await self._connect(conn, timeout)
-            try:
-                with anyio.fail_after(limits.timeout_seconds + 2):
-                    collector, columns, rowcount = await anyio.to_thread.run_sync(run, db, abandon_on_cancel=True)
-            finally:
-                await anyio.to_thread.run_sync(db.close)
+            # The server's query timeout fires first; the deadline also covers connecting.
+            collector, columns, rowcount = await self._session(
+                conn, timeout, run, timeout + conn.config.connect_timeout_seconds + 2
+            )
         shown = query.sql if params is None else query.sql % tuple(f"@p{i + 1}" for i in range(len(params)))
         request = {"sql": shown, "params": None if params is None else list(params)}
         if collector is None:
