@@ -29,6 +29,7 @@ BUILTIN_CONNECTORS: dict[str, str] = {
     "smtp": "lowcraft.connectors.smtp:SmtpConnector",
     "dynamodb": "lowcraft.connectors.dynamodb:DynamodbConnector",
     "mssql": "lowcraft.connectors.mssql:MssqlConnector",
+    "redshift": "lowcraft.connectors.redshift:RedshiftConnector",
 }
 
 

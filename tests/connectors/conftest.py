@@ -167,6 +167,8 @@ def live_connection(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
             return {**sample, **request.getfixturevalue("s3_server")}
         if type_name == "dynamodb":
             return {**sample, **request.getfixturevalue("dynamodb_server")}
+        if type_name == "redshift":
+            return {**sample, **request.getfixturevalue("pg_database")}
         if type_name == "mssql":
             return {**sample, **request.getfixturevalue("mssql_server")}
         if type_name == "smtp":

@@ -66,7 +66,7 @@ def test_a_value_never_becomes_sql_text() -> None:
 
 
 def test_in_lists_expand_to_one_parameter_per_element() -> None:
-    call, arguments = compiled("select * from orders where id in {{ids}}", {"ids": [3, 5, 8]})
+    _, arguments = compiled("select * from orders where id in {{ids}}", {"ids": [3, 5, 8]})
     assert arguments is not None
     assert arguments[0] == "select * from orders where id in (@p1, @p2, @p3)"
     assert arguments[1] == "@p1 bigint, @p2 bigint, @p3 bigint"
