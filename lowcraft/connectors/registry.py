@@ -30,6 +30,8 @@ BUILTIN_CONNECTORS: dict[str, str] = {
     "dynamodb": "lowcraft.connectors.dynamodb:DynamodbConnector",
     "mssql": "lowcraft.connectors.mssql:MssqlConnector",
     "redshift": "lowcraft.connectors.redshift:RedshiftConnector",
+    "rabbitmq": "lowcraft.connectors.rabbitmq:RabbitmqConnector",
+    "nats": "lowcraft.connectors.nats_messaging:NatsConnector",
 }
 
 

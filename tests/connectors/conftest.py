@@ -19,7 +19,7 @@ from aiosmtpd.handlers import Message
 
 from lowcraft.connectors import InstancePolicy, PoolManager
 from tests.connectors.servers import ThreadedHttpServer
-from tests.servers import external_server_url, free_port, require_redis
+from tests.servers import external_server_url, free_port, require, require_redis
 
 
 @pytest.fixture
@@ -169,6 +169,12 @@ def live_connection(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
             return {**sample, **request.getfixturevalue("dynamodb_server")}
         if type_name == "redshift":
             return {**sample, **request.getfixturevalue("pg_database")}
+        if type_name == "rabbitmq":
+            require("RabbitMQ", "127.0.0.1", 5672)
+            return sample
+        if type_name == "nats":
+            require("NATS", "127.0.0.1", 4222)
+            return sample
         if type_name == "mssql":
             return {**sample, **request.getfixturevalue("mssql_server")}
         if type_name == "smtp":
