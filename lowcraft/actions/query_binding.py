@@ -159,9 +159,10 @@ def refuse_bindings(template: str) -> str:
     for seg in iter_segments(template):
         if seg.is_binding:
             raise BadParameters(
-                f"{seg.source} cannot stand in this field: it is an expression, and a value bound into "
-                "its text could change what it does.",
-                "Write a placeholder (:name) in the expression and bind the value in the expression values.",
+                f"{{{{{seg.source.strip()}}}}} cannot stand in this field: it is code (an expression or a "
+                "schema), and a value bound into its text could change what it does.",
+                "Bind values in the field meant for them: for a DynamoDB expression, write a placeholder "
+                "(:status) and bind its value in the expression values.",
             )
     return template
 

@@ -32,6 +32,7 @@ BUILTIN_CONNECTORS: dict[str, str] = {
     "redshift": "lowcraft.connectors.redshift:RedshiftConnector",
     "rabbitmq": "lowcraft.connectors.rabbitmq:RabbitmqConnector",
     "nats": "lowcraft.connectors.nats_messaging:NatsConnector",
+    "llm": "lowcraft.connectors.llm:LlmConnector",
 }
 
 

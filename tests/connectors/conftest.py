@@ -169,6 +169,8 @@ def live_connection(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
             return {**sample, **request.getfixturevalue("dynamodb_server")}
         if type_name == "redshift":
             return {**sample, **request.getfixturevalue("pg_database")}
+        if type_name == "llm":
+            return {**sample, "base_url": request.getfixturevalue("http_server") + "/v1"}
         if type_name == "rabbitmq":
             require("RabbitMQ", "127.0.0.1", 5672)
             return sample
