@@ -33,13 +33,14 @@ from lowcraft.actions.binding_values import BindingValues, value_as_text
 from lowcraft.actions.sql_parameters import bind_sql_values
 from lowcraft.bindings.segments import Segment, is_single_binding, iter_segments
 from lowcraft.connectors.errors import BadParameters
-from lowcraft.connectors.schema import BindingKind
+from lowcraft.connectors.schema import BINDING_MARKER, BindingKind
 from lowcraft.connectors.sql_dialect import SqlDialect
 
 
 @dataclass(slots=True)
 class BoundQuery:
-    """A query config with every binding rendered, plus the SQL parameters in placeholder order.
+    """A query config with every binding rendered, plus the SQL parameters in placeholder order
+    (or, for a connector with `document` fields, the values their markers stand for).
 
     `sql_params` is None when SQL was inlined (prepared statements off): the driver must then be
     called without parameters, so that it does not interpret `%` or `?` in the text.
@@ -110,6 +111,25 @@ def render_json(template: str, values: BindingValues) -> str:
                 "Put bindings that produce text inside quotes, and objects or arrays outside them.",
             ) from None
     return rendered
+
+
+def render_document(template: str, values: BindingValues, bound: list[Any]) -> str:
+    """A JSON document whose bare bindings become `{"$binding": n}` markers, their values appended
+    to `bound`; bindings inside strings are escaped text. The connector puts the values back."""
+    out: list[str] = []
+    in_string = False
+    for seg in iter_segments(template):
+        if not seg.is_binding:
+            out.append(seg.source)
+            in_string = _json_string_state(seg.source, in_string)
+            continue
+        value = values.get(seg.source)
+        if in_string:
+            out.append(json.dumps(value_as_text(value))[1:-1])
+        else:
+            out.append(json.dumps({BINDING_MARKER: len(bound)}))
+            bound.append(value)
+    return "".join(out)
 
 
 def render_value(template: str, values: BindingValues) -> Any:
@@ -189,6 +209,8 @@ def _render(node: Any, kind: BindingKind, values: BindingValues, writer: _SqlSta
         return render_command(node, values)
     if kind == "none":
         return refuse_bindings(node)
+    if kind == "document":
+        return render_document(node, values, writer.documents)
     return render_text(node, values)
 
 
@@ -197,6 +219,8 @@ class _SqlState:
     dialect: SqlDialect | None
     prepared: bool
     params: list[Any] | None = field(default_factory=list)
+    documents: list[Any] = field(default_factory=list)
+    """Values of the bindings in `document` fields, by marker number."""
 
     def bind(self, template: str, values: BindingValues) -> str:
         if self.dialect is None:
@@ -229,4 +253,7 @@ def bind_query(
         key: _render(value, kinds.get(key, "text"), values, sql) for key, value in query_config.items()
     }
     values.check()
+    if sql.documents:
+        # A connector takes SQL or documents, never both (a registry test holds every connector to it).
+        return BoundQuery(config=rendered, sql_params=sql.documents)
     return BoundQuery(config=rendered, sql_params=sql.params if prepared else None)

@@ -33,6 +33,7 @@ BUILTIN_CONNECTORS: dict[str, str] = {
     "rabbitmq": "lowcraft.connectors.rabbitmq:RabbitmqConnector",
     "nats": "lowcraft.connectors.nats_messaging:NatsConnector",
     "llm": "lowcraft.connectors.llm:LlmConnector",
+    "mongodb": "lowcraft.connectors.mongodb:MongodbConnector",
 }
 
 

@@ -6,6 +6,7 @@ missing server is a failure.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator, Iterator
 from email.message import Message as EmailMessage
 from pathlib import Path
@@ -67,6 +68,21 @@ def mssql_server() -> dict[str, Any]:
         "password": unquote(url.password or ""),
         "database": url.path.lstrip("/") or "master",
         "encryption": options.get("encryption", "request"),
+    }
+
+
+@pytest.fixture(scope="session")
+def mongodb_server() -> dict[str, Any]:
+    """MongoDB from LOWCRAFT_TEST_MONGODB_URL (mongodb://user:password@host:27017/?authSource=admin)."""
+    url = urlsplit(external_server_url("LOWCRAFT_TEST_MONGODB_URL", "MongoDB"))
+    options = dict(parse_qsl(url.query))
+    return {
+        "host": url.hostname or "127.0.0.1",
+        "port": url.port or 27017,
+        "user": unquote(url.username or ""),
+        "password": unquote(url.password or ""),
+        "auth_source": options.get("authSource", "admin"),
+        "database": f"lowcraft_test_{secrets.token_hex(3)}",
     }
 
 
@@ -177,6 +193,8 @@ def live_connection(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
         if type_name == "nats":
             require("NATS", "127.0.0.1", 4222)
             return sample
+        if type_name == "mongodb":
+            return {**sample, **request.getfixturevalue("mongodb_server")}
         if type_name == "mssql":
             return {**sample, **request.getfixturevalue("mssql_server")}
         if type_name == "smtp":
