@@ -34,6 +34,7 @@ BUILTIN_CONNECTORS: dict[str, str] = {
     "nats": "lowcraft.connectors.nats_messaging:NatsConnector",
     "llm": "lowcraft.connectors.llm:LlmConnector",
     "mongodb": "lowcraft.connectors.mongodb:MongodbConnector",
+    "sheets": "lowcraft.connectors.sheets:SheetsConnector",
 }
 
 

@@ -19,7 +19,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
 from lowcraft.connectors import InstancePolicy, PoolManager
+from lowcraft.connectors.sheets import sample_key
 from tests.connectors.servers import ThreadedHttpServer
+from tests.connectors.sheets_server import SheetsServer
 from tests.servers import external_server_url, free_port, require, require_redis
 
 
@@ -84,6 +86,21 @@ def mongodb_server() -> dict[str, Any]:
         "auth_source": options.get("authSource", "admin"),
         "database": f"lowcraft_test_{secrets.token_hex(3)}",
     }
+
+
+@pytest.fixture(scope="session")
+def sheets_server() -> Iterator[tuple[str, SheetsServer]]:
+    """A local Google Sheets API (tests/connectors/sheets_server.py): its base URL and its state.
+
+    It trusts the sample service account key; spreadsheet `samples` has a `Sheet1` with a header.
+    """
+    api = SheetsServer()
+    api.trust(sample_key("http://unused/token"))
+    api.spreadsheets["samples"] = {"Sheet1": [["Name", "Status"]]}
+    server = ThreadedHttpServer(api.app)
+    url = server.start()
+    yield url, api
+    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -185,6 +202,9 @@ def live_connection(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
             return {**sample, **request.getfixturevalue("dynamodb_server")}
         if type_name == "redshift":
             return {**sample, **request.getfixturevalue("pg_database")}
+        if type_name == "sheets":
+            url = request.getfixturevalue("sheets_server")[0]
+            return {**sample, "api_base_url": url, "service_account_key": sample_key(url + "/token")}
         if type_name == "llm":
             return {**sample, "base_url": request.getfixturevalue("http_server") + "/v1"}
         if type_name == "rabbitmq":
