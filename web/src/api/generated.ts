@@ -1155,6 +1155,12 @@ export interface components {
              * @default true
              */
             readonly preparedStatements: boolean;
+            /**
+             * Cacheseconds
+             * @description Serve the same result for the same bound values for this long (0: never cache; for reads only)
+             * @default 0
+             */
+            readonly cacheSeconds: number;
         };
         /** ActionUpdate */
         readonly ActionUpdate: {
@@ -1732,6 +1738,12 @@ export interface components {
              */
             readonly request?: unknown;
             readonly error?: components["schemas"]["ConnectorFailure"] | null;
+            /**
+             * Cached
+             * @description Served from the action's result cache (editor only; see cacheSeconds).
+             * @default false
+             */
+            readonly cached: boolean;
         };
         /** Health */
         readonly Health: {
