@@ -35,6 +35,7 @@ BUILTIN_CONNECTORS: dict[str, str] = {
     "llm": "lowcraft.connectors.llm:LlmConnector",
     "mongodb": "lowcraft.connectors.mongodb:MongodbConnector",
     "sheets": "lowcraft.connectors.sheets:SheetsConnector",
+    "firestore": "lowcraft.connectors.firestore:FirestoreConnector",
 }
 
 

@@ -82,8 +82,11 @@ def _quoted_sheet(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
-class _Key:
-    def __init__(self, text: str) -> None:
+class ServiceAccount:
+    """A Google service account from its JSON key, and the access tokens it gets for `scope`."""
+
+    def __init__(self, text: str, scope: str = SCOPE) -> None:
+        self.scope = scope
         try:
             key = json.loads(text)
         except json.JSONDecodeError:
@@ -104,10 +107,30 @@ class _Key:
         now = int(time.time())
         header = _b64(json.dumps({"alg": "RS256", "typ": "JWT"}).encode())
         claims = _b64(json.dumps(
-            {"iss": self.email, "scope": SCOPE, "aud": self.token_uri, "iat": now, "exp": now + 3600}
+            {"iss": self.email, "scope": self.scope, "aud": self.token_uri, "iat": now, "exp": now + 3600}
         ).encode())
         signature = self.private.sign(f"{header}.{claims}".encode(), padding.PKCS1v15(), hashes.SHA256())
         return f"{header}.{claims}.{_b64(signature)}"
+
+    async def token(self, client: httpx.AsyncClient, limits: Limits) -> str:
+        """An access token (OAuth 2.0 JWT bearer grant at the key's token_uri), cached until near expiry."""
+        key = self
+        cache = hashlib.sha256(
+            f"{key.token_uri}\n{key.email}\n{key.scope}\n{key.private.public_key().public_numbers().n}".encode()
+        ).hexdigest()
+        cached = _tokens.get(cache)
+        if cached and cached[1] > time.time() + _TOKEN_MARGIN_SECONDS:
+            return cached[0]
+        request = client.build_request("POST", key.token_uri, data={
+            "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": key.assertion(),
+        })
+        reply = await send(client, request, limits.max_response_bytes)
+        body = reply.body if isinstance(reply.body, dict) else {}
+        if reply.status_code >= 400 or not isinstance(body.get("access_token"), str):
+            words = body.get("error_description") or body.get("error") or f"HTTP {reply.status_code}"
+            raise AuthFailed(f"Google refused the service account: {words}")
+        _tokens[cache] = (body["access_token"], time.time() + float(body.get("expires_in", 3600)))
+        return str(body["access_token"])
 
 
 _tokens: dict[str, tuple[str, float]] = {}
@@ -153,33 +176,17 @@ class SheetsConnector(Connector[SheetsConfig, SheetsQuery]):
         with map_http_errors():
             yield
 
-    async def _token(self, client: httpx.AsyncClient, key: _Key, limits: Limits) -> str:
-        cache = hashlib.sha256(f"{key.token_uri}\n{key.email}\n{key.private.public_key().public_numbers().n}".encode()).hexdigest()
-        cached = _tokens.get(cache)
-        if cached and cached[1] > time.time() + _TOKEN_MARGIN_SECONDS:
-            return cached[0]
-        request = client.build_request("POST", key.token_uri, data={
-            "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": key.assertion(),
-        })
-        reply = await send(client, request, limits.max_response_bytes)
-        body = reply.body if isinstance(reply.body, dict) else {}
-        if reply.status_code >= 400 or not isinstance(body.get("access_token"), str):
-            words = body.get("error_description") or body.get("error") or f"HTTP {reply.status_code}"
-            raise AuthFailed(f"Google refused the service account: {words}")
-        _tokens[cache] = (body["access_token"], time.time() + float(body.get("expires_in", 3600)))
-        return str(body["access_token"])
-
     async def _api(
         self, conn: Connection[SheetsConfig], method: str, path: str, limits: Limits, *,
         params: dict[str, str] | None = None, payload: Any = None,
     ) -> Any:
         config = conn.config
-        key = _Key(config.service_account_key)
+        key = ServiceAccount(config.service_account_key)
         if not config.api_base_url.startswith(("http://", "https://")):
             raise BadParameters("The API base URL must start with http:// or https://.")
         with map_http_errors(limits), anyio.fail_after(limits.timeout_seconds):
             client = client_for(conn.policy, HttpConnectionConfig(follow_redirects=False))
-            token = await self._token(client, key, limits)
+            token = await key.token(client, limits)
             request = client.build_request(
                 method, config.api_base_url.rstrip("/") + path, params=params, json=payload,
                 headers={"Authorization": f"Bearer {token}"},
@@ -203,7 +210,7 @@ class SheetsConnector(Connector[SheetsConfig, SheetsQuery]):
     async def test(self, conn: Connection[SheetsConfig]) -> TestResult:
         try:
             with self.map_errors():
-                key = _Key(conn.config.service_account_key)
+                key = ServiceAccount(conn.config.service_account_key)
                 if conn.config.default_spreadsheet_id:
                     meta = await self._api(conn, "GET", self._spreadsheet(conn, SheetsQuery()), Limits(timeout_seconds=15),
                                            params={"fields": "properties.title"})
@@ -211,7 +218,7 @@ class SheetsConnector(Connector[SheetsConfig, SheetsQuery]):
                     return TestResult(True, f"Signed in as {key.email}; the spreadsheet {title!r} is readable.")
                 with anyio.fail_after(15):
                     client = client_for(conn.policy, HttpConnectionConfig(follow_redirects=False))
-                    await self._token(client, key, Limits(timeout_seconds=15))
+                    await key.token(client, Limits(timeout_seconds=15))
         except ConnectorError as exc:
             return TestResult(False, exc.message, exc.code, exc.hint)
         return TestResult(True, f"Signed in as {key.email}.")

@@ -6,7 +6,12 @@ missing server is a failure.
 
 from __future__ import annotations
 
+import os
 import secrets
+import signal
+import subprocess
+import time
+import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from email.message import Message as EmailMessage
 from pathlib import Path
@@ -22,7 +27,7 @@ from lowcraft.connectors import InstancePolicy, PoolManager
 from lowcraft.connectors.sheets import sample_key
 from tests.connectors.servers import ThreadedHttpServer
 from tests.connectors.sheets_server import SheetsServer
-from tests.servers import external_server_url, free_port, require, require_redis
+from tests.servers import external_server_url, free_port, require, require_program, require_redis
 
 
 @pytest.fixture
@@ -101,6 +106,38 @@ def sheets_server() -> Iterator[tuple[str, SheetsServer]]:
     url = server.start()
     yield url, api
     server.stop()
+
+
+def _answers(url: str) -> bool:
+    """Whether the emulator serves requests yet (its port opens before it does)."""
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def firestore_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The Firestore emulator of the machine's Google Cloud CLI on 127.0.0.1 (a firestore config)."""
+    gcloud = require_program("gcloud")
+    port = free_port()
+    log = tmp_path_factory.mktemp("firestore") / "emulator.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [gcloud, "emulators", "firestore", "start", f"--host-port=127.0.0.1:{port}", "--quiet"],
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(f"http://127.0.0.1:{port}/"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the Firestore emulator did not start: {log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield {"project_id": "lowcraft-test", "api_base_url": f"http://127.0.0.1:{port}", "emulator": True}
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)  # gcloud, its Java emulator: the group it leads
+        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")
@@ -202,6 +239,8 @@ def live_connection(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
             return {**sample, **request.getfixturevalue("dynamodb_server")}
         if type_name == "redshift":
             return {**sample, **request.getfixturevalue("pg_database")}
+        if type_name == "firestore":
+            return {**sample, **request.getfixturevalue("firestore_server")}
         if type_name == "sheets":
             url = request.getfixturevalue("sheets_server")[0]
             return {**sample, "api_base_url": url, "service_account_key": sample_key(url + "/token")}
