@@ -54,6 +54,18 @@ def require_program(name: str) -> str:
     pytest.skip(message + "; install it to run this test")
 
 
+def external_server_url(variable: str, name: str) -> str:
+    """The URL of a server this machine does not run (SQL Server, MongoDB), from `variable`.
+
+    Unset, the calling test is skipped with the reason, in CI too: no such server is packaged for
+    these machines, and its integration suite runs wherever one is given.
+    """
+    url = os.environ.get(variable, "")
+    if not url:
+        pytest.skip(f"no {name} server is given: set {variable} to run this integration test")
+    return url
+
+
 def require_postgres() -> None:
     require("PostgreSQL", "127.0.0.1", 5432)
 

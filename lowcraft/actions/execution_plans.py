@@ -24,10 +24,12 @@ from pydantic import Field, ValidationError
 from sqlalchemy import select
 
 from lowcraft import metrics
+from lowcraft.actions import result_cache
 from lowcraft.actions.errors import ActionNotFound, InvalidAction
 from lowcraft.actions.runner import CompiledAction, compile_failure, for_viewer
 from lowcraft.appmodel.models import Action, ActionSettings, Application
 from lowcraft.apps.errors import NotPublished
+from lowcraft.cache import KeyValueStore
 from lowcraft.cache.generation import GenerationCache
 from lowcraft.connectors.base import Limits
 from lowcraft.connectors.errors import ConnectorError
@@ -54,6 +56,7 @@ class ExecutionPlan:
     settings: ActionSettings
     mode: Mode
     """`view`: a published app runs it, and its viewers get only what the app reads of the result."""
+    environment: str = "production"
 
 
 class _PublishedActions:
@@ -136,7 +139,7 @@ def prepare_execution(
         settings = ActionSettings.model_validate(entry.get("settings") or {})
     except ValueError:
         raise InvalidAction("The action's stored settings are not valid; save it again in the editor.") from None
-    return ExecutionPlan(action_id, entry["name"], connection, entry.get("config") or {}, settings, mode)
+    return ExecutionPlan(action_id, entry["name"], connection, entry.get("config") or {}, settings, mode, environment)
 
 
 class ExecuteBody(Body):
@@ -154,12 +157,21 @@ class ReadyExecution:
     limits: Limits
     compiled: CompiledAction | None
     failure: ConnectorError | None
+    results: KeyValueStore | None = None
+    """Where results are cached, when the action opts in (`cacheSeconds`)."""
+    version: str = ""
+    """The digest of what a cached result depends on (see `result_cache.version_digest`)."""
 
     @classmethod
     def build(cls, plan: ExecutionPlan, runtime: Runtime) -> ReadyExecution:
         limits = Limits.from_settings(
             timeout_ms=plan.settings.timeout_ms, max_response_mb=runtime.settings.max_response_mb
         )
+        cached = plan.settings.cache_seconds > 0
+        results = runtime.cache if cached else None
+        version = result_cache.version_digest(
+            plan.query_config, plan.settings.as_json(), plan.connection.datasource_id, plan.connection.config
+        ) if cached else ""
         try:
             compiled = CompiledAction.compile(
                 plan.connection.connector_type, plan.connection.config, plan.query_config,
@@ -169,15 +181,25 @@ class ReadyExecution:
             )
         except ConnectorError as error:
             return cls(plan, limits, None, error)
-        return cls(plan, limits, compiled, None)
+        return cls(plan, limits, compiled, None, results, version)
 
     async def run(self, params: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
+        plan = self.plan
+        key = ""
+        if self.results is not None and self.compiled is not None:
+            key = result_cache.cache_key(plan.action_id, plan.mode, plan.environment, self.version, params)
+            hit = result_cache.read(self.results, key)
+            if hit is not None:
+                metrics.observe_execution(plan.connection.connector_type, "cached", time.perf_counter() - started)
+                return for_viewer(hit) if plan.mode == "view" else {**hit, "cached": True}
         if self.compiled is not None:
             result = await self.compiled.run(params, self.limits)
         else:
             assert self.failure is not None
             result = compile_failure(self.failure)
+        if key and self.results is not None and result["isExecutionSuccess"]:
+            result_cache.write(self.results, key, result, plan.settings.cache_seconds)
         outcome = "success" if result["isExecutionSuccess"] else str(result["error"]["code"])
         metrics.observe_execution(self.plan.connection.connector_type, outcome, time.perf_counter() - started)
         # Both doors (the route and the cached one) answer through here, so they agree on this.

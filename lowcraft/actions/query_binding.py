@@ -18,7 +18,8 @@ rendered according to the field's binding kind (see `lowcraft.connectors.schema.
   a single value is a list of one. Anywhere else an array is one value: a PostgreSQL array
   (`id = any({{ids}})`), or JSON text on MySQL and SQLite (`json_contains({{ids}}, '3')`).
 - URLs: values are percent-encoded; JSON documents: values are JSON-encoded where they stand;
-  text: values as text; commands: each binding stays inside one argument.
+  text: values as text; commands: each binding stays inside one argument; expression fields
+  (kind `none`) take no bindings at all.
 """
 
 from __future__ import annotations
@@ -33,13 +34,14 @@ from lowcraft.actions.binding_values import BindingValues, value_as_text
 from lowcraft.actions.sql_parameters import bind_sql_values
 from lowcraft.bindings.segments import Segment, is_single_binding, iter_segments
 from lowcraft.connectors.errors import BadParameters
-from lowcraft.connectors.schema import BindingKind
+from lowcraft.connectors.schema import BINDING_MARKER, BindingKind
 from lowcraft.connectors.sql_dialect import SqlDialect
 
 
 @dataclass(slots=True)
 class BoundQuery:
-    """A query config with every binding rendered, plus the SQL parameters in placeholder order.
+    """A query config with every binding rendered, plus the SQL parameters in placeholder order
+    (or, for a connector with `document` fields, the values their markers stand for).
 
     `sql_params` is None when SQL was inlined (prepared statements off): the driver must then be
     called without parameters, so that it does not interpret `%` or `?` in the text.
@@ -112,6 +114,25 @@ def render_json(template: str, values: BindingValues) -> str:
     return rendered
 
 
+def render_document(template: str, values: BindingValues, bound: list[Any]) -> str:
+    """A JSON document whose bare bindings become `{"$binding": n}` markers, their values appended
+    to `bound`; bindings inside strings are escaped text. The connector puts the values back."""
+    out: list[str] = []
+    in_string = False
+    for seg in iter_segments(template):
+        if not seg.is_binding:
+            out.append(seg.source)
+            in_string = _json_string_state(seg.source, in_string)
+            continue
+        value = values.get(seg.source)
+        if in_string:
+            out.append(json.dumps(value_as_text(value))[1:-1])
+        else:
+            out.append(json.dumps({BINDING_MARKER: len(bound)}))
+            bound.append(value)
+    return "".join(out)
+
+
 def render_value(template: str, values: BindingValues) -> Any:
     """The value itself when the field is exactly one binding, else the rendered text."""
     if is_single_binding(template):
@@ -154,6 +175,19 @@ def render_command(template: str, values: BindingValues) -> list[str]:
     return args
 
 
+def refuse_bindings(template: str) -> str:
+    """A field that takes no bindings, as written; `BadParameters` when it holds one."""
+    for seg in iter_segments(template):
+        if seg.is_binding:
+            raise BadParameters(
+                f"{{{{{seg.source.strip()}}}}} cannot stand in this field: it is code (an expression or a "
+                "schema), and a value bound into its text could change what it does.",
+                "Bind values in the field meant for them: for a DynamoDB expression, write a placeholder "
+                "(:status) and bind its value in the expression values.",
+            )
+    return template
+
+
 # --- whole query configs ------------------------------------------------------------------------
 
 
@@ -174,6 +208,10 @@ def _render(node: Any, kind: BindingKind, values: BindingValues, writer: _SqlSta
         return render_value(node, values)
     if kind == "command":
         return render_command(node, values)
+    if kind == "none":
+        return refuse_bindings(node)
+    if kind == "document":
+        return render_document(node, values, writer.documents)
     return render_text(node, values)
 
 
@@ -182,6 +220,8 @@ class _SqlState:
     dialect: SqlDialect | None
     prepared: bool
     params: list[Any] | None = field(default_factory=list)
+    documents: list[Any] = field(default_factory=list)
+    """Values of the bindings in `document` fields, by marker number."""
 
     def bind(self, template: str, values: BindingValues) -> str:
         if self.dialect is None:
@@ -214,4 +254,7 @@ def bind_query(
         key: _render(value, kinds.get(key, "text"), values, sql) for key, value in query_config.items()
     }
     values.check()
+    if sql.documents:
+        # A connector takes SQL or documents, never both (a registry test holds every connector to it).
+        return BoundQuery(config=rendered, sql_params=sql.documents)
     return BoundQuery(config=rendered, sql_params=sql.params if prepared else None)

@@ -60,3 +60,4 @@ class ExecutionResult(Out):
     duration_ms: float = Field(alias="durationMs")
     request: Any = Field(None, description="What was sent, with secrets masked (editor only).")
     error: ConnectorFailure | None = None
+    cached: bool = Field(False, description="Served from the action's result cache (editor only; see cacheSeconds).")

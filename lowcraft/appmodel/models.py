@@ -102,6 +102,10 @@ class ActionSettings(BaseModel):
     confirm_before_run: bool = Field(False, alias="confirmBeforeRun")
     timeout_ms: int = Field(10_000, alias="timeoutMs", ge=100, le=600_000)
     prepared_statements: bool = Field(True, alias="preparedStatements")
+    cache_seconds: int = Field(
+        0, alias="cacheSeconds", ge=0, le=86_400,
+        description="Serve the same result for the same bound values for this long (0: never cache; for reads only)",
+    )
 
     def as_json(self) -> dict[str, Any]:
         return self.model_dump(by_alias=True)

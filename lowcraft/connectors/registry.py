@@ -27,6 +27,15 @@ BUILTIN_CONNECTORS: dict[str, str] = {
     "redis": "lowcraft.connectors.redis:RedisConnector",
     "s3": "lowcraft.connectors.s3:S3Connector",
     "smtp": "lowcraft.connectors.smtp:SmtpConnector",
+    "dynamodb": "lowcraft.connectors.dynamodb:DynamodbConnector",
+    "mssql": "lowcraft.connectors.mssql:MssqlConnector",
+    "redshift": "lowcraft.connectors.redshift:RedshiftConnector",
+    "rabbitmq": "lowcraft.connectors.rabbitmq:RabbitmqConnector",
+    "nats": "lowcraft.connectors.nats_messaging:NatsConnector",
+    "llm": "lowcraft.connectors.llm:LlmConnector",
+    "mongodb": "lowcraft.connectors.mongodb:MongodbConnector",
+    "sheets": "lowcraft.connectors.sheets:SheetsConnector",
+    "firestore": "lowcraft.connectors.firestore:FirestoreConnector",
 }
 
 

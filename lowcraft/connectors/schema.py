@@ -16,7 +16,7 @@ from pydantic import BaseModel, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-BindingKind = Literal["sql", "text", "url", "json", "value", "command"]
+BindingKind = Literal["sql", "text", "url", "json", "value", "command", "none", "document"]
 """How `{{ }}` bindings in a query field are rendered before the query is sent.
 
 - `sql`: each binding becomes a driver placeholder and its value a typed parameter.
@@ -25,7 +25,15 @@ BindingKind = Literal["sql", "text", "url", "json", "value", "command"]
 - `json`: the field is a JSON document; values are JSON-encoded where they stand.
 - `value`: a field that is exactly one binding takes the value itself (any type); otherwise text.
 - `command`: a command line split into arguments; each binding stays within one argument.
+- `document`: a JSON document whose bare bindings become markers (`{"$binding": n}`) and their
+  values parameters (`params` of `execute`), so the connector decides what a value may be where
+  it stands (MongoDB: never an operator); bindings inside strings are text, as in `json`.
+- `none`: the field takes no bindings: it is code (a DynamoDB expression) whose values travel in
+  another field as values, and a binding in it is refused before anything is sent.
 """
+
+BINDING_MARKER = "$binding"
+"""The key of the object that stands for a bound value in a `document` field: `{"$binding": 0}`."""
 
 
 @dataclass(frozen=True, slots=True)

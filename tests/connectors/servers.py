@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import threading
 import time
 from typing import Any
@@ -104,6 +105,54 @@ async def graphql(request: Request) -> Response:
     return JSONResponse({"data": {"hello": f"Hello {name}", "auth": request.headers.get("authorization")}})
 
 
+LLM_KEY = "sk-test"
+
+
+def _llm_refusal(request: Request) -> Response | None:
+    if request.headers.get("authorization") != f"Bearer {LLM_KEY}":
+        return JSONResponse({"error": {"message": "Incorrect API key provided.", "type": "invalid_request_error"}},
+                            status_code=401)
+    return None
+
+
+async def llm_models(request: Request) -> Response:
+    return _llm_refusal(request) or JSONResponse({"object": "list", "data": [{"id": "test-model", "object": "model"}]})
+
+
+async def llm_chat(request: Request) -> Response:
+    """An OpenAI-compatible chat completion that answers from what it was sent, deterministically.
+
+    Text: `<system> | <user>`. JSON schema: an object with each string property of the schema set
+    to the user prompt. A user prompt containing "NOT JSON" gets prose where JSON was asked for.
+    """
+    refused = _llm_refusal(request)
+    if refused:
+        return refused
+    payload = await request.json()
+    if payload.get("model") == "missing-model":
+        return JSONResponse({"error": {"message": "The model `missing-model` does not exist."}}, status_code=404)
+    messages = payload["messages"]
+    user = messages[-1]["content"]
+    system = next((m["content"] for m in messages if m["role"] == "system"), "")
+    fmt = payload.get("response_format") or {"type": "text"}
+    if "NOT JSON" in user:
+        content = "Sure! Here is your answer."
+    elif fmt["type"] == "json_schema":
+        properties = fmt["json_schema"]["schema"].get("properties", {})
+        content = json.dumps({name: user for name, p in properties.items() if p.get("type") == "string"})
+    elif fmt["type"] == "json_object":
+        content = json.dumps({"echo": user})
+    else:
+        content = f"{system} | {user}"
+    return JSONResponse({
+        "id": "chatcmpl-1", "object": "chat.completion", "model": payload["model"],
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": len(user.split()), "completion_tokens": len(content.split()),
+                  "total_tokens": len(user.split()) + len(content.split())},
+        "echo": {"temperature": payload.get("temperature"), "max_tokens": payload.get("max_tokens")},
+    })
+
+
 app = Starlette(
     routes=[
         Route("/echo", echo, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
@@ -119,15 +168,17 @@ app = Starlette(
         Route("/next", next_links),
         Route("/cursor", cursor),
         Route("/graphql", graphql, methods=["POST"]),
+        Route("/v1/models", llm_models),
+        Route("/v1/chat/completions", llm_chat, methods=["POST"]),
     ]
 )
 
 
 class ThreadedHttpServer:
-    """uvicorn serving `app` on 127.0.0.1 on a free port, in a daemon thread."""
+    """uvicorn serving `asgi` (this module's `app` by default) on 127.0.0.1 on a free port, in a daemon thread."""
 
-    def __init__(self) -> None:
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    def __init__(self, asgi: Any = None) -> None:
+        config = uvicorn.Config(asgi or app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

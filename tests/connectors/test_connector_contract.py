@@ -20,7 +20,19 @@ WITHOUT_SECRETS = {"sqlite"}
 
 
 def test_the_built_in_connectors_are_registered() -> None:
-    assert set(CONNECTOR_TYPES) >= {"postgres", "mysql", "sqlite", "rest", "graphql", "redis", "s3", "smtp"}
+    assert set(CONNECTOR_TYPES) >= {
+        "postgres", "mysql", "sqlite", "rest", "graphql", "redis", "s3", "smtp",
+        "mssql", "redshift", "dynamodb", "mongodb", "firestore", "sheets", "llm", "rabbitmq", "nats",
+    }
+
+
+@pytest.mark.parametrize("type_name", CONNECTOR_TYPES)
+def test_a_connector_takes_sql_or_documents_never_both(type_name: str) -> None:
+    # Both kinds hand their values to `execute` as `params`; one connector can only mean one of them.
+    connector = registry.get(type_name)
+    kinds = set(binding_kinds(connector.query_schema).values())
+    assert not ("sql" in kinds and "document" in kinds)
+    assert ("sql" in kinds) == (connector.sql_dialect is not None)
 
 
 @pytest.mark.parametrize("type_name", CONNECTOR_TYPES)

@@ -102,7 +102,10 @@ INSTANCE_SERVICES = [
 def test_every_connector_either_declares_its_address_or_opens_no_socket() -> None:
     # A connector that opens sockets and gives no `at` would escape the tests below; the ones
     # without `at` are held to opening none by test_connectors_without_an_address_open_no_socket.
-    assert {"postgres", "mysql", "redis", "rest", "graphql", "s3", "smtp"} <= set(SOCKET_CONNECTORS)
+    assert {
+        "postgres", "mysql", "redis", "rest", "graphql", "s3", "smtp", "mssql", "redshift", "dynamodb",
+        "mongodb", "firestore", "sheets", "llm", "rabbitmq", "nats",
+    } <= set(SOCKET_CONNECTORS)
 
 
 def _target(type_name: str, host: str, port: int) -> dict[str, Any]:

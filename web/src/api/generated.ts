@@ -1798,6 +1798,12 @@ export interface components {
              * @default true
              */
             readonly preparedStatements: boolean;
+            /**
+             * Cacheseconds
+             * @description Serve the same result for the same bound values for this long (0: never cache; for reads only)
+             * @default 0
+             */
+            readonly cacheSeconds: number;
         };
         /** ActionUpdate */
         readonly ActionUpdate: {
@@ -2383,6 +2389,12 @@ export interface components {
              */
             readonly request?: unknown;
             readonly error?: components["schemas"]["ConnectorFailure"] | null;
+            /**
+             * Cached
+             * @description Served from the action's result cache (editor only; see cacheSeconds).
+             * @default false
+             */
+            readonly cached: boolean;
         };
         /**
          * FetchedLibrary

@@ -108,6 +108,18 @@ export default function QueryEditor(props: QueryEditorProps) {
           <input type="checkbox" checked={settings.preparedStatements} onChange={(e) => setSetting({ preparedStatements: e.target.checked })} /> Use prepared statements
         </label>
         <label>
+          Cache results for (s){" "}
+          <input
+            type="number"
+            min={0}
+            max={86400}
+            aria-label="Cache results for (seconds)"
+            title="The same bound values get the same result for this long (0: never). For reads only."
+            value={settings.cacheSeconds ?? 0}
+            onChange={(e) => setSetting({ cacheSeconds: Math.min(86400, Math.max(0, Math.round(Number(e.target.value) || 0))) })}
+          />
+        </label>
+        <label>
           Timeout (ms){" "}
           <input type="number" min={100} value={settings.timeoutMs} onChange={(e) => setSetting({ timeoutMs: Number(e.target.value) || 10000 })} />
         </label>

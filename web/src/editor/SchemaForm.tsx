@@ -70,7 +70,7 @@ function FieldInput(props: SchemaFormProps & { field: Field }) {
       return (
         <label htmlFor={id}>
           {field.label}
-          <select id={id} value={String(current ?? "")} onChange={(e) => set(e.target.value)}>
+          <select id={id} value={String(current ?? field.default ?? "")} onChange={(e) => set(e.target.value)}>
             {field.options.map((o) => (
               <option key={o}>{o}</option>
             ))}
