@@ -15,7 +15,7 @@ function editor(connector: ConnectorInfo, preparedStatements: boolean): string {
     datasourceId: "d1",
     connector: connector.type,
     config: { sql: "insert into t values {{rows}}" },
-    settings: { runOnPageLoad: false, confirmBeforeRun: false, timeoutMs: 10000, preparedStatements },
+    settings: { runOnPageLoad: false, confirmBeforeRun: false, timeoutMs: 10000, preparedStatements, cacheSeconds: 0 },
   };
   const none = () => undefined;
   return renderToString(
