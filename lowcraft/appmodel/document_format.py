@@ -30,12 +30,22 @@ class AppSettingsDoc(_Model):
     default_page: str | None = Field(None, alias="defaultPage")
 
 
+class JsLibraryDoc(_Model):
+    """A JavaScript library the application loads: where from, and the globals it defines."""
+
+    name: str = Field(min_length=1, max_length=100)
+    url: str = Field(min_length=1, max_length=2000)
+    version: str | None = Field(None, max_length=100)
+    accessor: list[str] = Field(default_factory=list, max_length=20)
+
+
 class ApplicationDoc(_Model):
     name: str = Field(min_length=1, max_length=100)
     slug: str | None = None
     icon: str = "app"
     theme: dict[str, Any] = Field(default_factory=dict)
     settings: AppSettingsDoc = Field(default_factory=AppSettingsDoc)
+    js_libraries: list[JsLibraryDoc] = Field(default_factory=list, alias="jsLibraries", max_length=50)
 
 
 class DatasourceRefDoc(_Model):

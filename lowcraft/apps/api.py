@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import Field, field_validator
 
 from lowcraft.appmodel.document_format import app_settings
 from lowcraft.appmodel.models import Application, Page
 from lowcraft.apps import service
+from lowcraft.apps.appsmith_import import import_appsmith
 from lowcraft.apps.schemas import (
+    AppsmithImportResult,
     ApplicationDetail,
     ApplicationExport,
     ApplicationList,
@@ -20,6 +23,7 @@ from lowcraft.apps.schemas import (
     RefactorResult,
 )
 from lowcraft.apps.service import AppView
+from lowcraft.appsmith import DEFAULT_LIMITS
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx
 from lowcraft.http.headers import frame_source
@@ -28,6 +32,15 @@ from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 
 router = APIRouter(prefix=API_PREFIX, tags=["applications"], route_class=DeferredRoute)
+
+MULTIPART_SLACK = 64 * 1024
+"""Room for the multipart envelope around the largest upload the importer reads."""
+UPLOAD_LIMITS = [
+    (re.compile(rf"^{re.escape(API_PREFIX)}/workspaces/[^/]+/applications/import-appsmith$"),
+     DEFAULT_LIMITS.max_total_bytes + MULTIPART_SLACK,
+     f"An Appsmith export may be at most {DEFAULT_LIMITS.max_total_bytes // (1024 * 1024)} MB."),
+]
+"""Routes taking uploads over the instance's body limit (wired into the edge by `app.py`)."""
 
 
 class ApplicationCreate(Body):
@@ -120,6 +133,32 @@ def create_application(workspace_id: str, body: ApplicationCreate, ctx: Ctx) -> 
 def import_application(workspace_id: str, body: ApplicationImport, ctx: Ctx) -> dict[str, Any]:
     """Create an application from an exported document (developers)."""
     return _view_out(service.import_application(ctx, workspace_id, body.document, body.name))
+
+
+@router.post(
+    "/workspaces/{workspace_id}/applications/import-appsmith", status_code=201,
+    response_model=AppsmithImportResult, responses=errors(*BODY, *MEMBER),
+)
+def import_from_appsmith(
+    workspace_id: str,
+    ctx: Ctx,
+    file: Annotated[UploadFile, File(description="A single-file JSON export, or a zip of an app's Git repository.")],
+    name: Annotated[str | None, Form(max_length=200, description="Name of the new application.")] = None,
+) -> dict[str, Any]:
+    """Create an application from an Appsmith app (developers and administrators), with the import
+    report: what was carried, what was not and why, and what to do next. Uploads over 50 MB are
+    refused (413); a truncated or unsafe zip or an export of a newer Appsmith, with a 400."""
+    result = import_appsmith(ctx, workspace_id, file.file, name or None)
+    report = result.report.to_dict()
+    for step in report["nextSteps"]:
+        ds = result.datasources.get(step["name"]) if step["kind"] in DATASOURCE_STEPS else None
+        if ds is None and step["kind"] in DATASOURCE_STEPS:
+            ds = next((d for d in result.datasources.values() if d.name == step["name"]), None)
+        step["datasourceId"] = ds.id if ds is not None else None
+    return {"application": _view_out(result.view), "report": report, "seconds": round(result.seconds, 3)}
+
+
+DATASOURCE_STEPS = frozenset({"fillDatasourceCredentials", "chooseConnector"})
 
 
 @router.get("/workspaces/{workspace_id}/trash", **_returns(ApplicationList, *PARAMS, *MEMBER))

@@ -84,6 +84,7 @@ def build_document(ctx: Context, app: Application, *, include_ids: bool = False)
             "icon": app.icon,
             "theme": app.theme or {},
             "settings": app_settings(app),
+            "jsLibraries": app.js_libraries or [],
         },
         "datasources": [
             {"name": ds.name, "connector": ds.connector} for ds in sorted(datasources.values(), key=lambda d: d.name)

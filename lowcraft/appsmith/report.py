@@ -16,7 +16,11 @@ Kind = Literal[
 ]
 Status = Literal["carried", "migrated", "adjusted", "placeholder", "notCarried"]
 StepKind = Literal[
-    "fillDatasourceCredentials", "allowJsLibrary", "reviewPreparedStatements", "replacePlaceholder"
+    "fillDatasourceCredentials",
+    "chooseConnector",
+    "allowJsLibrary",
+    "reviewPreparedStatements",
+    "replacePlaceholder",
 ]
 
 NOT_CARRIED: frozenset[str] = frozenset({"placeholder", "notCarried"})
