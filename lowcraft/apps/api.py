@@ -13,11 +13,11 @@ from lowcraft.appmodel.models import Application, Page
 from lowcraft.apps import service
 from lowcraft.apps.appsmith_import import import_appsmith
 from lowcraft.apps.schemas import (
-    AppsmithImportResult,
     ApplicationDetail,
     ApplicationExport,
     ApplicationList,
     ApplicationSummary,
+    AppsmithImportResult,
     LintResult,
     PublishedApplication,
     RefactorResult,

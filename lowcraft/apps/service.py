@@ -22,10 +22,10 @@ from lowcraft.apps.errors import ApplicationNotFound, InvalidDocument, NotPublis
 from lowcraft.appsmith import PLACEHOLDER_TYPE, ImportReport, upgrade_placeholders
 from lowcraft.audit.handler import record
 from lowcraft.bindings import Change
+from lowcraft.connectors.registry import PLACEHOLDER_CONNECTOR
 from lowcraft.context import Context
 from lowcraft.datasources.models import Datasource
 from lowcraft.datasources.service import connector_for
-from lowcraft.connectors.registry import PLACEHOLDER_CONNECTOR
 from lowcraft.errors import LowcraftError, NotAuthenticated, PermissionDenied, ValidationFailed
 from lowcraft.slugs import slugify, unique_slug
 from lowcraft.store.types import utcnow
