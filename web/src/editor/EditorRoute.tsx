@@ -29,6 +29,9 @@ import { useCanvasKeyboard } from "./useCanvasKeyboard";
 import { useEditorEngine, type EditedApp } from "./useEditorEngine";
 import "./editor.css";
 
+/** The connector of an imported datasource of a kind Lowcraft lacks (server: PLACEHOLDER_CONNECTOR). */
+const PLACEHOLDER_CONNECTOR = "placeholder";
+
 const PropertyPane = lazy(() => import("./PropertyPane"));
 const QueryEditor = lazy(() => import("./QueryEditor"));
 const JsObjectEditor = lazy(() => import("./JsObjectEditor"));
@@ -56,7 +59,11 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   const [datasources, setDatasources] = useState<DatasourceRecord[]>([]);
   const [connectors, setConnectors] = useState<ConnectorInfo[]>([]);
   const [structures, setStructures] = useState<Record<string, StructureTable[]>>({});
-  const [focus, setFocus] = useState("canvas");
+  // `?datasource=<id>` (the import report's links) opens that datasource's editor.
+  const [focus, setFocus] = useState(() => {
+    const wanted = new URLSearchParams(window.location.search).get("datasource");
+    return wanted ? `datasource:${wanted}` : "canvas";
+  });
   const [leftTab, setLeftTab] = useState<"explorer" | "widgets">("widgets");
   const [preview, setPreview] = useState(false);
   const [executions, setExecutions] = useState<Record<string, Execution>>({});
@@ -413,6 +420,27 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     );
   } else if (focus === "new-datasource") {
     center = <ConnectorGallery connectors={connectors} onPick={(c) => setFocus(`connector:${c.type}`)} />;
+  } else if (focusedDs && focusedDs.connector === PLACEHOLDER_CONNECTOR) {
+    // An imported datasource of a kind Lowcraft lacked: its queries wait for a connector.
+    center = (
+      <div className="lc-ed-placeholder-ds" data-placeholder-datasource={focusedDs.name}>
+        <p role="note">
+          <strong>{focusedDs.name}</strong> came from Appsmith as a kind of datasource Lowcraft cannot run. Pick the connector to use instead; its queries keep their text and
+          can run once the connection is filled in.
+        </p>
+        <ConnectorGallery
+          connectors={connectors}
+          onPick={(c) =>
+            void (async () => {
+              const ds = await editorApi.updateDatasource(focusedDs.id, { connector: c.type });
+              setDatasources((l) => [...l.filter((d) => d.id !== ds.id), ds]);
+              setActions(await editorApi.actions(appId));
+              setFocus(`datasource:${ds.id}`);
+            })().catch((error: unknown) => toast(messageOf(error), "error"))
+          }
+        />
+      </div>
+    );
   } else if (newConnector || focusedDs) {
     const connector = newConnector ?? connectors.find((c) => c.type === focusedDs?.connector);
     center = connector ? (
