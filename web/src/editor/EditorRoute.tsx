@@ -59,11 +59,9 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   const [datasources, setDatasources] = useState<DatasourceRecord[]>([]);
   const [connectors, setConnectors] = useState<ConnectorInfo[]>([]);
   const [structures, setStructures] = useState<Record<string, StructureTable[]>>({});
-  // `?datasource=<id>` (the import report's links) opens that datasource's editor.
-  const [focus, setFocus] = useState(() => {
-    const wanted = new URLSearchParams(window.location.search).get("datasource");
-    return wanted ? `datasource:${wanted}` : "canvas";
-  });
+  const [focus, setFocus] = useState("canvas");
+  // `?datasource=<id>` (the import report's links) opens that datasource's editor once loaded.
+  const requestedDatasource = useRef(new URLSearchParams(window.location.search).get("datasource"));
   const [leftTab, setLeftTab] = useState<"explorer" | "widgets">("widgets");
   const [preview, setPreview] = useState(false);
   const [executions, setExecutions] = useState<Record<string, Execution>>({});
@@ -142,6 +140,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
       const page = a.pages.find((p) => p.id === pageKey || p.slug === pageKey) ?? a.pages.find((p) => p.isDefault) ?? a.pages[0];
       if (!page) throw new Error("This application has no pages.");
       await openPage(page.id, page.slug !== pageKey);
+      if (!cancelled && requestedDatasource.current) setFocus(`datasource:${requestedDatasource.current}`);
     })().catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 401) {
         window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
