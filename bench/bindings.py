@@ -1,8 +1,10 @@
 """Binding analysis on a generated application: 1,000 widgets, 200 actions, 20 JS objects.
 
 Prints, in milliseconds: the baseline (tree-sitter parsing of every binding, no analysis), the full
-analysis (references, graph, cycles, on-load plans) from a cold cache, the re-analysis after one
-property edit, and a rename that touches every page; with the ratios to the baseline and targets.
+analysis (one graph per page: references, graph, cycles, on-load plans) from a cold cache, the
+re-analysis after one property edit, and a rename of one page's `Shared` (names are per page: every
+page has its own `Shared`, and the rename rewrites its page only); with the ratios to the baseline
+and targets.
 
     .venv/bin/python bench/bindings.py [--pages 10] [--repeat 5]
 """
@@ -14,7 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from lowcraft.bindings import AppGraph, on_load_plan, rename
+from lowcraft.bindings import AppGraph, on_load_plan, page_graphs, rename
 from lowcraft.bindings.entities import bound_properties, iter_entities
 from lowcraft.bindings.javascript import clear_cache, parse_only
 from lowcraft.bindings.segments import iter_segments
@@ -98,15 +100,18 @@ def generate(pages: int) -> dict[str, Any]:
                 "jsObjects": js_objects,
             }
         )
-    document["pages"][0]["jsObjects"][0] = {
-        "name": "Shared",
-        "body": "export default {\n  helper(y) { return y ? y.length : 0 },\n"
-        "  label(n, p) { return `${n} page ${p}` },\n  options() { return [] },\n}",
-    }
-    # Keep references valid: Js0 was replaced by Shared, so point the page-0 readers at Js1.
-    for widget in document["pages"][0]["dsl"]["children"]:
-        if isinstance(widget.get("isVisible"), str):
-            widget["isVisible"] = widget["isVisible"].replace("Js0.", "Js1.")
+    # Names are per page: every page has its own Shared, in place of its first JS object.
+    for p, page in enumerate(document["pages"]):
+        first = p * (JS_OBJECTS // pages)
+        page["jsObjects"][0] = {
+            "name": "Shared",
+            "body": "export default {\n  helper(y) { return y ? y.length : 0 },\n"
+            "  label(n, p) { return `${n} page ${p}` },\n  options() { return [] },\n}",
+        }
+        # Keep references valid: the first JS object became Shared, so point its readers at the next.
+        for widget in page["dsl"]["children"]:
+            if isinstance(widget.get("isVisible"), str):
+                widget["isVisible"] = widget["isVisible"].replace(f"Js{first}.", f"Js{first + 1}.")
     return document
 
 
@@ -136,16 +141,16 @@ def main() -> None:
         f" {len(codes)} pieces of JavaScript"
     )
 
-    def analyse() -> AppGraph:
-        graph = AppGraph.build(document)
-        for page in range(len(document["pages"])):
-            on_load_plan(graph, page)
-        return graph
+    def analyse() -> list[AppGraph]:
+        graphs = page_graphs(document)
+        for graph in graphs:
+            on_load_plan(graph)
+        return graphs
 
     baseline = best_of(args.repeat, lambda: [parse_only(src, kind) for src, kind in codes])
     full = best_of(args.repeat, analyse, before=clear_cache)
     warm = best_of(args.repeat, analyse)
-    graph = analyse()
+    graph = analyse()[0]
     edits = [f"{{{{q{k}.data.length + Shared.helper(q{k + 1}.data)}}}}" for k in range(args.repeat * 4)]
     counter = iter(range(len(edits)))
 
@@ -153,9 +158,9 @@ def main() -> None:
         graph.update_property("i1", ("label",), edits[next(counter)])
 
     edit_ms = best_of(args.repeat * 4, edit)
-    renamed, changes = rename(document, "Shared", "Common")
-    rename_ms = best_of(args.repeat, lambda: rename(document, "Shared", "Common"))
-    rename_cold = best_of(args.repeat, lambda: rename(document, "Shared", "Common"), before=clear_cache)
+    renamed, changes = rename(document, "Shared", "Common", page=0)
+    rename_ms = best_of(args.repeat, lambda: rename(document, "Shared", "Common", page=0))
+    rename_cold = best_of(args.repeat, lambda: rename(document, "Shared", "Common", page=0), before=clear_cache)
     pages_changed = len(
         {
             renamed["pages"].index(p)
@@ -166,10 +171,10 @@ def main() -> None:
 
     rows = [
         ("baseline: parse every binding (tree-sitter only)", baseline, None),
-        ("full analysis, cold cache (refs + graph + cycles + on-load)", full, 1000.0),
+        ("full analysis, cold cache (page graphs + cycles + on-load)", full, 1000.0),
         ("full analysis, warm parse cache", warm, None),
         ("re-analysis after one property edit", edit_ms, 5.0),
-        (f"rename Shared -> Common ({len(changes)} changes on {pages_changed} pages)", rename_ms, 300.0),
+        (f"rename page 0's Shared -> Common ({len(changes)} changes on {pages_changed} page)", rename_ms, 300.0),
         ("rename, cold parse cache", rename_cold, None),
     ]
     print(f"{'measure':66} {'ms':>9} {'x baseline':>11} {'target':>9}")

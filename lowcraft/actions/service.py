@@ -16,7 +16,7 @@ from sqlalchemy import select
 from lowcraft.actions.errors import ActionNotFound, InvalidAction
 from lowcraft.appmodel.models import MAX_JS_BYTES, Action, ActionSettings, Application, JsObject, Page
 from lowcraft.appmodel.naming import validate_entity_name
-from lowcraft.apps.handler import entity_names
+from lowcraft.apps.handler import page_entity_names
 from lowcraft.apps.service import rename_in
 from lowcraft.audit.handler import record
 from lowcraft.context import Context
@@ -49,10 +49,12 @@ def _check_config(config: Any) -> dict[str, Any]:
     return config
 
 
-def _unique_name(ctx: Context, application_id: str, name: str, current: str | None = None) -> str:
+def _unique_name(ctx: Context, page_id: str, name: str) -> str:
+    """`name` if it can name a new entity of the page: names are per page, shared by the page's
+    widgets, actions and JS objects (another page may use the same name)."""
     validate_entity_name(name)
-    if name != current and name in entity_names(ctx, application_id):
-        raise DuplicateName(f"The name '{name}' is already used in this application.", details={"name": name})
+    if name in page_entity_names(ctx, page_id):
+        raise DuplicateName(f"The name '{name}' is already used on this page.", details={"name": name})
     return name
 
 
@@ -113,7 +115,7 @@ def create_action(
     action = Action(
         application_id=application_id,
         page_id=page_id,
-        name=_unique_name(ctx, application_id, name),
+        name=_unique_name(ctx, page_id, name),
         datasource_id=ds.id,
         connector=ds.connector,
         config=_check_config(config),
@@ -136,11 +138,12 @@ def create_action(
 def update_action(ctx: Context, action_id: str, changes: dict[str, Any]) -> Action:
     """Change name, config, settings, datasource or page.
 
-    A new name is a rename: every reference to the action in the application follows it.
+    A new name is a rename: every reference to the action on its page follows it. Moving the
+    action to another page needs its name to be free there (references do not move with it).
     """
     action, app = _load_action(ctx, action_id)
     if "name" in changes:
-        rename_in(ctx, app, action.name, changes["name"])
+        rename_in(ctx, app, action.name, changes["name"], action.page_id)
     summary: dict[str, Any] = {}
     if "config" in changes:
         action.config = _check_config(changes["config"])
@@ -156,8 +159,14 @@ def update_action(ctx: Context, action_id: str, changes: dict[str, Any]) -> Acti
             )
         action.datasource_id = ds.id
         summary["datasource"] = ds.name
-    if "pageId" in changes:
-        action.page_id = _page_of(ctx, app.id, changes["pageId"]).id
+    if "pageId" in changes and changes["pageId"] != action.page_id:
+        target = _page_of(ctx, app.id, changes["pageId"])
+        if action.name in page_entity_names(ctx, target.id):
+            raise DuplicateName(
+                f"Page '{target.name}' already has an entity named '{action.name}'; rename one of them first.",
+                details={"name": action.name, "pageId": target.id},
+            )
+        action.page_id = target.id
         summary["page"] = action.page_id
     record(
         ctx,
@@ -211,7 +220,7 @@ def create_js_object(
     js = JsObject(
         application_id=application_id,
         page_id=page_id,
-        name=_unique_name(ctx, application_id, name),
+        name=_unique_name(ctx, page_id, name),
         body=_check_body(body if body is not None else "export default {\n  myFun1() {\n  },\n}\n"),
     )
     ctx.db.add(js)
@@ -227,7 +236,7 @@ def update_js_object(ctx: Context, js_id: str, *, body: str | None = None, name:
         js.body = _check_body(body)
         record(ctx, "js_object.updated", "js_object", js.id, js.name, workspace_id=app.workspace_id)
     if name is not None:
-        rename_in(ctx, app, js.name, name)
+        rename_in(ctx, app, js.name, name, js.page_id)
     return js
 
 

@@ -113,19 +113,19 @@ def parse_document(raw: Any) -> AppDocument:
         where = ".".join(str(p) for p in first["loc"])
         raise InvalidDocument(f"Invalid application document at {where}: {first['msg']}.",
                               details={"errors": [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()[:20]]}) from None
-    names: set[str] = set()
     page_names: set[str] = set()
     for page in doc.pages:
         if page.name in page_names:
             raise InvalidDocument(f"Two pages are named '{page.name}'.")
         page_names.add(page.name)
-        validate_tree(page.dsl, names)
-        names.update(widget_names(page.dsl))
+        # Names are per page: a page's widgets, actions and JS objects share one namespace, and
+        # another page may reuse any of them.
+        names = set(widget_names(validate_tree(page.dsl)))
         for entity_name in [*(a.name for a in page.actions), *(j.name for j in page.js_objects)]:
             problem = name_problem(entity_name)
             if problem:
                 raise InvalidDocument(f"Page '{page.name}': {problem}")
             if entity_name in names:
-                raise InvalidDocument(f"The name '{entity_name}' is already used in this application.")
+                raise InvalidDocument(f"Page '{page.name}': the name '{entity_name}' is already used on this page.")
             names.add(entity_name)
     return doc

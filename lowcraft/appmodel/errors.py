@@ -1,5 +1,5 @@
 """Errors of the application model: a missing or unpublished application, a document or widget
-tree that breaks the model's rules, a name already taken in the application."""
+tree that breaks the model's rules, a name already taken on its page."""
 
 from lowcraft.errors import BadRequest, Conflict, NotFound, ValidationFailed
 
@@ -29,6 +29,6 @@ class InvalidWidgetTree(ValidationFailed):
 
 
 class DuplicateName(Conflict):
-    """Another entity of the application already has this name."""
+    """Another entity of the page already has this name (names are per page)."""
 
     code = "duplicate_name"

@@ -64,7 +64,8 @@ class Page(IdMixin, TimestampMixin, Base):
 
 class Action(IdMixin, TimestampMixin, Base):
     __tablename__ = "actions"
-    __table_args__ = (UniqueConstraint("application_id", "name"),)
+    # Names are per page, as in Appsmith: two pages may each have a `getOrders`.
+    __table_args__ = (UniqueConstraint("page_id", "name"),)
 
     application_id: Mapped[str] = mapped_column(
         IdType, ForeignKey("applications.id", ondelete="CASCADE"), index=True
@@ -81,7 +82,7 @@ class JsObject(IdMixin, TimestampMixin, Base):
     """`export default { … }`: variables and functions called from bindings as `Name.fn()`."""
 
     __tablename__ = "js_objects"
-    __table_args__ = (UniqueConstraint("application_id", "name"),)
+    __table_args__ = (UniqueConstraint("page_id", "name"),)
 
     application_id: Mapped[str] = mapped_column(
         IdType, ForeignKey("applications.id", ondelete="CASCADE"), index=True

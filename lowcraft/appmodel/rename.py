@@ -10,8 +10,12 @@ from lowcraft.bindings import Change, rename
 from lowcraft.widgets.registry import registry
 
 
-def rename_in_document(document: dict[str, Any], old: str, new: str) -> tuple[dict[str, Any], list[Change]]:
-    return rename(document, old, new, registry.get)
+def rename_in_document(
+    document: dict[str, Any], old: str, new: str, page: int | None = None
+) -> tuple[dict[str, Any], list[Change]]:
+    """Rename an entity of page number `page` (names are per page) and its references on that
+    page; `page` may be left out when only one page has the name."""
+    return rename(document, old, new, registry.get, page)
 
 
 def widget_renames(before: dict[str, Any], after: dict[str, Any]) -> dict[str, str]:

@@ -62,7 +62,8 @@ def _int(widget: dict[str, Any], key: str) -> int:
 
 
 def validate_tree(tree: Any, taken_names: set[str] | None = None) -> dict[str, Any]:
-    """Check a page's widget tree; `taken_names` are the application's other entity names.
+    """Check a page's widget tree; `taken_names` are the page's other entity names (its actions
+    and JS objects: names are per page, so other pages do not count).
 
     Returns the tree unchanged; raises InvalidWidgetTree or DuplicateName naming the widget at fault.
     """
@@ -97,7 +98,7 @@ def validate_tree(tree: Any, taken_names: set[str] | None = None) -> dict[str, A
             assert isinstance(name, str)
             if name in seen_names or name in taken:
                 raise DuplicateName(
-                    f"The name '{name}' is already used in this application.",
+                    f"The name '{name}' is already used on this page.",
                     details={"name": name, "widgetId": widget_id},
                 )
             seen_names.add(name)

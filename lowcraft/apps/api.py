@@ -234,12 +234,17 @@ def export_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
 class RefactorRequest(Body):
     old: str = Field(max_length=201)
     new: str = Field(max_length=100)
+    page_id: str | None = Field(
+        None, alias="pageId", max_length=64,
+        description="The page whose entity is renamed (names are per page); optional when one page has the name.",
+    )
 
 
 @router.post("/applications/{application_id}/refactor", response_model=RefactorResult, responses=errors(*BODY, *MEMBER, 409))
 def refactor(application_id: str, body: RefactorRequest, ctx: Ctx) -> dict[str, Any]:
-    """Rename an entity (`Table1`) or JS object member (`Utils.fmt`) and every reference to it."""
-    changes = service.rename_entity(ctx, application_id, body.old, body.new)
+    """Rename an entity (`Table1`) or JS object member (`Utils.fmt`) of one page and every
+    reference to it on that page (names are per page; other pages are left alone)."""
+    changes = service.rename_entity(ctx, application_id, body.old, body.new, body.page_id)
     return {"changes": [c.to_dict() for c in changes]}
 
 

@@ -4,8 +4,10 @@ Nothing here checks permissions: every function trusts its caller (a service, wh
 checked the caller's role with `lowcraft.workspaces.permissions.require_app`) and takes the
 application it loaded, so one request checks once.
 
-A rename rewrites every reference in widgets, actions and JS objects of the application in the
-caller's one transaction, so either everything follows the new name or nothing changes.
+Names are per page, as in Appsmith: a widget, action or JS object is unique on its page, and two
+pages may each have a `Table1`. A rename rewrites every reference in the widgets, actions and JS
+objects of the entity's page in the caller's one transaction, so either everything follows the new
+name or nothing changes; other pages are left alone.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from lowcraft.appmodel.tree import widget_names
 from lowcraft.bindings import Change, lint
 from lowcraft.context import Context
 from lowcraft.datasources.models import Datasource
+from lowcraft.errors import ValidationFailed
 from lowcraft.store.types import utcnow
 from lowcraft.widgets.registry import registry
 
@@ -94,19 +97,25 @@ def build_document(ctx: Context, app: Application, *, include_ids: bool = False)
 
 
 
-def entity_names(ctx: Context, application_id: str, *, except_page: str | None = None) -> set[str]:
-    """Every entity name in the application's edit state, leaving out one page's widgets."""
+def page_entity_names(ctx: Context, page_id: str, *, widgets: bool = True) -> set[str]:
+    """Every entity name of one page's edit state: its actions, JS objects and (unless `widgets`
+    is false) its widgets. Widgets, actions and JS objects of a page share this one namespace."""
     names: set[str] = set()
-    rows: list[tuple[str, dict[str, Any]]] = [
-        (row.id, row.dsl) for row in ctx.db.execute(select(Page.id, Page.dsl).where(Page.application_id == application_id))
-    ]
-    for page_id, dsl in rows:
-        if page_id != except_page:
+    if widgets:
+        dsl = ctx.db.scalar(select(Page.dsl).where(Page.id == page_id))
+        if isinstance(dsl, dict):
             names.update(widget_names(dsl))
-    names.update(ctx.db.scalars(select(Action.name).where(Action.application_id == application_id)).all())
-    names.update(ctx.db.scalars(select(JsObject.name).where(JsObject.application_id == application_id)).all())
+    names.update(ctx.db.scalars(select(Action.name).where(Action.page_id == page_id)).all())
+    names.update(ctx.db.scalars(select(JsObject.name).where(JsObject.page_id == page_id)).all())
     return names
 
+
+def page_index(document: dict[str, Any], page_id: str) -> int:
+    """The position of the page with id `page_id` in a document built with ids."""
+    for index, page in enumerate(document["pages"]):
+        if page.get("id") == page_id:
+            return index
+    raise ValidationFailed("The page does not belong to this application.", details={"field": "pageId"})
 
 
 def write_back(ctx: Context, app: Application, before: dict[str, Any], after: dict[str, Any]) -> None:
@@ -130,22 +139,22 @@ def write_back(ctx: Context, app: Application, before: dict[str, Any], after: di
 
 
 def save_tree_with_renames(ctx: Context, app: Application, page_id: str, tree: dict[str, Any], renames: dict[str, str]) -> list[Change]:
-    """Store a page's new tree, and rewrite the app's references to widgets renamed in it."""
+    """Store a page's new tree, and rewrite the page's references to widgets renamed in it."""
     reverse = {new: old for old, new in renames.items()}
     original = build_document(ctx, app, include_ids=True)
     document = build_document(ctx, app, include_ids=True)
-    reverted = with_names(tree, reverse)
-    for page in document["pages"]:
-        if page["id"] == page_id:
-            page["dsl"] = reverted
+    index = page_index(document, page_id)
+    document["pages"][index]["dsl"] = with_names(tree, reverse)
     changes: list[Change] = []
     for old, new in renames.items():
-        document, more = rename_in_document(document, old, new)
+        document, more = rename_in_document(document, old, new, index)
         changes.extend(more)
     write_back(ctx, app, original, document)
     return changes
 
-def lint_document(ctx: Context, app: Application, page_name: str | None = None) -> list[dict[str, Any]]:
-    """Diagnostics of the application's edit state (of one page when `page_name` is given)."""
-    diagnostics = lint(build_document(ctx, app), registry.get)
-    return [d.to_dict() for d in diagnostics if page_name is None or d.page == page_name]
+def lint_document(ctx: Context, app: Application, page_id: str | None = None) -> list[dict[str, Any]]:
+    """Diagnostics of the application's edit state (of one page when `page_id` is given), each
+    page linted with its own names."""
+    document = build_document(ctx, app, include_ids=page_id is not None)
+    page = page_index(document, page_id) if page_id is not None else None
+    return [d.to_dict() for d in lint(document, registry.get, page)]

@@ -21,7 +21,7 @@ from lowcraft.apps import handler
 from lowcraft.apps.errors import ApplicationNotFound, InvalidDocument, NotPublished, SlugTaken
 from lowcraft.appsmith import PLACEHOLDER_TYPE, ImportReport, upgrade_placeholders
 from lowcraft.audit.handler import record
-from lowcraft.bindings import Change
+from lowcraft.bindings import Change, page_of
 from lowcraft.connectors.registry import PLACEHOLDER_CONNECTOR
 from lowcraft.context import Context
 from lowcraft.datasources.models import Datasource
@@ -359,20 +359,29 @@ def view_published(ctx: Context, key: str) -> dict[str, Any]:
 
 
 
-def rename_entity(ctx: Context, application_id: str, old: str, new: str) -> list[Change]:
-    """Rename a widget, action, JS object (`Table1`) or JS object member (`Utils.fmt`)."""
+def rename_entity(
+    ctx: Context, application_id: str, old: str, new: str, page_id: str | None = None
+) -> list[Change]:
+    """Rename a widget, action, JS object (`Table1`) or JS object member (`Utils.fmt`) of one page.
+
+    Names are per page: `page_id` says whose `Table1` it is, and may be left out when only one
+    page has the name (422 `ambiguous_name` otherwise)."""
     app, _ = require_app(ctx, application_id, Role.DEVELOPER)
-    return rename_in(ctx, app, old, new)
+    return rename_in(ctx, app, old, new, page_id)
 
 
-def rename_in(ctx: Context, app: Application, old: str, new: str) -> list[Change]:
+def rename_in(ctx: Context, app: Application, old: str, new: str, page_id: str | None = None) -> list[Change]:
     """`rename_entity` for a service that has loaded `app` with `require_app` (Developer) already."""
     before = handler.build_document(ctx, app, include_ids=True)
-    after, changes = rename_in_document(before, old, new)
+    if page_id is not None:
+        page = handler.page_index(before, page_id)
+    else:
+        page = page_of(before, old.split(".", 1)[0], registry.get)
+    after, changes = rename_in_document(before, old, new, page)
     handler.write_back(ctx, app, before, after)
     if changes:
         record(ctx, "application.refactored", "application", app.id, app.name, workspace_id=app.workspace_id,
-               summary={"old": old, "new": new, "changed": len(changes)})
+               summary={"old": old, "new": new, "changed": len(changes), "page": before["pages"][page]["name"]})
     return changes
 
 def lint_application(ctx: Context, application_id: str) -> list[dict[str, Any]]:

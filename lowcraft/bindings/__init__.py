@@ -5,6 +5,7 @@ The public surface is what `__all__` lists; the modules behind it are free to ch
 
 from lowcraft.bindings.entities import BoundProperty, Entity, EntityKind, ManifestLookup, iter_entities
 from lowcraft.bindings.errors import (
+    AmbiguousNameError,
     BindingError,
     InvalidDocumentError,
     InvalidNameError,
@@ -12,16 +13,17 @@ from lowcraft.bindings.errors import (
     RenameConflictError,
     UnknownEntityError,
 )
-from lowcraft.bindings.graph import AppGraph, Cycle, Node, NodeRole
+from lowcraft.bindings.graph import AppGraph, Cycle, Node, NodeRole, page_graphs
 from lowcraft.bindings.javascript import analyze
 from lowcraft.bindings.js_analysis import SourceKind, SyntaxProblem
 from lowcraft.bindings.lint import Diagnostic, Severity, lint, lint_graph
 from lowcraft.bindings.onload import OnLoadPlan, on_load_plan
 from lowcraft.bindings.references import PropertyReferences, Reference, ReferenceKind, extract_references
-from lowcraft.bindings.rename import Change, check_new_name, rename, rename_in_text
+from lowcraft.bindings.rename import Change, check_new_name, page_of, rename, rename_in_text
 from lowcraft.bindings.segments import Segment, binding_sources, has_binding, is_single_binding, iter_segments
 
 __all__ = [
+    "AmbiguousNameError",
     "AppGraph",
     "BindingError",
     "BoundProperty",
@@ -57,6 +59,8 @@ __all__ = [
     "lint",
     "lint_graph",
     "on_load_plan",
+    "page_graphs",
+    "page_of",
     "rename",
     "rename_in_text",
 ]

@@ -122,39 +122,57 @@ def dotted_path(path: tuple[PathKey, ...]) -> str:
     return text
 
 
-def iter_entities(document: Mapping[str, Any], manifests: ManifestLookup = no_manifests) -> Iterator[Entity]:
-    """Every widget, action and JS object of the document, page by page."""
+def page_count(document: Mapping[str, Any]) -> int:
+    """How many pages the document has."""
     pages = document.get("pages") if isinstance(document, Mapping) else None
     if not isinstance(pages, list):
         raise InvalidDocumentError("an application document must have a list of pages under 'pages'")
-    for index, page in enumerate(pages):
-        if not isinstance(page, Mapping):
-            raise InvalidDocumentError(f"page {index} is not a JSON object")
-        page_name = str(page.get("name", index))
-        dsl = page.get("dsl")
-        if dsl is not None:
-            if not isinstance(dsl, Mapping):
-                raise InvalidDocumentError(f"page {page_name!r}: 'dsl' is not a JSON object")
-            yield from _widgets(dsl, ("pages", index, "dsl"), index, page_name, frozenset(), manifests)
-        for key, kind in (("actions", EntityKind.ACTION), ("jsObjects", EntityKind.JSOBJECT)):
-            items = page.get(key, [])
-            if not isinstance(items, list):
-                raise InvalidDocumentError(f"page {page_name!r}: '{key}' is not a list")
-            for position, item in enumerate(items):
-                name = item.get("name") if isinstance(item, Mapping) else None
-                if not isinstance(name, str):
-                    raise InvalidDocumentError(f"page {page_name!r}: {key}[{position}] has no name")
-                kind_type = item.get("connector") if kind is EntityKind.ACTION else None
-                yield Entity(
-                    name,
-                    kind,
-                    index,
-                    page_name,
-                    kind_type if isinstance(kind_type, str) else None,
-                    ("pages", index, key, position),
-                    item,
-                    frozenset(),
-                )
+    return len(pages)
+
+
+def iter_entities(
+    document: Mapping[str, Any], manifests: ManifestLookup = no_manifests, page: int | None = None
+) -> Iterator[Entity]:
+    """Every widget, action and JS object of the document, page by page (of page number `page`
+    only, when given: names are per page, so one page's entities form one namespace)."""
+    pages = document.get("pages") if isinstance(document, Mapping) else None
+    if not isinstance(pages, list):
+        raise InvalidDocumentError("an application document must have a list of pages under 'pages'")
+    if page is not None and not 0 <= page < len(pages):
+        raise InvalidDocumentError(f"the document has no page number {page}")
+    for index, raw in enumerate(pages):
+        if page is None or index == page:
+            yield from _page_entities(raw, index, manifests)
+
+
+def _page_entities(raw: Any, index: int, manifests: ManifestLookup) -> Iterator[Entity]:
+    if not isinstance(raw, Mapping):
+        raise InvalidDocumentError(f"page {index} is not a JSON object")
+    page_name = str(raw.get("name", index))
+    dsl = raw.get("dsl")
+    if dsl is not None:
+        if not isinstance(dsl, Mapping):
+            raise InvalidDocumentError(f"page {page_name!r}: 'dsl' is not a JSON object")
+        yield from _widgets(dsl, ("pages", index, "dsl"), index, page_name, frozenset(), manifests)
+    for key, kind in (("actions", EntityKind.ACTION), ("jsObjects", EntityKind.JSOBJECT)):
+        items = raw.get(key, [])
+        if not isinstance(items, list):
+            raise InvalidDocumentError(f"page {page_name!r}: '{key}' is not a list")
+        for position, item in enumerate(items):
+            name = item.get("name") if isinstance(item, Mapping) else None
+            if not isinstance(name, str):
+                raise InvalidDocumentError(f"page {page_name!r}: {key}[{position}] has no name")
+            kind_type = item.get("connector") if kind is EntityKind.ACTION else None
+            yield Entity(
+                name,
+                kind,
+                index,
+                page_name,
+                kind_type if isinstance(kind_type, str) else None,
+                ("pages", index, key, position),
+                item,
+                frozenset(),
+            )
 
 
 def _widgets(
@@ -243,12 +261,14 @@ def _strings(
             yield from _strings(entity, item, (*path, index), kind_of)
 
 
-def entity_names(document: Mapping[str, Any]) -> dict[str, Entity]:
-    """Entities by name; raises InvalidDocumentError on a name used twice."""
+def entity_names(document: Mapping[str, Any], page: int) -> dict[str, Entity]:
+    """The entities of one page by name; raises InvalidDocumentError on a name used twice there."""
     found: dict[str, Entity] = {}
-    for entity in iter_entities(document):
+    for entity in iter_entities(document, page=page):
         if entity.name in found:
-            raise InvalidDocumentError(f"the name {entity.name!r} is used by more than one entity")
+            raise InvalidDocumentError(
+                f"page {entity.page_name!r}: the name {entity.name!r} is used by more than one entity"
+            )
         found[entity.name] = entity
     return found
 

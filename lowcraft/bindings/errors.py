@@ -27,9 +27,15 @@ class InvalidNameError(BindingError, ValidationFailed):
 
 
 class NameTakenError(BindingError, Conflict):
-    """A new name is already used by another entity (or JS object member) of the application."""
+    """A new name is already used by another entity of the page (or member of the JS object)."""
 
     code = "name_taken"
+
+
+class AmbiguousNameError(BindingError, ValidationFailed):
+    """The name to rename is used on several pages, and the request did not say which one."""
+
+    code = "ambiguous_name"
 
 
 class UnknownEntityError(BindingError, NotFound):

@@ -28,6 +28,7 @@ from lowcraft.bindings.entities import (
     dotted_path,
     iter_entities,
     no_manifests,
+    page_count,
 )
 from lowcraft.bindings.javascript import analyze
 from lowcraft.bindings.js_analysis import SourceKind
@@ -70,14 +71,18 @@ class Cycle:
 
 
 class AppGraph:
-    """The dependency graph of one application document.
+    """The dependency graph of one page of an application document.
 
-    Build it with `AppGraph.build(document)`; after a property edit call `update_property` (a
-    rename, an added or removed entity needs a new build).
+    Names are per page, as in Appsmith: a page's bindings see that page's widgets, actions and JS
+    objects (and the app-wide globals), never another page's, so each page has its own graph.
+    Build it with `AppGraph.build(document, page=n)` (`page_graphs` builds all of them); after a
+    property edit call `update_property` (a rename, an added or removed entity needs a new build).
     """
 
-    def __init__(self, manifests: ManifestLookup = no_manifests) -> None:
+    def __init__(self, manifests: ManifestLookup = no_manifests, page: int = 0) -> None:
         self.manifests = manifests
+        self.page = page
+        """The index of the page this graph analyses."""
         self.entities: dict[str, Entity] = {}
         self.duplicates: list[Entity] = []
         """Entities whose name an earlier entity already uses (left out of the graph)."""
@@ -95,11 +100,19 @@ class AppGraph:
     # building ---------------------------------------------------------------------------------
 
     @classmethod
-    def build(cls, document: Mapping[str, Any], manifests: ManifestLookup = no_manifests) -> AppGraph:
-        """Analyse a whole application document."""
-        graph = cls(manifests)
+    def build(
+        cls, document: Mapping[str, Any], manifests: ManifestLookup = no_manifests, page: int | None = None
+    ) -> AppGraph:
+        """Analyse page number `page` of an application document; `page` may be left out when the
+        document has a single page."""
+        if page is None:
+            pages = page_count(document)
+            if pages > 1:
+                raise ValueError(f"the document has {pages} pages: name the page to analyse (or use page_graphs)")
+            page = 0
+        graph = cls(manifests, page)
         bound: list[tuple[Entity, BoundProperty]] = []
-        for entity in iter_entities(document, manifests):
+        for entity in iter_entities(document, manifests, page) if page_count(document) else ():
             if entity.name in graph.entities:
                 graph.duplicates.append(entity)
                 continue
@@ -302,9 +315,16 @@ class AppGraph:
             found.append(Cycle(_cycle_path(min(component), component, self._reads)))
         return sorted(found, key=lambda c: c.path)
 
-    def page_entities(self, page: int) -> Iterator[Entity]:
-        """The entities of one page."""
-        return (e for e in self.entities.values() if e.page == page)
+    def page_entities(self, page: int | None = None) -> Iterator[Entity]:
+        """The entities of the graph's page (every entity of the graph is on it)."""
+        if page is not None and page != self.page:
+            return iter(())
+        return iter(self.entities.values())
+
+
+def page_graphs(document: Mapping[str, Any], manifests: ManifestLookup = no_manifests) -> list[AppGraph]:
+    """One graph per page of the document, in page order."""
+    return [AppGraph.build(document, manifests, page) for page in range(page_count(document))]
 
 
 def _bound_after_edit(

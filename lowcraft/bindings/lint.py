@@ -8,7 +8,7 @@ Codes and severities (see spec/bindings/README.md):
 - `cycle` (error): properties that read each other.
 - `trigger_in_data_binding` (error): `Query1.run()`, `showAlert()`... in a property that is
   evaluated, not triggered.
-- `duplicate_name` (error): two entities share one name.
+- `duplicate_name` (error): two entities of one page share one name (pages may reuse names).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from lowcraft.bindings.entities import BoundProperty, Entity, EntityKind, ManifestLookup
+from lowcraft.bindings.entities import BoundProperty, Entity, EntityKind, ManifestLookup, page_count
 from lowcraft.bindings.graph import AppGraph, Cycle
 from lowcraft.bindings.javascript import analyze
 from lowcraft.bindings.js_analysis import SourceKind
@@ -66,10 +66,19 @@ class Diagnostic:
         }
 
 
-def lint(document: Mapping[str, Any], manifests: ManifestLookup | None = None) -> list[Diagnostic]:
-    """Every diagnostic of an application document, sorted by page, entity and position."""
-    graph = AppGraph.build(document, manifests if manifests is not None else widget_registry.get)
-    return lint_graph(graph)
+def lint(
+    document: Mapping[str, Any], manifests: ManifestLookup | None = None, page: int | None = None
+) -> list[Diagnostic]:
+    """Every diagnostic of an application document (of page number `page` only, when given),
+    sorted by page, entity and position. Each page is linted with its own names: a reference to
+    an entity of another page is an unknown name."""
+    lookup = manifests if manifests is not None else widget_registry.get
+    pages = range(page_count(document)) if page is None else (page,)
+    found: list[Diagnostic] = []
+    for index in pages:
+        found.extend(lint_graph(AppGraph.build(document, lookup, index)))
+    found.sort(key=lambda d: (d.page, d.entity, d.property, d.start, d.code))
+    return found
 
 
 def lint_graph(graph: AppGraph) -> list[Diagnostic]:
@@ -86,7 +95,7 @@ def lint_graph(graph: AppGraph) -> list[Diagnostic]:
                 0,
                 Severity.ERROR,
                 "duplicate_name",
-                f"another entity of this application is already named {entity.name}",
+                f"another entity of this page is already named {entity.name}",
             )
         )
     for key, prop in graph.properties.items():

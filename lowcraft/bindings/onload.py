@@ -42,9 +42,12 @@ class OnLoadPlan:
         }
 
 
-def on_load_plan(graph: AppGraph, page: int) -> OnLoadPlan:
-    """Plan the actions that run when page number `page` opens."""
-    actions = {e.name for e in graph.page_entities(page) if e.kind is EntityKind.ACTION}
+def on_load_plan(graph: AppGraph, page: int | None = None) -> OnLoadPlan:
+    """Plan the actions that run when the graph's page opens (`page`, when given, must be it)."""
+    if page is not None and page != graph.page:
+        raise ValueError(f"this graph analyses page {graph.page}, not page {page}: build the page's own graph")
+    page = graph.page
+    actions = {e.name for e in graph.page_entities() if e.kind is EntityKind.ACTION}
     reasons: dict[str, str] = {}
     for name in sorted(actions):
         settings = graph.entities[name].data.get("settings")

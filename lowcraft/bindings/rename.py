@@ -22,7 +22,13 @@ from lowcraft.bindings.entities import (
     no_manifests,
     set_at,
 )
-from lowcraft.bindings.errors import InvalidNameError, NameTakenError, RenameConflictError, UnknownEntityError
+from lowcraft.bindings.errors import (
+    AmbiguousNameError,
+    InvalidNameError,
+    NameTakenError,
+    RenameConflictError,
+    UnknownEntityError,
+)
 from lowcraft.bindings.javascript import analyze
 from lowcraft.bindings.js_analysis import SourceKind
 from lowcraft.bindings.known_names import (
@@ -149,7 +155,8 @@ def rename_in_text(
 
 
 def check_new_name(new: str, taken: Mapping[str, object], *, what: str = "an entity") -> None:
-    """Raise InvalidNameError or NameTakenError unless `new` can name an entity of the app."""
+    """Raise InvalidNameError or NameTakenError unless `new` can name an entity beside `taken` (the
+    names of the entity's page)."""
     if not is_identifier(new):
         raise InvalidNameError(
             f"{new!r} cannot name {what}: use letters, digits, _ and $, not starting with a digit",
@@ -162,25 +169,53 @@ def check_new_name(new: str, taken: Mapping[str, object], *, what: str = "an ent
     if is_global_name(new):
         raise InvalidNameError(f"{new!r} is the name of a global that bindings use", details={"name": new})
     if new in taken:
-        raise NameTakenError(f"the name {new!r} is already used in this application", details={"name": new})
+        raise NameTakenError(f"the name {new!r} is already used on this page", details={"name": new})
+
+
+def page_of(document: Mapping[str, Any], name: str, manifests: ManifestLookup = no_manifests) -> int:
+    """The index of the one page that has an entity named `name`.
+
+    Raises UnknownEntityError when no page has it, AmbiguousNameError when several do (names are
+    per page: the caller must then say which page it means)."""
+    pages = sorted({e.page for e in iter_entities(document, manifests) if e.name == name})
+    if not pages:
+        raise UnknownEntityError(f"no widget, action or JS object is named {name!r}")
+    if len(pages) > 1:
+        names = [str(document["pages"][i].get("name", i)) for i in pages]
+        raise AmbiguousNameError(
+            f"{name!r} is used on {len(pages)} pages ({', '.join(names)}): say which page's {name} to rename",
+            details={"name": name, "pages": names},
+        )
+    return pages[0]
 
 
 def rename(
-    document: Mapping[str, Any], old: str, new: str, manifests: ManifestLookup = no_manifests
+    document: Mapping[str, Any],
+    old: str,
+    new: str,
+    manifests: ManifestLookup = no_manifests,
+    page: int | None = None,
 ) -> tuple[dict[str, Any], list[Change]]:
-    """Rename an entity or a JS object member across the whole application document.
+    """Rename an entity or a JS object member of page number `page` of the application document.
+
+    Names are per page: the entity is looked up on that page, the new name must be free on that
+    page, and only that page's references follow (another page's entity of the same name, and
+    its references, are left alone). `page` may be left out when only one page has the name.
 
     Returns a new document (the argument is not modified) and the list of changed values, the
-    entity's own name first. Raises a BindingError: UnknownEntityError, InvalidNameError,
-    NameTakenError or RenameConflictError; on error nothing is returned, so nothing is half-renamed.
+    entity's own name first. Raises a BindingError: UnknownEntityError, AmbiguousNameError,
+    InvalidNameError, NameTakenError or RenameConflictError; on error nothing is returned, so
+    nothing is half-renamed.
     """
-    entities: dict[str, Entity] = {}
-    for entity in iter_entities(document, manifests):
-        entities.setdefault(entity.name, entity)
     target = Target.parse(old)
+    if page is None:
+        page = page_of(document, target.entity, manifests)
+    entities: dict[str, Entity] = {}
+    for entity in iter_entities(document, manifests, page):
+        entities.setdefault(entity.name, entity)
     owner = entities.get(target.entity)
     if owner is None:
-        raise UnknownEntityError(f"no widget, action or JS object is named {target.entity!r}")
+        raise UnknownEntityError(f"no widget, action or JS object of this page is named {target.entity!r}")
     result: dict[str, Any] = copy_json(document)
     changes: list[Change] = []
     if target.member is None:

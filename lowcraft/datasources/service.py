@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from lowcraft.appmodel.models import Action
+from lowcraft.appmodel.models import Action, Page
 from lowcraft.audit.handler import record
 from lowcraft.connectors.base import Connector
 from lowcraft.connectors.errors import ConnectorError, UnknownConnector
@@ -205,11 +205,16 @@ def _choose_connector(ctx: Context, ds: Datasource, connector: str) -> dict[str,
 
 def delete_datasource(ctx: Context, datasource_id: str) -> None:
     ds = _load(ctx, datasource_id)
-    users = ctx.db.scalars(select(Action.name).where(Action.datasource_id == ds.id).order_by(Action.name)).all()
+    # Names are per page: say which page's query it is.
+    rows = ctx.db.execute(
+        select(Action.name, Page.name).join(Page, Page.id == Action.page_id)
+        .where(Action.datasource_id == ds.id).order_by(Action.name, Page.name)
+    ).all()
+    users = [f"{action} (page {page})" for action, page in rows]
     if users:
         raise DatasourceInUse(
             f"Queries still use this datasource: {', '.join(users[:10])}. Delete or move them first.",
-            details={"actions": list(users)},
+            details={"actions": users},
         )
     ctx.db.delete(ds)
     record(ctx, "datasource.deleted", "datasource", ds.id, ds.name, workspace_id=ds.workspace_id)

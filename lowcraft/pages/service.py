@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from lowcraft.appmodel.models import Application, Page
 from lowcraft.appmodel.rename import widget_renames
 from lowcraft.appmodel.tree import empty_tree, validate_tree, widget_names
-from lowcraft.apps.handler import entity_names, lint_document, pages_of, save_tree_with_renames
+from lowcraft.apps.handler import lint_document, page_entity_names, pages_of, save_tree_with_renames
 from lowcraft.audit.handler import record
 from lowcraft.context import Context
 from lowcraft.errors import NotFound, ValidationFailed
@@ -78,7 +78,7 @@ def create_page(ctx: Context, application_id: str, name: str, dsl: dict[str, Any
     if len(existing) >= MAX_PAGES:
         raise ValidationFailed(f"An application may have at most {MAX_PAGES} pages.")
     name = _clean_name(ctx, application_id, name)
-    tree = validate_tree(dsl, entity_names(ctx, application_id)) if dsl is not None else empty_tree()
+    tree = validate_tree(dsl) if dsl is not None else empty_tree()  # a new page has no other names yet
     page = Page(
         application_id=application_id, name=name, slug=_slug(ctx, application_id, name),
         position=len(existing), is_default=not existing, dsl=tree,
@@ -148,12 +148,13 @@ def save_tree(ctx: Context, page_id: str, dsl: Any, base_revision: int) -> Saved
     page, app = _load_page(ctx, page_id)
     if base_revision != page.revision:
         raise StaleRevision(page.revision)
-    tree = validate_tree(dsl, entity_names(ctx, page.application_id, except_page=page.id))
+    # Names are per page: the widgets must not clash with each other or the page's actions and JS objects.
+    tree = validate_tree(dsl, page_entity_names(ctx, page.id, widgets=False))
     renames = widget_renames(page.dsl, tree)
     before = set(widget_names(page.dsl)) - set(renames)
     after = set(widget_names(tree)) - set(renames.values())
     if renames:
-        # A widget renamed in the editor: every reference to it in the app follows.
+        # A widget renamed in the editor: every reference to it on its page follows.
         save_tree_with_renames(ctx, app, page.id, tree, renames)
     else:
         page.dsl = tree
@@ -169,4 +170,4 @@ def save_tree(ctx: Context, page_id: str, dsl: Any, base_revision: int) -> Saved
         summary={"revision": page.revision, "added": sorted(after - before), "removed": sorted(before - after),
                  "renamed": renames},
     )
-    return SavedPage(page, lint_document(ctx, app, page.name))
+    return SavedPage(page, lint_document(ctx, app, page.id))

@@ -137,7 +137,7 @@ def test_a_datasource_in_use_cannot_be_deleted(admin: Api, setup: dict[str, Any]
     admin.ok("DELETE", f"/api/v1/datasources/{setup['ds']['id']}", 204)
 
 
-def test_action_names_share_the_application_namespace(admin: Api, setup: dict[str, Any]) -> None:
+def test_action_names_share_the_pages_namespace(admin: Api, setup: dict[str, Any]) -> None:
     body = {"pageId": setup["page"]["id"], "datasourceId": setup["ds"]["id"], "config": {"sql": "select 1"}}
     clash = admin.post(f"/api/v1/applications/{setup['app']['id']}/actions", json={**body, "name": "getOrders"})
     assert clash.status_code == 409

@@ -140,9 +140,10 @@ BROKEN_DOCUMENTS = {
     "no pages": ({"format": "lowcraft-app", "formatVersion": 1, "application": {"name": "x"}, "pages": []}, "pages"),
     "an invalid widget": ({"format": "lowcraft-app", "formatVersion": 1, "application": {"name": "x"},
                            "pages": [{"name": "P", "dsl": page(widget("X", "BOGUS"))}]}, "Unknown widget type"),
-    "duplicate names across pages": ({"format": "lowcraft-app", "formatVersion": 1, "application": {"name": "x"},
-                                      "pages": [{"name": "P", "dsl": page(widget("A"))}, {"name": "Q", "dsl": page(widget("A"))}]},
-                                     "already used"),
+    "a name used twice on one page": ({"format": "lowcraft-app", "formatVersion": 1, "application": {"name": "x"},
+                                       "pages": [{"name": "P", "dsl": page(widget("A")),
+                                                  "jsObjects": [{"name": "A", "body": "export default {}"}]}]},
+                                      "already used on this page"),
 }
 
 

@@ -44,6 +44,17 @@ def test_errors_exit_one_and_name_the_place(tmp_path: Path) -> None:
     assert "Orders/Text1.text:1:3: error[unknown_entity]" in output
 
 
+def test_each_page_is_checked_with_its_own_names(tmp_path: Path) -> None:
+    def orders(name: str, text: str) -> dict[str, Any]:
+        return page(name, [widget("Table1", "TABLE_WIDGET_V2", tableData="{{q.data}}"), widget("Text1", text=text)], [action("q")])
+
+    reused = app(orders("One", "{{Table1.selectedRow.id}}"), orders("Two", "{{Table1.selectedRow.id}}"))
+    assert run([write(tmp_path, "reused.json", reused)])[0] == 0
+    across = app(orders("One", "{{Table1.selectedRow.id}}"), page("Two", [widget("Text2", text="{{q.data}}")]))
+    code, output = run([write(tmp_path, "across.json", across)])
+    assert code == 1 and "Two/Text2.text:1:3: error[unknown_entity]" in output
+
+
 def test_a_directory_checks_every_json_file_and_reports_unreadable_ones(tmp_path: Path) -> None:
     write(tmp_path, "a.json", good())
     write(tmp_path, "b.json", "{not json")

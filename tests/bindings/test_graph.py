@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import random
 
-from lowcraft.bindings import AppGraph, Cycle, NodeRole
+import pytest
+
+from lowcraft.bindings import AppGraph, Cycle, NodeRole, page_graphs
 from tests.bindings.apps import action, app, js_object, page, widget
 
 
@@ -168,3 +170,31 @@ def test_incremental_re_analysis_agrees_with_a_full_build() -> None:
             for node in fresh.properties:
                 assert graph.reads(node) == fresh.reads(node)
             assert graph.cyclic_nodes() == fresh.cyclic_nodes()
+
+
+def test_each_page_is_analysed_with_its_own_names() -> None:
+    def orders(name: str, source: str) -> dict:  # type: ignore[type-arg]
+        return page(
+            name,
+            [widget("Table1", "TABLE_WIDGET_V2", tableData=f"{{{{{source}}}}}")],
+            [action("getOrders", "select * from o where id = {{Table1.selectedRow.id}}")],
+            [js_object("Utils", "export default {\n  rows() { return getOrders.data },\n}")],
+        )
+
+    document = app(orders("One", "Utils.rows()"), orders("Two", "getOrders.data"))
+    one, two = page_graphs(document)
+    assert (one.page, two.page) == (0, 1)
+    assert one.reads("Table1.tableData") == {"Utils.rows"}
+    assert one.reads("Utils.rows") == {"getOrders.data"}
+    assert two.reads("Table1.tableData") == {"getOrders.data"}
+    assert one.cycles() == two.cycles() == []
+    with pytest.raises(ValueError, match="2 pages"):
+        AppGraph.build(document)
+
+
+def test_a_cycle_is_a_cycle_of_one_page() -> None:
+    # On one page A reads B and B reads A; spread over two pages, each read is of an unknown name.
+    looped = app(page("P", [widget("A", text="{{B.text}}"), widget("B", text="{{A.text}}")]))
+    spread = app(page("P", [widget("A", text="{{B.text}}")]), page("Q", [widget("B", text="{{A.text}}")]))
+    assert [c.path for c in AppGraph.build(looped).cycles()] == [("A.text", "B.text", "A.text")]
+    assert [g.cycles() for g in page_graphs(spread)] == [[], []]

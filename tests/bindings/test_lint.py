@@ -162,9 +162,27 @@ def test_events_inside_nested_configs_are_handlers() -> None:
     assert lint(document, MANIFESTS.get) == []
 
 
-def test_two_entities_with_one_name_are_reported() -> None:
+def test_two_entities_of_one_page_with_one_name_are_reported() -> None:
     document = app(page("P", [widget("Text1")], [action("Text1")]))
     assert codes(document) == [("Text1", "name", "duplicate_name", "error")]
+
+
+def test_pages_may_reuse_names_and_each_page_sees_only_its_own() -> None:
+    def orders(name: str, *extra: dict[str, Any]) -> dict[str, Any]:
+        return page(
+            name,
+            [widget("Table1", "TABLE_WIDGET_V2", tableData="{{Utils.rows(getOrders.data)}}"), *extra],
+            [action("getOrders")],
+            [js_object("Utils", "export default { rows(d) { return d } }")],
+        )
+
+    # The root canvas of every page is MainContainer, as in a real app: no duplicate either.
+    one, two = orders("One"), orders("Two", widget("Text1", text="{{Summary.text}}"))
+    one["dsl"]["widgetName"] = two["dsl"]["widgetName"] = "MainContainer"
+    three = page("Three", [widget("Summary", text="x")])
+    diagnostics = lint(app(one, two, three), MANIFESTS.get)
+    assert [(d.page, d.entity, d.code) for d in diagnostics] == [("Two", "Text1", "unknown_entity")]
+    assert lint(app(one, two, three), MANIFESTS.get, page=0) == []
 
 
 def test_the_shipped_manifests_are_used_by_default() -> None:

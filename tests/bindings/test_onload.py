@@ -74,7 +74,15 @@ def test_each_page_has_its_own_plan() -> None:
     second = page(
         "Two", [widget("Text2", text="{{q2.data}}")], [action("q2"), action("q3", run_on_load=True)]
     )
-    graph = AppGraph.build(app(first, second))
-    assert on_load_plan(graph, 0).actions == ["q1"]
-    assert on_load_plan(graph, 1).actions == ["q2", "q3"]
-    assert on_load_plan(graph, 1).to_dict()["batches"] == [["q2", "q3"]]
+    document = app(first, second)
+    assert on_load_plan(AppGraph.build(document, page=0)).actions == ["q1"]
+    assert on_load_plan(AppGraph.build(document, page=1)).actions == ["q2", "q3"]
+    assert on_load_plan(AppGraph.build(document, page=1)).to_dict()["batches"] == [["q2", "q3"]]
+
+
+def test_pages_reusing_a_name_each_load_their_own_action() -> None:
+    first = page("One", [widget("Table1", "TABLE_WIDGET_V2", tableData="{{getOrders.data}}")], [action("getOrders")])
+    second = page("Two", [widget("Table1", "TABLE_WIDGET_V2", tableData="[]")], [action("getOrders")])
+    document = app(first, second)
+    assert on_load_plan(AppGraph.build(document, page=0)).reasons == {"getOrders": "Table1.tableData"}
+    assert on_load_plan(AppGraph.build(document, page=1)).actions == []

@@ -14,6 +14,7 @@ def test_every_exported_name_exists_and_nothing_else_is_promised() -> None:
 
 def test_errors_form_one_hierarchy_mapped_by_the_http_edge() -> None:
     errors = [
+        bindings.AmbiguousNameError,
         bindings.InvalidDocumentError,
         bindings.InvalidNameError,
         bindings.NameTakenError,

@@ -1,4 +1,5 @@
-"""The rename refactor over a whole application document."""
+"""The rename refactor over an application document: names are per page, so a rename rewrites the
+entity's own page and leaves every other page alone."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lowcraft.bindings import (
+    AmbiguousNameError,
     InvalidNameError,
     NameTakenError,
     RenameConflictError,
@@ -55,27 +57,24 @@ def orders_app() -> dict:  # type: ignore[type-arg]
     )
 
 
-def test_renaming_an_entity_rewrites_every_page_and_the_entity_name() -> None:
+def test_renaming_an_entity_rewrites_its_page_and_the_entity_name() -> None:
     document = orders_app()
     original = copy.deepcopy(document)
     renamed, changes = rename(document, "Table1", "Orders")
     assert document == original, "the input document is not modified"
-    text = json.dumps(renamed)
-    assert "Table1." not in text.replace("'Table1", "")  # only the literal text mentions remain
+    assert "Table1." not in json.dumps(renamed["pages"][0]).replace("'Table1", "")  # only text mentions remain
     first = renamed["pages"][0]
     assert first["dsl"]["children"][0]["widgetName"] == "Orders"
     assert first["dsl"]["children"][1]["text"] == "Table1 says {{Orders.selectedRow.name}} {{Utils.fmt(1)}}"
     assert first["actions"][0]["config"]["sql"] == "select * from t where id = {{Orders.selectedRow.id}}"
-    assert renamed["pages"][1]["dsl"]["children"][0]["onClick"] == (
-        "{{ const {Table1: t} = x; showAlert(Orders.pageNo) }}"
-    )
+    # Page "Other" has no Table1: its mention is an unknown name there, and stays one.
+    assert renamed["pages"][1] == document["pages"][1]
     assert [(c.entity, c.path) for c in changes] == [
         ("Table1", "widgetName"),
         ("Table1", "primaryColumns.id.computedValue"),
         ("Text1", "text"),
         ("getOrders", "config.sql"),
         ("Utils", "body"),
-        ("Button1", "onClick"),
     ]
     assert changes[2].before == document["pages"][0]["dsl"]["children"][1]["text"]
     assert changes[0].to_dict() == {
@@ -84,6 +83,47 @@ def test_renaming_an_entity_rewrites_every_page_and_the_entity_name() -> None:
         "before": "Table1",
         "after": "Orders",
     }
+
+
+def two_pages_with_one_set_of_names() -> dict:  # type: ignore[type-arg]
+    def orders(name: str) -> dict:  # type: ignore[type-arg]
+        return page(
+            name,
+            [
+                widget("Table1", "TABLE_WIDGET_V2", tableData="{{Utils.rows(getOrders.data)}}"),
+                widget("Text1", text="{{Table1.selectedRow.id}}"),
+            ],
+            [action("getOrders", "select * from o where id = {{Table1.selectedRow.id}}")],
+            [js_object("Utils", "export default {\n  rows(d) { return d },\n}")],
+        )
+
+    return app(orders("One"), orders("Two"))
+
+
+def test_renaming_on_one_page_leaves_the_same_name_on_another_page_alone() -> None:
+    document = two_pages_with_one_set_of_names()
+    for old, new in (("Table1", "Orders"), ("getOrders", "listOrders"), ("Utils", "Fmt"), ("Utils.rows", "Utils.all")):
+        renamed, changes = rename(document, old, new, page=1)
+        assert renamed["pages"][0] == document["pages"][0]
+        assert renamed["pages"][1] != document["pages"][1] and changes
+    renamed, _ = rename(document, "Table1", "Orders", page=1)
+    two = renamed["pages"][1]
+    assert [w["widgetName"] for w in two["dsl"]["children"]] == ["Orders", "Text1"]
+    assert two["dsl"]["children"][1]["text"] == "{{Orders.selectedRow.id}}"
+    assert two["actions"][0]["config"]["sql"] == "select * from o where id = {{Orders.selectedRow.id}}"
+
+
+def test_a_name_on_several_pages_needs_its_page_and_a_new_name_need_only_be_free_on_it() -> None:
+    document = two_pages_with_one_set_of_names()
+    with pytest.raises(AmbiguousNameError, match="One, Two"):
+        rename(document, "Table1", "Orders")
+    with pytest.raises(NameTakenError):
+        rename(document, "Table1", "Text1", page=0)
+    with pytest.raises(UnknownEntityError):
+        rename(app(page("A", [widget("Table1")]), page("B", [])), "Table1", "Orders", page=1)
+    one_only = app(page("A", [widget("Table1")]), page("B", [widget("Orders")]))
+    renamed, _ = rename(one_only, "Table1", "Orders")  # free on A, used on B: allowed
+    assert [w["widgetName"] for p in renamed["pages"] for w in p["dsl"]["children"]] == ["Orders", "Orders"]
 
 
 def test_renaming_an_action_and_a_js_object_renames_their_name_key() -> None:

@@ -298,17 +298,33 @@ def build_and_use(page: Any, screenshots: Any, orders_db: dict[str, Any], server
     page.keyboard.press("Escape")
 
     # The explorer marks the datasource the queries use; cloning the page copies its widgets and
-    # queries under fresh names that point at each other.
+    # queries under the same names (names are per page, as in Appsmith): the copy reads its own.
     page.get_by_role("tab", name="Explorer").click()
     page.locator('[data-explorer-datasource="Orders DB"][data-in-use="true"]').wait_for()
     first_page = page.locator("[data-explorer-page]").first.get_attribute("data-explorer-page")
     page.locator(f'[data-explorer-page="{first_page}"] summary').click()
     page.locator(f'[data-explorer-page="{first_page}"]').get_by_role("button", name="Clone").click()
-    page.locator(f'[data-explorer-page="{first_page} copy"]').wait_for()
-    page.locator('[data-explorer-widget="Orders1"]').wait_for()
-    page.locator('[data-explorer-query="getOrders1"]').wait_for()
-    page.locator('[data-widget="Orders1"]').get_by_text("Grace", exact=True).wait_for()
+    page.locator(f'[data-explorer-page="{first_page} copy"] > button.lc-ed-tree__item--active').wait_for()
+    page.locator('[data-explorer-widget="Orders"]').wait_for()
+    page.locator('[data-explorer-query="getOrders"]').wait_for()
+    assert page.locator('[data-explorer-widget="Orders1"]').count() == 0
+    page.locator('[data-widget="Orders"]').get_by_text("Grace", exact=True).wait_for()
     screenshots.take(page, "page-cloned")
+
+    # Renaming the copy's Orders leaves the original page's Orders and its references alone.
+    select_widget(page, "Orders")
+    page.get_by_label("Widget name").fill("Shipments")
+    page.get_by_label("Widget name").press("Enter")
+    page.locator('[data-explorer-widget="Shipments"]').wait_for()
+    select_widget(page, "Select1")
+    assert "{{Shipments.selectedRow.status}}" in page.locator('.lc-ed-pane [data-property="defaultOptionValue"] .cm-content').inner_text()
+    wait_saved(page)
+    page.locator(f'[data-explorer-page="{first_page}"] > button.lc-ed-tree__item').click()
+    page.locator(f'[data-explorer-page="{first_page}"] > button.lc-ed-tree__item--active').wait_for()
+    page.locator('[data-explorer-widget="Orders"]').wait_for()
+    select_widget(page, "Select1")
+    assert "{{Orders.selectedRow.status}}" in page.locator('.lc-ed-pane [data-property="defaultOptionValue"] .cm-content').inner_text()
+    page.keyboard.press("Escape")
 
     # Publish, then invite an App Viewer.
     page.get_by_role("button", name="Publish").click()

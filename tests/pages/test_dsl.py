@@ -83,7 +83,7 @@ def test_invalid_trees_are_refused_with_a_reason(tree: Any, error: type[Exceptio
         validate_tree(tree)
 
 
-def test_names_must_be_unique_across_the_application() -> None:
+def test_names_must_be_free_among_the_pages_other_entities() -> None:
     with pytest.raises(DuplicateName, match="'Table1' is already used"):
         validate_tree(page(widget("Table1")), taken_names={"Table1", "getOrders"})
 

@@ -86,14 +86,17 @@ def test_a_stale_save_gets_409_with_the_current_revision_and_loses_nothing(admin
     assert admin.ok("GET", f"/api/v1/pages/{page_id}")["dsl"] == mine
 
 
-def test_widget_names_are_unique_across_pages(admin: Api) -> None:
+def test_widget_names_are_per_page(admin: Api) -> None:
     app = new_app(admin)
     one = app["pages"][0]["id"]
     two = admin.ok("POST", f"/api/v1/applications/{app['id']}/pages", 201, json={"name": "Two"})["id"]
     admin.ok("PUT", f"/api/v1/pages/{one}/dsl", json={"dsl": page(widget("Table1")), "revision": 1})
-    response = admin.put(f"/api/v1/pages/{two}/dsl", json={"dsl": page(widget("Table1")), "revision": 1})
-    assert response.status_code == 409 and response.json()["error"]["code"] == "duplicate_name"
-    assert admin.ok("GET", f"/api/v1/pages/{two}")["revision"] == 1
+    saved = admin.ok("PUT", f"/api/v1/pages/{two}/dsl", json={"dsl": page(widget("Table1")), "revision": 1})
+    assert saved["revision"] == 2  # another page may reuse the name ...
+    twice = page(widget("Table1"), {**widget("Table1"), "widgetId": "other"})
+    response = admin.put(f"/api/v1/pages/{two}/dsl", json={"dsl": twice, "revision": 2})
+    assert response.status_code == 409 and response.json()["error"]["code"] == "duplicate_name"  # ... once
+    assert admin.ok("GET", f"/api/v1/pages/{two}")["revision"] == 2
 
 
 def test_an_invalid_tree_is_refused_and_the_page_is_unchanged(admin: Api) -> None:

@@ -805,7 +805,8 @@ export interface paths {
         readonly put?: never;
         /**
          * Refactor
-         * @description Rename an entity (`Table1`) or JS object member (`Utils.fmt`) and every reference to it.
+         * @description Rename an entity (`Table1`) or JS object member (`Utils.fmt`) of one page and every
+         *     reference to it on that page (names are per page; other pages are left alone).
          */
         readonly post: operations["refactor_api_v1_applications__application_id__refactor_post"];
         readonly delete?: never;
@@ -2168,6 +2169,11 @@ export interface components {
             readonly old: string;
             /** New */
             readonly new: string;
+            /**
+             * Pageid
+             * @description The page whose entity is renamed (names are per page); optional when one page has the name.
+             */
+            readonly pageId?: string | null;
         };
         /** RefactorResult */
         readonly RefactorResult: {

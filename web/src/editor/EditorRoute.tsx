@@ -223,9 +223,10 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
       setBusy(`Renaming ${oldName}…`);
       try {
         await flushAll();
-        await editorApi.refactor(appId, oldName, newName);
+        // Names are per page: the entity renamed is this page's, and only this page's references follow.
+        await editorApi.refactor(appId, oldName, newName, latest.current.pageId ?? undefined);
         await afterRename();
-        toast(`${oldName} is now ${newName}; every reference follows.`, "success");
+        toast(`${oldName} is now ${newName}; every reference on this page follows.`, "success");
       } catch (e) {
         toast(`Could not rename ${oldName}: ${messageOf(e)}`, "error");
       } finally {
@@ -235,11 +236,21 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     [appId, afterRename, flushAll, toast],
   );
 
-  useCanvasKeyboard({ doc: docNow, dispatch, commit, manifests: manifestMap, active: !preview && focus === "canvas" });
 
   // ------------------------------------------------------------------ queries and JS objects
 
-  const allNames = useCallback(() => new Set([...namesIn(latest.current.doc.tree), ...latest.current.actions.map((a) => a.name), ...latest.current.jsObjects.map((j) => j.name)]), []);
+  /** The names used on the page being edited: its widgets, queries and JS objects share one namespace (other pages may reuse them). */
+  const pageNames = useCallback(() => {
+    const { doc: d, actions: acts, jsObjects: js, pageId: pid } = latest.current;
+    return new Set([...namesIn(d.tree), ...acts.filter((a) => a.pageId === pid).map((a) => a.name), ...js.filter((j) => j.pageId === pid).map((j) => j.name)]);
+  }, []);
+  /** The page's query and JS object names (a pasted widget must not take one). */
+  const pageCodeNames = useCallback(() => {
+    const { actions: acts, jsObjects: js, pageId: pid } = latest.current;
+    return new Set([...acts.filter((a) => a.pageId === pid).map((a) => a.name), ...js.filter((j) => j.pageId === pid).map((j) => j.name)]);
+  }, []);
+
+  useCanvasKeyboard({ doc: docNow, dispatch, commit, manifests: manifestMap, active: !preview && focus === "canvas", codeNames: pageCodeNames });
 
   const changeAction = useCallback(
     (id: string, changes: { config?: Record<string, unknown>; settings?: ActionRecord["settings"] }) => {
@@ -275,7 +286,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
       const qualified = table ? (table.schema && table.schema !== "public" ? `${table.schema}.${table.name}` : table.name) : "";
       const config = sqlLike ? { sql: table ? `select * from ${qualified} limit 100` : "" } : {};
       try {
-        const created = await editorApi.createAction(appId, { pageId: pid, name: uniqueName("Query", allNames()), datasourceId: datasource.id, config });
+        const created = await editorApi.createAction(appId, { pageId: pid, name: uniqueName("Query", pageNames()), datasourceId: datasource.id, config });
         setActions((list) => [...list, created]);
         setFocus(`query:${created.id}`);
         scheduleReload();
@@ -283,7 +294,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
         toast(`Could not create the query: ${messageOf(e)}`, "error");
       }
     },
-    [allNames, appId, connectors, scheduleReload, toast],
+    [pageNames, appId, connectors, scheduleReload, toast],
   );
 
   const changeJs = useCallback(
@@ -360,7 +371,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
         onShowInTable={() => {
           const manifest = manifestMap.get("TABLE_WIDGET_V2");
           if (!manifest) return;
-          const made = newWidget(manifest, allNames(), { left: 0, top: 0 }, manifestMap);
+          const made = newWidget(manifest, pageNames(), { left: 0, top: 0 }, manifestMap);
           const widget = { ...made.widget, tableData: `{{${focusedAction.name}.data}}` };
           const below = (doc.tree.children ?? []).reduce((m, c) => Math.max(m, boxOf(c).bottom), 0);
           commit(placeWidgets(doc.tree, idOf(doc.tree), [{ widget, box: { ...made.box, top: below, bottom: below + made.box.bottom - made.box.top } }]), [idOf(widget)]);
@@ -568,7 +579,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
                 onOpenJs={(id) => setFocus(`js:${id}`)}
                 onAddJs={() =>
                   void editorApi
-                    .createJsObject(appId, { pageId, name: uniqueName("JSObject", allNames()), body: "export default {\n  value: 1,\n  run() {\n    return this.value;\n  },\n}" })
+                    .createJsObject(appId, { pageId, name: uniqueName("JSObject", pageNames()), body: "export default {\n  value: 1,\n  run() {\n    return this.value;\n  },\n}" })
                     .then((js) => {
                       setJsObjects((l) => [...l, js]);
                       setFocus(`js:${js.id}`);

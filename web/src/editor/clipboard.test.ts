@@ -49,6 +49,17 @@ describe("copy and paste", () => {
     const { tree: next } = pasteWidgets(other, copyWidgets(source, ["Text1"]), "Form1");
     expect(findByName(next, "Form1")?.children?.map((c) => c.widgetName)).toEqual(["Text1"]);
   });
+
+  it("keeps names on another page (names are per page) unless that page uses them, queries and JS objects included", () => {
+    const source = page(w("Table3", 0, 4), w("Text7", 4, 8, { text: "{{Table3.selectedRow.id}} {{getOrders.data}}" }));
+    const clip = copyWidgets(source, ["Table3", "Text7"]);
+    const elsewhere = pasteWidgets(page(), clip, "0").tree;
+    expect(childrenOf(elsewhere).map((c) => c.widgetName)).toEqual(["Table3", "Text7"]);
+    expect(findByName(elsewhere, "Text7")?.["text"]).toBe("{{Table3.selectedRow.id}} {{getOrders.data}}");
+    const clashing = pasteWidgets(page(w("Text7", 0, 4)), clip, "0", new Set(["Table3", "getOrders"])).tree;
+    expect(childrenOf(clashing).map((c) => c.widgetName)).toEqual(["Text7", "Table1", "Text1"]);
+    expect(findByName(clashing, "Text1")?.["text"]).toBe("{{Table1.selectedRow.id}} {{getOrders.data}}");
+  });
 });
 
 describe("copy and paste of a tabs widget", () => {

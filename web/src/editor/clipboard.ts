@@ -1,8 +1,10 @@
 /**
  * Copy and paste of widgets. The clipboard holds plain copies of widget subtrees (also kept in
  * localStorage, so a paste works on another page of the app); a paste gives every pasted widget a
- * new id and a free name, points the group's references to its own members at their copies, and
- * puts the group below what the target container already holds.
+ * new id, keeps its name unless the page already uses it (names are per page, so a widget pasted
+ * on another page keeps its name, as in Appsmith; on its own page it gets a free one), points the
+ * group's references to its own members at their copies, and puts the group below what the target
+ * container already holds.
  */
 import { floats } from "../widgets/editorHints";
 import { renameInValue, type Names } from "./clonePage";
@@ -22,10 +24,10 @@ export function copyWidgets(tree: Widget, ids: readonly string[]): Clip {
   return { widgets: structuredClone(widgets) as Widget[] };
 }
 
-/** `Table1` -> `Table2` (the first free number for the same base). */
+/** `name` when the page does not use it, else `Table1` -> `Table2` (the first free number for the same base). */
 function freshName(name: string, taken: Set<string>): string {
   const base = name.replace(/\d+$/, "") || "Widget";
-  const fresh = uniqueName(base, taken);
+  const fresh = taken.has(name) ? uniqueName(base, taken) : name;
   taken.add(fresh);
   return fresh;
 }
@@ -59,10 +61,10 @@ function rebound(w: Widget, names: Names): Widget {
  * Paste into the container `parentId`: the group keeps its relative layout, starts below the
  * container's content, and the new tree selects the pasted widgets (returned as `ids`).
  */
-export function pasteWidgets(tree: Widget, clip: Clip, parentId: string): { tree: Widget; ids: string[] } {
+export function pasteWidgets(tree: Widget, clip: Clip, parentId: string, codeNames: ReadonlySet<string> = new Set()): { tree: Widget; ids: string[] } {
   const parent = findWidget(tree, parentId);
   if (!parent || clip.widgets.length === 0) return { tree, ids: [] };
-  const taken = namesIn(tree);
+  const taken = new Set([...namesIn(tree), ...codeNames]);
   const boxes = clip.widgets.map(boxOf);
   const groupTop = Math.min(...boxes.map((b) => b.top));
   const below = contentRows(childrenOf(parent).filter((c) => !floats(c.type)).map(boxOf));
@@ -77,7 +79,7 @@ export function pasteWidgets(tree: Widget, clip: Clip, parentId: string): { tree
   return { tree: placeWidgets(tree, parentId, placed), ids: placed.map((p) => idOf(p.widget)) };
 }
 
-/** Names inside a clip (the pasted copies get fresh ones). */
+/** Names inside a clip (the pasted copies keep them where the page does not use them). */
 export function clipNames(clip: Clip): string[] {
   return clip.widgets.flatMap((w) => [w.widgetName, ...allWidgets(w).map((c) => c.widgetName)]);
 }

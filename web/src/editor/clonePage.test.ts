@@ -22,28 +22,37 @@ const page: Widget = {
 describe("cloning a page", () => {
   const actions = [{ id: "a1", name: "getOrders", config: { sql: "select * from orders where id = {{Table1.selectedRow.id}}" } }];
   const jsObjects = [{ id: "j1", name: "Utils", body: "export default {\n  total() { return getOrders.data.length + Table1.pageSize; },\n}" }];
-  const taken = new Set(["MainContainer", "Table1", "Tabs1", "Canvas1", "Text1", "getOrders", "updateOrder", "Utils", "Table2"]);
-  const cloned = clonePageContent({ tree: page, actions, jsObjects, taken });
+  // Names are per page: the copy goes to a new, empty page, so every name stays.
+  const cloned = clonePageContent({ tree: page, actions, jsObjects });
 
-  it("gives every widget, query and JS object a fresh name free in the app, and widgets fresh ids", () => {
+  it("keeps every widget, query and JS object name, and gives widgets fresh ids", () => {
     const widgets = allWidgets(cloned.tree);
-    expect(widgets.map((w) => w.widgetName)).toEqual(["Table3", "Tabs2", "Canvas2", "Text2"]);
+    expect(widgets.map((w) => w.widgetName)).toEqual(["Table1", "Tabs1", "Canvas1", "Text1"]);
     expect(widgets.map((w) => w.widgetId).filter((id) => ["t1", "tabs", "c1", "x1"].includes(id as string))).toEqual([]);
     expect(new Set(widgets.map((w) => w.widgetId)).size).toBe(4);
     expect(cloned.tree.widgetId).toBe("0");
-    expect(cloned.actions.map((a) => [a.from.id, a.name])).toEqual([["a1", "getOrders1"]]);
-    expect(cloned.jsObjects.map((j) => j.name)).toEqual(["Utils1"]);
+    expect(cloned.actions.map((a) => [a.from.id, a.name])).toEqual([["a1", "getOrders"]]);
+    expect(cloned.jsObjects.map((j) => j.name)).toEqual(["Utils"]);
   });
 
-  it("points the copy's bindings at the copies, not the original page", () => {
+  it("keeps the bindings as they are: on the copy they read the copy's own entities", () => {
     const [table, tabs] = cloned.tree.children ?? [];
-    expect(table?.["tableData"]).toBe("{{getOrders1.data}}");
-    // A page-level query of another page (updateOrder) is not part of the clone and keeps its name.
+    expect(table?.["tableData"]).toBe("{{getOrders.data}}");
     expect(table?.["primaryColumns"]).toEqual({ edit: { onClick: "{{updateOrder.run({ id: currentRow.id })}}" } });
-    expect(allWidgets(cloned.tree).find((w) => w.type === "TEXT_WIDGET")?.["text"]).toBe("Rows: {{Table3.tableData.length}} of {{ Utils1.total() }}");
-    expect(cloned.actions[0]?.config["sql"]).toBe("select * from orders where id = {{Table3.selectedRow.id}}");
-    expect(cloned.jsObjects[0]?.body).toContain("return getOrders1.data.length + Table3.pageSize;");
+    expect(allWidgets(cloned.tree).find((w) => w.type === "TEXT_WIDGET")?.["text"]).toBe("Rows: {{Table1.tableData.length}} of {{ Utils.total() }}");
+    expect(cloned.actions[0]?.config["sql"]).toBe("select * from orders where id = {{Table1.selectedRow.id}}");
+    expect(cloned.jsObjects[0]?.body).toContain("return getOrders.data.length + Table1.pageSize;");
     expect((tabs?.["tabsObj"] as Record<string, { widgetId: string }>)["tab1"]?.widgetId).toBe(tabs?.children?.[0]?.widgetId);
+  });
+
+  it("renames only what the target page already uses, and points the copy's bindings at the renamed copies", () => {
+    const into = clonePageContent({ tree: page, actions, jsObjects, taken: new Set(["MainContainer", "Table1", "Utils", "Table2"]) });
+    expect(allWidgets(into.tree).map((w) => w.widgetName)).toEqual(["Table3", "Tabs1", "Canvas1", "Text1"]);
+    expect(into.actions.map((a) => a.name)).toEqual(["getOrders"]);
+    expect(into.jsObjects.map((j) => j.name)).toEqual(["Utils1"]);
+    expect(allWidgets(into.tree).find((w) => w.type === "TEXT_WIDGET")?.["text"]).toBe("Rows: {{Table3.tableData.length}} of {{ Utils1.total() }}");
+    expect(into.actions[0]?.config["sql"]).toBe("select * from orders where id = {{Table3.selectedRow.id}}");
+    expect(into.jsObjects[0]?.body).toContain("return getOrders.data.length + Table3.pageSize;");
   });
 
   it("points every tabs widget of the copy, nested ones too, at the copies of its own canvases", () => {
@@ -52,7 +61,7 @@ describe("cloning a page", () => {
     const inner = tabs("in", "Inner", { x: { id: "x", label: "X", widgetId: "cx" } }, [canvas("cx", "CanvasX", "X", [{ widgetId: "tx", widgetName: "TextX", type: "TEXT_WIDGET" }])]);
     const outer = tabs("out", "Outer", { a: { id: "a", label: "A", widgetId: "ca", index: 1 }, b: { id: "b", label: "B", widgetId: "cb", index: 0 } }, [canvas("ca", "CanvasA", "A", [inner]), canvas("cb", "CanvasB", "B", [])]);
     const tree: Widget = { widgetId: "0", widgetName: "MainContainer", type: "CANVAS_WIDGET", children: [outer] };
-    const copy = clonePageContent({ tree, actions: [], jsObjects: [], taken: new Set(allWidgets(tree).map((w) => w.widgetName)) }).tree;
+    const copy = clonePageContent({ tree, actions: [], jsObjects: [], taken: new Set(allWidgets(tree).map((w) => w.widgetName)) }).tree; // as if into a page that has them all
     const canvasOf = (t: Widget, tab: string) => t.children?.find((c) => c.widgetId === (t["tabsObj"] as Record<string, { widgetId: string }>)[tab]?.widgetId);
     const outerCopy = copy.children?.[0] as Widget;
     expect(canvasOf(outerCopy, "a")?.["tabName"]).toBe("A");

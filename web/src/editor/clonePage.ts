@@ -1,7 +1,8 @@
 /**
- * Cloning a page: its widgets with fresh ids and names free in the whole app, its queries and JS
- * objects renamed the same way, and every binding of the copy (widgets, query configs, JS bodies)
- * pointed at the copies, so the clone works on its own instead of reading the original page.
+ * Cloning a page: its widgets with fresh ids, its queries and JS objects, and every binding of the
+ * copy (widgets, query configs, JS bodies) pointing at the copies. Names are per page, as in
+ * Appsmith, so the copy keeps every name (`Table1` on the copy is the copy's own `Table1`); a
+ * name changes only where the target page already uses it, and the bindings follow that change.
  */
 import { analyse, BindingSyntaxError, type CodeMode } from "../engine/references";
 import { hasBinding, splitSegments } from "../engine/segments";
@@ -44,7 +45,7 @@ export function renameInValue(value: unknown, names: Names): unknown {
 }
 
 function freshName(name: string, taken: Set<string>): string {
-  const fresh = uniqueName(name.replace(/\d+$/, "") || "Widget", taken);
+  const fresh = taken.has(name) ? uniqueName(name.replace(/\d+$/, "") || "Widget", taken) : name;
   taken.add(fresh);
   return fresh;
 }
@@ -53,8 +54,8 @@ export interface CloneSource<A, J> {
   readonly tree: Widget;
   readonly actions: readonly (A & { readonly name: string; readonly config: Record<string, unknown> })[];
   readonly jsObjects: readonly (J & { readonly name: string; readonly body: string })[];
-  /** Every name used anywhere in the app (all pages' widgets, queries, JS objects). */
-  readonly taken: ReadonlySet<string>;
+  /** The names the target page uses already (none for a new page): only these change. */
+  readonly taken?: ReadonlySet<string>;
 }
 
 export interface Cloned<A, J> {
@@ -65,7 +66,7 @@ export interface Cloned<A, J> {
 }
 
 export function clonePageContent<A, J>(source: CloneSource<A, J>): Cloned<A, J> {
-  const taken = new Set(source.taken);
+  const taken = new Set(source.taken ?? []);
   const names = new Map<string, string>();
   const ids = new Map<string, string>();
   const walk = (w: Widget, root: boolean): void => {

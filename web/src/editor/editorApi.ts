@@ -78,8 +78,9 @@ export const editorApi = {
   application: (id: string) => api<AppDetail>(`/applications/${enc(id)}`),
   updateApplication: (id: string, changes: Record<string, unknown>) => api<AppDetail>(`/applications/${enc(id)}`, { method: "PATCH", body: changes }),
   publish: (id: string) => api<AppDetail>(`/applications/${enc(id)}/publish`, { method: "POST" }),
-  refactor: (appId: string, old: string, name: string) =>
-    api<Schema.RefactorResult>(`/applications/${enc(appId)}/refactor`, { method: "POST", body: { old, new: name } }),
+  /** Rename an entity of page `pageId` (names are per page) and that page's references to it. */
+  refactor: (appId: string, old: string, name: string, pageId?: string) =>
+    api<Schema.RefactorResult>(`/applications/${enc(appId)}/refactor`, { method: "POST", body: { old, new: name, ...(pageId ? { pageId } : {}) } }),
   lint: (appId: string) => api<Schema.LintResult>(`/applications/${enc(appId)}/lint`),
   widgets: () => api<{ widgets: WidgetManifest[] }>("/widgets"),
 

@@ -9,7 +9,7 @@ import type { PageSummary } from "../api/resources";
 import type { AlertStyle } from "../engine/host";
 import { clonePageContent, copyName } from "./clonePage";
 import { editorApi, messageOf, type ActionRecord, type AppDetail, type JsObjectRecord } from "./editorApi";
-import { namesIn, uniqueName } from "./tree";
+import { uniqueName } from "./tree";
 import type { EditedApp } from "./useEditorEngine";
 
 type Update<T> = (update: T | ((before: T) => T)) => void;
@@ -57,16 +57,14 @@ export function pageCommands(ctx: PageCommandContext) {
     ctx.setPages([...a.pages]);
   };
 
-  /** A copy of a page with its queries and JS objects, every name fresh in the app, then opened. */
+  /** A copy of a page with its queries and JS objects, keeping their names (names are per page), then opened. */
   const clonePage = async (id: string): Promise<void> => {
     setBusy("Cloning the page…");
     try {
       await ctx.flushAll();
-      const all = await Promise.all(pages.map((p) => editorApi.page(p.id)));
-      const source = all.find((p) => p.id === id);
-      if (!source) return;
-      const taken = new Set([...all.flatMap((p) => [...namesIn(p.dsl)]), ...actions.map((a) => a.name), ...jsObjects.map((j) => j.name)]);
-      const cloned = clonePageContent({ tree: source.dsl, actions: actions.filter((a) => a.pageId === id), jsObjects: jsObjects.filter((j) => j.pageId === id), taken });
+      const source = await editorApi.page(id);
+      // The copy is a new, empty page: every name is free on it and stays as it is.
+      const cloned = clonePageContent({ tree: source.dsl, actions: actions.filter((a) => a.pageId === id), jsObjects: jsObjects.filter((j) => j.pageId === id) });
       const created = await editorApi.createPage(appId, copyName(source.name, new Set(pages.map((p) => p.name))));
       await editorApi.saveTree(created.id, cloned.tree, created.revision);
       const newActions: ActionRecord[] = [];

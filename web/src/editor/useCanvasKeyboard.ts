@@ -21,12 +21,14 @@ export interface CanvasKeyboard {
   readonly manifests: ReadonlyMap<string, WidgetManifest>;
   /** False in preview or while something else than the canvas has the focus. */
   readonly active: boolean;
+  /** The page's query and JS object names: a pasted widget keeps its name unless the page uses it. */
+  readonly codeNames?: () => ReadonlySet<string>;
 }
 
 const isTyping = (target: EventTarget | null): boolean =>
   target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) || target.closest(".cm-editor") !== null);
 
-export function useCanvasKeyboard({ doc, dispatch, commit, manifests, active }: CanvasKeyboard): void {
+export function useCanvasKeyboard({ doc, dispatch, commit, manifests, active, codeNames }: CanvasKeyboard): void {
   /** Where pasted widgets go: into the selected container, else beside the selected widget. */
   const containerFor = useCallback(
     (tree: Widget, selected: readonly string[]): string => {
@@ -55,17 +57,17 @@ export function useCanvasKeyboard({ doc, dispatch, commit, manifests, active }: 
     const clip = loadClip(pageStorage());
     const { tree, selected } = doc.current;
     if (!clip) return;
-    const result = pasteWidgets(tree, clip, containerFor(tree, selected));
+    const result = pasteWidgets(tree, clip, containerFor(tree, selected), codeNames?.());
     commit(result.tree, result.ids);
-  }, [commit, containerFor, doc]);
+  }, [codeNames, commit, containerFor, doc]);
 
   const duplicate = useCallback(() => {
     const { tree, selected } = doc.current;
     if (selected.length === 0) return;
     const parent = parentOf(tree, selected[0] as string);
-    const result = pasteWidgets(tree, copyWidgets(tree, selected), parent ? idOf(parent) : idOf(tree));
+    const result = pasteWidgets(tree, copyWidgets(tree, selected), parent ? idOf(parent) : idOf(tree), codeNames?.());
     commit(result.tree, result.ids);
-  }, [commit, doc]);
+  }, [codeNames, commit, doc]);
 
   const nudge = useCallback(
     (dx: number, dy: number) => {

@@ -40,6 +40,8 @@ export interface EngineHooks {
 
 const ENGINE_RELOAD_DELAY_MS = 150;
 
+const dataKey = (pageId: string | null, name: string): string => `${pageId ?? ""}\u0000${name}`;
+
 function applyUpdate(values: Values, update: EvaluationUpdate): Values {
   const next: Values = { ...values };
   if (update.snapshot) for (const [name, v] of Object.entries(update.snapshot)) next[name] = { ...v };
@@ -66,12 +68,15 @@ export function useEditorEngine({ latest, environment, toast, setLogs, setExecut
   const engine = useRef<EngineClient | null>(null);
   /** The tree the engine holds; property edits are sent as changes against it. */
   const engineTree = useRef<Widget | null>(null);
-  /** Each query's last data, kept across reloads so bindings keep showing it. */
+  /** Each query's last data, kept across reloads so bindings keep showing it, by page and name:
+   * names are per page, so another page's `getOrders` is another query. */
   const actionData = useRef<Record<string, unknown>>({});
+  /** The page the engine holds. */
+  const enginePage = useRef<string | null>(null);
   const reloadTimer = useRef<number | null>(null);
 
   const onUpdate = useCallback((update: EvaluationUpdate) => {
-    for (const [key, value] of Object.entries(update.values)) if (key.endsWith(".data")) actionData.current[key.slice(0, -5)] = value;
+    for (const [key, value] of Object.entries(update.values)) if (key.endsWith(".data")) actionData.current[dataKey(enginePage.current, key.slice(0, -5))] = value;
     setValues((v) => applyUpdate(v, update));
     setErrors((e) => mergeErrors(e, update));
   }, []);
@@ -81,11 +86,12 @@ export function useEditorEngine({ latest, environment, toast, setLogs, setExecut
     const { doc: d, actions: acts, jsObjects: js, pageId: pid, app: a, manifests: ms } = latest.current;
     if (!client || !pid || !a || ms.length === 0) return;
     engineTree.current = d.tree;
+    enginePage.current = pid;
     const update = await client.load(
       ms,
       {
         dsl: d.tree,
-        actions: acts.filter((x) => x.pageId === pid).map((x) => ({ name: x.name, id: x.id, config: x.config, settings: x.settings, ...(x.name in actionData.current ? { data: actionData.current[x.name] } : {}) })),
+        actions: acts.filter((x) => x.pageId === pid).map((x) => ({ name: x.name, id: x.id, config: x.config, settings: x.settings, ...(dataKey(pid, x.name) in actionData.current ? { data: actionData.current[dataKey(pid, x.name)] } : {}) })),
         jsObjects: js.filter((x) => x.pageId === pid).map((x) => ({ name: x.name, body: x.body })),
       },
       { store: {}, url: window.location.href, theme: a.theme, mode: "EDIT" },
