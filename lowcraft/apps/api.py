@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, UploadFile
-from pydantic import Field, field_validator
+from fastapi import APIRouter, Form, UploadFile
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lowcraft.appmodel.document_format import app_settings
 from lowcraft.appmodel.models import Application, Page
@@ -79,6 +79,14 @@ class ApplicationUpdate(Body):
     is_public: bool | None = Field(None, alias="isPublic")
 
 
+class AppsmithUpload(BaseModel):
+    """The multipart form of an Appsmith import."""
+
+    model_config = ConfigDict(extra="forbid")
+    file: UploadFile = Field(description="A single-file JSON export, or a zip of an app's Git repository.")
+    name: str | None = Field(None, max_length=200, description="Name of the new application (default: its own).")
+
+
 class ApplicationImport(Body):
     document: dict[str, Any]
     name: str | None = Field(None, max_length=200)
@@ -139,16 +147,11 @@ def import_application(workspace_id: str, body: ApplicationImport, ctx: Ctx) -> 
     "/workspaces/{workspace_id}/applications/import-appsmith", status_code=201,
     response_model=AppsmithImportResult, responses=errors(*BODY, *MEMBER),
 )
-def import_from_appsmith(
-    workspace_id: str,
-    ctx: Ctx,
-    file: Annotated[UploadFile, File(description="A single-file JSON export, or a zip of an app's Git repository.")],
-    name: Annotated[str | None, Form(max_length=200, description="Name of the new application.")] = None,
-) -> dict[str, Any]:
+def import_from_appsmith(workspace_id: str, ctx: Ctx, upload: Annotated[AppsmithUpload, Form()]) -> dict[str, Any]:
     """Create an application from an Appsmith app (developers and administrators), with the import
     report: what was carried, what was not and why, and what to do next. Uploads over 50 MB are
     refused (413); a truncated or unsafe zip or an export of a newer Appsmith, with a 400."""
-    result = import_appsmith(ctx, workspace_id, file.file, name or None)
+    result = import_appsmith(ctx, workspace_id, upload.file.file, upload.name or None)
     report = result.report.to_dict()
     for step in report["nextSteps"]:
         ds = result.datasources.get(step["name"]) if step["kind"] in DATASOURCE_STEPS else None

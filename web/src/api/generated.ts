@@ -1408,6 +1408,22 @@ export interface components {
              */
             readonly seconds: number;
         };
+        /**
+         * AppsmithUpload
+         * @description The multipart form of an Appsmith import.
+         */
+        readonly AppsmithUpload: {
+            /**
+             * File
+             * @description A single-file JSON export, or a zip of an app's Git repository.
+             */
+            readonly file: string;
+            /**
+             * Name
+             * @description Name of the new application (default: its own).
+             */
+            readonly name?: string | null;
+        };
         /** AuditActor */
         readonly AuditActor: {
             /**
@@ -1463,19 +1479,6 @@ export interface components {
             readonly id: string | null;
             /** Name */
             readonly name: string;
-        };
-        /** Body_import_from_appsmith_api_v1_workspaces__workspace_id__applications_import_appsmith_post */
-        readonly Body_import_from_appsmith_api_v1_workspaces__workspace_id__applications_import_appsmith_post: {
-            /**
-             * File
-             * @description A single-file JSON export, or a zip of an app's Git repository.
-             */
-            readonly file: string;
-            /**
-             * Name
-             * @description Name of the new application.
-             */
-            readonly name?: string | null;
         };
         /**
          * Change
@@ -2382,11 +2385,11 @@ export type ApplicationSettingsPatch = components['schemas']['ApplicationSetting
 export type ApplicationSummary = components['schemas']['ApplicationSummary'];
 export type ApplicationUpdate = components['schemas']['ApplicationUpdate'];
 export type AppsmithImportResult = components['schemas']['AppsmithImportResult'];
+export type AppsmithUpload = components['schemas']['AppsmithUpload'];
 export type AuditActor = components['schemas']['AuditActor'];
 export type AuditEventOut = components['schemas']['AuditEventOut'];
 export type AuditLogPage = components['schemas']['AuditLogPage'];
 export type AuditTarget = components['schemas']['AuditTarget'];
-export type BodyImportFromAppsmithApiV1WorkspacesWorkspaceIdApplicationsImportAppsmithPost = components['schemas']['Body_import_from_appsmith_api_v1_workspaces__workspace_id__applications_import_appsmith_post'];
 export type Change = components['schemas']['Change'];
 export type CheckEmail = components['schemas']['CheckEmail'];
 export type ClientSettings = components['schemas']['ClientSettings'];
@@ -5111,7 +5114,7 @@ export interface operations {
         };
         readonly requestBody: {
             readonly content: {
-                readonly "multipart/form-data": components["schemas"]["Body_import_from_appsmith_api_v1_workspaces__workspace_id__applications_import_appsmith_post"];
+                readonly "application/x-www-form-urlencoded": components["schemas"]["AppsmithUpload"];
             };
         };
         readonly responses: {
