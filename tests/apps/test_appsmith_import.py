@@ -16,7 +16,7 @@ from lowcraft.audit.models import AuditEvent
 from lowcraft.connectors.registry import PLACEHOLDER_CONNECTOR
 from lowcraft.datasources.models import Datasource, DatasourceConfig
 from tests.appsmith.apps import helpdesk_app, inventory_app
-from tests.appsmith.builders import SECRET, git_files, json_bytes, single_file, zip_of
+from tests.appsmith.builders import SECRET, git_files, json_bytes, orders_app, single_file, zip_of
 from tests.conftest import Api, Instance, first_workspace
 
 
@@ -245,3 +245,19 @@ def test_picking_a_connector_for_a_placeholder_datasource_makes_its_queries_runn
     # Only a placeholder's connector may change.
     error = admin.ok("PATCH", f"/api/v1/datasources/{mongo['id']}", 422, json={"connector": "mysql"})["error"]
     assert "placeholder" in error["message"]
+
+
+@pytest.mark.parametrize("form", ["legacy", "v2023", "v2025", "git4", "git5"])
+def test_names_reused_across_pages_import_in_every_form(admin: Api, form: str) -> None:
+    """The builders' Orders app has a Text1 and a Utils on both of its pages, as real apps do."""
+    app = orders_app()
+    data = zip_of(git_files(app, int(form[-1]))) if form.startswith("git") else json_bytes(single_file(app, form))
+    result = upload(admin, first_workspace(admin), data, "app.zip" if form.startswith("git") else "app.json")
+    document = admin.ok("GET", f"/api/v1/applications/{result['application']['id']}/export")
+    for page in document["pages"]:
+        assert "Text1" in names_in(page["dsl"])
+        assert [j["name"] for j in page["jsObjects"]] == ["Utils"]
+
+
+def names_in(tree: dict[str, Any]) -> set[str]:
+    return {tree["widgetName"]} | {n for child in tree.get("children") or [] for n in names_in(child)}

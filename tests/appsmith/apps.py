@@ -8,6 +8,9 @@ meant to work once imported, against the real PostgreSQL and MariaDB of the test
 - `helpdesk_app()`: a MariaDB app with a form, tabs (TABULATOR_WIDGET), a modal and a list, for
   the Git layout.
 
+Both reuse names across pages, as real Appsmith apps do (a `Helpers` JS object and a `TotalText`
+on two pages of Inventory; a `TicketsTitle` and an `openTickets` query on both pages of Helpdesk).
+
 `seed_inventory` / `seed_helpdesk` create the tables the apps read.
 """
 
@@ -68,13 +71,20 @@ def stock_page() -> Page:
     table = w("StockTable", "TABLE_WIDGET_V2", 0, 64, 5, 35, tableData="{{stockLevels.data}}")
     empty = w("EmptyText", "TEXT_WIDGET", 0, 64, 36, 40,
               text="{{stockLevels.data.filter(r => Number(r.qty) === 0).map(r => r.sku).join(', ')}}")
-    dsl = main_container(500, heading, table, empty)
+    # The same names as on Products (names are per page): this page's own Helpers.
+    total = w("TotalText", "TEXT_WIDGET", 0, 64, 41, 45, text="{{'Total ' + Helpers.total(stockLevels.data)}}")
+    dsl = main_container(500, heading, table, empty, total)
     return Page("Stock", dsl, on_load=["stockLevels"])
 
 
 HELPERS = """export default {
   total(rows) { return (rows || []).reduce((sum, r) => sum + Number(r.price), 0) },
   label(row) { return row ? row.name : '' },
+}"""
+
+
+STOCK_HELPERS = """export default {
+  total(rows) { return (rows || []).reduce((sum, r) => sum + Number(r.qty), 0) },
 }"""
 
 
@@ -90,7 +100,10 @@ def inventory_app() -> App:
             Query("findArchived", "Stock", "mongo-plugin", "DB", "Archive Mongo",
                   {"formData": {"command": {"data": "FIND"}, "collection": {"data": "archive"}}}),
         ],
-        js_objects=[JsObj("Helpers", "Products", HELPERS, [JsFn("total"), JsFn("label")])],
+        js_objects=[
+            JsObj("Helpers", "Products", HELPERS, [JsFn("total"), JsFn("label")]),
+            JsObj("Helpers", "Stock", STOCK_HELPERS, [JsFn("total")]),
+        ],
         datasources=[
             ("Inventory PG", "postgres-plugin"),
             ("Warehouse MariaDB", "mysql-plugin"),
@@ -146,7 +159,9 @@ def tickets_page() -> Page:
 
 def about_page() -> Page:
     text = w("AboutText", "TEXT_WIDGET", 0, 64, 0, 6, text="{{'Helpdesk on ' + appsmith.mode}}")
-    return Page("About", main_container(300, text))
+    # A widget and a query named as on Tickets: names are per page.
+    title = w("TicketsTitle", "TEXT_WIDGET", 0, 64, 7, 11, text="{{'Closed: ' + openTickets.data.length}}")
+    return Page("About", main_container(300, text, title), on_load=["openTickets"])
 
 
 def helpdesk_app() -> App:
@@ -158,6 +173,8 @@ def helpdesk_app() -> App:
                   _sql("select id, title from tickets where status = 'open' order by id"), on_load=True),
             Query("allTickets", "Tickets", "mysql-plugin", "DB", "Helpdesk DB",
                   _sql("select id, title, status from tickets order by id"), on_load=True),
+            Query("openTickets", "About", "mysql-plugin", "DB", "Helpdesk DB",
+                  _sql("select id from tickets where status = 'closed'"), on_load=True),
         ],
         js_objects=[],
         datasources=[("Helpdesk DB", "mysql-plugin")],

@@ -159,11 +159,11 @@ def test_appsmith_apps_imported_in_the_browser_run_against_the_real_databases(
             "Products": {"TitleText": "Products: 3", "TotalText": "Total 143", "PickedText": "Picked Anvil",
                          "EchoText": "m x 2", "InnerText": "Welcome", "ProductsTable": "Bucket",
                          "WhereMap": "Appsmith MAP_WIDGET — not supported yet"},
-            "Stock": {"StockTitle": "Stock lines: 3", "EmptyText": "C-3", "StockTable": "B-2"},
+            "Stock": {"StockTitle": "Stock lines: 3", "EmptyText": "C-3", "StockTable": "B-2", "TotalText": "Total 44"},
         },
         "Helpdesk": {
             "Tickets": {"TicketsTitle": "Open tickets: 2", "TicketList": "VPN down", "AllTable": "New laptop"},
-            "About": {"AboutText": "Helpdesk on "},  # appsmith.mode: Appsmith says PUBLISHED, Lowcraft VIEW
+            "About": {"AboutText": "Helpdesk on ", "TicketsTitle": "Closed: 1"},  # appsmith.mode: Appsmith says PUBLISHED, Lowcraft VIEW
         },
     }
     for result in (inventory, helpdesk):
