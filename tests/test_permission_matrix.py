@@ -267,16 +267,19 @@ def test_endpoint_answers_each_caller_as_the_table_says(
     world: World, method: str, path: str, body: Body, role: str, status: int
 ) -> None:
     url = path.format(**world.ids)
-    payload = body(world.ids) if callable(body) else body
-    if isinstance(payload, Upload):
-        files = {payload.field: (payload.filename, payload.data, "application/octet-stream")}
-        response = world.clients[role].request(method, url, files=files)
-    else:
-        response = world.clients[role].request(method, url, json=payload)
+    response = send(world.clients[role], method, url, body(world.ids) if callable(body) else body)
     assert response.status_code == status, f"{role} {method} {url}: {response.status_code} {response.text}"
     if status >= 400:
         error = response.json()["error"]
         assert error["code"] and error["message"]
+
+
+def send(client: Api, method: str, url: str, payload: Any) -> Any:
+    """The request of one row: JSON, or multipart for an `Upload`."""
+    if isinstance(payload, Upload):
+        files = {payload.field: (payload.filename, payload.data, "application/octet-stream")}
+        return client.request(method, url, files=files)
+    return client.request(method, url, json=payload)
 
 
 def test_every_api_route_is_in_the_matrix() -> None:

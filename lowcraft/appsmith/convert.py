@@ -295,7 +295,17 @@ def _js(app: AppsmithApp, result: ConvertedApp) -> None:
                 )
                 if on
             ]
-            report.add("jsFunction", f"{obj.name}.{function.name}", obj.page, "carried", ", ".join(settings))
+            name = f"{obj.name}.{function.name}"
+            if settings:
+                # Lowcraft's JS objects have no per-function settings yet: the code is carried,
+                # the setting is not, and the developer learns which call to add.
+                report.add(
+                    "jsFunction", name, obj.page, "adjusted",
+                    f"in Appsmith it {' and '.join(settings)}; Lowcraft does not keep that setting for "
+                    "JS functions yet: call it from an on-load query or a button",
+                )
+            else:
+                report.add("jsFunction", name, obj.page, "carried")
     for lib in app.js_libs:
         report.add("jsLibrary", lib.name, None, "carried", f"loads from {lib.url}")
         report.step(

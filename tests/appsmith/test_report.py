@@ -44,8 +44,11 @@ def test_every_widget_and_entity_has_exactly_one_line() -> None:
         ("Orders", "Utils"),
         ("Customers", "Utils"),
     }
-    assert [i.why for i in r.find("jsFunction", "Utils.init", "Orders")] == ["runs on page load"]
-    assert [i.why for i in r.find("jsFunction", "Utils.danger")] == ["asks for confirmation"]
+    [init] = r.find("jsFunction", "Utils.init", "Orders")
+    assert init.status == "adjusted" and init.why.startswith("in Appsmith it runs on page load;")
+    [danger] = r.find("jsFunction", "Utils.danger")
+    assert danger.status == "adjusted" and danger.why.startswith("in Appsmith it asks for confirmation;")
+    assert [(i.status, i.why) for i in r.find("jsFunction", "Utils.fmt")] == [("carried", "")]
 
 
 def test_a_query_and_datasource_of_a_plugin_lowcraft_lacks_are_reported_not_dropped() -> None:
