@@ -137,6 +137,37 @@ def test_appsmith_apps_imported_in_the_browser_run_against_the_real_databases(
     expect(page.locator("[aria-label=Datasource] h2")).to_have_text("PostgreSQL", timeout=TIMEOUT)
     expect(page.get_by_label("Datasource name")).to_have_value("Inventory PG")
     screenshots.take(page, "inventory-datasource-from-the-report")
+    editor_url = page.url.split("?", 1)[0]
+
+    # The placeholder widget in the editor: shown, moved, deleted (and brought back with Undo).
+    page.goto(editor_url)
+    placeholder = page.locator('[data-widget="WhereMap"]').first
+    expect(placeholder).to_contain_text("Appsmith MAP_WIDGET — not supported yet", timeout=TIMEOUT)
+    before = placeholder.bounding_box()
+    page.mouse.move(before["x"] + 20, before["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(before["x"] + 20, before["y"] + 120, steps=6)
+    page.mouse.up()
+    page.locator('[data-save-status="saved"]').wait_for(timeout=TIMEOUT)
+    moved = placeholder.bounding_box()
+    assert moved["y"] > before["y"] + 50, (before, moved)
+    placeholder.click()
+    page.keyboard.press("Delete")
+    expect(page.locator('[data-widget="WhereMap"]')).to_have_count(0)
+    page.get_by_role("button", name="Undo").click()
+    expect(page.locator('[data-widget="WhereMap"]').first).to_be_visible()
+    page.locator('[data-save-status="saved"]').wait_for(timeout=TIMEOUT)
+    screenshots.take(page, "inventory-placeholder-in-the-editor")
+
+    # The placeholder datasource: its queries wait until a connector is picked for it.
+    mongo = next(s for s in inventory["report"]["nextSteps"] if s["kind"] == "chooseConnector")
+    page.goto(f"{editor_url}?datasource={mongo['datasourceId']}")
+    expect(page.locator("[data-placeholder-datasource='Archive Mongo']")).to_be_visible(timeout=TIMEOUT)
+    page.locator("[data-placeholder-datasource='Archive Mongo'] [data-connector=postgres]").click()
+    expect(page.locator("[aria-label=Datasource] h2")).to_have_text("PostgreSQL", timeout=TIMEOUT)
+    expect(page.get_by_label("Datasource name")).to_have_value("Archive Mongo")
+    actions = api_call(page.request, "GET", f"/applications/{inventory['application']['id']}/actions")["actions"]
+    assert {a["name"]: a["connector"] for a in actions}["findArchived"] == "postgres"
 
     # The Git repository, zipped, through the same dialog.
     helpdesk = import_in_the_ui(page, workspace_id, helpdesk_file)
