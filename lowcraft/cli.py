@@ -1,10 +1,12 @@
-"""The `lowcraft` command: serve, migrate, create-admin, check, version, openapi, backup, restore, migrate-store."""
+"""The `lowcraft` command: serve, migrate, create-admin, check, import-appsmith, version, openapi, backup, restore,
+migrate-store."""
 
 from __future__ import annotations
 
 import gc
 import getpass
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -114,14 +116,14 @@ def check(
     "workspace as a new application, and print the import report. Exits 2 when it cannot be imported.",
 )
 def import_appsmith(
-    path: Path = typer.Argument(..., help="The export file, zip or folder."),
-    workspace: str = typer.Option(..., "--workspace", help="Workspace id or name."),
-    user: str | None = typer.Option(
-        None, "--as", help="Email of the Developer or Administrator the import is recorded for "
+    path: Annotated[Path, typer.Argument(help="The export file, zip or folder.")],
+    workspace: Annotated[str, typer.Option("--workspace", help="Workspace id or name.")],
+    user: Annotated[str | None, typer.Option(
+        "--as", help="Email of the Developer or Administrator the import is recorded for "
         "(default: the workspace's first administrator)."
-    ),
-    name: str | None = typer.Option(None, help="Name of the new application (default: the app's own)."),
-    output_format: str = typer.Option("text", "--format", help="text or json"),
+    )] = None,
+    name: Annotated[str | None, typer.Option(help="Name of the new application (default: the app's own).")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
 ) -> None:
     import json
 
