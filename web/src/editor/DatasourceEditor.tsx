@@ -190,3 +190,26 @@ export default function DatasourceEditor(props: {
     </div>
   );
 }
+
+/** An imported datasource of a kind Lowcraft lacked: its queries wait until a connector is picked. */
+export function PlaceholderDatasource(props: {
+  appId: string;
+  datasource: DatasourceRecord;
+  connectors: readonly ConnectorInfo[];
+  onPicked(ds: DatasourceRecord, actions: ActionRecord[]): void;
+  onError(message: string): void;
+}) {
+  const pick = async (c: ConnectorInfo) => {
+    const ds = await editorApi.updateDatasource(props.datasource.id, { connector: c.type });
+    props.onPicked(ds, await editorApi.actions(props.appId));
+  };
+  return (
+    <div className="lc-ed-placeholder-ds" data-placeholder-datasource={props.datasource.name}>
+      <p role="note">
+        <strong>{props.datasource.name}</strong> came from Appsmith as a kind of datasource Lowcraft cannot run. Pick the connector to use instead; its queries keep their text
+        and can run once the connection is filled in.
+      </p>
+      <ConnectorGallery connectors={props.connectors} onPick={(c) => void pick(c).catch((e: unknown) => props.onError(messageOf(e)))} />
+    </div>
+  );
+}

@@ -29,14 +29,14 @@ import { useCanvasKeyboard } from "./useCanvasKeyboard";
 import { useEditorEngine, type EditedApp } from "./useEditorEngine";
 import "./editor.css";
 
-/** The connector of an imported datasource of a kind Lowcraft lacks (server: PLACEHOLDER_CONNECTOR). */
-const PLACEHOLDER_CONNECTOR = "placeholder";
-
 const PropertyPane = lazy(() => import("./PropertyPane"));
 const QueryEditor = lazy(() => import("./QueryEditor"));
 const JsObjectEditor = lazy(() => import("./JsObjectEditor"));
 const DatasourceEditor = lazy(() => import("./DatasourceEditor"));
 const ConnectorGallery = lazy(() => import("./DatasourceEditor").then((m) => ({ default: m.ConnectorGallery })));
+const PlaceholderDatasource = lazy(() => import("./DatasourceEditor").then((m) => ({ default: m.PlaceholderDatasource })));
+/** The connector of an imported datasource of a kind Lowcraft lacks (server: PLACEHOLDER_CONNECTOR). */
+const PLACEHOLDER_CONNECTOR = "placeholder";
 const AppSettings = lazy(() => import("./AppSettings"));
 
 interface Toast {
@@ -60,8 +60,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   const [connectors, setConnectors] = useState<ConnectorInfo[]>([]);
   const [structures, setStructures] = useState<Record<string, StructureTable[]>>({});
   const [focus, setFocus] = useState("canvas");
-  // `?datasource=<id>` (the import report's links) opens that datasource's editor once loaded.
-  const requestedDatasource = useRef(new URLSearchParams(window.location.search).get("datasource"));
+  const requestedDatasource = useRef(new URLSearchParams(window.location.search).get("datasource")); // the import report's links
   const [leftTab, setLeftTab] = useState<"explorer" | "widgets">("widgets");
   const [preview, setPreview] = useState(false);
   const [executions, setExecutions] = useState<Record<string, Execution>>({});
@@ -431,25 +430,18 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   } else if (focus === "new-datasource") {
     center = <ConnectorGallery connectors={connectors} onPick={(c) => setFocus(`connector:${c.type}`)} />;
   } else if (focusedDs && focusedDs.connector === PLACEHOLDER_CONNECTOR) {
-    // An imported datasource of a kind Lowcraft lacked: its queries wait for a connector.
     center = (
-      <div className="lc-ed-placeholder-ds" data-placeholder-datasource={focusedDs.name}>
-        <p role="note">
-          <strong>{focusedDs.name}</strong> came from Appsmith as a kind of datasource Lowcraft cannot run. Pick the connector to use instead; its queries keep their text and
-          can run once the connection is filled in.
-        </p>
-        <ConnectorGallery
-          connectors={connectors}
-          onPick={(c) =>
-            void (async () => {
-              const ds = await editorApi.updateDatasource(focusedDs.id, { connector: c.type });
-              setDatasources((l) => [...l.filter((d) => d.id !== ds.id), ds]);
-              setActions(await editorApi.actions(appId));
-              setFocus(`datasource:${ds.id}`);
-            })().catch((error: unknown) => toast(messageOf(error), "error"))
-          }
-        />
-      </div>
+      <PlaceholderDatasource
+        datasource={focusedDs}
+        connectors={connectors}
+        onPicked={(ds, acts) => {
+          setDatasources((l) => [...l.filter((d) => d.id !== ds.id), ds]);
+          setActions(acts);
+          setFocus(`datasource:${ds.id}`);
+        }}
+        onError={(message) => toast(message, "error")}
+        appId={appId}
+      />
     );
   } else if (newConnector || focusedDs) {
     const connector = newConnector ?? connectors.find((c) => c.type === focusedDs?.connector);
