@@ -22,7 +22,8 @@ import Explorer from "./Explorer";
 import type { JsRun } from "./JsObjectEditor";
 import Palette from "./Palette";
 import { pageCommands } from "./pageCommands";
-import { allWidgets, boxOf, findWidget, idOf, namesIn, newWidget, placeWidgets, removeWidgets, setProperty, uniqueName, type Widget } from "./tree";
+import { usePageNames } from "./pageNames";
+import { allWidgets, boxOf, findWidget, idOf, newWidget, placeWidgets, removeWidgets, setProperty, uniqueName, type Widget } from "./tree";
 import { useAutosave } from "./useAutosave";
 import { useBindingCompletion } from "./useBindingCompletion";
 import { useCanvasKeyboard } from "./useCanvasKeyboard";
@@ -222,8 +223,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
       setBusy(`Renaming ${oldName}…`);
       try {
         await flushAll();
-        // Names are per page: the entity renamed is this page's, and only this page's references follow.
-        await editorApi.refactor(appId, oldName, newName, latest.current.pageId ?? undefined);
+        await editorApi.refactor(appId, oldName, newName, latest.current.pageId ?? undefined); // this page's entity (names are per page)
         await afterRename();
         toast(`${oldName} is now ${newName}; every reference on this page follows.`, "success");
       } catch (e) {
@@ -238,18 +238,8 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
 
   // ------------------------------------------------------------------ queries and JS objects
 
-  /** The names used on the page being edited: its widgets, queries and JS objects share one namespace (other pages may reuse them). */
-  const pageNames = useCallback(() => {
-    const { doc: d, actions: acts, jsObjects: js, pageId: pid } = latest.current;
-    return new Set([...namesIn(d.tree), ...acts.filter((a) => a.pageId === pid).map((a) => a.name), ...js.filter((j) => j.pageId === pid).map((j) => j.name)]);
-  }, []);
-  /** The page's query and JS object names (a pasted widget must not take one). */
-  const pageCodeNames = useCallback(() => {
-    const { actions: acts, jsObjects: js, pageId: pid } = latest.current;
-    return new Set([...acts.filter((a) => a.pageId === pid).map((a) => a.name), ...js.filter((j) => j.pageId === pid).map((j) => j.name)]);
-  }, []);
-
-  useCanvasKeyboard({ doc: docNow, dispatch, commit, manifests: manifestMap, active: !preview && focus === "canvas", codeNames: pageCodeNames });
+  const { pageNames, codeNames } = usePageNames(latest); // names are per page
+  useCanvasKeyboard({ doc: docNow, dispatch, commit, manifests: manifestMap, active: !preview && focus === "canvas", codeNames });
 
   const changeAction = useCallback(
     (id: string, changes: { config?: Record<string, unknown>; settings?: ActionRecord["settings"] }) => {
