@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useState } from "react";
 
-import { editorApi, messageOf, type ConnectorInfo, type DatasourceRecord, type StructureTable } from "./editorApi";
+import { editorApi, messageOf, type ActionRecord, type ConnectorInfo, type DatasourceRecord, type StructureTable } from "./editorApi";
 import SchemaForm from "./SchemaForm";
 import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, environmentLabel, environmentsOf, saveBody, testPlan } from "./environments";
 import { defaultsOf, formFields } from "./schemaForm";

@@ -34,10 +34,7 @@ const PropertyPane = lazy(() => import("./PropertyPane"));
 const QueryEditor = lazy(() => import("./QueryEditor"));
 const JsObjectEditor = lazy(() => import("./JsObjectEditor"));
 const DatasourceEditor = lazy(() => import("./DatasourceEditor"));
-const ConnectorGallery = lazy(() => import("./DatasourceEditor").then((m) => ({ default: m.ConnectorGallery })));
-const PlaceholderDatasource = lazy(() => import("./DatasourceEditor").then((m) => ({ default: m.PlaceholderDatasource })));
-/** The connector of an imported datasource of a kind Lowcraft lacks (server: PLACEHOLDER_CONNECTOR). */
-const PLACEHOLDER_CONNECTOR = "placeholder";
+const [ConnectorGallery, PlaceholderDatasource] = [lazy(() => import("./DatasourceEditor").then((m) => ({ default: m.ConnectorGallery }))), lazy(() => import("./DatasourceEditor").then((m) => ({ default: m.PlaceholderDatasource })))];
 const AppSettings = lazy(() => import("./AppSettings"));
 
 interface Toast {
@@ -61,7 +58,6 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   const [connectors, setConnectors] = useState<ConnectorInfo[]>([]);
   const [structures, setStructures] = useState<Record<string, StructureTable[]>>({});
   const [focus, setFocus] = useState("canvas");
-  const requestedDatasource = useRef(new URLSearchParams(window.location.search).get("datasource")); // the import report's links
   const [leftTab, setLeftTab] = useState<"explorer" | "widgets">("widgets");
   const [preview, setPreview] = useState(false);
   const [executions, setExecutions] = useState<Record<string, Execution>>({});
@@ -139,8 +135,8 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
       editorApi.datasources(a.workspaceId).then(setDatasources, () => undefined);
       const page = a.pages.find((p) => p.id === pageKey || p.slug === pageKey) ?? a.pages.find((p) => p.isDefault) ?? a.pages[0];
       if (!page) throw new Error("This application has no pages.");
-      await openPage(page.id, page.slug !== pageKey);
-      if (!cancelled && requestedDatasource.current) setFocus(`datasource:${requestedDatasource.current}`);
+      const wanted = new URLSearchParams(window.location.search).get("datasource"); // the import report's links open a datasource
+      await openPage(page.id, page.slug !== pageKey).then(() => !cancelled && wanted && setFocus(`datasource:${wanted}`));
     })().catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 401) {
         window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
@@ -234,7 +230,6 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     },
     [appId, afterRename, flushAll, toast],
   );
-
 
   // ------------------------------------------------------------------ queries and JS objects
 
@@ -419,20 +414,6 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     );
   } else if (focus === "new-datasource") {
     center = <ConnectorGallery connectors={connectors} onPick={(c) => setFocus(`connector:${c.type}`)} />;
-  } else if (focusedDs && focusedDs.connector === PLACEHOLDER_CONNECTOR) {
-    center = (
-      <PlaceholderDatasource
-        datasource={focusedDs}
-        connectors={connectors}
-        onPicked={(ds, acts) => {
-          setDatasources((l) => [...l.filter((d) => d.id !== ds.id), ds]);
-          setActions(acts);
-          setFocus(`datasource:${ds.id}`);
-        }}
-        onError={(message) => toast(message, "error")}
-        appId={appId}
-      />
-    );
   } else if (newConnector || focusedDs) {
     const connector = newConnector ?? connectors.find((c) => c.type === focusedDs?.connector);
     center = connector ? (
@@ -452,7 +433,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
         }}
         onNewQuery={(ds, table) => void addQuery(ds, table)}
       />
-    ) : null;
+    ) : focusedDs ? <PlaceholderDatasource appId={appId} datasource={focusedDs} connectors={connectors} onError={(m) => toast(m, "error")} onPicked={(ds, acts) => [setDatasources((l) => [...l.filter((d) => d.id !== ds.id), ds]), setActions(acts), setFocus(`datasource:${ds.id}`)]} /> : null; // an imported datasource of a kind Lowcraft lacked
   } else if (focus === "settings") {
     center = <AppSettings app={app} pages={pages} onSaved={(a) => void refreshPages().then(() => setApp({ ...a, pages }))} />;
   } else if (focus.startsWith("pick-datasource")) {
