@@ -6,6 +6,11 @@ objects a page (~4,400 widgets, 780 queries, 325 JS objects in all). Timed: the 
 export and the Git layout (v5, one file per widget) as a zip, each read into the model and
 converted (trees, actions, report). Baseline: `json.loads` of the same export alone.
 
+Then the whole import through the API (`POST .../applications/import-appsmith`: upload, read,
+convert, store in one transaction on SQLite), for the runnable test apps of tests/appsmith/apps.py
+and for the big app, with each app's pages, widgets, `{{ }}` strings and share of widgets imported
+without a placeholder.
+
     .venv/bin/python bench/appsmith_import.py [--pages 65]
 """
 
@@ -22,8 +27,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from lowcraft.app import create_app
 from lowcraft.appsmith.convert import convert_app
 from lowcraft.appsmith.read import read_appsmith
+from tests.appsmith.apps import helpdesk_app, inventory_app
 from tests.appsmith.builders import (
     App,
     JsFn,
@@ -108,6 +115,57 @@ def main() -> None:
     one = timed("single-file export: read + convert", lambda: convert_app(read_appsmith(io.BytesIO(export))))
     git = timed("Git layout zip: read + convert", lambda: convert_app(read_appsmith(io.BytesIO(archive))))
     print(f"ratio to json.loads: single file {one / base:.1f}x, Git zip {git / base:.1f}x")
+    print()
+    through_the_api({
+        "Inventory (JSON export)": ("inventory.json", json.dumps(single_file(inventory_app(), "v2025")).encode()),
+        "Helpdesk (Git v5 zip)": ("helpdesk.zip", zip_of(git_files(helpdesk_app(), 5))),
+        f"big app, {args.pages} pages (JSON export)": ("big.json", export),
+        f"big app, {args.pages} pages (Git v5 zip)": ("big.zip", archive),
+    })
+
+
+def _widgets(tree: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for child in tree.get("children") or []:
+        out += [child, *_widgets(child)]
+    return out
+
+
+def _bound(value: Any) -> int:
+    if isinstance(value, str):
+        return int("{{" in value)
+    if isinstance(value, dict):
+        return sum(_bound(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(_bound(v) for v in value)
+    return 0
+
+
+def through_the_api(uploads: dict[str, tuple[str, bytes]]) -> None:
+    import tempfile
+
+    from tests.conftest import Instance, first_workspace, make_settings
+
+    with tempfile.TemporaryDirectory() as folder:
+        settings = make_settings(Path(folder) / "data", f"sqlite:///{folder}/bench.db")
+        instance = Instance(create_app(settings), settings)
+        client = instance.user("bench@example.com")
+        ws = first_workspace(client)
+        url = f"/api/v1/workspaces/{ws}/applications/import-appsmith"
+        client.post(url, files={"file": ("warm.json", uploads[next(iter(uploads))][1])})  # first-use loading
+        print(f"{'import through the API':<34} {'pages':>5} {'widgets':>7} {'{{ }}':>6} {'no placeholder':>14} {'time':>9}")
+        for label, (filename, data) in uploads.items():
+            start = time.perf_counter()
+            response = client.post(url, files={"file": (filename, data)})
+            elapsed = time.perf_counter() - start
+            assert response.status_code == 201, response.text
+            doc = client.get(f"/api/v1/applications/{response.json()['application']['id']}/export").json()
+            widgets = [w for p in doc["pages"] for w in _widgets(p["dsl"])]
+            kept = sum(1 for w in widgets if w["type"] != "UNSUPPORTED_WIDGET")
+            bound = sum(_bound(w) for w in widgets) + sum(_bound(a["config"]) for p in doc["pages"] for a in p["actions"])
+            print(f"{label:<34} {len(doc['pages']):>5} {len(widgets):>7} {bound:>6} "
+                  f"{100 * kept / len(widgets):>13.1f}% {elapsed * 1000:>7.0f} ms")
+        instance.app.state.runtime.close()
 
 
 if __name__ == "__main__":

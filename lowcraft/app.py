@@ -28,6 +28,7 @@ from lowcraft.actions.api import router as actions_router
 from lowcraft.actions.execution_plans import cached_execution
 from lowcraft.admin.api import router as admin_router
 from lowcraft.apps import service as apps_service
+from lowcraft.apps.api import UPLOAD_LIMITS
 from lowcraft.apps.api import router as apps_router
 from lowcraft.config import Settings
 from lowcraft.connectors.pools import default_pools
@@ -186,7 +187,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
     spa.mount(app, settings.web_dist, settings.sandbox_connect_src)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
     app.execute_route = next(r for r in app.routes if isinstance(r, APIRoute) and r.endpoint is execute)
-    edge = EdgeMiddleware(HeadAsGet(app.behind_edge), max_body_bytes=int(settings.max_body_mb * 1_000_000), metrics=metrics)
+    edge = EdgeMiddleware(
+        HeadAsGet(app.behind_edge), max_body_bytes=int(settings.max_body_mb * 1_000_000), metrics=metrics,
+        upload_limits=UPLOAD_LIMITS,
+    )
     app.edge = SecurityHeaders(
         edge, page_policy=page_policy(settings.recaptcha_script_url),
         frame_ancestors=FrameAncestorsCache(lambda key: frame_ancestors(runtime, key)),

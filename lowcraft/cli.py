@@ -1,10 +1,12 @@
-"""The `lowcraft` command: serve, migrate, create-admin, check, version, openapi, backup, restore, migrate-store."""
+"""The `lowcraft` command: serve, migrate, create-admin, check, import-appsmith, version, openapi, backup, restore,
+migrate-store."""
 
 from __future__ import annotations
 
 import gc
 import getpass
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -106,6 +108,68 @@ def check(
     from lowcraft.bindings.check import main as run_check
 
     raise typer.Exit(run_check(paths, output_format))
+
+
+@app.command(
+    "import-appsmith",
+    help="Import an Appsmith app (a JSON export, a zip of its Git repository, or a clone's folder) into a "
+    "workspace as a new application, and print the import report. Exits 2 when it cannot be imported.",
+)
+def import_appsmith(
+    path: Annotated[Path, typer.Argument(help="The export file, zip or folder.")],
+    workspace: Annotated[str, typer.Option("--workspace", help="Workspace id or name.")],
+    user: Annotated[str | None, typer.Option(
+        "--as", help="Email of the Developer or Administrator the import is recorded for "
+        "(default: the workspace's first administrator)."
+    )] = None,
+    name: Annotated[str | None, typer.Option(help="Name of the new application (default: the app's own).")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+) -> None:
+    import json
+
+    from sqlalchemy import or_, select
+
+    from lowcraft.apps.appsmith_import import import_appsmith as run_import
+    from lowcraft.appsmith import read_appsmith
+    from lowcraft.appsmith.report import format_report
+    from lowcraft.context import Context
+    from lowcraft.errors import LowcraftError
+    from lowcraft.identity.models import User
+    from lowcraft.runtime import Runtime
+    from lowcraft.store.migrate import upgrade
+    from lowcraft.workspaces.models import Membership, Workspace
+
+    runtime = Runtime.build(Settings())
+    upgrade(runtime.db)
+    try:
+        source = read_appsmith(path)
+        with runtime.db.session() as db:
+            found = db.scalars(select(Workspace).where(or_(Workspace.id == workspace, Workspace.name == workspace))).all()
+            if len(found) != 1:
+                typer.echo(f"error: {'no' if not found else 'more than one'} workspace '{workspace}'", err=True)
+                raise typer.Exit(2)
+            query = select(User).join(Membership, Membership.user_id == User.id).where(
+                Membership.workspace_id == found[0].id
+            )
+            if user is not None:
+                query = query.where(User.email == user.strip().lower())
+            else:
+                query = query.where(Membership.role == "administrator").order_by(Membership.created_at)
+            actor = db.scalars(query).first()
+            if actor is None:
+                typer.echo(f"error: {user or 'no administrator'} is not a member of workspace '{workspace}'", err=True)
+                raise typer.Exit(2)
+            ctx = Context(runtime=runtime, db=db, user=actor, client_address="cli", via="cli")
+            result = run_import(ctx, found[0].id, source, name)
+            app_id, app_name = result.view.app.id, result.view.app.name
+    except LowcraftError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    if output_format == "json":
+        typer.echo(json.dumps({"applicationId": app_id, "report": result.report.to_dict()}, indent=2))
+    else:
+        typer.echo(f"imported '{app_name}' as application {app_id} in {result.seconds:.2f} s")
+        typer.echo(format_report(result.report))
 
 
 @app.command(help="Print the version.")

@@ -100,3 +100,34 @@ def test_serve_loads_a_websocket_protocol_when_the_app_has_websocket_routes(tmp_
     app.state.runtime.close()
     has_websockets = any(isinstance(route, WebSocketRoute) for route in app.routes)
     assert SERVE_WEBSOCKETS == ("auto" if has_websockets else "none")
+
+
+def test_import_appsmith_reads_a_folder_and_prints_the_report(tmp_path: Path) -> None:
+    from tests.appsmith.apps import inventory_app
+    from tests.appsmith.builders import git_files
+
+    folder = tmp_path / "repo"
+    for name, data in git_files(inventory_app(), 4).items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    data = tmp_path / "data"
+    created = lowcraft("create-admin", "--email", "ops@example.com", "--password", "long-enough-password", data=data)
+    assert created.returncode == 0, created.stderr
+    workspaces = lowcraft("import-appsmith", str(folder), "--workspace", "nope", data=data)
+    assert workspaces.returncode == 2 and "no workspace 'nope'" in workspaces.stderr
+    import sqlite3
+
+    with sqlite3.connect(data / "lowcraft.db") as db:
+        [(workspace_id,)] = db.execute("select id from workspaces").fetchall()
+    done = lowcraft("import-appsmith", str(folder), "--workspace", workspace_id, data=data)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("imported 'Inventory' as application ")
+    assert "placeholder widget WhereMap (MAP_WIDGET) on page Products" in done.stdout
+    assert "Fill in the connection details and credentials of 'Inventory PG' (postgres)" in done.stdout
+    with sqlite3.connect(data / "lowcraft.db") as db:
+        assert db.execute("select count(*) from pages").fetchone() == (2,)
+        assert db.execute("select action from audit_events where action = 'application.imported'").fetchall()
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    failed = lowcraft("import-appsmith", str(broken), "--workspace", workspace_id, data=data)
+    assert failed.returncode == 2 and failed.stderr.startswith("error: ")

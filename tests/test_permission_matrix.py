@@ -6,10 +6,10 @@ App Viewer, a member of another workspace, a published private application and a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 import re
 import shutil
 import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,8 @@ import pytest
 from lowcraft.app import create_app
 from lowcraft.store.db import Database
 from lowcraft.store.migrate import upgrade
+from tests.appsmith.apps import helpdesk_app
+from tests.appsmith.builders import json_bytes, single_file
 from tests.conftest import PASSWORD, Api, Instance, make_settings
 from tests.jslibs.support import TINY_CSV, TWO_GLOBALS, library_server
 
@@ -135,8 +137,17 @@ def world(template: Template, tmp_path: Path) -> Iterator[World]:
 
 A, V, D, ADM, O = ROLES  # column order of the table below
 
+@dataclass(frozen=True)
+class Upload:
+    """A multipart body: one file field."""
+
+    field: str
+    filename: str
+    data: bytes
+
+
 # (method, path, body, {role: status}); statuses default per column where omitted.
-Body = Callable[[dict[str, str]], Any] | dict[str, Any] | None
+Body = Callable[[dict[str, str]], Any] | dict[str, Any] | Upload | None
 
 
 def row(method: str, path: str, body: Body, anonymous: int, viewer: int, developer: int,
@@ -160,6 +171,10 @@ def _export(ids: dict[str, str]) -> dict[str, Any]:
     document = {"format": "lowcraft-app", "formatVersion": 1, "application": {"name": "Imported"},
                 "pages": [{"name": "Home", "dsl": _tree("ImportedText")}]}
     return {"document": document}
+
+
+def _appsmith_export(ids: dict[str, str]) -> Upload:
+    return Upload("file", "app.json", json_bytes(single_file(helpdesk_app())))
 
 
 def _new_datasource(ids: dict[str, str]) -> dict[str, Any]:
@@ -269,6 +284,7 @@ MATRIX = [
     row("POST",   "/api/v1/pages/{page2}/set-default",             None,                            401, 403, 200, 200, 404),
     row("DELETE", "/api/v1/pages/{page2}",                         None,                            401, 403, 204, 204, 404),
     row("POST",   "/api/v1/workspaces/{ws}/applications/import",   _export,                         401, 403, 201, 201, 404),
+    row("POST",   "/api/v1/workspaces/{ws}/applications/import-appsmith", _appsmith_export,    401, 403, 201, 201, 404),
     row("GET",    "/api/v1/connectors",                            None,                            200, 200, 200, 200, 200),
     row("GET",    "/api/v1/workspaces/{ws}/datasources",           None,                            401, 403, 200, 200, 404),
     row("POST",   "/api/v1/workspaces/{ws}/datasources",           _new_datasource,                 401, 403, 201, 201, 404),
@@ -319,12 +335,19 @@ def test_endpoint_answers_each_caller_as_the_table_says(
     world: World, method: str, path: str, body: Body, role: str, status: int
 ) -> None:
     url = path.format(**world.ids)
-    payload = body(world.ids) if callable(body) else body
-    response = world.clients[role].request(method, url, json=payload, follow_redirects=False)
+    response = send(world.clients[role], method, url, body(world.ids) if callable(body) else body)
     assert response.status_code == status, f"{role} {method} {url}: {response.status_code} {response.text}"
     if status >= 400:
         error = response.json()["error"]
         assert error["code"] and error["message"]
+
+
+def send(client: Api, method: str, url: str, payload: Any) -> Any:
+    """The request of one row: JSON, or multipart for an `Upload`."""
+    if isinstance(payload, Upload):
+        files = {payload.field: (payload.filename, payload.data, "application/octet-stream")}
+        return client.request(method, url, files=files)
+    return client.request(method, url, json=payload)
 
 
 def test_every_api_route_is_in_the_matrix() -> None:

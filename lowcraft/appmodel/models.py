@@ -34,6 +34,7 @@ class Application(IdMixin, TimestampMixin, Base):
     icon: Mapped[str] = mapped_column(String(40), default="app")
     theme: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    """`[{"name", "url", "version", "accessor": [globals]}]`, the document's `application.jsLibraries`."""
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     published: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

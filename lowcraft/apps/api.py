@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
-from pydantic import Field, field_validator
+from fastapi import APIRouter, Form, UploadFile
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lowcraft.appmodel.document_format import app_settings
 from lowcraft.appmodel.models import Application, Page
 from lowcraft.apps import service
+from lowcraft.apps.appsmith_import import import_appsmith_fetching_libraries
 from lowcraft.apps.schemas import (
     ApplicationDetail,
     ApplicationExport,
     ApplicationList,
     ApplicationSummary,
+    AppsmithImportResult,
     ImportedApplication,
     LintResult,
     PublishedApplication,
     RefactorResult,
 )
 from lowcraft.apps.service import AppView
+from lowcraft.appsmith import DEFAULT_LIMITS
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import Ctx
 from lowcraft.http.headers import frame_source
@@ -30,6 +34,15 @@ from lowcraft.http.schemas import Body
 from lowcraft.jslibs.service import outcome_out
 
 router = APIRouter(prefix=API_PREFIX, tags=["applications"], route_class=DeferredRoute)
+
+MULTIPART_SLACK = 64 * 1024
+"""Room for the multipart envelope around the largest upload the importer reads."""
+UPLOAD_LIMITS = [
+    (re.compile(rf"^{re.escape(API_PREFIX)}/workspaces/[^/]+/applications/import-appsmith$"),
+     DEFAULT_LIMITS.max_total_bytes + MULTIPART_SLACK,
+     f"An Appsmith export may be at most {DEFAULT_LIMITS.max_total_bytes // (1024 * 1024)} MB."),
+]
+"""Routes taking uploads over the instance's body limit (wired into the edge by `app.py`)."""
 
 
 class ApplicationCreate(Body):
@@ -66,6 +79,14 @@ class ApplicationUpdate(Body):
     theme: dict[str, Any] | None = None
     settings: ApplicationSettingsPatch | None = None
     is_public: bool | None = Field(None, alias="isPublic")
+
+
+class AppsmithUpload(BaseModel):
+    """The multipart form of an Appsmith import."""
+
+    model_config = ConfigDict(extra="forbid")
+    file: UploadFile = Field(description="A single-file JSON export, or a zip of an app's Git repository.")
+    name: str | None = Field(None, max_length=200, description="Name of the new application (default: its own).")
 
 
 class ApplicationImport(Body):
@@ -124,6 +145,27 @@ async def import_application(workspace_id: str, body: ApplicationImport, ctx: Ct
     again from their URLs where the instance allows them; `jsLibraries` says what became of each."""
     imported = await service.import_with_libraries(ctx, workspace_id, body.document, body.name)
     return {**_view_out(imported.view), "jsLibraries": [outcome_out(o) for o in imported.libraries]}
+
+
+@router.post(
+    "/workspaces/{workspace_id}/applications/import-appsmith", status_code=201,
+    response_model=AppsmithImportResult, responses=errors(*BODY, *MEMBER),
+)
+async def import_from_appsmith(workspace_id: str, ctx: Ctx, upload: Annotated[AppsmithUpload, Form()]) -> dict[str, Any]:
+    """Create an application from an Appsmith app (developers and administrators), with the import
+    report: what was carried, what was not and why, and what to do next. Uploads over 50 MB are
+    refused (413); a truncated or unsafe zip or an export of a newer Appsmith, with a 400."""
+    result = await import_appsmith_fetching_libraries(ctx, workspace_id, upload.file.file, upload.name or None)
+    report = result.report.to_dict()
+    for step in report["nextSteps"]:
+        ds = result.datasources.get(step["name"]) if step["kind"] in DATASOURCE_STEPS else None
+        if ds is None and step["kind"] in DATASOURCE_STEPS:
+            ds = next((d for d in result.datasources.values() if d.name == step["name"]), None)
+        step["datasourceId"] = ds.id if ds is not None else None
+    return {"application": _view_out(result.view), "report": report, "seconds": round(result.seconds, 3)}
+
+
+DATASOURCE_STEPS = frozenset({"fillDatasourceCredentials", "chooseConnector"})
 
 
 @router.get("/workspaces/{workspace_id}/trash", **_returns(ApplicationList, *PARAMS, *MEMBER))

@@ -90,3 +90,46 @@ class PublishedApplication(Out):
     published_at: str | None = Field(alias="publishedAt")
     can_edit: bool = Field(alias="canEdit", description="Whether the caller may open the application in the editor.")
     document: dict[str, Any] = Field(description="The published application document, free-form JSON.")
+
+
+class ImportReportLine(Out):
+    """What happened to one thing of the Appsmith app."""
+
+    kind: str = Field(description="app, page, widget, query, jsObject, jsFunction, datasource, jsLibrary, theme or setting.")
+    name: str
+    page: str | None
+    type: str | None = Field(description="What it was in Appsmith: a widget type or a plugin.")
+    status: Literal["carried", "migrated", "adjusted", "placeholder", "notCarried"]
+    why: str
+
+
+class ImportNextStep(Out):
+    """Something the user must do before the imported app works."""
+
+    kind: Literal[
+        "fillDatasourceCredentials", "chooseConnector", "allowJsLibrary", "reviewPreparedStatements",
+        "replacePlaceholder",
+    ]
+    name: str
+    page: str | None
+    message: str
+    datasource_id: str | None = Field(
+        None, alias="datasourceId", description="For datasource steps: the datasource to complete."
+    )
+
+
+class ImportReportOut(Out):
+    app: str
+    source: dict[str, Any] = Field(description="The form read (json or git) and its schema versions.")
+    counts: dict[str, dict[str, int]] = Field(description="Per kind, how many lines have each status.")
+    carried: list[ImportReportLine]
+    not_carried: list[ImportReportLine] = Field(alias="notCarried")
+    next_steps: list[ImportNextStep] = Field(alias="nextSteps")
+
+
+class AppsmithImportResult(Out):
+    """The application an Appsmith import created, and its report."""
+
+    application: ApplicationSummary
+    report: ImportReportOut
+    seconds: float = Field(description="How long reading, converting and storing took.")

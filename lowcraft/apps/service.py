@@ -18,15 +18,17 @@ from lowcraft import bindings
 from lowcraft.appmodel.document_format import AppDocument, AppSettingsDoc, parse_document
 from lowcraft.appmodel.models import Action, Application, JsObject, Page
 from lowcraft.appmodel.rename import rename_in_document
-from lowcraft.appmodel.tree import empty_tree
+from lowcraft.appmodel.tree import empty_tree, iter_widgets, validate_tree
 from lowcraft.apps import handler
 from lowcraft.apps.errors import ApplicationNotFound, InvalidDocument, NotPublished, SlugTaken
+from lowcraft.appsmith import PLACEHOLDER_TYPE, ImportReport, upgrade_placeholders
 from lowcraft.audit.handler import record
 from lowcraft.bindings.results import Change
+from lowcraft.connectors.registry import PLACEHOLDER_CONNECTOR
 from lowcraft.context import Context
 from lowcraft.datasources.models import Datasource
 from lowcraft.datasources.service import connector_for
-from lowcraft.errors import NotAuthenticated, PermissionDenied, ValidationFailed
+from lowcraft.errors import LowcraftError, NotAuthenticated, PermissionDenied, ValidationFailed
 from lowcraft.jslibs import handler as jslibs_handler
 from lowcraft.jslibs import service as jslibs
 from lowcraft.jslibs.service import DocumentLibraries, LibraryOutcome
@@ -187,9 +189,18 @@ def purge_trash(ctx: Context) -> int:
     return len(doomed)
 
 
-def _create_from(
-    ctx: Context, workspace_id: str, doc: AppDocument, name: str, libraries: DocumentLibraries | None = None
+def create_from_document(
+    ctx: Context, workspace_id: str, doc: AppDocument, name: str, libraries: DocumentLibraries | None = None,
+    datasources: dict[str, Datasource] | None = None,
 ) -> tuple[Application, list[LibraryOutcome]]:
+    """Store a checked document as a new application; the caller has checked the workspace role.
+
+    `libraries` holds the code of the document's JS libraries where the caller has it (fetched,
+    or an app's own when cloning). `datasources` maps the document's datasource names to
+    workspace datasources (the Appsmith import resolves its own); by default they are found by
+    name or created unconfigured. Placeholders of widget types Lowcraft has gained since they were
+    made are upgraded here, so importing (or cloning) an app again brings such widgets back whole.
+    """
     user = require_user(ctx)
     settings = doc.application.settings
     app = Application(
@@ -206,14 +217,15 @@ def _create_from(
     ctx.db.flush()
     has_default = any(p.is_default for p in doc.pages)
     taken: set[str] = set()
-    datasources = _datasources_for(ctx, workspace_id, doc)
+    if datasources is None:
+        datasources = _datasources_for(ctx, workspace_id, doc)
     for position, page_doc in enumerate(doc.pages):
         slug = unique_slug(slugify(page_doc.slug or page_doc.name, "page"), taken)
         taken.add(slug)
         page = Page(
             application_id=app.id, name=page_doc.name, slug=slug, position=position,
             is_default=page_doc.is_default if has_default else position == 0,
-            hidden=page_doc.hidden, dsl=copy.deepcopy(page_doc.dsl),
+            hidden=page_doc.hidden, dsl=_upgraded(copy.deepcopy(page_doc.dsl), page_doc.name),
         )
         ctx.db.add(page)
         ctx.db.flush()
@@ -231,6 +243,19 @@ def _create_from(
     return app, outcomes
 
 
+def _upgraded(dsl: dict[str, Any], page: str) -> dict[str, Any]:
+    """The tree with each placeholder whose original type Lowcraft now has turned into that widget."""
+    if not any(
+        w.get("type") == PLACEHOLDER_TYPE and w.get("originalType") in registry.types() for w in iter_widgets(dsl)
+    ):
+        return dsl
+    upgraded = upgrade_placeholders(dsl, page, ImportReport(app=""))
+    try:
+        return validate_tree(upgraded)
+    except LowcraftError:  # the type's rules changed beyond what the placeholder can fill: keep it
+        return dsl
+
+
 def _datasources_for(ctx: Context, workspace_id: str, doc: AppDocument) -> dict[str, Datasource]:
     """The workspace's datasources the document names; missing ones are created unconfigured
     (a developer adds credentials), since exports never carry them."""
@@ -245,7 +270,8 @@ def _datasources_for(ctx: Context, workspace_id: str, doc: AppDocument) -> dict[
     }
     found: dict[str, Datasource] = {}
     for name, connector in wanted.items():
-        connector_for(connector)
+        if connector != PLACEHOLDER_CONNECTOR:
+            connector_for(connector)
         ds = existing.get(name)
         if ds is None:
             ds = Datasource(workspace_id=workspace_id, name=name[:100], connector=connector,
@@ -263,7 +289,7 @@ def _datasources_for(ctx: Context, workspace_id: str, doc: AppDocument) -> dict[
 def clone_application(ctx: Context, application_id: str) -> AppView:
     view = _app_view(ctx, application_id, Role.DEVELOPER)
     doc = parse_document(handler.build_document(ctx, view.app))
-    clone, _ = _create_from(
+    clone, _ = create_from_document(
         ctx, view.app.workspace_id, doc, f"{view.app.name} (copy)"[:100], jslibs.codes_of_app(ctx, view.app.id)
     )
     record(
@@ -293,7 +319,7 @@ def import_application(
     (fetched by `import_with_libraries`); without it, each is reported as not installed."""
     _, role = require_workspace(ctx, workspace_id, Role.DEVELOPER)
     doc = parse_document(raw)
-    app, outcomes = _create_from(ctx, workspace_id, doc, name or doc.application.name, libraries)
+    app, outcomes = create_from_document(ctx, workspace_id, doc, name or doc.application.name, libraries)
     record(
         ctx, "application.imported", "application", app.id, app.name, workspace_id=workspace_id,
         summary={"pages": len(doc.pages), "jsLibraries": [o.name for o in outcomes if o.installed]},

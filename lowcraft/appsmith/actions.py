@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from lowcraft.appsmith.model import AppsmithAction
+from lowcraft.connectors.registry import PLACEHOLDER_CONNECTOR
 from lowcraft.connectors.registry import registry as connectors
 
 PLUGIN_CONNECTORS: dict[str, str] = {
@@ -214,3 +215,15 @@ def convert_action(action: AppsmithAction, datasource: str | None = None) -> Con
         raise NotConvertible(f"its {connector} settings do not fit ({where}: {first['msg']})") from exc
     name = datasource or action.datasource
     return ConvertedAction(action.name, action.page, name, connector, config, settings_of(action))
+
+
+def placeholder_action(action: AppsmithAction) -> ConvertedAction:
+    """A query of a plugin Lowcraft lacks, kept on its placeholder datasource: its text as `body`
+    and Appsmith's whole configuration, from which a connector picked later takes what it reads."""
+    config = {
+        "body": action.body or "",
+        "appsmith": {"pluginId": action.plugin_id, "actionConfiguration": action.configuration},
+    }
+    return ConvertedAction(
+        action.name, action.page, action.datasource, PLACEHOLDER_CONNECTOR, config, settings_of(action)
+    )

@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from lowcraft.appsmith.actions import ConvertedAction, NotConvertible, connector_for, convert_action
+from lowcraft.appsmith.actions import (
+    ConvertedAction,
+    NotConvertible,
+    connector_for,
+    convert_action,
+    placeholder_action,
+)
 from lowcraft.appsmith.model import AppsmithApp, AppsmithJsObject
 from lowcraft.appsmith.report import ImportReport, Status
 from lowcraft.appsmith.widgets import convert_page_tree
@@ -176,6 +182,12 @@ def _datasources(app: AppsmithApp, result: ConvertedApp) -> None:
                 "created as a placeholder so its queries keep their datasource",
                 datasource.plugin_id,
             )
+            report.step(
+                "chooseConnector",
+                datasource.name,
+                f"Pick a connector for '{datasource.name}' (Appsmith's {datasource.plugin_id or 'unknown'} "
+                "plugin), then fill in its connection details: until then its queries cannot run.",
+            )
             continue
         report.add(
             "datasource",
@@ -196,6 +208,7 @@ def _datasources(app: AppsmithApp, result: ConvertedApp) -> None:
 def _actions(app: AppsmithApp, result: ConvertedApp) -> None:
     report = result.report
     taken = {d.name for d in app.datasources}
+    placeholders = {d.name for d in result.datasources if d.connector is None}
     pages = {page.name for page in app.pages}
     by_url: dict[str, str] = {}
     for action in app.actions:
@@ -206,6 +219,19 @@ def _actions(app: AppsmithApp, result: ConvertedApp) -> None:
                 action.page or None,
                 "notCarried",
                 "its page is not in the export",
+                action.plugin_id,
+            )
+            continue
+        if action.datasource in placeholders and connector_for(action.plugin_id) is None:
+            # Kept on the placeholder datasource: it cannot run until a connector is picked.
+            result.actions.append(placeholder_action(action))
+            report.add(
+                "query",
+                action.name,
+                action.page,
+                "placeholder",
+                f"kept on the placeholder datasource '{action.datasource}'; it cannot run until a "
+                "developer picks a connector for that datasource",
                 action.plugin_id,
             )
             continue
@@ -282,11 +308,13 @@ def _js(app: AppsmithApp, result: ConvertedApp) -> None:
                 )
                 if on
             ]
-            report.add("jsFunction", f"{obj.name}.{function.name}", obj.page, "carried", ", ".join(settings))
+            name = f"{obj.name}.{function.name}"
+            report.add("jsFunction", name, obj.page, "carried", f"it {' and '.join(settings)}" if settings else "")
     for lib in app.js_libs:
-        report.add("jsLibrary", lib.name, None, "carried", f"loads from {lib.url}")
-        report.step(
-            "allowJsLibrary",
-            lib.name,
-            f"An instance administrator must allow {lib.url} before '{lib.name}' loads.",
-        )
+        if not lib.accessors:
+            # Lowcraft loads a library under the globals recorded at install; without them nothing
+            # could call it.
+            report.add("jsLibrary", lib.name, None, "notCarried",
+                       f"the export does not say which globals it defines: install it again from {lib.url}")
+        else:
+            report.add("jsLibrary", lib.name, None, "carried", f"loads from {lib.url}")

@@ -16,7 +16,11 @@ Kind = Literal[
 ]
 Status = Literal["carried", "migrated", "adjusted", "placeholder", "notCarried"]
 StepKind = Literal[
-    "fillDatasourceCredentials", "allowJsLibrary", "reviewPreparedStatements", "replacePlaceholder"
+    "fillDatasourceCredentials",
+    "chooseConnector",
+    "allowJsLibrary",
+    "reviewPreparedStatements",
+    "replacePlaceholder",
 ]
 
 NOT_CARRIED: frozenset[str] = frozenset({"placeholder", "notCarried"})
@@ -108,3 +112,21 @@ class ImportReport:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=False)
+
+
+def format_report(report: ImportReport) -> str:
+    """The report as text for a terminal: counts per kind, every line not carried, the next steps."""
+    lines = ["carried:"]
+    for kind, statuses in report.counts().items():
+        lines.append(f"  {kind}: " + ", ".join(f"{count} {status}" for status, count in statuses.items()))
+    missing = report.not_carried
+    if missing:
+        lines.append("not carried:")
+        for item in missing:
+            where = f" on page {item.page}" if item.page else ""
+            what = f" ({item.type})" if item.type else ""
+            lines.append(f"  {item.status} {item.kind} {item.name}{what}{where}: {item.why}")
+    if report.next_steps:
+        lines.append("next steps:")
+        lines.extend(f"  - {step.message}" for step in report.next_steps)
+    return "\n".join(lines)

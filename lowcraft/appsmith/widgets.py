@@ -20,6 +20,7 @@ What differs, and what this module does about it:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterator
 from typing import Any, cast
 
@@ -133,6 +134,19 @@ def _select_v1(target: str) -> Migration:
         return target, props, f"became {target} (options -> sourceData)"
 
     return migrate
+
+
+NUMBER_TEXT = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
+
+
+def _numbers_as_numbers(props: Props, manifest: Any) -> None:
+    """Number properties typed as text in Appsmith's pane (`"0"`, `"12.5"`) become numbers, as
+    Appsmith's own validation reads them; Lowcraft checks the stored type. Bindings stay as they are."""
+    for spec in manifest.properties:
+        value = props.get(spec.name)
+        if spec.type == "number" and isinstance(value, str) and NUMBER_TEXT.fullmatch(value.strip()):
+            number = float(value)
+            props[spec.name] = int(number) if number.is_integer() and "." not in value else number
 
 
 def _table(props: Props) -> tuple[str, Props, str]:
@@ -366,6 +380,8 @@ class TreeConverter:
             height = raw.get("height")
             if isinstance(height, (int, float)) and not isinstance(height, bool) and height > 0:
                 out["bottomRow"] = out["topRow"] + math.ceil(height / ROW_PX)
+        if manifest is not None:
+            _numbers_as_numbers(props, manifest)
         out.update(props)
         kind = manifest.children if manifest is not None else None
         raw_children = [c for c in raw.get("children") or [] if isinstance(c, dict)]

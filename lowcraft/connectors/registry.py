@@ -39,6 +39,12 @@ BUILTIN_CONNECTORS: dict[str, str] = {
 }
 
 
+PLACEHOLDER_CONNECTOR = "placeholder"
+"""The connector of a datasource (and its queries) whose kind Lowcraft cannot run yet: an imported
+Appsmith datasource of a plugin Lowcraft lacks. Never registered, so nothing on it runs; a developer
+picks a real connector for the datasource (`datasources.service.update_datasource`)."""
+
+
 def load_class(target: str) -> type[Connector[Any, Any]]:
     """The connector class at `module:Class`."""
     module_name, _, attribute = target.partition(":")
@@ -66,7 +72,7 @@ class ConnectorRegistry:
     def defer(self, type_name: str, target: str) -> None:
         """Register the connector class at `module:Class` under `type_name`, imported when first used."""
         with self._lock:
-            if type_name in self:
+            if type_name in self or type_name == PLACEHOLDER_CONNECTOR:
                 raise ValueError(f"a connector named {type_name!r} is already registered")
             self._deferred[type_name] = target
 
@@ -76,7 +82,7 @@ class ConnectorRegistry:
         if not isinstance(name, str) or not name.isidentifier():
             raise ValueError(f"{connector_class.__name__} needs a type_name that is an identifier")
         with self._lock:
-            if name in self:
+            if name in self or name == PLACEHOLDER_CONNECTOR:
                 raise ValueError(f"a connector named {name!r} is already registered")
             self._connectors[name] = connector_class()
 

@@ -37,6 +37,10 @@ class DatasourceUpdate(Body):
     name: str | None = Field(None, max_length=200)
     configs: dict[str, dict[str, Any]] | None = None
     remove_environments: list[str] | None = Field(None, alias="removeEnvironments")
+    connector: str | None = Field(
+        None, max_length=40,
+        description="Only for a placeholder datasource (an imported kind Lowcraft lacked): the connector to use.",
+    )
 
 
 class ConnectionTest(Body):
@@ -104,9 +108,12 @@ def get_datasource(datasource_id: str, ctx: Ctx) -> dict[str, Any]:
 
 @router.patch("/datasources/{datasource_id}", response_model=DatasourceOut, responses=errors(*BODY, *MEMBER, 409))
 async def update_datasource(datasource_id: str, body: DatasourceUpdate, ctx: Ctx) -> dict[str, Any]:
-    """Rename a datasource or change, add or remove environments' settings; a masked secret keeps its value."""
+    """Rename a datasource or change, add or remove environments' settings; a masked secret keeps its value.
+    A placeholder datasource (an imported kind Lowcraft lacked) takes a `connector` first."""
     return datasource_out(
-        await service.change_datasource(ctx, datasource_id, body.name, body.configs, body.remove_environments)
+        await service.change_datasource(
+            ctx, datasource_id, body.name, body.configs, body.remove_environments, body.connector
+        )
     )
 
 

@@ -15,6 +15,7 @@ from lowcraft.audit.handler import record
 from lowcraft.connectors.base import Connector
 from lowcraft.connectors.errors import ConnectorError, UnknownConnector
 from lowcraft.connectors.pools import default_pools
+from lowcraft.connectors.registry import PLACEHOLDER_CONNECTOR
 from lowcraft.connectors.registry import registry as connectors
 from lowcraft.connectors.secrets import mask_secrets, merge_secrets
 from lowcraft.context import Context
@@ -144,10 +145,17 @@ def get_datasource(ctx: Context, datasource_id: str) -> DatasourceView:
 
 def update_datasource(
     ctx: Context, datasource_id: str, name: str | None, configs: dict[str, dict[str, Any]] | None,
-    remove_environments: list[str] | None = None,
+    remove_environments: list[str] | None = None, connector: str | None = None,
 ) -> DatasourceView:
     ds = _load(ctx, datasource_id)
     summary: dict[str, Any] = {}
+    if connector is not None and connector != ds.connector:
+        summary["connector"] = _choose_connector(ctx, ds, connector)
+    elif configs and ds.connector == PLACEHOLDER_CONNECTOR:
+        raise ValidationFailed(
+            f"'{ds.name}' is a placeholder for a kind of datasource Lowcraft cannot run yet: pick a connector "
+            "for it first.", details={"field": "connector"},
+        )
     if name is not None:
         ds.name = _clean_name(ctx, ds.workspace_id, name, except_id=ds.id)
         summary["name"] = ds.name
@@ -161,6 +169,38 @@ def update_datasource(
     ds.updated_at = utcnow()
     record(ctx, "datasource.updated", "datasource", ds.id, ds.name, workspace_id=ds.workspace_id, summary=summary)
     return _view(ctx, ds)
+
+
+SCRIPT_KEYS = ("sql", "command", "query")
+"""Where a connector's query schema may take the text of a query kept from a placeholder."""
+
+
+def _choose_connector(ctx: Context, ds: Datasource, connector: str) -> dict[str, Any]:
+    """Give a placeholder datasource (an imported kind Lowcraft lacked) a real connector. Its queries
+    follow: each keeps its text where the connector's query schema takes one (`sql`, `command`,
+    `query`), else starts from the connector's defaults for the developer to complete."""
+    if ds.connector != PLACEHOLDER_CONNECTOR:
+        raise ValidationFailed(
+            "Only a placeholder datasource can change its connector; create a new datasource instead.",
+            details={"field": "connector"},
+        )
+    schema = connector_for(connector).query_schema
+    moved = []
+    for action in ctx.db.scalars(select(Action).where(Action.datasource_id == ds.id)).all():
+        body = action.config.get("body") if isinstance(action.config, dict) else None
+        candidates = [{key: body} for key in SCRIPT_KEYS if isinstance(body, str)] + [{}]
+        for candidate in candidates:
+            try:
+                action.config = schema.model_validate(candidate).model_dump(mode="json", by_alias=True)
+                break
+            except ValidationError:
+                continue
+        else:
+            action.config = {}
+        action.connector = connector
+        moved.append(action.name)
+    ds.connector = connector
+    return {"from": PLACEHOLDER_CONNECTOR, "to": connector, "actions": moved}
 
 
 def delete_datasource(ctx: Context, datasource_id: str) -> None:
@@ -233,9 +273,12 @@ async def change_datasource(
     name: str | None,
     configs: dict[str, dict[str, Any]] | None,
     remove_environments: list[str] | None,
+    connector: str | None = None,
 ) -> DatasourceView:
     """`update_datasource`, then close pooled connections made with the old credentials."""
-    view = await run_in_threadpool(update_datasource, ctx, datasource_id, name, configs, remove_environments)
+    view = await run_in_threadpool(
+        update_datasource, ctx, datasource_id, name, configs, remove_environments, connector
+    )
     if configs or remove_environments:
         await default_pools.discard(datasource_id)
     return view

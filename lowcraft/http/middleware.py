@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -54,13 +55,24 @@ async def send_json(
 
 
 class EdgeMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, metrics: Any = None) -> None:
+    """`upload_limits`: (path pattern, bytes, message) for the routes that take uploads larger (or
+    smaller) than `max_body_bytes` (the Appsmith import: 50 MB); the first matching pattern applies."""
+
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int, metrics: Any = None,
+        upload_limits: Sequence[tuple[re.Pattern[str], int, str]] = (),
+    ) -> None:
         self.app = app
         self.max_body = max_body_bytes
         self.metrics = metrics
-        self.too_large_message = (
-            f"The request body is larger than the {max_body_bytes / 1_000_000:g} MB this instance accepts."
-        )
+        self.upload_limits = tuple(upload_limits)
+        self.too_large_message = _too_large_message(max_body_bytes)
+
+    def _limit_for(self, path: str) -> tuple[int, str]:
+        for pattern, limit, message in self.upload_limits:
+            if pattern.match(path):
+                return limit, message
+        return self.max_body, self.too_large_message
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -106,12 +118,14 @@ class EdgeMiddleware:
                         [(b"x-request-id", request_id.encode())],
                     )
                     return
+                limit, too_large = self._limit_for(path)
                 length = headers.get(b"content-length")
-                if length is not None and length.isdigit() and int(length) > self.max_body:
+                if length is not None and length.isdigit() and int(length) > limit:
                     status_holder[0] = 413
-                    await send_json(send, 413, self._too_large(), [(b"x-request-id", request_id.encode())])
+                    await send_json(send, 413, error_body("payload_too_large", too_large),
+                                    [(b"x-request-id", request_id.encode())])
                     return
-                receive = self._limited(receive)
+                receive = self._limited(receive, limit, too_large)
                 if _may_hold_json(headers.get(b"content-type")):
                     receive = await _checked_json(receive)
             await self.app(scope, receive, send_wrapper)
@@ -124,7 +138,9 @@ class EdgeMiddleware:
             if started[0] or exc.status_code != 413:
                 raise
             status_holder[0] = 413
-            await send_json(send, 413, self._too_large(), [(b"x-request-id", request_id.encode())])
+            message = exc.detail if isinstance(exc.detail, str) else self.too_large_message
+            await send_json(send, 413, error_body("payload_too_large", message),
+                            [(b"x-request-id", request_id.encode())])
         finally:
             elapsed = time.perf_counter() - start
             if self.metrics is not None:
@@ -136,13 +152,8 @@ class EdgeMiddleware:
                        "status": status_holder[0], "duration_ms": round(elapsed * 1000, 2)},
             )
 
-    def _too_large(self) -> dict[str, Any]:
-        return error_body("payload_too_large", self.too_large_message)
-
-    def _limited(self, receive: Receive) -> Receive:
+    def _limited(self, receive: Receive, limit: int, too_large: str) -> Receive:
         seen = 0
-        limit = self.max_body
-        too_large = self.too_large_message
 
         async def wrapped() -> Message:
             nonlocal seen
@@ -155,6 +166,10 @@ class EdgeMiddleware:
             return message
 
         return wrapped
+
+
+def _too_large_message(limit: int) -> str:
+    return f"The request body is larger than the {limit / 1_000_000:g} MB this instance accepts."
 
 
 def _may_hold_json(content_type: bytes | None) -> bool:

@@ -9,6 +9,7 @@ from lowcraft.appsmith.actions import CONFIG_BUILDERS, NotConvertible, convert_a
 from lowcraft.appsmith.convert import convert_app
 from lowcraft.appsmith.model import AppsmithAction
 from lowcraft.appsmith.read import read_export_bytes, read_files
+from lowcraft.connectors.registry import PLACEHOLDER_CONNECTOR
 from lowcraft.connectors.registry import registry as connectors
 from tests.appsmith.builders import git_files, json_bytes, orders_app, single_file
 
@@ -66,12 +67,17 @@ def test_graphql_redis_and_s3_queries_map_to_their_connectors() -> None:
     }
     assert converted["cacheGet"]["config"] == {"command": "GET orders:last"}
     assert converted["listFiles"]["config"] == {"operation": "list", "bucket": "reports", "prefix": ""}
-    assert "findLegacy" not in converted
+    # A mongo query is kept on its placeholder datasource, its text and configuration intact.
+    assert converted["findLegacy"]["connector"] == PLACEHOLDER_CONNECTOR
+    assert converted["findLegacy"]["datasource"] == "Legacy Mongo"
+    assert converted["findLegacy"]["config"]["appsmith"]["pluginId"] == "mongo-plugin"
 
 
 @pytest.mark.parametrize("era", ["legacy", "v2023", "v2025"])
 def test_every_converted_action_is_accepted_by_its_connector_and_the_settings_model(era: str) -> None:
     for action in actions(era).values():
+        if action["connector"] == PLACEHOLDER_CONNECTOR:
+            continue
         connectors.get(str(action["connector"])).query_schema.model_validate(action["config"])
         ActionSettings.model_validate(action["settings"])
 

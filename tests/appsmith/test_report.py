@@ -33,7 +33,7 @@ def test_the_report_serialises_to_json_with_carried_and_not_carried() -> None:
         "why": "Lowcraft has no AUDIO_RECORDER_WIDGET widget yet; kept as a placeholder",
     } in data["notCarried"]
     assert data["counts"]["widget"] == {"adjusted": 1, "carried": 12, "migrated": 6, "placeholder": 2}
-    assert data["counts"]["query"] == {"carried": 7, "notCarried": 1}
+    assert data["counts"]["query"] == {"carried": 7, "placeholder": 1}
 
 
 def test_every_widget_and_entity_has_exactly_one_line() -> None:
@@ -44,17 +44,21 @@ def test_every_widget_and_entity_has_exactly_one_line() -> None:
         ("Orders", "Utils"),
         ("Customers", "Utils"),
     }
-    assert [i.why for i in r.find("jsFunction", "Utils.init", "Orders")] == ["runs on page load"]
-    assert [i.why for i in r.find("jsFunction", "Utils.danger")] == ["asks for confirmation"]
+    [init] = r.find("jsFunction", "Utils.init", "Orders")
+    assert init.status == "adjusted" and init.why.startswith("in Appsmith it runs on page load;")
+    [danger] = r.find("jsFunction", "Utils.danger")
+    assert danger.status == "adjusted" and danger.why.startswith("in Appsmith it asks for confirmation;")
+    assert [(i.status, i.why) for i in r.find("jsFunction", "Utils.fmt")] == [("carried", "")]
 
 
 def test_a_query_and_datasource_of_a_plugin_lowcraft_lacks_are_reported_not_dropped() -> None:
     r = report()
     [query] = r.find("query", "findLegacy")
-    assert (query.status, query.page, query.type) == ("notCarried", "Customers", "mongo-plugin")
-    assert "mongo-plugin" in query.why
+    assert (query.status, query.page, query.type) == ("placeholder", "Customers", "mongo-plugin")
+    assert "cannot run until a developer picks a connector" in query.why
     [datasource] = r.find("datasource", "Legacy Mongo")
     assert datasource.status == "placeholder" and "mongo-plugin" in datasource.why
+    assert [s.kind for s in r.next_steps if s.name == "Legacy Mongo"] == ["chooseConnector"]
     assert r.find("query", "getOrders")[0].why == "runs on the postgres connector (datasource 'Orders DB')"
     assert r.find("query", "fetchUsers")[0].why == "runs on the rest connector (datasource 'api.example.com')"
 

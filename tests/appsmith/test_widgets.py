@@ -119,7 +119,8 @@ def test_legacy_types_are_migrated_with_their_property_renames() -> None:
     widgets = by_name(converted()["Orders"])
     table = widgets["Table1"]
     assert table["type"] == "TABLE_WIDGET_V2"
-    assert table["defaultSelectedRowIndex"] == "0" and "defaultSelectedRow" not in table
+    # Typed as text in the pane, a number to Appsmith and to Lowcraft.
+    assert table["defaultSelectedRowIndex"] == 0 and "defaultSelectedRow" not in table
     assert table["primaryColumns"]["secret"]["isVisible"] is False and "hiddenColumns" not in table
     assert table["primaryColumns"]["id"]["computedValue"] == "{{currentRow.id}}"
     assert (widgets["Input1"]["type"], widgets["Input1"]["inputType"]) == ("INPUT_WIDGET_V2", "NUMBER")
@@ -279,3 +280,10 @@ def test_a_modal_low_on_the_page_does_not_make_the_page_taller() -> None:
     tree, _ = convert_page_tree(main_container(400, modal), "P", ImportReport(app="t"))
     assert tree["bottomRow"] == 40
     validate_tree(tree)
+
+
+def test_numbers_typed_as_text_become_numbers_and_bindings_stay() -> None:
+    input_text = w("Qty", "INPUT_WIDGET_V2", 0, 10, 0, 4, maxNum="12.5", minNum="{{Limits.min}}", defaultText="7")
+    tree, _ = convert_page_tree(main_container(200, input_text), "P", ImportReport(app="x"))
+    [qty] = tree["children"]
+    assert (qty["maxNum"], qty["minNum"], qty["defaultText"]) == (12.5, "{{Limits.min}}", "7")

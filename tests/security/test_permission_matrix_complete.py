@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import CSRF, PASSWORD, Api
-from tests.test_permission_matrix import MATRIX, ROLES, Body, World, template, world
+from tests.test_permission_matrix import MATRIX, ROLES, Body, World, send, template, world
 
 __all__ = ["template", "world"]  # the matrix's fixtures, shared
 
@@ -65,7 +65,7 @@ def test_the_instance_administrator_is_answered_as_the_table_says(
     assert signed_in.status_code == 200 and signed_in.json()["isInstanceAdmin"] is True
     url = path.format(**world.ids)
     payload = body(world.ids) if callable(body) else body
-    response = root.request(method, url, json=payload, follow_redirects=False)
+    response = send(root, method, url, payload)
     assert response.status_code == status, f"instance administrator {method} {url}: {response.status_code} {response.text}"
     if status >= 400:
         error = response.json()["error"]

@@ -874,6 +874,28 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/workspaces/{workspace_id}/applications/import-appsmith": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Import From Appsmith
+         * @description Create an application from an Appsmith app (developers and administrators), with the import
+         *     report: what was carried, what was not and why, and what to do next. Uploads over 50 MB are
+         *     refused (413); a truncated or unsafe zip or an export of a newer Appsmith, with a 400.
+         */
+        readonly post: operations["import_from_appsmith_api_v1_workspaces__workspace_id__applications_import_appsmith_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/workspaces/{workspace_id}/trash": {
         readonly parameters: {
             readonly query?: never;
@@ -1263,6 +1285,7 @@ export interface paths {
         /**
          * Update Datasource
          * @description Rename a datasource or change, add or remove environments' settings; a masked secret keeps its value.
+         *     A placeholder datasource (an imported kind Lowcraft lacked) takes a `connector` first.
          */
         readonly patch: operations["update_datasource_api_v1_datasources__datasource_id__patch"];
         readonly trace?: never;
@@ -2020,6 +2043,35 @@ export interface components {
             /** Ispublic */
             readonly isPublic?: boolean | null;
         };
+        /**
+         * AppsmithImportResult
+         * @description The application an Appsmith import created, and its report.
+         */
+        readonly AppsmithImportResult: {
+            readonly application: components["schemas"]["ApplicationSummary"];
+            readonly report: components["schemas"]["ImportReportOut"];
+            /**
+             * Seconds
+             * @description How long reading, converting and storing took.
+             */
+            readonly seconds: number;
+        };
+        /**
+         * AppsmithUpload
+         * @description The multipart form of an Appsmith import.
+         */
+        readonly AppsmithUpload: {
+            /**
+             * File
+             * @description A single-file JSON export, or a zip of an app's Git repository.
+             */
+            readonly file: string;
+            /**
+             * Name
+             * @description Name of the new application (default: its own).
+             */
+            readonly name?: string | null;
+        };
         /** AuditActor */
         readonly AuditActor: {
             /**
@@ -2280,6 +2332,11 @@ export interface components {
             } | null;
             /** Removeenvironments */
             readonly removeEnvironments?: readonly string[] | null;
+            /**
+             * Connector
+             * @description Only for a placeholder datasource (an imported kind Lowcraft lacked): the connector to use.
+             */
+            readonly connector?: string | null;
         };
         /**
          * Diagnostic
@@ -2446,6 +2503,82 @@ export interface components {
              * @constant
              */
             readonly status: "ok";
+        };
+        /**
+         * ImportNextStep
+         * @description Something the user must do before the imported app works.
+         */
+        readonly ImportNextStep: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            readonly kind: "fillDatasourceCredentials" | "chooseConnector" | "allowJsLibrary" | "reviewPreparedStatements" | "replacePlaceholder";
+            /** Name */
+            readonly name: string;
+            /** Page */
+            readonly page: string | null;
+            /** Message */
+            readonly message: string;
+            /**
+             * Datasourceid
+             * @description For datasource steps: the datasource to complete.
+             */
+            readonly datasourceId?: string | null;
+        };
+        /**
+         * ImportReportLine
+         * @description What happened to one thing of the Appsmith app.
+         */
+        readonly ImportReportLine: {
+            /**
+             * Kind
+             * @description app, page, widget, query, jsObject, jsFunction, datasource, jsLibrary, theme or setting.
+             */
+            readonly kind: string;
+            /** Name */
+            readonly name: string;
+            /** Page */
+            readonly page: string | null;
+            /**
+             * Type
+             * @description What it was in Appsmith: a widget type or a plugin.
+             */
+            readonly type: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            readonly status: "carried" | "migrated" | "adjusted" | "placeholder" | "notCarried";
+            /** Why */
+            readonly why: string;
+        };
+        /** ImportReportOut */
+        readonly ImportReportOut: {
+            /** App */
+            readonly app: string;
+            /**
+             * Source
+             * @description The form read (json or git) and its schema versions.
+             */
+            readonly source: {
+                readonly [key: string]: unknown;
+            };
+            /**
+             * Counts
+             * @description Per kind, how many lines have each status.
+             */
+            readonly counts: {
+                readonly [key: string]: {
+                    readonly [key: string]: number;
+                };
+            };
+            /** Carried */
+            readonly carried: readonly components["schemas"]["ImportReportLine"][];
+            /** Notcarried */
+            readonly notCarried: readonly components["schemas"]["ImportReportLine"][];
+            /** Nextsteps */
+            readonly nextSteps: readonly components["schemas"]["ImportNextStep"][];
         };
         /**
          * ImportedApplication
@@ -3546,6 +3679,8 @@ export type ApplicationList = components['schemas']['ApplicationList'];
 export type ApplicationSettingsPatch = components['schemas']['ApplicationSettingsPatch'];
 export type ApplicationSummary = components['schemas']['ApplicationSummary'];
 export type ApplicationUpdate = components['schemas']['ApplicationUpdate'];
+export type AppsmithImportResult = components['schemas']['AppsmithImportResult'];
+export type AppsmithUpload = components['schemas']['AppsmithUpload'];
 export type AuditActor = components['schemas']['AuditActor'];
 export type AuditEventOut = components['schemas']['AuditEventOut'];
 export type AuditLogPage = components['schemas']['AuditLogPage'];
@@ -3575,6 +3710,9 @@ export type FetchedLibrary = components['schemas']['FetchedLibrary'];
 export type GroupMappingList = components['schemas']['GroupMappingList'];
 export type GroupMappingOut = components['schemas']['GroupMappingOut'];
 export type Health = components['schemas']['Health'];
+export type ImportNextStep = components['schemas']['ImportNextStep'];
+export type ImportReportLine = components['schemas']['ImportReportLine'];
+export type ImportReportOut = components['schemas']['ImportReportOut'];
 export type ImportedApplication = components['schemas']['ImportedApplication'];
 export type InstanceSettings = components['schemas']['InstanceSettings'];
 export type InstanceSettingsPatch = components['schemas']['InstanceSettingsPatch'];
@@ -6892,6 +7030,86 @@ export interface operations {
             };
             /** @description The request clashes with the current state (a duplicate name, a stale revision). */
             readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly import_from_appsmith_api_v1_workspaces__workspace_id__applications_import_appsmith_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly workspace_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/x-www-form-urlencoded": components["schemas"]["AppsmithUpload"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["AppsmithImportResult"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };

@@ -17,16 +17,18 @@ export class ApiError extends Error {
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}, fetcher: typeof fetch = fetch): Promise<T> {
+export async function api<T>(path: string, init: { method?: string; body?: unknown; form?: FormData } = {}, fetcher: typeof fetch = fetch): Promise<T> {
   const method = init.method ?? "GET";
   const headers: Record<string, string> = { Accept: "application/json" };
   if (UNSAFE.has(method)) headers["X-Requested-By"] = "lowcraft";
   if (init.body !== undefined) headers["Content-Type"] = "application/json";
+  // A form (file upload) sets its own multipart Content-Type with the boundary.
+  const body = init.form ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined);
   const response = await fetcher(`/api/v1${path}`, {
     method,
     headers,
     credentials: "same-origin",
-    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    ...(body !== undefined ? { body } : {}),
   });
   const text = await response.text();
   const parsed: unknown = text === "" ? undefined : JSON.parse(text);

@@ -16,6 +16,10 @@ export type Workspace = Schema.WorkspaceOut;
 export type Member = Schema.MemberOut;
 export type Invite = Schema.InviteOut;
 export type ApplicationSummary = Schema.ApplicationSummary;
+export type AppsmithImportResult = Schema.AppsmithImportResult;
+export type ImportReport = Schema.ImportReportOut;
+export type ImportReportLine = Schema.ImportReportLine;
+export type ImportNextStep = Schema.ImportNextStep;
 /** A page as the server lists it, without its widget tree. */
 export type PageSummary = Schema.PageSummary;
 export type ApiToken = Schema.ApiTokenOut;
@@ -156,6 +160,13 @@ export const applications = {
     api<ApplicationSummary>(`/workspaces/${id(workspaceId)}/applications`, { method: "POST", body: { name } }),
   import: (workspaceId: string, document: unknown) =>
     api<ApplicationSummary>(`/workspaces/${id(workspaceId)}/applications/import`, { method: "POST", body: { document } }),
+  /** An Appsmith JSON export or a zip of its Git repository; answers the new app and the import report. */
+  importAppsmith: (workspaceId: string, file: Blob, fileName: string, name?: string) => {
+    const form = new FormData();
+    form.append("file", file, fileName);
+    if (name) form.append("name", name);
+    return api<AppsmithImportResult>(`/workspaces/${id(workspaceId)}/applications/import-appsmith`, { method: "POST", form });
+  },
   get: (applicationId: string) => api<Schema.ApplicationDetail>(`/applications/${id(applicationId)}`),
   rename: (applicationId: string, name: string) => api<ApplicationSummary>(`/applications/${id(applicationId)}`, { method: "PATCH", body: { name } }),
   remove: (applicationId: string) => api<void>(`/applications/${id(applicationId)}`, { method: "DELETE" }),

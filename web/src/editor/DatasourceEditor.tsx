@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useState } from "react";
 
-import { editorApi, messageOf, type ConnectorInfo, type DatasourceRecord, type StructureTable } from "./editorApi";
+import { editorApi, messageOf, type ActionRecord, type ConnectorInfo, type DatasourceRecord, type StructureTable } from "./editorApi";
 import SchemaForm from "./SchemaForm";
 import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, environmentLabel, environmentsOf, saveBody, testPlan } from "./environments";
 import { defaultsOf, formFields } from "./schemaForm";
@@ -187,6 +187,29 @@ export default function DatasourceEditor(props: {
           ))}
         </section>
       )}
+    </div>
+  );
+}
+
+/** An imported datasource of a kind Lowcraft lacked: its queries wait until a connector is picked. */
+export function PlaceholderDatasource(props: {
+  appId: string;
+  datasource: DatasourceRecord;
+  connectors: readonly ConnectorInfo[];
+  onPicked(ds: DatasourceRecord, actions: ActionRecord[]): void;
+  onError(message: string): void;
+}) {
+  const pick = async (c: ConnectorInfo) => {
+    const ds = await editorApi.updateDatasource(props.datasource.id, { connector: c.type });
+    props.onPicked(ds, await editorApi.actions(props.appId));
+  };
+  return (
+    <div className="lc-ed-placeholder-ds" data-placeholder-datasource={props.datasource.name}>
+      <p role="note">
+        <strong>{props.datasource.name}</strong> came from Appsmith as a kind of datasource Lowcraft cannot run. Pick the connector to use instead; its queries keep their text
+        and can run once the connection is filled in.
+      </p>
+      <ConnectorGallery connectors={props.connectors} onPick={(c) => void pick(c).catch((e: unknown) => props.onError(messageOf(e)))} />
     </div>
   );
 }

@@ -34,7 +34,7 @@ const PropertyPane = lazy(() => import("./PropertyPane"));
 const QueryEditor = lazy(() => import("./QueryEditor"));
 const JsObjectEditor = lazy(() => import("./JsObjectEditor"));
 const DatasourceEditor = lazy(() => import("./DatasourceEditor"));
-const ConnectorGallery = lazy(() => import("./DatasourceEditor").then((m) => ({ default: m.ConnectorGallery })));
+const [ConnectorGallery, PlaceholderDatasource] = [lazy(() => import("./DatasourceEditor").then((m) => ({ default: m.ConnectorGallery }))), lazy(() => import("./DatasourceEditor").then((m) => ({ default: m.PlaceholderDatasource })))];
 const AppSettings = lazy(() => import("./AppSettings"));
 
 interface Toast {
@@ -135,7 +135,8 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
       editorApi.datasources(a.workspaceId).then(setDatasources, () => undefined);
       const page = a.pages.find((p) => p.id === pageKey || p.slug === pageKey) ?? a.pages.find((p) => p.isDefault) ?? a.pages[0];
       if (!page) throw new Error("This application has no pages.");
-      await openPage(page.id, page.slug !== pageKey);
+      const wanted = new URLSearchParams(window.location.search).get("datasource"); // the import report's links open a datasource
+      await openPage(page.id, page.slug !== pageKey).then(() => !cancelled && wanted && setFocus(`datasource:${wanted}`));
     })().catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 401) {
         window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
@@ -229,7 +230,6 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     },
     [appId, afterRename, flushAll, toast],
   );
-
 
   // ------------------------------------------------------------------ queries and JS objects
 
@@ -433,7 +433,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
         }}
         onNewQuery={(ds, table) => void addQuery(ds, table)}
       />
-    ) : null;
+    ) : focusedDs ? <PlaceholderDatasource appId={appId} datasource={focusedDs} connectors={connectors} onError={(m) => toast(m, "error")} onPicked={(ds, acts) => [setDatasources((l) => [...l.filter((d) => d.id !== ds.id), ds]), setActions(acts), setFocus(`datasource:${ds.id}`)]} /> : null; // an imported datasource of a kind Lowcraft lacked
   } else if (focus === "settings") {
     center = <AppSettings app={app} pages={pages} onSaved={(a) => void refreshPages().then(() => setApp({ ...a, pages }))} />;
   } else if (focus.startsWith("pick-datasource")) {

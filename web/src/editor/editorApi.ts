@@ -128,7 +128,7 @@ export const editorApi = {
   datasources: (workspaceId: string) => api<{ datasources: DatasourceRecord[] }>(`/workspaces/${enc(workspaceId)}/datasources`).then((r) => r.datasources),
   createDatasource: (workspaceId: string, body: { name: string; connector: string; configs: Record<string, Record<string, unknown>> }) =>
     api<DatasourceRecord>(`/workspaces/${enc(workspaceId)}/datasources`, { method: "POST", body }),
-  updateDatasource: (id: string, body: { name?: string; configs?: Record<string, Record<string, unknown>>; removeEnvironments?: readonly string[] }) =>
+  updateDatasource: (id: string, body: { name?: string; configs?: Record<string, Record<string, unknown>>; removeEnvironments?: readonly string[]; connector?: string }) =>
     api<DatasourceRecord>(`/datasources/${enc(id)}`, { method: "PATCH", body }),
   testUnsaved: (workspaceId: string, connector: string, config: Record<string, unknown>) =>
     api<Record<string, unknown>>(`/workspaces/${enc(workspaceId)}/datasources/test`, { method: "POST", body: { connector, config } }),

@@ -1,14 +1,15 @@
 /**
- * A workspace's applications: open, edit, create, import a JSON export, rename, clone, publish,
- * export (download) and move to the trash. App Viewers see only what they can open.
+ * A workspace's applications: open, edit, create, import a JSON export or an Appsmith app, rename,
+ * clone, publish, export (download) and move to the trash. App Viewers see only what they can open.
  */
 import { useRef, useState } from "react";
 
-import { applications, exportFileName, type ApplicationSummary, type Workspace } from "../api/resources";
+import { applications, exportFileName, type ApplicationSummary, type AppsmithImportResult, type Workspace } from "../api/resources";
 import { navigate } from "../navigation/history";
 import { useConfirm } from "../ui/ConfirmDialog";
 import { saveFile } from "../ui/download";
 import { usePrompt } from "../ui/PromptDialog";
+import { ImportAppsmithDialog, ImportReportPage } from "./ImportAppsmith";
 import { Link } from "./Link";
 import { ErrorNote, Loading } from "./Notice";
 import { useOperation, useResource } from "./useResource";
@@ -36,7 +37,27 @@ export function ApplicationsPanel({ workspace }: { workspace: Workspace }) {
   const { prompt, dialog: promptDialog } = usePrompt();
   const fileInput = useRef<HTMLInputElement>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [importing, setImporting] = useState(false);
+  const [imported, setImported] = useState<{ result: AppsmithImportResult; editorPath: string | null } | null>(null);
   const developer = canDevelop(workspace);
+
+  const showReport = async (result: AppsmithImportResult) => {
+    setImporting(false);
+    let editorPath: string | null = null;
+    try {
+      const full = await applications.get(result.application.id);
+      const page = full.pages.find((p) => p.isDefault) ?? full.pages[0];
+      if (page) editorPath = `/app/${encodeURIComponent(full.id)}/edit/${encodeURIComponent(page.slug)}`;
+    } catch {
+      // The report still shows; only the editor links are missing.
+    }
+    setImported({ result, editorPath });
+    list.reload();
+  };
+
+  if (imported) {
+    return <ImportReportPage result={imported.result} editorPath={imported.editorPath} onDone={() => setImported(null)} />;
+  }
 
   const act = async (operation: () => Promise<unknown>, done?: string) => {
     setNotice(null);
@@ -72,6 +93,9 @@ export function ApplicationsPanel({ workspace }: { workspace: Workspace }) {
             </button>
             <button type="button" className="lc-secondary" onClick={() => fileInput.current?.click()}>
               Import
+            </button>
+            <button type="button" className="lc-secondary" onClick={() => setImporting(true)}>
+              Import from Appsmith
             </button>
             <input
               ref={fileInput}
@@ -172,6 +196,7 @@ export function ApplicationsPanel({ workspace }: { workspace: Workspace }) {
       </ul>
       {confirmDialog}
       {promptDialog}
+      {importing && <ImportAppsmithDialog workspace={workspace} onImported={(result) => void showReport(result)} onClose={() => setImporting(false)} />}
     </section>
   );
 }
