@@ -89,8 +89,6 @@ JS_GLOBALS: frozenset[str] = frozenset(
         "self",
         "moment",
         "_",
-        "xmlParser",
-        "forge",
     ]
 )
 """Names of the JavaScript runtime and of the libraries every binding may use (`_` is lodash)."""

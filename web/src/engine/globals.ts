@@ -15,7 +15,6 @@ export const JS_GLOBALS: ReadonlySet<string> = new Set([
   "unescape", "eval", "isFinite", "isNaN", "console", "atob", "btoa", "structuredClone",
   "queueMicrotask", "TextEncoder", "TextDecoder", "URL", "URLSearchParams", "crypto", "Atomics",
   "SharedArrayBuffer", "setTimeout", "clearTimeout", "fetch", "location", "navigator", "self", "window",
-  "forge", "xmlParser",
   "arguments", "moment", "_",
 ]);
 
