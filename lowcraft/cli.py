@@ -125,11 +125,13 @@ def import_appsmith(
     name: Annotated[str | None, typer.Option(help="Name of the new application (default: the app's own).")] = None,
     output_format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
 ) -> None:
+    import asyncio
     import json
 
     from sqlalchemy import or_, select
 
     from lowcraft.apps.appsmith_import import import_appsmith as run_import
+    from lowcraft.apps.appsmith_import import libraries_of
     from lowcraft.appsmith import read_appsmith
     from lowcraft.appsmith.report import format_report
     from lowcraft.context import Context
@@ -160,7 +162,11 @@ def import_appsmith(
                 typer.echo(f"error: {user or 'no administrator'} is not a member of workspace '{workspace}'", err=True)
                 raise typer.Exit(2)
             ctx = Context(runtime=runtime, db=db, user=actor, client_address="cli", via="cli")
-            result = run_import(ctx, found[0].id, source, name)
+            from lowcraft.jslibs.service import fetch_document_libraries
+
+            # As the API does: the app's JS libraries come from their URLs where the instance allows.
+            libraries = asyncio.run(fetch_document_libraries(ctx, found[0].id, libraries_of(source)))
+            result = run_import(ctx, found[0].id, source, name, libraries)
             app_id, app_name = result.view.app.id, result.view.app.name
     except LowcraftError as exc:
         typer.echo(f"error: {exc.message}", err=True)

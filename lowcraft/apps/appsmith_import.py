@@ -96,7 +96,7 @@ def _read(ctx: Context, workspace_id: str, source: BinaryIO) -> AppsmithApp:
     return read_appsmith(source)
 
 
-def _libraries(app: AppsmithApp) -> list[JsLibraryDoc]:
+def libraries_of(app: AppsmithApp) -> list[JsLibraryDoc]:
     """The app's JS libraries Lowcraft can load (those whose globals the export names)."""
     found = []
     for lib in app.js_libs:
@@ -115,7 +115,7 @@ async def import_appsmith_fetching_libraries(
     """`import_appsmith`, fetching the app's JS libraries from their URLs first where the instance
     allows them (outside the database work: a slow CDN holds no transaction open for long)."""
     app = await run_in_threadpool(_read, ctx, workspace_id, source)
-    libraries = await fetch_document_libraries(ctx, workspace_id, _libraries(app))
+    libraries = await fetch_document_libraries(ctx, workspace_id, libraries_of(app))
     return await run_in_threadpool(import_appsmith, ctx, workspace_id, app, name, libraries)
 
 
