@@ -38,14 +38,14 @@ from lowcraft.http import API_PREFIX, docs, errors, spa
 from lowcraft.http.fast_execute import GZIP_MINIMUM_BYTES, serve_cached_execution
 from lowcraft.http.headers import FrameAncestorsCache, HeadAsGet, SecurityHeaders, page_policy
 from lowcraft.http.middleware import ASGIApp, EdgeMiddleware, Receive, Scope, Send
-from lowcraft.http.routing import DeferredRoute
+from lowcraft.http.routing import DeferredRoute, LazyRoutes
 from lowcraft.jslibs.api import router as jslibs_router
 from lowcraft.meta.api import router as meta_router
 from lowcraft.metrics import install as install_metrics
 from lowcraft.pages.api import router as pages_router
 from lowcraft.runtime import Runtime
+from lowcraft.scim import SCIM_PREFIX
 from lowcraft.scim.admin_api import router as scim_admin_router
-from lowcraft.scim.api import router as scim_router
 from lowcraft.store.migrate import upgrade
 from lowcraft.workspaces.api import router as workspaces_router
 
@@ -137,6 +137,12 @@ def settle_heap() -> None:
     gc.enable()
 
 
+def _scim_router() -> ASGIApp:
+    from lowcraft.scim.api import router
+
+    return router
+
+
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> LowcraftApp:
     settings = settings or Settings()
     default_pools.connection_budget = settings.datasource_connections
@@ -181,7 +187,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
         pages_router, datasources_router, admin_router, jslibs_router, two_factor_router, scim_admin_router,
     ):
         app.router.routes.extend(router.routes)
-    app.router.routes.extend(scim_router.routes)  # SCIM 2.0 at /scim/v2, with its own error shape
+    app.router.routes.append(LazyRoutes(SCIM_PREFIX, _scim_router))  # SCIM 2.0, with its own error shape
     docs.mount(app, "Lowcraft API")
     metrics = install_metrics(app, runtime.db, settings.metrics_token)  # before the SPA's catch-all route
     spa.mount(app, settings.web_dist, settings.sandbox_connect_src)

@@ -58,7 +58,6 @@ from lowcraft.signin.errors import (
     SignInRefused,
     StateMismatch,
 )
-from lowcraft.signin.saml import sp_metadata
 from lowcraft.store.db import lock_for_update
 from lowcraft.store.types import new_id, utcnow
 from lowcraft.workspaces.models import Membership, Workspace
@@ -569,6 +568,8 @@ def saml_metadata(ctx: Context, slug: str) -> str:
     provider = ctx.db.scalar(select(SignInProvider).where(SignInProvider.slug == slug))
     if provider is None or provider.kind != "saml":
         raise NotFound(f"There is no SAML sign-in provider named {slug}.")
+    from lowcraft.signin.saml import sp_metadata  # pysaml2 loads with SAML's first use
+
     return sp_metadata(callback_url(ctx.runtime, slug, provider.kind))
 
 

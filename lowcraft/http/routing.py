@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from fastapi.routing import APIRoute
-from starlette.routing import compile_path, get_name
+from starlette.routing import BaseRoute, Match, compile_path, get_name
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 class DeferredRoute(APIRoute):
@@ -44,3 +46,33 @@ class DeferredRoute(APIRoute):
         """Finish the set-up now (tests check every route this way)."""
         self.dependant  # noqa: B018 - reading it runs the deferred set-up
         return self
+
+
+class LazyRoutes(BaseRoute):
+    """Every path under `prefix`, answered by an ASGI app (a router) loaded on the first request.
+
+    For a protocol whose routes stay out of the API document and whose libraries cost start-up
+    time out of proportion to their use (SCIM's resource models): the module loads when an
+    identity provider first calls, not when the server starts.
+    """
+
+    def __init__(self, prefix: str, load: Callable[[], ASGIApp]) -> None:
+        self.prefix = prefix.rstrip("/")
+        self._load = load
+        self._app: ASGIApp | None = None
+        self._lock = threading.Lock()
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and (path == self.prefix or path.startswith(self.prefix + "/")):
+            return Match.FULL, {}
+        return Match.NONE, {}
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        app = self._app
+        if app is None:
+            with self._lock:
+                if self._app is None:
+                    self._app = self._load()
+                app = self._app
+        await app(scope, receive, send)

@@ -18,9 +18,6 @@ import hmac
 import secrets
 import time
 
-import pyotp
-import segno
-
 ISSUER = "Lowcraft"
 STEP_SECONDS = 30
 DRIFT_STEPS = 1
@@ -29,16 +26,19 @@ RECOVERY_CODE_COUNT = 10
 
 def new_secret() -> str:
     """A fresh 160-bit secret in base32, as authenticator apps take it."""
+    import pyotp  # loaded with the first second-factor use, not at start-up
     return pyotp.random_base32(32)
 
 
 def provisioning_uri(secret: str, account: str, issuer: str = ISSUER) -> str:
     """The `otpauth://` URI an authenticator app reads from the QR code."""
+    import pyotp
     return pyotp.TOTP(secret, interval=STEP_SECONDS).provisioning_uri(name=account, issuer_name=issuer)
 
 
 def qr_svg(uri: str) -> str:
     """The URI as an SVG QR code (made here, so the secret never leaves for a QR service)."""
+    import segno
     return str(segno.make(uri, error="m").svg_inline(scale=5, border=2, dark="#111", light="#fff"))
 
 
@@ -49,6 +49,7 @@ def current_step(now: float | None = None) -> int:
 def accepted_step(secret: str, code: str, last_step: int, now: float | None = None) -> int | None:
     """The step `code` is right for (now, or one step either side) and later than `last_step`;
     None when it is wrong or already used."""
+    import pyotp
     code = "".join(code.split())
     if len(code) != 6 or not code.isdigit():
         return None

@@ -38,9 +38,9 @@ from lowcraft.context import Context
 from lowcraft.errors import LowcraftError
 from lowcraft.http.deps import client_address, get_runtime
 from lowcraft.http.errors import status_for
-from lowcraft.scim import service
+from lowcraft.scim import SCIM_PREFIX, service
 from lowcraft.scim.errors import NotFoundException, SCIMException
-from lowcraft.scim.handler import SCIM_PREFIX, GroupResource, UserResource
+from lowcraft.scim.handler import GroupResource, UserResource
 
 MEDIA_TYPE = "application/scim+json"
 DOCS = "https://datatracker.ietf.org/doc/html/rfc7644"

@@ -21,6 +21,7 @@ from lowcraft.context import Context
 from lowcraft.errors import ValidationFailed
 from lowcraft.identity.models import User as Account
 from lowcraft.identity.users import normalise_email, revoke_api_tokens
+from lowcraft.scim import SCIM_PREFIX
 from lowcraft.scim.errors import InvalidValueException, UniquenessException
 from lowcraft.scim.models import ScimGroup, ScimGroupMapping, ScimGroupMember, ScimRoleGrant, ScimUser
 from lowcraft.store.types import new_id, utcnow
@@ -32,7 +33,6 @@ UserResource = User[EnterpriseUser]
 Entra ID and Okta send."""
 GroupResource = Group
 
-SCIM_PREFIX = "/scim/v2"
 PLACEHOLDER_DOMAIN = "scim.invalid"
 """Accounts provisioned without an email get `<id>@scim.invalid` (a reserved, undeliverable
 domain): they sign in through a provider, never by password or reset link."""

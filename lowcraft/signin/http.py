@@ -17,16 +17,11 @@ import ipaddress
 import socket
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import authlib.deprecate  # noqa: F401 - its filter first, so the one below takes precedence
-import httpx
-
-with warnings.catch_warnings():
-    # authlib 1.9.10 prefers the `httpx2` fork and warns when it falls back to httpx, which this
-    # project uses everywhere; the fallback is the same client API.
-    warnings.filterwarnings("ignore", message="The httpx module is deprecated")
+if TYPE_CHECKING:  # loaded with the first sign-in, not at start-up (authlib, joserfc, httpx: ~40 ms)
+    import httpx
     from authlib.integrations.httpx_client import OAuth2Client
 
 from lowcraft.connectors.errors import ForbiddenAddress
@@ -77,12 +72,22 @@ class ProviderHttp:
 
     def oauth_client(self, **options: Any) -> OAuth2Client:
         """authlib's OAuth 2 client (itself an httpx client) with the address check on each request."""
+        import authlib.deprecate  # noqa: F401 - its filter first, so the one below takes precedence
+
+        with warnings.catch_warnings():
+            # authlib 1.9.10 prefers the `httpx2` fork and warns when it falls back to httpx, which
+            # this project uses everywhere; the fallback is the same client API.
+            warnings.filterwarnings("ignore", message="The httpx module is deprecated")
+            from authlib.integrations.httpx_client import OAuth2Client
+
         return OAuth2Client(
             timeout=self.timeout, follow_redirects=False, event_hooks={"request": [self._on_request]}, **options
         )
 
     def get_json(self, url: str, *, headers: dict[str, str] | None = None) -> Any:
         """GET a JSON document from the provider (discovery, keys, user info)."""
+        import httpx
+
         with httpx.Client(timeout=self.timeout, follow_redirects=False, event_hooks={"request": [self._on_request]}) as client:
             return read_json(client.get(url, headers={"Accept": "application/json", **(headers or {})}), url)
 

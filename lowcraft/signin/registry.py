@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from lowcraft.signin.base import ProviderKind
+import threading
+from typing import TYPE_CHECKING
+
 from lowcraft.signin.errors import UnknownProviderKind
-from lowcraft.signin.github import GithubKind
-from lowcraft.signin.oidc import GoogleKind, OidcKind
-from lowcraft.signin.saml import SamlKind
+
+if TYPE_CHECKING:
+    from lowcraft.signin.base import ProviderKind
 
 
 class ProviderRegistry:
@@ -37,11 +39,48 @@ class ProviderRegistry:
 
 
 def default_registry() -> ProviderRegistry:
+    from lowcraft.signin.github import GithubKind
+    from lowcraft.signin.oidc import GoogleKind, OidcKind
+    from lowcraft.signin.saml import SamlKind
+
     registry = ProviderRegistry()
     for kind_class in (OidcKind, GoogleKind, GithubKind, SamlKind):
         registry.register(kind_class)
     return registry
 
 
-registry = default_registry()
+class _BuiltInRegistry(ProviderRegistry):
+    """The built-in kinds, registered on first use: their protocol libraries (authlib, joserfc,
+    pysaml2) load with the first sign-in, not at start-up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._loaded = False
+        self._lock = threading.Lock()
+
+    def _load(self) -> None:
+        if not self._loaded:
+            with self._lock:
+                if not self._loaded:
+                    self._kinds = default_registry()._kinds
+                    self._loaded = True
+
+    def register(self, kind_class: type[ProviderKind]) -> None:
+        self._load()
+        super().register(kind_class)
+
+    def get(self, name: str) -> ProviderKind:
+        self._load()
+        return super().get(name)
+
+    def names(self) -> list[str]:
+        self._load()
+        return super().names()
+
+    def __contains__(self, name: object) -> bool:
+        self._load()
+        return super().__contains__(name)
+
+
+registry: ProviderRegistry = _BuiltInRegistry()
 """The process-wide registry."""
