@@ -15,12 +15,14 @@ from lowcraft.accounts.errors import (
     PasswordLoginDisabled,
     SignupClosed,
 )
+from lowcraft.accounts import two_factor
 from lowcraft.accounts.sign_in import SignIn, after_first_factor
 from lowcraft.audit.handler import record
 from lowcraft.context import Context
 from lowcraft.errors import NotFound, ValidationFailed
 from lowcraft.identity.models import ApiToken, InstanceSetting, PasswordResetToken, User
 from lowcraft.identity.secrets import API_TOKEN_PREFIX, new_token, token_hash
+from lowcraft.identity.errors import LoginThrottled
 from lowcraft.identity.throttle import MailThrottle
 from lowcraft.identity.users import normalise_email, revoke_api_tokens
 from lowcraft.store.types import utcnow
@@ -207,8 +209,17 @@ def login(ctx: Context, email: str, password: str) -> SignIn:
     """Check the password; a session, or a pending sign-in when a second factor is due. With
     password login off, only instance administrators get here (the break-glass path, audited as
     such)."""
-    user = authenticate(ctx, email, password)
-    break_glass = _refuse_password_unless_admin(ctx, user)
+    tried = email.strip().lower()[:200]
+    try:
+        user = authenticate(ctx, email, password)
+        break_glass = _refuse_password_unless_admin(ctx, user)
+    except (InvalidCredentials, LoginThrottled, PasswordLoginDisabled) as exc:
+        # The refusal rolls the request back; the audit event is committed on its own (the email
+        # tried, never the password). Nothing a refused login did before (invites) is kept.
+        ctx.db.rollback()
+        known = ctx.db.scalar(select(User).where(User.email == tried)) if tried else None
+        two_factor.record_failure(ctx, known, "user.sign_in_failed", exc.code, email=tried, method="password")
+        raise
     return after_first_factor(ctx, user, "password:break_glass" if break_glass else "password")
 
 
