@@ -22,7 +22,6 @@ from lowcraft.context import Context
 from lowcraft.errors import NotFound, ValidationFailed
 from lowcraft.identity.models import ApiToken, InstanceSetting, PasswordResetToken, User
 from lowcraft.identity.secrets import API_TOKEN_PREFIX, new_token, token_hash
-from lowcraft.identity.errors import LoginThrottled
 from lowcraft.identity.throttle import MailThrottle
 from lowcraft.identity.users import normalise_email, revoke_api_tokens
 from lowcraft.store.types import utcnow
@@ -213,9 +212,10 @@ def login(ctx: Context, email: str, password: str) -> SignIn:
     try:
         user = authenticate(ctx, email, password)
         break_glass = _refuse_password_unless_admin(ctx, user)
-    except (InvalidCredentials, LoginThrottled, PasswordLoginDisabled) as exc:
+    except (InvalidCredentials, PasswordLoginDisabled) as exc:
         # The refusal rolls the request back; the audit event is committed on its own (the email
-        # tried, never the password). Nothing a refused login did before (invites) is kept.
+        # tried, never the password). Nothing a refused login did before (invites) is kept. A
+        # throttled attempt checks no password and records nothing: a flood stays out of the log.
         ctx.db.rollback()
         known = ctx.db.scalar(select(User).where(User.email == tried)) if tried else None
         two_factor.record_failure(ctx, known, "user.sign_in_failed", exc.code, email=tried, method="password")
