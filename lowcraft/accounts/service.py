@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from lowcraft.accounts import two_factor
 from lowcraft.accounts.errors import (
     EmailTaken,
     InvalidCredentials,
@@ -15,7 +16,6 @@ from lowcraft.accounts.errors import (
     PasswordLoginDisabled,
     SignupClosed,
 )
-from lowcraft.accounts import two_factor
 from lowcraft.accounts.sign_in import SignIn, after_first_factor
 from lowcraft.audit.handler import record
 from lowcraft.context import Context
