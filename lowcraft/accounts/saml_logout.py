@@ -104,7 +104,8 @@ def begin_logout(ctx: Context) -> str | None:
 
 def single_logout(ctx: Context, slug: str, params: dict[str, str], binding: str) -> str:
     """The SLO endpoint: the IdP's answer to our LogoutRequest, or its own LogoutRequest. Answers
-    where the browser goes next."""
+    where the browser goes next. Anyone may call it: the IdP's signature is what is checked."""
+    _saml_provider(ctx, slug)  # an unknown provider is a 404 whatever the message
     if params.get("SAMLResponse"):
         return _logout_answered(ctx, slug, params, binding)
     if params.get("SAMLRequest"):
