@@ -130,3 +130,15 @@ def test_a_logout_request_not_signed_by_the_idp_is_refused_and_ends_nothing(
 def test_the_slo_address_of_an_unknown_provider_is_404(saml: Instance) -> None:
     assert saml.anonymous().get("/saml/nobody/slo", params={"SAMLRequest": "x"}).status_code == 404
     assert SLO_URL  # the IdP's address, which the test carries itself
+
+
+def test_a_session_started_after_the_second_factor_still_logs_out_at_the_idp(saml: Instance, saml_idp: TestIdp) -> None:
+    from tests.accounts.test_two_factor import enrol
+
+    phone, _ = enrol(saml.user("sam@example.com", "Sam"))
+    browser, answer = saml_sign_in(saml, saml_idp)
+    assert urlsplit(answer.headers["location"]).path == "/login"  # type: ignore[attr-defined]
+    browser.ok("POST", "/api/v1/auth/two-factor", json={"code": phone.code()})
+    (index,) = session_indexes(saml)
+    assert deliver(saml.client(), saml_idp.logout_request(index)).status_code == 302  # type: ignore[attr-defined]
+    assert browser.get("/api/v1/me").status_code == 401
