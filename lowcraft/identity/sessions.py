@@ -193,6 +193,8 @@ class RedisSessions:
         self.client.delete(self._key(token_hash(token)))
 
     def revoke_ids(self, db: Session, user_id: str, ids: list[str]) -> None:
+        members = cast(set[str], self.client.smembers(self._user_key(user_id)))  # only this user's
+        ids = [h for h in ids if h in members]
         if ids:
             pipe = self.client.pipeline()
             pipe.delete(*(self._key(h) for h in ids))
