@@ -16,7 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Literal
+
+from sqlalchemy import delete
 
 from lowcraft.accounts import two_factor
 from lowcraft.accounts.errors import InvalidTwoFactorCode, SignInExpired
@@ -25,6 +28,7 @@ from lowcraft.context import Context
 from lowcraft.errors import ValidationFailed
 from lowcraft.identity.models import SamlSession, User
 from lowcraft.identity.secrets import new_token, token_hash
+from lowcraft.store.types import utcnow
 
 PENDING_SECONDS = 600
 MAX_CODES_PER_SIGN_IN = 5
@@ -57,6 +61,9 @@ def start_session(
     ctx.user = user
     session = ctx.runtime.sessions.create(ctx.db, user.id, ctx.client_address, ctx.user_agent)
     if origin:
+        # Rows of sessions past their absolute limit are of no use to a logout: dropped here.
+        oldest = utcnow() - timedelta(hours=ctx.runtime.settings.session_max_hours)
+        ctx.db.execute(delete(SamlSession).where(SamlSession.created_at < oldest))
         name_id = origin["name_id"]
         ctx.db.add(SamlSession(
             id=token_hash(session), user_id=user.id, provider_id=origin["provider_id"], name_id=name_id,
