@@ -221,6 +221,10 @@ MATRIX = [
     # The SAML service provider's own addresses (outside /api: the IdP's form posts to the ACS).
     row("POST",   "/saml/{slug}/acs",                              None,                            303, 303, 303, 303, 303),
     row("GET",    "/saml/{slug}/metadata",                         None,                            404, 404, 404, 404, 404),
+    # Single logout: anyone's (the IdP's browser redirect or form); only a message signed by the
+    # IdP does anything, and there is no SAML provider here.
+    row("GET",    "/saml/{slug}/slo",                              None,                            404, 404, 404, 404, 404),
+    row("POST",   "/saml/{slug}/slo",                              None,                            404, 404, 404, 404, 404),
     row("GET",    "/api/v1/me/identities",                         None,                            401, 200, 200, 200, 200),
     row("DELETE", "/api/v1/me/identities/{provider}",              None,                            401, 404, 404, 404, 404),
     # Instance administrators only, like private networks.

@@ -5,10 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from lowcraft.accounts import service
-from lowcraft.accounts.schemas import ApiTokenCreated, ApiTokenList, CheckEmail, Message, SignInPending
+from lowcraft.accounts import saml_logout, service
+from lowcraft.accounts.schemas import (
+    ApiTokenCreated,
+    ApiTokenList,
+    CheckEmail,
+    LogoutRedirect,
+    Message,
+    SignInPending,
+)
 from lowcraft.accounts.sign_in import PENDING_SECONDS, SignIn
 from lowcraft.http import API_PREFIX
 from lowcraft.http.deps import SESSION_COOKIE, SIGN_IN_COOKIE, Ctx
@@ -151,11 +159,17 @@ def login(body: LoginBody, ctx: Ctx, response: Response) -> dict[str, Any]:
     return answer_sign_in(ctx, response, service.login(ctx, body.email, body.password))
 
 
-@router.post("/auth/logout", status_code=204, responses=errors(503))
-def logout(ctx: Ctx, response: Response) -> None:
-    """End the caller's session and clear its cookie."""
+@router.post("/auth/logout", status_code=204, response_class=Response, responses={
+    200: {"model": LogoutRedirect, "description": "The session came from a SAML IdP with single logout: "
+          "the browser goes on to `redirect` to end the IdP's session too"}, **errors(503)})
+def logout(ctx: Ctx) -> Response:
+    """End the caller's session and clear its cookie (and, for a session from a SAML IdP that
+    supports single logout, answer where the browser logs out of the IdP too)."""
+    redirect = saml_logout.begin_logout(ctx)
     service.logout(ctx)
+    response: Response = JSONResponse({"redirect": redirect}) if redirect else Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
 
 
 @router.post("/auth/password-reset", status_code=202, response_model=Message, responses=errors(*BODY, 429))

@@ -24,6 +24,12 @@ class Message(Out):
     message: str
 
 
+class LogoutRedirect(Out):
+    """The session is over here; the browser goes to the IdP to end the single sign-on session too."""
+
+    redirect: str = Field(description="The IdP's single logout address, with a signed LogoutRequest.")
+
+
 class ApiTokenOut(Out):
     """A personal API token, without its secret (only `prefix`, to recognise it)."""
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from lowcraft.accounts import two_factor
 from lowcraft.accounts.errors import (
     EmailTaken,
     InvalidCredentials,
@@ -207,8 +208,18 @@ def login(ctx: Context, email: str, password: str) -> SignIn:
     """Check the password; a session, or a pending sign-in when a second factor is due. With
     password login off, only instance administrators get here (the break-glass path, audited as
     such)."""
-    user = authenticate(ctx, email, password)
-    break_glass = _refuse_password_unless_admin(ctx, user)
+    tried = email.strip().lower()[:200]
+    try:
+        user = authenticate(ctx, email, password)
+        break_glass = _refuse_password_unless_admin(ctx, user)
+    except (InvalidCredentials, PasswordLoginDisabled) as exc:
+        # The refusal rolls the request back; the audit event is committed on its own (the email
+        # tried, never the password). Nothing a refused login did before (invites) is kept. A
+        # throttled attempt checks no password and records nothing: a flood stays out of the log.
+        ctx.db.rollback()
+        known = ctx.db.scalar(select(User).where(User.email == tried)) if tried else None
+        two_factor.record_failure(ctx, known, "user.sign_in_failed", exc.code, email=tried, method="password")
+        raise
     return after_first_factor(ctx, user, "password:break_glass" if break_glass else "password")
 
 

@@ -13,17 +13,22 @@ sign-in takes at most five wrong codes before it ends and the password is asked 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Literal
+
+from sqlalchemy import delete
 
 from lowcraft.accounts import two_factor
 from lowcraft.accounts.errors import InvalidTwoFactorCode, SignInExpired
 from lowcraft.audit.handler import record
 from lowcraft.context import Context
 from lowcraft.errors import ValidationFailed
-from lowcraft.identity.models import User
+from lowcraft.identity.models import SamlSession, User
 from lowcraft.identity.secrets import new_token, token_hash
+from lowcraft.store.types import utcnow
 
 PENDING_SECONDS = 600
 MAX_CODES_PER_SIGN_IN = 5
@@ -46,26 +51,46 @@ def _key(token: str) -> str:
     return f"sign-in-pending:{token_hash(token)}"
 
 
-def start_session(ctx: Context, user: User, method: str, second_factor: str | None = None) -> SignIn:
-    """The session itself, for a user who has passed every factor due. Trusts its caller."""
+def start_session(
+    ctx: Context, user: User, method: str, second_factor: str | None = None, origin: dict[str, str] | None = None
+) -> SignIn:
+    """The session itself, for a user who has passed every factor due. Trusts its caller.
+
+    `origin` names the session at a SAML IdP (`provider_id`, `name_id`, `session_index`): it is
+    kept next to the session, for single logout."""
     ctx.user = user
     session = ctx.runtime.sessions.create(ctx.db, user.id, ctx.client_address, ctx.user_agent)
+    if origin:
+        # Rows of sessions past their absolute limit are of no use to a logout: dropped here.
+        oldest = utcnow() - timedelta(hours=ctx.runtime.settings.session_max_hours)
+        ctx.db.execute(delete(SamlSession).where(SamlSession.created_at < oldest))
+        name_id = origin["name_id"]
+        ctx.db.add(SamlSession(
+            id=token_hash(session), user_id=user.id, provider_id=origin["provider_id"], name_id=name_id,
+            name_id_key=name_id_key(origin.get("name_id_text", "")), session_index=origin.get("session_index", ""),
+        ))
     summary = {"method": method} | ({"second_factor": second_factor} if second_factor else {})
     record(ctx, "user.logged_in", "user", user.id, user.email, summary=summary)
     return SignIn(user=user, next="signed_in", session=session)
 
 
-def after_first_factor(ctx: Context, user: User, method: str) -> SignIn:
-    """A user proved the first factor by `method` ("password", "oidc:<provider>", "saml:<provider>",
-    "password_reset", "signup"): a session, or a pending sign-in when a second factor is due."""
+def name_id_key(text: str) -> str:
+    """How a SAML NameID is looked up: the SHA-256 of its text."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def after_first_factor(ctx: Context, user: User, method: str, origin: dict[str, str] | None = None) -> SignIn:
+    """A user proved the first factor by `method` ("password", "provider:<slug>", "password_reset",
+    "signup"): a session, or a pending sign-in when a second factor is due. `origin` (a SAML
+    sign-in's session at the IdP) goes with the session, whenever it starts."""
     if two_factor.is_enabled(ctx, user):
         step: Next = "two_factor"
     elif two_factor.required_for(ctx, user):
         step = "two_factor_enrolment"
     else:
-        return start_session(ctx, user, method)
+        return start_session(ctx, user, method, origin=origin)
     token = new_token()
-    state = {"user_id": user.id, "method": method, "next": step, "attempts": 0}
+    state = {"user_id": user.id, "method": method, "next": step, "attempts": 0, "origin": origin}
     ctx.runtime.cache.set(_key(token), json.dumps(state), PENDING_SECONDS)
     return SignIn(user=user, next=step, pending=token)
 
@@ -78,6 +103,11 @@ def _pending(ctx: Context, token: str | None, step: Next) -> tuple[User, dict[st
         raise SignInExpired("This sign-in has expired or is finished. Sign in again.")
     ctx.user = user  # who the audit events of this step are by
     return user, state
+
+
+def _origin(state: dict[str, object]) -> dict[str, str] | None:
+    origin = state.get("origin")
+    return {str(k): str(v) for k, v in origin.items()} if isinstance(origin, dict) else None
 
 
 def _count_wrong_code(ctx: Context, token: str, state: dict[str, object]) -> None:
@@ -107,7 +137,7 @@ def submit_second_factor(ctx: Context, token: str | None, code: str | None, reco
         raise InvalidTwoFactorCode("This code is wrong or was used already.")
     throttle.succeeded(user.email, ctx.client_address)
     ctx.runtime.cache.delete(_key(token))
-    return start_session(ctx, user, str(state["method"]), used)
+    return start_session(ctx, user, str(state["method"]), used, _origin(state))
 
 
 def begin_pending_enrolment(ctx: Context, token: str | None) -> two_factor.Enrolment:
@@ -126,4 +156,4 @@ def confirm_pending_enrolment(ctx: Context, token: str | None, code: str) -> tup
         _count_wrong_code(ctx, token, state)
         raise
     ctx.runtime.cache.delete(_key(token))
-    return start_session(ctx, user, str(state["method"]), "totp"), codes
+    return start_session(ctx, user, str(state["method"]), "totp", _origin(state)), codes

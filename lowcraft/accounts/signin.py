@@ -474,13 +474,13 @@ def complete(ctx: Context, slug: str, params: dict[str, str], browser: str | Non
     state = params.get("state", "")
     flow_data = _take_flow(ctx, state)
     try:
-        user, next_path = _complete(ctx, slug, params, browser, flow_data, state)
+        user, next_path, origin = _complete(ctx, slug, params, browser, flow_data, state)
     except SignInRefused as exc:
         return _refused(ctx, slug, exc)
     except LowcraftError as exc:  # the provider unreachable or misconfigured
         log.warning("sign-in with %s failed: %s", slug, exc.message)
         return _refused(ctx, slug, exc)
-    sign_in = after_first_factor(ctx, user, f"provider:{slug}")
+    sign_in = after_first_factor(ctx, user, f"provider:{slug}", origin)
     if sign_in.session is not None:
         return SignInOutcome(next_path, sign_in.session, user)
     # A second factor is due: the login page asks for it, holding the pending sign-in's cookie.
@@ -497,7 +497,7 @@ def _refused(ctx: Context, slug: str, exc: LowcraftError) -> SignInOutcome:
 
 def _complete(
     ctx: Context, slug: str, params: dict[str, str], browser: str | None, flow_data: dict[str, Any] | None, state: str
-) -> tuple[User, str]:
+) -> tuple[User, str, dict[str, str] | None]:
     if flow_data is None and params.get("SAMLResponse"):
         return _complete_unsolicited(ctx, slug, params)
     if flow_data is None:
@@ -512,10 +512,17 @@ def _complete(
     identity = kind.complete(settings, callback_url(ctx.runtime, slug, kind.kind), flow, params, ctx.runtime.provider_http)
     _refuse_replay(ctx, provider, identity)
     user = _account_for(ctx, provider, identity)
-    return user, str(flow_data.get("next") or "/")
+    return user, str(flow_data.get("next") or "/"), _origin(provider, identity)
 
 
-def _complete_unsolicited(ctx: Context, slug: str, params: dict[str, str]) -> tuple[User, str]:
+def _origin(provider: SignInProvider, identity: ExternalIdentity) -> dict[str, str] | None:
+    """What names the session at the provider, kept with the Lowcraft session for single logout."""
+    if not identity.session:
+        return None
+    return {"provider_id": provider.id, "name_id_text": identity.subject, **identity.session}
+
+
+def _complete_unsolicited(ctx: Context, slug: str, params: dict[str, str]) -> tuple[User, str, dict[str, str] | None]:
     """A sign-in started at the IdP (SAML, when the provider allows it): no flow to match, so the
     kind checks the assertion without `InResponseTo`, and replays are still refused."""
     provider = _enabled_provider(ctx, slug)
@@ -524,7 +531,7 @@ def _complete_unsolicited(ctx: Context, slug: str, params: dict[str, str]) -> tu
         settings, callback_url(ctx.runtime, slug, kind.kind), Flow("", "", ""), params, ctx.runtime.provider_http
     )
     _refuse_replay(ctx, provider, identity)
-    return _account_for(ctx, provider, identity), "/"
+    return _account_for(ctx, provider, identity), "/", _origin(provider, identity)
 
 
 def _refuse_replay(ctx: Context, provider: SignInProvider, identity: ExternalIdentity) -> None:
@@ -561,16 +568,6 @@ def stashed_answer(ctx: Context, key: str) -> dict[str, str]:
     if kept.get("RelayState"):
         params["state"] = str(kept["RelayState"])
     return params
-
-
-def saml_metadata(ctx: Context, slug: str) -> str:
-    """This instance's SAML service-provider metadata for a SAML provider (anyone may read it)."""
-    provider = ctx.db.scalar(select(SignInProvider).where(SignInProvider.slug == slug))
-    if provider is None or provider.kind != "saml":
-        raise NotFound(f"There is no SAML sign-in provider named {slug}.")
-    from lowcraft.signin.saml import sp_metadata  # pysaml2 loads with SAML's first use
-
-    return sp_metadata(callback_url(ctx.runtime, slug, provider.kind))
 
 
 def _account_for(ctx: Context, provider: SignInProvider, identity: ExternalIdentity) -> User:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import Field
 
-from lowcraft.accounts import signin
+from lowcraft.accounts import saml_logout, signin
 from lowcraft.accounts.api import set_pending_cookie
 from lowcraft.accounts.schemas import (
     LinkedIdentityList,
@@ -189,5 +189,34 @@ async def assertion_consumer_service(slug: str, request: Request, ctx: Ctx) -> R
                  responses={200: {"content": {"application/samlmetadata+xml": {}},
                                   "description": "This service provider's SAML metadata."}, **errors(*PARAMS, 404)})
 def saml_metadata(slug: str, ctx: Ctx) -> Response:
-    """This instance's SAML service-provider metadata for the provider `slug`, for the IdP."""
-    return Response(signin.saml_metadata(ctx, slug), media_type="application/samlmetadata+xml")
+    """This instance's SAML service-provider metadata for the provider `slug`, for the IdP: the
+    assertion consumer service, the single logout service and the SP's signing certificate."""
+    return Response(saml_logout.saml_metadata(ctx, slug), media_type="application/samlmetadata+xml")
+
+
+SLO_RESPONSES: dict[int | str, dict[str, Any]] = {
+    302: {"description": "On to the login page (the IdP answered our logout), or back to the IdP with "
+                         "a signed LogoutResponse (the IdP's logout ended the person's sessions here)."},
+    **errors(*PARAMS, 400, 404),
+}
+
+
+@saml_router.get("/{slug}/slo", status_code=302, response_class=RedirectResponse, responses=SLO_RESPONSES)
+def single_logout_redirect(slug: str, request: Request, ctx: Ctx) -> Response:
+    """SAML single logout over the HTTP-Redirect binding: the IdP's LogoutResponse to a logout
+    started here, or its own LogoutRequest (signed by the IdP, or refused with no effect)."""
+    from saml2 import BINDING_HTTP_REDIRECT
+
+    params = {k: v for k, v in request.query_params.items()}
+    return RedirectResponse(saml_logout.single_logout(ctx, slug, params, BINDING_HTTP_REDIRECT), status_code=302)
+
+
+@saml_router.post("/{slug}/slo", status_code=303, response_class=RedirectResponse,
+                  responses={303: SLO_RESPONSES[302], **errors(*PARAMS, 400, 404)})
+async def single_logout_post(slug: str, request: Request, ctx: Ctx) -> Response:
+    """SAML single logout over the HTTP-POST binding (the message signed in the document)."""
+    from saml2 import BINDING_HTTP_POST
+
+    form = await request.form()
+    params = {k: v for k, v in form.items() if isinstance(v, str)}
+    return RedirectResponse(saml_logout.single_logout(ctx, slug, params, BINDING_HTTP_POST), status_code=303)

@@ -141,12 +141,16 @@ def spend_recovery_code(ctx: Context, user: User, code: str) -> bool:
     return True
 
 
-def record_failure(ctx: Context, user: User, action: str, reason: str) -> None:
-    """Audit a refused code and commit it now: the error that refuses the request rolls back the
-    rest of its transaction, and the event must outlive that. Nothing else is written before a
-    code is checked, so this commits only the event (and a session's last-seen time)."""
+def record_failure(
+    ctx: Context, user: User | None, action: str, reason: str, *, email: str = "", **details: str
+) -> None:
+    """Audit a refused sign-in step (a wrong code or password) and commit it now: the error that
+    refuses the request rolls back the rest of its transaction, and the event must outlive that.
+    Callers write nothing before the check (or roll it back first), so this commits only the event
+    (and a session's last-seen time). `user` is None when the email tried names no account."""
     actor, ctx.user = ctx.user, ctx.user or user
-    record(ctx, action, "user", user.id, user.email, summary={"reason": reason})
+    summary = {"reason": reason, **details}
+    record(ctx, action, "user", user.id if user else None, user.email if user else email, summary=summary)
     ctx.user = actor
     ctx.db.commit()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lowcraft.store.base import Base, IdMixin, TimestampMixin
@@ -41,6 +41,24 @@ class LoginSession(Base):
     client_address: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")
     seal: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class SamlSession(Base):
+    """A login session that came from a SAML IdP, for single logout: `id` is the session's id
+    (the SHA-256 of its cookie token, as in `login_sessions` or the Redis session store), the
+    provider, the person's NameID there (as XML, for the LogoutRequest; `name_id_key` is the
+    SHA-256 of its text, to find the sessions an IdP's LogoutRequest names) and the SessionIndex."""
+
+    __tablename__ = "saml_sessions"
+    __table_args__ = (Index("ix_saml_sessions_provider_name", "provider_id", "name_id_key"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(IdType, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    provider_id: Mapped[str] = mapped_column(IdType, ForeignKey("sign_in_providers.id", ondelete="CASCADE"))
+    name_id: Mapped[str] = mapped_column(Text)
+    name_id_key: Mapped[str] = mapped_column(String(64))
+    session_index: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ApiToken(IdMixin, Base):

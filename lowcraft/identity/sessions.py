@@ -68,6 +68,10 @@ class SessionStore(Protocol):
         """End every session of a user (after a password change), except the token `keep`."""
         ...
 
+    def revoke_ids(self, db: Session, user_id: str, ids: list[str]) -> None:
+        """End sessions of a user by their ids (the hashes of their tokens), e.g. on a SAML logout."""
+        ...
+
 
 class DatabaseSessions:
     def __init__(self, db: Database, idle: timedelta, absolute: timedelta, seal: SessionSeal) -> None:
@@ -112,6 +116,10 @@ class DatabaseSessions:
         if keep:
             stmt = stmt.where(LoginSession.id != token_hash(keep))
         db.execute(stmt)
+
+    def revoke_ids(self, db: Session, user_id: str, ids: list[str]) -> None:
+        if ids:
+            db.execute(delete(LoginSession).where(LoginSession.user_id == user_id, LoginSession.id.in_(ids)))
 
     def purge_expired(self) -> int:
         now = utcnow()
@@ -183,6 +191,15 @@ class RedisSessions:
 
     def revoke(self, db: Session, token: str) -> None:
         self.client.delete(self._key(token_hash(token)))
+
+    def revoke_ids(self, db: Session, user_id: str, ids: list[str]) -> None:
+        members = cast(set[str], self.client.smembers(self._user_key(user_id)))  # only this user's
+        ids = [h for h in ids if h in members]
+        if ids:
+            pipe = self.client.pipeline()
+            pipe.delete(*(self._key(h) for h in ids))
+            pipe.srem(self._user_key(user_id), *ids)
+            pipe.execute()
 
     def revoke_user(self, db: Session, user_id: str, keep: str | None = None) -> None:
         keep_hash = token_hash(keep) if keep else None

@@ -49,6 +49,9 @@ class ExternalIdentity:
     once: tuple[str, float | None] | None = None
     """An answer that must be used once (a SAML assertion's ID) and until when it is valid (a
     POSIX time); the caller refuses it a second time."""
+    session: Mapping[str, str] | None = None
+    """What names this sign-in's session at the provider, for single logout (SAML: the NameID as
+    XML and the SessionIndex)."""
 
 
 class ProviderKind(ABC):

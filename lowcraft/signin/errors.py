@@ -82,6 +82,13 @@ class ProviderUnavailable(SignInRefused):
     code = "sign_in_provider_disabled"
 
 
+class LogoutRefused(BadRequest):
+    """A SAML single logout message that does not prove it comes from the IdP (unsigned, signed
+    by another key or with SHA-1, malformed, expired, or answering no request): nothing is done."""
+
+    code = "saml_logout_refused"
+
+
 class ProviderUnreachable(ServiceUnavailable):
     """The provider's endpoints could not be reached or answered nonsense."""
 

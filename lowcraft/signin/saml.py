@@ -22,9 +22,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
+import secrets
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, ClassVar
 from xml.etree.ElementTree import Element
 
@@ -35,6 +39,7 @@ from pydantic import Field, model_validator
 from lowcraft.signin.base import ExternalIdentity, Flow, KindSettings, ProviderKind
 from lowcraft.signin.errors import (
     EmailNotVerified,
+    LogoutRefused,
     ProviderUnreachable,
     SignInRefused,
     StateMismatch,
@@ -126,8 +131,7 @@ class SamlKind(ProviderKind):
 
         return str(documents.get(url, fetch))
 
-    def client(self, settings: Any, acs_url: str, http: ProviderHttp) -> Any:
-        from saml2 import BINDING_HTTP_POST
+    def client(self, settings: Any, acs_url: str, http: ProviderHttp, keys: SpKeys | None = None) -> Any:
         from saml2.client import Saml2Client
         from saml2.config import SPConfig
 
@@ -136,8 +140,9 @@ class SamlKind(ProviderKind):
             "entityid": sp_entity_id(acs_url),
             "xmlsec_binary": XMLSEC,
             "allow_unknown_attributes": True,
+            **({"key_file": str(keys.key_file), "cert_file": str(keys.cert_file)} if keys else {}),
             "service": {"sp": {
-                "endpoints": {"assertion_consumer_service": [(acs_url, BINDING_HTTP_POST)]},
+                "endpoints": _sp_endpoints(acs_url),
                 "allow_unsolicited": bool(settings.allow_idp_initiated),
                 "authn_requests_signed": False,
                 "want_assertions_signed": True,
@@ -209,12 +214,246 @@ class SamlKind(ProviderKind):
             raise EmailNotVerified(f"The assertion carries no email ({s.email_attribute} attribute).")
         name = attributes.get(s.name_attribute)
         until = _not_on_or_after(assertion)
+        session_index = next(
+            (str(a.session_index) for a in getattr(assertion, "authn_statement", None) or [] if a.session_index), ""
+        )
         return ExternalIdentity(
             subject=str(subject), email=email.strip().lower(), email_verified=True,
             name=str(name[0] if isinstance(name, list) else name or "")[:200],
             claims={**attributes, "sub": str(subject), "email": email.strip().lower()},
             once=(str(assertion.id), until),
+            session={"name_id": str(name_id), "session_index": session_index[:255]},
         )
+
+    # -- single logout ---------------------------------------------------------------------------
+
+    def logout_service(self, settings: Any, acs_url: str, http: ProviderHttp, *, response: bool = False) -> str | None:
+        """The IdP's single logout address for the HTTP-Redirect binding, if its metadata has one
+        (for a `response`, its ResponseLocation when it names one)."""
+        from saml2 import BINDING_HTTP_REDIRECT
+        from saml2.s_utils import UnsupportedBinding
+
+        client = self.client(settings, acs_url, http)
+        for entity in client.metadata.with_descriptor("idpsso"):
+            try:
+                endpoints = client.metadata.single_logout_service(entity, BINDING_HTTP_REDIRECT, "idpsso")
+            except UnsupportedBinding:  # pysaml2's way of saying there is none
+                continue
+            for endpoint in endpoints:
+                return str(response and endpoint.get("response_location") or endpoint["location"])
+        return None
+
+    def logout_request(
+        self, settings: Any, acs_url: str, http: ProviderHttp, keys: SpKeys, session: Mapping[str, str], relay_state: str
+    ) -> tuple[str, str]:
+        """A LogoutRequest for one SAML session, signed (RSA-SHA256 over the HTTP-Redirect query):
+        the IdP address to send the browser to, and the request's ID (for its answer)."""
+        from saml2 import BINDING_HTTP_REDIRECT, saml, xmldsig
+
+        with _lock:
+            client = self.client(settings, acs_url, http, keys)
+            destination = self.logout_service(settings, acs_url, http)
+            if destination is None:
+                raise LogoutRefused("The IdP's metadata names no HTTP-Redirect single logout service.")
+            http.check_url(destination)
+            idp = next(iter(client.metadata.with_descriptor("idpsso")))
+            name_id = saml.name_id_from_string(session["name_id"])
+            message_id = "id-" + secrets.token_hex(20)
+            _, request = client.create_logout_request(
+                destination, idp, name_id=name_id, message_id=message_id, sign=False,
+                session_indexes=[session["session_index"]] if session.get("session_index") else None,
+                expire=_in_minutes(5),
+            )
+            info = client.apply_binding(BINDING_HTTP_REDIRECT, str(request), destination, relay_state,
+                                        sign=True, sigalg=xmldsig.SIG_RSA_SHA256)
+        return str(dict(info["headers"])["Location"]), message_id
+
+    def logout_answer(
+        self, settings: Any, acs_url: str, http: ProviderHttp, keys: SpKeys, params: Mapping[str, str], binding: str
+    ) -> tuple[str, str]:
+        """Check the IdP's LogoutResponse (signed by a key of its metadata): its `InResponseTo` and
+        whether the IdP reports success."""
+        from saml2.samlp import STATUS_SUCCESS
+
+        with _lock:
+            client = self.client(settings, acs_url, http, keys)
+            xml = _verified(client, params, "SAMLResponse", binding)
+            try:
+                response = client.parse_logout_request_response(params["SAMLResponse"], binding)
+            except Exception as exc:  # noqa: BLE001 - pysaml2's refusals share no base class
+                raise LogoutRefused(f"The IdP's logout answer is not acceptable: {type(exc).__name__}.") from None
+        if response is None or not xml:
+            raise LogoutRefused("The IdP's logout answer is not for this service provider.")
+        status = response.response.status.status_code.value
+        return str(response.response.in_response_to or ""), "success" if status == STATUS_SUCCESS else str(status)
+
+    def idp_logout(
+        self, settings: Any, acs_url: str, http: ProviderHttp, keys: SpKeys, params: Mapping[str, str], binding: str
+    ) -> IdpLogout:
+        """Check a LogoutRequest the IdP sends (it must be signed by a key of the IdP's metadata,
+        SHA-256 or stronger, addressed to this SP and not expired)."""
+        from saml2 import request as saml_request
+
+        with _lock:
+            client = self.client(settings, acs_url, http, keys)
+            _verified(client, params, "SAMLRequest", binding)
+            receivers = client.config.endpoint("single_logout_service", binding, "sp")
+            parsed = saml_request.LogoutRequest(client.sec, receivers, client.config.attribute_converters,
+                                                timeslack=int(SKEW.total_seconds()))
+            try:
+                xml = client.unravel(params["SAMLRequest"], binding, "SAMLRequest")
+                parsed = parsed.loads(xml, binding, origdoc=params["SAMLRequest"], must=True,
+                                      relay_state=params.get("RelayState"), sigalg=params.get("SigAlg"),
+                                      signature=params.get("Signature"))
+                parsed.verify()
+            except Exception as exc:  # noqa: BLE001 - pysaml2's refusals share no base class
+                raise LogoutRefused(f"The logout request is not acceptable: {type(exc).__name__}.") from None
+            message = parsed.message
+            if message is None or message.name_id is None or not message.name_id.text:
+                raise LogoutRefused("The logout request names no subject (NameID).")
+            indexes = [str(i.text) for i in message.session_index or [] if i.text]
+            return IdpLogout(str(message.name_id.text), indexes, str(message.id), parsed)
+
+    def logout_response(
+        self, settings: Any, acs_url: str, http: ProviderHttp, keys: SpKeys, request: IdpLogout, relay_state: str
+    ) -> str:
+        """The signed LogoutResponse (Success: no session of the person is left here) to an IdP's
+        request, as the address to send the browser to."""
+        from saml2 import BINDING_HTTP_REDIRECT, xmldsig
+
+        with _lock:
+            client = self.client(settings, acs_url, http, keys)
+            destination = self.logout_service(settings, acs_url, http, response=True)
+            if destination is None:
+                raise LogoutRefused("The IdP's metadata names no HTTP-Redirect single logout service.")
+            http.check_url(destination)
+            response = client.create_logout_response(request.parsed.message, [BINDING_HTTP_REDIRECT], sign=False)
+            info = client.apply_binding(BINDING_HTTP_REDIRECT, str(response), destination, relay_state,
+                                        response=True, sign=True, sigalg=xmldsig.SIG_RSA_SHA256)
+        return str(dict(info["headers"])["Location"])
+
+
+@dataclass(frozen=True)
+class SpKeys:
+    """This service provider's signing key and certificate, as the files pysaml2 reads."""
+
+    key_file: Path
+    cert_file: Path
+    cert_pem: str
+
+
+@dataclass(frozen=True)
+class IdpLogout:
+    """A LogoutRequest from the IdP that verified: whom it logs out, and which of their sessions."""
+
+    name_id: str
+    session_indexes: list[str]
+    request_id: str
+    parsed: Any
+
+
+def new_sp_key_pair(common_name: str) -> tuple[str, str]:
+    """A fresh RSA key and a self-signed certificate for it (ten years), as PEM texts."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64] or "lowcraft")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=3650)).sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    return key_pem, cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def sp_keys_in(folder: Path, key_pem: str, cert_pem: str) -> SpKeys:
+    """Write the key pair where pysaml2 (and xmlsec1) read it: owner-only files named by the
+    certificate's hash, written once."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    name = hashlib.sha256(cert_pem.encode()).hexdigest()[:16]
+    key_file, cert_file = folder / f"sp-{name}.key", folder / f"sp-{name}.crt"
+    for path, text in ((key_file, key_pem), (cert_file, cert_pem)):
+        if not path.exists():
+            partial = path.with_suffix(path.suffix + f".{secrets.token_hex(4)}")
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(text)
+            partial.replace(path)
+    return SpKeys(key_file, cert_file, cert_pem)
+
+
+def _sp_endpoints(acs_url: str) -> dict[str, Any]:
+    from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+
+    slo = slo_url(acs_url)
+    return {
+        "assertion_consumer_service": [(acs_url, BINDING_HTTP_POST)],
+        "single_logout_service": [(slo, BINDING_HTTP_REDIRECT), (slo, BINDING_HTTP_POST)],
+    }
+
+
+def slo_url(acs_url: str) -> str:
+    """This SP's single logout service, next to the assertion consumer service."""
+    return acs_url.rsplit("/", 1)[0] + "/slo"
+
+
+def _in_minutes(minutes: int) -> str:
+    from saml2.time_util import in_a_while
+
+    return str(in_a_while(minutes=minutes))
+
+
+def _verified(client: Any, params: Mapping[str, str], field: str, binding: str) -> str:
+    """Check a logout message's signature (by a key of the IdP's metadata, SHA-256 or stronger)
+    before anything reads it: over the query for HTTP-Redirect, in the document for HTTP-POST."""
+    from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+    from saml2.sigver import verify_redirect_signature
+
+    encoded = params.get(field, "")
+    if not encoded:
+        raise LogoutRefused(f"The logout message holds no {field}.")
+    if binding == BINDING_HTTP_REDIRECT:
+        if not params.get("Signature") or not params.get("SigAlg"):
+            raise LogoutRefused("The logout message is not signed; a signed one is required.")
+        if params["SigAlg"] not in _STRONG_SIGNATURES:
+            raise LogoutRefused(f"The logout message is signed with {params['SigAlg'][:100]}; SHA-256 or stronger is required.")
+        try:
+            raw = client.unravel(encoded, binding, field)
+            xml = raw.decode() if isinstance(raw, bytes) else str(raw)
+            root: Element = ElementTree.fromstring(xml)
+        except Exception:  # noqa: BLE001 - inflate, base64 and XML parsers
+            raise LogoutRefused("The logout message is not a SAML document.") from None
+        issuer = root.find("{urn:oasis:names:tc:SAML:2.0:assertion}Issuer")
+        certs = client.metadata.certs(issuer.text.strip() if issuer is not None and issuer.text else "", "idpsso", "signing")
+        message = {k: params[k] for k in (field, "RelayState", "SigAlg", "Signature") if k in params}
+        try:
+            ok = any(verify_redirect_signature(message, client.sec.sec_backend, cert) for _, cert in certs)
+        except Exception:  # noqa: BLE001 - a malformed signature is a wrong one
+            ok = False
+        if not ok:
+            raise LogoutRefused("The logout message's signature does not verify with the IdP's keys.")
+        return xml
+    if binding != BINDING_HTTP_POST:
+        raise LogoutRefused("Only the HTTP-Redirect and HTTP-POST bindings are accepted.")
+    try:
+        check_algorithms(encoded)
+    except SignInRefused as exc:
+        raise LogoutRefused(exc.message) from None
+    xml = base64.b64decode(encoded, validate=False).decode("utf-8", "replace")
+    kind = "logout_request" if field == "SAMLRequest" else "logout_response"
+    try:
+        checked = getattr(client.sec, f"correctly_signed_{kind}")(xml, must=True)
+    except Exception:  # noqa: BLE001 - pysaml2's signature errors share no base class
+        checked = None
+    if not checked:
+        raise LogoutRefused("The logout message is not signed by the IdP; a signed one is required.")
+    return xml
 
 
 def _not_on_or_after(assertion: Any) -> float | None:
@@ -278,9 +517,10 @@ def refusal_for(exc: Exception) -> SignInRefused:
     return TokenInvalid(f"The SAML response is not acceptable: {name}: {text}")
 
 
-def sp_metadata(acs_url: str) -> str:
-    """This service provider's metadata, for the IdP's administrators."""
-    from saml2 import BINDING_HTTP_POST
+def sp_metadata(acs_url: str, keys: SpKeys | None = None) -> str:
+    """This service provider's metadata, for the IdP's administrators: the assertion consumer
+    service, the single logout service and (with `keys`) the certificate its logout messages
+    are signed with."""
     from saml2.config import SPConfig
     from saml2.metadata import entity_descriptor
 
@@ -288,8 +528,9 @@ def sp_metadata(acs_url: str) -> str:
     config.load({
         "entityid": sp_entity_id(acs_url),
         "xmlsec_binary": XMLSEC,
+        **({"key_file": str(keys.key_file), "cert_file": str(keys.cert_file)} if keys else {}),
         "service": {"sp": {
-            "endpoints": {"assertion_consumer_service": [(acs_url, BINDING_HTTP_POST)]},
+            "endpoints": _sp_endpoints(acs_url),
             "authn_requests_signed": False,
             "want_assertions_signed": True,
         }},
@@ -297,4 +538,15 @@ def sp_metadata(acs_url: str) -> str:
     return str(entity_descriptor(config))
 
 
-__all__ = ["SamlKind", "check_algorithms", "request_id", "sp_entity_id", "sp_metadata"]
+__all__ = [
+    "IdpLogout",
+    "SamlKind",
+    "SpKeys",
+    "check_algorithms",
+    "new_sp_key_pair",
+    "request_id",
+    "slo_url",
+    "sp_entity_id",
+    "sp_keys_in",
+    "sp_metadata",
+]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from http.cookies import SimpleCookie
 
+from lowcraft.audit.models import AuditEvent
 from lowcraft.identity.models import User
 from lowcraft.workspaces.models import Invite
 from tests.accounts.support import (
     Start,
+    audit_rows,
     login,
     runtime_of,
     session_stores,
@@ -68,6 +70,22 @@ def test_wrong_credentials_get_401_without_saying_which_part_was_wrong(instance:
         }
         assert "lowcraft_session" not in response.cookies
         assert client.get("/api/v1/me").status_code == 401
+
+
+def test_every_failed_password_login_is_audited_with_the_email_tried_and_never_the_password(
+    instance: Instance, admin: Api
+) -> None:
+    for email, password in WRONG_CREDENTIALS:
+        assert login(instance.anonymous(), email, password).status_code == 401
+    failures = audit_rows(instance, AuditEvent.action == "user.sign_in_failed")[-len(WRONG_CREDENTIALS):]
+    assert [(e.target_name, e.summary) for e in failures] == [
+        (email.lower(), {"reason": "invalid_credentials", "method": "password"}) for email, _ in WRONG_CREDENTIALS
+    ]
+    with runtime_of(instance).db.session() as db:
+        account = db.query(User).filter_by(email="admin@example.com").one().id
+    assert [e.target_id for e in failures] == [account, account, account, None, None]
+    stored = " ".join(str((e.summary, e.target_name)) for e in failures)
+    assert "wrong-password-1" not in stored and PASSWORD not in stored and PASSWORD.upper() not in stored
 
 
 def test_without_a_valid_session_me_is_401_and_logout_is_harmless(instance: Instance, admin: Api) -> None:

@@ -129,3 +129,17 @@ def test_a_refused_password_change_changes_nothing(instance: Instance) -> None:
         assert response.status_code == status, (current, new)
         assert _logged_in(laptop) and _logged_in(phone)
         assert login(instance.anonymous(), "ada@example.com").status_code == 200
+
+
+def test_sessions_named_by_id_end_and_no_others(instance: Instance) -> None:
+    """What a SAML IdP's single logout uses: ending given sessions of a user by their ids."""
+    laptop, phone = instance.user("ada@example.com"), instance.user("ada@example.com")
+    other_user = instance.user("bob@example.com")
+    runtime = runtime_of(instance)
+    with runtime.db.session() as db:
+        ada = next(s for s in [runtime.sessions.resolve(db, session_token(phone))] if s)
+        runtime.sessions.revoke_ids(db, ada.user_id, [token_hash(session_token(phone))])
+        runtime.sessions.revoke_ids(db, ada.user_id, [token_hash(session_token(other_user))])  # not Ada's
+        db.commit()
+    assert not _logged_in(phone)
+    assert _logged_in(laptop) and _logged_in(other_user)

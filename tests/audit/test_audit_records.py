@@ -141,11 +141,14 @@ def test_refused_calls_record_nothing(scene: Scene) -> None:
         outsider.post("/api/v1/workspaces", json={"name": "Anonymous"}),
         scene.ada.patch(scene.url(f"/members/{scene.ids['ada']}"), json={"role": "viewer"}),  # last administrator
         scene.ada.post("/api/v1/workspaces", json={"name": ""}),
-        outsider.post("/api/v1/auth/login", json={"email": "ada@example.com", "password": "wrong-password-1"}),
         scene.ada.post("/api/v1/me/password", json={"currentPassword": "wrong-password-1", "newPassword": "whatever-123"}),
     ]
     assert all(400 <= r.status_code < 500 for r in refused), [r.status_code for r in refused]
     assert count(scene.instance, AuditEvent) == before
+    # A refused sign-in is the exception: it is the failure itself that is recorded (and only it).
+    wrong = outsider.post("/api/v1/auth/login", json={"email": "ada@example.com", "password": "wrong-password-1"})
+    assert wrong.status_code == 401
+    assert [e.action for e in audit_rows(scene.instance)][before:] == ["user.sign_in_failed"]
 
 
 def test_no_password_or_token_ever_reaches_the_audit_log(scene: Scene, caplog: pytest.LogCaptureFixture) -> None:

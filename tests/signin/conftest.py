@@ -17,6 +17,7 @@ from lowcraft.config import Settings
 from lowcraft.signin.oidc import documents
 from tests.conftest import Api, Instance
 from tests.signin.oidc_provider import CLIENT_ID, CLIENT_SECRET, Person, RunningProvider, TestProvider
+from tests.signin.saml_idp import SamlPerson, TestIdp
 
 BASE_URL = "http://testserver"
 SLUG = "test-idp"
@@ -96,3 +97,21 @@ def come_back(browser: Api, callback: str) -> httpx.Response:
 
 def sign_in(browser: Api) -> httpx.Response:
     return come_back(browser, at_provider(start(browser)))
+
+
+@pytest.fixture(scope="session")
+def saml_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestIdp]:
+    yield TestIdp(tmp_path_factory.mktemp("saml"))
+
+
+@pytest.fixture
+def saml(world: World, saml_idp: TestIdp) -> Instance:
+    saml_idp.person = SamlPerson()
+    saml_idp.misbehave = set()
+    saml_idp.single_logout = True
+    world.root.ok("POST", "/api/v1/admin/sign-in/providers", 201, json={
+        "slug": "corp-saml", "kind": "saml", "name": "Corp SAML",
+        "settings": {"idpMetadataXml": saml_idp.metadata()},
+    })
+    saml_idp.sp_metadata = world.instance.anonymous().get("/saml/corp-saml/metadata").text
+    return world.instance

@@ -29,6 +29,7 @@ from saml2.server import Server
 
 IDP_ENTITY = "https://idp.test.example/saml"
 SSO_URL = "http://127.0.0.1:9/saml/sso"  # never called: the test carries the request itself
+SLO_URL = "http://127.0.0.1:9/saml/slo"
 
 
 def key_pair(folder: Path, name: str) -> tuple[Path, Path]:
@@ -67,6 +68,10 @@ class TestIdp:
         self.person = SamlPerson()
         self.misbehave: set[str] = set()
         self.sp_metadata = ""
+        self.single_logout = True
+        """Whether the IdP's metadata names a single logout service."""
+        self.logged_out: list[tuple[str, list[str]]] = []
+        """The (NameID, SessionIndexes) of each LogoutRequest from the SP that verified."""
 
     def metadata(self) -> str:
         return str(entity_descriptor(self._config()))
@@ -79,7 +84,9 @@ class TestIdp:
             "key_file": str(self.rogue_key if rogue else self.key),
             "cert_file": str(self.rogue_cert if rogue else self.cert),
             "service": {"idp": {
-                "endpoints": {"single_sign_on_service": [(self.sso_url, BINDING_HTTP_REDIRECT)]},
+                "endpoints": {"single_sign_on_service": [(self.sso_url, BINDING_HTTP_REDIRECT)],
+                              **({"single_logout_service": [(SLO_URL, BINDING_HTTP_REDIRECT)]}
+                                 if self.single_logout else {})},
                 "name_id_format": [NAMEID_FORMAT_PERSISTENT],
                 "policy": {"default": {"lifetime": {"minutes": -10 if "expired" in self.misbehave else 5},
                                        "attribute_restrictions": None,
@@ -124,6 +131,78 @@ class TestIdp:
         return {"SAMLResponse": base64.b64encode(xml.encode()).decode(), "RelayState": relay, "acs": acs}
 
 
+    # -- single logout -----------------------------------------------------------------------
+
+    def _sp_slo(self) -> str:
+        return str(_sp_store(self.sp_metadata).single_logout_service(
+            _sp_entity(self.sp_metadata), BINDING_HTTP_REDIRECT, "spsso")[0]["location"])
+
+    def answer_logout(self, logout_request_url: str) -> str:
+        """Take the SP's LogoutRequest (HTTP-Redirect): check its signature with the certificate in
+        the SP's metadata, end the session, and answer the SP's SLO address with a signed
+        LogoutResponse (signed with another key when misbehaving)."""
+        from saml2.sigver import verify_redirect_signature
+
+        assert logout_request_url.startswith(SLO_URL), logout_request_url
+        query = {k: v[0] for k, v in parse_qs(urlsplit(logout_request_url).query).items()}
+        server = Server(config=self._config(rogue="sign_with_other_key" in self.misbehave))
+        certs = _sp_store(self.sp_metadata).certs(_sp_entity(self.sp_metadata), "spsso", "signing")
+        assert certs, "the SP's metadata publishes its signing certificate"
+        assert query["SigAlg"] == xmldsig.SIG_RSA_SHA256
+        assert any(verify_redirect_signature(query, server.sec.sec_backend, cert) for _, cert in certs)
+        request = server.parse_logout_request(query["SAMLRequest"], BINDING_HTTP_REDIRECT).message
+        self.logged_out.append((request.name_id.text, [i.text for i in request.session_index]))
+        response = server.create_logout_response(request, [BINDING_HTTP_REDIRECT], sign=False)
+        info = server.apply_binding(BINDING_HTTP_REDIRECT, str(response), self._sp_slo(), query.get("RelayState", ""),
+                                    response=True, sign="unsigned" not in self.misbehave, sigalg=xmldsig.SIG_RSA_SHA256)
+        return str(dict(info["headers"])["Location"])
+
+    def logout_request(self, session_index: str | None = None, *, sign: bool = True, rogue: bool = False,
+                       binding: str = BINDING_HTTP_REDIRECT) -> dict[str, str]:
+        """An IdP-initiated LogoutRequest for the person, to the SP's SLO service: the parameters
+        (query for HTTP-Redirect, form for HTTP-POST) and the `url` to send them to."""
+        server = Server(config=self._config(rogue=rogue))
+        destination = self._sp_slo()
+        _, request = server.create_logout_request(
+            destination, _sp_entity(self.sp_metadata), name_id=_name_id(self.person.name_id),
+            session_indexes=[session_index] if session_index else None,
+            sign=sign and binding == BINDING_HTTP_POST, sign_alg=xmldsig.SIG_RSA_SHA256, digest_alg=xmldsig.DIGEST_SHA256,
+        )
+        if binding == BINDING_HTTP_POST:
+            xml = str(request)
+            return {"url": destination, "SAMLRequest": base64.b64encode(xml.encode()).decode(), "RelayState": "r-1"}
+        info = server.apply_binding(BINDING_HTTP_REDIRECT, str(request), destination, "r-1", sign=sign,
+                                    sigalg=xmldsig.SIG_RSA_SHA256)
+        location = str(dict(info["headers"])["Location"])
+        return {"url": destination, **{k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}}
+
+    def check_logout_response(self, location: str) -> str:
+        """The SP's answer to an IdP-initiated logout: its signature checked with the SP's
+        certificate; answers the status code."""
+        from saml2.sigver import verify_redirect_signature
+
+        assert location.startswith(SLO_URL), location
+        query = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+        server = Server(config=self._config())
+        certs = _sp_store(self.sp_metadata).certs(_sp_entity(self.sp_metadata), "spsso", "signing")
+        assert any(verify_redirect_signature(query, server.sec.sec_backend, cert) for _, cert in certs)
+        response = server.parse_logout_request_response(query["SAMLResponse"], BINDING_HTTP_REDIRECT)
+        return str(response.response.status.status_code.value)
+
+
+def _sp_store(metadata: str) -> Any:
+    from saml2 import config
+    from saml2.mdstore import MetadataStore
+
+    store = MetadataStore(None, config.Config())
+    store.load("inline", metadata)
+    return store
+
+
+def _sp_entity(metadata: str) -> str:
+    return str(next(iter(_sp_store(metadata).with_descriptor("spsso"))))
+
+
 def sign_on_page(idp: TestIdp) -> Any:
     """The IdP's sign-on page as a Starlette app: it shows who signs in and a button that POSTs
     the signed answer to the service provider's ACS (the HTTP-POST binding, without script)."""
@@ -157,4 +236,4 @@ def inflate(value: str) -> str:
     return zlib.decompress(base64.b64decode(value), -15).decode()
 
 
-__all__ = ["BINDING_HTTP_POST", "IDP_ENTITY", "SamlPerson", "TestIdp", "inflate"]
+__all__ = ["BINDING_HTTP_POST", "IDP_ENTITY", "SLO_URL", "SamlPerson", "TestIdp", "inflate"]

@@ -224,6 +224,9 @@ def test_password_login_can_be_turned_off_but_instance_administrators_keep_it(wo
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "password_login_disabled"
     wrong = anonymous.post("/api/v1/auth/login", json={"email": "carol@example.com", "password": "not-it-at-all"})
     assert wrong.status_code == 401  # a wrong password says nothing more than before
+    reasons = [e.summary["reason"] for e in audit_rows(world.instance, AuditEvent.action == "user.sign_in_failed",
+                                                       AuditEvent.target_name == "carol@example.com")]
+    assert reasons[-2:] == ["password_login_disabled", "invalid_credentials"]
     glass = world.instance.anonymous().post("/api/v1/auth/login", json={"email": "root@example.com", "password": PASSWORD})
     assert glass.status_code == 200
     event = audit_rows(world.instance, AuditEvent.action == "user.logged_in", AuditEvent.actor_email == "root@example.com")[-1]

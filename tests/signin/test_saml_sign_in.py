@@ -4,7 +4,6 @@ to the assertion consumer service, and the callback checks it in the browser tha
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -13,28 +12,11 @@ from lowcraft.audit.models import AuditEvent
 from tests.accounts.support import audit_rows
 from tests.conftest import Api, Instance
 from tests.signin.conftest import BASE_URL, World
-from tests.signin.saml_idp import SamlPerson, TestIdp
+from tests.signin.saml_idp import TestIdp
 from tests.signin.test_oidc_sign_in import refused_with
 
 ACS = f"{BASE_URL}/saml/corp-saml/acs"
 SP_ENTITY = f"{BASE_URL}/saml/corp-saml/metadata"
-
-
-@pytest.fixture(scope="module")
-def saml_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestIdp]:
-    yield TestIdp(tmp_path_factory.mktemp("saml"))
-
-
-@pytest.fixture
-def saml(world: World, saml_idp: TestIdp) -> Instance:
-    saml_idp.person = SamlPerson()
-    saml_idp.misbehave = set()
-    world.root.ok("POST", "/api/v1/admin/sign-in/providers", 201, json={
-        "slug": "corp-saml", "kind": "saml", "name": "Corp SAML",
-        "settings": {"idpMetadataXml": saml_idp.metadata()},
-    })
-    saml_idp.sp_metadata = world.instance.anonymous().get("/saml/corp-saml/metadata").text
-    return world.instance
 
 
 def saml_sign_in(instance: Instance, idp: TestIdp) -> tuple[Api, object]:

@@ -285,7 +285,8 @@ export interface paths {
         readonly put?: never;
         /**
          * Logout
-         * @description End the caller's session and clear its cookie.
+         * @description End the caller's session and clear its cookie (and, for a session from a SAML IdP that
+         *     supports single logout, answer where the browser logs out of the IdP too).
          */
         readonly post: operations["logout_api_v1_auth_logout_post"];
         readonly delete?: never;
@@ -638,11 +639,37 @@ export interface paths {
         };
         /**
          * Saml Metadata
-         * @description This instance's SAML service-provider metadata for the provider `slug`, for the IdP.
+         * @description This instance's SAML service-provider metadata for the provider `slug`, for the IdP: the
+         *     assertion consumer service, the single logout service and the SP's signing certificate.
          */
         readonly get: operations["saml_metadata_saml__slug__metadata_get"];
         readonly put?: never;
         readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/saml/{slug}/slo": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Single Logout Redirect
+         * @description SAML single logout over the HTTP-Redirect binding: the IdP's LogoutResponse to a logout
+         *     started here, or its own LogoutRequest (signed by the IdP, or refused with no effect).
+         */
+        readonly get: operations["single_logout_redirect_saml__slug__slo_get"];
+        readonly put?: never;
+        /**
+         * Single Logout Post
+         * @description SAML single logout over the HTTP-POST binding (the message signed in the document).
+         */
+        readonly post: operations["single_logout_post_saml__slug__slo_post"];
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -2914,6 +2941,17 @@ export interface components {
             /** Kind */
             readonly kind: string;
         };
+        /**
+         * LogoutRedirect
+         * @description The session is over here; the browser goes to the IdP to end the single sign-on session too.
+         */
+        readonly LogoutRedirect: {
+            /**
+             * Redirect
+             * @description The IdP's single logout address, with a signed LogoutRequest.
+             */
+            readonly redirect: string;
+        };
         /** MappingBody */
         readonly MappingBody: {
             /**
@@ -3737,6 +3775,7 @@ export type LintResult = components['schemas']['LintResult'];
 export type LoginBody = components['schemas']['LoginBody'];
 export type LoginOptions = components['schemas']['LoginOptions'];
 export type LoginProvider = components['schemas']['LoginProvider'];
+export type LogoutRedirect = components['schemas']['LogoutRedirect'];
 export type MappingBody = components['schemas']['MappingBody'];
 export type MappingRuleOut = components['schemas']['MappingRuleOut'];
 export type MemberAdded = components['schemas']['MemberAdded'];
@@ -4944,6 +4983,15 @@ export interface operations {
         };
         readonly requestBody?: never;
         readonly responses: {
+            /** @description The session came from a SAML IdP with single logout: the browser goes on to `redirect` to end the IdP's session too */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["LogoutRedirect"];
+                };
+            };
             /** @description Successful Response */
             readonly 204: {
                 headers: {
@@ -5943,6 +5991,100 @@ export interface operations {
                 };
                 content: {
                     readonly "application/samlmetadata+xml": unknown;
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly single_logout_redirect_saml__slug__slo_get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly slug: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description On to the login page (the IdP answered our logout), or back to the IdP with a signed LogoutResponse (the IdP's logout ended the person's sessions here). */
+            readonly 302: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly single_logout_post_saml__slug__slo_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly slug: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description On to the login page (the IdP answered our logout), or back to the IdP with a signed LogoutResponse (the IdP's logout ended the person's sessions here). */
+            readonly 303: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The target does not exist, or the caller may not know that it exists. */

@@ -46,7 +46,9 @@ export const accounts = {
   /** The instance's first user is signed up at once; anyone else is sent a link by email. */
   signup: (name: string, email: string, password: string) => api<SignupOutcome>("/auth/signup", { method: "POST", body: { name, email, password } }),
   confirmSignup: (token: string) => api<SignInOutcome>("/auth/signup/confirm", { method: "POST", body: { token } }),
-  logout: () => api<void>("/auth/logout", { method: "POST" }),
+  /** Ends the session; a session from a SAML IdP with single logout answers where the browser
+   *  goes to log out of the IdP too. */
+  logout: () => api<Schema.LogoutRedirect | undefined>("/auth/logout", { method: "POST" }),
   requestReset: (email: string) => api<Schema.Message>("/auth/password-reset", { method: "POST", body: { email } }),
   confirmReset: (token: string, password: string) =>
     api<SignInOutcome>("/auth/password-reset/confirm", { method: "POST", body: { token, password } }),

@@ -78,9 +78,9 @@ export function WorkspaceLayout(props: {
             void accounts
               .logout()
               .catch(() => undefined)
-              .then(() => {
+              .then((answer) => {
                 pageStorage().removeItem(LAST_WORKSPACE_KEY);
-                window.location.assign("/login");
+                window.location.assign(answer?.redirect ?? "/login");
               });
           }}
         >

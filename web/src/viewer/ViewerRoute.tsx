@@ -126,9 +126,10 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
           postToParent: (message, origin) => window.parent.postMessage(message, origin),
           log: (level, message, source) => console[level](`[${source}] ${message}`),
           logout: (redirectUrl) => {
-            void api("/auth/logout", { method: "POST" })
+            // A session from a SAML IdP with single logout goes through the IdP first.
+            void api<{ redirect?: string } | undefined>("/auth/logout", { method: "POST" })
               .catch(() => undefined)
-              .then(() => window.location.assign(redirectUrl || "/login"));
+              .then((answer) => window.location.assign(answer?.redirect ?? (redirectUrl || "/login")));
           },
         }),
       executeAction: (request) => executeOnServer(request, { applicationId: current.id, mode: "view" }),
