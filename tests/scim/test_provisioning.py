@@ -119,8 +119,9 @@ def test_deactivating_a_user_ends_their_sessions_and_api_tokens_at_once(
     assert count(instance, ApiToken, ApiToken.revoked_at.is_(None)) == 0
     assert login(instance.anonymous(), "ann@example.com").status_code == 401
     assert provider.ok("GET", f"/scim/v2/Users/{user['id']}")["active"] is False
-    assert [e.action for e in audit_rows(instance, AuditEvent.target_id == user["id"])][-2:] == [
-        "scim.user.deactivated", "scim.user.patched"]
+    # The refused login above is audited too (every sign-in failure is).
+    assert [e.action for e in audit_rows(instance, AuditEvent.target_id == user["id"])][-3:] == [
+        "scim.user.deactivated", "scim.user.patched", "user.sign_in_failed"]
 
 
 def test_deleting_a_user_deactivates_the_account_and_forgets_the_resource(
