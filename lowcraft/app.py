@@ -47,6 +47,7 @@ from lowcraft.runtime import Runtime
 from lowcraft.scim import SCIM_PREFIX
 from lowcraft.scim.admin_api import router as scim_admin_router
 from lowcraft.store.migrate import upgrade
+from lowcraft.versions.api import router as versions_router
 from lowcraft.workspaces.api import router as workspaces_router
 
 log = logging.getLogger("lowcraft")
@@ -184,7 +185,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
     # them again through `add_api_route` cost 75 ms of every start (bench/startup.py).
     for router in (
         actions_router, meta_router, accounts_router, signin_router, saml_router, workspaces_router, apps_router,
-        pages_router, datasources_router, admin_router, jslibs_router, two_factor_router, scim_admin_router,
+        versions_router, pages_router, datasources_router, admin_router, jslibs_router, two_factor_router, scim_admin_router,
     ):
         app.router.routes.extend(router.routes)
     app.router.routes.append(LazyRoutes(SCIM_PREFIX, _scim_router))  # SCIM 2.0, with its own error shape
