@@ -59,11 +59,12 @@ def replace_edit_state(ctx: Context, app: Application, doc: AppDocument) -> None
             "is_default": page_doc.is_default if has_default else position == 0,
             "hidden": page_doc.hidden, "dsl": copy.deepcopy(page_doc.dsl),
         }
-        page = existing.get(page_doc.id or "")
-        if page is None:
+        found = existing.get(page_doc.id or "")
+        if found is None:
             page = Page(id=_free_id(ctx, Page, page_doc.id), application_id=app.id, **values)
             ctx.db.add(page)
         else:
+            page = found
             for key, value in values.items():
                 setattr(page, key, value)
         ctx.db.flush()
