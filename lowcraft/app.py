@@ -27,6 +27,7 @@ from lowcraft.actions.api import execute
 from lowcraft.actions.api import router as actions_router
 from lowcraft.actions.execution_plans import cached_execution
 from lowcraft.admin.api import router as admin_router
+from lowcraft.appmodel.versions import prune_all
 from lowcraft.apps import service as apps_service
 from lowcraft.apps.api import UPLOAD_LIMITS
 from lowcraft.apps.api import router as apps_router
@@ -57,12 +58,18 @@ _heap_settled = False
 
 
 def housekeeping(runtime: Runtime) -> None:
-    """Purge the trash past retention and expired sessions; safe to run on every replica."""
+    """Purge the trash past retention, expired sessions and versions past their age limit; safe
+    to run on every replica."""
+    settings = runtime.settings
     with runtime.db.session() as db:
         purged = apps_service.purge_trash(Context(runtime=runtime, db=db))
+        versions = prune_all(db, keep=settings.version_retention, days=settings.version_retention_days)
     expired = runtime.sessions.purge_expired()
-    if purged or expired:
-        log.info("housekeeping: %d applications purged, %d sessions expired", purged, expired)
+    if purged or expired or versions:
+        log.info(
+            "housekeeping: %d applications purged, %d sessions expired, %d versions past retention pruned",
+            purged, expired, versions,
+        )
 
 
 def frame_ancestors(runtime: Runtime, key: str) -> list[str]:

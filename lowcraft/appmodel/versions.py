@@ -104,3 +104,13 @@ def prune_versions(db: Session, application_id: str, *, keep: int, days: int, no
     if doomed:
         db.execute(delete(AppVersion).where(AppVersion.id.in_(doomed)))
     return len(doomed)
+
+
+def prune_all(db: Session, *, keep: int, days: int, now: datetime | None = None) -> int:
+    """`prune_versions` for every application with a version past the age limit (the periodic
+    housekeeping: an app nobody publishes any more still loses its old versions)."""
+    if days <= 0:
+        return 0
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    apps = db.scalars(select(AppVersion.application_id).where(AppVersion.created_at < cutoff).distinct()).all()
+    return sum(prune_versions(db, app_id, keep=keep, days=days, now=now) for app_id in apps)

@@ -13,7 +13,13 @@ from lowcraft.http.deps import Ctx
 from lowcraft.http.openapi import MEMBER, PARAMS, errors
 from lowcraft.http.routing import DeferredRoute
 from lowcraft.versions import service
-from lowcraft.versions.schemas import VersionComparison, VersionDetail, VersionList, VersionSummary, VersionView
+from lowcraft.versions.schemas import (
+    VersionComparison,
+    VersionDetail,
+    VersionList,
+    VersionSummary,
+    VersionView,
+)
 
 router = APIRouter(prefix=API_PREFIX, tags=["versions"], route_class=DeferredRoute)
 

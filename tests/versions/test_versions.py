@@ -202,3 +202,14 @@ def test_bad_input_is_refused_and_changes_nothing(admin: Api, shop: dict[str, An
 def test_versions_go_with_their_application(instance: Instance, admin: Api, shop: dict[str, Any]) -> None:
     admin.ok("DELETE", f"/api/v1/applications/{shop['id']}", 204)
     assert admin.get(f"/api/v1/applications/{shop['id']}/versions").status_code == 404
+
+
+def test_housekeeping_prunes_versions_past_their_age(instance: Instance, admin: Api, shop: dict[str, Any]) -> None:
+    from lowcraft.app import housekeeping
+
+    change_and_publish(admin, shop)
+    instance.settings.version_retention_days = 30
+    with instance.app.state.runtime.db.session() as db:
+        db.execute(update(AppVersion).values(created_at=utcnow() - timedelta(days=31)))
+    housekeeping(instance.app.state.runtime)
+    assert [(v["number"], v["isPublished"]) for v in versions(admin, shop["id"])["versions"]] == [(2, True)]
