@@ -213,3 +213,38 @@ def test_housekeeping_prunes_versions_past_their_age(instance: Instance, admin: 
         db.execute(update(AppVersion).values(created_at=utcnow() - timedelta(days=31)))
     housekeeping(instance.app.state.runtime)
     assert [(v["number"], v["isPublished"]) for v in versions(admin, shop["id"])["versions"]] == [(2, True)]
+
+
+def test_concurrent_publishes_each_get_their_own_number(instance: Instance, admin: Api, shop: dict[str, Any]) -> None:
+    """Publishes of one app at the same moment (from several replicas, say) all succeed, numbered
+    one after the other: the application row's lock orders them before the number is read."""
+    import threading
+
+    from lowcraft.apps.service import publish_application
+    from lowcraft.context import Context
+    from lowcraft.identity.models import User
+
+    runtime = instance.app.state.runtime
+    with runtime.db.session() as db:
+        user_id = db.scalars(select(User.id).where(User.email == "admin@example.com")).one()
+    start, failures = threading.Barrier(6), []
+
+    def publish(n: int) -> None:
+        try:
+            with runtime.db.session() as db:
+                ctx = Context(runtime=runtime, db=db, user=db.get(User, user_id), via="cookie")
+                start.wait(timeout=10)
+                publish_application(ctx, shop["id"], f"publish {n}")
+        except Exception as error:  # reported below with the others
+            failures.append(repr(error))
+
+    threads = [threading.Thread(target=publish, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert failures == []
+    listed = versions(admin, shop["id"])["versions"]
+    assert [v["number"] for v in listed] == list(range(7, 0, -1))
+    assert sorted(v["message"] for v in listed[:6]) == [f"publish {n}" for n in range(6)]
+    assert [v["isPublished"] for v in listed] == [True] + [False] * 6
