@@ -27,6 +27,7 @@ from lowcraft.actions.api import execute
 from lowcraft.actions.api import router as actions_router
 from lowcraft.actions.execution_plans import cached_execution
 from lowcraft.admin.api import router as admin_router
+from lowcraft.appmodel.versions import prune_all
 from lowcraft.apps import service as apps_service
 from lowcraft.apps.api import UPLOAD_LIMITS
 from lowcraft.apps.api import router as apps_router
@@ -47,6 +48,7 @@ from lowcraft.runtime import Runtime
 from lowcraft.scim import SCIM_PREFIX
 from lowcraft.scim.admin_api import router as scim_admin_router
 from lowcraft.store.migrate import upgrade
+from lowcraft.versions.api import router as versions_router
 from lowcraft.workspaces.api import router as workspaces_router
 
 log = logging.getLogger("lowcraft")
@@ -56,12 +58,18 @@ _heap_settled = False
 
 
 def housekeeping(runtime: Runtime) -> None:
-    """Purge the trash past retention and expired sessions; safe to run on every replica."""
+    """Purge the trash past retention, expired sessions and versions past their age limit; safe
+    to run on every replica."""
+    settings = runtime.settings
     with runtime.db.session() as db:
         purged = apps_service.purge_trash(Context(runtime=runtime, db=db))
+        versions = prune_all(db, keep=settings.version_retention, days=settings.version_retention_days)
     expired = runtime.sessions.purge_expired()
-    if purged or expired:
-        log.info("housekeeping: %d applications purged, %d sessions expired", purged, expired)
+    if purged or expired or versions:
+        log.info(
+            "housekeeping: %d applications purged, %d sessions expired, %d versions past retention pruned",
+            purged, expired, versions,
+        )
 
 
 def frame_ancestors(runtime: Runtime, key: str) -> list[str]:
@@ -184,7 +192,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
     # them again through `add_api_route` cost 75 ms of every start (bench/startup.py).
     for router in (
         actions_router, meta_router, accounts_router, signin_router, saml_router, workspaces_router, apps_router,
-        pages_router, datasources_router, admin_router, jslibs_router, two_factor_router, scim_admin_router,
+        versions_router, pages_router, datasources_router, admin_router, jslibs_router, two_factor_router, scim_admin_router,
     ):
         app.router.routes.extend(router.routes)
     app.router.routes.append(LazyRoutes(SCIM_PREFIX, _scim_router))  # SCIM 2.0, with its own error shape

@@ -105,6 +105,14 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(60 * 24 * 3, gt=0, description="Sessions end after this much idle time.")
     session_max_hours: int = Field(24 * 30, gt=0, description="Sessions end this long after login, whatever.")
     trash_retention_days: int = Field(30, gt=0, description="Deleted applications are purged after this.")
+    version_retention: int = Field(
+        100, ge=0,
+        description="Versions kept per application (publishes and restores), newest first; 0 keeps every one. "
+        "The published version is always kept.",
+    )
+    version_retention_days: int = Field(
+        0, ge=0, description="Versions older than this many days are pruned (0: no age limit); the published one stays.",
+    )
     smtp_host: str | None = Field(None, description="SMTP server for password reset and invites.")
     smtp_port: int = Field(587, description="SMTP port.")
     smtp_username: str | None = Field(None, description="SMTP user.")

@@ -4,6 +4,7 @@ It sits above every domain (it imports their tables), so it is not part of `lowc
 
 from lowcraft.admin.models import InstanceSetting
 from lowcraft.appmodel.models import Action, Application, JsLibrary, JsLibraryCode, JsObject, Page
+from lowcraft.appmodel.versions import AppVersion
 from lowcraft.audit.models import AuditEvent
 from lowcraft.datasources.models import Datasource, DatasourceConfig
 from lowcraft.identity.models import (
@@ -24,6 +25,7 @@ from lowcraft.workspaces.models import Invite, Membership, Workspace
 __all__ = [
     "Action",
     "ApiToken",
+    "AppVersion",
     "Application",
     "AuditEvent",
     "Base",

@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("accounts and datasources", {"accounts", "datasources", "admin", "scim"}),
     ("libraries of applications", {"jslibs"}),
     ("applications", {"apps"}),
+    ("application versions", {"versions"}),
     ("pages", {"pages"}),
     ("actions", {"actions"}),
     ("composition", {"app", "cli", "devserver", "meta", "ops", "tables", "migrations", "__init__"}),

@@ -99,6 +99,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
             "url": library["url"], "sha256": library["sha256"], "accessor": ["tinyCsv"]})
         pending = admin.ok("POST", f"/api/v1/applications/{app_id}/js-libraries/fetch", json={"url": cdn.url("pad.js")})
     admin.ok("POST", f"/api/v1/applications/{app_id}/publish")
+    version = admin.ok("GET", f"/api/v1/applications/{app_id}/versions")["versions"][0]["id"]
     clients = {
         "anonymous": inst.anonymous(),
         "viewer": inst.user("viewer@example.com"),
@@ -113,7 +114,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
         "invite": invite["invite"]["id"], "viewer_id": members["viewer@example.com"],
         "dev_id": members["dev@example.com"], "token": token, "page1_rev": str(page1["revision"]),
         "library": "tinycsv", "library_sha": library["sha256"], "pending_url": pending["url"], "pending_sha": pending["sha256"],
-        "provider": provider, "slug": "corp",
+        "provider": provider, "slug": "corp", "version": version,
     }
     inst.app.state.runtime.close()
     return Template(folder, cookies, ids)
@@ -277,6 +278,13 @@ MATRIX = [
     row("POST",   "/api/v1/applications/{trashed}/restore",        None,                            401, 403, 200, 200, 404),
     row("POST",   "/api/v1/applications/{app}/clone",              None,                            401, 403, 201, 201, 404),
     row("POST",   "/api/v1/applications/{app}/publish",            None,                            401, 403, 200, 200, 404),
+    row("POST",   "/api/v1/applications/{app}/publish",            {"message": "Ready"},            401, 403, 200, 200, 404),
+    # Version history is edit-side: Developers and administrators only.
+    row("GET",    "/api/v1/applications/{app}/versions",           None,                            401, 403, 200, 200, 404),
+    row("GET",    "/api/v1/applications/{app}/versions/{version}", None,                            401, 403, 200, 200, 404),
+    row("GET",    "/api/v1/applications/{app}/versions/{version}/view", None,                       401, 403, 200, 200, 404),
+    row("GET",    "/api/v1/applications/{app}/versions/compare?from={version}&to=edit", None,       401, 403, 200, 200, 404),
+    row("POST",   "/api/v1/applications/{app}/versions/{version}/restore", None,                    401, 403, 200, 200, 404),
     row("GET",    "/api/v1/applications/{app}/export",             None,                            401, 403, 200, 200, 404),
     row("GET",    "/api/v1/view/{app}",                            None,                            401, 200, 200, 200, 404),
     row("GET",    "/api/v1/applications/{app}/pages",              None,                            401, 403, 200, 200, 404),
@@ -410,4 +418,4 @@ def test_every_scim_route_is_in_the_scim_table() -> None:
 
 
 def _generic(path: str) -> str:
-    return re.sub(r"\{[^}]+\}", "{}", path)
+    return re.sub(r"\{[^}]+\}", "{}", path.split("?", 1)[0])

@@ -224,10 +224,17 @@ def clone_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
     return _view_out(service.clone_application(ctx, application_id))
 
 
-@router.post("/applications/{application_id}/publish", **_returns(ApplicationSummary, *PARAMS, *MEMBER))
-def publish_application(application_id: str, ctx: Ctx) -> dict[str, Any]:
-    """Publish the application's current state: what its viewers see from now on."""
-    return _view_out(service.publish_application(ctx, application_id))
+class PublishRequest(Body):
+    message: str | None = Field(
+        None, max_length=500, description="Why: kept with the version this publish makes (optional)."
+    )
+
+
+@router.post("/applications/{application_id}/publish", **_returns(ApplicationSummary, *BODY, *MEMBER))
+def publish_application(application_id: str, ctx: Ctx, body: PublishRequest | None = None) -> dict[str, Any]:
+    """Publish the application's current state: what its viewers see from now on. Each publish
+    is kept as a version (who, when, the optional message) in the application's history."""
+    return _view_out(service.publish_application(ctx, application_id, body.message if body else None))
 
 
 @router.get(

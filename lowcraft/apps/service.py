@@ -15,6 +15,7 @@ from sqlalchemy import delete, or_, select
 from starlette.concurrency import run_in_threadpool
 
 from lowcraft import bindings
+from lowcraft.appmodel import versions
 from lowcraft.appmodel.document_format import AppDocument, AppSettingsDoc, parse_document
 from lowcraft.appmodel.models import Action, Application, JsObject, Page
 from lowcraft.appmodel.rename import rename_in_document
@@ -218,7 +219,7 @@ def create_from_document(
     has_default = any(p.is_default for p in doc.pages)
     taken: set[str] = set()
     if datasources is None:
-        datasources = _datasources_for(ctx, workspace_id, doc)
+        datasources = datasources_for(ctx, workspace_id, doc)
     for position, page_doc in enumerate(doc.pages):
         slug = unique_slug(slugify(page_doc.slug or page_doc.name, "page"), taken)
         taken.add(slug)
@@ -256,7 +257,7 @@ def _upgraded(dsl: dict[str, Any], page: str) -> dict[str, Any]:
         return dsl
 
 
-def _datasources_for(ctx: Context, workspace_id: str, doc: AppDocument) -> dict[str, Datasource]:
+def datasources_for(ctx: Context, workspace_id: str, doc: AppDocument) -> dict[str, Datasource]:
     """The workspace's datasources the document names; missing ones are created unconfigured
     (a developer adds credentials), since exports never carry them."""
     wanted: dict[str, str] = {ref.name: ref.connector for ref in doc.datasources}
@@ -340,13 +341,33 @@ async def import_with_libraries(ctx: Context, workspace_id: str, raw: Any, name:
     return await run_in_threadpool(import_application, ctx, workspace_id, raw, name, libraries)
 
 
-def publish_application(ctx: Context, application_id: str) -> AppView:
-    """Snapshot the edit state as the published document, in the caller's one transaction."""
+def publish_application(ctx: Context, application_id: str, message: str | None = None) -> AppView:
+    """Snapshot the edit state as the published document, in the caller's one transaction, and
+    keep it as the application's next version (with the optional `message`), pruning versions
+    past the retention (never the published one)."""
     view = _app_view(ctx, application_id, Role.DEVELOPER)
+    user = require_user(ctx)
+    message = (message or "").strip() or None
+    if message is not None and len(message) > versions.MAX_MESSAGE:
+        raise ValidationFailed(
+            f"A version message may have at most {versions.MAX_MESSAGE} characters.", details={"field": "message"}
+        )
     view.app.published = handler.build_document(ctx, view.app, include_ids=True)
     view.app.published_at = utcnow()
+    ctx.db.flush()  # the application row is locked before the version number is read
+    version = versions.record_version(
+        ctx.db, view.app, versions.VersionKind.PUBLISH, view.app.published,
+        author_id=user.id, author_email=user.email, author_name=user.name, message=message,
+    )
+    settings = ctx.runtime.settings
+    versions.prune_versions(
+        ctx.db, view.app.id, keep=settings.version_retention, days=settings.version_retention_days
+    )
     jslibs_handler.prune_code(ctx, view.app.id, view.app.published)
-    record(ctx, "application.published", "application", view.app.id, view.app.name, workspace_id=view.app.workspace_id)
+    record(
+        ctx, "application.published", "application", view.app.id, view.app.name, workspace_id=view.app.workspace_id,
+        summary={"version": version.number, **({"message": message} if message else {})},
+    )
     return view
 
 

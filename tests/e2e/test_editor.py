@@ -328,6 +328,7 @@ def build_and_use(page: Any, screenshots: Any, orders_db: dict[str, Any], server
 
     # Publish, then invite an App Viewer.
     page.get_by_role("button", name="Publish").click()
+    page.get_by_role("dialog", name="Publish").get_by_role("button", name="Publish").click()
     page.get_by_text("Published. Viewers now see this version.").wait_for()
     screenshots.take(page, "published")
     page.goto("/")

@@ -35,7 +35,7 @@ export default function App() {
   let screen;
   switch (route.kind) {
     case "viewer":
-      screen = <ViewerRoute key={route.appKey} appKey={route.appKey} pageSlug={route.pageSlug} search={location.search} />;
+      screen = <ViewerRoute key={`${route.appKey}/${route.version ?? ""}`} appKey={route.appKey} pageSlug={route.pageSlug} version={route.version} search={location.search} />;
       break;
     case "editor":
       screen = <EditorRoute applicationId={route.applicationId} pageSlug={route.pageSlug} />;

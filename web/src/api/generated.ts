@@ -1022,7 +1022,8 @@ export interface paths {
         readonly put?: never;
         /**
          * Publish Application
-         * @description Publish the application's current state: what its viewers see from now on.
+         * @description Publish the application's current state: what its viewers see from now on. Each publish
+         *     is kept as a version (who, when, the optional message) in the application's history.
          */
         readonly post: operations["publish_application_api_v1_applications__application_id__publish_post"];
         readonly delete?: never;
@@ -1106,6 +1107,108 @@ export interface paths {
         readonly get: operations["view_application_api_v1_view__key__get"];
         readonly put?: never;
         readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/versions": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * List Versions
+         * @description The application's versions, newest first: each publish, and each restore.
+         */
+        readonly get: operations["list_versions_api_v1_applications__application_id__versions_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/versions/compare": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Compare Versions
+         * @description What changed from one version to another, entity by entity: settings, datasources, pages,
+         *     widgets, queries and JS objects added, removed or changed, with their values before and after.
+         */
+        readonly get: operations["compare_versions_api_v1_applications__application_id__versions_compare_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/versions/{version_id}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Get Version
+         * @description One version with its whole application document.
+         */
+        readonly get: operations["get_version_api_v1_applications__application_id__versions__version_id__get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/versions/{version_id}/view": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * View Version
+         * @description A version as the viewer loads it (`/app/{id}/versions/{version}`), for a read-only preview.
+         */
+        readonly get: operations["view_version_api_v1_applications__application_id__versions__version_id__view_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/versions/{version_id}/restore": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Restore Version
+         * @description Make this version the edit state (pages, queries, JS objects, theme, settings), in one
+         *     transaction; the restore is recorded as a new version. Viewers see it after the next publish.
+         */
+        readonly post: operations["restore_version_api_v1_applications__application_id__versions__version_id__restore_post"];
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -2391,6 +2494,44 @@ export interface components {
             readonly message: string;
         };
         /**
+         * EntityChangeOut
+         * @description One entity added, removed or changed between two versions.
+         */
+        readonly EntityChangeOut: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            readonly kind: "settings" | "datasource" | "page" | "widget" | "query" | "jsObject";
+            /** Name */
+            readonly name: string;
+            /**
+             * Change
+             * @enum {string}
+             */
+            readonly change: "added" | "removed" | "changed";
+            /**
+             * Page
+             * @description For widgets, queries and JS objects: their page's name.
+             */
+            readonly page: string | null;
+            /**
+             * Before
+             * @description The entity before (null when added).
+             */
+            readonly before: unknown;
+            /**
+             * After
+             * @description The entity after (null when removed).
+             */
+            readonly after: unknown;
+            /**
+             * Fields
+             * @description For a change: the entity's keys whose values differ.
+             */
+            readonly fields: readonly string[];
+        };
+        /**
          * ErrorBody
          * @description Every error response of the API (see `lowcraft.http.errors`).
          */
@@ -3249,6 +3390,14 @@ export interface components {
                 readonly [key: string]: unknown;
             }[] | null;
         };
+        /** PublishRequest */
+        readonly PublishRequest: {
+            /**
+             * Message
+             * @description Why: kept with the version this publish makes (optional).
+             */
+            readonly message?: string | null;
+        };
         /**
          * PublishedApplication
          * @description What the viewer loads: the application's published document.
@@ -3607,6 +3756,145 @@ export interface components {
             /** Version */
             readonly version: string;
         };
+        /** VersionComparison */
+        readonly VersionComparison: {
+            /** @description null: the current edit state. */
+            readonly before: components["schemas"]["VersionSummary"] | null;
+            /** @description null: the current edit state. */
+            readonly after: components["schemas"]["VersionSummary"] | null;
+            /** Changes */
+            readonly changes: readonly components["schemas"]["EntityChangeOut"][];
+            /**
+             * Counts
+             * @description Per entity kind: how many added, removed, changed.
+             */
+            readonly counts: {
+                readonly [key: string]: {
+                    readonly [key: string]: number;
+                };
+            };
+        };
+        /** VersionDetail */
+        readonly VersionDetail: {
+            /** Id */
+            readonly id: string;
+            /**
+             * Number
+             * @description 1, 2, 3... per application, in the order versions were made.
+             */
+            readonly number: number;
+            /**
+             * Kind
+             * @description publish: what viewers saw from then on; restore: an older version made the edit state.
+             * @enum {string}
+             */
+            readonly kind: "publish" | "restore";
+            /** Message */
+            readonly message: string | null;
+            /**
+             * Restoredfrom
+             * @description For a restore: the number restored.
+             */
+            readonly restoredFrom: number | null;
+            /**
+             * Author
+             * @description Who made it: the name, else the email, kept when the account is gone.
+             */
+            readonly author: string;
+            /** Authoremail */
+            readonly authorEmail: string;
+            /** Createdat */
+            readonly createdAt: string;
+            /**
+             * Ispublished
+             * @description Whether viewers see this version now.
+             */
+            readonly isPublished: boolean;
+            /**
+             * Document
+             * @description The application document of this version, free-form JSON.
+             */
+            readonly document: {
+                readonly [key: string]: unknown;
+            };
+        };
+        /** VersionList */
+        readonly VersionList: {
+            /** Versions */
+            readonly versions: readonly components["schemas"]["VersionSummary"][];
+            /**
+             * Nextbefore
+             * @description Pass as `before` for the next (older) page; null on the last page.
+             */
+            readonly nextBefore: number | null;
+        };
+        /**
+         * VersionSummary
+         * @description A version without its document.
+         */
+        readonly VersionSummary: {
+            /** Id */
+            readonly id: string;
+            /**
+             * Number
+             * @description 1, 2, 3... per application, in the order versions were made.
+             */
+            readonly number: number;
+            /**
+             * Kind
+             * @description publish: what viewers saw from then on; restore: an older version made the edit state.
+             * @enum {string}
+             */
+            readonly kind: "publish" | "restore";
+            /** Message */
+            readonly message: string | null;
+            /**
+             * Restoredfrom
+             * @description For a restore: the number restored.
+             */
+            readonly restoredFrom: number | null;
+            /**
+             * Author
+             * @description Who made it: the name, else the email, kept when the account is gone.
+             */
+            readonly author: string;
+            /** Authoremail */
+            readonly authorEmail: string;
+            /** Createdat */
+            readonly createdAt: string;
+            /**
+             * Ispublished
+             * @description Whether viewers see this version now.
+             */
+            readonly isPublished: boolean;
+        };
+        /**
+         * VersionView
+         * @description A version as the viewer loads it: read-only, for the application's Developers.
+         */
+        readonly VersionView: {
+            /** Id */
+            readonly id: string;
+            /** Slug */
+            readonly slug: string;
+            /** Workspaceid */
+            readonly workspaceId: string;
+            /** Publishedat */
+            readonly publishedAt: string | null;
+            /**
+             * Canedit
+             * @description Whether the caller may open the application in the editor.
+             */
+            readonly canEdit: boolean;
+            /**
+             * Document
+             * @description The published application document, free-form JSON.
+             */
+            readonly document: {
+                readonly [key: string]: unknown;
+            };
+            readonly version: components["schemas"]["VersionSummary"];
+        };
         /** WidgetCatalog */
         readonly WidgetCatalog: {
             /**
@@ -3740,6 +4028,7 @@ export type DatasourceOut = components['schemas']['DatasourceOut'];
 export type DatasourceStructure = components['schemas']['DatasourceStructure'];
 export type DatasourceUpdate = components['schemas']['DatasourceUpdate'];
 export type Diagnostic = components['schemas']['Diagnostic'];
+export type EntityChangeOut = components['schemas']['EntityChangeOut'];
 export type ErrorBody = components['schemas']['ErrorBody'];
 export type ErrorDetail = components['schemas']['ErrorDetail'];
 export type ExecuteBody = components['schemas']['ExecuteBody'];
@@ -3794,6 +4083,7 @@ export type ProviderBody = components['schemas']['ProviderBody'];
 export type ProviderKindOut = components['schemas']['ProviderKindOut'];
 export type ProviderOut = components['schemas']['ProviderOut'];
 export type ProviderPatch = components['schemas']['ProviderPatch'];
+export type PublishRequest = components['schemas']['PublishRequest'];
 export type PublishedApplication = components['schemas']['PublishedApplication'];
 export type Readiness = components['schemas']['Readiness'];
 export type RecoveryCodesOut = components['schemas']['RecoveryCodesOut'];
@@ -3827,6 +4117,11 @@ export type TwoFactorStatusOut = components['schemas']['TwoFactorStatusOut'];
 export type UpdatePageBody = components['schemas']['UpdatePageBody'];
 export type UserOut = components['schemas']['UserOut'];
 export type Version = components['schemas']['Version'];
+export type VersionComparison = components['schemas']['VersionComparison'];
+export type VersionDetail = components['schemas']['VersionDetail'];
+export type VersionList = components['schemas']['VersionList'];
+export type VersionSummary = components['schemas']['VersionSummary'];
+export type VersionView = components['schemas']['VersionView'];
 export type WidgetCatalog = components['schemas']['WidgetCatalog'];
 export type WorkspaceBody = components['schemas']['WorkspaceBody'];
 export type WorkspaceList = components['schemas']['WorkspaceList'];
@@ -7674,7 +7969,11 @@ export interface operations {
             };
             readonly cookie?: never;
         };
-        readonly requestBody?: never;
+        readonly requestBody?: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["PublishRequest"] | null;
+            };
+        };
         readonly responses: {
             /** @description Successful Response */
             readonly 200: {
@@ -7683,6 +7982,15 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["ApplicationSummary"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The caller must log in or send a valid API token. */
@@ -7705,6 +8013,15 @@ export interface operations {
             };
             /** @description The target does not exist, or the caller may not know that it exists. */
             readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
@@ -7950,6 +8267,308 @@ export interface operations {
             };
             /** @description The caller must log in or send a valid API token. */
             readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly list_versions_api_v1_applications__application_id__versions_get: {
+        readonly parameters: {
+            readonly query?: {
+                readonly limit?: number;
+                /** @description Only versions numbered below this (the next page). */
+                readonly before?: number | null;
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["VersionList"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly compare_versions_api_v1_applications__application_id__versions_compare_get: {
+        readonly parameters: {
+            readonly query: {
+                /** @description A version id, or `edit` for the edit state. */
+                readonly from: string;
+                /** @description A version id, or `edit` for the edit state. */
+                readonly to: string;
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["VersionComparison"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly get_version_api_v1_applications__application_id__versions__version_id__get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+                readonly version_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["VersionDetail"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly view_version_api_v1_applications__application_id__versions__version_id__view_get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+                readonly version_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["VersionView"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly restore_version_api_v1_applications__application_id__versions__version_id__restore_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+                readonly version_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["VersionSummary"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };

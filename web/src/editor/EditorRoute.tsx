@@ -35,7 +35,7 @@ const QueryEditor = lazy(() => import("./QueryEditor"));
 const JsObjectEditor = lazy(() => import("./JsObjectEditor"));
 const DatasourceEditor = lazy(() => import("./DatasourceEditor"));
 const [ConnectorGallery, PlaceholderDatasource] = [lazy(() => import("./DatasourceEditor").then((m) => ({ default: m.ConnectorGallery }))), lazy(() => import("./DatasourceEditor").then((m) => ({ default: m.PlaceholderDatasource })))];
-const AppSettings = lazy(() => import("./AppSettings"));
+const [AppSettings, HistoryPanel] = [lazy(() => import("./AppSettings")), lazy(() => import("./HistoryPanel"))];
 
 interface Toast {
   readonly id: number;
@@ -314,8 +314,8 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
 
   // ------------------------------------------------------------------ page-level commands
 
-  const { publish, refreshPages, explorer: pageHandlers } = pageCommands({
-    appId, app, pageId, pages, actions, jsObjects, latest, setApp, setPages, setActions, setJsObjects, setBusy, toast, flushAll, openPage,
+  const { publish, restoreVersion, refreshPages, explorer: pageHandlers } = pageCommands({
+    appId, app, pageId, pages, actions, jsObjects, latest, setApp, setPages, setActions, setJsObjects, setBusy, toast, flushAll, openPage, scheduleReload,
   });
 
   // ------------------------------------------------------------------ render
@@ -434,8 +434,8 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
         onNewQuery={(ds, table) => void addQuery(ds, table)}
       />
     ) : focusedDs ? <PlaceholderDatasource appId={appId} datasource={focusedDs} connectors={connectors} onError={(m) => toast(m, "error")} onPicked={(ds, acts) => [setDatasources((l) => [...l.filter((d) => d.id !== ds.id), ds]), setActions(acts), setFocus(`datasource:${ds.id}`)]} /> : null; // an imported datasource of a kind Lowcraft lacked
-  } else if (focus === "settings") {
-    center = <AppSettings app={app} pages={pages} onSaved={(a) => void refreshPages().then(() => setApp({ ...a, pages }))} />;
+  } else if (focus === "settings" || focus === "history") {
+    center = focus === "history" ? <HistoryPanel appId={appId} onRestore={restoreVersion} /> : <AppSettings app={app} pages={pages} onSaved={(a) => void refreshPages().then(() => setApp({ ...a, pages }))} />;
   } else if (focus.startsWith("pick-datasource")) {
     center = (
       <div className="lc-ed-doc">
@@ -478,12 +478,12 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
         preview={preview}
         onUndo={() => dispatch({ type: "undo" })}
         onRedo={() => dispatch({ type: "redo" })}
-        onSettings={() => setFocus("settings")}
+        onSettings={() => setFocus("settings")} onHistory={() => setFocus("history")}
         onTogglePreview={() => {
           setFocus("canvas");
           setPreview(!preview);
         }}
-        onPublish={() => void publish()}
+        onPublish={(message) => void publish(message)}
         onOverwrite={() => void saver.current?.overwrite()}
         onLoadOther={() => {
           if (!window.confirm("Load the other version? Your unsaved changes on this page will be lost.")) return;

@@ -1,9 +1,13 @@
 /**
- * The editor's top bar: the app and page, the save status, undo and redo, settings, preview and
- * publish; below it, when the page could not be saved, what happened and the ways out.
+ * The editor's top bar: the app and page, the save status, undo and redo, settings, history,
+ * preview and publish; below it, when the page could not be saved, what happened and the ways out.
  */
+import { lazy, Suspense, useState } from "react";
+
 import type { SaveState } from "./autosave";
 import type { AppDetail } from "./editorApi";
+
+const PublishDialog = lazy(() => import("./PublishDialog"));
 
 const SAVE_LABELS: Record<string, string> = { saved: "All changes saved", unsaved: "Unsaved changes", saving: "Saving…", conflict: "Conflict", error: "Not saved" };
 
@@ -18,8 +22,10 @@ export interface EditorTopBarProps {
   onUndo(): void;
   onRedo(): void;
   onSettings(): void;
+  onHistory(): void;
   onTogglePreview(): void;
-  onPublish(): void;
+  /** Publish, with the message the publish dialog asked for ("" for none). */
+  onPublish(message: string): void;
   /** Conflict: save this version over the other one. */
   onOverwrite(): void;
   /** Conflict: drop the unsaved changes and load the other version. */
@@ -31,6 +37,7 @@ export interface EditorTopBarProps {
 export default function EditorTopBar(props: EditorTopBarProps) {
   const { app, saveState, preview } = props;
   const status = saveState?.status ?? "saved";
+  const [publishing, setPublishing] = useState(false);
   return (
     <>
       <header className="lc-ed-top">
@@ -53,10 +60,13 @@ export default function EditorTopBar(props: EditorTopBarProps) {
         <button type="button" onClick={props.onSettings}>
           Settings
         </button>
+        <button type="button" onClick={props.onHistory}>
+          History
+        </button>
         <button type="button" aria-pressed={preview} onClick={props.onTogglePreview}>
           {preview ? "Back to editing" : "Preview"}
         </button>
-        <button type="button" className="lc-ed-primary" onClick={props.onPublish}>
+        <button type="button" className="lc-ed-primary" onClick={() => setPublishing(true)}>
           Publish
         </button>
         {app.isPublished && (
@@ -65,6 +75,17 @@ export default function EditorTopBar(props: EditorTopBarProps) {
           </a>
         )}
       </header>
+      {publishing && (
+        <Suspense fallback={null}>
+          <PublishDialog
+            onCancel={() => setPublishing(false)}
+            onPublish={(message) => {
+              setPublishing(false);
+              props.onPublish(message);
+            }}
+          />
+        </Suspense>
+      )}
       {saveState && (saveState.status === "conflict" || saveState.status === "error") && (
         <div className="lc-ed-conflict" role="alert">
           <span>{saveState.message}</span>

@@ -83,7 +83,8 @@ const enc = encodeURIComponent;
 export const editorApi = {
   application: (id: string) => api<AppDetail>(`/applications/${enc(id)}`),
   updateApplication: (id: string, changes: Record<string, unknown>) => api<AppDetail>(`/applications/${enc(id)}`, { method: "PATCH", body: changes }),
-  publish: (id: string) => api<AppDetail>(`/applications/${enc(id)}/publish`, { method: "POST" }),
+  publish: (id: string, message = "") =>
+    api<AppDetail>(`/applications/${enc(id)}/publish`, { method: "POST", body: message ? { message } : {} }),
   /** Rename an entity of page `pageId` (names are per page) and that page's references to it. */
   refactor: (appId: string, old: string, name: string, pageId?: string) =>
     api<Schema.RefactorResult>(`/applications/${enc(appId)}/refactor`, { method: "POST", body: { old, new: name, ...(pageId ? { pageId } : {}) } }),

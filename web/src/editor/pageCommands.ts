@@ -9,6 +9,7 @@ import type { PageSummary } from "../api/resources";
 import type { AlertStyle } from "../engine/host";
 import { clonePageContent, copyName } from "./clonePage";
 import { editorApi, messageOf, type ActionRecord, type AppDetail, type JsObjectRecord } from "./editorApi";
+import { versionsApi, type VersionSummary } from "./versionHistory";
 import { uniqueName } from "./tree";
 import type { EditedApp } from "./useEditorEngine";
 
@@ -30,22 +31,46 @@ export interface PageCommandContext {
   readonly toast: (message: string, style?: AlertStyle) => void;
   /** Saves everything pending (tree, queries, JS objects). */
   readonly flushAll: () => Promise<void>;
-  readonly openPage: (id: string) => Promise<void>;
+  readonly openPage: (id: string, push?: boolean) => Promise<void>;
+  /** Runs the edit state again in the engine (after queries or JS objects changed on the server). */
+  readonly scheduleReload?: () => void;
 }
 
 export function pageCommands(ctx: PageCommandContext) {
   const { appId, app, pages, actions, jsObjects, toast, setBusy } = ctx;
 
-  const publish = async (): Promise<void> => {
+  /** Publish, keeping `message` (optional) with the version the publish makes. */
+  const publish = async (message = ""): Promise<void> => {
     if (!app) return;
     setBusy("Publishing…");
     try {
       await ctx.flushAll();
-      const published = await editorApi.publish(app.id);
+      const published = await editorApi.publish(app.id, message);
       ctx.setApp({ ...app, ...published, pages: app.pages });
       toast("Published. Viewers now see this version.", "success");
     } catch (e) {
       toast(`Not published: ${messageOf(e)}`, "error");
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  /** Restore a version as the edit state, then show what the edit state became (the page open
+   * stays open when the version has it). A failure is the caller's to show (the History panel). */
+  const restoreVersion = async (version: VersionSummary): Promise<void> => {
+    setBusy("Restoring…");
+    try {
+      await ctx.flushAll();
+      await versionsApi.restore(appId, version.id);
+      const [a, acts, js] = await Promise.all([editorApi.application(appId), editorApi.actions(appId), editorApi.jsObjects(appId)]);
+      ctx.setApp(a);
+      ctx.setPages([...a.pages]);
+      ctx.setActions(acts);
+      ctx.setJsObjects(js);
+      const target = a.pages.find((p) => p.id === ctx.pageId) ?? a.pages.find((p) => p.isDefault) ?? a.pages[0];
+      if (target) await ctx.openPage(target.id, target.id !== ctx.pageId);
+      ctx.scheduleReload?.();
+      toast(`Version ${version.number} restored as the edit state. Publish to show it to viewers.`, "success");
     } finally {
       setBusy(null);
     }
@@ -116,5 +141,5 @@ export function pageCommands(ctx: PageCommandContext) {
       }),
   };
 
-  return { publish, refreshPages, explorer };
+  return { publish, restoreVersion, refreshPages, explorer };
 }

@@ -24,6 +24,9 @@ describe("addresses", () => {
     ["/app/orders-admin", { kind: "viewer", appKey: "orders-admin", pageSlug: undefined }],
     ["/app/orders-admin/list/", { kind: "viewer", appKey: "orders-admin", pageSlug: "list" }],
     ["/app/a%20b/p", { kind: "viewer", appKey: "a b", pageSlug: "p" }],
+    ["/app/a1/versions/v7", { kind: "viewer", appKey: "a1", pageSlug: undefined, version: "v7" }],
+    ["/app/a1/versions/v7/list", { kind: "viewer", appKey: "a1", pageSlug: "list", version: "v7" }],
+    ["/app/a1/versions/v7/list/more", { kind: "notFound" }],
     ["/app/a1/edit/orders", { kind: "editor", applicationId: "a1", pageSlug: "orders" }],
   ])("%s shows %o", (path, route) => {
     expect(matchRoute(path)).toEqual(route);

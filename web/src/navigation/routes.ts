@@ -15,7 +15,7 @@ export type Route =
   | { readonly kind: "identities" }
   | { readonly kind: "twoFactor" }
   | { readonly kind: "admin"; readonly section: string }
-  | { readonly kind: "viewer"; readonly appKey: string; readonly pageSlug: string | undefined }
+  | { readonly kind: "viewer"; readonly appKey: string; readonly pageSlug: string | undefined; readonly version?: string }
   | { readonly kind: "editor"; readonly applicationId: string; readonly pageSlug: string }
   | { readonly kind: "notFound" };
 
@@ -67,6 +67,8 @@ export function matchRoute(pathname: string): Route {
       // The editor's address: /app/{application id}/edit/{page slug}.
       if (third === "edit") return parts.length === 4 && fourth !== undefined ? { kind: "editor", applicationId: second, pageSlug: fourth } : { kind: "notFound" };
       if (parts.length <= 3) return { kind: "viewer", appKey: second, pageSlug: third };
+      // A kept version, read-only, for the app's developers: /app/{application id}/versions/{version}/{page slug}.
+      if (third === "versions" && fourth !== undefined && parts.length <= 5) return { kind: "viewer", appKey: second, pageSlug: parts[4], version: fourth };
       return { kind: "notFound" };
     default:
       return { kind: "notFound" };

@@ -11,15 +11,16 @@ export function visiblePages<P extends NavPage>(pages: readonly P[]): P[] {
   return pages.filter((p) => p.hidden !== true);
 }
 
-export function PageNav(props: { appName: string; appKey: string; pages: readonly NavPage[]; current: string; editHref?: string | undefined }) {
+export function PageNav(props: { appName: string; appKey: string; pages: readonly NavPage[]; current: string; editHref?: string | undefined; base?: string | undefined }) {
   const { appName, appKey, pages, current } = props;
+  const base = props.base ?? `/app/${encodeURIComponent(appKey)}`;
   const shown = visiblePages(pages);
   return (
     <nav className="lc-nav" aria-label="Pages">
       <span className="lc-nav__app">{appName}</span>
       {shown.length > 1 &&
         shown.map((p) => {
-          const href = `/app/${encodeURIComponent(appKey)}/${encodeURIComponent(p.slug)}`;
+          const href = `${base}/${encodeURIComponent(p.slug)}`;
           return (
             <a
               key={p.slug}

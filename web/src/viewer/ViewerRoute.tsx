@@ -2,6 +2,10 @@
  * A published application at `/app/{app}/{page}`: loads the document and the widget manifests,
  * runs the page in the engine worker, shows its widgets, and carries out their effects.
  * Private apps send a logged-out visitor to the login page and back.
+ *
+ * `/app/{app id}/versions/{version}/{page}` shows a kept version instead, read-only, to the app's
+ * developers: its pages and widgets with their bindings, but no query runs (the server runs only
+ * the published or the edited queries, never a version's), as a banner says.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
@@ -32,6 +36,8 @@ interface DocumentPage extends PageDefinition, NavPage {
 
 export interface PublishedApp {
   readonly id: string;
+  /** Set when this is a kept version rather than the published app. */
+  readonly version?: { readonly number: number; readonly createdAt: string; readonly message: string | null };
   readonly slug: string;
   /** The visitor may edit this app (a developer of its workspace). */
   readonly canEdit?: boolean;
@@ -66,7 +72,9 @@ const problemText = (error: unknown): string => {
   return error instanceof Error ? error.message : String(error);
 };
 
-export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: string; pageSlug: string | undefined; search: string }) {
+const VERSION_QUERIES = "Queries do not run in a version preview.";
+
+export default function ViewerRoute({ appKey, pageSlug, search, version }: { appKey: string; pageSlug: string | undefined; search: string; version?: string | undefined }) {
   const [loaded, setLoaded] = useState<{ app: PublishedApp; manifests: WidgetManifest[]; user: Record<string, unknown> } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   /** JS libraries that could not load: said on the page, which runs without them. */
@@ -76,7 +84,10 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
   const { confirm, dialog } = useConfirm();
 
   useEffect(() => {
-    Promise.all([api<PublishedApp>(`/view/${encodeURIComponent(appKey)}`), api<{ widgets: WidgetManifest[] }>("/widgets"), visitor()]).then(
+    const source = version
+      ? `/applications/${encodeURIComponent(appKey)}/versions/${encodeURIComponent(version)}/view`
+      : `/view/${encodeURIComponent(appKey)}`;
+    Promise.all([api<PublishedApp>(source), api<{ widgets: WidgetManifest[] }>("/widgets"), visitor()]).then(
       ([app, w, user]) => {
         setLoaded({ app, manifests: w.widgets, user });
         document.title = app.document.application.name;
@@ -89,9 +100,10 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
         setProblem(problemText(error));
       },
     );
-  }, [appKey]);
+  }, [appKey, version]);
 
   const app = loaded?.app;
+  const base = version ? `/app/${encodeURIComponent(appKey)}/versions/${encodeURIComponent(version)}` : `/app/${encodeURIComponent(appKey)}`;
   const page = useMemo(() => (app ? pageFor(app.document.pages, pageSlug) : undefined), [app, pageSlug]);
   const store = useMemo(() => (app ? new AppStore(app.id, pageStorage()) : null), [app]);
   // One per page shown: the widgets subscribe to their own values in it (see PageView).
@@ -117,7 +129,7 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
             const next = current.document.pages.find((p) => p.name === target || p.slug === target);
             if (!next) return false;
             const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-            navigate(`/app/${encodeURIComponent(appKey)}/${encodeURIComponent(next.slug)}${query.size > 0 ? `?${query}` : ""}`);
+            navigate(`${base}/${encodeURIComponent(next.slug)}${query.size > 0 ? `?${query}` : ""}`);
             return true;
           },
           openUrl: (url, newWindow) => (newWindow ? window.open(url, "_blank", "noopener") : window.location.assign(url)),
@@ -132,7 +144,8 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
               .then((answer) => window.location.assign(answer?.redirect ?? (redirectUrl || "/login")));
           },
         }),
-      executeAction: (request) => executeOnServer(request, { applicationId: current.id, mode: "view" }),
+      executeAction: (request) =>
+        current.version ? Promise.reject(new Error(VERSION_QUERIES)) : executeOnServer(request, { applicationId: current.id, mode: "view" }),
       confirmAction: (action) =>
         // A JS function set to "confirm before calling" is named `Object.function`; a query by its name.
         confirm({
@@ -153,7 +166,7 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
       })
       .then((update) => {
         onUpdate(update);
-        return client.runOnLoadActions();
+        return current.version ? undefined : client.runOnLoadActions();
       })
       .catch((error: unknown) => {
         if (engine.current === client) setProblem(error instanceof Error ? error.message : String(error));
@@ -163,7 +176,7 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
       engine.current = null;
     };
     // A new page (or app) starts a fresh engine; query changes on the same page only update the URL.
-  }, [loaded, page, store, pageStore, toast, confirm, appKey]);
+  }, [loaded, page, store, pageStore, toast, confirm, base]);
 
   useEffect(() => {
     engine.current?.setUrl(window.location.href).then(
@@ -216,9 +229,16 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
         appKey={appKey}
         pages={app.document.pages}
         current={page.slug}
+        base={base}
         editHref={app.canEdit ? `/app/${encodeURIComponent(app.id)}/edit/${encodeURIComponent(page.slug)}` : undefined}
       />
       <main className="lc-app__main">
+        {app.version && (
+          <p className="lc-notice" role="status" data-testid="version-banner">
+            Version {app.version.number} of {new Date(app.version.createdAt).toLocaleString()}
+            {app.version.message ? ` — ${app.version.message}` : ""}. A read-only preview: {VERSION_QUERIES}
+          </p>
+        )}
         {libraryProblem !== null && (
           <p className="lc-notice lc-notice--error" role="alert" data-testid="library-problem">
             {libraryProblem}

@@ -1,0 +1,1 @@
+"""Version history of applications without Git: list, view, compare and restore published versions."""
