@@ -43,7 +43,7 @@ from lowcraft.audit.handler import record
 from lowcraft.connectors.errors import ConnectorError
 from lowcraft.connectors.netguard import check_address
 from lowcraft.context import Context
-from lowcraft.errors import PermissionDenied, ValidationFailed
+from lowcraft.errors import BadRequest, PermissionDenied, ValidationFailed
 from lowcraft.git import entities, handler
 from lowcraft.git.errors import (
     BranchNotFound,
@@ -652,8 +652,8 @@ def _complete(
     try:
         document = handler.document_of(document_to_files(parse_document(entities.assemble(merged, orders)).model_dump(
             by_alias=True, exclude_none=True)))
-    except (entities.Unassembled, InvalidDocument) as exc:
-        message = exc.message if isinstance(exc, InvalidDocument) else str(exc)
+    except (entities.Unassembled, BadRequest) as exc:
+        message = exc.message if isinstance(exc, BadRequest) else str(exc)
         raise UnresolvedConflicts(f"The merged application is not valid: {message}") from None
     files = document_to_files(document)
     root = repo.merged_root(op.repo, base, ours, theirs, op.conn.folder)
