@@ -412,9 +412,9 @@ def connect(ctx: Context, application_id: str, request: ConnectRequest) -> dict[
                 try:
                     document = handler.document_of(existing)
                 except InvalidDocument as exc:
-                    where = f"folder '{folder}'" if folder else "the repository's root"
+                    where = f"Folder '{folder}'" if folder else "The repository's root"
                     raise NotALowcraftApp(
-                        f"{where.capitalize()} of branch '{branch}' does not hold a Lowcraft application: {exc.message}",
+                        f"{where} of branch '{branch}' does not hold a Lowcraft application: {exc.message}",
                         details={"path": exc.details.get("path")},
                     ) from None
                 if not request.use_repository:
