@@ -348,6 +348,52 @@ def merged_root(repo: pygit2.Repository, base: str | None, ours: str, theirs: st
     return tree
 
 
+def new_objects(repo: pygit2.Repository, commit: str) -> list[tuple[str, int, bytes]]:
+    """The objects `commit` brought beyond its parents': itself, and the trees and blobs its tree
+    does not share with theirs (oid, type, raw data)."""
+    obj = repo[pygit2.Oid(hex=commit)]
+    assert isinstance(obj, pygit2.Commit)
+    known: set[pygit2.Oid] = set()
+
+    def mark(tree: pygit2.Tree) -> None:
+        known.add(tree.id)
+        for entry in tree:
+            known.add(entry.id)
+            if entry.type == ObjectType.TREE:
+                mark(repo[entry.id])
+
+    for parent in obj.parents:
+        mark(parent.tree)
+    out: list[tuple[str, int, bytes]] = []
+
+    def add(oid: pygit2.Oid) -> None:
+        raw = repo.odb.read(oid)
+        out.append((str(oid), int(raw[0]), bytes(raw[1])))
+
+    def walk(tree: pygit2.Tree) -> None:
+        if tree.id in known:
+            return
+        known.add(tree.id)
+        add(tree.id)
+        for entry in tree:
+            if entry.id in known:
+                continue
+            if entry.type == ObjectType.TREE:
+                walk(repo[entry.id])
+            else:
+                known.add(entry.id)
+                add(entry.id)
+
+    add(obj.id)
+    walk(obj.tree)
+    return out
+
+
+def write_objects(repo: pygit2.Repository, objects: list[tuple[int, bytes]]) -> None:
+    for kind, data in objects:
+        repo.odb.write(kind, data)
+
+
 def clear_stale_locks(path: Path, older_than_seconds: float) -> list[str]:
     """Remove lock files (`*.lock`) a killed process left in the clone, once they are older than
     the operation timeout; each removal is logged. Younger ones are left: their owner may be alive."""

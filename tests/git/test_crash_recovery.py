@@ -25,8 +25,8 @@ SERVER = {"LOWCRAFT_ARGON2_MEMORY_KIB": "1024", "LOWCRAFT_ARGON2_TIME_COST": "1"
 
 
 @contextmanager
-def lowcraft(data: Path, *, kill_at: str | None = None) -> Iterator[httpx.Client]:
-    env = {**SERVER, "LOWCRAFT_DATA_DIR": str(data)}
+def lowcraft(data: Path, *, kill_at: str | None = None, extra: dict[str, str] | None = None) -> Iterator[httpx.Client]:
+    env = {**SERVER, "LOWCRAFT_DATA_DIR": str(data), **(extra or {})}
     if kill_at:
         env[TEST_KILL_VARIABLE] = kill_at
     with running_server(env) as server:
