@@ -245,7 +245,8 @@ def _author(ctx: Context) -> tuple[str, str]:
 
 
 def _head_files(op: Op) -> dict[str, bytes] | None:
-    return _repo().read_folder(op.repo, op.conn.head_commit, op.conn.folder)
+    files: dict[str, bytes] | None = _repo().read_folder(op.repo, op.conn.head_commit, op.conn.folder)
+    return files
 
 
 def _is_clean(op: Op) -> bool:
