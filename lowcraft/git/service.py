@@ -540,9 +540,10 @@ def _commit(op: Op, message: str) -> dict[str, Any]:
     if branch in (op.conn.protected_branches or []):
         raise BranchProtected(f"Branch '{branch}' is protected: commit on another branch and merge it.")
     files = handler.edit_files(op.ctx, op.app)
-    if files == (_head_files(op) or {}):
+    head_files = _head_files(op) or {}
+    if files == head_files:
         return {"commit": None, "branch": branch, "changed": 0}
-    before = handler.document_of(_head_files(op) or {}) if op.conn.head_commit else None
+    before = handler.document_of(head_files) if head_files else None
     changed = len(entities.diff(before, handler.document_of(files))) if before else len(files)
     root = repo.commit_tree(op.repo, op.conn.head_commit) if op.conn.head_commit else None
     tree = repo.replace_folder(op.repo, root, op.conn.folder, files)
