@@ -335,6 +335,9 @@ def _host_port(url: str) -> tuple[str, int]:
         raise ValidationFailed(
             "The remote must be an https://, http:// or ssh:// URL, or user@host:path.", details={"field": "remoteUrl"}
         )
+    if parts.password is not None or (parts.username and parts.scheme in ("http", "https")):
+        raise ValidationFailed("Give the user name and token in their own fields, not in the remote's URL.",
+                               details={"field": "remoteUrl"})
     try:
         port = parts.port
     except ValueError:
