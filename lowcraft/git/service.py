@@ -484,6 +484,7 @@ def disconnect(ctx: Context, application_id: str) -> None:
         ctx.db.delete(row)
         for state in handler.branch_states(ctx, application_id).values():
             ctx.db.delete(state)
+        handler.drop_objects(ctx, application_id, handler.kept_commits(ctx, application_id))
         record(ctx, "git.disconnected", "application", app.id, app.name, workspace_id=app.workspace_id,
                summary={"remote": _safe_url(row.remote_url)})
         ctx.db.flush()
