@@ -1,17 +1,22 @@
-"""The `lowcraft` command: serve, migrate, create-admin, check, import-appsmith, version, openapi, backup, restore,
-migrate-store."""
+"""The `lowcraft` command: serve, migrate, create-admin, check, export, import, import-appsmith, version, openapi,
+backup, restore, migrate-store."""
 
 from __future__ import annotations
 
 import gc
 import getpass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from lowcraft import __version__
 from lowcraft.config import Settings, settings_help
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from lowcraft.identity.models import User
 
 SERVE_WEBSOCKETS = "none"
 """uvicorn's WebSocket implementation for `serve` ("auto" once the app has WebSocket routes)."""
@@ -100,14 +105,148 @@ def create_admin(
         raise typer.Exit(2) from None
 
 
-@app.command(help="Lint exported applications offline (files or folders of *.json); exits 1 on errors.")
+@app.command(help="Lint exported applications offline (JSON files, application folders in the repository "
+             "layout, or folders holding either); exits 1 on errors.")
 def check(
-    paths: list[Path] = typer.Argument(..., help="Exported application JSON files or folders."),
+    paths: list[Path] = typer.Argument(..., help="Exported application JSON files, application folders or folders of them."),
     output_format: str = typer.Option("text", "--format", help="text or json"),
 ) -> None:
+    from lowcraft.appmodel.file_tree import files_to_document, read_folder
     from lowcraft.bindings.check import main as run_check
 
-    raise typer.Exit(run_check(paths, output_format))
+    raise typer.Exit(run_check(paths, output_format, read_tree=lambda folder: files_to_document(read_folder(folder))))
+
+
+def _actor(db: Session, workspace_id: str, email: str | None) -> User:
+    """The member a command acts as: `email`, or the workspace's first administrator."""
+    from sqlalchemy import select
+
+    from lowcraft.identity.models import User
+    from lowcraft.workspaces.models import Membership
+
+    query = select(User).join(Membership, Membership.user_id == User.id).where(Membership.workspace_id == workspace_id)
+    if email is not None:
+        query = query.where(User.email == email.strip().lower())
+    else:
+        query = query.where(Membership.role == "administrator").order_by(Membership.created_at)
+    actor = db.scalars(query).first()
+    if actor is None:
+        typer.echo(f"error: {email or 'no administrator'} is not a member of the workspace", err=True)
+        raise typer.Exit(2)
+    return actor
+
+
+_AS_HELP = ("Email of the Developer or Administrator the command acts as and is audited for "
+            "(default: the workspace's first administrator).")
+
+
+@app.command(help="Export an application: as one JSON document (--layout json, the default), or as a folder "
+             "in the repository layout (--layout files; docs/app-format.md) for Git and review. Exits 2 when "
+             "it cannot.")
+def export(
+    application: Annotated[str, typer.Argument(help="Application id or slug.")],
+    out: Annotated[Path, typer.Argument(help="The JSON file (- for standard output) or, with --layout files, the folder.")],
+    layout: Annotated[str, typer.Option(help="json or files")] = "json",
+    user: Annotated[str | None, typer.Option("--as", help=_AS_HELP)] = None,
+) -> None:
+    import json
+
+    from sqlalchemy import or_, select
+
+    from lowcraft.appmodel.file_tree import document_to_files, write_folder
+    from lowcraft.appmodel.models import Application
+    from lowcraft.apps.service import export_application
+    from lowcraft.context import Context
+    from lowcraft.errors import LowcraftError
+    from lowcraft.runtime import Runtime
+    from lowcraft.store.migrate import upgrade
+
+    if layout not in ("json", "files"):
+        typer.echo("error: --layout is json or files", err=True)
+        raise typer.Exit(2)
+    runtime = Runtime.build(Settings())
+    upgrade(runtime.db)
+    try:
+        with runtime.db.session() as db:
+            found = db.scalars(select(Application).where(
+                or_(Application.id == application, Application.slug == application), Application.deleted_at.is_(None)
+            )).all()
+            if len(found) != 1:
+                typer.echo(f"error: no application '{application}'", err=True)
+                raise typer.Exit(2)
+            actor = _actor(db, found[0].workspace_id, user)
+            ctx = Context(runtime=runtime, db=db, user=actor, client_address="cli", via="cli")
+            document = export_application(ctx, found[0].id)
+            if layout == "files":
+                files = document_to_files(document)
+                write_folder(out, files)
+                typer.echo(f"exported '{found[0].name}' to {out} ({len(files)} files)")
+            elif str(out) == "-":
+                typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+            else:
+                out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+                typer.echo(f"exported '{found[0].name}' to {out}")
+    except LowcraftError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command("import", help="Import an application into a workspace from a folder in the repository layout "
+             "(docs/app-format.md) or an exported JSON document; exits 2, changing nothing, when it cannot.")
+def import_(
+    path: Annotated[Path, typer.Argument(help="The application folder or JSON file.")],
+    workspace: Annotated[str, typer.Option("--workspace", help="Workspace id or name.")],
+    user: Annotated[str | None, typer.Option("--as", help=_AS_HELP)] = None,
+    name: Annotated[str | None, typer.Option(help="Name of the new application (default: the app's own).")] = None,
+) -> None:
+    import asyncio
+    import json
+
+    from sqlalchemy import or_, select
+
+    from lowcraft.appmodel.document_format import parse_document
+    from lowcraft.appmodel.file_tree import files_to_document, read_folder
+    from lowcraft.apps.service import import_application
+    from lowcraft.context import Context
+    from lowcraft.errors import LowcraftError
+    from lowcraft.jslibs.service import fetch_document_libraries
+    from lowcraft.runtime import Runtime
+    from lowcraft.store.migrate import upgrade
+    from lowcraft.workspaces.models import Workspace
+
+    try:
+        if path.is_dir():
+            document = files_to_document(read_folder(path))
+        else:
+            try:
+                document = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                typer.echo(f"error: {path}: cannot be read as a JSON document: {exc}", err=True)
+                raise typer.Exit(2) from None
+        libraries_wanted = parse_document(document).application.js_libraries
+    except LowcraftError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    runtime = Runtime.build(Settings())
+    upgrade(runtime.db)
+    try:
+        with runtime.db.session() as db:
+            found = db.scalars(select(Workspace).where(or_(Workspace.id == workspace, Workspace.name == workspace))).all()
+            if len(found) != 1:
+                typer.echo(f"error: {'no' if not found else 'more than one'} workspace '{workspace}'", err=True)
+                raise typer.Exit(2)
+            actor = _actor(db, found[0].id, user)
+            ctx = Context(runtime=runtime, db=db, user=actor, client_address="cli", via="cli")
+            libraries = asyncio.run(fetch_document_libraries(ctx, found[0].id, libraries_wanted))
+            result = import_application(ctx, found[0].id, document, name, libraries)
+            app_id, app_name = result.view.app.id, result.view.app.name
+    except LowcraftError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"imported '{app_name}' as application {app_id}")
+    for outcome in result.libraries:
+        if not outcome.installed:
+            typer.echo(f"JS library '{outcome.name}' was not installed: {outcome.problem or 'it was not fetched'}")
 
 
 @app.command(
@@ -136,10 +275,9 @@ def import_appsmith(
     from lowcraft.appsmith.report import format_report
     from lowcraft.context import Context
     from lowcraft.errors import LowcraftError
-    from lowcraft.identity.models import User
     from lowcraft.runtime import Runtime
     from lowcraft.store.migrate import upgrade
-    from lowcraft.workspaces.models import Membership, Workspace
+    from lowcraft.workspaces.models import Workspace
 
     runtime = Runtime.build(Settings())
     upgrade(runtime.db)
@@ -150,17 +288,7 @@ def import_appsmith(
             if len(found) != 1:
                 typer.echo(f"error: {'no' if not found else 'more than one'} workspace '{workspace}'", err=True)
                 raise typer.Exit(2)
-            query = select(User).join(Membership, Membership.user_id == User.id).where(
-                Membership.workspace_id == found[0].id
-            )
-            if user is not None:
-                query = query.where(User.email == user.strip().lower())
-            else:
-                query = query.where(Membership.role == "administrator").order_by(Membership.created_at)
-            actor = db.scalars(query).first()
-            if actor is None:
-                typer.echo(f"error: {user or 'no administrator'} is not a member of workspace '{workspace}'", err=True)
-                raise typer.Exit(2)
+            actor = _actor(db, found[0].id, user)
             ctx = Context(runtime=runtime, db=db, user=actor, client_address="cli", via="cli")
             from lowcraft.jslibs.service import fetch_document_libraries
 

@@ -113,6 +113,11 @@ class Settings(BaseSettings):
     version_retention_days: int = Field(
         0, ge=0, description="Versions older than this many days are pruned (0: no age limit); the published one stays.",
     )
+    git_operation_timeout_seconds: int = Field(
+        120, ge=5, le=3600,
+        description="Longest a Git operation waits for an application's lock; lock files a killed Git operation "
+        "left in a clone are removed once older than this.",
+    )
     smtp_host: str | None = Field(None, description="SMTP server for password reset and invites.")
     smtp_port: int = Field(587, description="SMTP port.")
     smtp_username: str | None = Field(None, description="SMTP user.")

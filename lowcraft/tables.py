@@ -7,6 +7,7 @@ from lowcraft.appmodel.models import Action, Application, JsLibrary, JsLibraryCo
 from lowcraft.appmodel.versions import AppVersion
 from lowcraft.audit.models import AuditEvent
 from lowcraft.datasources.models import Datasource, DatasourceConfig
+from lowcraft.git.models import GitBranchState, GitConnection, GitObject, GitOperation
 from lowcraft.identity.models import (
     ApiToken,
     InstanceSetting,
@@ -31,6 +32,10 @@ __all__ = [
     "Base",
     "Datasource",
     "DatasourceConfig",
+    "GitBranchState",
+    "GitConnection",
+    "GitObject",
+    "GitOperation",
     "InstanceSetting",
     "Invite",
     "JsLibrary",

@@ -131,3 +131,58 @@ def test_import_appsmith_reads_a_folder_and_prints_the_report(tmp_path: Path) ->
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     failed = lowcraft("import-appsmith", str(broken), "--workspace", workspace_id, data=data)
     assert failed.returncode == 2 and failed.stderr.startswith("error: ")
+
+
+def test_export_as_files_check_and_import_round_trip_through_the_store(tmp_path: Path) -> None:
+    from lowcraft.appmodel.file_tree import read_folder
+    from tests.appmodel.test_file_tree import two_pages_document
+
+    data = tmp_path / "data"
+    created = lowcraft("create-admin", "--email", "ops@example.com", "--password", "long-enough-password", data=data)
+    assert created.returncode == 0, created.stderr
+    import sqlite3
+
+    with sqlite3.connect(data / "lowcraft.db") as db:
+        [(workspace_id,)] = db.execute("select id from workspaces").fetchall()
+    source = tmp_path / "orders.json"
+    source.write_text(json.dumps(two_pages_document()))
+    first = lowcraft("import", str(source), "--workspace", workspace_id, data=data)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("imported 'Orders admin' as application ")
+
+    repo = tmp_path / "repo"
+    exported = lowcraft("export", "orders-admin", str(repo / "orders"), "--layout", "files", data=data)
+    assert exported.returncode == 0, exported.stderr
+    tree = read_folder(repo / "orders")
+    assert {"application.json", "pages/open/queries/getOrders.sql", "pages/paid/queries/getOrders.sql",
+            "pages/open/js/Utils.js", "datasources/orders-db.json"} <= set(tree)
+    checked = lowcraft("check", str(repo), data=data)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "1 file(s) checked: 0 error(s)" in checked.stdout
+
+    again = lowcraft("import", str(repo / "orders"), "--workspace", workspace_id, "--name", "Orders copy", data=data)
+    assert again.returncode == 0, again.stderr
+    copy_id = again.stdout.split()[-1]
+    second = lowcraft("export", copy_id, str(tmp_path / "copy"), "--layout", "files", data=data)
+    assert second.returncode == 0, second.stderr
+    copied = read_folder(tmp_path / "copy")
+    assert {k: v for k, v in copied.items() if k != "application.json"} == {
+        k: v for k, v in tree.items() if k != "application.json"}
+    as_json = lowcraft("export", copy_id, "-", data=data)
+    assert json.loads(as_json.stdout)["application"]["name"] == "Orders copy"
+    with sqlite3.connect(data / "lowcraft.db") as db:
+        assert db.execute("select count(*) from audit_events where action = 'application.exported'").fetchone() == (3,)
+
+    # A broken page: check fails naming the file, import refuses and creates nothing.
+    page_file = repo / "orders" / "pages" / "paid" / "page.json"
+    page_file.write_text(page_file.read_text().replace('"rightColumn": 40', '"rightColumn": 90'))
+    failed = lowcraft("check", str(repo / "orders"), "--format", "json", data=data)
+    assert failed.returncode == 1
+    [report] = json.loads(failed.stdout)["files"]
+    assert report["failure"].startswith("pages/paid/page.json: ")
+    refused = lowcraft("import", str(repo / "orders"), "--workspace", workspace_id, data=data)
+    assert refused.returncode == 2 and refused.stderr.startswith("error: pages/paid/page.json: ")
+    with sqlite3.connect(data / "lowcraft.db") as db:
+        assert db.execute("select count(*) from applications").fetchone() == (2,)
+    missing = lowcraft("export", "no-such-app", str(tmp_path / "x"), "--layout", "files", data=data)
+    assert missing.returncode == 2 and "no application 'no-such-app'" in missing.stderr

@@ -32,3 +32,14 @@ class DuplicateName(Conflict):
     """Another entity of the page already has this name (names are per page)."""
 
     code = "duplicate_name"
+
+
+class InvalidAppTree(InvalidDocument):
+    """An application's file tree (docs/app-format.md, "Repository layout") breaks a rule; the
+    message starts with the path of the faulty file, also given as `path` (and `details.path`)."""
+
+    code = "invalid_app_tree"
+
+    def __init__(self, message: str, *, path: str):
+        super().__init__(message, details={"path": path})
+        self.path = path

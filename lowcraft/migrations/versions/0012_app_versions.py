@@ -1,7 +1,7 @@
 """Application versions: version history without Git
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-06 21:50:00.000000
 
 One row per publish and per restore, holding the whole application document. Applications
@@ -18,7 +18,7 @@ import lowcraft.store.types
 from lowcraft.store.types import new_id, utcnow
 
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
