@@ -1,9 +1,10 @@
 /**
- * The editor's top bar: the app and page, the save status, undo and redo, settings, preview and
- * publish; below it, when the page could not be saved, what happened and the ways out.
+ * The editor's top bar: the app and page, the save status, undo and redo, Git, settings, preview
+ * and publish; below it, when the page could not be saved, what happened and the ways out.
  */
 import type { SaveState } from "./autosave";
 import type { AppDetail } from "./editorApi";
+import GitBadge from "./GitBadge";
 
 const SAVE_LABELS: Record<string, string> = { saved: "All changes saved", unsaved: "Unsaved changes", saving: "Saving…", conflict: "Conflict", error: "Not saved" };
 
@@ -18,6 +19,8 @@ export interface EditorTopBarProps {
   onUndo(): void;
   onRedo(): void;
   onSettings(): void;
+  /** Open the Git panel. */
+  onGit(): void;
   onTogglePreview(): void;
   onPublish(): void;
   /** Conflict: save this version over the other one. */
@@ -50,6 +53,7 @@ export default function EditorTopBar(props: EditorTopBarProps) {
         <button type="button" aria-label="Redo" title="Redo (Ctrl+Shift+Z)" disabled={!props.canRedo || preview} onClick={props.onRedo}>
           ↷
         </button>
+        <GitBadge appId={app.id} saveStatus={status} onOpen={props.onGit} />
         <button type="button" onClick={props.onSettings}>
           Settings
         </button>
