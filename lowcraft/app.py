@@ -34,6 +34,8 @@ from lowcraft.config import Settings
 from lowcraft.connectors.pools import default_pools
 from lowcraft.context import Context
 from lowcraft.datasources.api import router as datasources_router
+from lowcraft.git.api import router as git_router
+from lowcraft.git.recovery import recover as recover_git_operations
 from lowcraft.http import API_PREFIX, docs, errors, spa
 from lowcraft.http.fast_execute import GZIP_MINIMUM_BYTES, serve_cached_execution
 from lowcraft.http.headers import FrameAncestorsCache, HeadAsGet, SecurityHeaders, page_policy
@@ -154,6 +156,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Git operations a killed process left half done are finished (or abandoned) before serving.
+        await asyncio.to_thread(recover_git_operations, runtime)
         await asyncio.to_thread(housekeeping, runtime)
         settle_heap()
         task = asyncio.create_task(_housekeeping_loop(runtime))
@@ -185,6 +189,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
     for router in (
         actions_router, meta_router, accounts_router, signin_router, saml_router, workspaces_router, apps_router,
         pages_router, datasources_router, admin_router, jslibs_router, two_factor_router, scim_admin_router,
+        git_router,
     ):
         app.router.routes.extend(router.routes)
     app.router.routes.append(LazyRoutes(SCIM_PREFIX, _scim_router))  # SCIM 2.0, with its own error shape

@@ -105,6 +105,11 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(60 * 24 * 3, gt=0, description="Sessions end after this much idle time.")
     session_max_hours: int = Field(24 * 30, gt=0, description="Sessions end this long after login, whatever.")
     trash_retention_days: int = Field(30, gt=0, description="Deleted applications are purged after this.")
+    git_operation_timeout_seconds: int = Field(
+        120, ge=5, le=3600,
+        description="Longest a Git operation waits for an application's lock; lock files a killed Git operation "
+        "left in a clone are removed once older than this.",
+    )
     smtp_host: str | None = Field(None, description="SMTP server for password reset and invites.")
     smtp_port: int = Field(587, description="SMTP port.")
     smtp_username: str | None = Field(None, description="SMTP user.")

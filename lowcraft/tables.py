@@ -6,6 +6,7 @@ from lowcraft.admin.models import InstanceSetting
 from lowcraft.appmodel.models import Action, Application, JsLibrary, JsLibraryCode, JsObject, Page
 from lowcraft.audit.models import AuditEvent
 from lowcraft.datasources.models import Datasource, DatasourceConfig
+from lowcraft.git.models import GitBranchState, GitConnection, GitOperation
 from lowcraft.identity.models import (
     ApiToken,
     InstanceSetting,
@@ -29,6 +30,9 @@ __all__ = [
     "Base",
     "Datasource",
     "DatasourceConfig",
+    "GitBranchState",
+    "GitConnection",
+    "GitOperation",
     "InstanceSetting",
     "Invite",
     "JsLibrary",

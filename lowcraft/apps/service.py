@@ -7,11 +7,12 @@ public apps) only ever read the published snapshot.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, event, or_, select
 from starlette.concurrency import run_in_threadpool
 
 from lowcraft import bindings
@@ -243,6 +244,85 @@ def create_from_document(
     return app, outcomes
 
 
+def replace_edit_state(ctx: Context, app: Application, doc: AppDocument) -> None:
+    """Make `app`'s edit state the checked document `doc`, in the caller's transaction; the caller
+    has checked the role (Git pulls, merges and branch switches; restoring a version).
+
+    Pages are matched by name and actions and JS objects by page and name, so what the document
+    keeps keeps its id (the editor's open page, an action's cached plan); what it lacks is deleted
+    and what is new is created. The app's name and address stay; its icon, theme and settings
+    follow the document. JS libraries are left as installed.
+    """
+    settings = doc.application.settings
+    app.icon = doc.application.icon[:40]
+    app.theme = _theme(dict(doc.application.theme))
+    app.settings = settings.model_dump(by_alias=True, exclude={"public_access"})
+    datasources = _datasources_for(ctx, app.workspace_id, doc)
+    pages = {p.name: p for p in handler.pages_of(ctx, app.id)}
+    actions = {(a.page_id, a.name): a for a in ctx.db.scalars(select(Action).where(Action.application_id == app.id)).all()}
+    js_objects = {(j.page_id, j.name): j for j in ctx.db.scalars(select(JsObject).where(JsObject.application_id == app.id)).all()}
+    wanted = {p.name for p in doc.pages}
+    for name, page in pages.items():
+        if name not in wanted:
+            for model in (Action, JsObject):
+                ctx.db.execute(delete(model).where(model.page_id == page.id))
+            ctx.db.delete(page)
+    for page in pages.values():
+        if page.name in wanted:
+            page.slug = f"~{page.id}"  # out of the way while slugs move between pages
+    ctx.db.flush()
+    has_default = any(p.is_default for p in doc.pages)
+    taken: set[str] = set()
+    for position, page_doc in enumerate(doc.pages):
+        slug = unique_slug(slugify(page_doc.slug or page_doc.name, "page"), taken)
+        taken.add(slug)
+        dsl = _upgraded(copy.deepcopy(page_doc.dsl), page_doc.name)
+        is_default = page_doc.is_default if has_default else position == 0
+        page = pages.get(page_doc.name)
+        if page is None:
+            page = Page(application_id=app.id, name=page_doc.name, slug=slug, position=position,
+                        is_default=is_default, hidden=page_doc.hidden, dsl=dsl)
+            ctx.db.add(page)
+            ctx.db.flush()
+        else:
+            page.slug, page.position, page.is_default, page.hidden = slug, position, is_default, page_doc.hidden
+            if page.dsl != dsl:
+                page.dsl = dsl
+        kept_actions = set()
+        for action_doc in page_doc.actions:
+            kept_actions.add(action_doc.name)
+            values = {"datasource_id": datasources[action_doc.datasource].id, "connector": action_doc.connector,
+                      "config": copy.deepcopy(action_doc.config), "settings": action_doc.settings.as_json()}
+            action = actions.get((page.id, action_doc.name))
+            if action is None:
+                ctx.db.add(Action(application_id=app.id, page_id=page.id, name=action_doc.name, **values))
+            else:
+                for field, value in values.items():
+                    if getattr(action, field) != value:
+                        setattr(action, field, value)
+        kept_js = set()
+        for js_doc in page_doc.js_objects:
+            kept_js.add(js_doc.name)
+            functions = {name: value.as_json() for name, value in js_doc.settings.items()}
+            js = js_objects.get((page.id, js_doc.name))
+            if js is None:
+                ctx.db.add(JsObject(application_id=app.id, page_id=page.id, name=js_doc.name, body=js_doc.body,
+                                    settings=functions))
+            else:
+                if js.body != js_doc.body:
+                    js.body = js_doc.body
+                if js.settings != functions:
+                    js.settings = functions
+        for (page_id, name), action in actions.items():
+            if page_id == page.id and name not in kept_actions:
+                ctx.db.delete(action)
+        for (page_id, name), js in js_objects.items():
+            if page_id == page.id and name not in kept_js:
+                ctx.db.delete(js)
+    app.updated_at = utcnow()
+    ctx.db.flush()
+
+
 def _upgraded(dsl: dict[str, Any], page: str) -> dict[str, Any]:
     """The tree with each placeholder whose original type Lowcraft now has turned into that widget."""
     if not any(
@@ -340,14 +420,32 @@ async def import_with_libraries(ctx: Context, workspace_id: str, raw: Any, name:
     return await run_in_threadpool(import_application, ctx, workspace_id, raw, name, libraries)
 
 
+PublishSource = Callable[[Context, Application], dict[str, Any] | None]
+publish_sources: list[PublishSource] = []
+"""Where a publish may take its document from instead of the edit state (Git sync: the published
+branch's kept edit state, when another branch is being edited). Registered by the layers above."""
+after_publish: list[Callable[[Context, str], None]] = []
+"""Run once a publish has committed (Git sync: auto-commit on publish), with the application id."""
+
+
 def publish_application(ctx: Context, application_id: str) -> AppView:
     """Snapshot the edit state as the published document, in the caller's one transaction."""
     view = _app_view(ctx, application_id, Role.DEVELOPER)
-    view.app.published = handler.build_document(ctx, view.app, include_ids=True)
+    document = next((d for d in (source(ctx, view.app) for source in publish_sources) if d is not None), None)
+    view.app.published = document if document is not None else handler.build_document(ctx, view.app, include_ids=True)
+    for hook in after_publish:
+        event.listen(ctx.db, "after_commit", _after_commit(hook, ctx, view.app.id), once=True)
     view.app.published_at = utcnow()
     jslibs_handler.prune_code(ctx, view.app.id, view.app.published)
     record(ctx, "application.published", "application", view.app.id, view.app.name, workspace_id=view.app.workspace_id)
     return view
+
+
+def _after_commit(hook: Callable[[Context, str], None], ctx: Context, application_id: str) -> Callable[[Any], None]:
+    def run(_session: Any) -> None:
+        hook(ctx, application_id)
+
+    return run
 
 
 def frame_ancestors(ctx: Context, key: str) -> list[str]:

@@ -1,0 +1,108 @@
+"""Git sync's store work: the connection row, secrets, edit-state documents, the journal.
+No permission checks: the service has checked the caller's role and holds the application's lock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from lowcraft.appmodel.document_format import parse_document
+from lowcraft.appmodel.file_tree import document_to_files, files_to_document, normalize_document
+from lowcraft.appmodel.models import Application
+from lowcraft.apps import handler as apps_handler
+from lowcraft.apps.service import replace_edit_state
+from lowcraft.context import Context
+from lowcraft.git.errors import NotConnected
+from lowcraft.git.models import GitBranchState, GitConnection, GitOperation
+from lowcraft.store.types import utcnow
+
+
+def secret_context(application_id: str, what: str) -> str:
+    """What a connection's ciphertexts are bound to: a token or key copied onto another app's row
+    does not decrypt."""
+    return f"git:{application_id}:{what}"
+
+
+def connection(ctx: Context, application_id: str, *, connected: bool = True) -> GitConnection:
+    row = ctx.db.get(GitConnection, application_id, populate_existing=True)
+    if row is None or (connected and not row.remote_url):
+        raise NotConnected("This application is not connected to a Git repository.")
+    return row
+
+
+@dataclass
+class Secrets:
+    token: str = ""
+    ssh_private_key: str = ""
+
+
+def seal(ctx: Context, application_id: str, what: str, value: str) -> str:
+    return ctx.runtime.secret_box.encrypt(value.encode(), secret_context(application_id, what))
+
+
+def unseal(ctx: Context, application_id: str, what: str, token: str | None) -> str:
+    if not token:
+        return ""
+    return ctx.runtime.secret_box.decrypt(token, secret_context(application_id, what)).decode()
+
+
+def edit_document(ctx: Context, app: Application) -> dict[str, Any]:
+    """The app's edit state as the normalized document its file tree stands for."""
+    return normalize_document(apps_handler.build_document(ctx, app))
+
+
+def edit_files(ctx: Context, app: Application) -> dict[str, bytes]:
+    return document_to_files(apps_handler.build_document(ctx, app))
+
+
+def document_of(files: dict[str, bytes]) -> dict[str, Any]:
+    """The normalized document of a tree (raises `InvalidAppTree` naming the faulty file)."""
+    return files_to_document(files)
+
+
+def load_edit_state(ctx: Context, app: Application, document: dict[str, Any]) -> None:
+    replace_edit_state(ctx, app, parse_document(document))
+
+
+def stored_state(ctx: Context, application_id: str, branch: str) -> GitBranchState | None:
+    return ctx.db.get(GitBranchState, (application_id, branch))
+
+
+def keep_state(ctx: Context, app: Application, branch: str, head: str | None) -> None:
+    """Keep the current edit state as `branch`'s while another branch is edited (with ids: a
+    published branch that is not the current one publishes from here)."""
+    document = apps_handler.build_document(ctx, app, include_ids=True)
+    row = stored_state(ctx, app.id, branch)
+    if row is None:
+        ctx.db.add(GitBranchState(application_id=app.id, branch=branch, document=document, head_commit=head))
+    else:
+        row.document, row.head_commit = document, head
+
+
+def branch_states(ctx: Context, application_id: str) -> dict[str, GitBranchState]:
+    rows = ctx.db.scalars(select(GitBranchState).where(GitBranchState.application_id == application_id)).all()
+    return {row.branch: row for row in rows}
+
+
+def start_operation(
+    ctx: Context, application_id: str, kind: str, branch: str, previous: str | None, commit: str,
+    *, replaces_edit_state: bool,
+) -> GitOperation:
+    op = GitOperation(application_id=application_id, kind=kind, branch=branch, previous_commit=previous,
+                      commit_id=commit, replaces_edit_state=replaces_edit_state)
+    ctx.db.add(op)
+    ctx.db.flush()
+    return op
+
+
+def finish_operation(ctx: Context, operation_id: str, state: str = "done") -> None:
+    op = ctx.db.get(GitOperation, operation_id)
+    if op is not None:
+        op.state, op.finished_at = state, utcnow()
+
+
+def open_operations(ctx: Context) -> list[GitOperation]:
+    return list(ctx.db.scalars(select(GitOperation).where(GitOperation.state == "started")
+                                .order_by(GitOperation.created_at)).all())
