@@ -330,17 +330,19 @@ def merged_root(repo: pygit2.Repository, base: str | None, ours: str, theirs: st
     if index.conflicts is not None:
         for ancestor, mine, other in index.conflicts:
             path = next(e.path for e in (mine, other, ancestor) if e is not None)
-            if not prefix or not (path == prefix or path.startswith(prefix + "/")):
+            if prefix and not path.startswith(prefix + "/"):
                 outside.append(path)
+                continue
+            relative = path[len(prefix) + 1:] if prefix else path
+            first, _, rest = relative.partition("/")
+            if first.startswith(".") or _beside_app(first, bool(rest)):
+                outside.append(path)  # a note beside the app: not the app's to merge
     if outside:
         raise GitError(f"The repository has conflicting changes outside this application's folder: {', '.join(outside[:5])}.")
     if index.conflicts is not None:
         # Only the app's folder conflicts; its content is replaced by the caller, so drop the entries.
-        for ancestor, mine, other in list(index.conflicts):
-            for entry in (ancestor, mine, other):
-                if entry is not None and entry.path in index:
-                    index.remove(entry.path)
-            del index.conflicts[next(e.path for e in (mine, other, ancestor) if e is not None)]
+        for path in {next(e.path for e in entries if e is not None) for entries in list(index.conflicts)}:
+            del index.conflicts[path]
     tree = repo[index.write_tree(repo)]
     assert isinstance(tree, pygit2.Tree)
     return tree

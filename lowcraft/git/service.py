@@ -43,7 +43,7 @@ from lowcraft.audit.handler import record
 from lowcraft.connectors.errors import ConnectorError
 from lowcraft.connectors.netguard import check_address
 from lowcraft.context import Context
-from lowcraft.errors import PermissionDenied, ValidationFailed
+from lowcraft.errors import BadRequest, PermissionDenied, ValidationFailed
 from lowcraft.git import entities, handler
 from lowcraft.git.errors import (
     BranchNotFound,
@@ -412,9 +412,9 @@ def connect(ctx: Context, application_id: str, request: ConnectRequest) -> dict[
                 try:
                     document = handler.document_of(existing)
                 except InvalidDocument as exc:
-                    where = f"folder '{folder}'" if folder else "the repository's root"
+                    where = f"Folder '{folder}'" if folder else "The repository's root"
                     raise NotALowcraftApp(
-                        f"{where.capitalize()} of branch '{branch}' does not hold a Lowcraft application: {exc.message}",
+                        f"{where} of branch '{branch}' does not hold a Lowcraft application: {exc.message}",
                         details={"path": exc.details.get("path")},
                     ) from None
                 if not request.use_repository:
@@ -652,8 +652,8 @@ def _complete(
     try:
         document = handler.document_of(document_to_files(parse_document(entities.assemble(merged, orders)).model_dump(
             by_alias=True, exclude_none=True)))
-    except (entities.Unassembled, InvalidDocument) as exc:
-        message = exc.message if isinstance(exc, InvalidDocument) else str(exc)
+    except (entities.Unassembled, BadRequest) as exc:
+        message = exc.message if isinstance(exc, BadRequest) else str(exc)
         raise UnresolvedConflicts(f"The merged application is not valid: {message}") from None
     files = document_to_files(document)
     root = repo.merged_root(op.repo, base, ours, theirs, op.conn.folder)
