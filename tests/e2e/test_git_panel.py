@@ -172,9 +172,6 @@ def test_connect_commit_branch_and_resolve_a_conflict_in_the_git_panel(page: Any
         expect(second.locator(".lc-git-resolution")).to_have_text("Edited")
         expect(merge.get_by_role("status")).to_have_text("2 of 2 conflicts resolved")
         complete.click()
-        page.wait_for_timeout(3000)
-        print("DEBUG", widget_texts(page, app_id), page.locator(".lc-git").all_inner_texts()[:1], page.locator(".lc-toasts").inner_text())
-        screenshots.take(page, "debug")
 
         # The editor reloads with the merge: theirs for Text1, the edited value for Text2.
         page.locator('[data-widget="Text1"]', has_text="Theirs one").wait_for()
