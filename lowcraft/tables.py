@@ -6,7 +6,7 @@ from lowcraft.admin.models import InstanceSetting
 from lowcraft.appmodel.models import Action, Application, JsLibrary, JsLibraryCode, JsObject, Page
 from lowcraft.audit.models import AuditEvent
 from lowcraft.datasources.models import Datasource, DatasourceConfig
-from lowcraft.git.models import GitBranchState, GitConnection, GitOperation
+from lowcraft.git.models import GitBranchState, GitConnection, GitObject, GitOperation
 from lowcraft.identity.models import (
     ApiToken,
     InstanceSetting,
@@ -32,6 +32,7 @@ __all__ = [
     "DatasourceConfig",
     "GitBranchState",
     "GitConnection",
+    "GitObject",
     "GitOperation",
     "InstanceSetting",
     "Invite",

@@ -60,7 +60,7 @@ def _clean_js(js: dict[str, Any]) -> dict[str, Any]:
 
 def _walk(widget: dict[str, Any], parent: str, page: str, out: Entities, order: dict[str, list[str]]) -> None:
     name = str(widget.get("widgetName", ""))
-    value = {k: copy.deepcopy(v) for k, v in widget.items() if k != "children"}
+    value = {k: v for k, v in widget.items() if k != "children"}  # shared: documents here are throwaway
     if "children" in widget:
         value["children"] = []  # a marker: the widget holds a list of children (which are entities of their own)
     value["parent"] = parent

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from lowcraft.appmodel.document_format import parse_document
 from lowcraft.appmodel.file_tree import document_to_files, files_to_document, normalize_document
@@ -15,7 +15,7 @@ from lowcraft.apps import handler as apps_handler
 from lowcraft.apps.service import replace_edit_state
 from lowcraft.context import Context
 from lowcraft.git.errors import NotConnected
-from lowcraft.git.models import GitBranchState, GitConnection, GitOperation
+from lowcraft.git.models import GitBranchState, GitConnection, GitObject, GitOperation
 from lowcraft.store.types import utcnow
 
 
@@ -106,3 +106,28 @@ def finish_operation(ctx: Context, operation_id: str, state: str = "done") -> No
 def open_operations(ctx: Context) -> list[GitOperation]:
     return list(ctx.db.scalars(select(GitOperation).where(GitOperation.state == "started")
                                 .order_by(GitOperation.created_at)).all())
+
+
+def keep_objects(ctx: Context, application_id: str, commit: str, objects: list[tuple[str, int, bytes]]) -> None:
+    """Keep a new commit's objects until it is pushed (see `GitObject`)."""
+    have = set(ctx.db.scalars(select(GitObject.oid).where(
+        GitObject.application_id == application_id, GitObject.oid.in_([o[0] for o in objects]))).all())
+    for oid, kind, data in objects:
+        if oid not in have:
+            ctx.db.add(GitObject(application_id=application_id, oid=oid, commit_id=commit, kind=kind, data=data))
+            have.add(oid)
+
+
+def kept_objects(ctx: Context, application_id: str) -> list[tuple[int, bytes]]:
+    rows = ctx.db.execute(select(GitObject.kind, GitObject.data).where(GitObject.application_id == application_id)).all()
+    return [(int(kind), bytes(data)) for kind, data in rows]
+
+
+def kept_commits(ctx: Context, application_id: str) -> set[str]:
+    return set(ctx.db.scalars(select(GitObject.commit_id).where(GitObject.application_id == application_id)).all())
+
+
+def drop_objects(ctx: Context, application_id: str, commits: set[str]) -> None:
+    if commits:
+        ctx.db.execute(delete(GitObject).where(GitObject.application_id == application_id,
+                                               GitObject.commit_id.in_(commits)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lowcraft.store.base import Base, IdMixin, TimestampMixin
@@ -79,3 +79,20 @@ class GitOperation(IdMixin, TimestampMixin, Base):
     replaces_edit_state: Mapped[bool] = mapped_column(Boolean, default=False)
     """Whether finishing loads the commit's tree as the edit state (pull, merge) or only moves the
     app's head (commit)."""
+
+
+class GitObject(Base):
+    """A Git object of a commit not pushed yet, kept in the store so that every replica can rebuild
+    it: clones live on each replica's own volume, and a commit made on one replica must be there
+    when another replica operates on the app next. Dropped once a push put the commit on the remote."""
+
+    __tablename__ = "git_objects"
+
+    application_id: Mapped[str] = mapped_column(
+        IdType, ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True
+    )
+    oid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    commit_id: Mapped[str] = mapped_column(String(64), index=True)
+    """The commit that brought the object (pushed: its objects go)."""
+    kind: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

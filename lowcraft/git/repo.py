@@ -203,6 +203,20 @@ def _parts(folder: str) -> list[str]:
     return [p for p in folder.strip("/").split("/") if p]
 
 
+def _tree(repo: pygit2.Repository, oid: pygit2.Oid) -> pygit2.Tree:
+    tree = repo[oid]
+    if not isinstance(tree, pygit2.Tree):
+        raise GitError(f"{oid} is not a tree.")
+    return tree
+
+
+def _blob(repo: pygit2.Repository, oid: pygit2.Oid) -> bytes:
+    blob = repo[oid]
+    if not isinstance(blob, pygit2.Blob):
+        raise GitError(f"{oid} is not a file.")
+    return bytes(blob.data)
+
+
 def _subtree(repo: pygit2.Repository, tree: pygit2.Tree, folder: str) -> pygit2.Tree | None:
     for part in _parts(folder):
         if part not in tree:
@@ -210,19 +224,20 @@ def _subtree(repo: pygit2.Repository, tree: pygit2.Tree, folder: str) -> pygit2.
         entry = tree[part]
         if entry.type != ObjectType.TREE:
             return None
-        tree = repo[entry.id]
+        tree = _tree(repo, entry.id)
     return tree
 
 
 def _collect(repo: pygit2.Repository, tree: pygit2.Tree, prefix: str, out: dict[str, bytes]) -> None:
     for entry in tree:
-        path = f"{prefix}{entry.name}"
-        if entry.name.startswith(".") or (not prefix and _beside_app(entry.name, entry.type == ObjectType.TREE)):
+        name = entry.name or ""
+        path = f"{prefix}{name}"
+        if name.startswith(".") or (not prefix and _beside_app(name, entry.type == ObjectType.TREE)):
             continue  # not the app's: hidden files, notes beside it
         if entry.type == ObjectType.TREE:
-            _collect(repo, repo[entry.id], path + "/", out)
+            _collect(repo, _tree(repo, entry.id), path + "/", out)
         elif entry.type == ObjectType.BLOB:
-            out[path] = repo[entry.id].data
+            out[path] = _blob(repo, entry.id)
 
 
 def commit_tree(repo: pygit2.Repository, commit: str) -> pygit2.Tree:
@@ -283,11 +298,11 @@ def replace_folder(repo: pygit2.Repository, root: pygit2.Tree | None, folder: st
     existing = _subtree(repo, root, folder) if root is not None else None
     subtree = _write_files(repo, files)
     if existing is not None:
-        builder = repo.TreeBuilder(repo[subtree])
+        builder = repo.TreeBuilder(_tree(repo, subtree))
         for entry in existing:
-            is_tree = entry.type == ObjectType.TREE
-            if _beside_app(entry.name, is_tree) and entry.name not in files:
-                builder.insert(entry.name, entry.id, entry.filemode)
+            name = entry.name or ""
+            if _beside_app(name, entry.type == ObjectType.TREE) and name not in files:
+                builder.insert(name, entry.id, entry.filemode)
         subtree = builder.write()
     if not parts:
         return str(subtree)
@@ -300,7 +315,7 @@ def replace_folder(repo: pygit2.Repository, root: pygit2.Tree | None, folder: st
         else:
             nested = None
             if tree is not None and name in tree and tree[name].type == ObjectType.TREE:
-                nested = repo[tree[name].id]
+                nested = _tree(repo, tree[name].id)
             child = rebuild(nested, depth + 1)
         builder.insert(name, child, pygit2.enums.FileMode.TREE)
         return builder.write()
@@ -323,7 +338,7 @@ def merged_root(repo: pygit2.Repository, base: str | None, ours: str, theirs: st
     """The repository outside the app's folder merged in memory (`merge_trees`: other apps of the
     same repository, READMEs); the folder itself is merged entity by entity by the caller."""
     ours_tree, theirs_tree = commit_tree(repo, ours), commit_tree(repo, theirs)
-    base_tree = commit_tree(repo, base) if base else repo[repo.TreeBuilder().write()]
+    base_tree = commit_tree(repo, base) if base else _tree(repo, repo.TreeBuilder().write())
     index = repo.merge_trees(base_tree, ours_tree, theirs_tree)
     prefix = "/".join(_parts(folder))
     outside = []
@@ -348,10 +363,56 @@ def merged_root(repo: pygit2.Repository, base: str | None, ours: str, theirs: st
     return tree
 
 
+def new_objects(repo: pygit2.Repository, commit: str) -> list[tuple[str, int, bytes]]:
+    """The objects `commit` brought beyond its parents': itself, and the trees and blobs its tree
+    does not share with theirs (oid, type, raw data)."""
+    obj = repo[pygit2.Oid(hex=commit)]
+    assert isinstance(obj, pygit2.Commit)
+    known: set[pygit2.Oid] = set()
+
+    def mark(tree: pygit2.Tree) -> None:
+        known.add(tree.id)
+        for entry in tree:
+            known.add(entry.id)
+            if entry.type == ObjectType.TREE:
+                mark(_tree(repo, entry.id))
+
+    for parent in obj.parents:
+        mark(parent.tree)
+    out: list[tuple[str, int, bytes]] = []
+
+    def add(oid: pygit2.Oid) -> None:
+        raw = repo.odb.read(oid)
+        out.append((str(oid), int(raw[0]), bytes(raw[1])))
+
+    def walk(tree: pygit2.Tree) -> None:
+        if tree.id in known:
+            return
+        known.add(tree.id)
+        add(tree.id)
+        for entry in tree:
+            if entry.id in known:
+                continue
+            if entry.type == ObjectType.TREE:
+                walk(_tree(repo, entry.id))
+            else:
+                known.add(entry.id)
+                add(entry.id)
+
+    add(obj.id)
+    walk(obj.tree)
+    return out
+
+
+def write_objects(repo: pygit2.Repository, objects: list[tuple[int, bytes]]) -> None:
+    for kind, data in objects:
+        repo.odb.write(kind, data)
+
+
 def clear_stale_locks(path: Path, older_than_seconds: float) -> list[str]:
     """Remove lock files (`*.lock`) a killed process left in the clone, once they are older than
     the operation timeout; each removal is logged. Younger ones are left: their owner may be alive."""
-    removed = []
+    removed: list[str] = []
     if not path.exists():
         return removed
     now = time.time()

@@ -178,21 +178,29 @@ def _operation(ctx: Context, application_id: str, *, fetch: bool = False) -> Ite
                 log.info("git: rebuilt the clone of application %s from its remote", application_id)
             else:
                 clone = repo.open_clone(path)
-            if conn.head_commit and not repo.has_commit(clone, conn.head_commit) and not fetched:
-                repo.fetch(clone, creds)
-                fetched = True
             if fetch and not fetched:
                 repo.fetch(clone, creds)
+                fetched = True
+            op = Op(inner, app, conn, clone, path, creds)
             if conn.head_commit:
-                if not repo.has_commit(clone, conn.head_commit):
-                    raise GitError(
-                        f"The commit this application is based on ({conn.head_commit[:12]}) is neither in this "
-                        "server's clone nor on the remote: it was committed on another server and not pushed. "
-                        "Push from that server, or discard to the remote's branch."
-                    )
+                _ensure_commit(op, conn.head_commit, fetched=fetched)
                 if repo.branch_tip(clone, conn.current_branch) != conn.head_commit:
                     repo.set_branch(clone, conn.current_branch, conn.head_commit)
-            yield Op(inner, app, conn, clone, path, creds)
+            yield op
+
+
+def _ensure_commit(op: Op, commit: str, *, fetched: bool = False) -> None:
+    """Make `commit` present in this replica's clone: from the remote, else from the unpushed
+    objects kept in the store (a commit another replica made)."""
+    repo = _repo()
+    if repo.has_commit(op.repo, commit):
+        return
+    if not fetched:
+        repo.fetch(op.repo, op.creds)
+    if not repo.has_commit(op.repo, commit):
+        repo.write_objects(op.repo, handler.kept_objects(op.ctx, op.app.id))
+    if not repo.has_commit(op.repo, commit):
+        raise GitError(f"Commit {commit[:12]} of this application is neither on the remote nor kept in the store.")
 
 
 def _switch(op: Op, kind: str, commit: str, *, document: dict[str, Any] | None, summary: dict[str, Any]) -> None:
@@ -203,6 +211,7 @@ def _switch(op: Op, kind: str, commit: str, *, document: dict[str, Any] | None, 
         operation = handler.start_operation(journal, op.app.id, kind, branch, previous, commit,
                                             replaces_edit_state=document is not None)
         operation_id = operation.id
+        handler.keep_objects(journal, op.app.id, commit, repo.new_objects(op.repo, commit))
     repo.set_branch(op.repo, branch, commit)
     if os.environ.get(TEST_KILL_VARIABLE) == "after-ref":
         os.kill(os.getpid(), signal.SIGKILL)
@@ -236,7 +245,8 @@ def _author(ctx: Context) -> tuple[str, str]:
 
 
 def _head_files(op: Op) -> dict[str, bytes] | None:
-    return _repo().read_folder(op.repo, op.conn.head_commit, op.conn.folder)
+    files: dict[str, bytes] | None = _repo().read_folder(op.repo, op.conn.head_commit, op.conn.folder)
+    return files
 
 
 def _is_clean(op: Op) -> bool:
@@ -530,9 +540,10 @@ def _commit(op: Op, message: str) -> dict[str, Any]:
     if branch in (op.conn.protected_branches or []):
         raise BranchProtected(f"Branch '{branch}' is protected: commit on another branch and merge it.")
     files = handler.edit_files(op.ctx, op.app)
-    if files == (_head_files(op) or {}):
+    head_files = _head_files(op) or {}
+    if files == head_files:
         return {"commit": None, "branch": branch, "changed": 0}
-    before = handler.document_of(_head_files(op) or {}) if op.conn.head_commit else None
+    before = handler.document_of(head_files) if head_files else None
     changed = len(entities.diff(before, handler.document_of(files))) if before else len(files)
     root = repo.commit_tree(op.repo, op.conn.head_commit) if op.conn.head_commit else None
     tree = repo.replace_folder(op.repo, root, op.conn.folder, files)
@@ -551,8 +562,18 @@ def push(ctx: Context, application_id: str) -> dict[str, Any]:
             raise GitError("Nothing to push: the branch has no commit yet.")
         repo.push(op.repo, op.creds, [f"refs/heads/{branch}:refs/heads/{branch}"])
         repo.fetch(op.repo, op.creds)
+        _forget_pushed(op, op.conn.head_commit)
         _audit(op.ctx, "git.pushed", op.app, {"branch": branch, "commit": op.conn.head_commit})
         return {"branch": branch, "commit": op.conn.head_commit}
+
+
+def _forget_pushed(op: Op, tip: str) -> None:
+    """The store no longer keeps objects of commits the remote now has."""
+    repo = _repo()
+    with _session(op.ctx) as tx:
+        pushed = {c for c in handler.kept_commits(tx, op.app.id)
+                  if repo.has_commit(op.repo, c) and repo.is_ancestor(op.repo, c, tip)}
+        handler.drop_objects(tx, op.app.id, pushed)
 
 
 def discard(ctx: Context, application_id: str) -> dict[str, Any]:
@@ -593,7 +614,10 @@ def merge(ctx: Context, application_id: str, source: str) -> Outcome:
         if source == op.conn.current_branch:
             raise ValidationFailed("A branch cannot be merged into itself.", details={"field": "source"})
         state = handler.stored_state(op.ctx, application_id, source)
-        theirs = repo.branch_tip(op.repo, source) or repo.remote_tip(op.repo, source)
+        if state is not None and state.head_commit:
+            _ensure_commit(op, state.head_commit, fetched=True)
+        theirs = (state.head_commit if state is not None else None) or repo.branch_tip(op.repo, source) or repo.remote_tip(
+            op.repo, source)
         if theirs is None:
             raise BranchNotFound(f"There is no branch '{source}'.")
         if state is not None and handler.document_of(document_to_files(state.document)) != handler.document_of(
@@ -780,6 +804,10 @@ def create_branch(ctx: Context, application_id: str, name: str, source: str | No
         if tip is None:
             raise BranchNotFound(f"There is no branch '{source}'.")
         repo.set_branch(op.repo, name, tip)
+        # Pushed at once: every replica (each with its own clone) sees the branch after a fetch.
+        repo.push(op.repo, op.creds, [f"refs/heads/{name}:refs/heads/{name}"])
+        repo.fetch(op.repo, op.creds)
+        _forget_pushed(op, tip)
         _audit(op.ctx, "git.branch_created", op.app, {"branch": name, "from": source, "commit": tip})
         return {"name": name, "commit": tip, "from": source}
 
@@ -798,6 +826,8 @@ def switch_branch(ctx: Context, application_id: str, name: str) -> dict[str, Any
         state = handler.stored_state(op.ctx, application_id, name)
         if state is not None:
             document, head = state.document, state.head_commit
+            if head:
+                _ensure_commit(op, head)
         else:
             head = repo.branch_tip(op.repo, name) or repo.remote_tip(op.repo, name)
             if head is None:

@@ -1,4 +1,4 @@
-"""Git sync: connections, branch edit states, the operation journal
+"""Git sync: connections, branch edit states, the operation journal, unpushed objects
 
 Revision ID: 0011
 Revises: 0010
@@ -73,9 +73,23 @@ def upgrade() -> None:
     with op.batch_alter_table('git_operations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_git_operations_application_id'), ['application_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_git_operations_state'), ['state'], unique=False)
+    op.create_table('git_objects',
+    sa.Column('application_id', sa.String(length=32), nullable=False),
+    sa.Column('oid', sa.String(length=64), nullable=False),
+    sa.Column('commit_id', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_git_objects_application_id_applications'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('application_id', 'oid', name=op.f('pk_git_objects'))
+    )
+    with op.batch_alter_table('git_objects', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_git_objects_commit_id'), ['commit_id'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('git_objects', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_git_objects_commit_id'))
+    op.drop_table('git_objects')
     with op.batch_alter_table('git_operations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_git_operations_state'))
         batch_op.drop_index(batch_op.f('ix_git_operations_application_id'))
