@@ -186,3 +186,42 @@ def test_connect_commit_branch_and_resolve_a_conflict_in_the_git_panel(page: Any
         texts = {c["widgetName"]: c["text"] for c in json.loads(home.read_text())["dsl"]["children"]}
         assert texts == {"Text1": "Theirs one", "Text2": "Both two"}
         assert len(git("log", "-1", "--format=%P", cwd=clone).split()) == 2  # a merge commit
+
+
+def test_a_deploy_key_made_in_the_panel_connects_over_ssh(page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    from tests.git.remotes import git_ssh
+
+    api_call(page.request, "POST", "/auth/signup", {"email": "dev@example.com", "password": PASSWORD, "name": "Dev"}, expect=201)
+    workspace = api_call(page.request, "GET", "/workspaces")["workspaces"][0]
+    made = api_call(page.request, "POST", f"/workspaces/{workspace['id']}/applications/import", {"document": document()}, expect=201)
+    app_id = made["id"] if "id" in made else made["application"]["id"]
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"/app/{app_id}/edit/home")
+    page.locator('[data-widget="Text1"]').wait_for()
+    open_git(page)
+    form = page.get_by_role("form", name="Connect to Git")
+    form.get_by_label("SSH with a deploy key").check()
+    form.get_by_role("button", name="Generate deploy key").click()
+    shown = form.get_by_role("textbox", name="Deploy key")
+    expect(shown).to_have_value(re.compile(r"^ssh-ed25519 "))
+    public_key = shown.input_value()
+    assert "PRIVATE" not in page.content()
+    with git_ssh(tmp_path / "ssh-remotes", [public_key]) as server:
+        url = server.create("orders.git")
+        form.get_by_label("Repository URL").fill(url)
+        form.get_by_role("button", name="Connect").click()
+        expect(page.locator("[data-git-branch]")).to_have_text("main")
+        expect(badge(page)).to_have_text("⎇ main")
+        page.get_by_role("button", name="← Canvas").click()
+        set_widget_text(page, "Text1", "Over SSH")
+        open_git(page)
+        page.get_by_label("Commit message").fill("Over SSH")
+        page.get_by_role("button", name="Commit", exact=True).click()
+        page.get_by_role("button", name="Push", exact=True).click()
+        expect(page.get_by_role("heading", name="No uncommitted changes", exact=True)).to_be_visible()
+        clone = tmp_path / "cli"
+        git("clone", "-q", str(server.root / "orders.git"), str(clone), cwd=tmp_path)
+        assert git("log", "-1", "--format=%s", cwd=clone).strip() == "Over SSH"
+        assert json.loads((clone / "pages/home/page.json").read_text())["dsl"]["children"][0]["text"] == "Over SSH"

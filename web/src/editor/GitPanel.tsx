@@ -35,8 +35,8 @@ export interface GitPanelProps {
 
 function ConnectView(props: { appId: string; connection: GitConnection | null; busy: boolean; run: (label: string, op: () => Promise<unknown>) => Promise<void> }) {
   const [form, setForm] = useState<ConnectForm>(EMPTY_CONNECT_FORM);
-  const [publicKey, setPublicKey] = useState<string | null>(null);
-  const hasKey = Boolean(publicKey ?? props.connection?.publicKey);
+  const [publicKey, setPublicKey] = useState<string | null>(props.connection?.publicKey ?? null);
+  const hasKey = Boolean(publicKey && !publicKey.startsWith("Error: "));
   const problem = connectProblem(form, hasKey);
   const set = (changes: Partial<ConnectForm>) => setForm({ ...form, ...changes });
   return (
