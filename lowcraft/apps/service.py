@@ -278,13 +278,14 @@ def replace_edit_state(ctx: Context, app: Application, doc: AppDocument) -> None
         taken.add(slug)
         dsl = _upgraded(copy.deepcopy(page_doc.dsl), page_doc.name)
         is_default = page_doc.is_default if has_default else position == 0
-        page = pages.get(page_doc.name)
-        if page is None:
+        found = pages.get(page_doc.name)
+        if found is None:
             page = Page(application_id=app.id, name=page_doc.name, slug=slug, position=position,
                         is_default=is_default, hidden=page_doc.hidden, dsl=dsl)
             ctx.db.add(page)
             ctx.db.flush()
         else:
+            page = found
             page.slug, page.position, page.is_default, page.hidden = slug, position, is_default, page_doc.hidden
             if page.dsl != dsl:
                 page.dsl = dsl

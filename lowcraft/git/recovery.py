@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from datetime import timedelta
+
+from sqlalchemy import delete
 
 from lowcraft.appmodel.models import Application
 from lowcraft.audit.handler import record
@@ -19,14 +22,21 @@ from lowcraft.git import handler
 from lowcraft.git.locks import application_lock
 from lowcraft.git.models import GitConnection, GitOperation
 from lowcraft.runtime import Runtime
+from lowcraft.store.types import utcnow
 
 log = logging.getLogger("lowcraft.git")
+
+
+JOURNAL_DAYS = 30
+"""Finished journal rows are kept this long (for support), then dropped at a start."""
 
 
 def recover(runtime: Runtime) -> int:
     """Finish or abandon every `started` operation; the number finished."""
     with runtime.db.session() as db:
         waiting = [op.id for op in handler.open_operations(Context(runtime=runtime, db=db))]
+        db.execute(delete(GitOperation).where(GitOperation.state != "started",
+                                              GitOperation.updated_at < utcnow() - timedelta(days=JOURNAL_DAYS)))
     finished = 0
     for operation_id in waiting:
         with runtime.db.session() as db:

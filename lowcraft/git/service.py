@@ -335,6 +335,9 @@ def _host_port(url: str) -> tuple[str, int]:
         raise ValidationFailed(
             "The remote must be an https://, http:// or ssh:// URL, or user@host:path.", details={"field": "remoteUrl"}
         )
+    if parts.password is not None or (parts.username and parts.scheme in ("http", "https")):
+        raise ValidationFailed("Give the user name and token in their own fields, not in the remote's URL.",
+                               details={"field": "remoteUrl"})
     try:
         port = parts.port
     except ValueError:
@@ -481,6 +484,7 @@ def disconnect(ctx: Context, application_id: str) -> None:
         ctx.db.delete(row)
         for state in handler.branch_states(ctx, application_id).values():
             ctx.db.delete(state)
+        handler.drop_objects(ctx, application_id, handler.kept_commits(ctx, application_id))
         record(ctx, "git.disconnected", "application", app.id, app.name, workspace_id=app.workspace_id,
                summary={"remote": _safe_url(row.remote_url)})
         ctx.db.flush()

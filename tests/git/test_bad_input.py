@@ -49,11 +49,13 @@ def test_an_unreachable_remote_is_refused(admin: Api, tmp_path: Path) -> None:
     _not_connected(admin, app)
 
 
-@pytest.mark.parametrize("url", ["file:///etc", "/srv/repo.git", "ftp://example.com/x.git", "ext::sh -c id"])
+@pytest.mark.parametrize("url", ["file:///etc", "/srv/repo.git", "ftp://example.com/x.git", "ext::sh -c id",
+                                 "https://user:secret@example.com/x.git"])
 def test_only_network_remotes(admin: Api, url: str) -> None:
     app = new_app(admin)
     response = _connect(admin, app, remoteUrl=url, auth="token", token="t")
     assert response.status_code == 422 and response.json()["error"]["details"] == {"field": "remoteUrl"}
+    assert "secret" not in response.text
 
 
 def test_a_private_address_needs_the_workspace_to_allow_private_networks(

@@ -124,3 +124,16 @@ def test_the_app_is_the_same_after_a_round_trip_through_git(connected: Connected
     # The same application: texts kept in their own files gain their final newline.
     assert normalize_document(after) == normalize_document(before)
     assert after["pages"][0]["actions"][0]["config"]["sql"] == "select * from orders where id > 0\n"
+
+
+def test_disconnecting_keeps_the_app_and_forgets_the_repository(connected: Connected, instance: object) -> None:
+    set_text(connected.client, connected.app, "Text1", "kept")
+    connected.git("commit", json={"message": "unpushed"})
+    connected.git("", "DELETE", expected=204)
+    shown = connected.git("", "GET")
+    assert not shown["connected"] and not shown["hasToken"]
+    assert widget_text(connected.client, connected.app, "Text1") == "kept"
+    response = connected.client.post(f"/api/v1/applications/{connected.app}/git/pull")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "git_not_connected"
+    clones = instance.settings.data_dir / "git" / "clones"  # type: ignore[attr-defined]
+    assert not (clones / f"{connected.app}.git").exists()
