@@ -512,11 +512,13 @@ def read_folder(folder: Path) -> dict[str, bytes]:
 
 
 def write_folder(folder: Path, files: Mapping[str, bytes]) -> None:
-    """Write a tree into `folder` (created when missing). Files of an earlier tree that this one
-    lacks (pages, queries, JS objects and datasources removed since) are deleted; files outside
-    the layout and hidden ones (`.git`) are left alone."""
+    """Write a tree into `folder` (created when missing). When the folder holds an earlier tree
+    (an `application.json`), its files this one lacks (pages, queries, JS objects and datasources
+    removed since) are deleted; files outside the layout and hidden ones (`.git`) are left alone,
+    and nothing is deleted from a folder that held no application."""
     folder.mkdir(parents=True, exist_ok=True)
-    for old in sorted(folder.rglob("*"), reverse=True):
+    earlier = sorted(folder.rglob("*"), reverse=True) if (folder / APPLICATION_FILE).is_file() else []
+    for old in earlier:
         relative = old.relative_to(folder).as_posix()
         if relative.split("/")[0] not in ("pages", "datasources") or any(p.startswith(".") for p in relative.split("/")):
             continue

@@ -259,6 +259,14 @@ def test_a_folder_is_written_and_read_back_and_removed_entities_disappear(tmp_pa
     assert not (folder / "pages" / "paid").exists()
     assert (folder / ".git" / "HEAD").exists()
     assert read_folder(folder) == document_to_files(smaller)
+    # A folder that held no application loses nothing (its stray files make the tree unreadable).
+    other = tmp_path / "other"
+    (other / "pages" / "notes").mkdir(parents=True)
+    (other / "pages" / "notes" / "mine.txt").write_text("keep me")
+    write_folder(other, tree())
+    assert (other / "pages" / "notes" / "mine.txt").read_text() == "keep me"
+    with pytest.raises(InvalidAppTree, match="pages/notes/mine.txt: not part of the application layout"):
+        files_to_document(read_folder(other))
     (folder / "pages" / "open" / "link.json").symlink_to(folder / "application.json")
     with pytest.raises(InvalidAppTree, match="symbolic link"):
         read_folder(folder)

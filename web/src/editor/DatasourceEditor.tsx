@@ -10,6 +10,21 @@ import SchemaForm from "./SchemaForm";
 import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, environmentLabel, environmentsOf, saveBody, testPlan } from "./environments";
 import { defaultsOf, formFields } from "./schemaForm";
 
+/** A new query: which of the workspace's datasources it reads. */
+export function QueryDatasourcePicker(props: { datasources: readonly DatasourceRecord[]; onPick(d: DatasourceRecord): void }) {
+  return (
+    <div className="lc-ed-doc">
+      <h2>New query</h2>
+      <p>Which datasource does it read?</p>
+      {props.datasources.map((d) => (
+        <button key={d.id} type="button" className="lc-ed-gallery__item" onClick={() => props.onPick(d)}>
+          {d.name}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 export function ConnectorGallery(props: { connectors: readonly ConnectorInfo[]; onPick(c: ConnectorInfo): void }) {
   return (
     <div className="lc-ed-doc">

@@ -35,7 +35,8 @@ const QueryEditor = lazy(() => import("./QueryEditor"));
 const JsObjectEditor = lazy(() => import("./JsObjectEditor"));
 const DatasourceEditor = lazy(() => import("./DatasourceEditor"));
 const [ConnectorGallery, PlaceholderDatasource] = [lazy(() => import("./DatasourceEditor").then((m) => ({ default: m.ConnectorGallery }))), lazy(() => import("./DatasourceEditor").then((m) => ({ default: m.PlaceholderDatasource })))];
-const [AppSettings, HistoryPanel] = [lazy(() => import("./AppSettings")), lazy(() => import("./HistoryPanel"))];
+const QueryDatasourcePicker = lazy(() => import("./DatasourceEditor").then((m) => ({ default: m.QueryDatasourcePicker })));
+const [AppSettings, HistoryPanel, GitPanel] = [lazy(() => import("./AppSettings")), lazy(() => import("./HistoryPanel")), lazy(() => import("./GitPanel"))];
 
 interface Toast {
   readonly id: number;
@@ -68,6 +69,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [environment, setEnvironment] = useState<string>(DEFAULT_ENVIRONMENT);
+  const [loads, setLoads] = useState(0); // bumped when the edit state changed on the server (a Git pull, a branch switch)
   const runEnvironment = useRef(environment);
   runEnvironment.current = environment;
 
@@ -137,6 +139,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
       if (!page) throw new Error("This application has no pages.");
       const wanted = new URLSearchParams(window.location.search).get("datasource"); // the import report's links open a datasource
       await openPage(page.id, page.slug !== pageKey).then(() => !cancelled && wanted && setFocus(`datasource:${wanted}`));
+      if (loads > 0) scheduleReload();
     })().catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 401) {
         window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
@@ -147,7 +150,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     return () => {
       cancelled = true;
     };
-  }, [appId, openPage]);
+  }, [appId, openPage, loads, scheduleReload]);
 
   // Back and forward between pages of the app: only a change of the address counts (the list of
   // pages changes too after a page command, while another page than the address's may be open).
@@ -434,20 +437,12 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
         onNewQuery={(ds, table) => void addQuery(ds, table)}
       />
     ) : focusedDs ? <PlaceholderDatasource appId={appId} datasource={focusedDs} connectors={connectors} onError={(m) => toast(m, "error")} onPicked={(ds, acts) => [setDatasources((l) => [...l.filter((d) => d.id !== ds.id), ds]), setActions(acts), setFocus(`datasource:${ds.id}`)]} /> : null; // an imported datasource of a kind Lowcraft lacked
+  } else if (focus === "git") {
+    center = <GitPanel appId={appId} flush={flushAll} onEditStateChanged={(m) => [toast(m, "success"), setLoads((n) => n + 1)]} />;
   } else if (focus === "settings" || focus === "history") {
     center = focus === "history" ? <HistoryPanel appId={appId} onRestore={restoreVersion} /> : <AppSettings app={app} pages={pages} onSaved={(a) => void refreshPages().then(() => setApp({ ...a, pages }))} />;
   } else if (focus.startsWith("pick-datasource")) {
-    center = (
-      <div className="lc-ed-doc">
-        <h2>New query</h2>
-        <p>Which datasource does it read?</p>
-        {datasources.map((d) => (
-          <button key={d.id} type="button" className="lc-ed-gallery__item" onClick={() => void addQuery(d)}>
-            {d.name}
-          </button>
-        ))}
-      </div>
-    );
+    center = <QueryDatasourcePicker datasources={datasources} onPick={(d) => void addQuery(d)} />;
   } else {
     center = (
       <Canvas
@@ -478,7 +473,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
         preview={preview}
         onUndo={() => dispatch({ type: "undo" })}
         onRedo={() => dispatch({ type: "redo" })}
-        onSettings={() => setFocus("settings")} onHistory={() => setFocus("history")}
+        onSettings={() => setFocus("settings")} onHistory={() => setFocus("history")} onGit={() => setFocus("git")}
         onTogglePreview={() => {
           setFocus("canvas");
           setPreview(!preview);

@@ -1,11 +1,12 @@
 /**
- * The editor's top bar: the app and page, the save status, undo and redo, settings, history,
+ * The editor's top bar: the app and page, the save status, undo and redo, Git, settings, history,
  * preview and publish; below it, when the page could not be saved, what happened and the ways out.
  */
 import { lazy, Suspense, useState } from "react";
 
 import type { SaveState } from "./autosave";
 import type { AppDetail } from "./editorApi";
+import GitBadge from "./GitBadge";
 
 const PublishDialog = lazy(() => import("./PublishDialog"));
 
@@ -23,6 +24,8 @@ export interface EditorTopBarProps {
   onRedo(): void;
   onSettings(): void;
   onHistory(): void;
+  /** Open the Git panel. */
+  onGit(): void;
   onTogglePreview(): void;
   /** Publish, with the message the publish dialog asked for ("" for none). */
   onPublish(message: string): void;
@@ -57,6 +60,7 @@ export default function EditorTopBar(props: EditorTopBarProps) {
         <button type="button" aria-label="Redo" title="Redo (Ctrl+Shift+Z)" disabled={!props.canRedo || preview} onClick={props.onRedo}>
           ↷
         </button>
+        <GitBadge appId={app.id} saveStatus={status} onOpen={props.onGit} />
         <button type="button" onClick={props.onSettings}>
           Settings
         </button>
