@@ -14,7 +14,7 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from lowcraft.context import Context
@@ -185,11 +185,14 @@ class Session:
                     with contextlib.suppress(Exception):
                         await self.websocket.close(1000)
 
+    async def _receive(self) -> Message:
+        return await self.websocket.receive()
+
     async def _read(self, connection: Connection, room: Room | None) -> None:
         limit = self.settings.realtime_max_frame_bytes
         while True:
             try:
-                message: dict[str, Any] = await asyncio.wait_for(self.websocket.receive(), self.settings.realtime_idle_seconds)
+                message: Message = await asyncio.wait_for(self._receive(), self.settings.realtime_idle_seconds)
             except TimeoutError:
                 raise HeartbeatTimeout("No frame for too long; the connection is closed.") from None
             if message["type"] == "websocket.disconnect":

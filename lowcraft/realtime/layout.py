@@ -99,7 +99,7 @@ def _build_widget(tree: dict[str, Any], widget_id: str, seen: set[str], depth: i
     return widget
 
 
-def read_doc(doc: Doc) -> EditState:
+def read_doc(doc: Doc[Any]) -> EditState:
     """The document's content as an edit state; widgets no child list reaches are left out."""
     state = EditState()
     pages = doc.get("pages", type=Map).to_py() or {}
@@ -122,7 +122,7 @@ def read_doc(doc: Doc) -> EditState:
     return state
 
 
-def flat_of_doc(doc: Doc) -> Flat:
+def flat_of_doc(doc: Doc[Any]) -> Flat:
     state = read_doc(doc)
     state.pages = {k: v for k, v in state.pages.items() if isinstance(v["dsl"], dict)}
     return flatten(state)
@@ -133,7 +133,7 @@ def flat_of_doc(doc: Doc) -> Flat:
 _MISSING = object()
 
 
-def _child(parent: Map, key: str, make: Any) -> Any:
+def _child(parent: Map[Any], key: str, make: Any) -> Any:
     current = parent.get(key)
     if isinstance(current, type(make)):
         return current
@@ -141,7 +141,7 @@ def _child(parent: Map, key: str, make: Any) -> Any:
     return parent[key]
 
 
-def _set(doc: Doc, path: Path, value: Any) -> None:
+def _set(doc: Doc[Any], path: Path, value: Any) -> None:
     kind, entity = path[0], path[1]
     if kind in ("page", "widget", "children"):
         page = _child(doc.get("pages", type=Map), entity, Map({"tree": Map()}))
@@ -166,7 +166,7 @@ def _set(doc: Doc, path: Path, value: Any) -> None:
         js[path[2]] = Text(value) if path[2] == "body" and isinstance(value, str) else value
 
 
-def _delete(doc: Doc, path: Path) -> None:
+def _delete(doc: Doc[Any], path: Path) -> None:
     kind, entity = path[0], path[1]
     roots = {"page": "pages", "widget": "pages", "children": "pages", "action": "actions", "config": "actions", "js": "jsObjects"}
     holder: Any = doc.get(roots[kind], type=Map).get(entity)
@@ -193,7 +193,7 @@ def _entities(flat: Flat) -> tuple[set[str], set[str], set[str], set[tuple[str, 
     return pages, actions, js, widgets
 
 
-def apply_changes(doc: Doc, old: Flat, new: Flat, current: Flat | None = None) -> int:
+def apply_changes(doc: Doc[Any], old: Flat, new: Flat, current: Flat | None = None) -> int:
     """Bring into `doc` what changed from `old` to `new` (store states), in one transaction.
 
     A value already equal in the document (`current`, read from it when not given) is not set
@@ -244,6 +244,6 @@ def seed_update(application_id: str, state: EditState) -> bytes:
     digest = hashlib.sha256(
         (application_id + json.dumps(sorted((list(k), v) for k, v in flat.items()), default=str)).encode()
     ).digest()
-    seed = Doc(client_id=int.from_bytes(digest[:4], "big") or 1)
+    seed: Doc[Any] = Doc(client_id=int.from_bytes(digest[:4], "big") or 1)
     apply_changes(seed, {}, dict(sorted(flat.items())), {})
     return seed.get_update()

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pycrdt import Decoder, Doc, Encoder, TransactionEvent, create_awareness_message, create_sync_message
+from pycrdt import Decoder, Doc, Encoder, Subscription, TransactionEvent, create_awareness_message, create_sync_message
 from pycrdt import create_update_message, handle_sync_message
 
 from lowcraft.context import Context
@@ -131,7 +131,7 @@ class Room:
     def __init__(self, hub: Hub, application_id: str) -> None:
         self.hub = hub
         self.application_id = application_id
-        self.doc = Doc()
+        self.doc: Doc[Any] = Doc()
         self.connections: set[Connection] = set()
         self.awareness: dict[int, tuple[int, str]] = {}
         self.source: object = None
@@ -143,7 +143,7 @@ class Room:
         self.last_fold = 0.0
         self.fold_task: asyncio.Task[None] | None = None
         self.lock = asyncio.Lock()
-        self._subscription = self.doc.observe(self._changed)
+        self._subscription: Subscription | None = self.doc.observe(self._changed)
 
     # --- the document ------------------------------------------------------------------------
 
