@@ -18,12 +18,14 @@ SYNC, AWARENESS = 0, 1
 
 
 def ws_url(base_url: str, channel: str) -> str:
-    return base_url.replace("http", "ws", 1) + "/api/v1/ws?channel=" + channel
+    return base_url.replace("http", "ws", 1) + "/api/v1/ws?channel=" + channel  # https -> wss
 
 
 class YClient:
-    def __init__(self, url: str, *, cookie: str | None = None, token: str | None = None, origin: str | None = None) -> None:
+    def __init__(self, url: str, *, cookie: str | None = None, token: str | None = None, origin: str | None = None,
+                 ssl: Any = None) -> None:
         self.url = url
+        self.ssl = ssl
         self.cookie = cookie
         self.token = token
         self.origin = origin
@@ -51,6 +53,7 @@ class YClient:
         protocols = ["lowcraft", f"lowcraft.token.{self.token}"] if self.token else None
         self.socket = await websockets.connect(
             self.url, additional_headers=headers, subprotocols=protocols, max_size=None, origin=None,  # type: ignore[arg-type]
+            **({"ssl": self.ssl} if self.ssl is not None else {}),
         )
         self._synced = asyncio.Event()
         self._reader = asyncio.create_task(self._read())
