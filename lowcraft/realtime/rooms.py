@@ -283,6 +283,7 @@ class Room:
             shared = read_doc(self.doc)
             jobs = _fold_jobs(self.last, shared)
             if not any(jobs.values()):
+                self.broadcast_json({"type": "saved", "revisions": {}})  # the store holds it already
                 return
             try:
                 outcome = await asyncio.to_thread(self.hub.store_jobs, self.application_id, self.editor_id, self.last, jobs)
@@ -405,6 +406,16 @@ class Hub:
             room._subscription = None
             if self.fanout is not None:
                 await self.fanout.leave(room.application_id)
+
+    async def close(self) -> None:
+        """The server stops: store every room's shared state, then leave Redis."""
+        for room in list(self.rooms.values()):
+            try:
+                await room.close()
+            except Exception:
+                log.exception("could not store the shared state of application %s at shutdown", room.application_id)
+        if self.fanout is not None:
+            await self.fanout.close()
 
     def watch(self, connection: Connection) -> None:
         self.viewers.setdefault(connection.joined.application_id, set()).add(connection)
