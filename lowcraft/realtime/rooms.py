@@ -333,12 +333,13 @@ class Room:
         self.broadcast_json({"type": "reloaded", "reason": reason})
 
     async def close(self) -> None:
-        """The last local editor left: fold now."""
-        if self.fold_task is not None and not self.fold_task.done():
-            self.fold_task.cancel()
+        """The last local editor left: fold now (after a fold under way, never cutting one short)."""
+        pending = self.fold_task
         if self.ready.is_set():
             self.dirty = True
             await self.fold()
+        if pending is not None and not pending.done():
+            pending.cancel()
 
 
 Jobs = dict[str, list[tuple[str, dict[str, Any]]]]
