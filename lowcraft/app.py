@@ -153,6 +153,12 @@ def _scim_router() -> ASGIApp:
     return router
 
 
+def _realtime_endpoint() -> ASGIApp:
+    from lowcraft.realtime.endpoint import endpoint
+
+    return endpoint
+
+
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> LowcraftApp:
     settings = settings or Settings()
     default_pools.connection_budget = settings.datasource_connections
@@ -173,6 +179,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
             yield
         finally:
             task.cancel()
+            hub = getattr(app.state, "realtime_hub", None)  # made by the first real-time connection
+            if hub is not None:
+                await hub.close()
             await default_pools.close_all()
             runtime.close()
 
@@ -201,6 +210,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
     ):
         app.router.routes.extend(router.routes)
     app.router.routes.append(LazyRoutes(SCIM_PREFIX, _scim_router))  # SCIM 2.0, with its own error shape
+    # Co-editing and live viewers (docs/realtime.md): pycrdt loads with the first connection.
+    app.router.routes.append(LazyRoutes(API_PREFIX + "/ws", _realtime_endpoint, ("websocket", "http")))
     docs.mount(app, "Lowcraft API")
     metrics = install_metrics(app, runtime.db, settings.metrics_token)  # before the SPA's catch-all route
     spa.mount(app, settings.web_dist, settings.sandbox_connect_src)

@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("pages", {"pages"}),
     ("actions", {"actions"}),
     ("git sync", {"git"}),
+    ("real-time", {"realtime"}),
     ("composition", {"app", "cli", "devserver", "meta", "ops", "tables", "migrations", "__init__"}),
 ]
 LAYER_OF = {unit: rank for rank, (_, units) in enumerate(LAYERS) for unit in units}

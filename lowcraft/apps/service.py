@@ -333,6 +333,7 @@ def replace_edit_state(ctx: Context, app: Application, doc: AppDocument) -> None
                 ctx.db.delete(js)
     app.updated_at = utcnow()
     ctx.db.flush()
+    ctx.notify_edit(app.id, "import")  # open editors take the whole new edit state
 
 
 def _free_id(ctx: Context, model: type[Page | Action | JsObject], wanted: str | None) -> str:
@@ -477,6 +478,10 @@ def publish_application(ctx: Context, application_id: str, message: str | None =
         ctx, "application.published", "application", view.app.id, view.app.name, workspace_id=view.app.workspace_id,
         summary={"version": version.number, **({"message": message} if message else {})},
     )
+    ctx.runtime.notices.after_commit(ctx.db, {
+        "kind": "published", "applicationId": view.app.id,
+        "publishedAt": view.app.published_at.isoformat().replace("+00:00", "Z"),
+    })
     return view
 
 
@@ -539,7 +544,9 @@ def rename_entity(
     Names are per page: `page_id` says whose `Table1` it is, and may be left out when only one
     page has the name (422 `ambiguous_name` otherwise)."""
     app, _ = require_app(ctx, application_id, Role.DEVELOPER)
-    return rename_in(ctx, app, old, new, page_id)
+    changes = rename_in(ctx, app, old, new, page_id)
+    ctx.notify_edit(app.id, "refactor")
+    return changes
 
 
 def rename_in(ctx: Context, app: Application, old: str, new: str, page_id: str | None = None) -> list[Change]:
