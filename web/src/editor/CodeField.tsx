@@ -11,9 +11,11 @@ import { linter, type Diagnostic } from "@codemirror/lint";
 import { EditorState, type Extension } from "@codemirror/state";
 import { Decoration, EditorView, keymap, MatchDecorator, placeholder as placeholderExt, ViewPlugin, type DecorationSet, type ViewUpdate } from "@codemirror/view";
 import { useEffect, useRef } from "react";
+import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
 
 import { insideBinding, type CompletionResult } from "./completions";
 import { GRAPHQL_RULES } from "./graphqlSyntax";
+import type { SharedText } from "./useCoEditing";
 
 export type CodeLanguage = "binding" | "sql" | "js" | "graphql";
 
@@ -42,6 +44,11 @@ export interface CodeFieldProps {
   readonly placeholder?: string;
   readonly minLines?: number;
   onBlur?(): void;
+  /**
+   * Co-editing: the field edits this shared text itself (character by character, with the others'
+   * cursors, undo of one's own typing); `value` is then only read, `onChange` still hears changes.
+   */
+  readonly shared?: SharedText | undefined;
 }
 
 const bindingMark = Decoration.mark({ class: "lc-cm-binding" });
@@ -109,9 +116,9 @@ export default function CodeField(props: CodeFieldProps) {
         validFor: /^[\w$]*$/,
       };
     };
+    const shared = props.shared;
     const extensions: Extension[] = [
-      history(),
-      keymap.of([...defaultKeymap, ...historyKeymap]),
+      shared ? [yCollab(shared.text, shared.awareness), keymap.of([...yUndoManagerKeymap, ...defaultKeymap])] : [history(), keymap.of([...defaultKeymap, ...historyKeymap])],
       EditorView.lineWrapping,
       bindingPlugin,
       syntaxHighlighting(defaultHighlightStyle),
@@ -134,7 +141,7 @@ export default function CodeField(props: CodeFieldProps) {
     if (language === "graphql") extensions.push(graphql);
     if (props.placeholder) extensions.push(placeholderExt(props.placeholder));
     if (props.minLines) extensions.push(EditorView.theme({ ".cm-content": { minHeight: `${props.minLines * 1.4}em` } }));
-    const v = new EditorView({ state: EditorState.create({ doc: props.value, extensions }), parent: host.current });
+    const v = new EditorView({ state: EditorState.create({ doc: shared ? shared.text.toString() : props.value, extensions }), parent: host.current });
     view.current = v;
     return () => {
       v.destroy();
@@ -142,11 +149,11 @@ export default function CodeField(props: CodeFieldProps) {
     };
     // The editor is created once; value changes from outside are applied below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [props.language]);
+  }, [props.language, props.shared?.text]);
 
   useEffect(() => {
     const v = view.current;
-    if (v && v.state.doc.toString() !== props.value) {
+    if (v && !latest.current.shared && v.state.doc.toString() !== props.value) {
       v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: props.value } });
     }
   }, [props.value]);

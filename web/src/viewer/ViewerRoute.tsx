@@ -22,6 +22,7 @@ import { useConfirm } from "../ui/ConfirmDialog";
 import { saveFile } from "../ui/download";
 import { PageNav, type NavPage } from "./PageNav";
 import { PageStore } from "./pageStore";
+import { PublishBanner, usePublishNotice } from "./publishNotice";
 import { PageView } from "./PageView";
 import { themeStyle } from "./theme";
 import { Toasts, type Toast } from "./Toasts";
@@ -92,6 +93,7 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
   }, [appKey]);
 
   const app = loaded?.app;
+  const publishNotice = usePublishNotice(app?.id);
   const page = useMemo(() => (app ? pageFor(app.document.pages, pageSlug) : undefined), [app, pageSlug]);
   const store = useMemo(() => (app ? new AppStore(app.id, pageStorage()) : null), [app]);
   // One per page shown: the widgets subscribe to their own values in it (see PageView).
@@ -219,6 +221,7 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
         editHref={app.canEdit ? `/app/${encodeURIComponent(app.id)}/edit/${encodeURIComponent(page.slug)}` : undefined}
       />
       <main className="lc-app__main">
+        {publishNotice.shown && <PublishBanner onDismiss={publishNotice.dismiss} />}
         {libraryProblem !== null && (
           <p className="lc-notice lc-notice--error" role="alert" data-testid="library-problem">
             {libraryProblem}

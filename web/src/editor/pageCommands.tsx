@@ -8,7 +8,7 @@ import type { MutableRefObject } from "react";
 import type { PageSummary } from "../api/resources";
 import type { AlertStyle } from "../engine/host";
 import { clonePageContent, copyName } from "./clonePage";
-import { editorApi, messageOf, type ActionRecord, type AppDetail, type JsObjectRecord } from "./editorApi";
+import { editorApi, messageOf, type ActionRecord, type AppDetail, type DatasourceRecord, type JsObjectRecord } from "./editorApi";
 import { uniqueName } from "./tree";
 import type { EditedApp } from "./useEditorEngine";
 
@@ -117,4 +117,19 @@ export function pageCommands(ctx: PageCommandContext) {
   };
 
   return { publish, refreshPages, explorer };
+}
+
+/** New query: which datasource does it read? */
+export function PickDatasource(props: { datasources: readonly DatasourceRecord[]; onPick(d: DatasourceRecord): void }) {
+  return (
+    <div className="lc-ed-doc">
+      <h2>New query</h2>
+      <p>Which datasource does it read?</p>
+      {props.datasources.map((d) => (
+        <button key={d.id} type="button" className="lc-ed-gallery__item" onClick={() => props.onPick(d)}>
+          {d.name}
+        </button>
+      ))}
+    </div>
+  );
 }
