@@ -143,6 +143,12 @@ def _scim_router() -> ASGIApp:
     return router
 
 
+def _realtime_endpoint() -> ASGIApp:
+    from lowcraft.realtime.endpoint import endpoint
+
+    return endpoint
+
+
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> LowcraftApp:
     settings = settings or Settings()
     default_pools.connection_budget = settings.datasource_connections
@@ -188,6 +194,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
     ):
         app.router.routes.extend(router.routes)
     app.router.routes.append(LazyRoutes(SCIM_PREFIX, _scim_router))  # SCIM 2.0, with its own error shape
+    # Co-editing and live viewers (docs/realtime.md): pycrdt loads with the first connection.
+    app.router.routes.append(LazyRoutes(API_PREFIX + "/ws", _realtime_endpoint, ("websocket", "http")))
     docs.mount(app, "Lowcraft API")
     metrics = install_metrics(app, runtime.db, settings.metrics_token)  # before the SPA's catch-all route
     spa.mount(app, settings.web_dist, settings.sandbox_connect_src)

@@ -13,8 +13,8 @@ import typer
 from lowcraft import __version__
 from lowcraft.config import Settings, settings_help
 
-SERVE_WEBSOCKETS = "none"
-"""uvicorn's WebSocket implementation for `serve` ("auto" once the app has WebSocket routes)."""
+SERVE_WEBSOCKETS = "auto"
+"""uvicorn's WebSocket implementation for `serve`: the real-time endpoint (`/api/v1/ws`) needs one."""
 
 app = typer.Typer(help="Lowcraft: build internal tools on your own data.", no_args_is_help=True)
 
@@ -48,9 +48,11 @@ def serve(
         forwarded_allow_ips=settings.trusted_proxies,
         log_config=None,
         access_log=False,
-        # No route speaks WebSocket yet; loading uvicorn's WebSocket protocol cost every start
-        # 8 ms and 0.6 MB. tests/test_cli.py fails once a WebSocket route exists while this is "none".
+        # The real-time endpoint (docs/realtime.md) speaks WebSocket. Frames above
+        # LOWCRAFT_REALTIME_MAX_FRAME_BYTES are refused by the endpoint with 4413; uvicorn's own cap
+        # (1009) stays well above it so clients get the clear code.
         ws=SERVE_WEBSOCKETS,
+        ws_max_size=max(16 * 1024 * 1024, 4 * settings.realtime_max_frame_bytes),
     )
 
 

@@ -133,6 +133,24 @@ class Settings(BaseSettings):
     sign_in_allow_loopback: bool = Field(
         False, description="Allow sign-in providers on loopback addresses (tests, a provider on this machine)."
     )
+    realtime_origins: str = Field(
+        "", description="Comma-separated origins besides the base URL's whose pages may open the real-time WebSocket."
+    )
+    realtime_max_connections_per_user: int = Field(
+        20, ge=1, description="Open real-time WebSockets per user and server process."
+    )
+    realtime_max_frame_bytes: int = Field(
+        1_000_000, ge=1024, description="Largest real-time WebSocket frame accepted, in bytes."
+    )
+    realtime_save_seconds: float = Field(
+        2.0, gt=0, description="Co-editing: how often at most the shared state of an app is saved into the store."
+    )
+    realtime_idle_seconds: float = Field(
+        60.0, gt=0, description="Real-time WebSockets without a frame for this long are closed (clients ping every 20 s)."
+    )
+    realtime_send_queue: int = Field(
+        256, ge=8, description="Frames waiting for a slow real-time client before its connection is dropped."
+    )
 
     @classmethod
     def settings_customise_sources(

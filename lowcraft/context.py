@@ -20,3 +20,9 @@ class Context:
     session_token: str | None = None
     via: str = "anonymous"  # cookie | token | anonymous
     extra: dict[str, object] = field(default_factory=dict)
+
+    def notify_edit(self, application_id: str, reason: str) -> None:
+        """Tell open editors of the app, once this transaction commits, that its edit state changed."""
+        self.runtime.notices.after_commit(
+            self.db, {"kind": "edit", "applicationId": application_id, "reason": reason, "origin": self.extra.get("origin")}
+        )

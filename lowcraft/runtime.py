@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from lowcraft.cache import KeyValueStore, open_store
 from lowcraft.cache.generation import Generation, open_generation
+from lowcraft.cache.notices import Notices
 from lowcraft.config import Settings
 from lowcraft.connectors.base import InstancePolicy
 from lowcraft.connectors.files import workspace_policy
@@ -88,6 +89,8 @@ class Runtime:
     provider_http: ProviderHttp
     """Makes the clients of outgoing calls to sign-in providers, under their own address rules
     (`lowcraft.signin.http`)."""
+    notices: Notices
+    """Edit-state and publish notices for the real-time layer (`lowcraft.cache.notices`)."""
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -126,6 +129,7 @@ class Runtime:
                 InstancePolicy(allow_private_networks=True, denied=denied),
                 allow_loopback=settings.sign_in_allow_loopback,
             ),
+            notices=Notices(settings.redis_url),
         )
 
     def workspace_policy(self, workspace_id: str, private_networks: bool | None = None) -> InstancePolicy:

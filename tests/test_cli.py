@@ -98,7 +98,9 @@ def test_serve_writes_nothing_into_its_package_and_needs_no_bytecode_there(tmp_p
 def test_serve_loads_a_websocket_protocol_when_the_app_has_websocket_routes(tmp_path: Path) -> None:
     app = create_app(make_settings(tmp_path / "data", "sqlite://"), migrate=False)
     app.state.runtime.close()
-    has_websockets = any(isinstance(route, WebSocketRoute) for route in app.routes)
+    has_websockets = any(
+        isinstance(route, WebSocketRoute) or "websocket" in getattr(route, "scope_types", ()) for route in app.routes
+    )
     assert SERVE_WEBSOCKETS == ("auto" if has_websockets else "none")
 
 

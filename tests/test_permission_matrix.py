@@ -411,3 +411,33 @@ def test_every_scim_route_is_in_the_scim_table() -> None:
 
 def _generic(path: str) -> str:
     return re.sub(r"\{[^}]+\}", "{}", path)
+
+
+# The real-time WebSocket (`/api/v1/ws`, docs/realtime.md): joining a channel is checked like
+# reading the edit state (edit:) or opening the published app (view:). "open" means the server
+# accepts the channel and answers a ping; a number is the close code it ends with instead.
+OPEN = "open"
+SOCKET_MATRIX = [
+    ("edit:{app}", (4401, 4403, OPEN, OPEN, 4404)),
+    ("view:{app}", (4401, OPEN, OPEN, OPEN, 4404)),
+    ("edit:{trashed}", (4401, 4404, 4404, 4404, 4404)),
+    ("view:{trashed}", (4404, 4404, 4404, 4404, 4404)),
+]
+SOCKET_CASES = [(channel, role, expected[i]) for channel, expected in SOCKET_MATRIX for i, role in enumerate(ROLES)]
+
+
+@pytest.mark.parametrize(("channel", "role", "expected"), SOCKET_CASES, ids=[f"ws {c} {r}" for c, r, _ in SOCKET_CASES])
+def test_socket_permission(world: World, channel: str, role: str, expected: int | str) -> None:
+    client = world.clients[role]
+    url = "/api/v1/ws?channel=" + channel.format(**world.ids)
+    with client.websocket_connect(url, headers={"Origin": "http://127.0.0.1:8080"}) as ws:
+        if expected == OPEN:
+            ws.send_text('{"type": "ping"}')
+            message = ws.receive()
+            while "bytes" in message and message.get("bytes") is not None:  # the edit channel's sync step 1
+                message = ws.receive()
+            assert message.get("text") == '{"type": "pong"}', message
+        else:
+            error = ws.receive_json()
+            assert error["type"] == "error" and error["code"] == expected and error["message"]
+            assert ws.receive()["code"] == expected

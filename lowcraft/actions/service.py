@@ -140,6 +140,7 @@ def create_action(
         workspace_id=app.workspace_id,
         summary={"datasource": ds.name, "page": page_id},
     )
+    ctx.notify_edit(app.id, "actions")
     return action
 
 
@@ -185,6 +186,7 @@ def update_action(ctx: Context, action_id: str, changes: dict[str, Any]) -> Acti
         workspace_id=app.workspace_id,
         summary=summary,
     )
+    ctx.notify_edit(app.id, "actions")
     return action
 
 
@@ -192,6 +194,7 @@ def delete_action(ctx: Context, action_id: str) -> None:
     action, app = _load_action(ctx, action_id)
     ctx.db.delete(action)
     record(ctx, "action.deleted", "action", action.id, action.name, workspace_id=app.workspace_id)
+    ctx.notify_edit(app.id, "actions")
 
 
 # --- JS objects -------------------------------------------------------------------------------
@@ -247,6 +250,7 @@ def create_js_object(
     ctx.db.add(js)
     ctx.db.flush()
     record(ctx, "js_object.created", "js_object", js.id, js.name, workspace_id=app.workspace_id)
+    ctx.notify_edit(app.id, "jsObjects")
     return js
 
 
@@ -269,6 +273,7 @@ def update_js_object(
         record(ctx, "js_object.updated", "js_object", js.id, js.name, workspace_id=app.workspace_id)
     if name is not None:
         rename_in(ctx, app, js.name, name, js.page_id)
+    ctx.notify_edit(app.id, "jsObjects")
     return js
 
 
@@ -276,3 +281,4 @@ def delete_js_object(ctx: Context, js_id: str) -> None:
     js, app = _load_js(ctx, js_id)
     ctx.db.delete(js)
     record(ctx, "js_object.deleted", "js_object", js.id, js.name, workspace_id=app.workspace_id)
+    ctx.notify_edit(app.id, "jsObjects")

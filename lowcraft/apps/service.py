@@ -347,6 +347,10 @@ def publish_application(ctx: Context, application_id: str) -> AppView:
     view.app.published_at = utcnow()
     jslibs_handler.prune_code(ctx, view.app.id, view.app.published)
     record(ctx, "application.published", "application", view.app.id, view.app.name, workspace_id=view.app.workspace_id)
+    ctx.runtime.notices.after_commit(ctx.db, {
+        "kind": "published", "applicationId": view.app.id,
+        "publishedAt": view.app.published_at.isoformat().replace("+00:00", "Z"),
+    })
     return view
 
 
@@ -402,7 +406,9 @@ def rename_entity(
     Names are per page: `page_id` says whose `Table1` it is, and may be left out when only one
     page has the name (422 `ambiguous_name` otherwise)."""
     app, _ = require_app(ctx, application_id, Role.DEVELOPER)
-    return rename_in(ctx, app, old, new, page_id)
+    changes = rename_in(ctx, app, old, new, page_id)
+    ctx.notify_edit(app.id, "refactor")
+    return changes
 
 
 def rename_in(ctx: Context, app: Application, old: str, new: str, page_id: str | None = None) -> list[Change]:

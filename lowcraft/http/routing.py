@@ -53,18 +53,20 @@ class LazyRoutes(BaseRoute):
 
     For a protocol whose routes stay out of the API document and whose libraries cost start-up
     time out of proportion to their use (SCIM's resource models): the module loads when an
-    identity provider first calls, not when the server starts.
+    identity provider first calls, not when the server starts. The real-time WebSocket
+    (`scope_types` with "websocket") loads pycrdt with its first connection the same way.
     """
 
-    def __init__(self, prefix: str, load: Callable[[], ASGIApp]) -> None:
+    def __init__(self, prefix: str, load: Callable[[], ASGIApp], scope_types: tuple[str, ...] = ("http",)) -> None:
         self.prefix = prefix.rstrip("/")
+        self.scope_types = scope_types
         self._load = load
         self._app: ASGIApp | None = None
         self._lock = threading.Lock()
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         path = scope.get("path", "")
-        if scope["type"] == "http" and (path == self.prefix or path.startswith(self.prefix + "/")):
+        if scope["type"] in self.scope_types and (path == self.prefix or path.startswith(self.prefix + "/")):
             return Match.FULL, {}
         return Match.NONE, {}
 

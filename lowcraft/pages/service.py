@@ -87,6 +87,7 @@ def create_page(ctx: Context, application_id: str, name: str, dsl: dict[str, Any
     ctx.db.flush()
     _touch(app)
     record(ctx, "page.created", "page", page.id, page.name, workspace_id=app.workspace_id)
+    ctx.notify_edit(app.id, "pages")
     return page
 
 
@@ -104,6 +105,7 @@ def update_page(ctx: Context, page_id: str, changes: dict[str, Any]) -> Page:
         summary["hidden"] = page.hidden
     _touch(app)
     record(ctx, "page.updated", "page", page.id, page.name, workspace_id=app.workspace_id, summary=summary)
+    ctx.notify_edit(app.id, "pages")
     return page
 
 
@@ -141,6 +143,7 @@ def delete_page(ctx: Context, page_id: str) -> None:
     ctx.db.delete(page)
     _touch(app)
     record(ctx, "page.deleted", "page", page.id, page.name, workspace_id=app.workspace_id)
+    ctx.notify_edit(app.id, "pages")
 
 
 def save_tree(ctx: Context, page_id: str, dsl: Any, base_revision: int) -> SavedPage:
@@ -170,4 +173,5 @@ def save_tree(ctx: Context, page_id: str, dsl: Any, base_revision: int) -> Saved
         summary={"revision": page.revision, "added": sorted(after - before), "removed": sorted(before - after),
                  "renamed": renames},
     )
+    ctx.notify_edit(app.id, "page")
     return SavedPage(page, lint_document(ctx, app, page.id))

@@ -41,6 +41,18 @@ def _mark_written(session: Session, _context: Any) -> None:
     session.info["wrote"] = True
 
 
+_AFTER_COMMIT = "after_commit"
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Call `callback` once the session's current transaction commits (never if it rolls back)."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def _forget_after_commit(session: Session, _transaction: Any = None) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
+
+
 def lock_for_update(db: Session, model: type[Row], row_id: object) -> Row | None:
     """Load a row and hold it until the session commits, so a check-then-write that starts here
     cannot interleave with another one on the same row (the last-administrator rule).
@@ -81,6 +93,7 @@ class Database:
         self._write_listeners: list[Callable[[], None]] = []
         event.listen(self._sessions, "after_flush", _mark_written)
         event.listen(self._sessions, "after_commit", self._after_commit)
+        event.listen(self._sessions, "after_soft_rollback", _forget_after_commit)
 
     def on_write(self, listener: Callable[[], None]) -> None:
         """Call `listener` after every committed transaction that wrote something."""
@@ -90,6 +103,8 @@ class Database:
         if session.info.pop("wrote", False):
             for listener in self._write_listeners:
                 listener()
+        for callback in session.info.pop(_AFTER_COMMIT, []):
+            callback()
 
     @property
     def is_sqlite(self) -> bool:
