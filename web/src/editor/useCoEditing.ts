@@ -96,7 +96,7 @@ export function useCoEditing(ctx: CoEditingContext) {
           // The lists come from REST; what the document holds is laid over them again.
           void latest.current.onReloaded(String(m["reason"] ?? "")).then(() => overlay.current(), () => undefined);
         }
-        else if (m["type"] === "error") latest.current.toast(String(m["message"] ?? "Live editing error"), "error");
+        else if (m["type"] === "error" && modeNow.current === "live") latest.current.toast(String(m["message"] ?? "Live editing error"), "error");
       },
     });
     session.current = s;

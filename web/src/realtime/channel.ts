@@ -81,6 +81,7 @@ export class Channel {
   private beat: ReturnType<typeof setInterval> | null = null;
   private stopped = false;
   status: ChannelStatus = "connecting";
+  private serverSaid: string | null = null;
   problem: string | null = null;
 
   constructor(
@@ -141,7 +142,11 @@ export class Channel {
         } catch {
           return;
         }
-        if (message && typeof message === "object" && (message as { type?: unknown }).type !== "pong") this.handlers.text?.(message as Record<string, unknown>);
+        if (!message || typeof message !== "object") return;
+        const m = message as Record<string, unknown>;
+        // The server says why before it closes: that is what the person is told.
+        if (m["type"] === "error" && typeof m["message"] === "string") this.serverSaid = m["message"];
+        if (m["type"] !== "pong") this.handlers.text?.(m);
       } else if (data instanceof ArrayBuffer) this.handlers.binary?.(new Uint8Array(data));
       else if (data instanceof Uint8Array) this.handlers.binary?.(data);
     };
@@ -150,7 +155,10 @@ export class Channel {
       if (this.socket !== socket) return;
       this.dropSocket();
       if (this.stopped) return;
-      const meaning = closeMeaning(event.code, event.reason);
+      const known = closeMeaning(event.code, event.reason);
+      const said = this.serverSaid;
+      this.serverSaid = null;
+      const meaning = said && event.code >= 4000 ? { retry: known.retry, message: known.retry ? `${said} Reconnecting.` : `${known.message} (${said})` } : known;
       if (!meaning.retry) {
         this.stop();
         this.setStatus("closed", meaning.message);

@@ -199,6 +199,17 @@ describe("the co-editing provider", () => {
     expect(p.channel.isOpen).toBe(true);
   });
 
+  test("says what the server gave as the reason before closing", async () => {
+    const relay = new Relay();
+    const sockets: FakeSocket[] = [];
+    const status = vi.fn();
+    provider(relay, sockets, { status });
+    await settle();
+    sockets[0]?.deliver(JSON.stringify({ type: "error", code: 4403, message: "This origin may not open live channels." }));
+    sockets[0]?.drop(4403);
+    expect(status).toHaveBeenLastCalledWith("closed", `${closeMeaning(4403).message} (This origin may not open live channels.)`);
+  });
+
   test("passes the server's control frames on", async () => {
     const relay = new Relay();
     const sockets: FakeSocket[] = [];

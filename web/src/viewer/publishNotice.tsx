@@ -5,34 +5,47 @@
  */
 import { useEffect, useState } from "react";
 
-import { Channel, channelUrl } from "../realtime/channel";
+import { Channel, channelUrl, type ChannelOptions } from "../realtime/channel";
 
-export function usePublishNotice(applicationId: string | undefined, reload: () => void = () => window.location.reload()): { shown: boolean; dismiss(): void } {
+/**
+ * Follow an app's publishes: `untouched()` when nobody typed into the page since this started,
+ * `touched()` otherwise. Returns the function that stops following.
+ */
+export function followPublishes(
+  applicationId: string,
+  on: { untouched(): void; touched(): void },
+  page: Pick<Document, "addEventListener" | "removeEventListener"> = document,
+  options: Partial<ChannelOptions> = {},
+): () => void {
+  let typed = false;
+  const touch = () => {
+    typed = true;
+  };
+  page.addEventListener("input", touch, true);
+  page.addEventListener("change", touch, true);
+  const channel = new Channel(
+    { url: options.url ?? channelUrl(`view:${applicationId}`), ...options },
+    {
+      text: (message) => {
+        if (message["type"] !== "published") return;
+        if (typed) on.touched();
+        else on.untouched();
+      },
+    },
+  );
+  return () => {
+    channel.stop();
+    page.removeEventListener("input", touch, true);
+    page.removeEventListener("change", touch, true);
+  };
+}
+
+export function usePublishNotice(applicationId: string | undefined): { shown: boolean; dismiss(): void } {
   const [shown, setShown] = useState(false);
   useEffect(() => {
     if (!applicationId) return undefined;
-    let touched = false;
-    const touch = () => {
-      touched = true;
-    };
-    document.addEventListener("input", touch, true);
-    document.addEventListener("change", touch, true);
-    const channel = new Channel(
-      { url: channelUrl(`view:${applicationId}`) },
-      {
-        text: (message) => {
-          if (message["type"] !== "published") return;
-          if (touched) setShown(true);
-          else reload();
-        },
-      },
-    );
-    return () => {
-      channel.stop();
-      document.removeEventListener("input", touch, true);
-      document.removeEventListener("change", touch, true);
-    };
-  }, [applicationId, reload]);
+    return followPublishes(applicationId, { untouched: () => window.location.reload(), touched: () => setShown(true) });
+  }, [applicationId]);
   return { shown, dismiss: () => setShown(false) };
 }
 
