@@ -167,6 +167,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
             yield
         finally:
             task.cancel()
+            hub = getattr(app.state, "realtime_hub", None)  # made by the first real-time connection
+            if hub is not None:
+                await hub.close()
             await default_pools.close_all()
             runtime.close()
 

@@ -56,7 +56,7 @@ class Notices:
         if self.redis_url:
             try:
                 self._redis().publish(NOTICES_CHANNEL, json.dumps({**notice, "replica": self.replica}))
-            except Exception as exc:  # an outage loses the notice; the request has committed
+            except Exception as exc:  # noqa: BLE001 - an outage loses the notice; the request has committed
                 log.warning("could not send a real-time notice through Redis: %s", exc)
 
     def _redis(self) -> Any:

@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import json
 import logging
-from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.types import Message, Receive, Scope, Send
@@ -22,7 +21,13 @@ from lowcraft.errors import LowcraftError, NotAuthenticated, NotFound, Permissio
 from lowcraft.identity.models import User
 from lowcraft.identity.users import user_for_api_token
 from lowcraft.realtime import service
-from lowcraft.realtime.errors import ChannelClosed, FrameTooLarge, HeartbeatTimeout, MalformedFrame, TooManyConnections
+from lowcraft.realtime.errors import (
+    ChannelClosed,
+    FrameTooLarge,
+    HeartbeatTimeout,
+    MalformedFrame,
+    TooManyConnections,
+)
 from lowcraft.realtime.rooms import Connection, Hub, Room
 from lowcraft.runtime import Runtime
 
@@ -30,6 +35,7 @@ log = logging.getLogger("lowcraft.realtime")
 SESSION_COOKIE = "lowcraft_session"
 SUBPROTOCOL = "lowcraft"
 TOKEN_PREFIX = "lowcraft.token."
+CLOSE_TIMEOUT_SECONDS = 5.0
 
 
 def _origin(url: str) -> str:
@@ -100,9 +106,13 @@ class Session:
         self.settings = runtime.settings
 
     async def refuse(self, code: int, message: str, error: str = "refused") -> None:
-        with contextlib.suppress(Exception):
+        """Say why, then close; bounded in time, as a client that stopped reading never takes the frames."""
+        async def tell() -> None:
             await self.websocket.send_text(json.dumps({"type": "error", "code": code, "error": error, "message": message}))
             await self.websocket.close(code)
+
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(tell(), CLOSE_TIMEOUT_SECONDS)
 
     async def run(self, scope: Scope) -> None:
         websocket = self.websocket
@@ -116,10 +126,11 @@ class Session:
             return
         cookie = websocket.cookies.get(SESSION_COOKIE)
         origin = websocket.headers.get("origin")
-        if (cookie and token is None) or origin is not None:
-            if origin is None or _origin(origin) not in allowed_origins(self.runtime):
-                await self.refuse(4403, "This origin may not open the real-time connection.", "bad_origin")
-                return
+        # A cookie counts only from our origin; a token without an Origin header is a script's.
+        needs_origin = (cookie and token is None) or origin is not None
+        if needs_origin and (origin is None or _origin(origin) not in allowed_origins(self.runtime)):
+            await self.refuse(4403, "This origin may not open the real-time connection.", "bad_origin")
+            return
         try:
             joined = await asyncio.to_thread(_authorize, self.runtime, cookie, token, kind, application_id)
         except LowcraftError as exc:
@@ -156,6 +167,7 @@ class Session:
             else:
                 hub.watch(connection)
             reader = asyncio.create_task(self._read(connection, room))
+            reader.add_done_callback(lambda task: task.cancelled() or task.exception())  # read below, or moot
             failed = asyncio.create_task(connection.failed.wait())
             done, _ = await asyncio.wait({reader, failed, pump}, return_when=asyncio.FIRST_COMPLETED)
             for task in (reader, failed):

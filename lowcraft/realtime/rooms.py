@@ -27,8 +27,17 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pycrdt import Decoder, Doc, Encoder, Subscription, TransactionEvent, create_awareness_message, create_sync_message
-from pycrdt import create_update_message, handle_sync_message
+from pycrdt import (
+    Decoder,
+    Doc,
+    Encoder,
+    Subscription,
+    TransactionEvent,
+    create_awareness_message,
+    create_sync_message,
+    create_update_message,
+    handle_sync_message,
+)
 
 from lowcraft.context import Context
 from lowcraft.errors import LowcraftError
@@ -173,6 +182,7 @@ class Room:
             if not self._has_content():
                 self._apply(seed_update(self.application_id, state), None)
             self.last = state
+            self.last_fold = time.monotonic()
         except Exception:
             log.exception("could not open the real-time room of application %s", self.application_id)
             self.failed = "The server could not load the application's edit state."
@@ -232,7 +242,7 @@ class Room:
                 raise MalformedFrame(f"Unknown message type {kind}.")
         except ChannelClosed:
             raise
-        except Exception as exc:  # a frame that does not decode: nothing of it was applied
+        except Exception as exc:  # noqa: BLE001 - a frame that does not decode: nothing of it was applied
             raise MalformedFrame(f"Malformed y-protocols frame ({type(exc).__name__}).") from None
 
     def leave(self, connection: Connection) -> None:
@@ -255,14 +265,14 @@ class Room:
     def schedule_fold(self) -> None:
         self.dirty = True
         if self.fold_task is None or self.fold_task.done():
-            delay = max(0.0, self.last_fold + self.hub.save_seconds - time.monotonic())
+            delay = max(0.0, self.last_fold + self.hub.save_seconds() - time.monotonic())
             self.fold_task = asyncio.create_task(self._fold_after(delay))
 
     async def _fold_after(self, delay: float) -> None:
         await asyncio.sleep(delay)
         await self.fold()
         if self.dirty:  # edits during the fold, or the fold lock held by a peer
-            self.fold_task = asyncio.create_task(self._fold_after(self.hub.save_seconds))
+            self.fold_task = asyncio.create_task(self._fold_after(self.hub.save_seconds()))
 
     async def fold(self) -> None:
         async with self.lock:
@@ -273,6 +283,7 @@ class Room:
             shared = read_doc(self.doc)
             jobs = _fold_jobs(self.last, shared)
             if not any(jobs.values()):
+                self.broadcast_json({"type": "saved", "revisions": {}})  # the store holds it already
                 return
             try:
                 outcome = await asyncio.to_thread(self.hub.store_jobs, self.application_id, self.editor_id, self.last, jobs)
@@ -362,8 +373,10 @@ class Hub:
         self.per_user: dict[str, int] = {}
         self.fanout = fanout
         self.starting: asyncio.Task[None] | None = None
-        self.save_seconds = runtime.settings.realtime_save_seconds
         runtime.notices.listen(self.notice_from_thread)
+
+    def save_seconds(self) -> float:
+        return self.runtime.settings.realtime_save_seconds
 
     # --- joining and leaving -----------------------------------------------------------------
 
@@ -393,6 +406,16 @@ class Hub:
             room._subscription = None
             if self.fanout is not None:
                 await self.fanout.leave(room.application_id)
+
+    async def close(self) -> None:
+        """The server stops: store every room's shared state, then leave Redis."""
+        for room in list(self.rooms.values()):
+            try:
+                await room.close()
+            except Exception:
+                log.exception("could not store the shared state of application %s at shutdown", room.application_id)
+        if self.fanout is not None:
+            await self.fanout.close()
 
     def watch(self, connection: Connection) -> None:
         self.viewers.setdefault(connection.joined.application_id, set()).add(connection)

@@ -202,3 +202,34 @@ def test_a_state_the_store_refuses_is_reported_and_not_written(server: RealtimeS
             await stored_equals_shared(server, application, one)
 
     asyncio.run(run())
+
+
+def test_pages_queries_and_js_objects_made_or_removed_through_rest_appear_and_vanish(
+    server: RealtimeServer, application: dict[str, Any]
+) -> None:
+    admin = server.client("admin")
+
+    async def run() -> None:
+        async with two_editors(server, application) as (one, two):
+            page = (await asyncio.to_thread(admin.post, f"/api/v1/applications/{application['id']}/pages",
+                                            json={"name": "Details"})).json()
+            await eventually(lambda: page["id"] in two.json()["pages"], what="the new page")
+            assert two.json()["pages"][page["id"]]["name"] == "Details"
+            assert two.json()["pages"][page["id"]]["tree"]["0"]["children"] == []
+            renamed = await asyncio.to_thread(admin.patch, f"/api/v1/pages/{page['id']}", json={"name": "Order details"})
+            assert renamed.status_code == 200
+            await eventually(lambda: two.json()["pages"][page["id"]]["name"] == "Order details")
+            js = (await asyncio.to_thread(admin.post, f"/api/v1/applications/{application['id']}/js-objects",
+                                          json={"pageId": page["id"], "name": "Helpers", "body": "export default {}"})).json()
+            await eventually(lambda: js["id"] in one.json()["jsObjects"], what="the new JS object")
+            assert isinstance(one.doc.get("jsObjects", type=Map)[js["id"]]["body"], Text)
+            # The new page is shared like the first: an edit there is stored.
+            one.page(page["id"])["tree"]["0"]["bottomRow"] = 250
+            await eventually(lambda: admin.get(f"/api/v1/pages/{page['id']}").json()["dsl"]["bottomRow"] == 250,
+                             what="the edit on the new page stored")
+            assert (await asyncio.to_thread(admin.delete, f"/api/v1/pages/{page['id']}")).status_code == 204
+            await eventually(lambda: page["id"] not in two.json()["pages"] and js["id"] not in two.json()["jsObjects"],
+                             what="the page and its JS object gone")
+            await converged(one, two)
+
+    asyncio.run(run())

@@ -148,7 +148,7 @@ def test_two_editors_on_two_replicas_behind_caddy_edit_together(cluster: Cluster
                 answer = await asyncio.to_thread(client.post, f"/api/v1/applications/{setup['app']}/refactor",
                                                  json={"old": old, "new": new, "pageId": page})
                 assert answer.status_code == 200, answer.text
-            await eventually(lambda: one.widget(page, "w1")["widgetName"] == new == two.widget(page, "w1")["widgetName"],
+            await eventually(lambda new=new: one.widget(page, "w1")["widgetName"] == new == two.widget(page, "w1")["widgetName"],
                              what=f"the rename to {new} on both replicas")
 
         # Offline on one replica, reconnect (through the proxy, maybe to the other replica): merged.

@@ -49,11 +49,24 @@ def test_bad_channels_close(server: RealtimeServer, channel: str, code: int) -> 
     assert closed == code
 
 
+def _hostile_origins(base: str) -> list[str]:
+    host, port = base.rsplit(":", 1)
+    return ["https://evil.example", "null", f"{host}:{int(port) + 1}", base.replace("http://", "https://"),
+            base.replace("127.0.0.1", "localhost"), f"{base}.evil.example"]
+
+
 def test_a_cookie_from_another_origin_or_without_one_is_refused(server: RealtimeServer, application: dict[str, Any]) -> None:
+    """Cross-site WebSocket hijacking: a page elsewhere cannot ride the developer's cookie."""
     url = ws_url(server.url, f"edit:{application['id']}")
     cookie = {"Cookie": f"lowcraft_session={server.cookies['developer']}"}
-    assert asyncio.run(_close_code(url, **cookie, Origin="https://evil.example"))[0] == 4403
+    for origin in _hostile_origins(server.url):
+        closed, texts = asyncio.run(_close_code(url, **cookie, Origin=origin))
+        assert closed == 4403 and texts[-1]["error"] == "bad_origin", origin
     assert asyncio.run(_close_code(url, **cookie))[0] == 4403  # a cookie must come with our Origin
+    # A token does not make a hostile origin acceptable either.
+    token = server.client("developer").post("/api/v1/me/tokens", json={"name": "rt-origin"}).json()["token"]
+    closed, _ = asyncio.run(_close_code(url, Origin="https://evil.example", subprotocols=["lowcraft", f"lowcraft.token.{token}"]))
+    assert closed == 4403
 
 
 def test_an_api_token_in_the_subprotocol_opens_the_edit_channel(server: RealtimeServer, application: dict[str, Any]) -> None:

@@ -10,9 +10,17 @@ from collections.abc import Callable
 from typing import Any
 
 import websockets
-from pycrdt import Doc, Map, TransactionEvent, create_awareness_message, create_sync_message
-from pycrdt import create_update_message, handle_sync_message
-from pycrdt import Encoder
+from pycrdt import (
+    Decoder,
+    Doc,
+    Encoder,
+    Map,
+    TransactionEvent,
+    create_awareness_message,
+    create_sync_message,
+    create_update_message,
+    handle_sync_message,
+)
 
 SYNC, AWARENESS = 0, 1
 
@@ -99,7 +107,14 @@ class YClient:
                     if self.on_remote:
                         self.on_remote()
                 elif frame[0] == AWARENESS:
-                    self.awareness_frames = getattr(self, "awareness_frames", 0) + 1
+                    decoder = Decoder(Decoder(frame[1:]).read_message() or b"")
+                    for _ in range(decoder.read_var_uint()):
+                        client_id, _clock = decoder.read_var_uint(), decoder.read_var_uint()
+                        state = json.loads(decoder.read_var_string())
+                        if state is None:
+                            self.awareness.pop(client_id, None)
+                        else:
+                            self.awareness[client_id] = state
         except websockets.ConnectionClosed as exc:
             self.close_code = exc.rcvd.code if exc.rcvd else None
 
