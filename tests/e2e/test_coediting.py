@@ -34,7 +34,7 @@ def rt_server(tmp_path: Path) -> Iterator[Any]:
 @pytest.fixture
 def people(browser: Any, rt_server: Any, tmp_path: Path) -> Iterator[dict[str, Any]]:
     """Ann (administrator) and Ben (Developer) of one workspace, each in a browser of their own, and
-    an application with two text widgets, an SQL query and a JS object."""
+    an application with three text widgets, an input and an SQL query."""
     contexts = [browser.new_context(base_url=rt_server.url, viewport={"width": 1280, "height": 800}) for _ in range(3)]
     ann, ben, visitor = contexts
     try:
@@ -44,7 +44,9 @@ def people(browser: Any, rt_server: Any, tmp_path: Path) -> Iterator[dict[str, A
         api_call(ann.request, "POST", f"/workspaces/{workspace}/invites", {"email": "ben@example.com", "role": "developer"}, expect=201)
         app = api_call(ann.request, "POST", f"/workspaces/{workspace}/applications", {"name": "Orders"}, expect=201)
         page = api_call(ann.request, "GET", f"/applications/{app['id']}/pages")["pages"][0]
-        widgets = [text_widget("w1", "Title", "Orders", 0), text_widget("w2", "Footer", "Bye", 10), text_widget("w3", "Note", "n", 20)]
+        widgets = [text_widget("w1", "Title", "Orders", 0), text_widget("w2", "Footer", "Bye", 10), text_widget("w3", "Note", "n", 20),
+                   {"widgetId": "w4", "widgetName": "Search", "type": "INPUT_WIDGET_V2", "leftColumn": 20, "rightColumn": 40,
+                    "topRow": 0, "bottomRow": 7}]
         api_call(ann.request, "PUT", f"/pages/{page['id']}/dsl", {"dsl": tree(*widgets), "revision": page["revision"]})
         sqlite_file = tmp_path / "orders.db"
         sqlite_file.touch()
@@ -265,10 +267,8 @@ def test_a_viewer_hears_of_a_new_publish(people: dict[str, Any], screenshots: An
         tab.goto(f"/app/{app['slug']}")
         tab.locator('[data-widget="Title"]').first.wait_for()
         tab.evaluate("window.__sameDocument = true")
-    # Someone typed into one page (an input of the viewer's own: the app has none, so the URL bar's
-    # stand-in is an input added to the page); the other is untouched.
-    typed.evaluate("() => { const i = document.createElement('input'); i.id = 'typed'; document.body.append(i); }")
-    typed.locator("#typed").fill("half a form")
+    # Someone typed into one page; the other is untouched.
+    typed.locator('[data-widget="Search"] input').fill("half a form")
     time.sleep(0.5)  # both sockets are open
 
     open_editor(ann, app["id"], people["page"]["slug"])
