@@ -22,7 +22,7 @@ import { CoEditSession, colorFor, type Peer } from "../realtime/session";
 import { actionText, jsObjectText, readAction, readJsObject } from "../realtime/sharedEntities";
 import { jsonEqual, readTree, treeMap } from "../realtime/sharedTree";
 import type { SaveState } from "./autosave";
-import type { ActionRecord, JsChanges, JsObjectRecord } from "./editorApi";
+import { editorApi, type ActionRecord, type JsChanges, type JsObjectRecord } from "./editorApi";
 import type { EditorAction, EditorState } from "./editorState";
 import type { Widget } from "./tree";
 
@@ -65,7 +65,7 @@ export function useCoEditing(ctx: CoEditingContext) {
   modeNow.current = mode;
   const latest = useRef(ctx);
   latest.current = ctx;
-  /** Local edits not yet reported stored by the server, and who waits for them. */
+  /** Local edits not yet seen in the store, and who waits for the next `saved` frame. */
   const unsaved = useRef(0);
   const waiters = useRef<(() => void)[]>([]);
   const overlay = useRef<() => void>(() => undefined);
@@ -86,7 +86,6 @@ export function useCoEditing(ctx: CoEditingContext) {
       history: (canUndo, canRedo) => setHistory({ canUndo, canRedo }),
       message: (m) => {
         if (m["type"] === "saved") {
-          unsaved.current = 0;
           setSaveState((st) => ({ ...st, status: "saved", message: null }));
           wake();
         } else if (m["type"] === "invalid") {
@@ -248,17 +247,31 @@ export function useCoEditing(ctx: CoEditingContext) {
     return text ? { text, awareness: s.awareness } : undefined;
   }, []);
 
-  /** Wait until the server stored this person's edits (before publish, run, rename). */
+  /**
+   * Wait until the store holds this person's edits (before publish, run, rename): after each
+   * `saved` frame, the store's copy of the open page, the queries and the JS objects is compared
+   * with the document (a `saved` may come from a fold that began before the latest edit).
+   */
   const flush = useCallback(async (): Promise<void> => {
-    if (modeNow.current !== "live" || unsaved.current === 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, FOLD_WAIT_MS);
-      waiters.current.push(() => {
-        clearTimeout(timer);
-        resolve();
+    const s = session.current;
+    const edits = unsaved.current;
+    if (modeNow.current !== "live" || !s || edits === 0) return;
+    const deadline = Date.now() + FOLD_WAIT_MS;
+    while (Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(1000, Math.max(0, deadline - Date.now())));
+        waiters.current.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
-    });
-  }, []);
+      if (session.current !== s) return;
+      if (await storeHolds(s, appId, latest.current.pageId).catch(() => false)) {
+        unsaved.current = Math.max(0, unsaved.current - edits);
+        return;
+      }
+    }
+  }, [appId]);
 
   const label = useMemo(() => {
     if (mode === "alone") return status.problem ? `Editing alone: ${status.problem}` : "Editing alone: live editing is not available.";
@@ -267,4 +280,12 @@ export function useCoEditing(ctx: CoEditingContext) {
   }, [mode, status]);
 
   return { mode, live, status, label, peers, history, saveState, commitTree, dispatch, actionChange, jsChange, sharedText, flush };
+}
+
+/** Does the store hold what the shared document has (the open page, every query and JS object)? */
+async function storeHolds(s: CoEditSession, appId: string, pageId: string | null): Promise<boolean> {
+  const [page, actions, jsObjects] = await Promise.all([pageId ? editorApi.page(pageId) : null, editorApi.actions(appId), editorApi.jsObjects(appId)]);
+  if (page && pageId && !jsonEqual(page.dsl, readTree(s.doc, pageId))) return false;
+  if (actions.some((a) => !jsonEqual(readAction(s.doc, a.id)?.config ?? a.config, a.config))) return false;
+  return jsObjects.every((j) => (readJsObject(s.doc, j.id)?.body ?? j.body) === j.body);
 }
