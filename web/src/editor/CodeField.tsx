@@ -8,7 +8,7 @@ import { javascript } from "@codemirror/lang-javascript";
 import { sql } from "@codemirror/lang-sql";
 import { defaultHighlightStyle, StreamLanguage, syntaxHighlighting } from "@codemirror/language";
 import { linter, type Diagnostic } from "@codemirror/lint";
-import { EditorState, type Extension } from "@codemirror/state";
+import { Annotation, EditorState, type Extension } from "@codemirror/state";
 import { Decoration, EditorView, keymap, MatchDecorator, placeholder as placeholderExt, ViewPlugin, type DecorationSet, type ViewUpdate } from "@codemirror/view";
 import { useEffect, useRef } from "react";
 import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
@@ -50,6 +50,13 @@ export interface CodeFieldProps {
    */
   readonly shared?: SharedText | undefined;
 }
+
+/**
+ * A change that brings the field to a new `value` from outside (a colleague's edit, the server's
+ * copy): not an edit of this field, so `onChange` does not hear it (it would store the text back,
+ * turning an object shown as JSON into a string when it holds a `{{ }}`).
+ */
+const fromOutside = Annotation.define<boolean>();
 
 const bindingMark = Decoration.mark({ class: "lc-cm-binding" });
 const braceMark = Decoration.mark({ class: "lc-cm-brace" });
@@ -131,7 +138,7 @@ export default function CodeField(props: CodeFieldProps) {
         { delay: 300 },
       ),
       EditorView.updateListener.of((update) => {
-        if (update.docChanged) latest.current.onChange(update.state.doc.toString());
+        if (update.docChanged && !update.transactions.some((t) => t.annotation(fromOutside))) latest.current.onChange(update.state.doc.toString());
         if (update.focusChanged && !update.view.hasFocus) latest.current.onBlur?.();
       }),
       EditorView.contentAttributes.of({ "aria-label": props.label }),
@@ -154,7 +161,7 @@ export default function CodeField(props: CodeFieldProps) {
   useEffect(() => {
     const v = view.current;
     if (v && !latest.current.shared && v.state.doc.toString() !== props.value) {
-      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: props.value } });
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: props.value }, annotations: fromOutside.of(true) });
     }
   }, [props.value]);
 
