@@ -25,6 +25,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pycrdt import (
@@ -294,7 +295,7 @@ class Room:
             if outcome is None:  # a peer is folding: try again later
                 self.dirty = True
                 return
-            stored, stale, problems, after = outcome
+            stored, stale, problems, after = outcome.stored, outcome.stale, outcome.problems, outcome.after
             for kind, entity_id, values in stored:
                 getattr(self.last, kind)[entity_id].update(values)
                 if kind == "pages":
@@ -311,7 +312,7 @@ class Room:
             self._reconcile(after)
             revisions = {entity_id: self.last.revisions[entity_id] for kind, entity_id, _ in stored if kind == "pages"}
             if stored:
-                self.broadcast_json({"type": "saved", "revisions": revisions})
+                self.broadcast_json({"type": "saved", "revisions": revisions, "diagnostics": outcome.diagnostics})
             for message, details in problems:
                 self.broadcast_json({"type": "invalid", "message": message, "details": details})
             if problems or stale:
@@ -333,15 +334,28 @@ class Room:
         self.broadcast_json({"type": "reloaded", "reason": reason})
 
     async def close(self) -> None:
-        """The last local editor left: fold now."""
-        if self.fold_task is not None and not self.fold_task.done():
-            self.fold_task.cancel()
+        """The last local editor left: fold now (after a fold under way, never cutting one short)."""
+        pending = self.fold_task
         if self.ready.is_set():
             self.dirty = True
             await self.fold()
+        if pending is not None and not pending.done():
+            pending.cancel()
 
 
 Jobs = dict[str, list[tuple[str, dict[str, Any]]]]
+
+
+@dataclass
+class Folded:
+    """What a fold stored: (kind, id, values) written, (kind, id) overtaken by another change,
+    (message, details) refused, each stored page's lint diagnostics, and the store read back."""
+
+    stored: list[tuple[str, str, dict[str, Any]]]
+    stale: list[tuple[str, str]]
+    problems: list[tuple[str, dict[str, Any]]]
+    diagnostics: dict[str, list[dict[str, Any]]]
+    after: EditState
 
 
 def _fold_jobs(last: EditState, shared: EditState) -> Jobs:
@@ -466,11 +480,10 @@ class Hub:
 
     def store_jobs(
         self, application_id: str, user_id: str | None, last: EditState, jobs: Jobs
-    ) -> tuple[list[tuple[str, str, dict[str, Any]]], list[tuple[str, str]], list[tuple[str, dict[str, Any]]], EditState] | None:
+    ) -> Folded | None:
         """Write each changed entity in its own transaction, as `user_id`; then read the store back.
 
-        Returns (stored, stale, problems, store state after), or None when another replica holds
-        the app's fold lock."""
+        None when another replica holds the app's fold lock."""
         lock = self.fanout.lock(application_id) if self.fanout is not None else contextlib.nullcontext(True)
         with lock as acquired:
             if not acquired:
@@ -478,6 +491,7 @@ class Hub:
             stored: list[tuple[str, str, dict[str, Any]]] = []
             stale: list[tuple[str, str]] = []
             problems: list[tuple[str, dict[str, Any]]] = []
+            diagnostics: dict[str, list[dict[str, Any]]] = {}
             for kind, items in jobs.items():
                 for entity_id, values in items:
                     try:
@@ -488,7 +502,8 @@ class Hub:
                             ctx = Context(runtime=self.runtime, db=db, user=user, via="realtime",
                                           extra={"origin": service.FOLD_ORIGIN})
                             if kind == "pages":
-                                service.fold_page(ctx, entity_id, values["dsl"], last.revisions.get(entity_id, 0))
+                                diagnostics[entity_id] = service.fold_page(
+                                    ctx, entity_id, values["dsl"], last.revisions.get(entity_id, 0))
                             else:
                                 current = service.edit_state(ctx, application_id)
                                 now = getattr(current, kind).get(entity_id)
@@ -506,4 +521,4 @@ class Hub:
                     except LowcraftError as exc:
                         log.info("shared state of application %s not stored: %s", application_id, exc.message)
                         problems.append((exc.message, {"entity": entity_id, **exc.details}))
-            return stored, stale, problems, self.read_state(application_id)
+            return Folded(stored, stale, problems, diagnostics, self.read_state(application_id))

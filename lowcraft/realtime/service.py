@@ -57,9 +57,9 @@ def edit_state(ctx: Context, application_id: str) -> EditState:
     return handler.read_state(ctx, application_id)
 
 
-def fold_page(ctx: Context, page_id: str, dsl: dict[str, Any], base_revision: int) -> int:
-    """Store a page's widget tree from the shared state; its new revision."""
-    return pages.save_tree(ctx, page_id, dsl, base_revision).page.revision
+def fold_page(ctx: Context, page_id: str, dsl: dict[str, Any], base_revision: int) -> list[dict[str, Any]]:
+    """Store a page's widget tree from the shared state; the page's lint diagnostics."""
+    return pages.save_tree(ctx, page_id, dsl, base_revision).diagnostics
 
 
 def fold_action(ctx: Context, action_id: str, changes: dict[str, Any]) -> None:

@@ -49,8 +49,9 @@ def after_commit(session: Session, callback: Callable[[], None]) -> None:
     session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
-def _forget_after_commit(session: Session, _transaction: Any = None) -> None:
-    session.info.pop(_AFTER_COMMIT, None)
+def _forget_after_commit(session: Session, previous_transaction: Any) -> None:
+    if not previous_transaction.nested:  # a savepoint rolled back leaves the outer transaction's callbacks
+        session.info.pop(_AFTER_COMMIT, None)
 
 
 def lock_for_update(db: Session, model: type[Row], row_id: object) -> Row | None:

@@ -233,3 +233,19 @@ def test_pages_queries_and_js_objects_made_or_removed_through_rest_appear_and_va
             await converged(one, two)
 
     asyncio.run(run())
+
+
+def test_each_fold_answers_saved_with_the_revision_and_the_lint_of_the_page(
+    server: RealtimeServer, application: dict[str, Any]
+) -> None:
+    async def run() -> None:
+        async with two_editors(server, application) as (one, two):
+            widget(one, application, "w1")["text"] = "{{NoSuchWidget.text}}"
+            await stored_equals_shared(server, application, one)
+            await eventually(lambda: any(t["type"] == "saved" and t["revisions"] for t in two.texts), what="saved")
+            saved = next(t for t in two.texts if t["type"] == "saved" and t["revisions"])
+            assert saved["revisions"] == {application["page"]: stored_page(server, application)["revision"]}
+            found = saved["diagnostics"][application["page"]]
+            assert any("NoSuchWidget" in d["message"] for d in found), found
+
+    asyncio.run(run())

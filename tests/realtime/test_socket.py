@@ -206,3 +206,10 @@ def test_a_user_has_a_cap_on_open_connections(server: RealtimeServer, applicatio
             await ws.close()
 
     asyncio.run(run())
+
+
+def test_a_plain_request_to_the_socket_path_is_told_to_upgrade(server: RealtimeServer) -> None:
+    answer = server.client("developer").get("/api/v1/ws", params={"channel": "edit:x"})
+    assert answer.status_code == 426
+    assert answer.json()["error"]["code"] == "upgrade_required"
+    assert "content-security-policy" in answer.headers  # behind the edge like every route
