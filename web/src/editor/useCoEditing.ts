@@ -86,7 +86,10 @@ export function useCoEditing(ctx: CoEditingContext) {
       history: (canUndo, canRedo) => setHistory({ canUndo, canRedo }),
       message: (m) => {
         if (m["type"] === "saved") {
-          setSaveState((st) => ({ ...st, status: "saved", message: null }));
+          // The open page's lint diagnostics come with its fold (the property pane shows them).
+          const pid = latest.current.pageId;
+          const lint = (m["diagnostics"] as Record<string, unknown[]> | undefined)?.[pid ?? ""];
+          setSaveState((st) => ({ ...st, status: "saved", message: null, ...(Array.isArray(lint) ? { diagnostics: lint } : {}) }));
           wake();
         } else if (m["type"] === "invalid") {
           setSaveState((st) => ({ ...st, status: "error", message: `Not saved: ${String(m["message"] ?? "the shared state is not valid")}` }));
