@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from lowcraft.devserver import ServerProcess, running_server
+from lowcraft.devserver import ServerProcess, free_port, running_server
 from tests.servers import IN_CI
 
 CHROMIUM = Path(os.environ.get("LOWCRAFT_TEST_CHROMIUM", "/usr/bin/chromium"))
@@ -56,9 +56,11 @@ def server_env(tmp_path: Path) -> dict[str, str]:
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[ServerProcess]:
-    """A fresh Lowcraft (SQLite in a temp data dir) serving the built web client."""
-    env = server_env(tmp_path)
-    with running_server(env) as server:
+    """A fresh Lowcraft (SQLite in a temp data dir) serving the built web client, its public URL its own
+    address (so the editor's live channel passes the Origin check and editors co-edit, as deployed)."""
+    port = free_port()
+    env = {**server_env(tmp_path), "LOWCRAFT_BASE_URL": f"http://127.0.0.1:{port}"}
+    with running_server(env, port=port) as server:
         server.env = env  # type: ignore[attr-defined]
         yield server
 

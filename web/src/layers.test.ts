@@ -91,3 +91,11 @@ describe("module size", () => {
     expect(long).toEqual([]);
   });
 });
+
+describe("the published viewer", () => {
+  test("reaches no Yjs: a live viewer hears of a publish through the small channel module only", () => {
+    const reached = [...reach(join(SRC, "viewer", "ViewerRoute.tsx"))];
+    expect(reached.filter((m) => /^(yjs|y-protocols|y-codemirror|lib0)/.test(m))).toEqual([]);
+    expect(reached.map(rel)).toContain(join("realtime", "channel.ts"));
+  });
+});

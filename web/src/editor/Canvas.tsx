@@ -10,6 +10,7 @@ import { Suspense, useCallback, useImperativeHandle, useRef, useState, type Reac
 
 import type { EvaluationError } from "../engine/host";
 import type { WidgetManifest } from "../engine/manifest";
+import type { Peer } from "../realtime/session";
 import { floats } from "../widgets/editorHints";
 import { WIDGETS } from "../widgets/registry";
 import { WidgetBoundary } from "../widgets/WidgetBoundary";
@@ -28,6 +29,8 @@ export interface CanvasProps {
   readonly values: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   readonly errors: Readonly<Record<string, readonly EvaluationError[]>>;
   readonly selected: readonly string[];
+  /** Co-editing: the others on this page; each one's selection is outlined in their colour. */
+  readonly peers?: readonly Peer[];
   readonly preview: boolean;
   onSelect(ids: readonly string[], toggle: boolean): void;
   onCommit(tree: Widget, select?: readonly string[]): void;
@@ -299,6 +302,7 @@ export default function Canvas(props: CanvasProps) {
     const b = boxOf(w);
     const floating = floats(w.type);
     if (preview && values["isVisible"] === false) return null;
+    const others = preview ? [] : (props.peers ?? []).filter((p) => p.selection.includes(id));
     const problems = Object.entries(props.errors).filter(([k, list]) => k.startsWith(`${w.widgetName}.`) && list.length > 0);
     const style = floating
       ? undefined
@@ -335,6 +339,11 @@ export default function Canvas(props: CanvasProps) {
             !
           </span>
         )}
+        {others.map((p, i) => (
+          <span key={p.clientId} className="lc-ed-peer-outline" style={{ borderColor: p.user.color, inset: `${-3 - 3 * i}px` }} data-peer-selection={p.user.name} title={`${p.user.name} selected ${w.widgetName}`}>
+            <span style={{ background: p.user.color }}>{p.user.name}</span>
+          </span>
+        ))}
         {selected && (
           <>
             <span className="lc-ed-widget__name">{w.widgetName}</span>

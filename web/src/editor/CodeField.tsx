@@ -8,12 +8,14 @@ import { javascript } from "@codemirror/lang-javascript";
 import { sql } from "@codemirror/lang-sql";
 import { defaultHighlightStyle, StreamLanguage, syntaxHighlighting } from "@codemirror/language";
 import { linter, type Diagnostic } from "@codemirror/lint";
-import { EditorState, type Extension } from "@codemirror/state";
+import { Annotation, EditorState, type Extension } from "@codemirror/state";
 import { Decoration, EditorView, keymap, MatchDecorator, placeholder as placeholderExt, ViewPlugin, type DecorationSet, type ViewUpdate } from "@codemirror/view";
 import { useEffect, useRef } from "react";
+import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
 
 import { insideBinding, type CompletionResult } from "./completions";
 import { GRAPHQL_RULES } from "./graphqlSyntax";
+import type { SharedText } from "./useCoEditing";
 
 export type CodeLanguage = "binding" | "sql" | "js" | "graphql";
 
@@ -42,7 +44,19 @@ export interface CodeFieldProps {
   readonly placeholder?: string;
   readonly minLines?: number;
   onBlur?(): void;
+  /**
+   * Co-editing: the field edits this shared text itself (character by character, with the others'
+   * cursors, undo of one's own typing); `value` is then only read, `onChange` still hears changes.
+   */
+  readonly shared?: SharedText | undefined;
 }
+
+/**
+ * A change that brings the field to a new `value` from outside (a colleague's edit, the server's
+ * copy): not an edit of this field, so `onChange` does not hear it (it would store the text back,
+ * turning an object shown as JSON into a string when it holds a `{{ }}`).
+ */
+const fromOutside = Annotation.define<boolean>();
 
 const bindingMark = Decoration.mark({ class: "lc-cm-binding" });
 const braceMark = Decoration.mark({ class: "lc-cm-brace" });
@@ -109,9 +123,9 @@ export default function CodeField(props: CodeFieldProps) {
         validFor: /^[\w$]*$/,
       };
     };
+    const shared = props.shared;
     const extensions: Extension[] = [
-      history(),
-      keymap.of([...defaultKeymap, ...historyKeymap]),
+      shared ? [yCollab(shared.text, shared.awareness), keymap.of([...yUndoManagerKeymap, ...defaultKeymap])] : [history(), keymap.of([...defaultKeymap, ...historyKeymap])],
       EditorView.lineWrapping,
       bindingPlugin,
       syntaxHighlighting(defaultHighlightStyle),
@@ -124,7 +138,7 @@ export default function CodeField(props: CodeFieldProps) {
         { delay: 300 },
       ),
       EditorView.updateListener.of((update) => {
-        if (update.docChanged) latest.current.onChange(update.state.doc.toString());
+        if (update.docChanged && !update.transactions.some((t) => t.annotation(fromOutside))) latest.current.onChange(update.state.doc.toString());
         if (update.focusChanged && !update.view.hasFocus) latest.current.onBlur?.();
       }),
       EditorView.contentAttributes.of({ "aria-label": props.label }),
@@ -134,7 +148,7 @@ export default function CodeField(props: CodeFieldProps) {
     if (language === "graphql") extensions.push(graphql);
     if (props.placeholder) extensions.push(placeholderExt(props.placeholder));
     if (props.minLines) extensions.push(EditorView.theme({ ".cm-content": { minHeight: `${props.minLines * 1.4}em` } }));
-    const v = new EditorView({ state: EditorState.create({ doc: props.value, extensions }), parent: host.current });
+    const v = new EditorView({ state: EditorState.create({ doc: shared ? shared.text.toString() : props.value, extensions }), parent: host.current });
     view.current = v;
     return () => {
       v.destroy();
@@ -142,12 +156,12 @@ export default function CodeField(props: CodeFieldProps) {
     };
     // The editor is created once; value changes from outside are applied below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [props.language]);
+  }, [props.language, props.shared?.text]);
 
   useEffect(() => {
     const v = view.current;
-    if (v && v.state.doc.toString() !== props.value) {
-      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: props.value } });
+    if (v && !latest.current.shared && v.state.doc.toString() !== props.value) {
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: props.value }, annotations: fromOutside.of(true) });
     }
   }, [props.value]);
 

@@ -24,9 +24,10 @@ import Palette from "./Palette";
 import { pageCommands } from "./pageCommands";
 import { usePageNames } from "./pageNames";
 import { allWidgets, boxOf, findWidget, idOf, newWidget, placeWidgets, removeWidgets, setProperty, uniqueName, type Widget } from "./tree";
-import { useAutosave } from "./useAutosave";
+import { useAutosave, useLeaveWarning } from "./useAutosave";
 import { useBindingCompletion } from "./useBindingCompletion";
 import { useCanvasKeyboard } from "./useCanvasKeyboard";
+import { useCoEditing } from "./useCoEditing";
 import { useEditorEngine, type EditedApp } from "./useEditorEngine";
 import "./editor.css";
 
@@ -74,6 +75,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   runEnvironment.current = environment;
 
   const canvas = useRef<CanvasHandle | null>(null);
+  const reloadLists = useRef<() => Promise<void>>(async () => undefined);
   const latest = useRef<EditedApp>({ doc, actions, jsObjects, pageId, app, manifests });
   latest.current = { doc, actions, jsObjects, pageId, app, manifests };
   const docNow = useRef(doc);
@@ -90,7 +92,8 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   }, []);
 
   const { engine, values, errors, onUpdate, reloadEngine, scheduleReload, syncTree, forgetActionData, libraryLoads, libraries } = useEditorEngine({ appId, latest, environment: runEnvironment, toast, setLogs, setExecutions });
-  const { saveState, saver, track, loaded } = useAutosave(doc.tree, syncTree);
+  const coedit = useCoEditing({ appId, pageId, doc: docNow, selected: doc.selected, dispatch, setActions, setJsObjects, scheduleReload, toast, onReloaded: () => reloadLists.current() });
+  const { saveState, saver, track, loaded } = useAutosave(doc.tree, syncTree, coedit.live); // live: the server folds the shared document
 
   // Queries and JS objects save after a pause in typing.
   const delayed = useRef<{ actions: DelayedSaves<Record<string, unknown>>; js: DelayedSaves<JsChanges> } | null>(null);
@@ -173,34 +176,26 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   }, [pageId, app?.id, manifests.length]);
 
   // Leaving with unsaved changes asks first.
-  useEffect(() => {
-    const warn = (e: BeforeUnloadEvent) => {
-      if (saver.current?.hasUnsaved || pendingSaves.actions.size > 0 || pendingSaves.js.size > 0) {
-        e.preventDefault();
-        e.returnValue = "";
-      }
-    };
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [pendingSaves, saver]);
+  useLeaveWarning(() => saver.current?.hasUnsaved === true || pendingSaves.actions.size > 0 || pendingSaves.js.size > 0);
 
   // ------------------------------------------------------------------ editing
 
+  const { commitTree, flush: flushShared } = coedit;
   const commit = useCallback((tree: Widget, select?: readonly string[], key?: string) => {
-    dispatch({ type: "commit", tree, ...(select ? { select } : {}), ...(key ? { key } : {}) });
-  }, []);
+    if (!commitTree(tree, select)) dispatch({ type: "commit", tree, ...(select ? { select } : {}), ...(key ? { key } : {}) });
+  }, [commitTree]);
 
   const flushAll = useCallback(async () => {
     await saver.current?.flush();
-    await Promise.all([pendingSaves.actions.flush(), pendingSaves.js.flush()]);
-  }, [pendingSaves, saver]);
+    await Promise.all([pendingSaves.actions.flush(), pendingSaves.js.flush(), flushShared()]);
+  }, [pendingSaves, saver, flushShared]);
 
   const afterRename = useCallback(async () => {
     const pid = latest.current.pageId;
     const [acts, js] = await Promise.all([editorApi.actions(appId), editorApi.jsObjects(appId)]);
     setActions(acts);
     setJsObjects(js);
-    if (pid) {
+    if (pid && !coedit.live) { // live: the rewritten tree comes through the shared document
       const page = await editorApi.page(pid);
       track(page);
       dispatch({ type: "rewritten", tree: page.dsl });
@@ -209,7 +204,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     forgetActionData();
     await reloadEngine();
     await engine.current?.runOnLoadActions();
-  }, [appId, engine, forgetActionData, reloadEngine, track]);
+  }, [appId, engine, forgetActionData, reloadEngine, track, coedit.live]);
 
   const rename = useCallback(
     async (oldName: string, newName: string) => {
@@ -237,15 +232,18 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   // ------------------------------------------------------------------ queries and JS objects
 
   const { pageNames, codeNames } = usePageNames(latest); // names are per page
-  useCanvasKeyboard({ doc: docNow, dispatch, commit, manifests: manifestMap, active: !preview && focus === "canvas", codeNames });
+  useCanvasKeyboard({ doc: docNow, dispatch: coedit.dispatch, commit, manifests: manifestMap, active: !preview && focus === "canvas", codeNames });
 
+  const { actionChange, jsChange } = coedit;
   const changeAction = useCallback(
     (id: string, changes: { config?: Record<string, unknown>; settings?: ActionRecord["settings"] }) => {
+      const before = latest.current.actions.find((a) => a.id === id);
       setActions((list) => list.map((a) => (a.id === id ? { ...a, ...changes } : a)));
-      pendingSaves.actions.change(id, changes);
+      const rest = before ? actionChange(before, changes) : changes; // what the shared document does not hold
+      if (rest) pendingSaves.actions.change(id, rest);
       scheduleReload();
     },
-    [pendingSaves, scheduleReload],
+    [pendingSaves, scheduleReload, actionChange],
   );
 
   const runQuery = useCallback(
@@ -286,11 +284,13 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
 
   const changeJs = useCallback(
     (id: string, changes: JsChanges) => {
+      const before = latest.current.jsObjects.find((j) => j.id === id);
       setJsObjects((list) => list.map((j) => (j.id === id ? { ...j, ...changes } : j)));
-      pendingSaves.js.change(id, changes);
+      const rest = before ? jsChange(before, changes) : changes;
+      if (rest) pendingSaves.js.change(id, rest);
       scheduleReload();
     },
-    [pendingSaves, scheduleReload],
+    [pendingSaves, scheduleReload, jsChange],
   );
 
   // Datasource structure for SQL autocomplete.
@@ -320,11 +320,13 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   const { publish, restoreVersion, refreshPages, explorer: pageHandlers } = pageCommands({
     appId, app, pageId, pages, actions, jsObjects, latest, setApp, setPages, setActions, setJsObjects, setBusy, toast, flushAll, openPage, scheduleReload,
   });
+  // Someone changed the edit state through REST (a page added, a rename, an import): the lists again.
+  reloadLists.current = () => Promise.all([refreshPages(), editorApi.actions(appId).then(setActions), editorApi.jsObjects(appId).then(setJsObjects)]).then(scheduleReload);
 
   // ------------------------------------------------------------------ render
 
   if (problem !== null) return <main className="lc-message" role="alert">{problem}</main>;
-  if (!app || !pageId) return <main className="lc-message" aria-busy="true">Loading the editor…</main>;
+  if (!app || !pageId || coedit.mode === "pending") return <main className="lc-message" aria-busy="true">Loading the editor…</main>;
 
   const selectedWidget = doc.selected.length === 1 ? findWidget(doc.tree, doc.selected[0] as string) : undefined;
   const page = pages.find((p) => p.id === pageId);
@@ -351,6 +353,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
         running={running === focusedAction.id}
         complete={completeBinding}
         onChange={(changes) => changeAction(focusedAction.id, changes)}
+        shared={(key) => coedit.sharedText("action", focusedAction.id, key)}
         onRun={() => void runQuery(focusedAction)}
         environment={environment}
         onEnvironment={setEnvironment}
@@ -389,6 +392,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
         lastRun={jsRuns[focusedJs.id]}
         logs={logs}
         onChange={(changes) => changeJs(focusedJs.id, changes)}
+        shared={coedit.sharedText("js", focusedJs.id)}
         onRename={(n) => void rename(focusedJs.name, n)}
         onRun={(fn) => {
           void (async () => {
@@ -452,6 +456,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
         values={values}
         errors={errors}
         selected={doc.selected}
+        peers={coedit.peers.filter((p) => p.pageId === pageId)}
         preview={preview}
         onSelect={(ids, toggle) => (toggle && ids[0] ? dispatch({ type: "toggle", id: ids[0] }) : dispatch({ type: "select", ids }))}
         onCommit={(tree, select) => commit(tree, select)}
@@ -466,13 +471,15 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
       <EditorTopBar
         app={app}
         pageName={page?.name}
-        saveState={saveState}
+        saveState={coedit.live ? coedit.saveState : saveState}
+        live={coedit}
+        pages={pages}
         busy={busy}
-        canUndo={doc.history.past.length > 0}
-        canRedo={doc.history.future.length > 0}
+        canUndo={coedit.live ? coedit.history.canUndo : doc.history.past.length > 0}
+        canRedo={coedit.live ? coedit.history.canRedo : doc.history.future.length > 0}
         preview={preview}
-        onUndo={() => dispatch({ type: "undo" })}
-        onRedo={() => dispatch({ type: "redo" })}
+        onUndo={() => coedit.dispatch({ type: "undo" })}
+        onRedo={() => coedit.dispatch({ type: "redo" })}
         onSettings={() => setFocus("settings")} onHistory={() => setFocus("history")} onGit={() => setFocus("git")}
         onTogglePreview={() => {
           setFocus("canvas");

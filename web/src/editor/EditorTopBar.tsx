@@ -4,6 +4,8 @@
  */
 import { lazy, Suspense, useState } from "react";
 
+import type { PageSummary } from "../api/resources";
+import type { Peer } from "../realtime/session";
 import type { SaveState } from "./autosave";
 import type { AppDetail } from "./editorApi";
 import GitBadge from "./GitBadge";
@@ -16,6 +18,9 @@ export interface EditorTopBarProps {
   readonly app: AppDetail;
   readonly pageName: string | undefined;
   readonly saveState: SaveState | null;
+  /** Co-editing: who else is in the app, and a word when the live connection is not there. */
+  readonly live?: { readonly live: boolean; readonly peers: readonly Peer[]; readonly label: string | null };
+  readonly pages?: readonly PageSummary[];
   readonly busy: string | null;
   readonly canUndo: boolean;
   readonly canRedo: boolean;
@@ -52,7 +57,13 @@ export default function EditorTopBar(props: EditorTopBarProps) {
         <span className={`lc-ed-save lc-ed-save--${status}`} role="status" data-save-status={status}>
           {SAVE_LABELS[status]}
         </span>
+        {props.live?.label && (
+          <span className="lc-ed-live" role="status" data-live-status>
+            {props.live.label}
+          </span>
+        )}
         <span className="lc-ed-spacer" />
+        {props.live && props.live.peers.length > 0 && <Avatars peers={props.live.peers} pages={props.pages ?? []} />}
         {props.busy && <span role="status">{props.busy}</span>}
         <button type="button" aria-label="Undo" title="Undo (Ctrl+Z)" disabled={!props.canUndo || preview} onClick={props.onUndo}>
           ↶
@@ -102,7 +113,7 @@ export default function EditorTopBar(props: EditorTopBarProps) {
                 Load the other version
               </button>
             </>
-          ) : (
+          ) : props.live?.live ? null : (
             <button type="button" onClick={props.onRetry}>
               Try again
             </button>
@@ -110,5 +121,24 @@ export default function EditorTopBar(props: EditorTopBarProps) {
         </div>
       )}
     </>
+  );
+}
+
+/** The others in the app: one avatar per person (their initials, in their colour), and their page. */
+function Avatars(props: { peers: readonly Peer[]; pages: readonly PageSummary[] }) {
+  const people = new Map<string, Peer>();
+  for (const p of props.peers) if (!people.has(p.user.id)) people.set(p.user.id, p);
+  return (
+    <span className="lc-ed-peers" aria-label="People editing this app">
+      {[...people.values()].map((p) => {
+        const page = props.pages.find((x) => x.id === p.pageId)?.name ?? "another page";
+        const initials = p.user.name.split(/[\s@._-]+/).filter(Boolean).slice(0, 2).map((w) => w[0]?.toUpperCase()).join("");
+        return (
+          <span key={p.user.id} className="lc-ed-avatar" style={{ background: p.user.color }} title={`${p.user.name} — on ${page}`} data-peer={p.user.name} data-peer-page={page}>
+            {initials || "?"}
+          </span>
+        );
+      })}
+    </span>
   );
 }

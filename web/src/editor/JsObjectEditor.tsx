@@ -6,6 +6,7 @@ import type { JsFunctionSettings } from "../engine/page";
 import type { CompletionResult } from "./completions";
 import type { JsChanges, JsObjectRecord } from "./editorApi";
 import { previewOf } from "./preview";
+import type { SharedText } from "./useCoEditing";
 
 const CodeField = lazy(() => import("./CodeField"));
 
@@ -27,6 +28,8 @@ export default function JsObjectEditor(props: {
   onRename(name: string): void;
   onRun(fn: string): void;
   onDelete(): void;
+  /** Co-editing: the body's shared text. */
+  shared?: SharedText | undefined;
 }) {
   const [name, setName] = useState(props.js.name);
   useEffect(() => setName(props.js.name), [props.js.name]);
@@ -75,7 +78,7 @@ export default function JsObjectEditor(props: {
         </fieldset>
       )}
       <Suspense fallback={<div className="lc-code" />}>
-        <CodeField label="JS object" language="js" minLines={12} value={props.js.body} complete={props.complete} diagnostics={props.errors.map((e) => ({ message: e.message }))} onChange={(body) => props.onChange({ body })} />
+        <CodeField label="JS object" language="js" minLines={12} value={props.js.body} shared={props.shared} complete={props.complete} diagnostics={props.errors.map((e) => ({ message: e.message }))} onChange={(body) => props.onChange({ body })} />
       </Suspense>
       {props.errors.map((e, i) => (
         <p key={i} className="lc-ed-bad" role="status">

@@ -11,6 +11,7 @@ import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, environmentLabel } from "./environme
 import { variablesProblem } from "./graphqlSyntax";
 import { previewOf } from "./preview";
 import SchemaForm from "./SchemaForm";
+import type { SharedText } from "./useCoEditing";
 import { formFields, type Field } from "./schemaForm";
 
 const CodeField = lazy(() => import("./CodeField"));
@@ -31,6 +32,8 @@ export interface QueryEditorProps {
   onRename(name: string): void;
   onShowInTable(): void;
   onDelete(): void;
+  /** Co-editing: the shared text of a string config value (`sql`, `query`, ...). */
+  readonly shared?: (key: string) => SharedText | undefined;
 }
 
 function isSql(connector: ConnectorInfo | undefined): boolean {
@@ -89,10 +92,11 @@ export default function QueryEditor(props: QueryEditorProps) {
             completeOutside={(before) => sqlCompletions(before, sqlTables)}
             placeholder="select * from orders where status = {{Select1.selectedOptionValue}}"
             onChange={(sql) => props.onChange({ config: { ...action.config, sql } })}
+            shared={props.shared?.("sql")}
           />
         </Suspense>
       ) : props.connector?.type === "graphql" ? (
-        <GraphqlForm config={action.config} fields={fields} complete={props.complete} onChange={(config) => props.onChange({ config })} />
+        <GraphqlForm shared={props.shared} config={action.config} fields={fields} complete={props.complete} onChange={(config) => props.onChange({ config })} />
       ) : (
         <SchemaForm fields={fields} value={action.config} onChange={(config) => props.onChange({ config })} />
       )}
@@ -212,7 +216,7 @@ function QueryResult({ execution, onShowInTable }: { execution: Execution | unde
 }
 
 /** A GraphQL query: the document (highlighted), its variables as JSON with bindings, and the rest of the schema's fields. */
-function GraphqlForm(props: { config: Record<string, unknown>; fields: readonly Field[]; complete: QueryEditorProps["complete"]; onChange(config: Record<string, unknown>): void }) {
+function GraphqlForm(props: { shared: QueryEditorProps["shared"]; config: Record<string, unknown>; fields: readonly Field[]; complete: QueryEditorProps["complete"]; onChange(config: Record<string, unknown>): void }) {
   const { config } = props;
   const text = (k: string) => (typeof config[k] === "string" ? (config[k] as string) : "");
   const problem = variablesProblem(text("variables"));
@@ -220,7 +224,7 @@ function GraphqlForm(props: { config: Record<string, unknown>; fields: readonly 
     <div className="lc-ed-graphql">
       <Suspense fallback={<div className="lc-code" />}>
         <span className="lc-ed-muted">Query</span>
-        <CodeField label="GraphQL query" language="graphql" minLines={8} value={text("query")} complete={props.complete} placeholder="query Orders($status: String) { orders(status: $status) { id customer } }" onChange={(query) => props.onChange({ ...config, query })} />
+        <CodeField label="GraphQL query" language="graphql" minLines={8} value={text("query")} complete={props.complete} placeholder="query Orders($status: String) { orders(status: $status) { id customer } }" onChange={(query) => props.onChange({ ...config, query })} shared={props.shared?.("query")} />
         <span className="lc-ed-muted">Variables (JSON)</span>
         <CodeField
           label="GraphQL variables"
@@ -230,6 +234,7 @@ function GraphqlForm(props: { config: Record<string, unknown>; fields: readonly 
           placeholder='{"status": {{Select1.selectedOptionValue}}}'
           diagnostics={problem ? [{ message: problem }] : []}
           onChange={(variables) => props.onChange({ ...config, variables })}
+          shared={props.shared?.("variables")}
         />
       </Suspense>
       {problem && (

@@ -55,3 +55,13 @@ describe("the editor document", () => {
     expect(findWidget(s.tree, "Text2")?.["text"]).toBe("{{Title.text}}");
   });
 });
+
+it("a tree from the shared document replaces the tree, keeps the history and drops vanished selections", () => {
+  const a: Widget = { widgetId: "0", widgetName: "Main", type: "CANVAS_WIDGET", children: [{ widgetId: "x", widgetName: "X", type: "TEXT_WIDGET" }] };
+  const b: Widget = { ...a, children: [] };
+  let s = editorReducer(initialState(a), { type: "select", ids: ["x"] });
+  s = editorReducer(s, { type: "shared", tree: b });
+  expect(s.tree).toBe(b);
+  expect(s.selected).toEqual([]);
+  expect(s.history.past).toEqual([]);
+});

@@ -25,7 +25,12 @@ export type EditorAction =
    * The server rewrote this page (a rename followed by every reference): one undoable step on top
    * of the history, so the edits before it can still be undone.
    */
-  | { readonly type: "rewritten"; readonly tree: Widget };
+  | { readonly type: "rewritten"; readonly tree: Widget }
+  /**
+   * The tree as the shared document now has it (co-editing: a colleague's edit or one's own read
+   * back): the undo history is the shared one then (`useCoEditing`), this one is left alone.
+   */
+  | { readonly type: "shared"; readonly tree: Widget };
 
 export function initialState(tree: Widget): EditorState {
   return { tree, selected: [], history: emptyHistory() };
@@ -62,6 +67,8 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       if (action.tree === state.tree) return state;
       return { tree: action.tree, history: record(state.history, state.tree, null, 0), selected: existing(action.tree, state.selected) };
     }
+    case "shared":
+      return action.tree === state.tree ? state : { ...state, tree: action.tree, selected: existing(action.tree, state.selected) };
     case "load":
       return { tree: action.tree, selected: existing(action.tree, state.selected), history: emptyHistory() };
   }

@@ -4,14 +4,17 @@
  * effect, so the save status turns "unsaved" in the same paint as the edit instead of showing
  * "saved" for a frame.
  */
-import { useCallback, useLayoutEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import { PageSaver, type SaveState } from "./autosave";
 import { editorApi, type PageDetail } from "./editorApi";
 import type { Widget } from "./tree";
 
-/** `onEdit` hears of each tree the saver is told of (the engine follows the edits). */
-export function useAutosave(tree: Widget, onEdit: (tree: Widget) => void) {
+/**
+ * `onEdit` hears of each tree the saver is told of (the engine follows the edits). With `shared`
+ * (co-editing) the tree is not saved from here: the server folds the shared document.
+ */
+export function useAutosave(tree: Widget, onEdit: (tree: Widget) => void, shared = false) {
   const [saveState, setSaveState] = useState<SaveState | null>(null);
   const saver = useRef<PageSaver | null>(null);
   /**
@@ -38,9 +41,24 @@ export function useAutosave(tree: Widget, onEdit: (tree: Widget) => void) {
   useLayoutEffect(() => {
     if (tree === knownTree.current) return;
     knownTree.current = tree;
-    saver.current?.change(tree);
+    if (!shared) saver.current?.change(tree);
     onEdit(tree);
-  }, [tree, onEdit]);
+  }, [tree, onEdit, shared]);
 
   return { saveState, saver, track, loaded };
+}
+
+/** Leaving the page asks first while `unsaved()` says something is not saved yet. */
+export function useLeaveWarning(unsaved: () => boolean): void {
+  const latest = useRef(unsaved);
+  latest.current = unsaved;
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => {
+      if (!latest.current()) return;
+      e.preventDefault();
+      e.returnValue = "";
+    };
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, []);
 }

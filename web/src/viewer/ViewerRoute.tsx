@@ -26,6 +26,7 @@ import { useConfirm } from "../ui/ConfirmDialog";
 import { saveFile } from "../ui/download";
 import { PageNav, type NavPage } from "./PageNav";
 import { PageStore } from "./pageStore";
+import { PublishBanner, usePublishNotice } from "./publishNotice";
 import { PageView } from "./PageView";
 import { themeStyle } from "./theme";
 import { Toasts, type Toast } from "./Toasts";
@@ -104,6 +105,7 @@ export default function ViewerRoute({ appKey, pageSlug, search, version }: { app
 
   const app = loaded?.app;
   const base = version ? `/app/${encodeURIComponent(appKey)}/versions/${encodeURIComponent(version)}` : `/app/${encodeURIComponent(appKey)}`;
+  const publishNotice = usePublishNotice(version ? undefined : app?.id); // a version preview never reloads
   const page = useMemo(() => (app ? pageFor(app.document.pages, pageSlug) : undefined), [app, pageSlug]);
   const store = useMemo(() => (app ? new AppStore(app.id, pageStorage()) : null), [app]);
   // One per page shown: the widgets subscribe to their own values in it (see PageView).
@@ -239,6 +241,7 @@ export default function ViewerRoute({ appKey, pageSlug, search, version }: { app
             {app.version.message ? ` — ${app.version.message}` : ""}. A read-only preview: {VERSION_QUERIES}
           </p>
         )}
+        {publishNotice.shown && <PublishBanner onDismiss={publishNotice.dismiss} />}
         {libraryProblem !== null && (
           <p className="lc-notice lc-notice--error" role="alert" data-testid="library-problem">
             {libraryProblem}
