@@ -2,7 +2,8 @@
  * The editor at `/app/{id}/edit/{page}`: explorer and palette on the left, the canvas (or a
  * query, JS object, datasource or the app settings) in the middle, the property pane on the right.
  * The live engine runs the edit state, so bindings show their values as they are typed; the page
- * tree autosaves with its revision; queries and JS objects save as they are edited.
+ * tree autosaves with its revision; queries and JS objects save as they are edited. With others in
+ * the app, the tree, queries and JS code are a shared document the server saves (useCoEditing).
  */
 import { lazy, Suspense, useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 
@@ -39,11 +40,7 @@ const [ConnectorGallery, PlaceholderDatasource] = [lazy(() => import("./Datasour
 const QueryDatasourcePicker = lazy(() => import("./DatasourceEditor").then((m) => ({ default: m.QueryDatasourcePicker })));
 const [AppSettings, HistoryPanel, GitPanel] = [lazy(() => import("./AppSettings")), lazy(() => import("./HistoryPanel")), lazy(() => import("./GitPanel"))];
 
-interface Toast {
-  readonly id: number;
-  readonly message: string;
-  readonly style: AlertStyle;
-}
+interface Toast { readonly id: number; readonly message: string; readonly style: AlertStyle }
 
 const ACTION_SAVE_DELAY_MS = 500;
 const EMPTY_TREE: Widget = { widgetId: "0", widgetName: "MainContainer", type: "CANVAS_WIDGET", leftColumn: 0, rightColumn: 64, topRow: 0, bottomRow: 100, children: [] };
