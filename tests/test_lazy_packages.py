@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-LAZY = ["lowcraft.bindings", "lowcraft.widgets", "lowcraft.signin", "lowcraft.appsmith"]
+LAZY = ["lowcraft.bindings", "lowcraft.widgets", "lowcraft.signin", "lowcraft.appsmith", "lowcraft.actions"]
 
 
 @pytest.mark.parametrize("package", LAZY)
@@ -40,9 +40,11 @@ print(callable(lint), callable(rename), hasattr(registry, "get"))
 HEAVY = ["lowcraft.bindings.graph", "lowcraft.bindings.lint", "lowcraft.bindings.rename", "tree_sitter",
          "lowcraft.widgets.manifest", "prometheus_client", "authlib", "joserfc", "httpx", "saml2",
          "scim2_models", "pyotp", "segno", "boto3",
-         # Lowcraft's own parts a first request does not need: the Appsmith importer and SCIM.
+         # Lowcraft's own parts a first request does not need: the Appsmith importer, SCIM, and
+         # the action runner (binding, SQL parameters), which loads with the first execution.
          "lowcraft.appsmith.model", "lowcraft.appsmith.convert", "lowcraft.appsmith.read",
-         "lowcraft.apps.appsmith_import", "lowcraft.scim.service"]
+         "lowcraft.apps.appsmith_import", "lowcraft.scim.service",
+         "lowcraft.actions.runner", "lowcraft.actions.query_binding", "lowcraft.actions.sql_parameters"]
 TABLES_ON_FIRST_USE = ["lowcraft.scim.models"]
 """Loaded by the migrations of a fresh store (which see every table), not by a restart."""
 
