@@ -80,7 +80,7 @@ class MappingRule(BaseModel):
     """When the identity's `claim` equals `value` (or, for a list claim, contains it), the person
     gets `role` in the workspace `workspaceId`."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     claim: str = Field(min_length=1, max_length=100)
     value: str = Field(max_length=500)
@@ -91,7 +91,7 @@ class MappingRule(BaseModel):
 class ProviderDeclaration(BaseModel):
     """A provider as configured: by the admin page (`POST`), or an entry of the environment list."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True, defer_build=True)
 
     slug: str = Field(min_length=1, max_length=60, description="The provider's name in addresses (`okta`).")
     kind: str = Field(min_length=1, max_length=40, description="A registered kind: `oidc`, `google`, `github`.")

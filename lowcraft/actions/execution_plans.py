@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, ValidationError
 from sqlalchemy import select
@@ -26,7 +26,6 @@ from sqlalchemy import select
 from lowcraft import metrics
 from lowcraft.actions import result_cache
 from lowcraft.actions.errors import ActionNotFound, InvalidAction
-from lowcraft.actions.runner import CompiledAction, compile_failure, for_viewer
 from lowcraft.appmodel.models import Action, ActionSettings, Application
 from lowcraft.apps.errors import NotPublished
 from lowcraft.cache import KeyValueStore
@@ -40,6 +39,9 @@ from lowcraft.errors import NotAuthenticated
 from lowcraft.http.schemas import Body
 from lowcraft.runtime import Runtime
 from lowcraft.workspaces.permissions import Role, require_app, workspace_role
+
+if TYPE_CHECKING:
+    from lowcraft.actions.runner import CompiledAction
 
 Mode = Literal["edit", "view"]
 PUBLISHED_CACHE_SIZE = 256
@@ -164,6 +166,10 @@ class ReadyExecution:
 
     @classmethod
     def build(cls, plan: ExecutionPlan, runtime: Runtime) -> ReadyExecution:
+        # The runner (binding, SQL parameters, connectors' schemas) loads with the first execution,
+        # not at start-up.
+        from lowcraft.actions.runner import CompiledAction
+
         limits = Limits.from_settings(
             timeout_ms=plan.settings.timeout_ms, max_response_mb=runtime.settings.max_response_mb
         )
@@ -184,6 +190,8 @@ class ReadyExecution:
         return cls(plan, limits, compiled, None, results, version)
 
     async def run(self, params: dict[str, Any]) -> dict[str, Any]:
+        from lowcraft.actions.runner import compile_failure, for_viewer  # loaded by `build` already
+
         started = time.perf_counter()
         plan = self.plan
         key = ""

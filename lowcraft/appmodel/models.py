@@ -97,7 +97,7 @@ class JsObject(IdMixin, TimestampMixin, Base):
 class ActionSettings(BaseModel):
     """How an action runs; stored as JSON on the action and carried in exports."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     run_on_page_load: bool = Field(False, alias="runOnPageLoad")
     confirm_before_run: bool = Field(False, alias="confirmBeforeRun")
@@ -149,7 +149,7 @@ class JsFunctionSettings(BaseModel):
     """How one function of a JS object runs, as in Appsmith: with the page's on-load actions, and
     after the user confirms (each call from an event handler, the page load or another function)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True, defer_build=True)
 
     run_on_page_load: bool = Field(False, alias="runOnPageLoad")
     confirm_before_run: bool = Field(False, alias="confirmBeforeRun")

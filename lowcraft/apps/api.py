@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from lowcraft.appmodel.document_format import app_settings
 from lowcraft.appmodel.models import Application, Page
 from lowcraft.apps import service
-from lowcraft.apps.appsmith_import import import_appsmith_fetching_libraries
 from lowcraft.apps.schemas import (
     ApplicationDetail,
     ApplicationExport,
@@ -155,6 +154,9 @@ async def import_from_appsmith(workspace_id: str, ctx: Ctx, upload: Annotated[Ap
     """Create an application from an Appsmith app (developers and administrators), with the import
     report: what was carried, what was not and why, and what to do next. Uploads over 50 MB are
     refused (413); a truncated or unsafe zip or an export of a newer Appsmith, with a 400."""
+    # The Appsmith readers and converters load with the first import, not at start-up.
+    from lowcraft.apps.appsmith_import import import_appsmith_fetching_libraries
+
     result = await import_appsmith_fetching_libraries(ctx, workspace_id, upload.file.file, upload.name or None)
     report = result.report.to_dict()
     for step in report["nextSteps"]:

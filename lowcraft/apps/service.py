@@ -23,7 +23,6 @@ from lowcraft.appmodel.rename import rename_in_document
 from lowcraft.appmodel.tree import empty_tree, iter_widgets, validate_tree
 from lowcraft.apps import handler
 from lowcraft.apps.errors import ApplicationNotFound, InvalidDocument, NotPublished, SlugTaken
-from lowcraft.appsmith import PLACEHOLDER_TYPE, ImportReport, upgrade_placeholders
 from lowcraft.audit.handler import record
 from lowcraft.bindings.results import Change
 from lowcraft.connectors.registry import PLACEHOLDER_CONNECTOR
@@ -345,6 +344,9 @@ def _free_id(ctx: Context, model: type[Page | Action | JsObject], wanted: str | 
 
 def _upgraded(dsl: dict[str, Any], page: str) -> dict[str, Any]:
     """The tree with each placeholder whose original type Lowcraft now has turned into that widget."""
+    # The Appsmith converter loads with the first document that carries pages, not at start-up.
+    from lowcraft.appsmith import PLACEHOLDER_TYPE, ImportReport, upgrade_placeholders
+
     if not any(
         w.get("type") == PLACEHOLDER_TYPE and w.get("originalType") in registry.types() for w in iter_widgets(dsl)
     ):

@@ -10,7 +10,7 @@ from lowcraft.errors import ValidationFailed
 
 
 class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_max_length=100_000)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_max_length=100_000, defer_build=True)
 
     @field_validator("*", mode="after")
     @classmethod

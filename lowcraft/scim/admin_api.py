@@ -14,10 +14,10 @@ from lowcraft.http.openapi import BODY, PARAMS, errors
 from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
 from lowcraft.scim import SCIM_PREFIX
-from lowcraft.scim.models import ScimToken
 from lowcraft.scim.schemas import GroupMappingList, GroupMappingOut, ScimTokenCreated, ScimTokenList
 
 if TYPE_CHECKING:
+    from lowcraft.scim.models import ScimToken  # the tables load with the service, on first use
     from lowcraft.scim.service import MappingView
 
 

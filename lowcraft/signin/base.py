@@ -19,7 +19,7 @@ class KindSettings(BaseModel):
     Fields named in the kind's `secret_fields` are write-only: stored encrypted, never answered.
     """
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True, defer_build=True)
 
 
 @dataclass(frozen=True)

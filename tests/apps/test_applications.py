@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from lowcraft.app import create_app, housekeeping
 from lowcraft.appmodel.models import Application
-from lowcraft.app import housekeeping
 from lowcraft.store.types import utcnow
 from tests.conftest import Api, Instance, first_workspace
 from tests.pages.test_dsl import page, widget
@@ -80,6 +82,20 @@ def test_the_trash_is_purged_after_the_retention_period(instance: Instance, admi
     housekeeping(runtime)
     trash = admin.ok("GET", f"/api/v1/workspaces/{first_workspace(admin)}/trash")["applications"]
     assert [a["id"] for a in trash] == [kept["id"]]
+
+
+def test_a_restart_purges_the_trash_with_the_server_already_answering(instance: Instance, admin: Api) -> None:
+    purged = make_app(admin, "Purged")
+    admin.ok("DELETE", f"/api/v1/applications/{purged['id']}", 204)
+    with instance.app.state.runtime.db.session() as db:
+        db.execute(update(Application).where(Application.id == purged["id"]).values(deleted_at=utcnow() - timedelta(days=31)))
+    restarted = create_app(instance.settings, migrate=False)
+    with TestClient(restarted) as client:  # the lifespan starts housekeeping, and does not wait for it
+        assert client.get("/api/v1/ready").status_code == 200
+        deadline = time.monotonic() + 10
+        while admin.ok("GET", f"/api/v1/workspaces/{first_workspace(admin)}/trash")["applications"]:
+            assert time.monotonic() < deadline, "housekeeping at start did not purge the trash"
+            time.sleep(0.05)
 
 
 def test_clone_copies_pages_and_widgets_under_a_new_name(admin: Api) -> None:

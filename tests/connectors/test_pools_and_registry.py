@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from importlib.metadata import EntryPoint
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -83,3 +87,24 @@ def test_built_in_connectors_are_imported_only_when_first_used() -> None:
     registry = default_registry()
     assert "s3" in registry and "s3" in registry.names()
     assert registry.get("s3").type_name == "s3"
+
+
+def test_installed_plugins_are_found_when_the_registry_is_first_read(tmp_path: Path) -> None:
+    """The entry points of installed packages are scanned on the first read, not at import (start-up)."""
+    (tmp_path / "echo_plugin.py").write_text(
+        "from lowcraft.connectors.rest import RestConnector\n\n\n"
+        "class EchoRestConnector(RestConnector):\n    type_name = 'echo_rest'\n    display_name = 'Echo REST'\n"
+    )
+    dist = tmp_path / "echo_plugin-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: echo-plugin\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[lowcraft.connectors]\necho = echo_plugin:EchoRestConnector\n")
+    script = """
+import sys
+from lowcraft.connectors.registry import registry
+before = "echo_plugin" in sys.modules
+print(before, "echo_rest" in registry, registry.get("echo_rest").display_name == "Echo REST")
+"""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env)
+    assert shown.stdout.split() == ["False", "True", "True"]

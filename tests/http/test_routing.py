@@ -43,9 +43,11 @@ def test_a_deferred_route_builds_its_models_on_its_first_request_only() -> None:
     app = app_with(DeferredRoute)
     reading, writing = app.router.routes[-2:]
     assert "dependant" not in vars(reading) and "dependant" not in vars(writing)
+    assert "path_regex" not in vars(reading) and "path_regex" not in vars(writing)  # compiled when matched
     client = TestClient(app)
     assert client.get("/things/7", params={"verbose": "true"}).json() == {"id": 7, "label": "verbose"}
     assert "dependant" in vars(reading) and "dependant" not in vars(writing)
+    assert "path_regex" not in vars(writing)  # the first route answered: the second was not matched
     assert app.url_path_for("relabel", thing_id=3) == "/things/3"
     assert client.put("/things/3", json={"label": "new"}).status_code == 201
     refused = client.put("/things/x", json={})
