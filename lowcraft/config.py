@@ -133,6 +133,16 @@ class Settings(BaseSettings):
     sign_in_allow_loopback: bool = Field(
         False, description="Allow sign-in providers on loopback addresses (tests, a provider on this machine)."
     )
+    workflow_webhook_max_kb: int = Field(
+        256, ge=1, le=10_240, description="Largest body a workflow's webhook accepts, in KB (larger: 413, no run)."
+    )
+    workflow_webhook_replay_hours: int = Field(
+        24, ge=1, le=24 * 30,
+        description="A webhook call repeating an Idempotency-Key (or X-Lowcraft-Delivery) seen this recently is refused.",
+    )
+    workflow_schedule_tick_seconds: float = Field(
+        15.0, gt=0, le=300, description="How often each replica looks for workflow schedules that are due."
+    )
 
     @classmethod
     def settings_customise_sources(
