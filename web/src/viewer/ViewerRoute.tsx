@@ -17,6 +17,7 @@ import { AppStore } from "../runtime/appStore";
 import { libraryCodes, type JsLibraryEntry } from "../runtime/jsLibraries";
 import { applyEffect } from "../runtime/effects";
 import { executeOnServer } from "../runtime/serverActions";
+import { runServerCall } from "../runtime/serverCalls";
 import { pageStorage } from "../runtime/storage";
 import { useConfirm } from "../ui/ConfirmDialog";
 import { saveFile } from "../ui/download";
@@ -133,6 +134,7 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
           },
         }),
       executeAction: (request) => executeOnServer(request, { applicationId: current.id, mode: "view" }),
+      callServer: (call) => runServerCall(call, { applicationId: current.id, mode: "view" }),
       confirmAction: (action) =>
         // A JS function set to "confirm before calling" is named `Object.function`; a query by its name.
         confirm({
