@@ -19,6 +19,7 @@ from lowcraft.identity.models import (
 )
 from lowcraft.scim.models import ScimGroup, ScimGroupMapping, ScimGroupMember, ScimRoleGrant, ScimToken, ScimUser
 from lowcraft.store.base import Base
+from lowcraft.workflows.models import WorkflowRequest, WorkflowRun, WorkflowStep
 from lowcraft.workspaces.models import Invite, Membership, Workspace
 
 __all__ = [
@@ -49,5 +50,8 @@ __all__ = [
     "SignInProvider",
     "TwoFactor",
     "User",
+    "WorkflowRequest",
+    "WorkflowRun",
+    "WorkflowStep",
     "Workspace",
 ]
