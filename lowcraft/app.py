@@ -47,6 +47,8 @@ from lowcraft.runtime import Runtime
 from lowcraft.scim import SCIM_PREFIX
 from lowcraft.scim.admin_api import router as scim_admin_router
 from lowcraft.store.migrate import upgrade
+from lowcraft.triggers import scheduler
+from lowcraft.triggers.api import router as triggers_router
 from lowcraft.workspaces.api import router as workspaces_router
 
 log = logging.getLogger("lowcraft")
@@ -157,10 +159,12 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
         await asyncio.to_thread(housekeeping, runtime)
         settle_heap()
         task = asyncio.create_task(_housekeeping_loop(runtime))
+        schedules = asyncio.create_task(scheduler.run_forever(runtime))
         try:
             yield
         finally:
             task.cancel()
+            schedules.cancel()
             await default_pools.close_all()
             runtime.close()
 
@@ -185,6 +189,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
     for router in (
         actions_router, meta_router, accounts_router, signin_router, saml_router, workspaces_router, apps_router,
         pages_router, datasources_router, admin_router, jslibs_router, two_factor_router, scim_admin_router,
+        triggers_router,
     ):
         app.router.routes.extend(router.routes)
     app.router.routes.append(LazyRoutes(SCIM_PREFIX, _scim_router))  # SCIM 2.0, with its own error shape

@@ -1,6 +1,9 @@
 """Errors of workflow triggers."""
 
 from lowcraft.errors import Conflict, NotAuthenticated, PayloadTooLarge, ValidationFailed
+from lowcraft.workflows.errors import WorkflowNotFound
+
+__all__ = ["InvalidSchedule", "InvalidWebhookBody", "WebhookRefused", "WebhookReplayed", "WebhookTooLarge", "WorkflowNotFound"]
 
 
 class InvalidSchedule(ValidationFailed):

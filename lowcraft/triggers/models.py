@@ -6,6 +6,9 @@
 - `WorkflowSchedule`: one per workflow; a cron expression read in a time zone.
 - `ScheduleFire`: one row per (workflow, fire time). Its primary key is the claim: of the
   replicas that see the same fire time due, the one whose INSERT commits starts the run.
+
+A workflow is a JS object with an `executeWorkflow` function (`lowcraft.workflows`): `workflow_id`
+is the JS object's id, and deleting it deletes its triggers.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ MISSED_RUN_POLICIES = ("skip", "runOnce")
 class WorkflowWebhook(IdMixin, TimestampMixin, Base):
     __tablename__ = "workflow_webhooks"
 
-    workflow_id: Mapped[str] = mapped_column(IdType, ForeignKey("workflows.id", ondelete="CASCADE"), unique=True)
+    workflow_id: Mapped[str] = mapped_column(IdType, ForeignKey("js_objects.id", ondelete="CASCADE"), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
     """The token's first characters, so a person can tell which token a caller holds."""
@@ -35,7 +38,7 @@ class WorkflowWebhook(IdMixin, TimestampMixin, Base):
 class WebhookDelivery(Base):
     __tablename__ = "workflow_webhook_deliveries"
 
-    workflow_id: Mapped[str] = mapped_column(IdType, ForeignKey("workflows.id", ondelete="CASCADE"), primary_key=True)
+    workflow_id: Mapped[str] = mapped_column(IdType, ForeignKey("js_objects.id", ondelete="CASCADE"), primary_key=True)
     delivery_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     """SHA-256 of the caller's id (any length, any characters) as hex."""
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -45,7 +48,7 @@ class WebhookDelivery(Base):
 class WorkflowSchedule(IdMixin, TimestampMixin, Base):
     __tablename__ = "workflow_schedules"
 
-    workflow_id: Mapped[str] = mapped_column(IdType, ForeignKey("workflows.id", ondelete="CASCADE"), unique=True)
+    workflow_id: Mapped[str] = mapped_column(IdType, ForeignKey("js_objects.id", ondelete="CASCADE"), unique=True)
     cron: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     missed_runs: Mapped[str] = mapped_column(String(16), default="skip")
@@ -57,7 +60,7 @@ class WorkflowSchedule(IdMixin, TimestampMixin, Base):
 class ScheduleFire(Base):
     __tablename__ = "workflow_schedule_fires"
 
-    workflow_id: Mapped[str] = mapped_column(IdType, ForeignKey("workflows.id", ondelete="CASCADE"), primary_key=True)
+    workflow_id: Mapped[str] = mapped_column(IdType, ForeignKey("js_objects.id", ondelete="CASCADE"), primary_key=True)
     fire_at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_by: Mapped[str] = mapped_column(String(100), default="")

@@ -20,7 +20,7 @@ from lowcraft.context import Context
 from lowcraft.runtime import Runtime
 from lowcraft.store.types import utcnow
 from lowcraft.triggers import cron, handler
-from lowcraft.triggers.engine import load_workflow, start_run
+from lowcraft.triggers.service import start_triggered
 
 log = logging.getLogger("lowcraft.workflows.schedule")
 REPLICA = f"{socket.gethostname()}:{os.getpid()}"
@@ -51,8 +51,7 @@ def tick(runtime: Runtime, now: datetime | None = None, replica: str = REPLICA) 
                 continue
             try:
                 ctx = Context(runtime=runtime, db=db, via="schedule")
-                workflow = load_workflow(db, schedule.workflow_id)
-                run_id = start_run(ctx, workflow, {"scheduledAt": fire_at.isoformat()}, trigger="schedule")
+                run_id = start_triggered(ctx, schedule.workflow_id, {"scheduledAt": fire_at.isoformat()}, trigger="schedule")
                 fire.run_id = run_id
                 db.commit()
                 started.append((schedule.workflow_id, fire_at, run_id))

@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from lowcraft.appmodel.models import Application
+from sqlalchemy import select
+
+from lowcraft.appmodel.models import Application, JsObject
 from lowcraft.audit.handler import record
 from lowcraft.context import Context
 from lowcraft.identity.secrets import new_token, token_hash
 from lowcraft.store.types import utcnow
 from lowcraft.triggers import cron, handler
-from lowcraft.triggers.engine import Workflow, load_workflow, start_run
-from lowcraft.triggers.errors import InvalidWebhookBody
+from lowcraft.triggers.errors import InvalidWebhookBody, WorkflowNotFound
 from lowcraft.triggers.models import WorkflowSchedule, WorkflowWebhook
+from lowcraft.workflows import handler as workflows
 from lowcraft.workspaces.permissions import Role, require_app
 
 WEBHOOK_TOKEN_PREFIX = "lcwh_"
@@ -31,21 +33,21 @@ def webhook_path(workflow_id: str) -> str:
     return f"/api/v1/hooks/workflows/{workflow_id}"
 
 
-def _developed(ctx: Context, workflow_id: str) -> tuple[Workflow, Application]:
-    workflow = load_workflow(ctx.db, workflow_id)
+def _missing() -> WorkflowNotFound:
+    return WorkflowNotFound("Workflow not found (a workflow is a JS object with an executeWorkflow function).")
+
+
+def _developed(ctx: Context, workflow_id: str) -> tuple[JsObject, Application]:
+    workflow = ctx.db.get(JsObject, workflow_id)
+    if workflow is None or not workflows.is_workflow(workflow.body):
+        raise _missing()
     app, _ = require_app(ctx, workflow.application_id, Role.DEVELOPER, missing=_missing())
     return workflow, app
 
 
-def _missing() -> Any:
-    from lowcraft.triggers.engine import WorkflowNotFound
-
-    return WorkflowNotFound("Workflow not found.")
-
-
 @dataclass(frozen=True)
 class Triggers:
-    workflow: Workflow
+    workflow: JsObject
     webhook: WorkflowWebhook | None
     schedule: WorkflowSchedule | None
 
@@ -55,9 +57,7 @@ def get_triggers(ctx: Context, workflow_id: str) -> Triggers:
     return _triggers_of(ctx, workflow)
 
 
-def _triggers_of(ctx: Context, workflow: Workflow) -> Triggers:
-    from sqlalchemy import select
-
+def _triggers_of(ctx: Context, workflow: JsObject) -> Triggers:
     hook = ctx.db.scalar(select(WorkflowWebhook).where(WorkflowWebhook.workflow_id == workflow.id))
     schedule = ctx.db.scalar(select(WorkflowSchedule).where(WorkflowSchedule.workflow_id == workflow.id))
     return Triggers(workflow, hook, schedule)
@@ -148,11 +148,21 @@ def receive_webhook(ctx: Context, workflow_id: str, token: str, body: bytes, del
         window = timedelta(hours=ctx.runtime.settings.workflow_webhook_replay_hours)
         delivery = handler.record_delivery(ctx.db, workflow_id, delivery_id, now, window)
     hook.last_used_at = now
-    workflow = load_workflow(ctx.db, workflow_id)
-    run_id = start_run(ctx, workflow, payload, trigger="webhook")
+    run_id = start_triggered(ctx, workflow_id, payload, trigger="webhook")
     if delivery is not None:
         delivery.run_id = run_id
     return run_id
+
+
+def start_triggered(ctx: Context, workflow_id: str, data: Any, *, trigger: str) -> str:
+    """Queue a run of the *published* workflow for a webhook call or a schedule, whose credential
+    (the token, the schedule a developer saved) was checked by the caller; the run's id.
+    An application not published (or published without this workflow) runs nothing: 404."""
+    workflow = ctx.db.get(JsObject, workflow_id)
+    app = ctx.db.get(Application, workflow.application_id) if workflow is not None else None
+    if workflow is None or app is None or app.deleted_at is not None or not workflows.is_workflow(workflow.body):
+        raise _missing()
+    return workflows.create_run(ctx, app, workflow, data, trigger=trigger, mode="view").id
 
 
 def purge_deliveries(ctx: Context) -> int:

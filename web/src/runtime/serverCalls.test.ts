@@ -77,7 +77,7 @@ describe("runServerCall", () => {
     const seen: { url: string; init: RequestInit | undefined }[] = [];
     const fetcher = server({
       "POST /api/v1/applications/app1/workflow-runs": [200, { runId: "r9", status: "failed", error: "step getOrders: relation missing" }],
-      "POST /api/v1/workflow-requests/q1/resolve": [403, { error: { code: "permission_denied", message: "Not an assignee." } }],
+      "POST /api/v1/applications/app1/inbox/q1/resolve": [403, { error: { code: "permission_denied", message: "Not an assignee." } }],
     }, seen);
     await expect(runServerCall({ kind: "triggerWorkflow", workflow: "Approve", data: {}, wait: true }, context, fetcher))
       .resolves.toEqual({ ok: false, data: undefined, error: "step getOrders: relation missing" });
@@ -87,8 +87,8 @@ describe("runServerCall", () => {
 
   test("the inbox lists the requests of this app, optionally of one workflow", async () => {
     const seen: { url: string; init: RequestInit | undefined }[] = [];
-    const fetcher = server({ "GET /api/v1/me/workflow-requests": [200, { requests: [{ id: "q1" }] }] }, seen);
+    const fetcher = server({ "GET /api/v1/applications/app1/inbox": [200, { requests: [{ id: "q1" }] }] }, seen);
     await expect(runServerCall({ kind: "getWorkflowRequests", workflow: "Approve" }, context, fetcher)).resolves.toEqual({ ok: true, data: [{ id: "q1" }] });
-    expect(seen[0]?.url).toBe("/api/v1/me/workflow-requests?applicationId=app1&workflow=Approve");
+    expect(seen[0]?.url).toBe("/api/v1/applications/app1/inbox?workflow=Approve");
   });
 });

@@ -12,7 +12,7 @@ export interface ServerCallContext {
   readonly mode: "view" | "edit";
 }
 
-/** The answer of `POST /applications/{id}/workflow-runs` (lowcraft/triggers/app_api.py). */
+/** The answer of `POST /applications/{id}/workflow-runs` (lowcraft/triggers/api.py). */
 export interface TriggeredRun {
   readonly runId: string;
   readonly status: string;
@@ -40,15 +40,14 @@ export const SERVER_CALLS: { readonly [K in ServerCall["kind"]]: Handler<K> } = 
     return run.status === "succeeded" ? run.output : run;
   },
   async getWorkflowRequests(call, context, fetcher) {
-    const params = new URLSearchParams({ applicationId: context.applicationId });
-    if (call.workflow) params.set("workflow", call.workflow);
-    const answer = await api<{ requests: unknown[] }>(`/me/workflow-requests?${params.toString()}`, {}, fetcher);
+    const query = call.workflow ? `?workflow=${q(call.workflow)}` : "";
+    const answer = await api<{ requests: unknown[] }>(`/applications/${q(context.applicationId)}/inbox${query}`, {}, fetcher);
     return answer.requests;
   },
-  async resolveWorkflowRequest(call, _context, fetcher) {
+  async resolveWorkflowRequest(call, context, fetcher) {
     return api<unknown>(
-      `/workflow-requests/${q(call.requestId)}/resolve`,
-      { method: "POST", body: { resolution: call.resolution, ...(call.note !== undefined ? { note: call.note } : {}) } },
+      `/applications/${q(context.applicationId)}/inbox/${q(call.requestId)}/resolve`,
+      { method: "POST", body: { resolution: call.resolution, ...(call.note !== undefined ? { comment: call.note } : {}) } },
       fetcher,
     );
   },
