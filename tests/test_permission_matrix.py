@@ -91,6 +91,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
         "config": {"sql": "select * from orders where id = {{Input1.text}}"}})["id"]
     js = admin.ok("POST", f"/api/v1/applications/{app_id}/js-objects", 201, json={
         "pageId": page1["id"], "name": "Utils", "body": "export default { double(x) { return x * 2 } }"})["id"]
+    nightly = admin.ok("POST", f"/api/v1/applications/{app_id}/js-objects", 201, json={
+        "pageId": page1["id"], "name": "Nightly",
+        "body": "export default { async executeWorkflow(data) { return data } }"})["id"]  # a workflow
     # A JS library installed (and published), and another one fetched but not installed yet.
     with library_server({"tinycsv.js": TINY_CSV, "pad.js": TWO_GLOBALS}) as cdn:
         root.ok("PATCH", "/api/v1/admin/settings", json={"jsLibraryUrls": [cdn.base]})
@@ -113,7 +116,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
         "invite": invite["invite"]["id"], "viewer_id": members["viewer@example.com"],
         "dev_id": members["dev@example.com"], "token": token, "page1_rev": str(page1["revision"]),
         "library": "tinycsv", "library_sha": library["sha256"], "pending_url": pending["url"], "pending_sha": pending["sha256"],
-        "provider": provider, "slug": "corp",
+        "provider": provider, "slug": "corp", "nightly": nightly, "no_request": "0" * 32,
     }
     inst.app.state.runtime.close()
     return Template(folder, cookies, ids)
@@ -313,6 +316,18 @@ MATRIX = [
     row("GET",    "/api/v1/js-objects/{js}",                       None,                            401, 403, 200, 200, 404),
     row("PATCH",  "/api/v1/js-objects/{js}",                       {"body": "export default {}"},   401, 403, 200, 200, 404),
     row("DELETE", "/api/v1/js-objects/{js}",                       None,                            401, 403, 204, 204, 404),
+    # A workflow's triggers: its app's developers; the webhook answers its token only (none here).
+    row("GET",    "/api/v1/workflows/{nightly}/triggers",          None,                            401, 403, 200, 200, 404),
+    row("POST",   "/api/v1/workflows/{nightly}/webhook",           None,                            401, 403, 201, 201, 404),
+    row("DELETE", "/api/v1/workflows/{nightly}/webhook",           None,                            401, 403, 204, 204, 404),
+    row("PUT",    "/api/v1/workflows/{nightly}/schedule",          {"cron": "0 * * * *", "timezone": "Europe/Paris"}, 401, 403, 200, 200, 404),
+    row("DELETE", "/api/v1/workflows/{nightly}/schedule",          None,                            401, 403, 204, 204, 404),
+    row("POST",   "/api/v1/hooks/workflows/{nightly}",             {"any": "body"},                 401, 401, 401, 401, 401),
+    # Apps: members start the published workflow and read their inbox; only assignees resolve.
+    row("POST",   "/api/v1/applications/{app}/workflow-runs",      {"workflow": "Nightly", "wait": False}, 401, 200, 200, 200, 404),
+    row("POST",   "/api/v1/applications/{app}/workflow-runs",      {"workflow": "Nightly", "wait": False, "mode": "edit"}, 401, 403, 200, 200, 404),
+    row("GET",    "/api/v1/applications/{app}/inbox",              None,                            401, 200, 200, 200, 404),
+    row("POST",   "/api/v1/applications/{app}/inbox/{no_request}/resolve", {"resolution": "Approve"}, 401, 404, 404, 404, 404),
     # Instance administrators only (see tests/security/test_permission_matrix_complete.py).
     row("GET",    "/api/v1/admin/settings",                        None,                            401, 403, 403, 403, 403),
     row("PATCH",  "/api/v1/admin/settings",                        {"jsLibraryUrls": []},           401, 403, 403, 403, 403),

@@ -63,6 +63,7 @@ def tick(runtime: Runtime, now: datetime | None = None, replica: str = REPLICA) 
 
 async def run_forever(runtime: Runtime) -> None:
     every = runtime.settings.workflow_schedule_tick_seconds
+    log.info("workflow schedules: checking every %.1f s as %s", every, REPLICA)
     while True:
         try:
             await asyncio.to_thread(tick, runtime)

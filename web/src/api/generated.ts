@@ -1769,6 +1769,160 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/workflows/{workflow_id}/triggers": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Get Triggers
+         * @description The workflow's webhook (never its token) and schedule (developers).
+         */
+        readonly get: operations["get_triggers_api_v1_workflows__workflow_id__triggers_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/workflows/{workflow_id}/webhook": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Make Webhook Token
+         * @description Give the workflow a webhook, or rotate its token: the answer holds the new token, shown
+         *     this once; the previous token stops working now.
+         */
+        readonly post: operations["make_webhook_token_api_v1_workflows__workflow_id__webhook_post"];
+        /**
+         * Revoke Webhook
+         * @description Revoke the workflow's webhook: calls are refused until a new token is made.
+         */
+        readonly delete: operations["revoke_webhook_api_v1_workflows__workflow_id__webhook_delete"];
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/workflows/{workflow_id}/schedule": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        /**
+         * Set Schedule
+         * @description Run the workflow on a cron schedule in a time zone (developers).
+         */
+        readonly put: operations["set_schedule_api_v1_workflows__workflow_id__schedule_put"];
+        readonly post?: never;
+        /**
+         * Remove Schedule
+         * @description Stop running the workflow on a schedule.
+         */
+        readonly delete: operations["remove_schedule_api_v1_workflows__workflow_id__schedule_delete"];
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/hooks/workflows/{workflow_id}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Call Webhook
+         * @description Start a run of the workflow with the JSON body as its input. The caller sends the token as
+         *     `Authorization: Bearer <token>` (or `X-Lowcraft-Token`), and may send an `Idempotency-Key` (or
+         *     `X-Lowcraft-Delivery`): a key accepted within the replay window is refused (409). A wrong token
+         *     (401), a body over the size limit (413), non-JSON (400) or a replay start nothing.
+         */
+        readonly post: operations["call_webhook_api_v1_hooks_workflows__workflow_id__post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/workflow-runs": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Trigger Workflow
+         * @description Run one of the app's workflows, as an app's "Trigger workflow" does: members run the
+         *     published workflow, developers also the edited one. With `wait` the answer comes when the
+         *     run ends (or after 60 s, with the status it has then); without, at once with the run's id.
+         */
+        readonly post: operations["trigger_workflow_api_v1_applications__application_id__workflow_runs_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/inbox": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * List Inbox
+         * @description The app's pending requests assigned to the caller (by email or through a group), newest first.
+         */
+        readonly get: operations["list_inbox_api_v1_applications__application_id__inbox_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/inbox/{request_id}/resolve": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Resolve Request
+         * @description Decide a pending request (its assignees only; audited); the waiting run goes on with the decision.
+         */
+        readonly post: operations["resolve_request_api_v1_applications__application_id__inbox__request_id__resolve_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2648,6 +2802,34 @@ export interface components {
             /** Jslibraries */
             readonly jsLibraries: readonly components["schemas"]["LibraryImportOutcome"][];
         };
+        /** InboxOut */
+        readonly InboxOut: {
+            /** Requests */
+            readonly requests: readonly components["schemas"]["InboxRequestOut"][];
+        };
+        /** InboxRequestOut */
+        readonly InboxRequestOut: {
+            /** Id */
+            readonly id: string;
+            /** Name */
+            readonly name: string;
+            /** Message */
+            readonly message: string;
+            /** Resolutions */
+            readonly resolutions: readonly string[];
+            /** Metadata */
+            readonly metadata: unknown | null;
+            /** Status */
+            readonly status: string;
+            /** Workflowname */
+            readonly workflowName: string;
+            /** Runid */
+            readonly runId: string;
+            /** Resolution */
+            readonly resolution: string | null;
+            /** Createdat */
+            readonly createdAt: string;
+        };
         /**
          * InstanceSettings
          * @description Settings of the whole instance.
@@ -3340,6 +3522,13 @@ export interface components {
             /** Email */
             readonly email: string;
         };
+        /** ResolveIn */
+        readonly ResolveIn: {
+            /** Resolution */
+            readonly resolution: string;
+            /** Comment */
+            readonly comment?: string | null;
+        };
         /**
          * Role
          * @enum {string}
@@ -3358,6 +3547,52 @@ export interface components {
             };
             /** Revision */
             readonly revision: number;
+        };
+        /** ScheduleIn */
+        readonly ScheduleIn: {
+            /**
+             * Cron
+             * @description Five cron fields (minute hour day month weekday) or @hourly, @daily...
+             */
+            readonly cron: string;
+            /**
+             * Timezone
+             * @description IANA time zone the expression is read in.
+             * @default UTC
+             */
+            readonly timezone: string;
+            /**
+             * Missedruns
+             * @description `skip`: fire times missed while no replica ran are dropped; `runOnce`: one run stands for all of them.
+             * @default skip
+             */
+            readonly missedRuns: string;
+            /**
+             * Enabled
+             * @default true
+             */
+            readonly enabled: boolean;
+        };
+        /** ScheduleOut */
+        readonly ScheduleOut: {
+            /** Cron */
+            readonly cron: string;
+            /** Timezone */
+            readonly timezone: string;
+            /**
+             * Missedruns
+             * @description `skip` or `runOnce`.
+             */
+            readonly missedRuns: string;
+            /** Enabled */
+            readonly enabled: boolean;
+            /**
+             * Nextfireat
+             * @description The next fire time (UTC), if enabled.
+             */
+            readonly nextFireAt: string | null;
+            /** Lastfireat */
+            readonly lastFireAt: string | null;
         };
         /** ScimTokenBody */
         readonly ScimTokenBody: {
@@ -3526,6 +3761,59 @@ export interface components {
             /** Expiresindays */
             readonly expiresInDays?: number | null;
         };
+        /** TriggerIn */
+        readonly TriggerIn: {
+            /**
+             * Workflow
+             * @description The workflow's name (a JS object of the app) or id.
+             */
+            readonly workflow: string;
+            /**
+             * Data
+             * @description `executeWorkflow`'s argument.
+             */
+            readonly data?: unknown;
+            /**
+             * Wait
+             * @description Answer when the run ends (at most 60 s), with its output; false: at once, with its id.
+             * @default true
+             */
+            readonly wait: boolean;
+            /**
+             * Mode
+             * @description view: the published workflow; edit: as edited (developers).
+             * @default view
+             * @enum {string}
+             */
+            readonly mode: "view" | "edit";
+        };
+        /** TriggeredRunOut */
+        readonly TriggeredRunOut: {
+            /** Runid */
+            readonly runId: string;
+            /**
+             * Status
+             * @description queued | running | waiting | succeeded | failed | cancelled
+             */
+            readonly status: string;
+            /**
+             * Output
+             * @description What `executeWorkflow` returned, once the run succeeded.
+             */
+            readonly output?: unknown | null;
+            /**
+             * Error
+             * @description Where and why the run failed.
+             */
+            readonly error?: string | null;
+        };
+        /** TriggersOut */
+        readonly TriggersOut: {
+            /** Workflowid */
+            readonly workflowId: string;
+            readonly webhook: components["schemas"]["WebhookOut"] | null;
+            readonly schedule: components["schemas"]["ScheduleOut"] | null;
+        };
         /**
          * TwoFactorEnrolmentOut
          * @description A new authenticator secret waiting for its first code: scan `qrSvg` or type `secret`.
@@ -3606,6 +3894,53 @@ export interface components {
         readonly Version: {
             /** Version */
             readonly version: string;
+        };
+        /** WebhookAccepted */
+        readonly WebhookAccepted: {
+            /**
+             * Runid
+             * @description The run the call started.
+             */
+            readonly runId: string;
+        };
+        /** WebhookOut */
+        readonly WebhookOut: {
+            /**
+             * Url
+             * @description Where callers POST: the workflow's webhook URL.
+             */
+            readonly url: string;
+            /**
+             * Prefix
+             * @description The token's first characters, to tell tokens apart (never the token).
+             */
+            readonly prefix: string;
+            /** Createdat */
+            readonly createdAt: string;
+            /** Lastusedat */
+            readonly lastUsedAt: string | null;
+        };
+        /** WebhookTokenOut */
+        readonly WebhookTokenOut: {
+            /**
+             * Url
+             * @description Where callers POST: the workflow's webhook URL.
+             */
+            readonly url: string;
+            /**
+             * Prefix
+             * @description The token's first characters, to tell tokens apart (never the token).
+             */
+            readonly prefix: string;
+            /** Createdat */
+            readonly createdAt: string;
+            /** Lastusedat */
+            readonly lastUsedAt: string | null;
+            /**
+             * Token
+             * @description The secret token, shown this once: send it as `Authorization: Bearer <token>`.
+             */
+            readonly token: string;
         };
         /** WidgetCatalog */
         readonly WidgetCatalog: {
@@ -3752,6 +4087,8 @@ export type ImportNextStep = components['schemas']['ImportNextStep'];
 export type ImportReportLine = components['schemas']['ImportReportLine'];
 export type ImportReportOut = components['schemas']['ImportReportOut'];
 export type ImportedApplication = components['schemas']['ImportedApplication'];
+export type InboxOut = components['schemas']['InboxOut'];
+export type InboxRequestOut = components['schemas']['InboxRequestOut'];
 export type InstanceSettings = components['schemas']['InstanceSettings'];
 export type InstanceSettingsPatch = components['schemas']['InstanceSettingsPatch'];
 export type InviteBody = components['schemas']['InviteBody'];
@@ -3803,9 +4140,12 @@ export type ReorderBody = components['schemas']['ReorderBody'];
 export type RequiredBody = components['schemas']['RequiredBody'];
 export type ResetConfirmBody = components['schemas']['ResetConfirmBody'];
 export type ResetRequestBody = components['schemas']['ResetRequestBody'];
+export type ResolveIn = components['schemas']['ResolveIn'];
 export type Role = components['schemas']['Role'];
 export type RoleBody = components['schemas']['RoleBody'];
 export type SaveTreeBody = components['schemas']['SaveTreeBody'];
+export type ScheduleIn = components['schemas']['ScheduleIn'];
+export type ScheduleOut = components['schemas']['ScheduleOut'];
 export type ScimTokenBody = components['schemas']['ScimTokenBody'];
 export type ScimTokenCreated = components['schemas']['ScimTokenCreated'];
 export type ScimTokenList = components['schemas']['ScimTokenList'];
@@ -3821,12 +4161,18 @@ export type SignupBody = components['schemas']['SignupBody'];
 export type SignupConfirmBody = components['schemas']['SignupConfirmBody'];
 export type TableOut = components['schemas']['TableOut'];
 export type TokenBody = components['schemas']['TokenBody'];
+export type TriggerIn = components['schemas']['TriggerIn'];
+export type TriggeredRunOut = components['schemas']['TriggeredRunOut'];
+export type TriggersOut = components['schemas']['TriggersOut'];
 export type TwoFactorEnrolmentOut = components['schemas']['TwoFactorEnrolmentOut'];
 export type TwoFactorPolicyOut = components['schemas']['TwoFactorPolicyOut'];
 export type TwoFactorStatusOut = components['schemas']['TwoFactorStatusOut'];
 export type UpdatePageBody = components['schemas']['UpdatePageBody'];
 export type UserOut = components['schemas']['UserOut'];
 export type Version = components['schemas']['Version'];
+export type WebhookAccepted = components['schemas']['WebhookAccepted'];
+export type WebhookOut = components['schemas']['WebhookOut'];
+export type WebhookTokenOut = components['schemas']['WebhookTokenOut'];
 export type WidgetCatalog = components['schemas']['WidgetCatalog'];
 export type WorkspaceBody = components['schemas']['WorkspaceBody'];
 export type WorkspaceList = components['schemas']['WorkspaceList'];
@@ -10607,6 +10953,611 @@ export interface operations {
             };
             /** @description The target does not exist, or the caller may not know that it exists. */
             readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly get_triggers_api_v1_workflows__workflow_id__triggers_get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly workflow_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["TriggersOut"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly make_webhook_token_api_v1_workflows__workflow_id__webhook_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly workflow_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["WebhookTokenOut"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly revoke_webhook_api_v1_workflows__workflow_id__webhook_delete: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly workflow_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 204: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly set_schedule_api_v1_workflows__workflow_id__schedule_put: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly workflow_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["ScheduleIn"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ScheduleOut"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly remove_schedule_api_v1_workflows__workflow_id__schedule_delete: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly workflow_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 204: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly call_webhook_api_v1_hooks_workflows__workflow_id__post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly workflow_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 202: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["WebhookAccepted"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly trigger_workflow_api_v1_applications__application_id__workflow_runs_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["TriggerIn"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["TriggeredRunOut"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly list_inbox_api_v1_applications__application_id__inbox_get: {
+        readonly parameters: {
+            readonly query?: {
+                readonly workflow?: string | null;
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["InboxOut"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly resolve_request_api_v1_applications__application_id__inbox__request_id__resolve_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+                readonly request_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["ResolveIn"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["InboxRequestOut"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
