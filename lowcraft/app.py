@@ -49,6 +49,8 @@ from lowcraft.scim.admin_api import router as scim_admin_router
 from lowcraft.store.migrate import upgrade
 from lowcraft.triggers import scheduler
 from lowcraft.triggers.api import router as triggers_router
+from lowcraft.workflows import handler as workflows_handler
+from lowcraft.workflows.api import router as workflows_router
 from lowcraft.workspaces.api import router as workspaces_router
 
 log = logging.getLogger("lowcraft")
@@ -62,8 +64,19 @@ def housekeeping(runtime: Runtime) -> None:
     with runtime.db.session() as db:
         purged = apps_service.purge_trash(Context(runtime=runtime, db=db))
     expired = runtime.sessions.purge_expired()
-    if purged or expired:
-        log.info("housekeeping: %d applications purged, %d sessions expired", purged, expired)
+    with runtime.db.session() as db:
+        runs = workflows_handler.purge_finished(db, runtime.settings.workflow_retention_days)
+    if purged or expired or runs:
+        log.info("housekeeping: %d applications purged, %d sessions expired, %d workflow runs deleted", purged, expired, runs)
+
+
+async def _resume_workflows(runtime: Runtime) -> None:
+    """After start: resume unfinished workflow runs, if there are any (DBOS loads only then)."""
+    try:
+        if await asyncio.to_thread(workflows_handler.resume_unfinished, runtime):
+            log.info("workflows: engine launched to resume unfinished runs")
+    except Exception:
+        log.exception("workflows: unfinished runs could not be resumed")
 
 
 def frame_ancestors(runtime: Runtime, key: str) -> list[str]:
@@ -159,12 +172,15 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
         await asyncio.to_thread(housekeeping, runtime)
         settle_heap()
         task = asyncio.create_task(_housekeeping_loop(runtime))
+        resume = asyncio.create_task(_resume_workflows(runtime))
         schedules = asyncio.create_task(scheduler.run_forever(runtime))
         try:
             yield
         finally:
             task.cancel()
+            resume.cancel()
             schedules.cancel()
+            await asyncio.to_thread(workflows_handler.stop_engine, runtime)
             await default_pools.close_all()
             runtime.close()
 
@@ -189,7 +205,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
     for router in (
         actions_router, meta_router, accounts_router, signin_router, saml_router, workspaces_router, apps_router,
         pages_router, datasources_router, admin_router, jslibs_router, two_factor_router, scim_admin_router,
-        triggers_router,
+        workflows_router, triggers_router,
     ):
         app.router.routes.extend(router.routes)
     app.router.routes.append(LazyRoutes(SCIM_PREFIX, _scim_router))  # SCIM 2.0, with its own error shape

@@ -116,7 +116,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
         "invite": invite["invite"]["id"], "viewer_id": members["viewer@example.com"],
         "dev_id": members["dev@example.com"], "token": token, "page1_rev": str(page1["revision"]),
         "library": "tinycsv", "library_sha": library["sha256"], "pending_url": pending["url"], "pending_sha": pending["sha256"],
-        "provider": provider, "slug": "corp", "nightly": nightly, "no_request": "0" * 32,
+        "provider": provider, "slug": "corp", "nightly": nightly,
     }
     inst.app.state.runtime.close()
     return Template(folder, cookies, ids)
@@ -323,11 +323,6 @@ MATRIX = [
     row("PUT",    "/api/v1/workflows/{nightly}/schedule",          {"cron": "0 * * * *", "timezone": "Europe/Paris"}, 401, 403, 200, 200, 404),
     row("DELETE", "/api/v1/workflows/{nightly}/schedule",          None,                            401, 403, 204, 204, 404),
     row("POST",   "/api/v1/hooks/workflows/{nightly}",             {"any": "body"},                 401, 401, 401, 401, 401),
-    # Apps: members start the published workflow and read their inbox; only assignees resolve.
-    row("POST",   "/api/v1/applications/{app}/workflow-runs",      {"workflow": "Nightly", "wait": False}, 401, 200, 200, 200, 404),
-    row("POST",   "/api/v1/applications/{app}/workflow-runs",      {"workflow": "Nightly", "wait": False, "mode": "edit"}, 401, 403, 200, 200, 404),
-    row("GET",    "/api/v1/applications/{app}/inbox",              None,                            401, 200, 200, 200, 404),
-    row("POST",   "/api/v1/applications/{app}/inbox/{no_request}/resolve", {"resolution": "Approve"}, 401, 404, 404, 404, 404),
     # Instance administrators only (see tests/security/test_permission_matrix_complete.py).
     row("GET",    "/api/v1/admin/settings",                        None,                            401, 403, 403, 403, 403),
     row("PATCH",  "/api/v1/admin/settings",                        {"jsLibraryUrls": []},           401, 403, 403, 403, 403),

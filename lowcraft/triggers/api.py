@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -10,23 +10,14 @@ from pydantic import Field
 
 from lowcraft.context import Context
 from lowcraft.http import API_PREFIX
-from lowcraft.http.deps import Ctx, authenticate, client_address, get_runtime
+from lowcraft.http.deps import Ctx, client_address, get_runtime
 from lowcraft.http.openapi import BODY, MEMBER, PARAMS, errors
 from lowcraft.http.routing import DeferredRoute
 from lowcraft.http.schemas import Body
-from lowcraft.triggers import inbox, service
+from lowcraft.triggers import service
 from lowcraft.triggers.errors import WebhookTooLarge
 from lowcraft.triggers.models import WorkflowSchedule, WorkflowWebhook
-from lowcraft.triggers.schemas import (
-    InboxOut,
-    InboxRequestOut,
-    ScheduleOut,
-    TriggeredRunOut,
-    TriggersOut,
-    WebhookAccepted,
-    WebhookTokenOut,
-)
-from lowcraft.workflows.models import WorkflowRequest
+from lowcraft.triggers.schemas import ScheduleOut, TriggersOut, WebhookAccepted, WebhookTokenOut
 
 router = APIRouter(prefix=API_PREFIX, tags=["workflows"], route_class=DeferredRoute)
 
@@ -40,18 +31,6 @@ class ScheduleIn(Body):
                              description="`skip`: fire times missed while no replica ran are dropped; "
                                          "`runOnce`: one run stands for all of them.")
     enabled: bool = True
-
-
-class TriggerIn(Body):
-    workflow: str = Field(max_length=100, description="The workflow's name (a JS object of the app) or id.")
-    data: Any = Field(None, description="`executeWorkflow`'s argument.")
-    wait: bool = Field(True, description="Answer when the run ends (at most 60 s), with its output; false: at once, with its id.")
-    mode: Literal["view", "edit"] = Field("view", description="view: the published workflow; edit: as edited (developers).")
-
-
-class ResolveIn(Body):
-    resolution: str = Field(max_length=200)
-    comment: str | None = Field(None, max_length=10_000)
 
 
 def _webhook_out(request: Request, hook: WorkflowWebhook) -> dict[str, Any]:
@@ -149,35 +128,3 @@ async def call_webhook(workflow_id: str, request: Request) -> dict[str, Any]:
     run_id = await run_in_threadpool(_receive, request, workflow_id, token, body, delivery)
     return {"runId": run_id}
 
-
-@router.post("/applications/{application_id}/workflow-runs", response_model=TriggeredRunOut,
-             responses=errors(*BODY, *MEMBER))
-def trigger_workflow(application_id: str, body: TriggerIn, request: Request) -> dict[str, Any]:
-    """Run one of the app's workflows, as an app's "Trigger workflow" does: members run the
-    published workflow, developers also the edited one. With `wait` the answer comes when the
-    run ends (or after 60 s, with the status it has then); without, at once with the run's id."""
-    runtime = get_runtime(request)
-    with runtime.db.session() as db:  # committed here: the run starts before the wait begins
-        run_id = inbox.trigger(authenticate(request, db), application_id, body.workflow, body.data, body.mode)
-    result = inbox.outcome(runtime, run_id, body.wait)
-    return {"runId": result.run_id, "status": result.status, "output": result.output, "error": result.error}
-
-
-def _request_out(request: WorkflowRequest, workflow_name: str) -> dict[str, Any]:
-    return {"id": request.id, "name": request.name, "message": request.message, "resolutions": request.resolutions,
-            "metadata": request.request_metadata, "status": request.status, "workflowName": workflow_name,
-            "runId": request.run_id, "resolution": request.resolution, "createdAt": request.created_at.isoformat()}
-
-
-@router.get("/applications/{application_id}/inbox", response_model=InboxOut, responses=errors(*PARAMS, *MEMBER))
-def list_inbox(application_id: str, ctx: Ctx, workflow: str | None = None) -> dict[str, Any]:
-    """The app's pending requests assigned to the caller (by email or through a group), newest first."""
-    return {"requests": [_request_out(r, name) for r, name in inbox.pending_for_me(ctx, application_id, workflow)]}
-
-
-@router.post("/applications/{application_id}/inbox/{request_id}/resolve", response_model=InboxRequestOut,
-             responses=errors(*BODY, *MEMBER, 409))
-def resolve_request(application_id: str, request_id: str, body: ResolveIn, ctx: Ctx) -> dict[str, Any]:
-    """Decide a pending request (its assignees only; audited); the waiting run goes on with the decision."""
-    resolved = inbox.resolve(ctx, application_id, request_id, body.resolution, body.comment)
-    return _request_out(resolved, "")

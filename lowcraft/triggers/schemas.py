@@ -36,26 +36,3 @@ class TriggersOut(Out):
 class WebhookAccepted(Out):
     run_id: str = Field(alias="runId", description="The run the call started.")
 
-
-class TriggeredRunOut(Out):
-    run_id: str = Field(alias="runId")
-    status: str = Field(description="queued | running | waiting | succeeded | failed | cancelled")
-    output: object | None = Field(None, description="What `executeWorkflow` returned, once the run succeeded.")
-    error: str | None = Field(None, description="Where and why the run failed.")
-
-
-class InboxRequestOut(Out):
-    id: str
-    name: str
-    message: str
-    resolutions: list[str]
-    metadata: object | None
-    status: str
-    workflow_name: str = Field(alias="workflowName")
-    run_id: str = Field(alias="runId")
-    resolution: str | None
-    created_at: str = Field(alias="createdAt")
-
-
-class InboxOut(Out):
-    requests: list[InboxRequestOut]

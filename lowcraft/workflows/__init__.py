@@ -32,7 +32,7 @@ Modules:
     resolve_request(ctx, application_id, request_id, resolution, comment=None) -> WorkflowRequest
     wait_for_run(runtime, run_id, timeout_seconds) -> WorkflowRun | None   (run and wait)
 - `engine.py` (loads DBOS; imported on first use): the DBOS workflow that runs a script step by
-  step, `enqueue`, `cancel`, `notify`, `launch_if_pending`.
+  step, `enqueue`, `cancel`, `launch_if_pending`.
 - `sandbox.py` + `isolate.py`: the V8 isolates (mini-racer) in worker processes, with a memory cap and
   a time cap between steps; a runaway script is stopped by ending its process.
 - `api.py`, `schemas.py`: REST under /api/v1/applications/{id}/workflows/...

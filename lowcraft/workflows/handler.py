@@ -7,6 +7,7 @@ checking their own credential; the REST routes go through `service.start_run`.
 from __future__ import annotations
 
 import re
+import sys
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from lowcraft import jsontext
 from lowcraft.appmodel.models import Action, Application, JsObject
 from lowcraft.bindings.segments import binding_sources
 from lowcraft.context import Context
+from lowcraft.runtime import Runtime
 from lowcraft.store.types import utcnow
 from lowcraft.workflows.errors import InvalidRunInput, WorkflowNotFound
 from lowcraft.workflows.models import UNFINISHED, WorkflowRequest, WorkflowRun, WorkflowStep
@@ -28,6 +30,25 @@ _EXECUTE = re.compile(r"\bexecuteWorkflow\s*(\(|:)")
 def is_workflow(body: str) -> bool:
     """A JS object is a workflow when it defines `executeWorkflow` (`async executeWorkflow(data) {...}`)."""
     return bool(_EXECUTE.search(body or ""))
+
+
+_SECRET_WORDS = ("password", "secret", "token", "apikey", "api_key", "authorization", "cookie", "private_key")
+REDACTED = "****"
+
+
+def _secretish(key: str) -> bool:
+    lowered = key.lower().replace("-", "_")
+    return any(word in lowered for word in _SECRET_WORDS)
+
+
+def redact(value: Any) -> Any:
+    """A copy with the values of secret-looking keys (password, token, secret, API key...) masked:
+    what run pages and the API show of inputs, outputs and step arguments."""
+    if isinstance(value, dict):
+        return {k: (REDACTED if _secretish(str(k)) and v not in (None, "") else redact(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    return value
 
 
 def _bindings(config: Any) -> list[str]:
@@ -103,7 +124,7 @@ def create_run(
     run = WorkflowRun(
         application_id=app.id, workflow_id=workflow.id, workflow_name=workflow.name, status="queued",
         trigger=trigger, mode=mode, environment=environment, input=data,
-        definition=definition_of(ctx.db, app, workflow, mode), attempt=1,
+        definition=definition_of(ctx.db, app, workflow, mode), attempt=1, turn=1,
         started_by=ctx.user.id if ctx.user is not None else None,
     )
     ctx.db.add(run)
@@ -113,13 +134,13 @@ def create_run(
 
 
 def enqueue_after_commit(ctx: Context, run: WorkflowRun) -> None:
-    run_id, attempt, partition = run.id, run.attempt, run.workflow_id
+    run_id, turn, partition = run.id, run.turn, run.workflow_id
     runtime = ctx.runtime
 
     def hand_over(_: Session) -> None:
         from lowcraft.workflows.engine import enqueue  # DBOS and the isolates load on first use
 
-        enqueue(runtime, run_id, attempt, partition)
+        enqueue(runtime, run_id, turn, partition)
 
     event.listen(ctx.db, "after_commit", hand_over, once=True)
 
@@ -155,3 +176,21 @@ def purge_finished(db: Session, retention_days: int, now: datetime | None = None
         db.execute(delete(WorkflowRequest).where(WorkflowRequest.run_id.in_(ids)))
         db.execute(delete(WorkflowRun).where(WorkflowRun.id.in_(ids)))
     return len(ids)
+
+
+def resume_unfinished(runtime: Runtime) -> bool:
+    """At start, in the background: launch the engine only when runs are unfinished, so a server
+    without pending runs never loads DBOS or V8 until a workflow is used."""
+    with runtime.db.session() as db:
+        if not has_unfinished_runs(db):
+            return False
+    from lowcraft.workflows.engine import launch_if_pending  # DBOS loads only when runs wait for it
+
+    return launch_if_pending(runtime)
+
+
+def stop_engine(runtime: Runtime) -> None:
+    """At shutdown: stop the engine if this process launched it."""
+    engine = sys.modules.get("lowcraft.workflows.engine")
+    if engine is not None:
+        engine.shutdown(runtime)

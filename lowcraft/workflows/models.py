@@ -45,7 +45,10 @@ class WorkflowRun(IdMixin, TimestampMixin, Base):
     definition: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     """{"code": the JS object's body, "actions": {name: {"datasourceId", "connector", "config", "settings", "bindings"}}}"""
     attempt: Mapped[int] = mapped_column(Integer, default=1)
-    """1 + the number of retries; the DBOS workflow id is `{id}-{attempt}`."""
+    """1 + the number of retries."""
+    turn: Mapped[int] = mapped_column(Integer, default=1)
+    """How many times the run was handed to the engine (start, each decision, each retry): the DBOS
+    workflow that advances it is `{id}.{turn}`. A run waiting for a decision holds no thread."""
     started_by: Mapped[str | None] = mapped_column(IdType, ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

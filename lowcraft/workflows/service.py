@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
-from lowcraft.appmodel.models import Application
+from lowcraft.appmodel.models import Application, JsObject
 from lowcraft.audit.handler import record
 from lowcraft.context import Context
 from lowcraft.identity.models import User
@@ -122,7 +122,7 @@ def cancel_run(ctx: Context, application_id: str, run_id: str) -> WorkflowRun:
     run.error = {"message": f"Cancelled by {ctx.user.email if ctx.user else 'someone'}.", "step": None}
     handler.cancel_requests(ctx.db, run.id)
     _audit(ctx, app, "workflow.run_cancelled", run)
-    workflow_key = f"{run.id}-{run.attempt}"
+    workflow_key = f"{run.id}.{run.turn}"
     runtime = ctx.runtime
 
     def stop(_: Session) -> None:
@@ -140,7 +140,13 @@ def retry_run(ctx: Context, application_id: str, run_id: str) -> WorkflowRun:
     if run.status != "failed":
         raise RunStateConflict("Only a failed run can be retried.")
     run.attempt += 1
+    run.turn += 1
     run.status = "queued"
+    ctx.db.execute(
+        update(WorkflowStep)
+        .where(WorkflowStep.run_id == run.id, WorkflowStep.status.in_(("failed", "running")))
+        .values(status="retrying")
+    )
     run.error = None
     run.finished_at = None
     _audit(ctx, app, "workflow.run_retried", run, {"attempt": run.attempt})
@@ -206,15 +212,18 @@ def resolve_request(
         ctx, "workflow.request_resolved", "workflow_request", request.id, request.name,
         workspace_id=app.workspace_id, summary={"resolution": resolution, "runId": request.run_id},
     )
-    if run is not None:
-        workflow_key, index, runtime = f"{run.id}-{run.attempt}", request.step_index, ctx.runtime
-
-        def wake(_: Session) -> None:
-            from lowcraft.workflows.engine import notify
-
-            notify(runtime, workflow_key, index)
-
-        event.listen(ctx.db, "after_commit", wake, once=True)
+    step = ctx.db.get(WorkflowStep, (request.run_id, request.step_index))
+    if step is not None:
+        step.status = "succeeded"
+        step.result = {
+            "resolution": resolution, "comment": comment, "resolvedBy": ctx.user.email,
+            "resolvedAt": now.isoformat(), "metadata": request.request_metadata,
+        }
+        step.finished_at = now
+    if run is not None and run.status == "waiting":
+        run.status = "queued"
+        run.turn += 1
+        handler.enqueue_after_commit(ctx, run)
     return request
 
 
@@ -232,3 +241,23 @@ def wait_for_run(runtime: Runtime, run_id: str, timeout_seconds: float) -> Workf
                 return run
         time.sleep(delay)
         delay = min(delay * 1.5, 0.5)
+
+
+def start_run_and_wait(
+    ctx: Context, application_id: str, workflow_id: str, data: Any = None, *, mode: str = "edit",
+    environment: str = "production", trigger: str = "manual", timeout_seconds: float = 10.0,
+) -> WorkflowRun:
+    """`start_run`, committed at once, then the run as it is when it finishes or `timeout_seconds`
+    (at most 60) have passed: "run and wait"."""
+    run = start_run(ctx, application_id, workflow_id, data, mode=mode, environment=environment, trigger=trigger)
+    ctx.db.commit()
+    finished = wait_for_run(ctx.runtime, run.id, max(0.0, min(timeout_seconds, 60.0)))
+    ctx.db.refresh(run)
+    return finished or run
+
+
+def list_workflows(ctx: Context, application_id: str) -> list[JsObject]:
+    """The application's workflows, on all its pages (Developers)."""
+    app, _ = require_app(ctx, application_id, Role.DEVELOPER)
+    rows = ctx.db.scalars(select(JsObject).where(JsObject.application_id == app.id).order_by(JsObject.name))
+    return [js for js in rows if handler.is_workflow(js.body)]

@@ -37,6 +37,7 @@ def upgrade() -> None:
     sa.Column('error', sa.JSON(), nullable=True),
     sa.Column('definition', sa.JSON(), nullable=False),
     sa.Column('attempt', sa.Integer(), nullable=False),
+    sa.Column('turn', sa.Integer(), nullable=False),
     sa.Column('started_by', sa.String(length=32), nullable=True),
     sa.Column('started_at', lowcraft.store.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('finished_at', lowcraft.store.types.UTCDateTime(timezone=True), nullable=True),

@@ -11,7 +11,7 @@ import { libraryProblems, type LibraryCode, type LibraryLoad } from "../engine/c
 import type { AlertStyle, EvaluationError, EvaluationUpdate } from "../engine/host";
 import type { WidgetManifest } from "../engine/manifest";
 import { toActionResult } from "../runtime/serverActions";
-import { runServerCall } from "../runtime/serverCalls";
+import { runServerCall, workflowIds } from "../runtime/serverCalls";
 import { editorApi, type ActionRecord, type AppDetail, type Execution, type JsObjectRecord } from "./editorApi";
 import type { EditorState } from "./editorState";
 import { propertyChanges } from "./engineSync";
@@ -171,9 +171,9 @@ export function useEditorEngine({ appId, latest, environment, toast, setLogs, se
       },
       confirmAction: async (name) => window.confirm(`Run ${name}?`),
       callServer: async (call) => {
-        const a = latest.current.app;
+        const { app: a, jsObjects: js, pageId: pid } = latest.current;
         if (!a) return { ok: false, data: undefined, error: "the application is not loaded yet" };
-        return runServerCall(call, { applicationId: a.id, mode: "edit" });
+        return runServerCall(call, { applicationId: a.id, mode: "edit", workflows: workflowIds(js, pid ?? undefined) });
       },
     });
     engine.current = client;

@@ -47,7 +47,7 @@ export type ServerCall =
       /** true: resolve with the run's outcome when it ends; false: with the run's id at once. */
       readonly wait: boolean;
     }
-  | { readonly kind: "getWorkflowRequests"; readonly workflow?: string | undefined }
+  | { readonly kind: "getWorkflowRequests" }
   | { readonly kind: "resolveWorkflowRequest"; readonly requestId: string; readonly resolution: string; readonly note?: string | undefined };
 
 export interface ActionResult {

@@ -151,8 +151,8 @@ export function createActionFunctions(rt: TriggerRuntime): Record<ActionFunction
       const wait = !(typeof options === "object" && options !== null && (options as { wait?: unknown }).wait === false);
       return serverCall(emit(), { kind: "triggerWorkflow", workflow: text(workflow), data: plain(data) ?? {}, wait });
     },
-    async getWorkflowRequests(workflow: unknown = undefined) {
-      return serverCall(emit(), { kind: "getWorkflowRequests", workflow: workflow === undefined || workflow === null ? undefined : text(workflow) });
+    async getWorkflowRequests() {
+      return serverCall(emit(), { kind: "getWorkflowRequests" });
     },
     async resolveWorkflowRequest(requestId: unknown, resolution: unknown, note: unknown = undefined) {
       return serverCall(emit(), {

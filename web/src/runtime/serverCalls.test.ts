@@ -6,7 +6,7 @@ import { loadManifests } from "../testing/manifests";
 import { page, widget } from "../testing/pages";
 import { RecordingHost } from "../testing/recordingHost";
 import { WIDGET_DERIVED } from "../widgets/derived";
-import { runServerCall } from "./serverCalls";
+import { runServerCall, workflowIds } from "./serverCalls";
 
 function load(host: RecordingHost) {
   const engine = new Engine({ derived: WIDGET_DERIVED, manifests: loadManifests(), host });
@@ -60,35 +60,47 @@ function server(answers: Record<string, unknown>, seen: { url: string; init: Req
 }
 
 describe("runServerCall", () => {
-  const context = { applicationId: "app1", mode: "view" as const };
+  const context = { applicationId: "app1", mode: "view" as const, workflows: { Approve: "wf1" } };
 
   test("trigger and wait resolves with the run's output; without waiting, with its id", async () => {
     const seen: { url: string; init: RequestInit | undefined }[] = [];
-    const fetcher = server({ "POST /api/v1/applications/app1/workflow-runs": [200, { runId: "r9", status: "succeeded", output: { ok: 1 } }] }, seen);
+    const fetcher = server({ "POST /api/v1/applications/app1/workflows/wf1/runs": [201, { id: "r9", status: "succeeded", output: { ok: 1 } }] }, seen);
     await expect(runServerCall({ kind: "triggerWorkflow", workflow: "Approve", data: { a: 1 }, wait: true }, context, fetcher))
       .resolves.toEqual({ ok: true, data: { ok: 1 } });
     await expect(runServerCall({ kind: "triggerWorkflow", workflow: "Approve", data: {}, wait: false }, context, fetcher))
       .resolves.toEqual({ ok: true, data: "r9" });
-    expect(JSON.parse(String(seen[0]?.init?.body))).toEqual({ workflow: "Approve", data: { a: 1 }, wait: true, mode: "view" });
+    expect(JSON.parse(String(seen[0]?.init?.body))).toEqual({ data: { a: 1 }, mode: "view", waitSeconds: 60 });
+    expect(JSON.parse(String(seen[1]?.init?.body))).toEqual({ data: {}, mode: "view", waitSeconds: 0 });
     expect((seen[0]?.init?.headers as Record<string, string>)["X-Requested-By"]).toBe("lowcraft");
   });
 
   test("a failed run and a refused request become ok: false with the message", async () => {
     const seen: { url: string; init: RequestInit | undefined }[] = [];
     const fetcher = server({
-      "POST /api/v1/applications/app1/workflow-runs": [200, { runId: "r9", status: "failed", error: "step getOrders: relation missing" }],
-      "POST /api/v1/applications/app1/inbox/q1/resolve": [403, { error: { code: "permission_denied", message: "Not an assignee." } }],
+      "POST /api/v1/applications/app1/workflows/wf1/runs": [201, { id: "r9", status: "failed", error: { message: "relation missing", stepName: "getOrders" } }],
+      "POST /api/v1/applications/app1/workflows/requests/q1/resolve": [403, { error: { code: "not_an_assignee", message: "Not an assignee." } }],
     }, seen);
     await expect(runServerCall({ kind: "triggerWorkflow", workflow: "Approve", data: {}, wait: true }, context, fetcher))
-      .resolves.toEqual({ ok: false, data: undefined, error: "step getOrders: relation missing" });
+      .resolves.toEqual({ ok: false, data: undefined, error: "getOrders: relation missing" });
+    await expect(runServerCall({ kind: "triggerWorkflow", workflow: "Nope", data: {}, wait: true }, context, fetcher))
+      .resolves.toEqual({ ok: false, data: undefined, error: "This app has no workflow named Nope" });
     await expect(runServerCall({ kind: "resolveWorkflowRequest", requestId: "q1", resolution: "approve" }, context, fetcher))
       .resolves.toEqual({ ok: false, data: undefined, error: "Not an assignee." });
   });
 
-  test("the inbox lists the requests of this app, optionally of one workflow", async () => {
+  test("the inbox lists the requests of this app assigned to the caller", async () => {
     const seen: { url: string; init: RequestInit | undefined }[] = [];
-    const fetcher = server({ "GET /api/v1/applications/app1/inbox": [200, { requests: [{ id: "q1" }] }] }, seen);
-    await expect(runServerCall({ kind: "getWorkflowRequests", workflow: "Approve" }, context, fetcher)).resolves.toEqual({ ok: true, data: [{ id: "q1" }] });
-    expect(seen[0]?.url).toBe("/api/v1/applications/app1/inbox?workflow=Approve");
+    const fetcher = server({ "GET /api/v1/applications/app1/workflows/requests": [200, { requests: [{ id: "q1" }] }] }, seen);
+    await expect(runServerCall({ kind: "getWorkflowRequests" }, context, fetcher)).resolves.toEqual({ ok: true, data: [{ id: "q1" }] });
+    expect(seen[0]?.url).toBe("/api/v1/applications/app1/workflows/requests?mine=true");
+  });
+
+  test("workflows are found by name, the current page's first, and only JS objects with executeWorkflow", () => {
+    const flow = "export default { async executeWorkflow(data) { return data } }";
+    expect(workflowIds([
+      { id: "a", name: "Approve", body: flow, pageId: "p2" },
+      { id: "b", name: "Approve", body: flow, pageId: "p1" },
+      { id: "c", name: "Utils", body: "export default { f() {} }", pageId: "p1" },
+    ], "p1")).toEqual({ Approve: "b" });
   });
 });

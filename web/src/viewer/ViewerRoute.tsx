@@ -17,7 +17,7 @@ import { AppStore } from "../runtime/appStore";
 import { libraryCodes, type JsLibraryEntry } from "../runtime/jsLibraries";
 import { applyEffect } from "../runtime/effects";
 import { executeOnServer } from "../runtime/serverActions";
-import { runServerCall } from "../runtime/serverCalls";
+import { runServerCall, workflowIds } from "../runtime/serverCalls";
 import { pageStorage } from "../runtime/storage";
 import { useConfirm } from "../ui/ConfirmDialog";
 import { saveFile } from "../ui/download";
@@ -108,6 +108,10 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
     if (!loaded || !page || !store || !pageStore) return undefined;
     const { app: current, manifests, user } = loaded;
     const onUpdate = (update: EvaluationUpdate) => pageStore.apply(update);
+    const workflows = workflowIds(
+      current.document.pages.flatMap((p) => (p.jsObjects ?? []).map((js) => ({ ...js, pageId: p === page ? "current" : undefined }))),
+      "current",
+    );
     const client = EngineClient.start({
       update: onUpdate,
       effect: (effect) =>
@@ -134,7 +138,7 @@ export default function ViewerRoute({ appKey, pageSlug, search }: { appKey: stri
           },
         }),
       executeAction: (request) => executeOnServer(request, { applicationId: current.id, mode: "view" }),
-      callServer: (call) => runServerCall(call, { applicationId: current.id, mode: "view" }),
+      callServer: (call) => runServerCall(call, { applicationId: current.id, mode: "view", workflows }),
       confirmAction: (action) =>
         // A JS function set to "confirm before calling" is named `Object.function`; a query by its name.
         confirm({
