@@ -88,9 +88,7 @@ def remove_schedule(workflow_id: str, ctx: Ctx) -> None:
 
 def _token(request: Request) -> str:
     authorization = request.headers.get("authorization", "")
-    if authorization.lower().startswith("bearer "):
-        return authorization[7:].strip()
-    return request.headers.get("x-lowcraft-token", "").strip()
+    return authorization[7:].strip() if authorization.lower().startswith("bearer ") else ""
 
 
 async def _capped_body(request: Request, limit: int) -> bytes:
@@ -118,9 +116,10 @@ def _receive(request: Request, workflow_id: str, token: str, body: bytes, delive
              responses=errors(400, 401, 409, 413, 422))
 async def call_webhook(workflow_id: str, request: Request) -> dict[str, Any]:
     """Start a run of the workflow with the JSON body as its input. The caller sends the token as
-    `Authorization: Bearer <token>` (or `X-Lowcraft-Token`), and may send an `Idempotency-Key` (or
+    `Authorization: Bearer <token>` (a call without it is refused like any other API call without
+    credentials), and may send an `Idempotency-Key` (or
     `X-Lowcraft-Delivery`): a key accepted within the replay window is refused (409). A wrong token
-    (401), a body over the size limit (413), non-JSON (400) or a replay start nothing."""
+    (401), a body over the size limit (413), non-JSON (422) or a replay start nothing."""
     token = _token(request)
     delivery = next((request.headers[h] for h in DELIVERY_HEADERS if request.headers.get(h)), None)
     limit = get_runtime(request).settings.workflow_webhook_max_kb * 1024

@@ -131,7 +131,7 @@ def receive_webhook(ctx: Context, workflow_id: str, token: str, body: bytes, del
     """Start a run of the workflow with the call's JSON body as its input; the run's id.
 
     Checked in this order, each refusal leaving nothing behind (the request's one transaction):
-    the token (401), the body (the size was checked while reading it; 400 for non-JSON), the
+    the token (401), the body (the size was checked while reading it; 422 for non-JSON), the
     delivery id (409 when replayed within the window).
     """
     hook = handler.webhook_for(ctx.db, workflow_id, token)
