@@ -380,6 +380,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
       <JsObjectEditor
         key={focusedJs.id}
         js={focusedJs}
+        {...(app ? { appId: app.id } : {})}
         functions={fns}
         errors={Object.entries(errors).filter(([k]) => k.startsWith(`${focusedJs.name}.`)).flatMap(([, l]) => l)}
         complete={completeBinding}

@@ -6,8 +6,10 @@ import type { JsFunctionSettings } from "../engine/page";
 import type { CompletionResult } from "./completions";
 import type { JsChanges, JsObjectRecord } from "./editorApi";
 import { previewOf } from "./preview";
+import { isWorkflow } from "../runtime/serverCalls";
 
 const CodeField = lazy(() => import("./CodeField"));
+const WorkflowPanel = lazy(() => import("./WorkflowPanel"));
 
 export interface JsRun {
   readonly fn: string;
@@ -17,6 +19,8 @@ export interface JsRun {
 
 export default function JsObjectEditor(props: {
   js: JsObjectRecord;
+  /** The application, for a workflow's Runs and Triggers. */
+  appId?: string;
   functions: readonly string[];
   errors: readonly EvaluationError[];
   complete: (textBefore: string) => CompletionResult | null;
@@ -89,6 +93,11 @@ export default function JsObjectEditor(props: {
           </h3>
           <pre data-js-result>{previewOf(props.lastRun.value, 5000)}</pre>
         </section>
+      )}
+      {props.appId && isWorkflow(props.js.body) && (
+        <Suspense fallback={null}>
+          <WorkflowPanel appId={props.appId} workflowId={props.js.id} name={props.js.name} />
+        </Suspense>
       )}
       {props.logs.length > 0 && (
         <section aria-label="Console">
