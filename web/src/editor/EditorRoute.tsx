@@ -379,8 +379,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     center = (
       <JsObjectEditor
         key={focusedJs.id}
-        js={focusedJs}
-        {...(app ? { appId: app.id } : {})}
+        js={focusedJs} appId={app?.id}
         functions={fns}
         errors={Object.entries(errors).filter(([k]) => k.startsWith(`${focusedJs.name}.`)).flatMap(([, l]) => l)}
         complete={completeBinding}

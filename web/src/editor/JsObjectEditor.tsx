@@ -20,7 +20,7 @@ export interface JsRun {
 export default function JsObjectEditor(props: {
   js: JsObjectRecord;
   /** The application, for a workflow's Runs and Triggers. */
-  appId?: string;
+  appId?: string | undefined;
   functions: readonly string[];
   errors: readonly EvaluationError[];
   complete: (textBefore: string) => CompletionResult | null;
