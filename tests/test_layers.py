@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("applications", {"apps"}),
     ("pages", {"pages"}),
     ("actions", {"actions"}),
+    ("workflows", {"workflows"}),
     ("composition", {"app", "cli", "devserver", "meta", "ops", "tables", "migrations", "__init__"}),
 ]
 LAYER_OF = {unit: rank for rank, (_, units) in enumerate(LAYERS) for unit in units}
