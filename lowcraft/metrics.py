@@ -131,8 +131,8 @@ def workflow_queue_families(db: Database) -> Iterator[GaugeMetricFamily]:
                 "SELECT status, COUNT(*) FROM workflow_runs WHERE status IN ('queued', 'running', 'waiting') GROUP BY status"
             )).all()
         for status, count in rows:
-            counts[str(status)] = int(count)
-    except Exception:  # noqa: BLE001 - a store not migrated yet has no runs to count
+            counts[str(status)] = int(str(count))
+    except Exception:  # noqa: BLE001, S110 - a store not migrated yet has no runs to count
         pass
     for status, count in counts.items():
         family.add_metric([status], count)

@@ -119,6 +119,12 @@ def shutdown(runtime: Runtime) -> None:
             _engine = None
 
 
+def _queue() -> Any:
+    queue = DBOS.retrieve_queue(QUEUE)
+    assert queue is not None, "the workflow queue is registered at launch"
+    return queue
+
+
 def _workflow_key(run_id: str, turn: int) -> str:
     return f"{run_id}.{turn}"
 
@@ -127,7 +133,7 @@ def enqueue(runtime: Runtime, run_id: str, turn: int, partition: str) -> None:
     """Hand a queued run to the engine (idempotent: the DBOS workflow id is the run's id and turn)."""
     engine(runtime)
     with SetWorkflowID(_workflow_key(run_id, turn)), SetEnqueueOptions(queue_partition_key=partition):
-        DBOS.retrieve_queue(QUEUE).enqueue(advance, run_id)
+        _queue().enqueue(advance, run_id)
     if turn == 1:
         metrics.count_workflow_run("started")
 
@@ -158,7 +164,7 @@ def launch_if_pending(runtime: Runtime) -> bool:
     engine(runtime)
     for run_id, turn, partition in queued:
         with SetWorkflowID(_workflow_key(run_id, turn)), SetEnqueueOptions(queue_partition_key=partition):
-            DBOS.retrieve_queue(QUEUE).enqueue(advance, run_id)
+            _queue().enqueue(advance, run_id)
     return True
 
 
@@ -235,7 +241,7 @@ def _claim(db: Any, run_id: str, index: int, kind: str, name: str, args: Any) ->
     row = db.get(WorkflowStep, (run_id, index))
     if row is not None and row.status == "succeeded":
         return _outcome(row)
-    if row is None:
+    if not isinstance(row, WorkflowStep):
         row = WorkflowStep(run_id=run_id, index=index, kind=kind, name=name, args=redact(args), attempts=0)
         db.add(row)
     row.status = "running"
@@ -296,14 +302,14 @@ def _execute(connection: Any, config: dict[str, Any], values: dict[str, Any], li
             policy=runtime.workspace_policy(connection.workspace_id, connection.private_networks),
         )
         result = asyncio.run(compiled.run(values, limits))
-    except ConnectorError as error:
-        result = compile_failure(error)
+    except ConnectorError as failure:
+        result = compile_failure(failure)
     outcome = "success" if result.get("isExecutionSuccess") else str((result.get("error") or {}).get("code", "error"))
     metrics.observe_execution(connection.connector_type, outcome, time.perf_counter() - started)
     if result.get("isExecutionSuccess"):
         return True, result.get("body"), ""
-    error = result.get("error") or {}
-    return False, None, str(error.get("message") or "The query failed.")
+    shown = result.get("error") or {}
+    return False, None, str(shown.get("message") or "The query failed.")
 
 
 def _run_http(run: WorkflowRun, app: Application, db: Any, args: dict[str, Any]) -> tuple[bool, Any, str]:

@@ -1,6 +1,13 @@
 """Errors of the workflows domain."""
 
-from lowcraft.errors import BadRequest, Conflict, NotFound, PermissionDenied, ServiceUnavailable, ValidationFailed
+from lowcraft.errors import (
+    BadRequest,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ServiceUnavailable,
+    ValidationFailed,
+)
 
 
 class WorkflowNotFound(NotFound):

@@ -40,7 +40,7 @@ class _Worker:
             resource.setrlimit(resource.RLIMIT_DATA, (backstop_bytes, backstop_bytes))
             os.setsid()
 
-        self.process = subprocess.Popen(  # noqa: S603 - our own script, no shell
+        self.process = subprocess.Popen(
             [sys.executable, "-I", ISOLATE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, preexec_fn=limit, close_fds=True,  # noqa: PLW1509
         )

@@ -38,7 +38,7 @@ from lowcraft.workflows.errors import (
     RunStateConflict,
 )
 from lowcraft.workflows.models import UNFINISHED, WorkflowRequest, WorkflowRun, WorkflowStep
-from lowcraft.workspaces.permissions import Role, require_app, require_user
+from lowcraft.workspaces.permissions import Role, require_app
 
 MAX_LIST = 200
 
