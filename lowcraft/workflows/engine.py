@@ -448,6 +448,9 @@ def advance(run_id: str) -> str:
                 _finish(run_id, "failed", None, _fail_message(answer, recorded))
                 return "failed"
             index, step_kind, name = int(answer["index"]), str(answer["kind"]), str(answer["name"])
+            if index != len(recorded):
+                _finish(run_id, "failed", None, {"message": "The script asked for a step out of order.", "step": index})
+                return "failed"
             args = answer.get("args") if isinstance(answer.get("args"), dict) else {}
             assert args is not None
             if step_kind in ("query", "http"):
