@@ -1769,6 +1769,166 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/applications/{application_id}/workflows": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * List Workflows
+         * @description The application's workflows: its JS objects with an executeWorkflow function (developers).
+         */
+        readonly get: operations["list_workflows_api_v1_applications__application_id__workflows_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/workflows/{workflow_id}/runs": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Start Run
+         * @description Start a run: developers run the workflow as edited, any member of the workspace the published one.
+         */
+        readonly post: operations["start_run_api_v1_applications__application_id__workflows__workflow_id__runs_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/workflows/runs": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * List Runs
+         * @description The application's runs, newest first (developers).
+         */
+        readonly get: operations["list_runs_api_v1_applications__application_id__workflows_runs_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/workflows/runs/{run_id}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Get Run
+         * @description A run with its step timeline and requests (developers); status and output (the viewer who started it).
+         */
+        readonly get: operations["get_run_api_v1_applications__application_id__workflows_runs__run_id__get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/workflows/runs/{run_id}/cancel": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Cancel Run
+         * @description Cancel an unfinished run (developers).
+         */
+        readonly post: operations["cancel_run_api_v1_applications__application_id__workflows_runs__run_id__cancel_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/workflows/runs/{run_id}/retry": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Retry Run
+         * @description Run a failed run again from the step that failed (developers).
+         */
+        readonly post: operations["retry_run_api_v1_applications__application_id__workflows_runs__run_id__retry_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/workflows/requests": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * List Requests
+         * @description Requests assigned to the caller (any member), or all of them (developers, mine=false).
+         */
+        readonly get: operations["list_requests_api_v1_applications__application_id__workflows_requests_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/workflows/requests/{request_id}/resolve": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Resolve Request
+         * @description Decide a pending request (its assignees only); the run goes on with the decision.
+         */
+        readonly post: operations["resolve_request_api_v1_applications__application_id__workflows_requests__request_id__resolve_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3323,6 +3483,56 @@ export interface components {
             /** Pageids */
             readonly pageIds: readonly string[];
         };
+        /** RequestList */
+        readonly RequestList: {
+            /** Requests */
+            readonly requests: readonly components["schemas"]["RequestOut"][];
+        };
+        /**
+         * RequestOut
+         * @description A decision a run waits for (or waited for).
+         */
+        readonly RequestOut: {
+            /** Id */
+            readonly id: string;
+            /** Runid */
+            readonly runId: string;
+            /** Applicationid */
+            readonly applicationId: string;
+            /** Name */
+            readonly name: string;
+            /** Message */
+            readonly message: string;
+            /** Resolutions */
+            readonly resolutions: readonly string[];
+            /**
+             * Users
+             * @description Email addresses of the assigned users.
+             */
+            readonly users: readonly string[];
+            /**
+             * Groups
+             * @description Names of the assigned groups.
+             */
+            readonly groups: readonly string[];
+            /** Metadata */
+            readonly metadata?: unknown;
+            /**
+             * Status
+             * @description pending | resolved | cancelled
+             */
+            readonly status: string;
+            /** Resolution */
+            readonly resolution?: string | null;
+            /** Comment */
+            readonly comment?: string | null;
+            /** Resolvedby */
+            readonly resolvedBy?: string | null;
+            /** Resolvedat */
+            readonly resolvedAt?: string | null;
+            /** Createdat */
+            readonly createdAt: string;
+        };
         /** RequiredBody */
         readonly RequiredBody: {
             /** Required */
@@ -3340,6 +3550,13 @@ export interface components {
             /** Email */
             readonly email: string;
         };
+        /** Resolve */
+        readonly Resolve: {
+            /** Resolution */
+            readonly resolution: string;
+            /** Comment */
+            readonly comment?: string | null;
+        };
         /**
          * Role
          * @enum {string}
@@ -3349,6 +3566,130 @@ export interface components {
         readonly RoleBody: {
             /** Role */
             readonly role: string;
+        };
+        /** RunDetailOut */
+        readonly RunDetailOut: {
+            /** Id */
+            readonly id: string;
+            /**
+             * Status
+             * @description queued | running | waiting | succeeded | failed | cancelled
+             */
+            readonly status: string;
+            /** Output */
+            readonly output?: unknown;
+            /**
+             * Error
+             * @description {message, step, stepName, kind} of a failed run.
+             */
+            readonly error?: {
+                readonly [key: string]: unknown;
+            } | null;
+            /** Createdat */
+            readonly createdAt: string;
+            /** Finishedat */
+            readonly finishedAt?: string | null;
+            /** Applicationid */
+            readonly applicationId?: string | null;
+            /** Workflowid */
+            readonly workflowId?: string | null;
+            /** Workflowname */
+            readonly workflowName?: string | null;
+            /** Trigger */
+            readonly trigger?: string | null;
+            /** Mode */
+            readonly mode?: string | null;
+            /** Environment */
+            readonly environment?: string | null;
+            /** Input */
+            readonly input?: unknown;
+            /** Attempt */
+            readonly attempt?: number | null;
+            /** Startedby */
+            readonly startedBy?: string | null;
+            /** Startedat */
+            readonly startedAt?: string | null;
+            /** Steps */
+            readonly steps?: readonly components["schemas"]["StepOut"][];
+            /** Requests */
+            readonly requests?: readonly components["schemas"]["RequestOut"][];
+        };
+        /** RunList */
+        readonly RunList: {
+            /** Runs */
+            readonly runs: readonly components["schemas"]["RunOut"][];
+        };
+        /**
+         * RunOut
+         * @description A run; App Viewers reading a run they started get only its id, status, output and error.
+         */
+        readonly RunOut: {
+            /** Id */
+            readonly id: string;
+            /**
+             * Status
+             * @description queued | running | waiting | succeeded | failed | cancelled
+             */
+            readonly status: string;
+            /** Output */
+            readonly output?: unknown;
+            /**
+             * Error
+             * @description {message, step, stepName, kind} of a failed run.
+             */
+            readonly error?: {
+                readonly [key: string]: unknown;
+            } | null;
+            /** Createdat */
+            readonly createdAt: string;
+            /** Finishedat */
+            readonly finishedAt?: string | null;
+            /** Applicationid */
+            readonly applicationId?: string | null;
+            /** Workflowid */
+            readonly workflowId?: string | null;
+            /** Workflowname */
+            readonly workflowName?: string | null;
+            /** Trigger */
+            readonly trigger?: string | null;
+            /** Mode */
+            readonly mode?: string | null;
+            /** Environment */
+            readonly environment?: string | null;
+            /** Input */
+            readonly input?: unknown;
+            /** Attempt */
+            readonly attempt?: number | null;
+            /** Startedby */
+            readonly startedBy?: string | null;
+            /** Startedat */
+            readonly startedAt?: string | null;
+        };
+        /** RunStart */
+        readonly RunStart: {
+            /**
+             * Data
+             * @description The argument of executeWorkflow(data).
+             */
+            readonly data?: unknown;
+            /**
+             * Mode
+             * @description edit: as saved in the editor (developers); view: as published.
+             * @default edit
+             * @enum {string}
+             */
+            readonly mode: "edit" | "view";
+            /**
+             * Environment
+             * @default production
+             */
+            readonly environment: string;
+            /**
+             * Waitseconds
+             * @description Wait up to this long for the run to finish (run and wait).
+             * @default 0
+             */
+            readonly waitSeconds: number;
         };
         /** SaveTreeBody */
         readonly SaveTreeBody: {
@@ -3504,6 +3845,44 @@ export interface components {
             readonly token: string;
         };
         /**
+         * StepOut
+         * @description One step of a run's timeline.
+         */
+        readonly StepOut: {
+            /** Index */
+            readonly index: number;
+            /**
+             * Kind
+             * @description query | http | sleep | request
+             */
+            readonly kind: string;
+            /** Name */
+            readonly name: string;
+            /**
+             * Status
+             * @description running | waiting | succeeded | failed | retrying
+             */
+            readonly status: string;
+            /**
+             * Args
+             * @description What the script passed (secret-looking keys masked).
+             */
+            readonly args?: unknown;
+            /**
+             * Result
+             * @description The step's result (secret-looking keys masked).
+             */
+            readonly result?: unknown;
+            /** Error */
+            readonly error?: string | null;
+            /** Attempts */
+            readonly attempts: number;
+            /** Startedat */
+            readonly startedAt: string;
+            /** Finishedat */
+            readonly finishedAt?: string | null;
+        };
+        /**
          * TableOut
          * @description A table, view or collection; `schema` is its namespace where the server has one.
          */
@@ -3617,6 +3996,23 @@ export interface components {
                 readonly [key: string]: unknown;
             }[];
             readonly settings: components["schemas"]["ClientSettings"];
+        };
+        /** WorkflowList */
+        readonly WorkflowList: {
+            /** Workflows */
+            readonly workflows: readonly components["schemas"]["WorkflowOut"][];
+        };
+        /**
+         * WorkflowOut
+         * @description A workflow: a JS object with an `executeWorkflow` function.
+         */
+        readonly WorkflowOut: {
+            /** Id */
+            readonly id: string;
+            /** Name */
+            readonly name: string;
+            /** Pageid */
+            readonly pageId: string;
         };
         /** WorkspaceBody */
         readonly WorkspaceBody: {
@@ -3800,11 +4196,18 @@ export type RecoveryCodesOut = components['schemas']['RecoveryCodesOut'];
 export type RefactorRequest = components['schemas']['RefactorRequest'];
 export type RefactorResult = components['schemas']['RefactorResult'];
 export type ReorderBody = components['schemas']['ReorderBody'];
+export type RequestList = components['schemas']['RequestList'];
+export type RequestOut = components['schemas']['RequestOut'];
 export type RequiredBody = components['schemas']['RequiredBody'];
 export type ResetConfirmBody = components['schemas']['ResetConfirmBody'];
 export type ResetRequestBody = components['schemas']['ResetRequestBody'];
+export type Resolve = components['schemas']['Resolve'];
 export type Role = components['schemas']['Role'];
 export type RoleBody = components['schemas']['RoleBody'];
+export type RunDetailOut = components['schemas']['RunDetailOut'];
+export type RunList = components['schemas']['RunList'];
+export type RunOut = components['schemas']['RunOut'];
+export type RunStart = components['schemas']['RunStart'];
 export type SaveTreeBody = components['schemas']['SaveTreeBody'];
 export type ScimTokenBody = components['schemas']['ScimTokenBody'];
 export type ScimTokenCreated = components['schemas']['ScimTokenCreated'];
@@ -3819,6 +4222,7 @@ export type SignInSettingsOut = components['schemas']['SignInSettingsOut'];
 export type SignedInWithCodes = components['schemas']['SignedInWithCodes'];
 export type SignupBody = components['schemas']['SignupBody'];
 export type SignupConfirmBody = components['schemas']['SignupConfirmBody'];
+export type StepOut = components['schemas']['StepOut'];
 export type TableOut = components['schemas']['TableOut'];
 export type TokenBody = components['schemas']['TokenBody'];
 export type TwoFactorEnrolmentOut = components['schemas']['TwoFactorEnrolmentOut'];
@@ -3828,6 +4232,8 @@ export type UpdatePageBody = components['schemas']['UpdatePageBody'];
 export type UserOut = components['schemas']['UserOut'];
 export type Version = components['schemas']['Version'];
 export type WidgetCatalog = components['schemas']['WidgetCatalog'];
+export type WorkflowList = components['schemas']['WorkflowList'];
+export type WorkflowOut = components['schemas']['WorkflowOut'];
 export type WorkspaceBody = components['schemas']['WorkspaceBody'];
 export type WorkspaceList = components['schemas']['WorkspaceList'];
 export type WorkspaceOut = components['schemas']['WorkspaceOut'];
@@ -10607,6 +11013,553 @@ export interface operations {
             };
             /** @description The target does not exist, or the caller may not know that it exists. */
             readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly list_workflows_api_v1_applications__application_id__workflows_get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["WorkflowList"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly start_run_api_v1_applications__application_id__workflows__workflow_id__runs_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+                readonly workflow_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["RunStart"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["RunOut"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly list_runs_api_v1_applications__application_id__workflows_runs_get: {
+        readonly parameters: {
+            readonly query?: {
+                readonly workflowId?: string | null;
+                readonly status?: string | null;
+                readonly limit?: number;
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["RunList"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly get_run_api_v1_applications__application_id__workflows_runs__run_id__get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+                readonly run_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["RunDetailOut"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly cancel_run_api_v1_applications__application_id__workflows_runs__run_id__cancel_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+                readonly run_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["RunOut"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly retry_run_api_v1_applications__application_id__workflows_runs__run_id__retry_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+                readonly run_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["RunOut"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly list_requests_api_v1_applications__application_id__workflows_requests_get: {
+        readonly parameters: {
+            readonly query?: {
+                readonly status?: "pending" | "resolved" | "cancelled" | "";
+                readonly mine?: boolean;
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["RequestList"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly resolve_request_api_v1_applications__application_id__workflows_requests__request_id__resolve_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+                readonly request_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["Resolve"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
