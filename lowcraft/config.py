@@ -123,7 +123,7 @@ class Settings(BaseSettings):
     workflow_concurrency: int = Field(
         10, ge=1, description="Runs of one workflow that may execute at once, across all replicas; more wait in the queue."
     )
-    workflow_worker_threads: int = Field(64, ge=4, description="Runs this replica executes at once (runs waiting for a decision included).")
+    workflow_worker_threads: int = Field(64, ge=4, description="Runs this replica executes at once (runs waiting for a decision hold none).")
     workflow_retention_days: int = Field(30, ge=1, description="Finished workflow runs are deleted after this many days.")
     workflow_executor_id: str = Field(
         "local",

@@ -47,7 +47,7 @@ with TestClient(create_app()) as client:
     assert client.get("/api/v1/ready").status_code == 200
 heavy = ["lowcraft.bindings.graph", "lowcraft.bindings.lint", "lowcraft.bindings.rename", "tree_sitter",
          "lowcraft.widgets.manifest", "prometheus_client", "authlib", "joserfc", "httpx", "saml2",
-         "scim2_models", "pyotp", "segno", "boto3"]
+         "scim2_models", "pyotp", "segno", "boto3", "dbos", "py_mini_racer", "lowcraft.workflows.engine"]
 print(",".join(name for name in heavy if name in sys.modules))
 """
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.strip()

@@ -38,6 +38,7 @@ from lowcraft.actions.runner import CompiledAction, compile_failure
 from lowcraft.appmodel.models import Application
 from lowcraft.connectors.base import Limits
 from lowcraft.connectors.errors import ConnectorError
+from lowcraft.connectors.pools import PoolManager
 from lowcraft.context import Context
 from lowcraft.datasources.handler import resolve_connection
 from lowcraft.datasources.models import Datasource
@@ -62,6 +63,12 @@ class _Engine:
     def __init__(self, runtime: Runtime) -> None:
         settings = runtime.settings
         self.runtime = runtime
+        # Query steps run on the engine's own event loop with its own connection pools: pools are
+        # bound to the loop that made them, and the server's loop is not ours to block.
+        self.loop = asyncio.new_event_loop()
+        self.pools = PoolManager(connection_budget=max(4, settings.datasource_connections // 2))
+        self._loop_thread = threading.Thread(target=self.loop.run_forever, name="lowcraft-workflow-steps", daemon=True)
+        self._loop_thread.start()
         self.sandbox = Sandbox(settings.workflow_sandboxes, settings.workflow_step_timeout_ms, settings.workflow_memory_mb)
         url = runtime.settings.resolved_database_url
         if url.startswith("sqlite"):
@@ -85,9 +92,17 @@ class _Engine:
             partition_concurrency=settings.workflow_concurrency, polling_interval_sec=0.05,
         )
 
+    def run(self, coroutine: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
+
     def close(self) -> None:
         self.sandbox.close()
         DBOS.destroy(destroy_registry=False)
+        try:
+            asyncio.run_coroutine_threadsafe(self.pools.close_all(), self.loop).result(timeout=10)
+        except Exception:  # noqa: BLE001 - closing pools of an engine going away is best effort
+            log.debug("workflow step pools did not close cleanly")
+        self.loop.call_soon_threadsafe(self.loop.stop)
 
 
 _engine: _Engine | None = None
@@ -294,14 +309,16 @@ def _run_query(run: WorkflowRun, app: Application, db: Any, name: str, args: dic
 
 
 def _execute(connection: Any, config: dict[str, Any], values: dict[str, Any], limits: Limits, *, prepared: bool) -> tuple[bool, Any, str]:
-    runtime = _current().runtime
+    engine = _current()
+    runtime = engine.runtime
     started = time.perf_counter()
     try:
         compiled = CompiledAction.compile(
-            connection.connector_type, connection.config, config, datasource_id=None, prepared_statements=prepared,
+            connection.connector_type, connection.config, config, datasource_id=connection.datasource_id,
+            prepared_statements=prepared, pools=engine.pools,
             policy=runtime.workspace_policy(connection.workspace_id, connection.private_networks),
         )
-        result = asyncio.run(compiled.run(values, limits))
+        result = engine.run(compiled.run(values, limits))
     except ConnectorError as failure:
         result = compile_failure(failure)
     outcome = "success" if result.get("isExecutionSuccess") else str((result.get("error") or {}).get("code", "error"))
@@ -448,6 +465,9 @@ def advance(run_id: str) -> str:
                 _finish(run_id, "failed", None, _fail_message(answer, recorded))
                 return "failed"
             index, step_kind, name = int(answer["index"]), str(answer["kind"]), str(answer["name"])
+            if index != len(recorded):
+                _finish(run_id, "failed", None, {"message": "The script asked for a step out of order.", "step": index})
+                return "failed"
             args = answer.get("args") if isinstance(answer.get("args"), dict) else {}
             assert args is not None
             if step_kind in ("query", "http"):

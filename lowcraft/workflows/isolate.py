@@ -107,7 +107,11 @@ PRELUDE = r"""
     }),
   });
 
-  globalThis.__lcStart = function () {
+  // mini-racer defines JS timers (a `var`: not deletable); a workflow waits with lowcraft.sleep.
+  for (const name of ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "__timer_manager"]) {
+    globalThis[name] = undefined;
+  }
+  const start = function () {
     const workflow = globalThis.__lcWorkflow;
     if (!workflow || typeof workflow.executeWorkflow !== "function") {
       signal({ type: "error", step: null, message: "The workflow has no executeWorkflow function." });
@@ -128,6 +132,7 @@ PRELUDE = r"""
     }
     return finished.then((outcome) => JSON.stringify(outcome));
   };
+  Object.defineProperty(globalThis, "__lcStart", { value: start, writable: false, configurable: false });
 })
 """
 

@@ -231,7 +231,7 @@ def wait_for_run(runtime: Runtime, run_id: str, timeout_seconds: float) -> Workf
     """The run once finished, or as it is after `timeout_seconds` (None if it no longer exists);
     for "run and wait". The caller has already checked it may see the run."""
     deadline = time.monotonic() + timeout_seconds
-    delay = 0.05
+    delay = 0.02
     while True:
         with runtime.db.session() as db:
             run = db.get(WorkflowRun, run_id)
@@ -240,7 +240,7 @@ def wait_for_run(runtime: Runtime, run_id: str, timeout_seconds: float) -> Workf
                     db.expunge(run)
                 return run
         time.sleep(delay)
-        delay = min(delay * 1.5, 0.5)
+        delay = min(delay * 1.25, 0.1)
 
 
 def start_run_and_wait(

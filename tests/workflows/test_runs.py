@@ -189,3 +189,13 @@ def test_run_and_wait_returns_the_output(admin: Api, wf: dict[str, Any]) -> None
     workflow = add_workflow(admin, wf, "Quick", body)
     run = start(admin, wf, workflow, None, waitSeconds=20)
     assert run["status"] == "succeeded" and run["output"] == {"n": 1, "at": True}
+
+
+def test_a_script_reaches_nothing_but_its_steps(admin: Api, wf: dict[str, Any]) -> None:
+    body = """export default { async executeWorkflow() {
+      globalThis.__lcStart = () => "forged";
+      return [typeof fetch, typeof require, typeof process, typeof XMLHttpRequest, typeof setTimeout, typeof Deno];
+    } }"""
+    workflow = add_workflow(admin, wf, "Probe", body)
+    done = wait_status(admin, wf, start(admin, wf, workflow)["id"], "succeeded", "failed")
+    assert done["output"] == ["undefined"] * 6, done
