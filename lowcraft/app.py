@@ -48,6 +48,7 @@ from lowcraft.scim import SCIM_PREFIX
 from lowcraft.scim.admin_api import router as scim_admin_router
 from lowcraft.store.migrate import upgrade
 from lowcraft.triggers import scheduler
+from lowcraft.triggers import service as triggers_service
 from lowcraft.triggers.api import router as triggers_router
 from lowcraft.workflows import handler as workflows_handler
 from lowcraft.workflows.api import router as workflows_router
@@ -66,6 +67,7 @@ def housekeeping(runtime: Runtime) -> None:
     expired = runtime.sessions.purge_expired()
     with runtime.db.session() as db:
         runs = workflows_handler.purge_finished(db, runtime.settings.workflow_retention_days)
+        triggers_service.purge_deliveries(Context(runtime=runtime, db=db))  # webhook ids past the replay window
     if purged or expired or runs:
         log.info("housekeeping: %d applications purged, %d sessions expired, %d workflow runs deleted", purged, expired, runs)
 

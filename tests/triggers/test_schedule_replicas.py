@@ -73,7 +73,7 @@ def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, li
 
 
 def test_every_minute_on_two_replicas_fires_once_per_minute(replicas: tuple[str, list[str], list[Path]]) -> None:
-    database, (first, second), logs = replicas
+    database, (first, _second), logs = replicas
     with httpx.Client(base_url=first, headers=CSRF, timeout=30) as one:
         assert one.post("/api/v1/auth/signup", json={"email": "ops@example.com", "password": "schedules-fire-once",
                                                      "name": "Ops"}).status_code == 201

@@ -128,3 +128,28 @@ def test_only_developers_manage_webhooks(instance: Instance, admin: Api) -> None
     plain = admin.ok("POST", f"/api/v1/applications/{flow.app}/js-objects", 201,
                      json={"pageId": flow.page, "name": "Utils", "body": "export default { f() { return 1 } }"})["id"]
     assert admin.post(f"/api/v1/workflows/{plain}/webhook").status_code == 404
+
+
+def test_delivery_ids_are_forgotten_after_the_replay_window(small: Instance) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from lowcraft.app import housekeeping
+    from lowcraft.store.types import utcnow
+    from lowcraft.triggers.models import WebhookDelivery
+
+    admin = small.user("admin@example.com")
+    flow = app_with_workflow(admin)
+    token = admin.ok("POST", f"/api/v1/workflows/{flow.workflow}/webhook", 201)["token"]
+    caller = TestClient(small.app)
+    assert hook(caller, flow.workflow, token, json={}, headers={"Idempotency-Key": "k"}).status_code == 202  # type: ignore[attr-defined]
+    runtime = small.app.state.runtime
+    with runtime.db.session() as db:  # the call was 25 hours ago
+        db.execute(update(WebhookDelivery).values(received_at=utcnow() - timedelta(hours=25)))
+    assert hook(caller, flow.workflow, token, json={}, headers={"Idempotency-Key": "k"}).status_code == 202  # type: ignore[attr-defined]
+    with runtime.db.session() as db:
+        db.execute(update(WebhookDelivery).values(received_at=utcnow() - timedelta(hours=25)))
+    housekeeping(runtime)
+    with runtime.db.session() as db:
+        assert db.scalars(select(WebhookDelivery)).all() == []
