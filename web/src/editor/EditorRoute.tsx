@@ -322,7 +322,6 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
 
   if (problem !== null) return <main className="lc-message" role="alert">{problem}</main>;
   if (!app || !pageId) return <main className="lc-message" aria-busy="true">Loading the editor…</main>;
-
   const selectedWidget = doc.selected.length === 1 ? findWidget(doc.tree, doc.selected[0] as string) : undefined;
   const page = pages.find((p) => p.id === pageId);
   const choices = {
@@ -330,6 +329,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     modals: [...widgetsByName.values()].filter((w) => w.type === "MODAL_WIDGET").map((w) => w.widgetName),
     pages: pages.map((p) => p.name),
     jsFunctions: pageJs.flatMap((j) => functionNames(j.body).map((f) => `${j.name}.${f}`)),
+    workflows: pageJs.filter((j) => functionNames(j.body).includes("executeWorkflow")).map((j) => j.name),
   };
   const focusedJs = focus.startsWith("js:") ? jsObjects.find((j) => j.id === focus.slice(3)) : undefined;
   const focusedDs = focus.startsWith("datasource:") ? datasources.find((d) => d.id === focus.slice(11)) : undefined;
