@@ -110,7 +110,11 @@ def test_a_workflow_written_in_the_editor_waits_for_an_approval_given_in_another
     expect(page.get_by_text("Refund requested")).to_be_visible(timeout=TIMEOUT)
     screenshots.take(page, "refund-requested-from-the-app")
 
-    # The approver opens the app's inbox page and approves.
+    # The approver opens the app's inbox page once the run has asked (its first step opens the request).
+    for _ in range(100):
+        if api_call(approver.request, "GET", f"/applications/{app['id']}/workflows/requests")["requests"]:
+            break
+        approver.wait_for_timeout(200)
     approver.goto(f"/app/{app['slug']}/inbox")
     approver.get_by_role("button", name="Approve the first request").click()
     expect(approver.get_by_text("Approved Refund")).to_be_visible(timeout=TIMEOUT)
