@@ -210,7 +210,7 @@ def test_http_steps_go_through_a_rest_datasource_of_the_workspace(admin: Api, wf
     seen: list[dict[str, Any]] = []
 
     class Api_(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             seen.append({"path": self.path, "body": json.loads(body), "x": self.headers.get("X-Kind")})
             out = json.dumps({"ok": True}).encode()
