@@ -18,9 +18,9 @@ editor's JS editor like any other:
 Modules:
 - `models.py`: `WorkflowRun`, `WorkflowStep`, `WorkflowRequest` (migration 0013).
 - `handler.py`: database work that trusts its caller: `is_workflow(body)`, `workflow_in(db, app_id,
-  workflow_id)`, `create_run(ctx, app, workflow, data, trigger=, mode=, environment=)` (what a webhook
-  or a schedule calls after checking its own credential; the run is handed to the engine when the
-  transaction commits), `purge_finished`.
+  workflow_id)`, `create_run(ctx, app, workflow, data, *, trigger, mode="edit", environment="production")`
+  (what a webhook or a schedule calls after checking its own credential, with `ctx.user` None; the
+  run is handed to the engine when the transaction commits), `redact(value)`, `purge_finished`.
 - `service.py` (checks permission, records audit events), signatures kept stable:
     start_run(ctx, application_id, workflow_id, data=None, *, mode="edit"|"view", environment="production",
               trigger="manual") -> WorkflowRun
@@ -30,7 +30,13 @@ Modules:
     retry_run(ctx, application_id, run_id) -> WorkflowRun
     list_requests(ctx, application_id, *, status="pending", mine=True) -> list[WorkflowRequest]
     resolve_request(ctx, application_id, request_id, resolution, comment=None) -> WorkflowRequest
-    wait_for_run(runtime, run_id, timeout_seconds) -> WorkflowRun | None   (run and wait)
+    start_run_and_wait(ctx, application_id, workflow_id, data=None, *, mode=, environment=, trigger=,
+                       timeout_seconds=10.0) -> WorkflowRun     (commits, then waits: "run and wait")
+    wait_for_run(runtime, run_id, timeout_seconds) -> WorkflowRun | None
+    list_workflows(ctx, application_id) -> list[JsObject]
+    is_assignee(db, request, user) -> bool
+  Statuses: run queued | running | waiting | succeeded | failed | cancelled; request pending |
+  resolved | cancelled. `trigger` is a free label (manual, app, webhook, schedule) shown on runs.
 - `engine.py` (loads DBOS; imported on first use): the DBOS workflow that runs a script step by
   step, `enqueue`, `cancel`, `launch_if_pending`.
 - `sandbox.py` + `isolate.py`: the V8 isolates (mini-racer) in worker processes, with a memory cap and

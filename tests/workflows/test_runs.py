@@ -199,3 +199,41 @@ def test_a_script_reaches_nothing_but_its_steps(admin: Api, wf: dict[str, Any]) 
     workflow = add_workflow(admin, wf, "Probe", body)
     done = wait_status(admin, wf, start(admin, wf, workflow)["id"], "succeeded", "failed")
     assert done["output"] == ["undefined"] * 6, done
+
+
+def test_http_steps_go_through_a_rest_datasource_of_the_workspace(admin: Api, wf: dict[str, Any]) -> None:
+    import json
+    from http.server import BaseHTTPRequestHandler
+
+    from tests.servers import http_server
+
+    seen: list[dict[str, Any]] = []
+
+    class Api_(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append({"path": self.path, "body": json.loads(body), "x": self.headers.get("X-Kind")})
+            out = json.dumps({"ok": True}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(out)))
+            self.end_headers()
+            self.wfile.write(out)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    with http_server(Api_) as url:
+        admin.ok("POST", f"/api/v1/workspaces/{wf['ws']}/datasources", 201, json={
+            "name": "Hooks", "connector": "rest", "configs": {"production": {"base_url": url + "/api"}}})
+        body = """export default { async executeWorkflow(d) {
+          const r = await lowcraft.http({ datasource: "Hooks", method: "POST", path: "/notify", query: { a: "1" },
+            headers: { "X-Kind": "wf" }, body: { order: d.id } });
+          try { await lowcraft.http({ datasource: "Orders DB", path: "/" }); } catch (e) { return [r, e.message]; }
+        } }"""
+        workflow = add_workflow(admin, wf, "Notify", body)
+        done = wait_status(admin, wf, start(admin, wf, workflow, {"id": 7})["id"], "succeeded", "failed")
+    assert done["status"] == "succeeded", done
+    assert done["output"][0] == {"ok": True}
+    assert "REST API datasource" in done["output"][1]
+    assert seen == [{"path": "/api/notify?a=1", "body": {"order": 7}, "x": "wf"}]

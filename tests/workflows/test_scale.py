@@ -21,7 +21,7 @@ THREE_STEPS = """export default {
 
 
 def _metric(text: str, name: str, labels: str) -> float:
-    found = re.search(rf"^{re.escape(name)}\{{{re.escape(labels)}\}} ([0-9.e+]+)$", text, re.M)
+    found = re.search(rf"^{re.escape(name)}\{{{re.escape(labels)}\}} ([0-9.e+]+)$", text, re.MULTILINE)
     return float(found.group(1)) if found else 0.0
 
 
