@@ -31,6 +31,7 @@ import zlib
 from typing import Any
 
 from dbos import DBOS, DBOSConfig, SetEnqueueOptions, SetWorkflowID
+from dbos._error import DBOSWorkflowCancelledError
 from sqlalchemy import select, update
 
 from lowcraft import jsontext, metrics
@@ -377,10 +378,14 @@ def _run_step(run_id: str, index: int, kind: str, name: str, args: dict[str, Any
                 raise _Cancelled
             app = db.get(Application, run.application_id)
             assert app is not None
-            if kind == "http":
-                ok, value, error = _run_http(run, app, db, args)
-            else:
-                ok, value, error = _run_query(run, app, db, name, args)
+            try:
+                if kind == "http":
+                    ok, value, error = _run_http(run, app, db, args)
+                else:
+                    ok, value, error = _run_query(run, app, db, name, args)
+            except Exception:
+                log.exception("workflow step %s of run %s failed unexpectedly", name, run_id)
+                ok, value, error = False, None, "The step could not run (see the server log)."
         if ok or attempts > retries:
             return _record(run_id, index, ok, value, error, attempts)
         time.sleep(min(BACKOFF_SECONDS * 2 ** (attempts - 1), BACKOFF_CAP_SECONDS))
@@ -490,3 +495,9 @@ def advance(run_id: str) -> str:
             recorded.append(outcome)
     except _Cancelled:
         return "cancelled"
+    except DBOSWorkflowCancelledError:
+        raise
+    except Exception as unexpected:  # the run must end: a run left running forever helps nobody
+        log.exception("workflow run %s failed unexpectedly", run_id)
+        _finish(run_id, "failed", None, {"message": f"The run failed unexpectedly: {type(unexpected).__name__}.", "step": None})
+        return "failed"
