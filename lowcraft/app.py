@@ -50,7 +50,12 @@ from lowcraft.runtime import Runtime
 from lowcraft.scim import SCIM_PREFIX
 from lowcraft.scim.admin_api import router as scim_admin_router
 from lowcraft.store.migrate import upgrade
+from lowcraft.triggers import scheduler
+from lowcraft.triggers import service as triggers_service
+from lowcraft.triggers.api import router as triggers_router
 from lowcraft.versions.api import router as versions_router
+from lowcraft.workflows import handler as workflows_handler
+from lowcraft.workflows.api import router as workflows_router
 from lowcraft.workspaces.api import router as workspaces_router
 
 log = logging.getLogger("lowcraft")
@@ -67,11 +72,23 @@ def housekeeping(runtime: Runtime) -> None:
         purged = apps_service.purge_trash(Context(runtime=runtime, db=db))
         versions = prune_all(db, keep=settings.version_retention, days=settings.version_retention_days)
     expired = runtime.sessions.purge_expired()
-    if purged or expired or versions:
+    with runtime.db.session() as db:
+        runs = workflows_handler.purge_finished(db, runtime.settings.workflow_retention_days)
+        triggers_service.purge_deliveries(Context(runtime=runtime, db=db))  # webhook ids past the replay window
+    if purged or expired or versions or runs:
         log.info(
-            "housekeeping: %d applications purged, %d sessions expired, %d versions past retention pruned",
-            purged, expired, versions,
+            "housekeeping: %d applications purged, %d sessions expired, %d versions past retention pruned, "
+            "%d workflow runs deleted", purged, expired, versions, runs,
         )
+
+
+async def _resume_workflows(runtime: Runtime) -> None:
+    """After start: resume unfinished workflow runs, if there are any (DBOS loads only then)."""
+    try:
+        if await asyncio.to_thread(workflows_handler.resume_unfinished, runtime):
+            log.info("workflows: engine launched to resume unfinished runs")
+    except Exception:
+        log.exception("workflows: unfinished runs could not be resumed")
 
 
 def frame_ancestors(runtime: Runtime, key: str) -> list[str]:
@@ -182,15 +199,20 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
         await asyncio.to_thread(recover_git_operations, runtime)
         settle_heap()
         task = asyncio.create_task(_housekeeping_loop(runtime))
+        resume = asyncio.create_task(_resume_workflows(runtime))
+        schedules = asyncio.create_task(scheduler.run_forever(runtime))
         try:
             yield
         finally:
             task.cancel()
+            resume.cancel()
+            schedules.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
             hub = getattr(app.state, "realtime_hub", None)  # made by the first real-time connection
             if hub is not None:
                 await hub.close()
+            await asyncio.to_thread(workflows_handler.stop_engine, runtime)
             await default_pools.close_all()
             runtime.close()
 
@@ -215,7 +237,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
     for router in (
         actions_router, meta_router, accounts_router, signin_router, saml_router, workspaces_router, apps_router,
         versions_router, pages_router, datasources_router, admin_router, jslibs_router, two_factor_router, scim_admin_router,
-        git_router,
+        git_router, workflows_router, triggers_router,
     ):
         app.router.routes.extend(router.routes)
     app.router.routes.append(LazyRoutes(SCIM_PREFIX, _scim_router))  # SCIM 2.0, with its own error shape

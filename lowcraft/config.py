@@ -128,6 +128,21 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(65536, ge=8, description="argon2id memory per hash, KiB.")
     web_dist: Path | None = Field(None, description="Folder of the built web client; default: the packaged one.")
     metrics_token: str | None = Field(None, description="If set, /metrics requires this bearer token.")
+    workflow_step_timeout_ms: int = Field(
+        5000, ge=50, description="Longest a workflow's script may compute between two steps (ms); a runaway loop is stopped."
+    )
+    workflow_memory_mb: int = Field(128, ge=16, description="Memory a workflow's script may use (V8 heap), MB.")
+    workflow_sandboxes: int = Field(4, ge=1, description="Processes that run workflow scripts (each holds one V8 isolate at a time).")
+    workflow_concurrency: int = Field(
+        10, ge=1, description="Runs of one workflow that may execute at once, across all replicas; more wait in the queue."
+    )
+    workflow_worker_threads: int = Field(64, ge=4, description="Runs this replica executes at once (runs waiting for a decision hold none).")
+    workflow_retention_days: int = Field(30, ge=1, description="Finished workflow runs are deleted after this many days.")
+    workflow_executor_id: str = Field(
+        "local",
+        description="This replica's name for the workflow engine; give each replica a stable, unique one "
+        "(a StatefulSet pod name) so a restarted replica resumes its own runs.",
+    )
     recaptcha_script_url: str = Field(
         "https://www.google.com/recaptcha/api.js",
         description="Google reCAPTCHA's client script, loaded by buttons with a site key (e.g. www.recaptcha.net where Google is blocked).",
@@ -163,6 +178,16 @@ class Settings(BaseSettings):
     )
     realtime_send_queue: int = Field(
         256, ge=8, description="Frames waiting for a slow real-time client before its connection is dropped."
+    )
+    workflow_webhook_max_kb: int = Field(
+        256, ge=1, le=10_240, description="Largest body a workflow's webhook accepts, in KB (larger: 413, no run)."
+    )
+    workflow_webhook_replay_hours: int = Field(
+        24, ge=1, le=24 * 30,
+        description="A webhook call repeating an Idempotency-Key (or X-Lowcraft-Delivery) seen this recently is refused.",
+    )
+    workflow_schedule_tick_seconds: float = Field(
+        15.0, gt=0, le=300, description="How often each replica looks for workflow schedules that are due."
     )
 
     @classmethod

@@ -83,6 +83,62 @@ EXECUTIONS = LatencyHistogram(
 )
 
 
+class EventCounter:
+    """Counts of events by one label, for this process (`lowcraft_workflow_runs_total{event}`)."""
+
+    def __init__(self, name: str, documentation: str, label: str) -> None:
+        self.name, self.documentation, self.label = name, documentation, label
+        self._counts: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def count(self, value: str) -> None:
+        with self._lock:
+            self._counts[value] = self._counts.get(value, 0) + 1
+
+    def family(self) -> Any:
+        from prometheus_client.core import CounterMetricFamily
+
+        family = CounterMetricFamily(self.name, self.documentation, labels=[self.label])
+        with self._lock:
+            for value, count in sorted(self._counts.items()):
+                family.add_metric([value], count)
+        return family
+
+
+WORKFLOW_RUNS = EventCounter(
+    "lowcraft_workflow_runs", "Workflow runs this process started and finished, by event "
+    "(started, succeeded, failed, cancelled).", "event",
+)
+
+
+def count_workflow_run(event: str) -> None:
+    WORKFLOW_RUNS.count(event)
+
+
+def workflow_queue_families(db: Database) -> Iterator[GaugeMetricFamily]:
+    """Unfinished workflow runs of the whole instance by status (queued: the queue's depth), read at scrape time."""
+    from prometheus_client.core import GaugeMetricFamily
+    from sqlalchemy import text
+
+    family = GaugeMetricFamily(
+        "lowcraft_workflow_runs_unfinished", "Unfinished workflow runs by status; queued is the queue's depth.",
+        labels=["status"],
+    )
+    counts = {"queued": 0, "running": 0, "waiting": 0}
+    try:
+        with db.engine.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT status, COUNT(*) FROM workflow_runs WHERE status IN ('queued', 'running', 'waiting') GROUP BY status"
+            )).all()
+        for status, count in rows:
+            counts[str(status)] = int(str(count))
+    except Exception:  # noqa: BLE001, S110 - a store not migrated yet has no runs to count
+        pass
+    for status, count in counts.items():
+        family.add_metric([status], count)
+    yield family
+
+
 def observe_execution(connector: str, outcome: str, seconds: float) -> None:
     """Count one action execution; `outcome` is e.g. success, error, timeout."""
     EXECUTIONS.observe((connector, outcome), seconds)
@@ -146,6 +202,8 @@ class Metrics:
     def collect(self) -> Iterator[HistogramMetricFamily | GaugeMetricFamily]:
         yield self.requests.family()
         yield EXECUTIONS.family()
+        yield WORKFLOW_RUNS.family()
+        yield from workflow_queue_families(self.db)
         yield from pool_families(self.db)
 
     def exposition(self) -> bytes:

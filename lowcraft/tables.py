@@ -21,6 +21,8 @@ from lowcraft.identity.models import (
 )
 from lowcraft.scim.models import ScimGroup, ScimGroupMapping, ScimGroupMember, ScimRoleGrant, ScimToken, ScimUser
 from lowcraft.store.base import Base
+from lowcraft.triggers.models import ScheduleFire, WebhookDelivery, WorkflowSchedule, WorkflowWebhook
+from lowcraft.workflows.models import WorkflowRequest, WorkflowRun, WorkflowStep
 from lowcraft.workspaces.models import Invite, Membership, Workspace
 
 __all__ = [
@@ -56,5 +58,12 @@ __all__ = [
     "SignInProvider",
     "TwoFactor",
     "User",
+    "ScheduleFire",
+    "WebhookDelivery",
+    "WorkflowRequest",
+    "WorkflowRun",
+    "WorkflowSchedule",
+    "WorkflowStep",
+    "WorkflowWebhook",
     "Workspace",
 ]

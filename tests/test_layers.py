@@ -31,6 +31,8 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("actions", {"actions"}),
     ("git sync", {"git"}),
     ("real-time", {"realtime"}),
+    ("workflows", {"workflows"}),
+    ("workflow triggers", {"triggers"}),
     ("composition", {"app", "cli", "devserver", "meta", "ops", "tables", "migrations", "__init__"}),
 ]
 LAYER_OF = {unit: rank for rank, (_, units) in enumerate(LAYERS) for unit in units}

@@ -40,7 +40,7 @@ print(callable(lint), callable(rename), hasattr(registry, "get"))
 HEAVY = ["lowcraft.bindings.graph", "lowcraft.bindings.lint", "lowcraft.bindings.rename", "tree_sitter",
          "lowcraft.widgets.manifest", "prometheus_client", "authlib", "joserfc", "httpx", "saml2",
          "scim2_models", "pyotp", "segno", "boto3", "pygit2", "lowcraft.git.repo", "pycrdt",
-         "lowcraft.realtime.rooms",
+         "lowcraft.realtime.rooms", "dbos", "py_mini_racer", "lowcraft.workflows.engine",
          # Lowcraft's own parts a first request does not need: the Appsmith importer, SCIM, and
          # the action runner (binding, SQL parameters), which loads with the first execution.
          "lowcraft.appsmith.model", "lowcraft.appsmith.convert", "lowcraft.appsmith.read",

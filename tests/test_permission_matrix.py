@@ -98,8 +98,12 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
         admin.ok("POST", f"/api/v1/applications/{app_id}/js-libraries", 201, json={
             "url": library["url"], "sha256": library["sha256"], "accessor": ["tinyCsv"]})
         pending = admin.ok("POST", f"/api/v1/applications/{app_id}/js-libraries/fetch", json={"url": cdn.url("pad.js")})
+    workflow = admin.ok("POST", f"/api/v1/applications/{app_id}/js-objects", 201, json={
+        "pageId": page1["id"], "name": "Approvals", "body": WORKFLOW})["id"]
     admin.ok("POST", f"/api/v1/applications/{app_id}/publish")
     version = admin.ok("GET", f"/api/v1/applications/{app_id}/versions")["versions"][0]["id"]
+    run, failed_run, request = _workflow_rows(inst, app_id, workflow, members_ids=admin.ok(
+        "GET", f"/api/v1/workspaces/{ws}/members")["members"])
     clients = {
         "anonymous": inst.anonymous(),
         "viewer": inst.user("viewer@example.com"),
@@ -115,9 +119,38 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
         "dev_id": members["dev@example.com"], "token": token, "page1_rev": str(page1["revision"]),
         "library": "tinycsv", "library_sha": library["sha256"], "pending_url": pending["url"], "pending_sha": pending["sha256"],
         "provider": provider, "slug": "corp", "version": version,
+        "provider": provider, "slug": "corp", "workflow": workflow, "run": run, "failed_run": failed_run,
+        "request": request,
     }
     inst.app.state.runtime.close()
     return Template(folder, cookies, ids)
+
+
+WORKFLOW = """export default { async executeWorkflow(data) {
+  return await lowcraft.workflows.assignRequest({ requestName: "OK?", resolutions: ["Approve"],
+    requestToUsers: ["viewer@example.com"] });
+} }"""
+
+
+def _workflow_rows(inst: Instance, app_id: str, workflow: str, members_ids: list[dict[str, Any]]) -> tuple[str, str, str]:
+    """A run waiting for the viewer's decision and a failed run, both started by the developer,
+    written as the engine would have left them (the matrix checks who may call what, not the engine)."""
+    from lowcraft.workflows.models import WorkflowRequest, WorkflowRun, WorkflowStep
+
+    dev = next(m["id"] for m in members_ids if m["email"] == "dev@example.com")
+    with inst.app.state.runtime.db.session() as db:
+        common = {"application_id": app_id, "workflow_id": workflow, "workflow_name": "Approvals", "trigger": "manual",
+                  "mode": "edit", "definition": {"code": WORKFLOW, "actions": {}}, "started_by": dev}
+        run = WorkflowRun(status="waiting", **common)
+        failed = WorkflowRun(status="failed", error={"message": "boom", "step": None}, **common)
+        db.add_all([run, failed])
+        db.flush()
+        db.add(WorkflowStep(run_id=run.id, index=0, kind="request", name="OK?", status="waiting", attempts=0))
+        request = WorkflowRequest(run_id=run.id, step_index=0, application_id=app_id, name="OK?", message="",
+                                  resolutions=["Approve"], users=["viewer@example.com"], groups=[])
+        db.add(request)
+        db.flush()
+        return run.id, failed.id, request.id
 
 
 @pytest.fixture
@@ -342,6 +375,25 @@ MATRIX = [
     row("POST",   "/api/v1/applications/{app}/git/merge/resolve",  {"conflictId": "x", "choice": "mine"}, 401, 403, 404, 404, 404),
     row("POST",   "/api/v1/applications/{app}/git/merge/complete", None,                            401, 403, 404, 404, 404),
     row("POST",   "/api/v1/applications/{app}/git/merge/abort",    None,                            401, 403, 404, 404, 404),
+    # Workflows (docs/workflows.md): developers manage runs; members start the published workflow and
+    # read runs they started; only a request's assignees resolve it (the viewer here).
+    row("GET",    "/api/v1/applications/{app}/workflows",          None,                            401, 403, 200, 200, 404),
+    row("POST",   "/api/v1/applications/{app}/workflows/{workflow}/runs", {"data": 1},              401, 403, 201, 201, 404),
+    row("POST",   "/api/v1/applications/{app}/workflows/{workflow}/runs", {"mode": "view"},         401, 201, 201, 201, 404),
+    row("GET",    "/api/v1/applications/{app}/workflows/runs",     None,                            401, 403, 200, 200, 404),
+    row("GET",    "/api/v1/applications/{app}/workflows/runs/{run}", None,                          401, 404, 200, 200, 404),
+    row("POST",   "/api/v1/applications/{app}/workflows/runs/{run}/cancel", None,                   401, 403, 200, 200, 404),
+    row("POST",   "/api/v1/applications/{app}/workflows/runs/{failed_run}/retry", None,             401, 403, 200, 200, 404),
+    row("GET",    "/api/v1/applications/{app}/workflows/requests", None,                            401, 200, 200, 200, 404),
+    row("POST",   "/api/v1/applications/{app}/workflows/requests/{request}/resolve", {"resolution": "Approve"},
+        401, 200, 403, 403, 404),
+    # A workflow's triggers: its app's developers; the webhook answers its token only (none here).
+    row("GET",    "/api/v1/workflows/{workflow}/triggers",          None,                            401, 403, 200, 200, 404),
+    row("POST",   "/api/v1/workflows/{workflow}/webhook",           None,                            401, 403, 201, 201, 404),
+    row("DELETE", "/api/v1/workflows/{workflow}/webhook",           None,                            401, 403, 204, 204, 404),
+    row("PUT",    "/api/v1/workflows/{workflow}/schedule",          {"cron": "0 * * * *", "timezone": "Europe/Paris"}, 401, 403, 200, 200, 404),
+    row("DELETE", "/api/v1/workflows/{workflow}/schedule",          None,                            401, 403, 204, 204, 404),
+    row("POST",   "/api/v1/hooks/workflows/{workflow}",             {"any": "body"},                 401, 401, 401, 401, 401),
     # Instance administrators only (see tests/security/test_permission_matrix_complete.py).
     row("GET",    "/api/v1/admin/settings",                        None,                            401, 403, 403, 403, 403),
     row("PATCH",  "/api/v1/admin/settings",                        {"jsLibraryUrls": []},           401, 403, 403, 403, 403),

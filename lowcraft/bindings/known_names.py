@@ -109,6 +109,9 @@ APP_TRIGGERS: frozenset[str] = frozenset(
         "clearInterval",
         "postWindowMessage",
         "logoutUser",
+        "triggerWorkflow",
+        "getWorkflowRequests",
+        "resolveWorkflowRequest",
     ]
 )
 """App functions with side effects: allowed in event handlers and JS objects, not in data bindings."""

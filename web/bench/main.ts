@@ -212,7 +212,7 @@ async function runInline(): Promise<Record<string, unknown>> {
   const engine = new Engine({
     derived: WIDGET_DERIVED,
     manifests,
-    host: { effect: () => undefined, update: () => undefined, executeAction: async () => ({ ok: true, data: [] }), confirmAction: async () => true },
+    host: { effect: () => undefined, update: () => undefined, executeAction: async () => ({ ok: true, data: [] }), confirmAction: async () => true, callServer: async () => ({ ok: false, data: undefined }) },
   });
   const started = performance.now();
   engine.load(benchPage());

@@ -332,6 +332,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     modals: [...widgetsByName.values()].filter((w) => w.type === "MODAL_WIDGET").map((w) => w.widgetName),
     pages: pages.map((p) => p.name),
     jsFunctions: pageJs.flatMap((j) => functionNames(j.body).map((f) => `${j.name}.${f}`)),
+    workflows: pageJs.filter((j) => functionNames(j.body).includes("executeWorkflow")).map((j) => j.name),
   };
   const focusedJs = focus.startsWith("js:") ? jsObjects.find((j) => j.id === focus.slice(3)) : undefined;
   const focusedDs = focus.startsWith("datasource:") ? datasources.find((d) => d.id === focus.slice(11)) : undefined;
@@ -382,7 +383,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
     center = (
       <JsObjectEditor
         key={focusedJs.id}
-        js={focusedJs}
+        js={focusedJs} appId={app?.id}
         functions={fns}
         errors={Object.entries(errors).filter(([k]) => k.startsWith(`${focusedJs.name}.`)).flatMap(([, l]) => l)}
         complete={completeBinding}

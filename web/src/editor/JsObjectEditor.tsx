@@ -3,12 +3,14 @@ import { lazy, Suspense, useEffect, useState } from "react";
 
 import type { EvaluationError } from "../engine/host";
 import type { JsFunctionSettings } from "../engine/page";
+import { isWorkflow } from "../runtime/serverCalls";
 import type { CompletionResult } from "./completions";
 import type { JsChanges, JsObjectRecord } from "./editorApi";
 import { previewOf } from "./preview";
 import type { SharedText } from "./useCoEditing";
 
 const CodeField = lazy(() => import("./CodeField"));
+const WorkflowPanel = lazy(() => import("./WorkflowPanel"));
 
 export interface JsRun {
   readonly fn: string;
@@ -18,6 +20,8 @@ export interface JsRun {
 
 export default function JsObjectEditor(props: {
   js: JsObjectRecord;
+  /** The application, for a workflow's Runs and Triggers. */
+  appId?: string | undefined;
   functions: readonly string[];
   errors: readonly EvaluationError[];
   complete: (textBefore: string) => CompletionResult | null;
@@ -92,6 +96,11 @@ export default function JsObjectEditor(props: {
           </h3>
           <pre data-js-result>{previewOf(props.lastRun.value, 5000)}</pre>
         </section>
+      )}
+      {props.appId && isWorkflow(props.js.body) && (
+        <Suspense fallback={null}>
+          <WorkflowPanel appId={props.appId} workflowId={props.js.id} name={props.js.name} />
+        </Suspense>
       )}
       {props.logs.length > 0 && (
         <section aria-label="Console">

@@ -24,6 +24,8 @@ export interface PickerChoices {
   readonly modals: readonly string[];
   readonly pages: readonly string[];
   readonly jsFunctions: readonly string[];
+  /** The application's workflows, for "Trigger workflow". */
+  readonly workflows?: readonly string[];
 }
 
 export interface PropertyPaneProps {
@@ -242,6 +244,7 @@ const DEFAULT_STEP: Record<Step["kind"], (c: PickerChoices) => Step> = {
     const [object = "", fn = ""] = (c.jsFunctions[0] ?? ".").split(".");
     return { kind: "runJs", object, fn };
   },
+  triggerWorkflow: (c) => ({ kind: "triggerWorkflow", workflow: c.workflows?.[0] ?? "", data: "", wait: true }),
 };
 
 function EventField(props: {
@@ -360,6 +363,17 @@ function StepEditor(props: { step: Step; choices: PickerChoices; onChange(s: Ste
             props.onChange({ ...step, object, fn });
           }}
         />
+      );
+      break;
+    case "triggerWorkflow":
+      body = (
+        <>
+          <Choice label="Workflow" value={step.workflow} options={choices.workflows ?? []} onChange={(workflow) => props.onChange({ ...step, workflow })} />
+          <input aria-label="Workflow input (JS expression)" placeholder="{ orderId: Table1.selectedRow.id }" value={step.data} onChange={(e) => props.onChange({ ...step, data: e.target.value })} />
+          <label>
+            <input type="checkbox" aria-label="Wait for the result" checked={step.wait} onChange={(e) => props.onChange({ ...step, wait: e.target.checked })} /> Wait for the result
+          </label>
+        </>
       );
       break;
   }

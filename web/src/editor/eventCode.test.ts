@@ -26,6 +26,16 @@ describe("the event action picker", () => {
     expect(codeToSteps(stepsToCode(steps))).toEqual(steps);
   });
 
+  it("triggers a workflow, waiting for it or not, and reads it back", () => {
+    const wait: Step = { kind: "triggerWorkflow", workflow: "Approve", data: "{ id: Table1.selectedRow.id }", wait: true };
+    const fire: Step = { kind: "triggerWorkflow", workflow: "Approve", data: "", wait: false };
+    expect(stepsToCode([wait, { kind: "showAlert", message: "Sent", style: "success" }])).toBe(
+      "{{triggerWorkflow('Approve', { id: Table1.selectedRow.id }).then(() => showAlert('Sent', 'success'))}}",
+    );
+    expect(stepsToCode([fire])).toBe("{{triggerWorkflow('Approve', {}, { wait: false })}}");
+    expect(codeToSteps(stepsToCode([wait, fire]))).toEqual([wait, fire]);
+  });
+
   it("leaves hand-written code to JS mode", () => {
     expect(codeToSteps("{{ if (Input1.text) { getOrders.run() } }}")).toBeNull();
     expect(codeToSteps("not code")).toBeNull();

@@ -10,7 +10,9 @@ export type Step =
   | { readonly kind: "showModal"; readonly name: string }
   | { readonly kind: "closeModal"; readonly name: string }
   | { readonly kind: "storeValue"; readonly key: string; readonly value: string }
-  | { readonly kind: "runJs"; readonly object: string; readonly fn: string };
+  | { readonly kind: "runJs"; readonly object: string; readonly fn: string }
+  /** `data`: a JS expression (empty: no input); `wait: false` resolves with the run id at once. */
+  | { readonly kind: "triggerWorkflow"; readonly workflow: string; readonly data: string; readonly wait: boolean };
 
 export const STEP_LABELS: Record<Step["kind"], string> = {
   runQuery: "Run query",
@@ -20,6 +22,7 @@ export const STEP_LABELS: Record<Step["kind"], string> = {
   closeModal: "Close modal",
   storeValue: "Store value",
   runJs: "Run JS function",
+  triggerWorkflow: "Trigger workflow",
 };
 
 const quote = (s: string): string => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\n/g, "\\n")}'`;
@@ -41,6 +44,10 @@ export function stepCode(step: Step): string {
       return `storeValue(${quote(step.key)}, ${step.value.trim() === "" ? "undefined" : step.value})`;
     case "runJs":
       return `${step.object}.${step.fn}()`;
+    case "triggerWorkflow": {
+      const data = step.data.trim() === "" ? "{}" : step.data.trim();
+      return `triggerWorkflow(${quote(step.workflow)}, ${data}${step.wait ? "" : ", { wait: false }"})`;
+    }
   }
 }
 
@@ -66,6 +73,10 @@ const PATTERNS: readonly [RegExp, (m: RegExpExecArray) => Step][] = [
   [new RegExp(`^closeModal\\(${STRING}\\)$`), (m) => ({ kind: "closeModal", name: unquote(m[1] as string) })],
   [new RegExp(`^storeValue\\(${STRING}, (.*)\\)$`), (m) => ({ kind: "storeValue", key: unquote(m[1] as string), value: m[2] === "undefined" ? "" : (m[2] as string) })],
   [new RegExp(`^${IDENT}\\.${IDENT}\\(\\)$`), (m) => ({ kind: "runJs", object: m[1] as string, fn: m[2] as string })],
+  [
+    new RegExp(`^triggerWorkflow\\(${STRING}, (.*?)(, \\{ wait: false \\})?\\)$`),
+    (m) => ({ kind: "triggerWorkflow", workflow: unquote(m[1] as string), data: m[2] === "{}" ? "" : (m[2] as string), wait: m[3] === undefined }),
+  ],
 ];
 
 /** Split `a.then(() => b).then(() => c)` at the top level. */

@@ -11,6 +11,7 @@ import { libraryProblems, type LibraryCode, type LibraryLoad } from "../engine/c
 import type { AlertStyle, EvaluationError, EvaluationUpdate } from "../engine/host";
 import type { WidgetManifest } from "../engine/manifest";
 import { toActionResult } from "../runtime/serverActions";
+import { runServerCall, workflowIds } from "../runtime/serverCalls";
 import { editorApi, type ActionRecord, type AppDetail, type Execution, type JsObjectRecord } from "./editorApi";
 import type { EditorState } from "./editorState";
 import { propertyChanges } from "./engineSync";
@@ -169,6 +170,11 @@ export function useEditorEngine({ appId, latest, environment, toast, setLogs, se
         return toActionResult(response);
       },
       confirmAction: async (name) => window.confirm(`Run ${name}?`),
+      callServer: async (call) => {
+        const { app: a, jsObjects: js, pageId: pid } = latest.current;
+        if (!a) return { ok: false, data: undefined, error: "the application is not loaded yet" };
+        return runServerCall(call, { applicationId: a.id, mode: "edit", workflows: workflowIds(js, pid ?? undefined) });
+      },
     });
     engine.current = client;
     librariesSent.current = new Set();

@@ -3,7 +3,7 @@
  * reply, and callbacks for what the worker pushes (updates, effects, action executions).
  */
 import type { LibraryCode, LibraryLoad } from "./customLibraries";
-import type { ActionRequest, ActionResult, Effect, EvaluationUpdate } from "./host";
+import type { ActionRequest, ActionResult, Effect, EvaluationUpdate, ServerCall } from "./host";
 import type { WidgetManifest } from "./manifest";
 import type { AppsmithInit, PageDefinition } from "./page";
 import { toCloneable, type EngineRequest, type FromWorker, type ToWorker } from "./protocol";
@@ -22,6 +22,8 @@ export interface EngineClientHandlers {
   effect(effect: Effect): void;
   executeAction(request: ActionRequest): Promise<ActionResult>;
   confirmAction(action: string): Promise<boolean>;
+  /** Server functions (workflows, the requests inbox); without it such calls fail with a message. */
+  callServer?(call: ServerCall): Promise<ActionResult>;
 }
 
 /** What a Worker offers that the client uses (the sandboxed engine, or a MessagePort in tests). */
@@ -89,6 +91,19 @@ export class EngineClient {
             }),
         );
         return;
+      case "callServer": {
+        const answer = (result: ActionResult): void =>
+          this.worker.postMessage({ type: "actionResult", requestId: message.requestId, result: toCloneable(result) as ActionResult });
+        const call = this.handlers.callServer;
+        if (call === undefined) {
+          answer({ ok: false, data: undefined, error: `${message.call.kind} is not available here` });
+          return;
+        }
+        call(message.call).then(answer, (error: unknown) =>
+          answer({ ok: false, data: undefined, error: error instanceof Error ? error.message : String(error) }),
+        );
+        return;
+      }
       case "confirmAction":
         this.handlers.confirmAction(message.action).then(
           (confirmed) => this.worker.postMessage({ type: "confirmResult", requestId: message.requestId, confirmed }),

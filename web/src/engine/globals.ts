@@ -22,7 +22,7 @@ export const JS_GLOBALS: ReadonlySet<string> = new Set([
 export const ACTION_FUNCTIONS = [
   "showAlert", "navigateTo", "storeValue", "removeValue", "clearStore", "showModal", "closeModal",
   "resetWidget", "download", "copyToClipboard", "setInterval", "clearInterval", "postWindowMessage",
-  "logoutUser",
+  "logoutUser", "triggerWorkflow", "getWorkflowRequests", "resolveWorkflowRequest",
 ] as const;
 
 export type ActionFunctionName = (typeof ACTION_FUNCTIONS)[number];

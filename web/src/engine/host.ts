@@ -34,6 +34,22 @@ export interface ActionRequest {
   readonly timeoutMs?: number | undefined;
 }
 
+/**
+ * A call of one of the platform's server functions (workflows, the requests inbox), made by a
+ * global function in user code (`triggerWorkflow`, `getWorkflowRequests`, `resolveWorkflowRequest`).
+ * The main thread runs it with the page's credentials (runtime/serverCalls.ts).
+ */
+export type ServerCall =
+  | {
+      readonly kind: "triggerWorkflow";
+      readonly workflow: string;
+      readonly data: unknown;
+      /** true: resolve with the run's outcome when it ends; false: with the run's id at once. */
+      readonly wait: boolean;
+    }
+  | { readonly kind: "getWorkflowRequests" }
+  | { readonly kind: "resolveWorkflowRequest"; readonly requestId: string; readonly resolution: string; readonly note?: string | undefined };
+
 export interface ActionResult {
   readonly ok: boolean;
   readonly data: unknown;
@@ -74,6 +90,8 @@ export interface EngineHost {
   effect(effect: Effect): void;
   /** Run an action on the server; rejects only on transport failure. */
   executeAction(request: ActionRequest): Promise<ActionResult>;
+  /** Run one of the platform's server functions; `ok: false` carries the server's message. */
+  callServer(call: ServerCall): Promise<ActionResult>;
   /** Ask the user before running an action marked "confirm before running". */
   confirmAction(action: string): Promise<boolean>;
   /** New values after an evaluation that was not started by a synchronous engine call. */

@@ -32,6 +32,8 @@ export interface JsFunctionSettings {
 }
 
 export interface JsObjectDefinition {
+  /** The stored JS object's id (documents from the server carry it). */
+  readonly id?: string;
   readonly name: string;
   readonly body: string;
   /** Function name -> its settings; functions not listed have none set. */

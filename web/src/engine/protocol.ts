@@ -4,7 +4,7 @@
  * connects the two over a MessagePort before the engine protocol starts.
  */
 import type { LibraryCode } from "./customLibraries";
-import type { ActionRequest, ActionResult, Effect, EvaluationUpdate } from "./host";
+import type { ActionRequest, ActionResult, Effect, EvaluationUpdate, ServerCall } from "./host";
 import type { WidgetManifest } from "./manifest";
 import type { AppsmithInit, PageDefinition } from "./page";
 
@@ -42,6 +42,8 @@ export type FromWorker =
   | { readonly type: "effect"; readonly effect: Effect }
   | { readonly type: "executeAction"; readonly requestId: number; readonly request: ActionRequest }
   | { readonly type: "confirmAction"; readonly requestId: number; readonly action: string }
+  /** Answered with an `actionResult` of the same request id. */
+  | { readonly type: "callServer"; readonly requestId: number; readonly call: ServerCall }
   /** Sent by the sandbox document instead of the worker when the engine could not start. */
   | { readonly type: "failed"; readonly error: string };
 

@@ -5,7 +5,7 @@
  * data tree through the runtime callbacks.
  */
 import type { ActionFunctionName } from "./globals";
-import type { AlertStyle, EngineHost } from "./host";
+import type { AlertStyle, EngineHost, ServerCall } from "./host";
 
 export interface TriggerRuntimeDeps {
   host(): EngineHost;
@@ -67,6 +67,12 @@ function plain(value: unknown): unknown {
 }
 
 let intervalCounter = 0;
+
+async function serverCall(host: EngineHost, call: ServerCall): Promise<unknown> {
+  const result = await host.callServer(call);
+  if (!result.ok) throw new Error(result.error ?? `${call.kind} failed`);
+  return result.data;
+}
 
 export function createActionFunctions(rt: TriggerRuntime): Record<ActionFunctionName, (...args: never[]) => Promise<unknown>> {
   const emit = (): EngineHost => rt.host();
@@ -138,6 +144,21 @@ export function createActionFunctions(rt: TriggerRuntime): Record<ActionFunction
     },
     async logoutUser(redirectUrl: unknown = "") {
       emit().effect({ kind: "logoutUser", redirectUrl: text(redirectUrl) });
+    },
+    // Workflows and the requests inbox (docs/workflows.md): server calls whose answer the promise
+    // carries; a refusal (no such workflow, not an assignee) rejects with the server's message.
+    async triggerWorkflow(workflow: unknown, data: unknown = {}, options: unknown = {}) {
+      const wait = !(typeof options === "object" && options !== null && (options as { wait?: unknown }).wait === false);
+      return serverCall(emit(), { kind: "triggerWorkflow", workflow: text(workflow), data: plain(data) ?? {}, wait });
+    },
+    async getWorkflowRequests() {
+      return serverCall(emit(), { kind: "getWorkflowRequests" });
+    },
+    async resolveWorkflowRequest(requestId: unknown, resolution: unknown, note: unknown = undefined) {
+      return serverCall(emit(), {
+        kind: "resolveWorkflowRequest", requestId: text(requestId), resolution: text(resolution),
+        note: note === undefined || note === null ? undefined : text(note),
+      });
     },
     async postWindowMessage(message: unknown, source: unknown = "window", targetOrigin: unknown = "*") {
       emit().effect({ kind: "postWindowMessage", message: plain(message), source: text(source), targetOrigin: text(targetOrigin) });

@@ -38,6 +38,12 @@ export function serveEngine(port: EnginePort): void {
         waitingActions.set(requestId, resolve);
         post({ type: "executeAction", requestId, request: toCloneable(request) as typeof request });
       }),
+    callServer: (call) =>
+      new Promise((resolve) => {
+        const requestId = nextRequest++;
+        waitingActions.set(requestId, resolve);
+        post({ type: "callServer", requestId, call: toCloneable(call) as typeof call });
+      }),
     confirmAction: (action) =>
       new Promise((resolve) => {
         const requestId = nextRequest++;

@@ -2,7 +2,7 @@
  * A main thread for engine tests: records effects and updates, and runs actions through a
  * function the test supplies (standing in for the server's execute endpoint).
  */
-import type { ActionRequest, ActionResult, Effect, EngineHost, EvaluationUpdate } from "../engine/host";
+import type { ActionRequest, ActionResult, Effect, EngineHost, EvaluationUpdate, ServerCall } from "../engine/host";
 
 export class RecordingHost implements EngineHost {
   readonly effects: Effect[] = [];
@@ -21,6 +21,15 @@ export class RecordingHost implements EngineHost {
   async executeAction(request: ActionRequest): Promise<ActionResult> {
     this.requests.push(request);
     return this.execute(request);
+  }
+
+  /** Server calls made (`triggerWorkflow`, ...), in order; answered by `serverAnswer`. */
+  readonly serverCalls: ServerCall[] = [];
+  serverAnswer: (call: ServerCall) => ActionResult = (call) => ({ ok: false, data: undefined, error: `${call.kind}: no server in this test` });
+
+  async callServer(call: ServerCall): Promise<ActionResult> {
+    this.serverCalls.push(call);
+    return this.serverAnswer(call);
   }
 
   async confirmAction(action: string): Promise<boolean> {

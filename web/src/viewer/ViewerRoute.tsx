@@ -21,6 +21,7 @@ import { AppStore } from "../runtime/appStore";
 import { libraryCodes, type JsLibraryEntry } from "../runtime/jsLibraries";
 import { applyEffect } from "../runtime/effects";
 import { executeOnServer } from "../runtime/serverActions";
+import { runServerCall, workflowIds } from "../runtime/serverCalls";
 import { pageStorage } from "../runtime/storage";
 import { useConfirm } from "../ui/ConfirmDialog";
 import { saveFile } from "../ui/download";
@@ -121,6 +122,10 @@ export default function ViewerRoute({ appKey, pageSlug, search, version }: { app
     if (!loaded || !page || !store || !pageStore) return undefined;
     const { app: current, manifests, user } = loaded;
     const onUpdate = (update: EvaluationUpdate) => pageStore.apply(update);
+    const workflows = workflowIds(
+      current.document.pages.flatMap((p) => (p.jsObjects ?? []).map((js) => ({ ...js, pageId: p === page ? "current" : undefined }))),
+      "current",
+    );
     const client = EngineClient.start({
       update: onUpdate,
       effect: (effect) =>
@@ -148,6 +153,8 @@ export default function ViewerRoute({ appKey, pageSlug, search, version }: { app
         }),
       executeAction: (request) =>
         current.version ? Promise.reject(new Error(VERSION_QUERIES)) : executeOnServer(request, { applicationId: current.id, mode: "view" }),
+      callServer: (call) =>
+        current.version ? Promise.reject(new Error(VERSION_QUERIES)) : runServerCall(call, { applicationId: current.id, mode: "view", workflows }),
       confirmAction: (action) =>
         // A JS function set to "confirm before calling" is named `Object.function`; a query by its name.
         confirm({
