@@ -1,7 +1,7 @@
 """Workflow runs, their steps and the requests they wait on
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-06 22:10:00.000000
 
 A workflow is a JS object with an `executeWorkflow` function (no new column); its runs, the steps each run
@@ -18,7 +18,7 @@ from alembic import op
 import lowcraft.store.types
 
 revision = '0013'
-down_revision = '0010'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

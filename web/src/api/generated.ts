@@ -1022,7 +1022,8 @@ export interface paths {
         readonly put?: never;
         /**
          * Publish Application
-         * @description Publish the application's current state: what its viewers see from now on.
+         * @description Publish the application's current state: what its viewers see from now on. Each publish
+         *     is kept as a version (who, when, the optional message) in the application's history.
          */
         readonly post: operations["publish_application_api_v1_applications__application_id__publish_post"];
         readonly delete?: never;
@@ -1106,6 +1107,108 @@ export interface paths {
         readonly get: operations["view_application_api_v1_view__key__get"];
         readonly put?: never;
         readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/versions": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * List Versions
+         * @description The application's versions, newest first: each publish, and each restore.
+         */
+        readonly get: operations["list_versions_api_v1_applications__application_id__versions_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/versions/compare": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Compare Versions
+         * @description What changed from one version to another, entity by entity: settings, datasources, pages,
+         *     widgets, queries and JS objects added, removed or changed, with their values before and after.
+         */
+        readonly get: operations["compare_versions_api_v1_applications__application_id__versions_compare_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/versions/{version_id}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Get Version
+         * @description One version with its whole application document.
+         */
+        readonly get: operations["get_version_api_v1_applications__application_id__versions__version_id__get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/versions/{version_id}/view": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * View Version
+         * @description A version as the viewer loads it (`/app/{id}/versions/{version}`), for a read-only preview.
+         */
+        readonly get: operations["view_version_api_v1_applications__application_id__versions__version_id__view_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/versions/{version_id}/restore": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Restore Version
+         * @description Make this version the edit state (pages, queries, JS objects, theme, settings), in one
+         *     transaction; the restore is recorded as a new version. Viewers see it after the next publish.
+         */
+        readonly post: operations["restore_version_api_v1_applications__application_id__versions__version_id__restore_post"];
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -1769,6 +1872,339 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/applications/{application_id}/git": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Get Connection
+         * @description The app's Git connection (`connected: false` when there is none).
+         */
+        readonly get: operations["get_connection_api_v1_applications__application_id__git_get"];
+        readonly put?: never;
+        readonly post?: never;
+        /**
+         * Disconnect
+         * @description Forget the repository; the app keeps its edit state.
+         */
+        readonly delete: operations["disconnect_api_v1_applications__application_id__git_delete"];
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/git/deploy-key": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Create Deploy Key
+         * @description Make a new ed25519 deploy key for SSH remotes; returns its public key (the private key never leaves).
+         */
+        readonly post: operations["create_deploy_key_api_v1_applications__application_id__git_deploy_key_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/git/connect": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Connect
+         * @description Connect to a repository: a wrong token, an unreachable remote or a folder that is not a
+         *     Lowcraft app is a 422 and changes nothing.
+         */
+        readonly post: operations["connect_api_v1_applications__application_id__git_connect_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/git/settings": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        /**
+         * Update Settings
+         * @description Auto-commit on publish and the published branch; protected branches (workspace administrators).
+         */
+        readonly patch: operations["update_settings_api_v1_applications__application_id__git_settings_patch"];
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/git/status": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Status
+         * @description Entities changed since the head commit, and ahead/behind (`fetch=true` asks the remote first).
+         */
+        readonly get: operations["status_api_v1_applications__application_id__git_status_get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/git/commit": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Commit
+         * @description Commit the edit state to the current branch, the caller as author (refused on a protected branch).
+         */
+        readonly post: operations["commit_api_v1_applications__application_id__git_commit_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/git/push": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Push
+         * @description Push the current branch (409 when the remote has commits it lacks: pull first).
+         */
+        readonly post: operations["push_api_v1_applications__application_id__git_push_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/git/pull": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Pull
+         * @description Fetch and fast-forward or merge in memory; conflicts change nothing and wait for resolutions.
+         */
+        readonly post: operations["pull_api_v1_applications__application_id__git_pull_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/git/discard": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Discard
+         * @description Drop uncommitted changes: the edit state goes back to the head commit.
+         */
+        readonly post: operations["discard_api_v1_applications__application_id__git_discard_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/git/branches": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * List Branches
+         * @description Local and remote branches.
+         */
+        readonly get: operations["list_branches_api_v1_applications__application_id__git_branches_get"];
+        readonly put?: never;
+        /**
+         * Create Branch
+         * @description A new branch from any branch's last commit (it is not switched to).
+         */
+        readonly post: operations["create_branch_api_v1_applications__application_id__git_branches_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/git/branches/switch": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Switch Branch
+         * @description Edit another branch: the current edit state is kept as its branch's.
+         */
+        readonly post: operations["switch_branch_api_v1_applications__application_id__git_branches_switch_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/git/branches/delete": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Delete Branch
+         * @description Delete a branch that is not current, default, published or protected.
+         */
+        readonly post: operations["delete_branch_api_v1_applications__application_id__git_branches_delete_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/git/merge": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /**
+         * Get Merge
+         * @description The merge waiting for resolutions, with each conflict's mine and theirs.
+         */
+        readonly get: operations["get_merge_api_v1_applications__application_id__git_merge_get"];
+        readonly put?: never;
+        /**
+         * Merge
+         * @description Merge a branch into the current one (the way into a protected branch).
+         */
+        readonly post: operations["merge_api_v1_applications__application_id__git_merge_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/git/merge/resolve": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Resolve
+         * @description Resolve one conflict: keep mine, take theirs, or edit (the value given).
+         */
+        readonly post: operations["resolve_api_v1_applications__application_id__git_merge_resolve_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/git/merge/complete": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Complete Merge
+         * @description Finish the merge once every conflict is resolved (409 naming those that are not).
+         */
+        readonly post: operations["complete_merge_api_v1_applications__application_id__git_merge_complete_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/applications/{application_id}/git/merge/abort": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Abort Merge
+         * @description Drop the waiting merge; nothing in the app changed.
+         */
+        readonly post: operations["abort_merge_api_v1_applications__application_id__git_merge_abort_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/applications/{application_id}/workflows": {
         readonly parameters: {
             readonly query?: never;
@@ -2408,6 +2844,67 @@ export interface components {
             /** Name */
             readonly name: string;
         };
+        /** Branch */
+        readonly Branch: {
+            /** Name */
+            readonly name: string;
+            /** Commit */
+            readonly commit: string | null;
+            /** Local */
+            readonly local: boolean;
+            /** Remote */
+            readonly remote: boolean;
+            /** Current */
+            readonly current: boolean;
+            /** Default */
+            readonly default: boolean;
+            /** Protected */
+            readonly protected: boolean;
+            /** Published */
+            readonly published: boolean;
+            /** Haseditstate */
+            readonly hasEditState: boolean;
+        };
+        /** BranchBody */
+        readonly BranchBody: {
+            /** Name */
+            readonly name: string;
+            /**
+             * From
+             * @description Default: the current branch.
+             */
+            readonly from?: string | null;
+        };
+        /** BranchCreated */
+        readonly BranchCreated: {
+            /** Name */
+            readonly name: string;
+            /** Commit */
+            readonly commit: string;
+            /** From */
+            readonly from: string;
+        };
+        /** BranchDelete */
+        readonly BranchDelete: {
+            /** Name */
+            readonly name: string;
+            /**
+             * Remote
+             * @description Delete it on the remote too.
+             * @default false
+             */
+            readonly remote: boolean;
+        };
+        /** BranchList */
+        readonly BranchList: {
+            /** Branches */
+            readonly branches: readonly components["schemas"]["Branch"][];
+        };
+        /** BranchName */
+        readonly BranchName: {
+            /** Name */
+            readonly name: string;
+        };
         /**
          * Change
          * @description One rewritten value. `entity` is the name the entity had before the rename.
@@ -2461,6 +2958,105 @@ export interface components {
             readonly nullable: boolean;
             /** Primarykey */
             readonly primaryKey: boolean;
+        };
+        /** CommitBody */
+        readonly CommitBody: {
+            /** Message */
+            readonly message: string;
+        };
+        /** CommitResult */
+        readonly CommitResult: {
+            /**
+             * Commit
+             * @description The new commit; null when nothing changed.
+             */
+            readonly commit: string | null;
+            /** Branch */
+            readonly branch: string;
+            /**
+             * Changed
+             * @description Entities changed by the commit.
+             */
+            readonly changed: number;
+        };
+        /** Conflict */
+        readonly Conflict: {
+            /** Id */
+            readonly id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            readonly kind: "application" | "datasource" | "page" | "widget" | "query" | "js";
+            /** Page */
+            readonly page: string;
+            /** Name */
+            readonly name: string;
+            /**
+             * Base
+             * @description The entity in the common ancestor (null: it did not exist).
+             */
+            readonly base: unknown;
+            /**
+             * Mine
+             * @description The entity on this branch (null: deleted).
+             */
+            readonly mine: unknown;
+            /**
+             * Theirs
+             * @description The entity on the other side (null: deleted).
+             */
+            readonly theirs: unknown;
+            /**
+             * Resolution
+             * @description `{choice: mine|theirs}` or `{choice: edit, value}`.
+             */
+            readonly resolution: {
+                readonly [key: string]: unknown;
+            } | null;
+        };
+        /** Connect */
+        readonly Connect: {
+            /**
+             * Remoteurl
+             * @description https://, http://, ssh:// or user@host:path.
+             */
+            readonly remoteUrl: string;
+            /**
+             * Auth
+             * @description `token`: HTTPS with a token; `ssh`: the app's deploy key.
+             * @enum {string}
+             */
+            readonly auth: "token" | "ssh";
+            /**
+             * Username
+             * @description HTTPS user name (default x-access-token).
+             * @default
+             */
+            readonly username: string;
+            /**
+             * Token
+             * @description Stored encrypted, never returned.
+             * @default
+             */
+            readonly token: string;
+            /**
+             * Branch
+             * @description Default: the remote's main or master.
+             */
+            readonly branch?: string | null;
+            /**
+             * Folder
+             * @description The app's folder in the repository (several apps may share one).
+             * @default
+             */
+            readonly folder: string;
+            /**
+             * Userepository
+             * @description The folder holds a Lowcraft app: load it as the edit state.
+             * @default false
+             */
+            readonly useRepository: boolean;
         };
         /**
          * ConnectionCheck
@@ -2618,6 +3214,14 @@ export interface components {
              */
             readonly connector?: string | null;
         };
+        /** DeployKey */
+        readonly DeployKey: {
+            /**
+             * Publickey
+             * @description Add it to the repository as a deploy key with write access.
+             */
+            readonly publicKey: string;
+        };
         /**
          * Diagnostic
          * @description One problem, located in a property value (character offsets; line and column from 1).
@@ -2642,6 +3246,73 @@ export interface components {
             readonly code: string;
             /** Message */
             readonly message: string;
+        };
+        /** DiscardResult */
+        readonly DiscardResult: {
+            /** Branch */
+            readonly branch: string;
+            /** Commit */
+            readonly commit: string | null;
+        };
+        /** EntityChange */
+        readonly EntityChange: {
+            /**
+             * Id
+             * @description `application`, `datasource:<name>`, `page:<name>` or `<kind>:<page>/<name>`.
+             */
+            readonly id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            readonly kind: "application" | "datasource" | "page" | "widget" | "query" | "js";
+            /** Page */
+            readonly page: string;
+            /** Name */
+            readonly name: string;
+            /**
+             * Change
+             * @enum {string}
+             */
+            readonly change: "added" | "modified" | "deleted";
+        };
+        /**
+         * EntityChangeOut
+         * @description One entity added, removed or changed between two versions.
+         */
+        readonly EntityChangeOut: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            readonly kind: "settings" | "datasource" | "page" | "widget" | "query" | "jsObject";
+            /** Name */
+            readonly name: string;
+            /**
+             * Change
+             * @enum {string}
+             */
+            readonly change: "added" | "removed" | "changed";
+            /**
+             * Page
+             * @description For widgets, queries and JS objects: their page's name.
+             */
+            readonly page: string | null;
+            /**
+             * Before
+             * @description The entity before (null when added).
+             */
+            readonly before: unknown;
+            /**
+             * After
+             * @description The entity after (null when removed).
+             */
+            readonly after: unknown;
+            /**
+             * Fields
+             * @description For a change: the entity's keys whose values differ.
+             */
+            readonly fields: readonly string[];
         };
         /**
          * ErrorBody
@@ -2754,6 +3425,136 @@ export interface components {
              * @description Its version, guessed from its URL.
              */
             readonly version: string | null;
+        };
+        /**
+         * GitConnectionOut
+         * @description How the application is connected. Never carries the token or the private key.
+         */
+        readonly GitConnectionOut: {
+            /** Connected */
+            readonly connected: boolean;
+            /** Remoteurl */
+            readonly remoteUrl: string;
+            /**
+             * Authkind
+             * @description `token`, `ssh` or `none`.
+             */
+            readonly authKind: string;
+            /** Username */
+            readonly username: string;
+            /**
+             * Hastoken
+             * @description A token is stored (it is never returned).
+             */
+            readonly hasToken: boolean;
+            /**
+             * Publickey
+             * @description The deploy key's public half (OpenSSH).
+             */
+            readonly publicKey: string | null;
+            /**
+             * Folder
+             * @description The app's folder in the repository ('' for the root).
+             */
+            readonly folder: string;
+            /** Defaultbranch */
+            readonly defaultBranch: string;
+            /**
+             * Currentbranch
+             * @description The branch the edit state is on.
+             */
+            readonly currentBranch: string;
+            /**
+             * Publishedbranch
+             * @description Publish snapshots this branch.
+             */
+            readonly publishedBranch: string;
+            /** Protectedbranches */
+            readonly protectedBranches: readonly string[];
+            /** Autocommitonpublish */
+            readonly autoCommitOnPublish: boolean;
+            /**
+             * Headcommit
+             * @description The commit the edit state is based on.
+             */
+            readonly headCommit: string | null;
+            /**
+             * Mergepending
+             * @description A merge waits for its conflicts' resolutions.
+             */
+            readonly mergePending: boolean;
+        };
+        /**
+         * GitStatus
+         * @description The connection, what changed since the head commit, and ahead/behind the remote branch.
+         */
+        readonly GitStatus: {
+            /** Connected */
+            readonly connected: boolean;
+            /** Remoteurl */
+            readonly remoteUrl: string;
+            /**
+             * Authkind
+             * @description `token`, `ssh` or `none`.
+             */
+            readonly authKind: string;
+            /** Username */
+            readonly username: string;
+            /**
+             * Hastoken
+             * @description A token is stored (it is never returned).
+             */
+            readonly hasToken: boolean;
+            /**
+             * Publickey
+             * @description The deploy key's public half (OpenSSH).
+             */
+            readonly publicKey: string | null;
+            /**
+             * Folder
+             * @description The app's folder in the repository ('' for the root).
+             */
+            readonly folder: string;
+            /** Defaultbranch */
+            readonly defaultBranch: string;
+            /**
+             * Currentbranch
+             * @description The branch the edit state is on.
+             */
+            readonly currentBranch: string;
+            /**
+             * Publishedbranch
+             * @description Publish snapshots this branch.
+             */
+            readonly publishedBranch: string;
+            /** Protectedbranches */
+            readonly protectedBranches: readonly string[];
+            /** Autocommitonpublish */
+            readonly autoCommitOnPublish: boolean;
+            /**
+             * Headcommit
+             * @description The commit the edit state is based on.
+             */
+            readonly headCommit: string | null;
+            /**
+             * Mergepending
+             * @description A merge waits for its conflicts' resolutions.
+             */
+            readonly mergePending: boolean;
+            /** Clean */
+            readonly clean: boolean;
+            /** Changes */
+            readonly changes: readonly components["schemas"]["EntityChange"][];
+            /**
+             * Ahead
+             * @description Commits on this branch the remote lacks (as of the last fetch).
+             */
+            readonly ahead: number;
+            /**
+             * Behind
+             * @description Commits on the remote this branch lacks (as of the last fetch).
+             */
+            readonly behind: number;
         };
         /** GroupMappingList */
         readonly GroupMappingList: {
@@ -3268,6 +4069,29 @@ export interface components {
             readonly createdAt: string | null;
             readonly role: components["schemas"]["Role"];
         };
+        /** MergeBody */
+        readonly MergeBody: {
+            /**
+             * Source
+             * @description The branch merged into the current one.
+             */
+            readonly source: string;
+        };
+        /** MergeOutcome */
+        readonly MergeOutcome: {
+            /**
+             * Result
+             * @enum {string}
+             */
+            readonly result: "up-to-date" | "fast-forward" | "merged" | "conflicts";
+            /** Commit */
+            readonly commit: string | null;
+            /**
+             * Conflicts
+             * @description When `conflicts`: nothing changed; resolve each, then complete.
+             */
+            readonly conflicts: readonly components["schemas"]["Conflict"][];
+        };
         /**
          * Message
          * @description A sentence for the person who asked.
@@ -3376,6 +4200,24 @@ export interface components {
              * @default false
              */
             readonly revokeApiTokens: boolean;
+        };
+        /** PendingMerge */
+        readonly PendingMerge: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            readonly kind: "pull" | "merge";
+            /** Source */
+            readonly source: string;
+            /** Ours */
+            readonly ours: string;
+            /** Theirs */
+            readonly theirs: string;
+            /** Base */
+            readonly base: string | null;
+            /** Conflicts */
+            readonly conflicts: readonly components["schemas"]["Conflict"][];
         };
         /** PrivateNetworksBody */
         readonly PrivateNetworksBody: {
@@ -3502,6 +4344,14 @@ export interface components {
                 readonly [key: string]: unknown;
             }[] | null;
         };
+        /** PublishRequest */
+        readonly PublishRequest: {
+            /**
+             * Message
+             * @description Why: kept with the version this publish makes (optional).
+             */
+            readonly message?: string | null;
+        };
         /**
          * PublishedApplication
          * @description What the viewer loads: the application's published document.
@@ -3527,6 +4377,13 @@ export interface components {
             readonly document: {
                 readonly [key: string]: unknown;
             };
+        };
+        /** PushResult */
+        readonly PushResult: {
+            /** Branch */
+            readonly branch: string;
+            /** Commit */
+            readonly commit: string;
         };
         /**
          * Readiness
@@ -3642,13 +4499,6 @@ export interface components {
         readonly ResetRequestBody: {
             /** Email */
             readonly email: string;
-        };
-        /** Resolve */
-        readonly Resolve: {
-            /** Resolution */
-            readonly resolution: string;
-            /** Comment */
-            readonly comment?: string | null;
         };
         /**
          * Role
@@ -3909,6 +4759,18 @@ export interface components {
             /** Recoverycode */
             readonly recoveryCode?: string | null;
         };
+        /** SettingsPatch */
+        readonly SettingsPatch: {
+            /** Autocommitonpublish */
+            readonly autoCommitOnPublish?: boolean | null;
+            /** Publishedbranch */
+            readonly publishedBranch?: string | null;
+            /**
+             * Protectedbranches
+             * @description Workspace administrators only.
+             */
+            readonly protectedBranches?: readonly string[] | null;
+        };
         /**
          * Severity
          * @description How bad a diagnostic is: errors fail `lowcraft check`, warnings do not.
@@ -4132,6 +4994,145 @@ export interface components {
             /** Version */
             readonly version: string;
         };
+        /** VersionComparison */
+        readonly VersionComparison: {
+            /** @description null: the current edit state. */
+            readonly before: components["schemas"]["VersionSummary"] | null;
+            /** @description null: the current edit state. */
+            readonly after: components["schemas"]["VersionSummary"] | null;
+            /** Changes */
+            readonly changes: readonly components["schemas"]["EntityChangeOut"][];
+            /**
+             * Counts
+             * @description Per entity kind: how many added, removed, changed.
+             */
+            readonly counts: {
+                readonly [key: string]: {
+                    readonly [key: string]: number;
+                };
+            };
+        };
+        /** VersionDetail */
+        readonly VersionDetail: {
+            /** Id */
+            readonly id: string;
+            /**
+             * Number
+             * @description 1, 2, 3... per application, in the order versions were made.
+             */
+            readonly number: number;
+            /**
+             * Kind
+             * @description publish: what viewers saw from then on; restore: an older version made the edit state.
+             * @enum {string}
+             */
+            readonly kind: "publish" | "restore";
+            /** Message */
+            readonly message: string | null;
+            /**
+             * Restoredfrom
+             * @description For a restore: the number restored.
+             */
+            readonly restoredFrom: number | null;
+            /**
+             * Author
+             * @description Who made it: the name, else the email, kept when the account is gone.
+             */
+            readonly author: string;
+            /** Authoremail */
+            readonly authorEmail: string;
+            /** Createdat */
+            readonly createdAt: string;
+            /**
+             * Ispublished
+             * @description Whether viewers see this version now.
+             */
+            readonly isPublished: boolean;
+            /**
+             * Document
+             * @description The application document of this version, free-form JSON.
+             */
+            readonly document: {
+                readonly [key: string]: unknown;
+            };
+        };
+        /** VersionList */
+        readonly VersionList: {
+            /** Versions */
+            readonly versions: readonly components["schemas"]["VersionSummary"][];
+            /**
+             * Nextbefore
+             * @description Pass as `before` for the next (older) page; null on the last page.
+             */
+            readonly nextBefore: number | null;
+        };
+        /**
+         * VersionSummary
+         * @description A version without its document.
+         */
+        readonly VersionSummary: {
+            /** Id */
+            readonly id: string;
+            /**
+             * Number
+             * @description 1, 2, 3... per application, in the order versions were made.
+             */
+            readonly number: number;
+            /**
+             * Kind
+             * @description publish: what viewers saw from then on; restore: an older version made the edit state.
+             * @enum {string}
+             */
+            readonly kind: "publish" | "restore";
+            /** Message */
+            readonly message: string | null;
+            /**
+             * Restoredfrom
+             * @description For a restore: the number restored.
+             */
+            readonly restoredFrom: number | null;
+            /**
+             * Author
+             * @description Who made it: the name, else the email, kept when the account is gone.
+             */
+            readonly author: string;
+            /** Authoremail */
+            readonly authorEmail: string;
+            /** Createdat */
+            readonly createdAt: string;
+            /**
+             * Ispublished
+             * @description Whether viewers see this version now.
+             */
+            readonly isPublished: boolean;
+        };
+        /**
+         * VersionView
+         * @description A version as the viewer loads it: read-only, for the application's Developers.
+         */
+        readonly VersionView: {
+            /** Id */
+            readonly id: string;
+            /** Slug */
+            readonly slug: string;
+            /** Workspaceid */
+            readonly workspaceId: string;
+            /** Publishedat */
+            readonly publishedAt: string | null;
+            /**
+             * Canedit
+             * @description Whether the caller may open the application in the editor.
+             */
+            readonly canEdit: boolean;
+            /**
+             * Document
+             * @description The published application document, free-form JSON.
+             */
+            readonly document: {
+                readonly [key: string]: unknown;
+            };
+            readonly version: components["schemas"]["VersionSummary"];
+        };
         /** WebhookAccepted */
         readonly WebhookAccepted: {
             /**
@@ -4282,6 +5283,30 @@ export interface components {
             /** Required */
             readonly required: boolean;
         };
+        /** Resolve */
+        readonly lowcraft__git__api__Resolve: {
+            /** Conflictid */
+            readonly conflictId: string;
+            /**
+             * Choice
+             * @enum {string}
+             */
+            readonly choice: "mine" | "theirs" | "edit";
+            /**
+             * Value
+             * @description With `edit`: the entity's value (null deletes it).
+             */
+            readonly value?: {
+                readonly [key: string]: unknown;
+            } | null;
+        };
+        /** Resolve */
+        readonly lowcraft__workflows__api__Resolve: {
+            /** Resolution */
+            readonly resolution: string;
+            /** Comment */
+            readonly comment?: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -4312,11 +5337,21 @@ export type AuditActor = components['schemas']['AuditActor'];
 export type AuditEventOut = components['schemas']['AuditEventOut'];
 export type AuditLogPage = components['schemas']['AuditLogPage'];
 export type AuditTarget = components['schemas']['AuditTarget'];
+export type Branch = components['schemas']['Branch'];
+export type BranchBody = components['schemas']['BranchBody'];
+export type BranchCreated = components['schemas']['BranchCreated'];
+export type BranchDelete = components['schemas']['BranchDelete'];
+export type BranchList = components['schemas']['BranchList'];
+export type BranchName = components['schemas']['BranchName'];
 export type Change = components['schemas']['Change'];
 export type CheckEmail = components['schemas']['CheckEmail'];
 export type ClientSettings = components['schemas']['ClientSettings'];
 export type CodeBody = components['schemas']['CodeBody'];
 export type ColumnOut = components['schemas']['ColumnOut'];
+export type CommitBody = components['schemas']['CommitBody'];
+export type CommitResult = components['schemas']['CommitResult'];
+export type Conflict = components['schemas']['Conflict'];
+export type Connect = components['schemas']['Connect'];
 export type ConnectionCheck = components['schemas']['ConnectionCheck'];
 export type ConnectionTest = components['schemas']['ConnectionTest'];
 export type ConnectorFailure = components['schemas']['ConnectorFailure'];
@@ -4328,12 +5363,18 @@ export type DatasourceList = components['schemas']['DatasourceList'];
 export type DatasourceOut = components['schemas']['DatasourceOut'];
 export type DatasourceStructure = components['schemas']['DatasourceStructure'];
 export type DatasourceUpdate = components['schemas']['DatasourceUpdate'];
+export type DeployKey = components['schemas']['DeployKey'];
 export type Diagnostic = components['schemas']['Diagnostic'];
+export type DiscardResult = components['schemas']['DiscardResult'];
+export type EntityChange = components['schemas']['EntityChange'];
+export type EntityChangeOut = components['schemas']['EntityChangeOut'];
 export type ErrorBody = components['schemas']['ErrorBody'];
 export type ErrorDetail = components['schemas']['ErrorDetail'];
 export type ExecuteBody = components['schemas']['ExecuteBody'];
 export type ExecutionResult = components['schemas']['ExecutionResult'];
 export type FetchedLibrary = components['schemas']['FetchedLibrary'];
+export type GitConnectionOut = components['schemas']['GitConnectionOut'];
+export type GitStatus = components['schemas']['GitStatus'];
 export type GroupMappingList = components['schemas']['GroupMappingList'];
 export type GroupMappingOut = components['schemas']['GroupMappingOut'];
 export type Health = components['schemas']['Health'];
@@ -4370,12 +5411,15 @@ export type MappingRuleOut = components['schemas']['MappingRuleOut'];
 export type MemberAdded = components['schemas']['MemberAdded'];
 export type MemberList = components['schemas']['MemberList'];
 export type MemberOut = components['schemas']['MemberOut'];
+export type MergeBody = components['schemas']['MergeBody'];
+export type MergeOutcome = components['schemas']['MergeOutcome'];
 export type Message = components['schemas']['Message'];
 export type PageDetail = components['schemas']['PageDetail'];
 export type PageList = components['schemas']['PageList'];
 export type PageSaved = components['schemas']['PageSaved'];
 export type PageSummary = components['schemas']['PageSummary'];
 export type PasswordChangeBody = components['schemas']['PasswordChangeBody'];
+export type PendingMerge = components['schemas']['PendingMerge'];
 export type PrivateNetworksBody = components['schemas']['PrivateNetworksBody'];
 export type ProfileBody = components['schemas']['ProfileBody'];
 export type ProofBody = components['schemas']['ProofBody'];
@@ -4383,7 +5427,9 @@ export type ProviderBody = components['schemas']['ProviderBody'];
 export type ProviderKindOut = components['schemas']['ProviderKindOut'];
 export type ProviderOut = components['schemas']['ProviderOut'];
 export type ProviderPatch = components['schemas']['ProviderPatch'];
+export type PublishRequest = components['schemas']['PublishRequest'];
 export type PublishedApplication = components['schemas']['PublishedApplication'];
+export type PushResult = components['schemas']['PushResult'];
 export type Readiness = components['schemas']['Readiness'];
 export type RecoveryCodesOut = components['schemas']['RecoveryCodesOut'];
 export type RefactorRequest = components['schemas']['RefactorRequest'];
@@ -4394,7 +5440,6 @@ export type RequestOut = components['schemas']['RequestOut'];
 export type RequiredBody = components['schemas']['RequiredBody'];
 export type ResetConfirmBody = components['schemas']['ResetConfirmBody'];
 export type ResetRequestBody = components['schemas']['ResetRequestBody'];
-export type Resolve = components['schemas']['Resolve'];
 export type Role = components['schemas']['Role'];
 export type RoleBody = components['schemas']['RoleBody'];
 export type RunDetailOut = components['schemas']['RunDetailOut'];
@@ -4409,6 +5454,7 @@ export type ScimTokenCreated = components['schemas']['ScimTokenCreated'];
 export type ScimTokenList = components['schemas']['ScimTokenList'];
 export type ScimTokenOut = components['schemas']['ScimTokenOut'];
 export type SecondFactorBody = components['schemas']['SecondFactorBody'];
+export type SettingsPatch = components['schemas']['SettingsPatch'];
 export type Severity = components['schemas']['Severity'];
 export type SignInAdmin = components['schemas']['SignInAdmin'];
 export type SignInPending = components['schemas']['SignInPending'];
@@ -4427,6 +5473,11 @@ export type TwoFactorStatusOut = components['schemas']['TwoFactorStatusOut'];
 export type UpdatePageBody = components['schemas']['UpdatePageBody'];
 export type UserOut = components['schemas']['UserOut'];
 export type Version = components['schemas']['Version'];
+export type VersionComparison = components['schemas']['VersionComparison'];
+export type VersionDetail = components['schemas']['VersionDetail'];
+export type VersionList = components['schemas']['VersionList'];
+export type VersionSummary = components['schemas']['VersionSummary'];
+export type VersionView = components['schemas']['VersionView'];
 export type WebhookAccepted = components['schemas']['WebhookAccepted'];
 export type WebhookOut = components['schemas']['WebhookOut'];
 export type WebhookTokenOut = components['schemas']['WebhookTokenOut'];
@@ -4438,6 +5489,8 @@ export type WorkspaceList = components['schemas']['WorkspaceList'];
 export type WorkspaceOut = components['schemas']['WorkspaceOut'];
 export type WorkspacePrivateNetworks = components['schemas']['WorkspacePrivateNetworks'];
 export type WorkspaceTwoFactorOut = components['schemas']['WorkspaceTwoFactorOut'];
+export type LowcraftGitApiResolve = components['schemas']['lowcraft__git__api__Resolve'];
+export type LowcraftWorkflowsApiResolve = components['schemas']['lowcraft__workflows__api__Resolve'];
 export type $defs = Record<string, never>;
 export interface operations {
     readonly list_actions_api_v1_applications__application_id__actions_get: {
@@ -8279,7 +9332,11 @@ export interface operations {
             };
             readonly cookie?: never;
         };
-        readonly requestBody?: never;
+        readonly requestBody?: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["PublishRequest"] | null;
+            };
+        };
         readonly responses: {
             /** @description Successful Response */
             readonly 200: {
@@ -8288,6 +9345,15 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["ApplicationSummary"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The caller must log in or send a valid API token. */
@@ -8310,6 +9376,15 @@ export interface operations {
             };
             /** @description The target does not exist, or the caller may not know that it exists. */
             readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
@@ -8555,6 +9630,308 @@ export interface operations {
             };
             /** @description The caller must log in or send a valid API token. */
             readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly list_versions_api_v1_applications__application_id__versions_get: {
+        readonly parameters: {
+            readonly query?: {
+                readonly limit?: number;
+                /** @description Only versions numbered below this (the next page). */
+                readonly before?: number | null;
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["VersionList"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly compare_versions_api_v1_applications__application_id__versions_compare_get: {
+        readonly parameters: {
+            readonly query: {
+                /** @description A version id, or `edit` for the edit state. */
+                readonly from: string;
+                /** @description A version id, or `edit` for the edit state. */
+                readonly to: string;
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["VersionComparison"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly get_version_api_v1_applications__application_id__versions__version_id__get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+                readonly version_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["VersionDetail"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly view_version_api_v1_applications__application_id__versions__version_id__view_get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+                readonly version_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["VersionView"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly restore_version_api_v1_applications__application_id__versions__version_id__restore_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+                readonly version_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["VersionSummary"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
@@ -11230,6 +12607,1516 @@ export interface operations {
             };
         };
     };
+    readonly get_connection_api_v1_applications__application_id__git_get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["GitConnectionOut"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly disconnect_api_v1_applications__application_id__git_delete: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 204: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service the instance depends on is unreachable; retry after the `Retry-After` header's seconds. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly create_deploy_key_api_v1_applications__application_id__git_deploy_key_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["DeployKey"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly connect_api_v1_applications__application_id__git_connect_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["Connect"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["GitConnectionOut"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service the instance depends on is unreachable; retry after the `Retry-After` header's seconds. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly update_settings_api_v1_applications__application_id__git_settings_patch: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["SettingsPatch"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["GitConnectionOut"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly status_api_v1_applications__application_id__git_status_get: {
+        readonly parameters: {
+            readonly query?: {
+                readonly fetch?: boolean;
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["GitStatus"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service the instance depends on is unreachable; retry after the `Retry-After` header's seconds. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly commit_api_v1_applications__application_id__git_commit_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["CommitBody"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["CommitResult"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service the instance depends on is unreachable; retry after the `Retry-After` header's seconds. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly push_api_v1_applications__application_id__git_push_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PushResult"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service the instance depends on is unreachable; retry after the `Retry-After` header's seconds. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly pull_api_v1_applications__application_id__git_pull_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["MergeOutcome"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service the instance depends on is unreachable; retry after the `Retry-After` header's seconds. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly discard_api_v1_applications__application_id__git_discard_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["DiscardResult"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service the instance depends on is unreachable; retry after the `Retry-After` header's seconds. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly list_branches_api_v1_applications__application_id__git_branches_get: {
+        readonly parameters: {
+            readonly query?: {
+                readonly fetch?: boolean;
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["BranchList"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service the instance depends on is unreachable; retry after the `Retry-After` header's seconds. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly create_branch_api_v1_applications__application_id__git_branches_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["BranchBody"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["BranchCreated"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service the instance depends on is unreachable; retry after the `Retry-After` header's seconds. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly switch_branch_api_v1_applications__application_id__git_branches_switch_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["BranchName"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["GitConnectionOut"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service the instance depends on is unreachable; retry after the `Retry-After` header's seconds. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly delete_branch_api_v1_applications__application_id__git_branches_delete_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["BranchDelete"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 204: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service the instance depends on is unreachable; retry after the `Retry-After` header's seconds. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly get_merge_api_v1_applications__application_id__git_merge_get: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PendingMerge"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly merge_api_v1_applications__application_id__git_merge_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["MergeBody"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["MergeOutcome"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service the instance depends on is unreachable; retry after the `Retry-After` header's seconds. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly resolve_api_v1_applications__application_id__git_merge_resolve_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["lowcraft__git__api__Resolve"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["PendingMerge"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly complete_merge_api_v1_applications__application_id__git_merge_complete_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["MergeOutcome"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service the instance depends on is unreachable; retry after the `Retry-After` header's seconds. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly abort_merge_api_v1_applications__application_id__git_merge_abort_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 204: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     readonly list_workflows_api_v1_applications__application_id__workflows_get: {
         readonly parameters: {
             readonly query?: never;
@@ -11699,7 +14586,7 @@ export interface operations {
         };
         readonly requestBody: {
             readonly content: {
-                readonly "application/json": components["schemas"]["Resolve"];
+                readonly "application/json": components["schemas"]["lowcraft__workflows__api__Resolve"];
             };
         };
         readonly responses: {
