@@ -275,6 +275,7 @@ def test_a_viewer_hears_of_a_new_publish(people: dict[str, Any], screenshots: An
     select_widget(ann, "Title")
     type_property(ann, "text", "Version two")
     ann.get_by_role("button", name="Publish").click()
+    ann.get_by_role("dialog", name="Publish").get_by_role("button", name="Publish").click()
 
     typed.locator('[data-testid="publish-banner"]').wait_for()
     assert typed.evaluate("window.__sameDocument") is True

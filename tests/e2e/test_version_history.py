@@ -6,6 +6,7 @@ Screenshots: test-artifacts/<test>/."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -32,11 +33,17 @@ def _document() -> dict[str, Any]:
     }
 
 
-def publish(page: Any, message: str) -> None:
+def publish(page: Any, app_id: str, message: str) -> None:
+    """Publish through the dialog and wait for the version it makes: an earlier publish's toast
+    may still be on screen, and a publish first waits for the server to store the shared edits."""
     page.locator("header.lc-ed-top").get_by_role("button", name="Publish").click()
     dialog = page.get_by_role("dialog", name="Publish")
     dialog.get_by_label("What changed? (optional)").fill(message)
     dialog.get_by_role("button", name="Publish").click()
+    deadline = time.monotonic() + TIMEOUT / 1000
+    while message not in [v.get("message") for v in api_call(page.request, "GET", f"/applications/{app_id}/versions")["versions"]]:
+        assert time.monotonic() < deadline, f"no version with the message {message!r}"
+        time.sleep(0.1)
     page.get_by_text("Published. Viewers now see this version.").last.wait_for(timeout=TIMEOUT)
 
 
@@ -51,13 +58,13 @@ def test_publish_compare_view_and_restore_through_the_history_panel(page: Any, s
     page.goto(f"/app/{app['id']}/edit/home")
     canvas_text = page.locator('[data-widget="Greeting"]')
     expect(canvas_text).to_contain_text("Hello v1", timeout=TIMEOUT)
-    publish(page, "First cut")
+    publish(page, app["id"], "First cut")
 
     select_widget(page, "Greeting")
     set_code(page, "text", "Hello v2")
     page.locator('[data-save-status="saved"]').wait_for(timeout=TIMEOUT)
     expect(canvas_text).to_contain_text("Hello v2", timeout=TIMEOUT)
-    publish(page, "Friendlier greeting")
+    publish(page, app["id"], "Friendlier greeting")
     assert "Hello v2" in str(api_call(request, "GET", f"/view/{app['id']}")["document"])
 
     page.get_by_role("button", name="History").click()

@@ -102,7 +102,8 @@ def test_a_workflow_written_in_the_editor_waits_for_an_approval_given_in_another
         page.wait_for_timeout(100)
     assert saved()
     page.get_by_role("button", name="Publish").click()
-    expect(page.get_by_text(re.compile("Published"))).to_be_visible(timeout=TIMEOUT)
+    page.get_by_role("dialog", name="Publish").get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Published. Viewers now see this version.")).to_be_visible(timeout=TIMEOUT)
 
     # The developer uses the published app: the button starts a run, which waits for the approver.
     page.goto(f"/app/{app['slug']}")
