@@ -74,7 +74,7 @@ class BranchDelete(Body):
     remote: bool = Field(False, description="Delete it on the remote too.")
 
 
-class Resolve(Body):
+class ConflictResolution(Body):
     conflict_id: str = Field(alias="conflictId", max_length=500)
     choice: Literal["mine", "theirs", "edit"]
     value: dict[str, Any] | None = Field(None, description="With `edit`: the entity's value (null deletes it).")
@@ -187,7 +187,7 @@ def get_merge(application_id: str, ctx: Ctx) -> dict[str, Any]:
 
 
 @router.post("/merge/resolve", response_model=PendingMerge, responses=errors(*BODY, *MEMBER))
-def resolve(application_id: str, body: Resolve, ctx: Ctx) -> dict[str, Any]:
+def resolve(application_id: str, body: ConflictResolution, ctx: Ctx) -> dict[str, Any]:
     """Resolve one conflict: keep mine, take theirs, or edit (the value given)."""
     return service.resolve(ctx, application_id, body.conflict_id, body.choice, body.value)
 

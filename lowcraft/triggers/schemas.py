@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from lowcraft.http.openapi import Out
@@ -21,7 +23,7 @@ class WebhookTokenOut(WebhookOut):
 class ScheduleOut(Out):
     cron: str
     timezone: str
-    missed_runs: str = Field(alias="missedRuns", description="`skip` or `runOnce`.")
+    missed_runs: Literal["skip", "runOnce"] = Field(alias="missedRuns")
     enabled: bool
     next_fire_at: str | None = Field(alias="nextFireAt", description="The next fire time (UTC), if enabled.")
     last_fire_at: str | None = Field(alias="lastFireAt")

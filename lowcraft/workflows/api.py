@@ -34,7 +34,7 @@ class RunStart(Body):
     )
 
 
-class Resolve(Body):
+class RequestResolution(Body):
     resolution: str = Field(max_length=200)
     comment: str | None = Field(None, max_length=10_000)
 
@@ -151,6 +151,6 @@ def list_requests(
 @router.post(
     BASE + "/requests/{request_id}/resolve", response_model=RequestOut, responses=errors(*BODY, *MEMBER, 409),
 )
-def resolve_request(application_id: str, request_id: str, body: Resolve, ctx: Ctx) -> dict[str, Any]:
+def resolve_request(application_id: str, request_id: str, body: RequestResolution, ctx: Ctx) -> dict[str, Any]:
     """Decide a pending request (its assignees only); the run goes on with the decision."""
     return request_out(service.resolve_request(ctx, application_id, request_id, body.resolution, body.comment))

@@ -60,13 +60,22 @@ class RequestList(Out):
     requests: list[RequestOut]
 
 
+class RunError(Out):
+    """Where and why a run failed."""
+
+    message: str
+    step: int | None = Field(None, description="The failing step's index, when a step failed.")
+    step_name: str | None = Field(None, alias="stepName")
+    kind: str | None = None
+
+
 class RunOut(Out):
     """A run; App Viewers reading a run they started get only its id, status, output and error."""
 
     id: str
     status: str = Field(description="queued | running | waiting | succeeded | failed | cancelled")
     output: Any = None
-    error: dict[str, Any] | None = Field(None, description="{message, step, stepName, kind} of a failed run.")
+    error: RunError | None = Field(None, description="Where and why a failed run failed.")
     created_at: str = Field(alias="createdAt")
     finished_at: str | None = Field(None, alias="finishedAt")
     application_id: str | None = Field(None, alias="applicationId")

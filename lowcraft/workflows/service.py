@@ -26,7 +26,6 @@ from lowcraft.audit.handler import record
 from lowcraft.context import Context
 from lowcraft.identity.models import User
 from lowcraft.runtime import Runtime
-from lowcraft.scim.models import ScimGroup, ScimGroupMember
 from lowcraft.store.types import utcnow
 from lowcraft.workflows import handler
 from lowcraft.workflows.errors import (
@@ -155,6 +154,10 @@ def retry_run(ctx: Context, application_id: str, run_id: str) -> WorkflowRun:
 
 
 def _group_keys(db: Session, user_id: str) -> set[str]:
+    """The SCIM groups the user is in (requests name their groups so). The SCIM tables load here,
+    on the first group check, not with the server (tests/test_lazy_packages.py)."""
+    from lowcraft.scim.models import ScimGroup, ScimGroupMember
+
     return set(db.scalars(
         select(ScimGroup.display_key).join(ScimGroupMember, ScimGroupMember.group_id == ScimGroup.id)
         .where(ScimGroupMember.user_id == user_id)

@@ -3015,6 +3015,23 @@ export interface components {
                 readonly [key: string]: unknown;
             } | null;
         };
+        /** ConflictResolution */
+        readonly ConflictResolution: {
+            /** Conflictid */
+            readonly conflictId: string;
+            /**
+             * Choice
+             * @enum {string}
+             */
+            readonly choice: "mine" | "theirs" | "edit";
+            /**
+             * Value
+             * @description With `edit`: the entity's value (null deletes it).
+             */
+            readonly value?: {
+                readonly [key: string]: unknown;
+            } | null;
+        };
         /** Connect */
         readonly Connect: {
             /**
@@ -4483,6 +4500,13 @@ export interface components {
             /** Createdat */
             readonly createdAt: string;
         };
+        /** RequestResolution */
+        readonly RequestResolution: {
+            /** Resolution */
+            readonly resolution: string;
+            /** Comment */
+            readonly comment?: string | null;
+        };
         /** RequiredBody */
         readonly RequiredBody: {
             /** Required */
@@ -4521,13 +4545,8 @@ export interface components {
             readonly status: string;
             /** Output */
             readonly output?: unknown;
-            /**
-             * Error
-             * @description {message, step, stepName, kind} of a failed run.
-             */
-            readonly error?: {
-                readonly [key: string]: unknown;
-            } | null;
+            /** @description Where and why a failed run failed. */
+            readonly error?: components["schemas"]["RunError"] | null;
             /** Createdat */
             readonly createdAt: string;
             /** Finishedat */
@@ -4557,6 +4576,23 @@ export interface components {
             /** Requests */
             readonly requests?: readonly components["schemas"]["RequestOut"][];
         };
+        /**
+         * RunError
+         * @description Where and why a run failed.
+         */
+        readonly RunError: {
+            /** Message */
+            readonly message: string;
+            /**
+             * Step
+             * @description The failing step's index, when a step failed.
+             */
+            readonly step?: number | null;
+            /** Stepname */
+            readonly stepName?: string | null;
+            /** Kind */
+            readonly kind?: string | null;
+        };
         /** RunList */
         readonly RunList: {
             /** Runs */
@@ -4576,13 +4612,8 @@ export interface components {
             readonly status: string;
             /** Output */
             readonly output?: unknown;
-            /**
-             * Error
-             * @description {message, step, stepName, kind} of a failed run.
-             */
-            readonly error?: {
-                readonly [key: string]: unknown;
-            } | null;
+            /** @description Where and why a failed run failed. */
+            readonly error?: components["schemas"]["RunError"] | null;
             /** Createdat */
             readonly createdAt: string;
             /** Finishedat */
@@ -4676,9 +4707,9 @@ export interface components {
             readonly timezone: string;
             /**
              * Missedruns
-             * @description `skip` or `runOnce`.
+             * @enum {string}
              */
-            readonly missedRuns: string;
+            readonly missedRuns: "skip" | "runOnce";
             /** Enabled */
             readonly enabled: boolean;
             /**
@@ -5283,30 +5314,6 @@ export interface components {
             /** Required */
             readonly required: boolean;
         };
-        /** Resolve */
-        readonly lowcraft__git__api__Resolve: {
-            /** Conflictid */
-            readonly conflictId: string;
-            /**
-             * Choice
-             * @enum {string}
-             */
-            readonly choice: "mine" | "theirs" | "edit";
-            /**
-             * Value
-             * @description With `edit`: the entity's value (null deletes it).
-             */
-            readonly value?: {
-                readonly [key: string]: unknown;
-            } | null;
-        };
-        /** Resolve */
-        readonly lowcraft__workflows__api__Resolve: {
-            /** Resolution */
-            readonly resolution: string;
-            /** Comment */
-            readonly comment?: string | null;
-        };
     };
     responses: never;
     parameters: never;
@@ -5351,6 +5358,7 @@ export type ColumnOut = components['schemas']['ColumnOut'];
 export type CommitBody = components['schemas']['CommitBody'];
 export type CommitResult = components['schemas']['CommitResult'];
 export type Conflict = components['schemas']['Conflict'];
+export type ConflictResolution = components['schemas']['ConflictResolution'];
 export type Connect = components['schemas']['Connect'];
 export type ConnectionCheck = components['schemas']['ConnectionCheck'];
 export type ConnectionTest = components['schemas']['ConnectionTest'];
@@ -5437,12 +5445,14 @@ export type RefactorResult = components['schemas']['RefactorResult'];
 export type ReorderBody = components['schemas']['ReorderBody'];
 export type RequestList = components['schemas']['RequestList'];
 export type RequestOut = components['schemas']['RequestOut'];
+export type RequestResolution = components['schemas']['RequestResolution'];
 export type RequiredBody = components['schemas']['RequiredBody'];
 export type ResetConfirmBody = components['schemas']['ResetConfirmBody'];
 export type ResetRequestBody = components['schemas']['ResetRequestBody'];
 export type Role = components['schemas']['Role'];
 export type RoleBody = components['schemas']['RoleBody'];
 export type RunDetailOut = components['schemas']['RunDetailOut'];
+export type RunError = components['schemas']['RunError'];
 export type RunList = components['schemas']['RunList'];
 export type RunOut = components['schemas']['RunOut'];
 export type RunStart = components['schemas']['RunStart'];
@@ -5489,8 +5499,6 @@ export type WorkspaceList = components['schemas']['WorkspaceList'];
 export type WorkspaceOut = components['schemas']['WorkspaceOut'];
 export type WorkspacePrivateNetworks = components['schemas']['WorkspacePrivateNetworks'];
 export type WorkspaceTwoFactorOut = components['schemas']['WorkspaceTwoFactorOut'];
-export type LowcraftGitApiResolve = components['schemas']['lowcraft__git__api__Resolve'];
-export type LowcraftWorkflowsApiResolve = components['schemas']['lowcraft__workflows__api__Resolve'];
 export type $defs = Record<string, never>;
 export interface operations {
     readonly list_actions_api_v1_applications__application_id__actions_get: {
@@ -13916,7 +13924,7 @@ export interface operations {
         };
         readonly requestBody: {
             readonly content: {
-                readonly "application/json": components["schemas"]["lowcraft__git__api__Resolve"];
+                readonly "application/json": components["schemas"]["ConflictResolution"];
             };
         };
         readonly responses: {
@@ -14586,7 +14594,7 @@ export interface operations {
         };
         readonly requestBody: {
             readonly content: {
-                readonly "application/json": components["schemas"]["lowcraft__workflows__api__Resolve"];
+                readonly "application/json": components["schemas"]["RequestResolution"];
             };
         };
         readonly responses: {

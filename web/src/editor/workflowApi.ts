@@ -2,73 +2,18 @@
  * The editor's calls about one workflow: its runs (lowcraft/workflows/api.py) and its triggers
  * (lowcraft/triggers/api.py). Editor-only: the viewer reaches workflows through runtime/serverCalls.ts.
  */
+import type * as Schema from "../api/generated";
 import { api } from "../api/http";
 
 const enc = encodeURIComponent;
 
-export interface RunStep {
-  readonly index: number;
-  readonly kind: string;
-  readonly name: string;
-  readonly status: string;
-  readonly args?: unknown;
-  readonly result?: unknown;
-  readonly error?: string | null;
-  readonly attempts: number;
-  readonly startedAt: string;
-  readonly finishedAt?: string | null;
-}
-
-export interface RunRequest {
-  readonly id: string;
-  readonly name: string;
-  readonly message: string;
-  readonly resolutions: readonly string[];
-  readonly users: readonly string[];
-  readonly groups: readonly string[];
-  readonly status: string;
-  readonly resolution?: string | null;
-}
-
-export interface RunSummary {
-  readonly id: string;
-  readonly status: string;
-  readonly trigger?: string | null;
-  readonly mode?: string | null;
-  readonly input?: unknown;
-  readonly output?: unknown;
-  readonly error?: { readonly message?: string; readonly stepName?: string; readonly step?: number | null } | null;
-  readonly attempt?: number | null;
-  readonly createdAt: string;
-  readonly finishedAt?: string | null;
-}
-
-export interface RunDetail extends RunSummary {
-  readonly steps?: readonly RunStep[];
-  readonly requests?: readonly RunRequest[];
-}
-
-export interface Webhook {
-  readonly url: string;
-  readonly prefix: string;
-  readonly createdAt: string;
-  readonly lastUsedAt: string | null;
-}
-
-export interface Schedule {
-  readonly cron: string;
-  readonly timezone: string;
-  readonly missedRuns: "skip" | "runOnce";
-  readonly enabled: boolean;
-  readonly nextFireAt: string | null;
-  readonly lastFireAt: string | null;
-}
-
-export interface Triggers {
-  readonly workflowId: string;
-  readonly webhook: Webhook | null;
-  readonly schedule: Schedule | null;
-}
+export type RunStep = Schema.StepOut;
+export type RunRequest = Schema.RequestOut;
+export type RunSummary = Schema.RunOut;
+export type RunDetail = Schema.RunDetailOut;
+export type Webhook = Schema.WebhookOut;
+export type Schedule = Schema.ScheduleOut;
+export type Triggers = Schema.TriggersOut;
 
 export const UNFINISHED: ReadonlySet<string> = new Set(["queued", "running", "waiting"]);
 
@@ -82,7 +27,7 @@ export const workflowApi = {
   retry: (appId: string, runId: string) => api<RunSummary>(`/applications/${enc(appId)}/workflows/runs/${enc(runId)}/retry`, { method: "POST" }),
   triggers: (workflowId: string) => api<Triggers>(`/workflows/${enc(workflowId)}/triggers`),
   /** A new token (made or rotated): the only time the token is shown. */
-  makeToken: (workflowId: string) => api<Webhook & { token: string }>(`/workflows/${enc(workflowId)}/webhook`, { method: "POST" }),
+  makeToken: (workflowId: string) => api<Schema.WebhookTokenOut>(`/workflows/${enc(workflowId)}/webhook`, { method: "POST" }),
   revoke: (workflowId: string) => api<void>(`/workflows/${enc(workflowId)}/webhook`, { method: "DELETE" }),
   saveSchedule: (workflowId: string, schedule: Pick<Schedule, "cron" | "timezone" | "missedRuns" | "enabled">) =>
     api<Schedule>(`/workflows/${enc(workflowId)}/schedule`, { method: "PUT", body: schedule }),
