@@ -284,6 +284,8 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
       const before = latest.current.jsObjects.find((j) => j.id === id);
       setJsObjects((list) => list.map((j) => (j.id === id ? { ...j, ...changes } : j)));
       const rest = before ? jsChange(before, changes) : changes;
+      // The shared document took the code: a save of code typed before it held this object is stale.
+      if (changes.body !== undefined && rest?.body === undefined) pendingSaves.js.forget(id, "body");
       if (rest) pendingSaves.js.change(id, rest);
       scheduleReload();
     },
