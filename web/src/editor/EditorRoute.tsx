@@ -89,7 +89,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   }, []);
 
   const { engine, values, errors, onUpdate, reloadEngine, scheduleReload, syncTree, forgetActionData, libraryLoads, libraries } = useEditorEngine({ appId, latest, environment: runEnvironment, toast, setLogs, setExecutions });
-  const coedit = useCoEditing({ appId, pageId, doc: docNow, selected: doc.selected, dispatch, setActions, setJsObjects, scheduleReload, toast, onReloaded: () => reloadLists.current() });
+  const coedit = useCoEditing({ appId, pageId, doc: docNow, selected: doc.selected, dispatch, setActions, setJsObjects, scheduleReload, toast, onReloaded: () => reloadLists.current(), forgetJsBody: (id) => delayed.current?.js.forget(id, "body") });
   const { saveState, saver, track, loaded } = useAutosave(doc.tree, syncTree, coedit.live); // live: the server folds the shared document
 
   // Queries and JS objects save after a pause in typing.
@@ -284,8 +284,6 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
       const before = latest.current.jsObjects.find((j) => j.id === id);
       setJsObjects((list) => list.map((j) => (j.id === id ? { ...j, ...changes } : j)));
       const rest = before ? jsChange(before, changes) : changes;
-      // The shared document took the code: a save of code typed before it held this object is stale.
-      if (changes.body !== undefined && rest?.body === undefined) pendingSaves.js.forget(id, "body");
       if (rest) pendingSaves.js.change(id, rest);
       scheduleReload();
     },

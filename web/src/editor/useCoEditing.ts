@@ -51,6 +51,8 @@ export interface CoEditingContext {
   /** The REST edit state changed (a page added, a rename, an import): read the lists again. */
   readonly onReloaded: (reason: string) => Promise<void>;
   readonly toast: (message: string, style?: "info" | "success" | "warning" | "error") => void;
+  /** The document took a JS object's code: a REST save of code typed before it held the object is stale. */
+  readonly forgetJsBody: (id: string) => void;
 }
 
 export function useCoEditing(ctx: CoEditingContext) {
@@ -269,7 +271,10 @@ export function useCoEditing(ctx: CoEditingContext) {
       return changes;
     }
     unshared.current.delete(js.id);
-    if (changes.body !== undefined) s.editJsBody(js.id, changes.body);
+    if (changes.body !== undefined) {
+      s.editJsBody(js.id, changes.body);
+      latest.current.forgetJsBody(js.id);
+    }
     return changes.settings ? { settings: changes.settings } : null;
   }, []);
 
