@@ -89,7 +89,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
   }, []);
 
   const { engine, values, errors, onUpdate, reloadEngine, scheduleReload, syncTree, forgetActionData, libraryLoads, libraries } = useEditorEngine({ appId, latest, environment: runEnvironment, toast, setLogs, setExecutions });
-  const coedit = useCoEditing({ appId, pageId, doc: docNow, selected: doc.selected, dispatch, setActions, setJsObjects, scheduleReload, toast, onReloaded: () => reloadLists.current() });
+  const coedit = useCoEditing({ appId, pageId, doc: docNow, selected: doc.selected, dispatch, setActions, setJsObjects, scheduleReload, toast, onReloaded: () => reloadLists.current(), forgetJsBody: (id) => delayed.current?.js.forget(id, "body") });
   const { saveState, saver, track, loaded } = useAutosave(doc.tree, syncTree, coedit.live); // live: the server folds the shared document
 
   // Queries and JS objects save after a pause in typing.

@@ -30,4 +30,17 @@ describe("saves that wait for a pause in typing", () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(saved.sort()).toEqual(["js1:ab", "js2:x"]);
   });
+
+  test("a key another path now stores is left out of the waiting save; nothing left, nothing saved", async () => {
+    const saved: [string, Record<string, unknown>][] = [];
+    const saves = new DelayedSaves<Record<string, unknown>>(async (id, changes) => void saved.push([id, changes]), 500);
+    saves.change("js1", { body: "typed before the room had it", settings: { runOnLoad: true } });
+    saves.change("js2", { body: "only code" });
+    saves.forget("js1", "body");
+    saves.forget("js2", "body");
+    saves.forget("js3", "body");
+    expect(saves.size).toBe(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(saved).toEqual([["js1", { settings: { runOnLoad: true } }]]);
+  });
 });

@@ -29,6 +29,17 @@ export class DelayedSaves<Changes extends Record<string, unknown>> {
     this.pending.set(id, { timer: setTimeout(() => void run(), this.delayMs), run, changes: merged });
   }
 
+  /** Leaves `key` out of the save waiting for `id` (another path stores it now); nothing left, no save. */
+  forget(id: string, key: keyof Changes): void {
+    const entry = this.pending.get(id);
+    if (!entry || !(key in entry.changes)) return;
+    const rest = { ...entry.changes };
+    delete rest[key];
+    clearTimeout(entry.timer);
+    this.pending.delete(id);
+    if (Object.keys(rest).length > 0) this.change(id, rest);
+  }
+
   async flush(): Promise<void> {
     await Promise.all([...this.pending.values()].map((p) => p.run()));
   }

@@ -51,6 +51,8 @@ export interface CoEditingContext {
   /** The REST edit state changed (a page added, a rename, an import): read the lists again. */
   readonly onReloaded: (reason: string) => Promise<void>;
   readonly toast: (message: string, style?: "info" | "success" | "warning" | "error") => void;
+  /** The document took a JS object's code: a REST save of code typed before it held the object is stale. */
+  readonly forgetJsBody: (id: string) => void;
 }
 
 export function useCoEditing(ctx: CoEditingContext) {
@@ -69,6 +71,13 @@ export function useCoEditing(ctx: CoEditingContext) {
   const unsaved = useRef(0);
   const waiters = useRef<(() => void)[]>([]);
   const overlay = useRef<() => void>(() => undefined);
+  /**
+   * JS objects edited here before the document held them (a new object whose room entry had not
+   * arrived yet): their code went to REST, and when they appear in the document it takes this code.
+   */
+  const unshared = useRef(new Map<string, string>());
+  /** Bumped when a JS object's shared text appears or is replaced, so code fields bind to it. */
+  const [, setTexts] = useState(0);
 
   useEffect(() => {
     const wake = () => {
@@ -164,12 +173,31 @@ export function useCoEditing(ctx: CoEditingContext) {
       });
       if (changed) latest.current.scheduleReload();
     };
+    const texts = new Map<string, Y.Text | undefined>();
     const onJs = () => {
+      let rebind = false;
+      for (const id of new Set([...texts.keys(), ...jsMap.keys()])) {
+        const text = jsObjectText(s.doc, id);
+        if (texts.get(id) !== text) rebind = true;
+        if (text) texts.set(id, text);
+        else texts.delete(id);
+      }
+      if (rebind) setTexts((n) => n + 1);
+      const typed = [...unshared.current].filter(([id]) => texts.has(id));
+      for (const [id] of typed) unshared.current.delete(id);
+      if (typed.length > 0) {
+        // Typed before the document had these objects: the document takes that code (not the reverse).
+        queueMicrotask(() => {
+          if (session.current === s) for (const [id, body] of typed) s.editJsBody(id, body);
+        });
+      }
+      const keep = new Set(typed.map(([id]) => id));
       let changed = false;
       latest.current.setJsObjects((list) => {
         const next = list.map((j) => {
           const shared = readJsObject(s.doc, j.id);
           if (!shared || shared.body === j.body) return j;
+          if (keep.has(j.id)) return j;
           changed = true;
           return { ...j, body: shared.body };
         });
@@ -237,8 +265,16 @@ export function useCoEditing(ctx: CoEditingContext) {
 
   const jsChange = useCallback((js: JsObjectRecord, changes: JsChanges): JsChanges | null => {
     const s = session.current;
-    if (modeNow.current !== "live" || !s || !readJsObject(s.doc, js.id)) return changes;
-    if (changes.body !== undefined) s.editJsBody(js.id, changes.body);
+    if (modeNow.current !== "live" || !s) return changes;
+    if (!readJsObject(s.doc, js.id)) {
+      if (changes.body !== undefined) unshared.current.set(js.id, changes.body);
+      return changes;
+    }
+    unshared.current.delete(js.id);
+    if (changes.body !== undefined) {
+      s.editJsBody(js.id, changes.body);
+      latest.current.forgetJsBody(js.id);
+    }
     return changes.settings ? { settings: changes.settings } : null;
   }, []);
 
