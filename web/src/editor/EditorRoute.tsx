@@ -22,7 +22,7 @@ import { DEFAULT_ENVIRONMENT } from "./environments";
 import Explorer from "./Explorer";
 import type { JsRun } from "./JsObjectEditor";
 import Palette from "./Palette";
-import { pageCommands } from "./pageCommands";
+import { appendOnce, pageCommands } from "./pageCommands";
 import { usePageNames } from "./pageNames";
 import { allWidgets, boxOf, findWidget, idOf, newWidget, placeWidgets, removeWidgets, setProperty, uniqueName, type Widget } from "./tree";
 import { useAutosave, useLeaveWarning } from "./useAutosave";
@@ -269,7 +269,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
       const config = sqlLike ? { sql: table ? `select * from ${qualified} limit 100` : "" } : {};
       try {
         const created = await editorApi.createAction(appId, { pageId: pid, name: uniqueName("Query", pageNames()), datasourceId: datasource.id, config });
-        setActions((list) => [...list, created]);
+        setActions((list) => appendOnce(list, [created]));
         setFocus(`query:${created.id}`);
         scheduleReload();
       } catch (e) {
@@ -544,7 +544,7 @@ export default function EditorRoute({ applicationId: appId, pageSlug: pageKey }:
                   void editorApi
                     .createJsObject(appId, { pageId, name: uniqueName("JSObject", pageNames()), body: "export default {\n  value: 1,\n  run() {\n    return this.value;\n  },\n}" })
                     .then((js) => {
-                      setJsObjects((l) => [...l, js]);
+                      setJsObjects((l) => appendOnce(l, [js]));
                       setFocus(`js:${js.id}`);
                       scheduleReload();
                     }, (e: unknown) => toast(messageOf(e), "error"))

@@ -96,8 +96,8 @@ export function pageCommands(ctx: PageCommandContext) {
       for (const a of cloned.actions) newActions.push(await editorApi.createAction(appId, { pageId: created.id, name: a.name, datasourceId: a.from.datasourceId, config: a.config, settings: a.from.settings }));
       const newJs: JsObjectRecord[] = [];
       for (const j of cloned.jsObjects) newJs.push(await editorApi.createJsObject(appId, { pageId: created.id, name: j.name, body: j.body, settings: j.from.settings ?? {} }));
-      ctx.setActions((l) => [...l, ...newActions]);
-      ctx.setJsObjects((l) => [...l, ...newJs]);
+      ctx.setActions((l) => appendOnce(l, newActions));
+      ctx.setJsObjects((l) => appendOnce(l, newJs));
       const latest = ctx.latest;
       latest.current = { ...latest.current, actions: [...latest.current.actions, ...newActions], jsObjects: [...latest.current.jsObjects, ...newJs] };
       await ctx.openPage(created.id);
@@ -142,4 +142,13 @@ export function pageCommands(ctx: PageCommandContext) {
   };
 
   return { publish, restoreVersion, refreshPages, explorer };
+}
+
+/**
+ * `list` with `added` at its end, each once: with others in the app, the server's notice of a
+ * query or JS object just made may have reloaded the list (with it) before the maker adds it.
+ */
+export function appendOnce<T extends { readonly id: string }>(list: readonly T[], added: readonly T[]): T[] {
+  const ids = new Set(added.map((r) => r.id));
+  return [...list.filter((r) => !ids.has(r.id)), ...added];
 }
