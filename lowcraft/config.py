@@ -143,6 +143,11 @@ class Settings(BaseSettings):
         description="This replica's name for the workflow engine; give each replica a stable, unique one "
         "(a StatefulSet pod name) so a restarted replica resumes its own runs.",
     )
+    workflow_executor_timeout_seconds: float = Field(
+        30, ge=2, le=3600,
+        description="On PostgreSQL, a replica that has not said it is alive for this long is taken to be dead: "
+        "another replica resumes the runs it was executing.",
+    )
     recaptcha_script_url: str = Field(
         "https://www.google.com/recaptcha/api.js",
         description="Google reCAPTCHA's client script, loaded by buttons with a site key (e.g. www.recaptcha.net where Google is blocked).",
