@@ -129,7 +129,7 @@ class Settings(BaseSettings):
     web_dist: Path | None = Field(None, description="Folder of the built web client; default: the packaged one.")
     metrics_token: str | None = Field(None, description="If set, /metrics requires this bearer token.")
     workflow_step_timeout_ms: int = Field(
-        5000, ge=50, description="Longest a workflow's script may compute between two steps (ms); a runaway loop is stopped."
+        5000, ge=50, description="CPU time a workflow's script may use between two steps (ms); a runaway loop is stopped."
     )
     workflow_memory_mb: int = Field(128, ge=16, description="Memory a workflow's script may use (V8 heap), MB.")
     workflow_sandboxes: int = Field(4, ge=1, description="Processes that run workflow scripts (each holds one V8 isolate at a time).")
