@@ -129,7 +129,7 @@ class Settings(BaseSettings):
     web_dist: Path | None = Field(None, description="Folder of the built web client; default: the packaged one.")
     metrics_token: str | None = Field(None, description="If set, /metrics requires this bearer token.")
     workflow_step_timeout_ms: int = Field(
-        5000, ge=50, description="Longest a workflow's script may compute between two steps (ms); a runaway loop is stopped."
+        5000, ge=50, description="CPU time a workflow's script may use between two steps (ms); a runaway loop is stopped."
     )
     workflow_memory_mb: int = Field(128, ge=16, description="Memory a workflow's script may use (V8 heap), MB.")
     workflow_sandboxes: int = Field(4, ge=1, description="Processes that run workflow scripts (each holds one V8 isolate at a time).")
@@ -142,6 +142,11 @@ class Settings(BaseSettings):
         "local",
         description="This replica's name for the workflow engine; give each replica a stable, unique one "
         "(a StatefulSet pod name) so a restarted replica resumes its own runs.",
+    )
+    workflow_executor_timeout_seconds: float = Field(
+        30, ge=2, le=3600,
+        description="On PostgreSQL, a replica that has not said it is alive for this long is taken to be dead: "
+        "another replica resumes the runs it was executing.",
     )
     recaptcha_script_url: str = Field(
         "https://www.google.com/recaptcha/api.js",

@@ -22,7 +22,7 @@ from lowcraft.identity.models import (
 from lowcraft.scim.models import ScimGroup, ScimGroupMapping, ScimGroupMember, ScimRoleGrant, ScimToken, ScimUser
 from lowcraft.store.base import Base
 from lowcraft.triggers.models import ScheduleFire, WebhookDelivery, WorkflowSchedule, WorkflowWebhook
-from lowcraft.workflows.models import WorkflowRequest, WorkflowRun, WorkflowStep
+from lowcraft.workflows.models import WorkflowExecutor, WorkflowRequest, WorkflowRun, WorkflowStep
 from lowcraft.workspaces.models import Invite, Membership, Workspace
 
 __all__ = [
@@ -60,6 +60,7 @@ __all__ = [
     "User",
     "ScheduleFire",
     "WebhookDelivery",
+    "WorkflowExecutor",
     "WorkflowRequest",
     "WorkflowRun",
     "WorkflowSchedule",

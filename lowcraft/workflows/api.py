@@ -92,14 +92,20 @@ def list_workflows(application_id: str, ctx: Ctx) -> dict[str, Any]:
     responses=errors(*BODY, *MEMBER),
 )
 def start_run(application_id: str, workflow_id: str, body: RunStart, ctx: Ctx) -> dict[str, Any]:
-    """Start a run: developers run the workflow as edited, any member of the workspace the published one."""
+    """Start a run: developers run the workflow as edited, any member of the workspace the published one.
+
+    A run of the published workflow comes from an app (its "Trigger workflow" action) and is recorded with
+    trigger `app`; a run of the edited one is started by hand in the editor (`manual`)."""
+    trigger = "app" if body.mode == "view" else "manual"
     if body.wait_seconds > 0:
         run = service.start_run_and_wait(
             ctx, application_id, workflow_id, body.data, mode=body.mode, environment=body.environment,
-            timeout_seconds=body.wait_seconds,
+            trigger=trigger, timeout_seconds=body.wait_seconds,
         )
     else:
-        run = service.start_run(ctx, application_id, workflow_id, body.data, mode=body.mode, environment=body.environment)
+        run = service.start_run(
+            ctx, application_id, workflow_id, body.data, mode=body.mode, environment=body.environment, trigger=trigger,
+        )
     return run_out(run, full=body.mode == "edit")
 
 

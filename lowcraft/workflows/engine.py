@@ -10,7 +10,8 @@ again (`turn` + 1). Retrying a failed run hands it over the same way, and the fa
 
 Durability comes from DBOS: a process that dies while advancing a run leaves a PENDING DBOS
 workflow that DBOS resumes when this replica starts again (each replica has a stable executor id,
-`LOWCRAFT_WORKFLOW_EXECUTOR_ID`); a run queued but never handed over (a crash between a commit and
+`LOWCRAFT_WORKFLOW_EXECUTOR_ID`), or that a live replica resumes once the dead one has been silent
+for the executor timeout (PostgreSQL: `heartbeat`, `take_over_silent_replicas`); a run queued but never handed over (a crash between a commit and
 the hand-over) is handed over by `launch_if_pending` at start. Runs go through one DBOS queue whose
 partitions are workflows: at most `LOWCRAFT_WORKFLOW_CONCURRENCY` runs of one workflow execute at
 once across replicas, and every replica dequeues. On SQLite the engine's tables are the file
@@ -28,11 +29,12 @@ import logging
 import threading
 import time
 import zlib
+from datetime import timedelta
 from typing import Any
 
 from dbos import DBOS, DBOSConfig, SetEnqueueOptions, SetWorkflowID
 from dbos._error import DBOSWorkflowCancelledError
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from lowcraft import jsontext, metrics
 from lowcraft.actions.runner import CompiledAction, compile_failure
@@ -47,7 +49,7 @@ from lowcraft.errors import LowcraftError
 from lowcraft.runtime import Runtime
 from lowcraft.store.types import utcnow
 from lowcraft.workflows.handler import redact
-from lowcraft.workflows.models import UNFINISHED, WorkflowRequest, WorkflowRun, WorkflowStep
+from lowcraft.workflows.models import UNFINISHED, WorkflowExecutor, WorkflowRequest, WorkflowRun, WorkflowStep
 from lowcraft.workflows.sandbox import Sandbox
 
 log = logging.getLogger("lowcraft.workflows")
@@ -92,11 +94,30 @@ class _Engine:
             QUEUE, worker_concurrency=settings.workflow_worker_threads,
             partition_concurrency=settings.workflow_concurrency, polling_interval_sec=0.05,
         )
+        self._stop = threading.Event()
+        self._watch: threading.Thread | None = None
+        if not url.startswith("sqlite"):  # on SQLite one process executes runs: nobody to take over
+            self._watch = threading.Thread(target=self._watch_replicas, name="lowcraft-workflow-replicas", daemon=True)
+            self._watch.start()
+
+    def _watch_replicas(self) -> None:
+        """Say this replica is alive, and take over the runs of replicas that stopped saying so."""
+        timeout = self.runtime.settings.workflow_executor_timeout_seconds
+        while not self._stop.is_set():
+            try:
+                heartbeat(self.runtime)
+                take_over_silent_replicas(self.runtime)
+            except Exception:  # noqa: BLE001 - the store may be briefly unreachable; try again next beat
+                log.warning("workflow replica heartbeat failed", exc_info=True)
+            self._stop.wait(timeout / 3)
 
     def run(self, coroutine: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
 
     def close(self) -> None:
+        self._stop.set()
+        if self._watch is not None:
+            self._watch.join(timeout=10)
         self.sandbox.close()
         DBOS.destroy(destroy_registry=False)
         try:
@@ -182,6 +203,44 @@ def launch_if_pending(runtime: Runtime) -> bool:
         with SetWorkflowID(_workflow_key(run_id, turn)), SetEnqueueOptions(queue_partition_key=partition):
             _queue().enqueue(advance, run_id)
     return True
+
+
+def heartbeat(runtime: Runtime) -> None:
+    """Record that this replica (its executor id) is alive now."""
+    me = runtime.settings.workflow_executor_id
+    with runtime.db.session() as db:
+        seen = db.execute(update(WorkflowExecutor).where(WorkflowExecutor.executor_id == me).values(seen_at=utcnow()))
+        if seen.rowcount == 0:  # type: ignore[attr-defined]
+            db.add(WorkflowExecutor(executor_id=me, seen_at=utcnow()))
+
+
+def take_over_silent_replicas(runtime: Runtime) -> list[str]:
+    """Resume the runs of replicas silent for longer than the executor timeout; the executor ids
+    taken over. A replica claims a silent one by deleting its row where it is still stale, so one
+    replica wins; DBOS then puts that executor's unfinished workflows back in the queue (only those
+    still marked as that executor's, so doing it twice does nothing), and the queue hands each to
+    exactly one live replica. A resumed run replays its recorded steps: no completed step runs again."""
+    me = runtime.settings.workflow_executor_id
+    cutoff = utcnow() - timedelta(seconds=runtime.settings.workflow_executor_timeout_seconds)
+    with runtime.db.session() as db:
+        silent = list(db.scalars(select(WorkflowExecutor.executor_id).where(
+            WorkflowExecutor.seen_at < cutoff, WorkflowExecutor.executor_id != me)))
+    taken: list[str] = []
+    for executor_id in silent:
+        with runtime.db.session() as db:
+            claimed = db.execute(delete(WorkflowExecutor).where(
+                WorkflowExecutor.executor_id == executor_id, WorkflowExecutor.seen_at < cutoff))
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                continue  # another replica took it over, or it came back
+        try:
+            handles = DBOS._recover_pending_workflows([executor_id])
+        except Exception:
+            with runtime.db.session() as db:  # give it back, stale, so the next beat tries again
+                db.add(WorkflowExecutor(executor_id=executor_id, seen_at=cutoff - timedelta(seconds=1)))
+            raise
+        log.warning("replica %s went silent: %d of its workflow runs resume here (%s)", executor_id, len(handles), me)
+        taken.append(executor_id)
+    return taken
 
 
 def queue_depth(runtime: Runtime) -> dict[str, int]:

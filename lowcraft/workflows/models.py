@@ -98,3 +98,14 @@ class WorkflowRequest(IdMixin, Base):
     resolved_by: Mapped[str | None] = mapped_column(IdType, ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WorkflowExecutor(Base):
+    """A replica executing runs (PostgreSQL): the last time it said it was alive. A replica silent for
+    longer than `LOWCRAFT_WORKFLOW_EXECUTOR_TIMEOUT_SECONDS` is taken over: a live replica deletes its
+    row (one replica wins the delete) and resumes the runs it was advancing."""
+
+    __tablename__ = "workflow_executors"
+
+    executor_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

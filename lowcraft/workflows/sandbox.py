@@ -4,7 +4,10 @@ Why processes: mini-racer's timeout and memory cap stop a script only while its 
 runs; everything after an `await` runs on the isolate's thread afterwards, where a `while(true){}`
 or a growing array would hold that thread (and the process) forever. So the script runs in a
 worker process the server watches: past the time cap (`LOWCRAFT_WORKFLOW_STEP_TIMEOUT_MS`, the
-longest a script may compute between two steps) or past the memory cap (its resident memory above
+CPU time a script may use between two steps, read from the worker's /proc/<pid>/stat, so a worker
+that waits for the machine, starved or paused, is not stopped while a busy loop is; a worker that
+answers nothing for `WALL_FACTOR` times the cap, and at least `WALL_MIN_SECONDS`, is stopped too)
+or past the memory cap (its resident memory above
 what an idle worker uses, `LOWCRAFT_WORKFLOW_MEMORY_MB`) the worker is killed and replaced, and
 the run fails with an error that says which limit it hit. The server's own threads only wait.
 """
@@ -28,6 +31,9 @@ ISOLATE = str(Path(__file__).with_name("isolate.py"))
 WATCH_EVERY = 0.02
 BACKSTOP_MB = 4096  # address space a worker may write at all (V8 reserves some 1 GB up front)
 _PAGE = os.sysconf("SC_PAGE_SIZE")
+_TICKS = os.sysconf("SC_CLK_TCK")
+WALL_FACTOR = 10
+WALL_MIN_SECONDS = 60.0
 
 
 class LimitReached(Exception):
@@ -54,6 +60,15 @@ class _Worker:
         except (OSError, ValueError, IndexError):
             return 0
 
+    def cpu_seconds(self) -> float:
+        """CPU time the worker used so far (user + system, all its threads)."""
+        try:
+            with open(f"/proc/{self.process.pid}/stat", "rb") as f:
+                fields = f.read().rpartition(b")")[2].split()
+            return (int(fields[11]) + int(fields[12])) / _TICKS
+        except (OSError, ValueError, IndexError):
+            return 0.0
+
     def kill(self) -> None:
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
@@ -73,16 +88,20 @@ class _Worker:
         except (BrokenPipeError, OSError):
             return None
         fd = self.process.stdout.fileno()
-        deadline = time.monotonic() + timeout
+        cpu_start = self.cpu_seconds()
+        deadline = time.monotonic() + max(timeout * WALL_FACTOR, WALL_MIN_SECONDS)
         while b"\n" not in self.buffer:
-            left = deadline - time.monotonic()
-            if left <= 0:
+            used = self.cpu_seconds() - cpu_start
+            if used > timeout or time.monotonic() > deadline:
                 self.kill()
                 raise LimitReached(
                     f"The workflow's script computed for more than {timeout * 1000:.0f} ms without taking a step "
-                    "and was stopped (LOWCRAFT_WORKFLOW_STEP_TIMEOUT_MS)."
+                    "and was stopped (LOWCRAFT_WORKFLOW_STEP_TIMEOUT_MS, CPU time)."
+                    if used > timeout else
+                    "The workflow's script answered nothing for "
+                    f"{max(timeout * WALL_FACTOR, WALL_MIN_SECONDS):.0f} s and was stopped."
                 )
-            ready, _, _ = select.select([fd], [], [], min(WATCH_EVERY, left))
+            ready, _, _ = select.select([fd], [], [], WATCH_EVERY)
             if ready:
                 chunk = os.read(fd, 1 << 20)
                 if not chunk:

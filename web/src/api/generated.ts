@@ -2237,6 +2237,9 @@ export interface paths {
         /**
          * Start Run
          * @description Start a run: developers run the workflow as edited, any member of the workspace the published one.
+         *
+         *     A run of the published workflow comes from an app (its "Trigger workflow" action) and is recorded with
+         *     trigger `app`; a run of the edited one is started by hand in the editor (`manual`).
          */
         readonly post: operations["start_run_api_v1_applications__application_id__workflows__workflow_id__runs_post"];
         readonly delete?: never;
