@@ -9,6 +9,10 @@ value, one entry per widget property, widget child list, action config key, name
 
 so a change from the store lands on the document as the few values that changed, and concurrent
 edits of anything else are left alone.
+
+A widget property an editor types into is a Y.Text (made by the browser when a code field of the
+property pane is focused): it reads as its string, an empty one as no value (what clearing the field
+means), and a change from the store edits it in place, so open editors stay bound to it.
 """
 
 from __future__ import annotations
@@ -99,15 +103,33 @@ def _build_widget(tree: dict[str, Any], widget_id: str, seen: set[str], depth: i
     return widget
 
 
+def _plain_widget(widget: Map[Any]) -> dict[str, Any]:
+    """A widget's map as JSON: a property held as text is its string, an empty text no property."""
+    plain: dict[str, Any] = {}
+    for key, value in widget.items():
+        if isinstance(value, Text):
+            if len(value) > 0:
+                plain[key] = str(value)
+        else:
+            plain[key] = value.to_py() if isinstance(value, (Map, Array)) else value
+    return plain
+
+
+def _plain_tree(page: Map[Any]) -> dict[str, Any]:
+    tree = page.get("tree")
+    if not isinstance(tree, Map):
+        return {}
+    return {wid: _plain_widget(w) if isinstance(w, Map) else w for wid, w in tree.items()}
+
+
 def read_doc(doc: Doc[Any]) -> EditState:
     """The document's content as an edit state; widgets no child list reaches are left out."""
     state = EditState()
-    pages = doc.get("pages", type=Map).to_py() or {}
-    for page_id, page in pages.items():
-        if not isinstance(page, dict):
+    for page_id, page in doc.get("pages", type=Map).items():
+        if not isinstance(page, Map):
             continue
-        tree = page.get("tree") if isinstance(page.get("tree"), dict) else {}
-        root = _build_widget(tree or {}, str(page.get("rootId", "0")), set(), 0)
+        tree = _plain_tree(page)
+        root = _build_widget(tree, str(page.get("rootId", "0")), set(), 0)
         state.pages[page_id] = {"name": page.get("name"), "dsl": root}
     for action_id, action in (doc.get("actions", type=Map).to_py() or {}).items():
         if isinstance(action, dict):
@@ -141,6 +163,36 @@ def _child(parent: Map[Any], key: str, make: Any) -> Any:
     return parent[key]
 
 
+def replace_text(text: Text, value: str) -> None:
+    """Make `text` read `value` by replacing only the middle that changed (typing elsewhere stays)."""
+    current = str(text)
+    if current == value:
+        return
+    start, limit = 0, min(len(current), len(value))
+    while start < limit and current[start] == value[start]:
+        start += 1
+    end = 0
+    while end < limit - start and current[len(current) - 1 - end] == value[len(value) - 1 - end]:
+        end += 1
+    # pycrdt counts positions in UTF-8 bytes.
+    at = len(current[:start].encode())
+    gone = len(current[start:len(current) - end].encode())
+    if gone:
+        del text[at:at + gone]
+    middle = value[start:len(value) - end]
+    if middle:
+        text.insert(at, middle)
+
+
+def _put(holder: Map[Any], key: str, value: Any, as_text: bool) -> None:
+    """Set a value; a string into a key that holds a text edits that text in place."""
+    current = holder.get(key)
+    if isinstance(current, Text) and isinstance(value, str):
+        replace_text(current, value)
+    else:
+        holder[key] = Text(value) if as_text and isinstance(value, str) else value
+
+
 def _set(doc: Doc[Any], path: Path, value: Any) -> None:
     kind, entity = path[0], path[1]
     if kind in ("page", "widget", "children"):
@@ -153,17 +205,17 @@ def _set(doc: Doc[Any], path: Path, value: Any) -> None:
         if kind == "children":
             widget["children"] = Array(list(value))
         else:
-            widget[path[3]] = value
+            _put(widget, path[3], value, as_text=False)
     elif kind in ("action", "config"):
         action = _child(doc.get("actions", type=Map), entity, Map({"config": Map()}))
         if kind == "action":
             action[path[2]] = value
         else:
             config = _child(action, "config", Map())
-            config[path[2]] = Text(value) if isinstance(value, str) else value
+            _put(config, path[2], value, as_text=True)
     elif kind == "js":
         js = _child(doc.get("jsObjects", type=Map), entity, Map())
-        js[path[2]] = Text(value) if path[2] == "body" and isinstance(value, str) else value
+        _put(js, path[2], value, as_text=path[2] == "body")
 
 
 def _delete(doc: Doc[Any], path: Path) -> None:
@@ -182,7 +234,10 @@ def _delete(doc: Doc[Any], path: Path) -> None:
     else:
         key = path[2]
     if isinstance(holder, Map) and key in holder:
-        del holder[key]
+        if kind == "widget" and isinstance(holder[key], Text):
+            replace_text(holder[key], "")  # reads as no value; a field bound to it stays bound
+        else:
+            del holder[key]
 
 
 def _entities(flat: Flat) -> tuple[set[str], set[str], set[str], set[tuple[str, str]]]:

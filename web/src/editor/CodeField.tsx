@@ -44,9 +44,11 @@ export interface CodeFieldProps {
   readonly placeholder?: string;
   readonly minLines?: number;
   onBlur?(): void;
+  onFocus?(): void;
   /**
    * Co-editing: the field edits this shared text itself (character by character, with the others'
    * cursors, undo of one's own typing); `value` is then only read, `onChange` still hears changes.
+   * Switching to or from a shared text keeps the field's focus and selection.
    */
   readonly shared?: SharedText | undefined;
 }
@@ -106,6 +108,8 @@ export default function CodeField(props: CodeFieldProps) {
   const view = useRef<EditorView | null>(null);
   const latest = useRef(props);
   latest.current = props;
+  /** The focus and selection of the editor being replaced (a switch to or from a shared text). */
+  const carried = useRef<{ focused: boolean; anchor: number; head: number } | null>(null);
 
   useEffect(() => {
     if (!host.current) return undefined;
@@ -125,7 +129,7 @@ export default function CodeField(props: CodeFieldProps) {
     };
     const shared = props.shared;
     const extensions: Extension[] = [
-      shared ? [yCollab(shared.text, shared.awareness), keymap.of([...yUndoManagerKeymap, ...defaultKeymap])] : [history(), keymap.of([...defaultKeymap, ...historyKeymap])],
+      shared ? [yCollab(shared.text, shared.awareness, shared.undoManager ? { undoManager: shared.undoManager } : undefined), keymap.of([...yUndoManagerKeymap, ...defaultKeymap])] : [history(), keymap.of([...defaultKeymap, ...historyKeymap])],
       EditorView.lineWrapping,
       bindingPlugin,
       syntaxHighlighting(defaultHighlightStyle),
@@ -139,7 +143,10 @@ export default function CodeField(props: CodeFieldProps) {
       ),
       EditorView.updateListener.of((update) => {
         if (update.docChanged && !update.transactions.some((t) => t.annotation(fromOutside))) latest.current.onChange(update.state.doc.toString());
-        if (update.focusChanged && !update.view.hasFocus) latest.current.onBlur?.();
+        if (update.focusChanged) {
+          if (update.view.hasFocus) latest.current.onFocus?.();
+          else latest.current.onBlur?.();
+        }
       }),
       EditorView.contentAttributes.of({ "aria-label": props.label }),
     ];
@@ -148,9 +155,17 @@ export default function CodeField(props: CodeFieldProps) {
     if (language === "graphql") extensions.push(graphql);
     if (props.placeholder) extensions.push(placeholderExt(props.placeholder));
     if (props.minLines) extensions.push(EditorView.theme({ ".cm-content": { minHeight: `${props.minLines * 1.4}em` } }));
-    const v = new EditorView({ state: EditorState.create({ doc: shared ? shared.text.toString() : props.value, extensions }), parent: host.current });
+    const text = shared ? shared.text.toString() : props.value;
+    const before = carried.current;
+    carried.current = null;
+    const clamp = (n: number) => Math.min(n, text.length);
+    const selection = before ? { anchor: clamp(before.anchor), head: clamp(before.head) } : undefined;
+    const v = new EditorView({ state: EditorState.create({ doc: text, extensions, ...(selection ? { selection } : {}) }), parent: host.current });
     view.current = v;
+    if (before?.focused) v.focus();
     return () => {
+      const { anchor, head } = v.state.selection.main;
+      carried.current = { focused: v.hasFocus, anchor, head };
       v.destroy();
       view.current = null;
     };

@@ -1,13 +1,15 @@
 /**
  * The property pane of the selected widget, generated from its manifest: its name (renames go
  * through the server's refactor), sections of typed controls with a JS toggle to a binding editor
- * that shows the evaluated value and errors, and events with the action picker.
+ * that shows the evaluated value and errors, and events with the action picker. While co-editing,
+ * a code field holding text types into its property's shared text (bindingTexts.ts).
  */
 import { lazy, Suspense, useEffect, useMemo, useState, type ReactElement } from "react";
 
 import type { EvaluationError } from "../engine/host";
 import type { WidgetManifest } from "../engine/manifest";
 import { editorHints } from "../widgets/editorHints";
+import { useBindingText } from "./bindingTexts";
 import { columnsEditable, optionKeys, optionRows, seriesRows } from "./collections";
 import { ColumnsEditor, OptionsEditor, SeriesEditor } from "./CollectionEditors";
 import type { CompletionResult } from "./completions";
@@ -15,7 +17,7 @@ import { codeToSteps, STEP_LABELS, stepsToCode, type Step } from "./eventCode";
 import { IconPicker } from "./Pickers";
 import { previewOf } from "./preview";
 import { codeText, eventControls, needsCode, paneSections, searchControls, valueFromCode, type Control } from "./propertyModel";
-import type { Widget } from "./tree";
+import { idOf, type Widget } from "./tree";
 
 const CodeField = lazy(() => import("./CodeField"));
 
@@ -84,6 +86,9 @@ export default function PropertyPane(props: PropertyPaneProps) {
           {events.map((ev) => (
             <EventField
               key={`${widget.widgetId}.${ev.name}`}
+              widgetId={idOf(widget)}
+              name={ev.name}
+              raw={widget[ev.name]}
               label={ev.label}
               help={ev.help}
               value={typeof widget[ev.name] === "string" ? (widget[ev.name] as string) : ""}
@@ -108,6 +113,7 @@ function PropertyControl(props: PropertyPaneProps & { control: Control }) {
   const lint = props.diagnostics.filter((d) => d.property === control.name);
   const typed = typedEditor(props);
   const showCode = codeAlways || js || typed === null;
+  const binding = useBindingText(idOf(widget), control.name, showCode && holdsText(raw));
   return (
     <div className="lc-ed-prop" data-property={control.name}>
       <div className="lc-ed-prop__head">
@@ -135,7 +141,14 @@ function PropertyControl(props: PropertyPaneProps & { control: Control }) {
             value={codeText(value)}
             complete={props.complete}
             diagnostics={[...errors.filter((e) => e.kind === "syntax"), ...lint].map((e) => ({ message: e.message }))}
-            onChange={(text) => props.onChange(control.name, valueFromCode(control, text))}
+            shared={binding.shared}
+            onFocus={binding.focus}
+            onBlur={binding.blur}
+            onChange={(text) => {
+              const next = valueFromCode(control, text);
+              // A shared text holds the value already (empty: no value); JSON typed in replaces it.
+              if (!binding.shared || (next !== text && next !== undefined)) props.onChange(control.name, next);
+            }}
           />
         </Suspense>
       ) : (
@@ -153,6 +166,11 @@ function PropertyControl(props: PropertyPaneProps & { control: Control }) {
       ))}
     </div>
   );
+}
+
+/** A value a code field types into as it is: a string, or none yet (an empty string once typed in). */
+function holdsText(raw: unknown): boolean {
+  return raw === undefined || (typeof raw === "string" && raw !== "");
 }
 
 /**
@@ -248,6 +266,9 @@ const DEFAULT_STEP: Record<Step["kind"], (c: PickerChoices) => Step> = {
 };
 
 function EventField(props: {
+  widgetId: string;
+  name: string;
+  raw: unknown;
   label: string;
   help: string;
   value: string;
@@ -259,6 +280,7 @@ function EventField(props: {
   const [js, setJs] = useState(steps === null);
   const list = steps ?? [];
   const update = (next: Step[]) => props.onChange(stepsToCode(next));
+  const binding = useBindingText(props.widgetId, props.name, js && holdsText(props.raw));
   return (
     <div className="lc-ed-prop lc-ed-event" data-event={props.label}>
       <div className="lc-ed-prop__head">
@@ -275,7 +297,18 @@ function EventField(props: {
       </div>
       {js ? (
         <Suspense fallback={<div className="lc-code" />}>
-          <CodeField label={props.label} value={props.value} complete={props.complete} placeholder="{{ getOrders.run() }}" onChange={props.onChange} />
+          <CodeField
+            label={props.label}
+            value={props.value}
+            complete={props.complete}
+            placeholder="{{ getOrders.run() }}"
+            shared={binding.shared}
+            onFocus={binding.focus}
+            onBlur={binding.blur}
+            onChange={(code) => {
+              if (!binding.shared) props.onChange(code);
+            }}
+          />
         </Suspense>
       ) : (
         <>

@@ -22,6 +22,7 @@ import { CoEditSession, colorFor, type Peer } from "../realtime/session";
 import { actionText, jsObjectText, readAction, readJsObject } from "../realtime/sharedEntities";
 import { jsonEqual, readTree, treeMap } from "../realtime/sharedTree";
 import type { SaveState } from "./autosave";
+import { offerBindings } from "./bindingTexts";
 import { editorApi, type ActionRecord, type JsChanges, type JsObjectRecord } from "./editorApi";
 import type { EditorAction, EditorState } from "./editorState";
 import type { Widget } from "./tree";
@@ -35,6 +36,8 @@ export type CoEditMode = "pending" | "live" | "alone";
 export interface SharedText {
   readonly text: Y.Text;
   readonly awareness: CoEditSession["awareness"];
+  /** Typing goes on this history (the session's: the top bar's Undo takes it back); else the field's own. */
+  readonly undoManager?: Y.UndoManager;
 }
 
 type Update<T> = (update: T | ((before: T) => T)) => void;
@@ -218,6 +221,13 @@ export function useCoEditing(ctx: CoEditingContext) {
       jsMap.unobserveDeep(onJs);
     };
   }, [live]);
+
+  // The property pane's code fields type into the open page's widget properties as shared texts.
+  useEffect(() => {
+    const s = session.current;
+    if (!live || !s || !pageId) return undefined;
+    return offerBindings({ doc: s.doc, pageId, awareness: s.awareness, undoManager: s.undoManager });
+  }, [live, pageId]);
 
   // Presence: who this is, the page open and the selection.
   const [me, setMe] = useState<{ id: string; name: string } | null>(null);

@@ -7,7 +7,9 @@
  */
 import * as Y from "yjs";
 
-import { jsonEqual } from "./sharedTree";
+import { jsonEqual, replaceText } from "./sharedTree";
+
+export { replaceText };
 
 export function actionMap(doc: Y.Doc, id: string): Y.Map<unknown> | undefined {
   const m = doc.getMap("actions").get(id);
@@ -47,23 +49,6 @@ export function readJsObject(doc: Y.Doc, id: string): { name: string; body: stri
   const m = jsObjectMap(doc, id);
   if (!m) return undefined;
   return { name: String(m.get("name") ?? ""), body: jsObjectText(doc, id)?.toString() ?? String(m.get("body") ?? "") };
-}
-
-/**
- * Make a Y.Text read `next` by replacing only the middle that changed (the common start and end
- * stay, so someone else's typing elsewhere in the text is kept).
- */
-export function replaceText(text: Y.Text, next: string): void {
-  const current = text.toString();
-  if (current === next) return;
-  let start = 0;
-  const max = Math.min(current.length, next.length);
-  while (start < max && current[start] === next[start]) start += 1;
-  let end = 0;
-  while (end < max - start && current[current.length - 1 - end] === next[next.length - 1 - end]) end += 1;
-  if (current.length - start - end > 0) text.delete(start, current.length - start - end);
-  const insert = next.slice(start, next.length - end);
-  if (insert) text.insert(start, insert);
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * A page's widget tree in the application's shared document (docs/realtime.md):
  * `doc.getMap("pages").get(pageId).get("tree")` is a Y.Map widgetId -> Y.Map of the widget's
- * properties (plain JSON values), with the children's order as a "children" Y.Array of ids.
+ * properties (plain JSON values), with the children's order as a "children" Y.Array of ids. A
+ * property someone typed into in a code field is a Y.Text (`sharedBindings.ts`): it reads as its
+ * string (an empty one as no value), and a new string for it edits the text in place.
  *
  * The editor keeps working on immutable trees (`tree.ts`); this module turns an edited tree into
  * the smallest set of Yjs changes (one property set, one id inserted into a children list), so two
@@ -82,6 +84,9 @@ export function readTree(doc: Y.Doc, pageId: string, previous: Widget | null = n
     ymap.forEach((value, key) => {
       if (key === CHILDREN) {
         if (value instanceof Y.Array) children = value.toArray().map((c) => build(String(c))).filter((c): c is Widget => c !== null);
+      } else if (value instanceof Y.Text) {
+        // A typed-in property: empty is no value (what clearing a code field means).
+        if (value.length > 0) props[key] = value.toString();
       } else props[key] = value instanceof Y.AbstractType ? value.toJSON() : value;
     });
     if (props["widgetId"] === undefined) props["widgetId"] = id;
@@ -155,6 +160,23 @@ function patchIds(yarr: Y.Array<string>, before: readonly string[], after: reado
   });
 }
 
+/**
+ * Make a Y.Text read `next` by replacing only the middle that changed (the common start and end
+ * stay, so someone else's typing elsewhere in the text is kept).
+ */
+export function replaceText(text: Y.Text, next: string): void {
+  const current = text.toString();
+  if (current === next) return;
+  let start = 0;
+  const max = Math.min(current.length, next.length);
+  while (start < max && current[start] === next[start]) start += 1;
+  let end = 0;
+  while (end < max - start && current[current.length - 1 - end] === next[next.length - 1 - end]) end += 1;
+  if (current.length - start - end > 0) text.delete(start, current.length - start - end);
+  const insert = next.slice(start, next.length - end);
+  if (insert) text.insert(start, insert);
+}
+
 function createWidget(tree: Y.Map<Y.Map<unknown>>, w: Widget): void {
   const ymap = new Y.Map<unknown>();
   for (const [key, value] of Object.entries(w)) if (key !== CHILDREN && value !== undefined) ymap.set(key, value);
@@ -199,8 +221,11 @@ export function writeTree(doc: Y.Doc, pageId: string, base: Widget, next: Widget
       if (ymap instanceof Y.Map) {
         for (const key of new Set([...Object.keys(b), ...Object.keys(w)])) {
           if (key === CHILDREN || jsonEqual(b[key], w[key])) continue;
-          if (w[key] === undefined) ymap.delete(key);
-          else ymap.set(key, w[key]);
+          const held = ymap.get(key);
+          const value = w[key];
+          if (held instanceof Y.Text && (typeof value === "string" || value === undefined)) replaceText(held, value ?? "");
+          else if (value === undefined) ymap.delete(key);
+          else ymap.set(key, value);
         }
         const before = (b.children ?? []).map(idOf);
         const after = (w.children ?? []).map(idOf);
