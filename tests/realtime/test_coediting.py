@@ -136,6 +136,30 @@ def test_the_same_sql_and_js_text_merge_character_by_character(server: RealtimeS
     asyncio.run(run())
 
 
+def test_the_same_binding_typed_at_once_merges_and_is_stored(server: RealtimeServer, application: dict[str, Any]) -> None:
+    async def run() -> None:
+        async with two_editors(server, application) as (one, two):
+            # A code field focused: the binding becomes a text (as the browser makes it).
+            widget(one, application, "w2")["text"] = Text("{{getOrders.data.length}}")
+            await eventually(lambda: isinstance(widget(two, application, "w2")["text"], Text), what="the text to reach two")
+            widget(one, application, "w2")["text"].insert(len("{{getOrders.data.length"), " * 2")
+            widget(two, application, "w2")["text"].insert(0, "Total: ")
+            shared = await converged(one, two)
+            assert shared["pages"][application["page"]]["tree"]["w2"]["text"] == "Total: {{getOrders.data.length * 2}}"
+            await stored_equals_shared(server, application, two)
+            assert stored_page(server, application)["dsl"]["children"][1]["text"] == "Total: {{getOrders.data.length * 2}}"
+            # A rename through REST rewrites the binding inside the text the editors are bound to.
+            text = widget(two, application, "w2")["text"]
+            answer = await asyncio.to_thread(
+                server.client("developer").post, f"/api/v1/applications/{application['id']}/refactor",
+                json={"old": "getOrders", "new": "fetchOrders", "pageId": application["page"]})
+            assert answer.status_code == 200, answer.text
+            await eventually(lambda: str(text) == "Total: {{fetchOrders.data.length * 2}}", what="the rename in the text")
+            assert isinstance(widget(one, application, "w2")["text"], Text)
+
+    asyncio.run(run())
+
+
 def test_edits_made_offline_merge_on_reconnect(server: RealtimeServer, application: dict[str, Any]) -> None:
     async def run() -> None:
         async with two_editors(server, application) as (one, two):
