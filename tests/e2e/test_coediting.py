@@ -1,6 +1,7 @@
 """Two developers edit one app at once through the UI, and a published app's viewer hears of a new
 publish (issue 18). Two Chromium contexts are two people (two sessions); what they do goes through
-the editor as a person would: the property pane, the keyboard, the SQL editor.
+the editor as a person would: the property pane (a binding typed by both at once), the keyboard, the
+SQL editor.
 
 Both end on the same state, and the page the server stored (after folding the shared document)
 equals it. One goes offline, edits, and comes back: the edits merge.
@@ -174,13 +175,35 @@ def co_edit(people: dict[str, Any], ann: Any, ben: Any, screenshots: Any) -> Non
         wait_text(tab, "Title", "Moved title")
         tab.wait_for_function("x => document.querySelector('[data-widget=\"Title\"]').getBoundingClientRect().x > x", arg=left_before)
 
-    # The same property at once: one value wins, the same in both.
+    # The same property, one after the other: the later text replaces it, the same in both.
     select_widget(ben, "Note")
     select_widget(ann, "Note")
     type_property(ann, "text", "Ann wrote this")
+    wait_text(ben, "Note", "Ann wrote this")
     type_property(ben, "text", "Ben wrote this")
     eventually(lambda: _same_text(ann, ben, "Note"))
-    assert shown_text(ann, "Note") in ("Ann wrote this", "Ben wrote this")
+    assert shown_text(ann, "Note") == "Ben wrote this"
+
+    # The same binding at once: characters from both are kept, and each sees the other's cursor there.
+    binding = '.lc-ed-pane [data-property="defaultText"] .cm-content'
+    select_widget(ann, "Search")
+    select_widget(ben, "Search")
+    type_property(ann, "defaultText", "{{Title.text}}")
+    ben.wait_for_function(FIELD_SHOWN, arg=[binding, "{{Title.text}}"])
+    ann.locator(binding).click()
+    ann.keyboard.press("Control+End")
+    ben.locator(binding).click()
+    ben.keyboard.press("Control+Home")
+    ann.keyboard.type(" and more", delay=10)
+    ben.keyboard.type("Search ", delay=10)
+    expected_binding = "Search {{Title.text}} and more"
+    for tab in (ann, ben):
+        tab.wait_for_function(FIELD_SHOWN, arg=[binding, expected_binding])
+    ann.locator(f"{binding} .cm-ySelectionCaret").wait_for()
+    ben.locator(f"{binding} .cm-ySelectionCaret").wait_for()
+    screenshots.take(ann, "shared-binding")
+    ann.keyboard.press("Escape")
+    ben.keyboard.press("Escape")
 
     # The same SQL text at once: characters from both are kept.
     for tab in (ann, ben):
@@ -230,6 +253,7 @@ def co_edit(people: dict[str, Any], ann: Any, ben: Any, screenshots: Any) -> Non
         stored = widgets_of(stored_tree(ann.request, page_id))
         assert {n: stored[n]["text"] for n in names} == shown
         assert stored["Title"]["leftColumn"] > 0
+        assert stored["Search"]["defaultText"] == expected_binding
         sql = api_call(ann.request, "GET", f"/applications/{app_id}/actions")["actions"][0]["config"]["sql"]
         assert sql == expected_sql
 
@@ -246,6 +270,15 @@ def co_edit(people: dict[str, Any], ann: Any, ben: Any, screenshots: Any) -> Non
 # The SQL editor's text, line by line, without the other person's caret and name label.
 SQL_SHOWN = """t => {
   const c = document.querySelector('[data-code-field="SQL"] .cm-content').cloneNode(true);
+  c.querySelectorAll('.cm-ySelectionCaret, .cm-ySelectionInfo').forEach((e) => e.remove());
+  return [...c.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\\n') === t;
+}"""
+
+
+# A code field's text (selector, text), line by line, without the other person's caret and name label.
+FIELD_SHOWN = """([selector, t]) => {
+  const c = document.querySelector(selector)?.cloneNode(true);
+  if (!c) return false;
   c.querySelectorAll('.cm-ySelectionCaret, .cm-ySelectionInfo').forEach((e) => e.remove());
   return [...c.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\\n') === t;
 }"""
