@@ -9,6 +9,8 @@
  * - Autosave through REST is off for what the document holds (tree, query config, JS code): the
  *   server folds the document into the store (every 2 s and when the last editor leaves), so two
  *   writers never fight. Query and JS settings still save through REST.
+ * - The property pane's code fields type into widget properties held as Y.Text (bindingTexts.ts,
+ *   offered here for the open page), on this person's undo history.
  * - Undo and redo are this person's own edits only (Y.UndoManager on the editor's origin).
  * - Until the first sync the editor waits (up to `SYNC_WAIT_MS`); when the channel cannot be
  *   joined it edits alone through REST as before, and says why.
