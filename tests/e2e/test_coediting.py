@@ -17,6 +17,21 @@ import pytest
 
 from lowcraft.devserver import free_port, running_server
 from tests.browser import server_env
+from tests.e2e.coediting_helpers import (
+    SQL_SHOWN,
+    box,
+    eventually,
+    open_editor,
+    same_text,
+    select_widget,
+    shown_text,
+    stored_tree,
+    text_widget,
+    tree,
+    type_property,
+    wait_text,
+    widgets_of,
+)
 from tests.e2e.viewer_helpers import api_call, sign_up_later_user
 
 PASSWORD = "correct-horse-battery"
@@ -64,71 +79,6 @@ def people(browser: Any, rt_server: Any, tmp_path: Path) -> Iterator[dict[str, A
     finally:
         for context in contexts:
             context.close()
-
-
-def tree(*children: dict[str, Any]) -> dict[str, Any]:
-    return {"widgetId": "0", "widgetName": "MainContainer", "type": "CANVAS_WIDGET", "leftColumn": 0,
-            "rightColumn": 64, "topRow": 0, "bottomRow": 100, "children": list(children)}
-
-
-def text_widget(widget_id: str, name: str, text: str, top: int) -> dict[str, Any]:
-    return {"widgetId": widget_id, "widgetName": name, "type": "TEXT_WIDGET", "leftColumn": 0, "rightColumn": 16,
-            "topRow": top, "bottomRow": top + 4, "text": text}
-
-
-# ------------------------------------------------------------------ what a person does
-
-
-def open_editor(tab: Any, app_id: str, page_slug: str) -> None:
-    tab.goto(f"/app/{app_id}/edit/{page_slug}")
-    tab.locator('[data-grid-id="0"]').wait_for()
-    assert tab.locator("[data-live-status]").count() == 0, tab.locator("[data-live-status]").inner_text()
-
-
-def select_widget(tab: Any, name: str) -> None:
-    tab.locator(f'[data-widget="{name}"]').first.click()
-    tab.locator(".lc-ed-pane__name").wait_for()
-
-
-def type_property(tab: Any, prop: str, text: str) -> None:
-    field = tab.locator(f'.lc-ed-pane [data-property="{prop}"] .cm-content')
-    field.click()
-    tab.keyboard.press("Control+a")
-    tab.keyboard.type(text, delay=5)  # replaces the selection (an emptied text would show its default)
-    tab.keyboard.press("Escape")
-
-
-def shown_text(tab: Any, widget: str) -> str:
-    return str(tab.locator(f'[data-widget="{widget}"] .lc-ed-widget__content').inner_text()).strip()
-
-
-def wait_text(tab: Any, widget: str, text: str) -> None:
-    tab.wait_for_function(
-        "([w, t]) => document.querySelector(`[data-widget=\"${w}\"] .lc-ed-widget__content`)?.innerText.trim() === t",
-        arg=[widget, text], timeout=10_000)
-
-
-def box(tab: Any, widget: str) -> dict[str, float]:
-    return tab.locator(f'[data-widget="{widget}"]').first.bounding_box()
-
-
-def stored_tree(request: Any, page_id: str) -> dict[str, Any]:
-    return api_call(request, "GET", f"/pages/{page_id}")["dsl"]  # type: ignore[no-any-return]
-
-
-def widgets_of(dsl: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {w["widgetName"]: w for w in dsl.get("children", [])}
-
-
-def eventually(check: Any, timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return check()
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 # ------------------------------------------------------------------ the stories
@@ -179,7 +129,7 @@ def co_edit(people: dict[str, Any], ann: Any, ben: Any, screenshots: Any) -> Non
     select_widget(ann, "Note")
     type_property(ann, "text", "Ann wrote this")
     type_property(ben, "text", "Ben wrote this")
-    eventually(lambda: _same_text(ann, ben, "Note"))
+    eventually(lambda: same_text(ann, ben, "Note"))
     assert shown_text(ann, "Note") in ("Ann wrote this", "Ben wrote this")
 
     # The same SQL text at once: characters from both are kept.
@@ -241,18 +191,6 @@ def co_edit(people: dict[str, Any], ann: Any, ben: Any, screenshots: Any) -> Non
     wait_text(ben, "Title", "Moved title")
     assert shown_text(ann, "Footer") == "Written offline"
     screenshots.take(ann, "merged")
-
-
-# The SQL editor's text, line by line, without the other person's caret and name label.
-SQL_SHOWN = """t => {
-  const c = document.querySelector('[data-code-field="SQL"] .cm-content').cloneNode(true);
-  c.querySelectorAll('.cm-ySelectionCaret, .cm-ySelectionInfo').forEach((e) => e.remove());
-  return [...c.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\\n') === t;
-}"""
-
-
-def _same_text(ann: Any, ben: Any, widget: str) -> None:
-    assert shown_text(ann, widget) == shown_text(ben, widget)
 
 
 def test_a_viewer_hears_of_a_new_publish(people: dict[str, Any], screenshots: Any) -> None:
