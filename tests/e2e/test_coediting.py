@@ -38,10 +38,12 @@ PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture
-def rt_server(tmp_path: Path) -> Iterator[Any]:
-    """A server whose public URL is its own address (the socket checks the Origin against it)."""
+def rt_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """A server whose public URL is its own address (the socket checks the Origin against it),
+    folding the shared document into the store every 0.5 s (or every `request.param` seconds)."""
     port = free_port()
-    env = {**server_env(tmp_path), "LOWCRAFT_BASE_URL": f"http://127.0.0.1:{port}", "LOWCRAFT_REALTIME_SAVE_SECONDS": "0.5"}
+    fold_seconds = str(getattr(request, "param", 0.5))
+    env = {**server_env(tmp_path), "LOWCRAFT_BASE_URL": f"http://127.0.0.1:{port}", "LOWCRAFT_REALTIME_SAVE_SECONDS": fold_seconds}
     with running_server(env, port=port) as server:
         yield server
 
@@ -223,3 +225,41 @@ def test_a_viewer_hears_of_a_new_publish(people: dict[str, Any], screenshots: An
     untouched.locator('[data-widget="Title"]', has_text="Version two").wait_for()
     typed.get_by_role("button", name="Reload").click()
     typed.locator('[data-widget="Title"]', has_text="Version two").wait_for()
+
+
+@pytest.mark.parametrize("rt_server", [60], indirect=True)  # the store lags the shared document all along
+def test_a_rename_keeps_the_code_a_colleague_typed_that_the_store_lacks_yet(people: dict[str, Any], screenshots: Any) -> None:
+    """After a rename the editor reads the lists again from the store; code the shared document
+    holds and the store does not yet (a colleague's unfolded typing) stays what the editor shows."""
+    ann, ben = people["ann"], people["ben"]
+    app_id, page = people["app"]["id"], people["page"]
+    api_call(ann.request, "POST", f"/applications/{app_id}/js-objects", {
+        "pageId": page["id"], "name": "Utils", "body": "export default {\n  first() { return 1 },\n}"}, expect=201)
+    functions = "select[aria-label='Function to run'] option"
+    for tab in (ann, ben):
+        open_editor(tab, app_id, page["slug"])
+        tab.get_by_role("tab", name="Explorer").click()
+        tab.locator(".lc-ed-tree__item", has_text="Utils").click()
+        tab.locator('[data-code-field="JS object"] .cm-content').wait_for()
+    ben.locator('[data-code-field="JS object"] .cm-content').click()
+    ben.keyboard.press("Control+Home")
+    ben.keyboard.press("End")
+    ben.keyboard.type("\n  second() { return 2 },", delay=10)
+    ann.locator(functions, has_text="second").wait_for(state="attached")
+
+    # The server's notice of the rename reaches Ann before her own request's answer does, so the
+    # lists she reads after it are the last ones set (the store's, without Ben's function).
+    def answer_late(route: Any) -> None:
+        response = route.fetch()
+        time.sleep(1.5)
+        route.fulfill(response=response)
+
+    ann.route("**/api/v1/applications/*/refactor", answer_late)
+    name = ann.get_by_label("JS object name")
+    name.fill("Helpers")
+    name.press("Enter")
+    ann.get_by_text("Utils is now Helpers").wait_for()
+    time.sleep(1)
+    screenshots.take(ann, "after-rename")
+    assert ann.locator(functions).all_inner_texts() == ["second", "first"]
+    assert ann.locator(".lc-ed-tree__item", has_text="Helpers").count() == 1

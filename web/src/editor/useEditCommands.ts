@@ -56,7 +56,7 @@ export function useEditCommands(ctx: EditCommandsContext) {
   const { appId, latest, coedit, saver, track, pendingSaves, dispatch, setActions, setJsObjects, setBusy, setRunning, setFocus, connectors, pageNames, toast } = ctx;
   const { engine, reloadEngine, scheduleReload, forgetActionData } = ctx.engine;
 
-  const { commitTree, flush: flushShared } = coedit;
+  const { commitTree, flush: flushShared, live, reapplyShared } = coedit;
   const commit = useCallback((tree: Widget, select?: readonly string[], key?: string) => {
     if (!commitTree(tree, select)) dispatch({ type: "commit", tree, ...(select ? { select } : {}), ...(key ? { key } : {}) });
   }, [commitTree, dispatch]);
@@ -71,7 +71,13 @@ export function useEditCommands(ctx: EditCommandsContext) {
     const [acts, js] = await Promise.all([editorApi.actions(appId), editorApi.jsObjects(appId)]);
     setActions(acts);
     setJsObjects(js);
-    if (pid && !coedit.live) { // live: the rewritten tree comes through the shared document
+    if (live) {
+      // The store may lag the shared document (a colleague's code not folded yet): lay the
+      // document over the lists, and reload the engine again once they show it. The rewritten
+      // tree comes through the document.
+      reapplyShared();
+      scheduleReload();
+    } else if (pid) {
       const page = await editorApi.page(pid);
       track(page);
       dispatch({ type: "rewritten", tree: page.dsl });
@@ -80,7 +86,7 @@ export function useEditCommands(ctx: EditCommandsContext) {
     forgetActionData();
     await reloadEngine();
     await engine.current?.runOnLoadActions();
-  }, [appId, engine, forgetActionData, reloadEngine, track, coedit.live, latest, setActions, setJsObjects, dispatch]);
+  }, [appId, engine, forgetActionData, reloadEngine, scheduleReload, track, live, reapplyShared, latest, setActions, setJsObjects, dispatch]);
 
   const rename = useCallback(
     async (oldName: string, newName: string) => {
