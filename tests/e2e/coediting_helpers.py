@@ -49,7 +49,7 @@ def wait_text(tab: Any, widget: str, text: str) -> None:
 
 
 def box(tab: Any, widget: str) -> dict[str, float]:
-    return tab.locator(f'[data-widget="{widget}"]').first.bounding_box()
+    return tab.locator(f'[data-widget="{widget}"]').first.bounding_box()  # type: ignore[no-any-return]
 
 
 def stored_tree(request: Any, page_id: str) -> dict[str, Any]:
