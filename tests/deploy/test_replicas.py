@@ -10,13 +10,8 @@ stream of requests through the proxy loses none of them.
 
 from __future__ import annotations
 
-import base64
-import os
 import secrets
 import signal
-import ssl
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -31,26 +26,14 @@ import pytest
 
 from lowcraft.devserver import free_port, wait_ready
 from lowcraft.http.deps import SESSION_COOKIE
-from tests.deploy.certificates import write_self_signed
+from tests.replicas import Replica, cluster_env, start_caddy, started_replicas, stop, trusting
 from tests.servers import postgres_url, require_redis, throwaway_postgres
 
-CADDYFILE = Path(__file__).resolve().parents[2] / "deploy" / "Caddyfile"
 CSRF = {"X-Requested-By": "lowcraft"}
 PASSWORD = "replicas-share-everything"
 REDIS_DB = 13  # a database number of its own, away from the other tests' keys
 STREAM = 200
 STOP_AFTER = 80
-
-
-@dataclass
-class Replica:
-    name: str
-    url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
 
 
 @dataclass
@@ -62,14 +45,10 @@ class Cluster:
     email: str
 
     def through_proxy(self) -> httpx.Client:
-        return httpx.Client(base_url=self.proxy_url, verify=_trusting(self.certificate), headers=CSRF, timeout=20)
+        return httpx.Client(base_url=self.proxy_url, verify=trusting(self.certificate), headers=CSRF, timeout=20)
 
     def direct(self, replica: Replica, cookie: str) -> httpx.Client:
         return httpx.Client(base_url=replica.url, headers={**CSRF, "Cookie": f"{SESSION_COOKIE}={cookie}"}, timeout=20)
-
-
-def _trusting(certificate: Path) -> ssl.SSLContext:
-    return ssl.create_default_context(cafile=str(certificate))
 
 
 @pytest.fixture(scope="module")
@@ -78,82 +57,21 @@ def empty_database() -> Iterator[str]:
         yield postgres_url(name)
 
 
-def _start_caddy(
-    caddy_bin: str, folder: Path, upstreams: list[str], https_port: int
-) -> tuple[subprocess.Popen[bytes], str, Path]:
-    cert, key = write_self_signed(folder)
-    http_port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LOWCRAFT_")}
-    env |= {
-        "HOME": str(folder), "XDG_DATA_HOME": str(folder / "data"), "XDG_CONFIG_HOME": str(folder / "config"),
-        "LOWCRAFT_DOMAIN": "localhost", "LOWCRAFT_TLS": "files",
-        "LOWCRAFT_TLS_CERT": str(cert), "LOWCRAFT_TLS_KEY": str(key),
-        "LOWCRAFT_UPSTREAMS": " ".join(upstreams),
-        "LOWCRAFT_HTTP_PORT": str(http_port), "LOWCRAFT_HTTPS_PORT": str(https_port),
-        "LOWCRAFT_HEALTH_INTERVAL": "200ms", "LOWCRAFT_CADDY_ADMIN": "off",
-    }
-    log = (folder / "caddy.log").open("wb")
-    process = subprocess.Popen([caddy_bin, "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
-                               env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"https://localhost:{https_port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(url + "/api/v1/ready", verify=_trusting(cert), timeout=2).status_code == 200:
-                return process, url, cert
-        except httpx.HTTPError:
-            pass
-        assert process.poll() is None and time.monotonic() < deadline, (folder / "caddy.log").read_text()
-        time.sleep(0.1)
-
-
-def _stop(process: subprocess.Popen[Any]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @pytest.fixture(scope="module")
 def cluster(caddy_bin: str, empty_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     require_redis()
     folder = tmp_path_factory.mktemp("replicas")
-    ports = [free_port(), free_port()]
     https_port = free_port()
-    shared = {
-        "LOWCRAFT_BASE_URL": f"https://localhost:{https_port}",
+    shared = cluster_env(f"https://localhost:{https_port}", empty_database, REDIS_DB) | {
         "LOWCRAFT_ALLOW_PRIVATE_NETWORKS": "true",  # the datasources are this machine's servers
-        "LOWCRAFT_DATABASE_URL": empty_database,
-        "LOWCRAFT_REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-        "LOWCRAFT_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "LOWCRAFT_TRUSTED_PROXIES": "127.0.0.1",
-        "LOWCRAFT_ARGON2_TIME_COST": "1",
-        "LOWCRAFT_ARGON2_MEMORY_KIB": "1024",
-        "LOWCRAFT_LOG_LEVEL": "INFO",
     }
-    replicas: list[Replica] = []
-    caddy: subprocess.Popen[bytes] | None = None
-    try:
-        # Both processes are launched before either is waited for: they migrate the empty store together.
-        for index, port in enumerate(ports):
-            name = f"replica-{index + 1}"
-            env = {k: v for k, v in os.environ.items() if not k.startswith("LOWCRAFT_")} | shared | {
-                "LOWCRAFT_DATA_DIR": str(folder / name), "LOWCRAFT_HOST": "127.0.0.1", "LOWCRAFT_PORT": str(port),
-            }
-            log = folder / f"{name}.log"
-            process = subprocess.Popen([sys.executable, "-m", "lowcraft.cli", "serve"], env=env,
-                                       stdout=log.open("wb"), stderr=subprocess.STDOUT)
-            replicas.append(Replica(name, f"http://127.0.0.1:{port}", process, log))
-        caddy, proxy_url, cert = _start_caddy(caddy_bin, folder, [f"127.0.0.1:{p}" for p in ports], https_port)
-        yield Cluster(replicas, proxy_url, cert, empty_database, f"ops-{secrets.token_hex(4)}@example.com")
-    finally:
-        if caddy is not None:
-            _stop(caddy)
-        for replica in replicas:
-            _stop(replica.process)
+    # Both processes are launched before either is waited for: they migrate the empty store together.
+    with started_replicas(folder, shared, together=True) as replicas:
+        caddy, proxy_url, cert = start_caddy(caddy_bin, folder, [r.url.removeprefix("http://") for r in replicas], https_port)
+        try:
+            yield Cluster(replicas, proxy_url, cert, empty_database, f"ops-{secrets.token_hex(4)}@example.com")
+        finally:
+            stop(caddy)
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +93,7 @@ def test_replicas_started_together_on_an_empty_database_both_come_up_after_one_m
     with psycopg.connect(cluster.database_url) as conn:
         assert conn.execute("SELECT count(*) FROM alembic_version").fetchone() == (1,)
     # Alembic logs each applied revision; across both replicas the first one was applied once.
-    logs = "".join(r.output() for r in cluster.replicas)
+    logs = "".join(r.log() for r in cluster.replicas)
     assert logs.count("Running upgrade  -> 0001") == 1, logs[-3000:]
 
 
@@ -270,5 +188,5 @@ def test_stopping_a_replica_mid_stream_loses_no_request(
     lost = sum(1 for s in statuses if s != 200)
     record_property("requests_lost_when_a_replica_stopped", lost)
     print(f"\nrequests through Caddy: {STREAM}, replica stopped after {STOP_AFTER}, lost: {lost}")
-    assert second.output().count(f"GET /api/v1/applications/{app_id} 200") > 0  # it took part before stopping
+    assert second.log().count(f"GET /api/v1/applications/{app_id} 200") > 0  # it took part before stopping
     assert lost == 0, statuses

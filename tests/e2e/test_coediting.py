@@ -18,16 +18,34 @@ import pytest
 
 from lowcraft.devserver import free_port, running_server
 from tests.browser import server_env
+from tests.e2e.coediting_helpers import (
+    FIELD_SHOWN,
+    SQL_SHOWN,
+    box,
+    eventually,
+    open_editor,
+    same_text,
+    select_widget,
+    shown_text,
+    stored_tree,
+    text_widget,
+    tree,
+    type_property,
+    wait_text,
+    widgets_of,
+)
 from tests.e2e.viewer_helpers import api_call, sign_up_later_user
 
 PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture
-def rt_server(tmp_path: Path) -> Iterator[Any]:
-    """A server whose public URL is its own address (the socket checks the Origin against it)."""
+def rt_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """A server whose public URL is its own address (the socket checks the Origin against it),
+    folding the shared document into the store every 0.5 s (or every `request.param` seconds)."""
     port = free_port()
-    env = {**server_env(tmp_path), "LOWCRAFT_BASE_URL": f"http://127.0.0.1:{port}", "LOWCRAFT_REALTIME_SAVE_SECONDS": "0.5"}
+    fold_seconds = str(getattr(request, "param", 0.5))
+    env = {**server_env(tmp_path), "LOWCRAFT_BASE_URL": f"http://127.0.0.1:{port}", "LOWCRAFT_REALTIME_SAVE_SECONDS": fold_seconds}
     with running_server(env, port=port) as server:
         yield server
 
@@ -65,71 +83,6 @@ def people(browser: Any, rt_server: Any, tmp_path: Path) -> Iterator[dict[str, A
     finally:
         for context in contexts:
             context.close()
-
-
-def tree(*children: dict[str, Any]) -> dict[str, Any]:
-    return {"widgetId": "0", "widgetName": "MainContainer", "type": "CANVAS_WIDGET", "leftColumn": 0,
-            "rightColumn": 64, "topRow": 0, "bottomRow": 100, "children": list(children)}
-
-
-def text_widget(widget_id: str, name: str, text: str, top: int) -> dict[str, Any]:
-    return {"widgetId": widget_id, "widgetName": name, "type": "TEXT_WIDGET", "leftColumn": 0, "rightColumn": 16,
-            "topRow": top, "bottomRow": top + 4, "text": text}
-
-
-# ------------------------------------------------------------------ what a person does
-
-
-def open_editor(tab: Any, app_id: str, page_slug: str) -> None:
-    tab.goto(f"/app/{app_id}/edit/{page_slug}")
-    tab.locator('[data-grid-id="0"]').wait_for()
-    assert tab.locator("[data-live-status]").count() == 0, tab.locator("[data-live-status]").inner_text()
-
-
-def select_widget(tab: Any, name: str) -> None:
-    tab.locator(f'[data-widget="{name}"]').first.click()
-    tab.locator(".lc-ed-pane__name").wait_for()
-
-
-def type_property(tab: Any, prop: str, text: str) -> None:
-    field = tab.locator(f'.lc-ed-pane [data-property="{prop}"] .cm-content')
-    field.click()
-    tab.keyboard.press("Control+a")
-    tab.keyboard.type(text, delay=5)  # replaces the selection (an emptied text would show its default)
-    tab.keyboard.press("Escape")
-
-
-def shown_text(tab: Any, widget: str) -> str:
-    return str(tab.locator(f'[data-widget="{widget}"] .lc-ed-widget__content').inner_text()).strip()
-
-
-def wait_text(tab: Any, widget: str, text: str) -> None:
-    tab.wait_for_function(
-        "([w, t]) => document.querySelector(`[data-widget=\"${w}\"] .lc-ed-widget__content`)?.innerText.trim() === t",
-        arg=[widget, text], timeout=10_000)
-
-
-def box(tab: Any, widget: str) -> dict[str, float]:
-    return tab.locator(f'[data-widget="{widget}"]').first.bounding_box()
-
-
-def stored_tree(request: Any, page_id: str) -> dict[str, Any]:
-    return api_call(request, "GET", f"/pages/{page_id}")["dsl"]  # type: ignore[no-any-return]
-
-
-def widgets_of(dsl: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {w["widgetName"]: w for w in dsl.get("children", [])}
-
-
-def eventually(check: Any, timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return check()
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 # ------------------------------------------------------------------ the stories
@@ -181,7 +134,7 @@ def co_edit(people: dict[str, Any], ann: Any, ben: Any, screenshots: Any) -> Non
     type_property(ann, "text", "Ann wrote this")
     wait_text(ben, "Note", "Ann wrote this")
     type_property(ben, "text", "Ben wrote this")
-    eventually(lambda: _same_text(ann, ben, "Note"))
+    eventually(lambda: same_text(ann, ben, "Note"))
     assert shown_text(ann, "Note") == "Ben wrote this"
 
     # The same binding at once: characters from both are kept, and each sees the other's cursor there.
@@ -267,27 +220,6 @@ def co_edit(people: dict[str, Any], ann: Any, ben: Any, screenshots: Any) -> Non
     screenshots.take(ann, "merged")
 
 
-# The SQL editor's text, line by line, without the other person's caret and name label.
-SQL_SHOWN = """t => {
-  const c = document.querySelector('[data-code-field="SQL"] .cm-content').cloneNode(true);
-  c.querySelectorAll('.cm-ySelectionCaret, .cm-ySelectionInfo').forEach((e) => e.remove());
-  return [...c.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\\n') === t;
-}"""
-
-
-# A code field's text (selector, text), line by line, without the other person's caret and name label.
-FIELD_SHOWN = """([selector, t]) => {
-  const c = document.querySelector(selector)?.cloneNode(true);
-  if (!c) return false;
-  c.querySelectorAll('.cm-ySelectionCaret, .cm-ySelectionInfo').forEach((e) => e.remove());
-  return [...c.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\\n') === t;
-}"""
-
-
-def _same_text(ann: Any, ben: Any, widget: str) -> None:
-    assert shown_text(ann, widget) == shown_text(ben, widget)
-
-
 def test_a_viewer_hears_of_a_new_publish(people: dict[str, Any], screenshots: Any) -> None:
     ann = people["ann"]
     app = people["app"]
@@ -318,3 +250,41 @@ def test_a_viewer_hears_of_a_new_publish(people: dict[str, Any], screenshots: An
     untouched.locator('[data-widget="Title"]', has_text="Version two").wait_for()
     typed.get_by_role("button", name="Reload").click()
     typed.locator('[data-widget="Title"]', has_text="Version two").wait_for()
+
+
+@pytest.mark.parametrize("rt_server", [60], indirect=True)  # the store lags the shared document all along
+def test_a_rename_keeps_the_code_a_colleague_typed_that_the_store_lacks_yet(people: dict[str, Any], screenshots: Any) -> None:
+    """After a rename the editor reads the lists again from the store; code the shared document
+    holds and the store does not yet (a colleague's unfolded typing) stays what the editor shows."""
+    ann, ben = people["ann"], people["ben"]
+    app_id, page = people["app"]["id"], people["page"]
+    api_call(ann.request, "POST", f"/applications/{app_id}/js-objects", {
+        "pageId": page["id"], "name": "Utils", "body": "export default {\n  first() { return 1 },\n}"}, expect=201)
+    functions = "select[aria-label='Function to run'] option"
+    for tab in (ann, ben):
+        open_editor(tab, app_id, page["slug"])
+        tab.get_by_role("tab", name="Explorer").click()
+        tab.locator(".lc-ed-tree__item", has_text="Utils").click()
+        tab.locator('[data-code-field="JS object"] .cm-content').wait_for()
+    ben.locator('[data-code-field="JS object"] .cm-content').click()
+    ben.keyboard.press("Control+Home")
+    ben.keyboard.press("End")
+    ben.keyboard.type("\n  second() { return 2 },", delay=10)
+    ann.locator(functions, has_text="second").wait_for(state="attached")
+
+    # The server's notice of the rename reaches Ann before her own request's answer does, so the
+    # lists she reads after it are the last ones set (the store's, without Ben's function).
+    def answer_late(route: Any) -> None:
+        response = route.fetch()
+        time.sleep(1.5)
+        route.fulfill(response=response)
+
+    ann.route("**/api/v1/applications/*/refactor", answer_late)
+    name = ann.get_by_label("JS object name")
+    name.fill("Helpers")
+    name.press("Enter")
+    ann.get_by_text("Utils is now Helpers").wait_for()
+    time.sleep(1)
+    screenshots.take(ann, "after-rename")
+    assert ann.locator(functions).all_inner_texts() == ["second", "first"]
+    assert ann.locator(".lc-ed-tree__item", has_text="Helpers").count() == 1

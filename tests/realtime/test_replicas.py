@@ -6,12 +6,7 @@ sockets of the other."""
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
-import os
-import secrets
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,12 +18,12 @@ import redis
 import websockets
 from pycrdt import Map
 
-from lowcraft.devserver import free_port, wait_ready
+from lowcraft.devserver import free_port
 from lowcraft.http.deps import SESSION_COOKIE
 from lowcraft.realtime.layout import read_doc
-from tests.deploy.test_replicas import _start_caddy, _stop, _trusting
 from tests.realtime.test_coediting import eventually
 from tests.realtime.yclient import YClient, ws_url
+from tests.replicas import Replica, cluster_env, start_caddy, started_replicas, stop, trusting
 from tests.servers import postgres_url, require_program, require_redis, throwaway_postgres
 
 REDIS_DB = 12
@@ -37,17 +32,17 @@ CSRF = {"X-Requested-By": "lowcraft"}
 
 @dataclass
 class Cluster:
-    replicas: list[tuple[str, subprocess.Popen[bytes], Path]]
+    replicas: list[Replica]
     proxy_url: str
     certificate: Path
     cookie: str = ""
 
     def api(self, base: str | None = None) -> httpx.Client:
-        return httpx.Client(base_url=base or self.proxy_url, verify=_trusting(self.certificate), timeout=20,
+        return httpx.Client(base_url=base or self.proxy_url, verify=trusting(self.certificate), timeout=20,
                             headers={**CSRF, "Origin": self.proxy_url}, cookies={SESSION_COOKIE: self.cookie} if self.cookie else None)
 
     def accepted_sockets(self) -> list[int]:
-        return [log.read_text(errors="replace").count('"WebSocket /api/v1/ws') for _, _, log in self.replicas]
+        return [replica.accepted_sockets() for replica in self.replicas]
 
 
 @pytest.fixture(scope="module")
@@ -56,35 +51,16 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     require_redis()
     redis.Redis(db=REDIS_DB).flushdb()
     folder = tmp_path_factory.mktemp("rt-replicas")
-    ports, https_port = [free_port(), free_port()], free_port()
+    https_port = free_port()
     with throwaway_postgres("lowcraft_rt") as database:
-        shared = {
-            "LOWCRAFT_BASE_URL": f"https://localhost:{https_port}",
-            "LOWCRAFT_DATABASE_URL": postgres_url(database),
-            "LOWCRAFT_REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-            "LOWCRAFT_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-            "LOWCRAFT_TRUSTED_PROXIES": "127.0.0.1",
-            "LOWCRAFT_ARGON2_TIME_COST": "1", "LOWCRAFT_ARGON2_MEMORY_KIB": "1024",
-            "LOWCRAFT_REALTIME_SAVE_SECONDS": "0.3", "LOWCRAFT_LOG_LEVEL": "INFO",
-        }
-        replicas = []
-        caddy = None
-        try:
-            for index, port in enumerate(ports):
-                env = {k: v for k, v in os.environ.items() if not k.startswith("LOWCRAFT_")} | shared | {
-                    "LOWCRAFT_DATA_DIR": str(folder / f"r{index}"), "LOWCRAFT_HOST": "127.0.0.1", "LOWCRAFT_PORT": str(port)}
-                log = folder / f"r{index}.log"
-                process = subprocess.Popen([sys.executable, "-m", "lowcraft.cli", "serve"], env=env,
-                                           stdout=log.open("wb"), stderr=subprocess.STDOUT)
-                replicas.append((f"http://127.0.0.1:{port}", process, log))
-                wait_ready(f"http://127.0.0.1:{port}", process, 60, log)  # one at a time: one migrates
-            caddy, proxy_url, cert = _start_caddy(caddy_bin, folder, [f"127.0.0.1:{p}" for p in ports], https_port)
-            yield Cluster(replicas, proxy_url, cert)
-        finally:
-            if caddy is not None:
-                _stop(caddy)
-            for _, process, _ in replicas:
-                _stop(process)
+        shared = cluster_env(f"https://localhost:{https_port}", postgres_url(database), REDIS_DB) | {
+            "LOWCRAFT_REALTIME_SAVE_SECONDS": "0.3"}
+        with started_replicas(folder, shared) as replicas:
+            caddy, proxy_url, cert = start_caddy(caddy_bin, folder, [r.url.removeprefix("http://") for r in replicas], https_port)
+            try:
+                yield Cluster(replicas, proxy_url, cert)
+            finally:
+                stop(caddy)
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +84,7 @@ def setup(cluster: Cluster) -> dict[str, Any]:
 
 
 def test_two_editors_on_two_replicas_behind_caddy_edit_together(cluster: Cluster, setup: dict[str, Any]) -> None:
-    ssl = _trusting(cluster.certificate)
+    ssl = trusting(cluster.certificate)
     url = ws_url(cluster.proxy_url, f"edit:{setup['app']}")
     before = cluster.accepted_sockets()
 
@@ -141,8 +117,8 @@ def test_two_editors_on_two_replicas_behind_caddy_edit_together(cluster: Cluster
         await eventually(stored, timeout=10, what="the store to equal the shared state")
 
         # A REST rename made on replica 1 reaches the editor on replica 2 (and vice versa).
-        for base in (cluster.replicas[0][0], cluster.replicas[1][0]):
-            new = "Heading" if base == cluster.replicas[0][0] else "Title2"
+        for base in (cluster.replicas[0].url, cluster.replicas[1].url):
+            new = "Heading" if base == cluster.replicas[0].url else "Title2"
             old = "Title" if new == "Heading" else "Heading"
             with cluster.api(base) as client:
                 answer = await asyncio.to_thread(client.post, f"/api/v1/applications/{setup['app']}/refactor",
@@ -160,7 +136,7 @@ def test_two_editors_on_two_replicas_behind_caddy_edit_together(cluster: Cluster
         # A viewer hears of a publish made through either replica.
         viewer = await websockets.connect(ws_url(cluster.proxy_url, f"view:{setup['app']}"), ssl=ssl,
                                           additional_headers={"Cookie": f"{SESSION_COOKIE}={cluster.cookie}", "Origin": cluster.proxy_url})
-        for base, _, _ in cluster.replicas:
+        for base in (replica.url for replica in cluster.replicas):
             with cluster.api(base) as client:
                 assert (await asyncio.to_thread(client.post, f"/api/v1/applications/{setup['app']}/publish")).status_code == 200
             notice = json.loads(await asyncio.wait_for(viewer.recv(), 5))
@@ -174,7 +150,7 @@ def test_two_editors_on_two_replicas_behind_caddy_edit_together(cluster: Cluster
 
 def test_a_replica_opening_a_room_takes_the_state_from_its_peer(cluster: Cluster, setup: dict[str, Any]) -> None:
     """Edits not yet folded are not lost when a second replica opens its room: it asks its peer."""
-    first, second = cluster.replicas[0][0], cluster.replicas[1][0]
+    first, second = cluster.replicas[0].url, cluster.replicas[1].url
 
     async def run() -> None:
         one = await YClient(ws_url(first, f"edit:{setup['app']}"), cookie=cluster.cookie, origin=cluster.proxy_url).connect()

@@ -324,13 +324,19 @@ export function useCoEditing(ctx: CoEditingContext) {
     }
   }, [appId]);
 
+  /**
+   * Lay what the document holds over the lists again, after they were read from REST (a rename):
+   * the store may lag the document, and the document's observers fire only on its next change.
+   */
+  const reapplyShared = useCallback(() => overlay.current(), []);
+
   const label = useMemo(() => {
     if (mode === "alone") return status.problem ? `Editing alone: ${status.problem}` : "Editing alone: live editing is not available.";
     if (status.status === "offline" || (status.status !== "open" && mode === "live")) return status.problem ?? "Reconnecting…";
     return null;
   }, [mode, status]);
 
-  return { mode, live, status, label, peers, history, saveState, commitTree, dispatch, actionChange, jsChange, sharedText, flush };
+  return { mode, live, status, label, peers, history, saveState, commitTree, dispatch, actionChange, jsChange, sharedText, flush, reapplyShared };
 }
 
 /** Does the store hold what the shared document has (the open page, every query and JS object)? */
