@@ -8,7 +8,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tests.conftest import Api
+from lowcraft.git.models import GitConnection
+from tests.conftest import Api, Instance
 from tests.git.remotes import git, git_ssh
 from tests.git.support import new_app, set_text, widget_text
 
@@ -136,3 +137,24 @@ def test_a_key_pinned_for_one_of_several_types_is_the_one_checked(admin: Api, tm
                              json={"remoteUrl": url, "auth": "ssh", "hostKey": ecdsa})
         assert [k["type"] for k in connected["hostKeys"]] == ["ecdsa-sha2-nistp256"]
         admin.ok("POST", f"/api/v1/applications/{app}/git/push")
+
+
+def test_an_ssh_connection_without_a_pinned_key_is_refused_until_one_is_pinned(
+    admin: Api, instance: Instance, tmp_path: Path
+) -> None:
+    """Connections made before host keys were verified (migration 0016 leaves them unpinned)."""
+    app, public = _deploy_key(admin)
+    with git_ssh(tmp_path / "remotes", [public]) as server:
+        url = server.create("orders.git")
+        admin.ok("POST", f"/api/v1/applications/{app}/git/connect", json={"remoteUrl": url, "auth": "ssh"})
+        with instance.app.state.runtime.db.session() as db:
+            db.get(GitConnection, app).ssh_host_keys = None
+        assert admin.ok("GET", f"/api/v1/applications/{app}/git")["hostKeys"] == []
+        refused = admin.post(f"/api/v1/applications/{app}/git/pull")
+        assert refused.status_code == 422 and refused.json()["error"]["code"] == "git_host_key_mismatch"
+        assert "No SSH host key is pinned" in refused.json()["error"]["message"]
+        assert server.fingerprints()["ssh-ed25519"] in refused.json()["error"]["message"]
+        admin.ok("POST", f"/api/v1/applications/{app}/git/host-key", json={"hostKey": server.host_keys[0]})
+        assert admin.ok("POST", f"/api/v1/applications/{app}/git/pull")["result"] == "up-to-date"
+    [event] = _audit(admin, "git.host_key_pinned")
+    assert event["summary"]["previous"] == [] and event["summary"]["from"] == "pasted"
