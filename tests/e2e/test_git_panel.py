@@ -214,6 +214,9 @@ def test_a_deploy_key_made_in_the_panel_connects_over_ssh(page: Any, tmp_path: P
         form.get_by_role("button", name="Connect").click()
         expect(page.locator("[data-git-branch]")).to_have_text("main")
         expect(badge(page)).to_have_text("⎇ main")
+        page.locator(".lc-git summary", has_text="Settings").click()
+        fingerprint = server.fingerprints()["ssh-ed25519"]  # as `ssh-keygen -l` shows the server's key
+        expect(page.locator("[data-host-key-fingerprint]")).to_have_text(f"ssh-ed25519 {fingerprint}")
         page.get_by_role("button", name="← Canvas").click()
         set_widget_text(page, "Text1", "Over SSH")
         open_git(page)
