@@ -160,9 +160,16 @@ def _callbacks(url: str, creds: Credentials) -> Iterator[_Callbacks]:
         callbacks = _Callbacks(creds, hold)
         try:
             yield callbacks
-        except (pygit2.GitError, OSError, ValueError):
+        except (pygit2.GitError, OSError, ValueError) as exc:
             if callbacks.host_key_refused:
                 raise hostkeys.mismatch(*address, list(creds.host_keys)) from None
+            if not hold.released and "exchange encryption keys" in str(exc).lower():
+                # libgit2 offers only the pinned key types: a server with none of them fails the
+                # handshake before its key is checked - a changed key as well, when it has no pinned one.
+                refusal = hostkeys.mismatch(*address, list(creds.host_keys))
+                presented = {k["fingerprint"] for k in refusal.details["presented"]}
+                if presented and not presented & {k.fingerprint for k in creds.host_keys}:
+                    raise refusal from None
             if callbacks.unchecked_connection:
                 raise GitHostKeyMismatch("A second SSH connection opened without its host key check was refused.") from None
             raise

@@ -24,10 +24,10 @@ def _audit(admin: Api, action: str) -> list[dict]:
     return [e for e in admin.ok("GET", f"/api/v1/workspaces/{ws}/audit-log")["events"] if e["action"] == action]
 
 
-def _other_key(tmp_path: Path) -> str:
+def _other_key(tmp_path: Path, kind: str = "ed25519") -> str:
     """A host key no server here has (what an attacker's server would present)."""
-    path = tmp_path / "stranger"
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path)], check=True)
+    path = tmp_path / f"stranger-{kind}"
+    subprocess.run(["ssh-keygen", "-q", "-t", kind, "-N", "", "-f", str(path)], check=True)
     return path.with_suffix(".pub").read_text().strip()
 
 
@@ -108,6 +108,12 @@ def test_a_pasted_key_that_is_not_the_servers_is_refused(admin: Api, tmp_path: P
                              json={"remoteUrl": url, "auth": "ssh", "hostKey": stranger})
         assert refused.status_code == 422, refused.text
         assert refused.json()["error"]["code"] == "git_host_key_mismatch"
+        # A key of a type the server does not have at all is the same refusal, naming both keys.
+        other_type = admin.post(f"/api/v1/applications/{app}/git/connect",
+                                json={"remoteUrl": url, "auth": "ssh", "hostKey": _other_key(tmp_path, "ecdsa")})
+        assert other_type.status_code == 422 and other_type.json()["error"]["code"] == "git_host_key_mismatch"
+        assert server.fingerprints()["ssh-ed25519"] in other_type.json()["error"]["message"]
+        assert "ecdsa-sha2-nistp256" in other_type.json()["error"]["message"]
         shown = admin.ok("GET", f"/api/v1/applications/{app}/git")
         assert not shown["connected"] and shown["hostKeys"] == []
 
