@@ -188,7 +188,7 @@ def test_connect_commit_branch_and_resolve_a_conflict_in_the_git_panel(page: Any
         assert len(git("log", "-1", "--format=%P", cwd=clone).split()) == 2  # a merge commit
 
 
-def test_a_deploy_key_made_in_the_panel_connects_over_ssh(page: Any, tmp_path: Path) -> None:
+def test_a_deploy_key_made_in_the_panel_connects_over_ssh(page: Any, tmp_path: Path, screenshots: Any) -> None:
     from playwright.sync_api import expect
 
     from tests.git.remotes import git_ssh
@@ -217,6 +217,7 @@ def test_a_deploy_key_made_in_the_panel_connects_over_ssh(page: Any, tmp_path: P
         page.locator(".lc-git summary", has_text="Settings").click()
         fingerprint = server.fingerprints()["ssh-ed25519"]  # as `ssh-keygen -l` shows the server's key
         expect(page.locator("[data-host-key-fingerprint]")).to_have_text(f"ssh-ed25519 {fingerprint}")
+        screenshots.take(page, "ssh-host-key")
         page.get_by_role("button", name="← Canvas").click()
         set_widget_text(page, "Text1", "Over SSH")
         open_git(page)

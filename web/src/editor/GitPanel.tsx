@@ -163,7 +163,7 @@ function SettingsSection(props: { appId: string; status: GitStatus; busy: boolea
   const { status } = props;
   const [protectedText, setProtectedText] = useState(status.protectedBranches.join(", "));
   return (
-    <details className="lc-git-section">
+    <details className="lc-git-section" open={status.authKind === "ssh" && status.hostKeys.length === 0}>
       <summary>Settings</summary>
       <label className="lc-ed-form__check">
         <input type="checkbox" checked={status.autoCommitOnPublish} disabled={props.busy} onChange={(e) => void props.run("Saving…", () => gitApi.updateSettings(props.appId, { autoCommitOnPublish: e.target.checked }))} /> Commit on publish
