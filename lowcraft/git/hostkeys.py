@@ -170,7 +170,8 @@ def mismatch(host: str, port: int, pinned: list[HostKey]) -> GitHostKeyMismatch:
     return GitHostKeyMismatch(
         f"The SSH host key of {where} has changed: this application pinned {expected}, the server now presents "
         f"{shown}. Someone may be intercepting the connection, so nothing was fetched or pushed. If your Git host "
-        "really changed its key, compare the new fingerprint with the one it publishes and re-pin it.",
+        "really changed its key, compare the new fingerprint with the one it publishes and re-pin it (Git panel, Settings, "
+        "Re-pin host key).",
         details=details)
 
 
