@@ -360,6 +360,7 @@ MATRIX = [
     row("POST",   "/api/v1/applications/{app}/git/deploy-key",     None,                            401, 403, 201, 201, 404),
     row("POST",   "/api/v1/applications/{app}/git/connect",        {"remoteUrl": "file:///etc", "auth": "token", "token": "t"}, 401, 403, 422, 422, 404),
     row("DELETE", "/api/v1/applications/{app}/git",                None,                            401, 403, 404, 404, 404),
+    row("POST",   "/api/v1/applications/{app}/git/host-key",       {},                              401, 403, 404, 404, 404),
     row("PATCH",  "/api/v1/applications/{app}/git/settings",       {"autoCommitOnPublish": True},   401, 403, 404, 404, 404),
     row("GET",    "/api/v1/applications/{app}/git/status",         None,                            401, 403, 404, 404, 404),
     row("POST",   "/api/v1/applications/{app}/git/commit",         {"message": "m"},                401, 403, 404, 404, 404),

@@ -43,6 +43,14 @@ class Connect(Body):
     folder: str = Field("", max_length=300, description="The app's folder in the repository (several apps may share one).")
     use_repository: bool = Field(False, alias="useRepository",
                                  description="The folder holds a Lowcraft app: load it as the edit state.")
+    host_key: str = Field("", alias="hostKey", max_length=20000, description=(
+        "SSH: the server's host key as your Git host publishes it (known_hosts lines or `ssh-ed25519 AAAA...`); "
+        "empty pins the key the server presents now (its fingerprint is returned to compare)."))
+
+
+class HostKeyBody(Body):
+    host_key: str = Field("", alias="hostKey", max_length=20000, description=(
+        "The server's host key (known_hosts lines or `ssh-ed25519 AAAA...`); empty pins the key it presents now."))
 
 
 class SettingsPatch(Body):
@@ -102,8 +110,15 @@ def connect(application_id: str, body: Connect, ctx: Ctx) -> dict[str, Any]:
     Lowcraft app is a 422 and changes nothing."""
     return service.connect(ctx, application_id, service.ConnectRequest(
         remote_url=body.remote_url, auth=body.auth, username=body.username, token=body.token,
-        branch=body.branch, folder=body.folder, use_repository=body.use_repository,
+        branch=body.branch, folder=body.folder, use_repository=body.use_repository, host_key=body.host_key,
     ))
+
+
+@router.post("/host-key", response_model=GitConnectionOut, responses=errors(*BODY, *OPERATION))
+def pin_host_key(application_id: str, body: HostKeyBody, ctx: Ctx) -> dict[str, Any]:
+    """Re-pin the SSH server's host key (after the Git host really changed it): the key pasted, or
+    the one the server presents now. It must let a connection through, else nothing changes (422)."""
+    return service.pin_host_key(ctx, application_id, body.host_key)
 
 
 @router.delete("", status_code=204, response_class=Response, responses=errors(*PARAMS, *OPERATION))

@@ -10,6 +10,7 @@ __all__ = [
     "GitAuthFailed",
     "GitBusy",
     "GitError",
+    "GitHostKeyMismatch",
     "GitRemoteUnreachable",
     "InvalidDocument",
     "MergePending",
@@ -38,6 +39,13 @@ class GitAuthFailed(ValidationFailed):
     """The remote refused the token or deploy key."""
 
     code = "git_auth_failed"
+
+
+class GitHostKeyMismatch(ValidationFailed):
+    """The SSH server's host key is not the one pinned for the application (or none is pinned):
+    nothing was fetched or pushed. `details` name the host and both fingerprints."""
+
+    code = "git_host_key_mismatch"
 
 
 class GitRemoteUnreachable(ValidationFailed):

@@ -32,6 +32,9 @@ class GitConnection(TimestampMixin, Base):
     token_encrypted: Mapped[str | None] = mapped_column(Text)
     ssh_private_encrypted: Mapped[str | None] = mapped_column(Text)
     ssh_public_key: Mapped[str] = mapped_column(Text, default="")
+    ssh_host_keys: Mapped[str | None] = mapped_column(Text)
+    """SSH remotes: the server's host keys pinned at connect (or re-pinned), one `type base64` a
+    line (`lowcraft.git.hostkeys`); a server presenting another key is refused."""
     folder: Mapped[str] = mapped_column(String(500), default="")
     default_branch: Mapped[str] = mapped_column(String(200), default="main")
     current_branch: Mapped[str] = mapped_column(String(200), default="main")

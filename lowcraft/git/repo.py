@@ -16,14 +16,23 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pygit2
 from pygit2.enums import CredentialType, ObjectType
 
-from lowcraft.git.errors import GitAuthFailed, GitError, GitRemoteUnreachable, PushRejected
+from lowcraft.git import hostkeys
+from lowcraft.git.errors import (
+    GitAuthFailed,
+    GitError,
+    GitHostKeyMismatch,
+    GitRemoteUnreachable,
+    PushRejected,
+)
+from lowcraft.git.hostkeys import HostKey
 
 log = logging.getLogger("lowcraft.git")
 
@@ -40,14 +49,22 @@ class Credentials:
     token: str = ""
     ssh_private_key: str = ""
     ssh_public_key: str = ""
+    host_keys: tuple[HostKey, ...] = ()
+    """SSH remotes: the host keys pinned for the app; a server presenting another is refused."""
+    ssh_home: str = ""
+    """SSH remotes: the home directory libgit2 reads `.ssh/known_hosts` from (under the data directory)."""
+    timeout: float = 60
 
 
 class _Callbacks(pygit2.RemoteCallbacks):
-    def __init__(self, credentials: Credentials) -> None:
+    def __init__(self, credentials: Credentials, hold: hostkeys.Hold | None = None) -> None:
         super().__init__()
         self._credentials = credentials
         self._attempts = 0
+        self._hold = hold
         self.rejected: dict[str, str] = {}
+        self.host_key_refused = False
+        self.unchecked_connection = False
 
     def credentials(
         self, url: str, username_from_url: str | None, allowed_types: CredentialType
@@ -63,8 +80,19 @@ class _Callbacks(pygit2.RemoteCallbacks):
         raise GitAuthFailed(_refused(creds))
 
     def certificate_check(self, certificate: None, valid: bool, host: bytes) -> bool:
-        # HTTPS: only what the TLS library verified. SSH host keys are not pinned (docs/git.md).
-        return valid or self._credentials.kind == "ssh"
+        # HTTPS: what the TLS library verified. SSH: `valid` is libssh2's match of the server's key
+        # against the known_hosts file holding exactly this app's pins (written for this
+        # connection, under the hold); the hold ends here, once the key was checked.
+        if self._hold is None:
+            return valid
+        first = not self._hold.released
+        self._hold.release()
+        if not first:
+            self.unchecked_connection = True  # a second connection: the file is no longer ours
+            return False
+        if not valid:
+            self.host_key_refused = True
+        return valid
 
     def push_update_reference(self, refname: str, message: str | None) -> None:
         if message:
@@ -86,7 +114,7 @@ _UNREACHABLE_HINTS = ("resolve", "connect", "refused", "timed out", "404", "not 
 
 
 def _translate(exc: Exception, creds: Credentials, url: str) -> Exception:
-    if isinstance(exc, (GitAuthFailed, GitRemoteUnreachable, PushRejected)):
+    if isinstance(exc, (GitAuthFailed, GitRemoteUnreachable, PushRejected, GitHostKeyMismatch)):
         return exc
     text = str(exc).lower()
     if any(h in text for h in _AUTH_HINTS):
@@ -115,20 +143,68 @@ def set_remote_url(repo: pygit2.Repository, url: str) -> None:
     repo.remotes.set_url(REMOTE, url)
 
 
+@contextmanager
+def _callbacks(url: str, creds: Credentials) -> Iterator[_Callbacks]:
+    """Callbacks for one connection to `url`. An SSH remote is checked against the app's pinned
+    host keys: the known_hosts file is held with them until the server's key was checked."""
+    address = hostkeys.ssh_address(url)
+    if address is None:
+        yield _Callbacks(creds)
+        return
+    if not creds.ssh_home:
+        raise GitError("SSH remotes need the data directory's known_hosts home.")
+    known = hostkeys.KnownHosts(Path(creds.ssh_home))
+    with known.holding(hostkeys.host_pattern(*address), list(creds.host_keys), creds.timeout) as hold:
+        if pygit2.settings.homedir != str(known.home):
+            pygit2.settings.homedir = str(known.home)  # process-wide: set while holding the file
+        callbacks = _Callbacks(creds, hold)
+        try:
+            yield callbacks
+        except (pygit2.GitError, OSError, ValueError) as exc:
+            if callbacks.host_key_refused:
+                raise hostkeys.mismatch(*address, list(creds.host_keys)) from None
+            if not hold.released and "exchange encryption keys" in str(exc).lower():
+                # libgit2 offers only the pinned key types: a server with none of them fails the
+                # handshake before its key is checked - a changed key as well, when it has no pinned one.
+                refusal = hostkeys.mismatch(*address, list(creds.host_keys))
+                presented = {k["fingerprint"] for k in refusal.details["presented"]}
+                if presented and not presented & {k.fingerprint for k in creds.host_keys}:
+                    raise refusal from None
+            if callbacks.unchecked_connection:
+                raise GitHostKeyMismatch("A second SSH connection opened without its host key check was refused.") from None
+            raise
+
+
 def fetch(repo: pygit2.Repository, creds: Credentials) -> None:
     """Fetch every branch into `refs/remotes/origin/*`, dropping branches the remote deleted."""
     remote = repo.remotes[REMOTE]
     try:
-        remote.fetch(callbacks=_Callbacks(creds), prune=pygit2.enums.FetchPrune.PRUNE)
+        with _callbacks(remote.url or "", creds) as callbacks:
+            remote.fetch(callbacks=callbacks, prune=pygit2.enums.FetchPrune.PRUNE)
     except (pygit2.GitError, OSError, ValueError) as exc:
         raise _translate(exc, creds, remote.url or "") from None
 
 
+def check_connection(scratch: Path, url: str, creds: Credentials) -> None:
+    """Open a connection to `url` and close it (the host key checked, the credentials accepted),
+    with a throwaway repository at `scratch`; nothing is fetched."""
+    remove_clone(scratch)
+    try:
+        remote = pygit2.init_repository(str(scratch), bare=True).remotes.create_anonymous(url)
+        try:
+            with _callbacks(url, creds) as callbacks:
+                remote.list_heads(callbacks=callbacks)  # connects once: the handshake and the login
+        except (pygit2.GitError, OSError, ValueError) as exc:
+            raise _translate(exc, creds, url) from None
+    finally:
+        remove_clone(scratch)
+
+
 def push(repo: pygit2.Repository, creds: Credentials, specs: list[str]) -> None:
     remote = repo.remotes[REMOTE]
-    callbacks = _Callbacks(creds)
     try:
-        remote.push(specs, callbacks=callbacks)
+        with _callbacks(remote.url or "", creds) as callbacks:
+            remote.push(specs, callbacks=callbacks)
     except (pygit2.GitError, OSError, ValueError) as exc:
         text = str(exc).lower()
         if any(h in text for h in ("non-fast", "fastforward", "fast-forward", "rejected", "not present locally")):

@@ -9,6 +9,11 @@ from pydantic import Field
 from lowcraft.http.openapi import Out
 
 
+class HostKeyOut(Out):
+    type: str = Field(description="`ssh-ed25519`, `ecdsa-sha2-nistp256`, `ssh-rsa`, ...")
+    fingerprint: str = Field(description="`SHA256:...`, to compare with the fingerprint the Git host publishes.")
+
+
 class GitConnectionOut(Out):
     """How the application is connected. Never carries the token or the private key."""
 
@@ -18,6 +23,8 @@ class GitConnectionOut(Out):
     username: str
     has_token: bool = Field(alias="hasToken", description="A token is stored (it is never returned).")
     public_key: str | None = Field(alias="publicKey", description="The deploy key's public half (OpenSSH).")
+    host_keys: list[HostKeyOut] = Field(alias="hostKeys", description=(
+        "SSH remotes: the server's host keys pinned for the app; a server presenting another is refused."))
     folder: str = Field(description="The app's folder in the repository ('' for the root).")
     default_branch: str = Field(alias="defaultBranch")
     current_branch: str = Field(alias="currentBranch", description="The branch the edit state is on.")

@@ -44,7 +44,7 @@ from lowcraft.connectors.errors import ConnectorError
 from lowcraft.connectors.netguard import check_address
 from lowcraft.context import Context
 from lowcraft.errors import BadRequest, PermissionDenied, ValidationFailed
-from lowcraft.git import entities, handler
+from lowcraft.git import entities, handler, hostkeys
 from lowcraft.git.errors import (
     BranchNotFound,
     BranchProtected,
@@ -97,6 +97,7 @@ def _conn_out(conn: GitConnection) -> dict[str, Any]:
         "username": conn.username,
         "hasToken": bool(conn.token_encrypted),
         "publicKey": conn.ssh_public_key or None,
+        "hostKeys": [k.to_dict() for k in hostkeys.load(conn.ssh_host_keys)] if conn.auth_kind == "ssh" else [],
         "folder": conn.folder,
         "defaultBranch": conn.default_branch,
         "currentBranch": conn.current_branch,
@@ -135,7 +136,7 @@ def _timeout(ctx: Context) -> float:
     return float(ctx.runtime.settings.git_operation_timeout_seconds)
 
 
-def _credentials(ctx: Context, conn: GitConnection) -> Any:
+def _credentials(ctx: Context, conn: GitConnection, host_keys: list[hostkeys.HostKey] | None = None) -> Any:
     repo = _repo()
     return repo.Credentials(
         kind=conn.auth_kind,
@@ -143,7 +144,16 @@ def _credentials(ctx: Context, conn: GitConnection) -> Any:
         token=handler.unseal(ctx, conn.application_id, "token", conn.token_encrypted),
         ssh_private_key=handler.unseal(ctx, conn.application_id, "ssh-key", conn.ssh_private_encrypted),
         ssh_public_key=conn.ssh_public_key,
+        host_keys=tuple(hostkeys.load(conn.ssh_host_keys) if host_keys is None else host_keys),
+        ssh_home=str(_ssh_home(ctx)),
+        timeout=_timeout(ctx),
     )
+
+
+def _ssh_home(ctx: Context) -> Path:
+    """The home directory libgit2 reads `.ssh/known_hosts` from: the data directory's, never the
+    server user's (its keys and known hosts are not the instance's)."""
+    return _git_dir(ctx) / "home"
 
 
 @contextmanager
@@ -276,7 +286,7 @@ def get_connection(ctx: Context, application_id: str) -> dict[str, Any]:
     row = ctx.db.get(GitConnection, application_id)
     if row is None:
         return {"connected": False, "remoteUrl": "", "authKind": "none", "username": "", "hasToken": False,
-                "publicKey": None, "folder": "", "defaultBranch": "main", "currentBranch": "main",
+                "publicKey": None, "hostKeys": [], "folder": "", "defaultBranch": "main", "currentBranch": "main",
                 "publishedBranch": "main", "protectedBranches": [], "autoCommitOnPublish": False,
                 "headCommit": None, "mergePending": False}
     return _conn_out(row)
@@ -324,6 +334,17 @@ class ConnectRequest:
     branch: str | None = None
     folder: str = ""
     use_repository: bool = False
+    host_key: str = ""
+    """SSH: the server's host key as the Git host publishes it; empty reads it from the server."""
+
+
+def _pins(request_key: str, url: str) -> tuple[list[hostkeys.HostKey], str]:
+    """The host keys to pin for an SSH remote: those pasted, else those the server presents now
+    (trust on first use; the fingerprints are shown to compare with the Git host's)."""
+    if request_key.strip():
+        return hostkeys.parse(request_key), "pasted"
+    host, port = _host_port(url)
+    return hostkeys.scan(host, port), "scanned"
 
 
 def _host_port(url: str) -> tuple[str, int]:
@@ -398,13 +419,17 @@ def connect(ctx: Context, application_id: str, request: ConnectRequest) -> dict[
                                    details={"field": "auth"})
         if _SCP_LIKE.match(url) is None and not url.startswith("ssh://"):
             raise ValidationFailed("A deploy key needs an ssh:// or user@host:path remote.", details={"field": "remoteUrl"})
+    elif request.host_key.strip():
+        raise ValidationFailed("A host key is pinned for SSH remotes only.", details={"field": "hostKey"})
     _check_remote(ctx, app, url)
+    pins, pinned_how = _pins(request.host_key, url) if request.auth == "ssh" else ([], "")
     repo = _repo()
     creds = repo.Credentials(
         kind=request.auth, username=request.username or ("git" if request.auth == "ssh" else "x-access-token"),
         token=request.token,
         ssh_private_key=handler.unseal(ctx, application_id, "ssh-key", row.ssh_private_encrypted) if row else "",
         ssh_public_key=row.ssh_public_key if row else "",
+        host_keys=tuple(pins), ssh_home=str(_ssh_home(ctx)), timeout=_timeout(ctx),
     )
     with application_lock(ctx.runtime.db, _git_dir(ctx) / "locks", application_id, _timeout(ctx)):
         path = _clone_path(ctx, application_id)
@@ -457,13 +482,15 @@ def connect(ctx: Context, application_id: str, request: ConnectRequest) -> dict[
             ctx.db.add(row)
         row.remote_url, row.auth_kind, row.username = url, request.auth, creds.username
         row.token_encrypted = handler.seal(ctx, application_id, "token", request.token) if request.auth == "token" else None
+        row.ssh_host_keys = hostkeys.dump(pins) if pins else None
         row.folder, row.default_branch, row.current_branch = folder, branch, branch
         row.head_commit, row.pending_merge, row.connected_by = head, None, user.id
         if document is not None:
             handler.load_edit_state(ctx, app, document)
         record(ctx, "git.connected", "application", app.id, app.name, workspace_id=app.workspace_id,
                summary={"remote": _safe_url(url), "branch": branch, "folder": folder, "auth": request.auth,
-                        "loadedFromRepository": document is not None})
+                        "loadedFromRepository": document is not None,
+                        **({"hostFingerprints": [k.fingerprint for k in pins], "pinnedFrom": pinned_how} if pins else {})})
         ctx.db.flush()
     return _conn_out(row)
 
@@ -474,6 +501,30 @@ def _safe_url(url: str) -> str:
     if parts.password or (parts.username and parts.scheme in ("http", "https")):
         return parts._replace(netloc=parts.hostname or "").geturl()
     return url
+
+
+def pin_host_key(ctx: Context, application_id: str, host_key: str = "") -> dict[str, Any]:
+    """Pin the SSH server's host key again (Developers; audited with both fingerprints): the one
+    pasted, else the one the server presents now. The new pin must let a connection through
+    (the key checked, the deploy key accepted), else nothing changes."""
+    app = _developer(ctx, application_id)
+    row = handler.connection(ctx, application_id)
+    if row.auth_kind != "ssh":
+        raise ValidationFailed("This application's remote is not an SSH remote: it has no host key to pin.",
+                               details={"field": "hostKey"})
+    _check_remote(ctx, app, row.remote_url)
+    pins, pinned_how = _pins(host_key, row.remote_url)
+    previous = hostkeys.load(row.ssh_host_keys)
+    with application_lock(ctx.runtime.db, _git_dir(ctx) / "locks", application_id, _timeout(ctx)):
+        scratch = _git_dir(ctx) / "clones" / f"{application_id}.pinning"
+        _repo().check_connection(scratch, row.remote_url, _credentials(ctx, row, pins))
+        row.ssh_host_keys = hostkeys.dump(pins)
+        host, port = _host_port(row.remote_url)
+        record(ctx, "git.host_key_pinned", "application", app.id, app.name, workspace_id=app.workspace_id,
+               summary={"host": hostkeys.host_pattern(host, port), "previous": [k.fingerprint for k in previous],
+                        "pinned": [k.fingerprint for k in pins], "from": pinned_how})
+        ctx.db.flush()
+    return _conn_out(row)
 
 
 def disconnect(ctx: Context, application_id: str) -> None:

@@ -188,7 +188,7 @@ def test_connect_commit_branch_and_resolve_a_conflict_in_the_git_panel(page: Any
         assert len(git("log", "-1", "--format=%P", cwd=clone).split()) == 2  # a merge commit
 
 
-def test_a_deploy_key_made_in_the_panel_connects_over_ssh(page: Any, tmp_path: Path) -> None:
+def test_a_deploy_key_made_in_the_panel_connects_over_ssh(page: Any, tmp_path: Path, screenshots: Any) -> None:
     from playwright.sync_api import expect
 
     from tests.git.remotes import git_ssh
@@ -214,6 +214,10 @@ def test_a_deploy_key_made_in_the_panel_connects_over_ssh(page: Any, tmp_path: P
         form.get_by_role("button", name="Connect").click()
         expect(page.locator("[data-git-branch]")).to_have_text("main")
         expect(badge(page)).to_have_text("⎇ main")
+        page.locator(".lc-git summary", has_text="Settings").click()
+        fingerprint = server.fingerprints()["ssh-ed25519"]  # as `ssh-keygen -l` shows the server's key
+        expect(page.locator("[data-host-key-fingerprint]")).to_have_text(f"ssh-ed25519 {fingerprint}")
+        screenshots.take(page, "ssh-host-key")
         page.get_by_role("button", name="← Canvas").click()
         set_widget_text(page, "Text1", "Over SSH")
         open_git(page)
@@ -225,3 +229,41 @@ def test_a_deploy_key_made_in_the_panel_connects_over_ssh(page: Any, tmp_path: P
         git("clone", "-q", str(server.root / "orders.git"), str(clone), cwd=tmp_path)
         assert git("log", "-1", "--format=%s", cwd=clone).strip() == "Over SSH"
         assert json.loads((clone / "pages/home/page.json").read_text())["dsl"]["children"][0]["text"] == "Over SSH"
+
+
+def test_a_changed_ssh_host_key_is_refused_in_the_panel_until_re_pinned(page: Any, tmp_path: Path, screenshots: Any) -> None:
+    from playwright.sync_api import expect
+
+    from tests.git.remotes import git_ssh
+
+    api_call(page.request, "POST", "/auth/signup", {"email": "dev@example.com", "password": PASSWORD, "name": "Dev"}, expect=201)
+    workspace = api_call(page.request, "GET", "/workspaces")["workspaces"][0]
+    made = api_call(page.request, "POST", f"/workspaces/{workspace['id']}/applications/import", {"document": document()}, expect=201)
+    app_id = made["id"] if "id" in made else made["application"]["id"]
+    public_key = api_call(page.request, "POST", f"/applications/{app_id}/git/deploy-key", expect=201)["publicKey"]
+    remotes = tmp_path / "ssh-remotes"
+    with git_ssh(remotes, [public_key]) as server:
+        url = server.create("orders.git")
+        api_call(page.request, "POST", f"/applications/{app_id}/git/connect", {"remoteUrl": url, "auth": "ssh"})
+        port, first = server.port, server.fingerprints()["ssh-ed25519"]
+    with git_ssh(remotes, [public_key], port=port) as changed:
+        second = changed.fingerprints()["ssh-ed25519"]
+        page.set_default_timeout(TIMEOUT)
+        page.goto(f"/app/{app_id}/edit/home")
+        page.locator('[data-widget="Text1"]').wait_for()
+        open_git(page)
+        page.get_by_role("button", name="Pull", exact=True).click()
+        alert = page.get_by_role("alert")
+        expect(alert).to_contain_text(f"The SSH host key of [127.0.0.1]:{port} has changed")
+        expect(alert).to_contain_text(first)
+        expect(alert).to_contain_text(second)
+        screenshots.take(page, "host-key-changed")
+
+        page.locator(".lc-git summary", has_text="Settings").click()
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="Re-pin host key").click()
+        expect(page.locator("[data-host-key-fingerprint]")).to_have_text(f"ssh-ed25519 {second}")
+        page.get_by_role("button", name="Pull", exact=True).click()
+        expect(page.get_by_role("status").filter(has_text="up to date")).to_be_visible()
+    events = api_call(page.request, "GET", f"/workspaces/{workspace['id']}/audit-log")["events"]
+    assert any(e["action"] == "git.host_key_pinned" and e["summary"]["pinned"] == [second] for e in events)

@@ -153,6 +153,17 @@ class GitSsh:
     root: Path
     port: int
     user: str
+    host_keys: list[str]
+    """The server's public host keys (`type base64 comment`), as `ssh-keyscan` or a Git host shows them."""
+
+    def fingerprints(self) -> dict[str, str]:
+        """Key type -> `SHA256:...`, as OpenSSH's `ssh-keygen -l` computes it."""
+        out = {}
+        for key in self.host_keys:
+            shown = subprocess.run(["ssh-keygen", "-l", "-E", "sha256", "-f", "-"], input=key, capture_output=True,
+                                   text=True, check=True).stdout.split()
+            out[key.split()[0]] = shown[1]
+        return out
 
     def url(self, name: str) -> str:
         return f"ssh://{self.user}@127.0.0.1:{self.port}{self.root / name}"
@@ -163,8 +174,10 @@ class GitSsh:
 
 
 @contextmanager
-def git_ssh(folder: Path, authorized_keys: list[str]) -> Iterator[GitSsh]:
-    """Debian's `sshd` on a loopback port with a host key made here, letting in only
+def git_ssh(folder: Path, authorized_keys: list[str], *, port: int | None = None,
+            host_key_types: tuple[str, ...] = ("ed25519",)) -> Iterator[GitSsh]:
+    """Debian's `sshd` on a loopback port with host keys made here (new ones each time: started
+    again on the same `port`, it is the same remote with a changed key), letting in only
     `authorized_keys` (OpenSSH public keys) as the current user, for `git-upload-pack` and
     `git-receive-pack` over SSH."""
     sshd = shutil.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exists() else None)
@@ -175,18 +188,18 @@ def git_ssh(folder: Path, authorized_keys: list[str]) -> Iterator[GitSsh]:
     # sshd refuses keys in group- or world-writable places: a private folder of its own.
     config_dir = Path(tempfile.mkdtemp(prefix="lowcraft-sshd-"))
     os.chmod(config_dir, 0o700)
-    host_key = config_dir / "host_ed25519"
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(host_key)], check=True)
+    host_keys = [config_dir / f"host_{kind}" for kind in host_key_types]
+    for kind, host_key in zip(host_key_types, host_keys, strict=True):
+        subprocess.run(["ssh-keygen", "-q", "-t", kind, "-N", "", "-f", str(host_key)], check=True)
     keys = config_dir / "authorized_keys"
     keys.write_text("".join(k.strip() + "\n" for k in authorized_keys))
     os.chmod(keys, 0o600)
-    port = free_port()
+    port = port or free_port()
     user = os.environ.get("USER") or subprocess.run(["id", "-un"], capture_output=True, text=True).stdout.strip()
     config = config_dir / "sshd_config"
     config.write_text(textwrap.dedent(f"""\
         Port {port}
         ListenAddress 127.0.0.1
-        HostKey {host_key}
         PidFile {config_dir / 'sshd.pid'}
         AuthorizedKeysFile {keys}
         PasswordAuthentication no
@@ -195,7 +208,7 @@ def git_ssh(folder: Path, authorized_keys: list[str]) -> Iterator[GitSsh]:
         PermitRootLogin prohibit-password
         StrictModes no
         UsePAM no
-        """))
+        """) + "".join(f"HostKey {k}\n" for k in host_keys))
     Path("/run/sshd").mkdir(exist_ok=True)  # privilege separation directory Debian's sshd wants
     process = subprocess.Popen([sshd or "sshd", "-D", "-e", "-f", str(config)], stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
@@ -207,7 +220,7 @@ def git_ssh(folder: Path, authorized_keys: list[str]) -> Iterator[GitSsh]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"sshd did not start: {process.stderr.read().decode() if process.stderr else ''}")
             time.sleep(0.05)
-        yield GitSsh(folder, port, user)
+        yield GitSsh(folder, port, user, [k.with_suffix(".pub").read_text().strip() for k in host_keys])
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -1937,6 +1937,27 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/applications/{application_id}/git/host-key": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /**
+         * Pin Host Key
+         * @description Re-pin the SSH server's host key (after the Git host really changed it): the key pasted, or
+         *     the one the server presents now. It must let a connection through, else nothing changes (422).
+         */
+        readonly post: operations["pin_host_key_api_v1_applications__application_id__git_host_key_post"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/applications/{application_id}/git/settings": {
         readonly parameters: {
             readonly query?: never;
@@ -3077,6 +3098,12 @@ export interface components {
              * @default false
              */
             readonly useRepository: boolean;
+            /**
+             * Hostkey
+             * @description SSH: the server's host key as your Git host publishes it (known_hosts lines or `ssh-ed25519 AAAA...`); empty pins the key the server presents now (its fingerprint is returned to compare).
+             * @default
+             */
+            readonly hostKey: string;
         };
         /**
          * ConnectionCheck
@@ -3473,6 +3500,11 @@ export interface components {
              */
             readonly publicKey: string | null;
             /**
+             * Hostkeys
+             * @description SSH remotes: the server's host keys pinned for the app; a server presenting another is refused.
+             */
+            readonly hostKeys: readonly components["schemas"]["HostKeyOut"][];
+            /**
              * Folder
              * @description The app's folder in the repository ('' for the root).
              */
@@ -3530,6 +3562,11 @@ export interface components {
              * @description The deploy key's public half (OpenSSH).
              */
             readonly publicKey: string | null;
+            /**
+             * Hostkeys
+             * @description SSH remotes: the server's host keys pinned for the app; a server presenting another is refused.
+             */
+            readonly hostKeys: readonly components["schemas"]["HostKeyOut"][];
             /**
              * Folder
              * @description The app's folder in the repository ('' for the root).
@@ -3604,6 +3641,28 @@ export interface components {
              * @constant
              */
             readonly status: "ok";
+        };
+        /** HostKeyBody */
+        readonly HostKeyBody: {
+            /**
+             * Hostkey
+             * @description The server's host key (known_hosts lines or `ssh-ed25519 AAAA...`); empty pins the key it presents now.
+             * @default
+             */
+            readonly hostKey: string;
+        };
+        /** HostKeyOut */
+        readonly HostKeyOut: {
+            /**
+             * Type
+             * @description `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ssh-rsa`, ...
+             */
+            readonly type: string;
+            /**
+             * Fingerprint
+             * @description `SHA256:...`, to compare with the fingerprint the Git host publishes.
+             */
+            readonly fingerprint: string;
         };
         /**
          * ImportNextStep
@@ -5389,6 +5448,8 @@ export type GitStatus = components['schemas']['GitStatus'];
 export type GroupMappingList = components['schemas']['GroupMappingList'];
 export type GroupMappingOut = components['schemas']['GroupMappingOut'];
 export type Health = components['schemas']['Health'];
+export type HostKeyBody = components['schemas']['HostKeyBody'];
+export type HostKeyOut = components['schemas']['HostKeyOut'];
 export type ImportNextStep = components['schemas']['ImportNextStep'];
 export type ImportReportLine = components['schemas']['ImportReportLine'];
 export type ImportReportOut = components['schemas']['ImportReportOut'];
@@ -12820,6 +12881,104 @@ export interface operations {
         readonly requestBody: {
             readonly content: {
                 readonly "application/json": components["schemas"]["Connect"];
+            };
+        };
+        readonly responses: {
+            /** @description Successful Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["GitConnectionOut"];
+                };
+            };
+            /** @description The request is malformed (for example, its body is not JSON) or breaks a rule about its content. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller must log in or send a valid API token. */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role does not allow this. */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The target does not exist, or the caller may not know that it exists. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the instance accepts. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value in the request is not acceptable; `details.fields` says which. */
+            readonly 422: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service the instance depends on is unreachable; retry after the `Retry-After` header's seconds. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readonly pin_host_key_api_v1_applications__application_id__git_host_key_post: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly application_id: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": components["schemas"]["HostKeyBody"];
             };
         };
         readonly responses: {

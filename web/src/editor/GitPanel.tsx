@@ -9,6 +9,7 @@ import { useCallback, useEffect, useState } from "react";
 import { messageOf } from "./editorApi";
 import { gitApi, notifyGitChanged, type GitBranch, type GitConflict, type GitConnection, type GitPendingMerge, type GitStatus } from "./gitApi";
 import GitConflicts from "./GitConflicts";
+import GitHostKey from "./GitHostKey";
 import {
   badgeOf,
   branchChoices,
@@ -80,6 +81,10 @@ function ConnectView(props: { appId: string; connection: GitConnection | null; b
                 <textarea readOnly rows={3} value={publicKey} aria-label="Deploy key" />
               </label>
             )}
+            <label>
+              Server's SSH host key (optional: paste the key or known_hosts line your Git host publishes; left empty, the key the server presents now is pinned and its fingerprint shown in Settings to compare)
+              <textarea rows={2} value={form.hostKey} onChange={(e) => set({ hostKey: e.target.value })} aria-label="Host key" placeholder="github.com ssh-ed25519 AAAA…" />
+            </label>
           </div>
         )}
       </fieldset>
@@ -158,7 +163,7 @@ function SettingsSection(props: { appId: string; status: GitStatus; busy: boolea
   const { status } = props;
   const [protectedText, setProtectedText] = useState(status.protectedBranches.join(", "));
   return (
-    <details className="lc-git-section">
+    <details className="lc-git-section" open={status.authKind === "ssh" && status.hostKeys.length === 0}>
       <summary>Settings</summary>
       <label className="lc-ed-form__check">
         <input type="checkbox" checked={status.autoCommitOnPublish} disabled={props.busy} onChange={(e) => void props.run("Saving…", () => gitApi.updateSettings(props.appId, { autoCommitOnPublish: e.target.checked }))} /> Commit on publish
@@ -173,6 +178,7 @@ function SettingsSection(props: { appId: string; status: GitStatus; busy: boolea
       <button type="button" disabled={props.busy} onClick={() => void props.run("Saving…", () => gitApi.updateSettings(props.appId, { protectedBranches: protectedText.split(",").map((s) => s.trim()).filter(Boolean) }))}>
         Save protected branches
       </button>
+      {status.authKind === "ssh" && <GitHostKey appId={props.appId} hostKeys={status.hostKeys} busy={props.busy} run={props.run} />}
       <button type="button" disabled={props.busy} onClick={() => window.confirm("Disconnect this app from its repository? The app keeps its edit state.") && void props.run("Disconnecting…", () => gitApi.disconnect(props.appId))}>
         Disconnect
       </button>

@@ -25,6 +25,7 @@ export const gitApi = {
   status: (appId: string, fetch = false) => api<GitStatus>(`${base(appId)}/status${fetch ? "?fetch=true" : ""}`),
   createDeployKey: (appId: string) => api<Schema.DeployKey>(`${base(appId)}/deploy-key`, { method: "POST" }),
   connect: (appId: string, body: Record<string, unknown>) => api<GitConnection>(`${base(appId)}/connect`, { method: "POST", body }),
+  pinHostKey: (appId: string, hostKey = "") => api<GitConnection>(`${base(appId)}/host-key`, { method: "POST", body: { hostKey } }),
   disconnect: (appId: string) => api<void>(base(appId), { method: "DELETE" }),
   updateSettings: (appId: string, changes: GitSettingsChanges) => api<GitConnection>(`${base(appId)}/settings`, { method: "PATCH", body: changes }),
   commit: (appId: string, message: string) => api<Schema.CommitResult>(`${base(appId)}/commit`, { method: "POST", body: { message } }),

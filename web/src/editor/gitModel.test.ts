@@ -13,6 +13,7 @@ import {
   editStart,
   entityLabel,
   groupChanges,
+  hostKeyLines,
   mergeProgress,
   outcomeMessage,
   parseEdit,
@@ -23,7 +24,7 @@ import {
 
 const connection = {
   connected: true, remoteUrl: "https://git.example.com/team/apps.git", authKind: "token", username: "x-access-token", hasToken: true,
-  publicKey: null, folder: "", defaultBranch: "main", currentBranch: "main", publishedBranch: "main", protectedBranches: [],
+  publicKey: null, hostKeys: [], folder: "", defaultBranch: "main", currentBranch: "main", publishedBranch: "main", protectedBranches: [],
   autoCommitOnPublish: false, headCommit: "0123456789abcdef", mergePending: false,
 };
 
@@ -117,6 +118,12 @@ describe("connecting", () => {
     expect(connectBody({ ...EMPTY_CONNECT_FORM, auth: "ssh", remoteUrl: "git@h:x.git", token: "left over", branch: "dev", folder: "apps/a", useRepository: true })).toEqual({
       remoteUrl: "git@h:x.git", auth: "ssh", branch: "dev", folder: "apps/a", useRepository: true,
     });
+  });
+  test("a pasted host key goes with SSH only, trimmed", () => {
+    const key = " github.com ssh-ed25519 AAAAC3Nza ";
+    expect(connectBody({ ...EMPTY_CONNECT_FORM, auth: "ssh", remoteUrl: "git@h:x.git", hostKey: key })).toMatchObject({ hostKey: key.trim() });
+    expect(connectBody({ ...EMPTY_CONNECT_FORM, remoteUrl: "https://h/x.git", token: "t", hostKey: key })).not.toHaveProperty("hostKey");
+    expect(hostKeyLines([{ type: "ssh-ed25519", fingerprint: "SHA256:abc" }])).toEqual(["ssh-ed25519 SHA256:abc"]);
   });
 });
 

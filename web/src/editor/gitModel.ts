@@ -103,9 +103,11 @@ export interface ConnectForm {
   readonly branch: string;
   readonly folder: string;
   readonly useRepository: boolean;
+  /** SSH: the server's host key as the Git host publishes it; empty pins the key the server presents. */
+  readonly hostKey: string;
 }
 
-export const EMPTY_CONNECT_FORM: ConnectForm = { remoteUrl: "", auth: "token", username: "", token: "", branch: "", folder: "", useRepository: false };
+export const EMPTY_CONNECT_FORM: ConnectForm = { remoteUrl: "", auth: "token", username: "", token: "", branch: "", folder: "", useRepository: false, hostKey: "" };
 
 const SCP_LIKE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^/].*$/;
 
@@ -129,6 +131,7 @@ export function connectBody(form: ConnectForm): Record<string, unknown> {
     remoteUrl: form.remoteUrl.trim(),
     auth: form.auth,
     ...(form.auth === "token" ? { token: form.token, ...(form.username.trim() ? { username: form.username.trim() } : {}) } : {}),
+    ...(form.auth === "ssh" && form.hostKey.trim() ? { hostKey: form.hostKey.trim() } : {}),
     ...(form.branch.trim() ? { branch: form.branch.trim() } : {}),
     ...(form.folder.trim() ? { folder: form.folder.trim() } : {}),
     useRepository: form.useRepository,
@@ -229,4 +232,9 @@ export function sideBySide(mine: unknown, theirs: unknown): { readonly mine: Dif
 export interface DiffLine {
   readonly text: string;
   readonly differs: boolean;
+}
+
+/** The pinned SSH host keys as shown beside the remote: `ssh-ed25519 SHA256:…`, one per key type. */
+export function hostKeyLines(keys: readonly { readonly type: string; readonly fingerprint: string }[]): string[] {
+  return keys.map((k) => `${k.type} ${k.fingerprint}`);
 }
