@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -125,8 +125,27 @@ def _store(server: RealtimeServer, application: dict[str, Any]) -> Any:
             admin.get(f"/api/v1/actions/{application['action']}").json()["config"])
 
 
+def _changes_nothing(server: RealtimeServer, application: dict[str, Any], attack: Callable[[], Awaitable[None]]) -> None:
+    """Run `attack` while an administrator's editor watches: the shared state it sees, past a fold,
+    and the store are as they were before."""
+    before = _store(server, application)
+
+    async def watched() -> None:
+        witness = await YClient(ws_url(server.url, f"edit:{application['id']}"), cookie=server.cookies["admin"],
+                                origin=server.url).connect()
+        await witness.wait_synced()
+        shared_before = witness.json()
+        await attack()
+        await asyncio.sleep(0.6)  # past a fold
+        assert witness.json() == shared_before
+        await witness.close()
+
+    asyncio.run(watched())
+    assert _store(server, application) == before
+
+
 def _a_real_update() -> bytes:
-    """A well-formed Yjs update that would rename a widget, as an editor would send it."""
+    """A well-formed Yjs update, as an editor would send it."""
     doc = Doc()
     doc["pages"] = pages = Map()
     pages["forged"] = "by a viewer"
@@ -134,13 +153,7 @@ def _a_real_update() -> bytes:
 
 
 def test_a_viewers_update_closes_its_channel_and_changes_nothing(server: RealtimeServer, application: dict[str, Any]) -> None:
-    before = _store(server, application)
-
-    async def run() -> None:
-        witness = await YClient(ws_url(server.url, f"edit:{application['id']}"), cookie=server.cookies["admin"],
-                                origin=server.url).connect()
-        await witness.wait_synced()
-        shared_before = witness.json()
+    async def attack() -> None:
         viewer = await websockets.connect(ws_url(server.url, f"view:{application['id']}"),
                                           additional_headers=server.headers("viewer"))
         await viewer.send(_a_real_update())
@@ -148,12 +161,8 @@ def test_a_viewers_update_closes_its_channel_and_changes_nothing(server: Realtim
             while True:
                 await asyncio.wait_for(viewer.recv(), 5)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400
-        await asyncio.sleep(0.6)  # past a fold
-        assert witness.json() == shared_before
-        await witness.close()
 
-    asyncio.run(run())
-    assert _store(server, application) == before
+    _changes_nothing(server, application, attack)
 
 
 @pytest.mark.parametrize(("frame", "code"), [
@@ -169,22 +178,12 @@ def test_a_viewers_update_closes_its_channel_and_changes_nothing(server: Realtim
 def test_malformed_and_oversized_frames_close_and_write_nothing(
     server: RealtimeServer, application: dict[str, Any], frame: bytes | str, code: int
 ) -> None:
-    before = _store(server, application)
-
-    async def run() -> None:
-        witness = await YClient(ws_url(server.url, f"edit:{application['id']}"), cookie=server.cookies["admin"],
-                                origin=server.url).connect()
-        await witness.wait_synced()
-        shared_before = witness.json()
+    async def attack() -> None:
         client = await YClient(ws_url(server.url, f"edit:{application['id']}"), cookie=server.cookies["developer"],
                                origin=server.url).connect()
         await client.wait_synced()
         await client.socket.send(frame)
         assert await client.closed() == code
         assert client.texts[-1]["code"] == code
-        await asyncio.sleep(0.6)  # past a fold
-        assert witness.json() == shared_before
-        await witness.close()
 
-    asyncio.run(run())
-    assert _store(server, application) == before
+    _changes_nothing(server, application, attack)
