@@ -110,7 +110,7 @@ def _refused(creds: Credentials) -> str:
 _AUTH_HINTS = ("authentication", "401", "403", "credentials", "permission denied", "publickey")
 _UNREACHABLE_HINTS = ("resolve", "connect", "refused", "timed out", "404", "not found", "unreachable",
                       "failed to send request", "not appear to be a git repository", "unsupported url protocol",
-                      "invalid http", "ssl", "eof", "ssh", "handshake", "reset by peer")
+                      "invalid http", "ssl", "eof", "ssh", "handshake", "reset by peer", "cannot redirect")
 
 
 def _translate(exc: Exception, creds: Credentials, url: str) -> Exception:
@@ -124,15 +124,24 @@ def _translate(exc: Exception, creds: Credentials, url: str) -> Exception:
     return GitError(f"Git failed: {str(exc)[:300]}")
 
 
+def _no_redirects(repo: pygit2.Repository) -> pygit2.Repository:
+    """libgit2 follows a redirect to another host by default, past the network guard that checked
+    the remote's host, and hands that host the token: clones refuse redirects to other hosts."""
+    config = repo.config
+    if "http.followRedirects" not in config or config.get_bool("http.followRedirects"):
+        config["http.followRedirects"] = False
+    return repo
+
+
 def init_clone(path: Path, url: str) -> pygit2.Repository:
     """A new bare repository at `path` with `url` as its remote."""
     repo = pygit2.init_repository(str(path), bare=True)
     repo.remotes.create(REMOTE, url, f"+refs/heads/*:refs/remotes/{REMOTE}/*")
-    return repo
+    return _no_redirects(repo)
 
 
 def open_clone(path: Path) -> pygit2.Repository:
-    return pygit2.Repository(str(path))
+    return _no_redirects(pygit2.Repository(str(path)))
 
 
 def remove_clone(path: Path) -> None:

@@ -43,6 +43,10 @@ class RealtimeServer:
     def client(self, who: str) -> httpx.Client:
         return self.clients[who]
 
+    def headers(self, who: str) -> dict[str, str]:
+        """What `who`'s browser sends with a WebSocket upgrade from the editor: cookie and our Origin."""
+        return {"Cookie": f"{SESSION_COOKIE}={self.cookies[who]}", "Origin": self.url}
+
     def sign_up(self, who: str, email: str) -> None:
         client = httpx.Client(base_url=self.url, headers=CSRF, timeout=20)
         response = client.post("/api/v1/auth/signup", json={"email": email, "password": PASSWORD, "name": who.title()})

@@ -29,6 +29,20 @@ def ws_url(base_url: str, channel: str) -> str:
     return base_url.replace("http", "ws", 1) + "/api/v1/ws?channel=" + channel  # https -> wss
 
 
+async def close_code(url: str, **headers_and_protocols: Any) -> tuple[int | None, list[dict[str, Any]]]:
+    """Connect, read until the server closes: its close code and the JSON texts it sent first."""
+    protocols = headers_and_protocols.pop("subprotocols", None)
+    async with websockets.connect(url, additional_headers=headers_and_protocols, subprotocols=protocols, origin=None) as ws:
+        texts = []
+        try:
+            async for frame in ws:
+                if isinstance(frame, str):
+                    texts.append(json.loads(frame))
+        except websockets.ConnectionClosed:
+            pass
+        return ws.close_code, texts
+
+
 class YClient:
     def __init__(self, url: str, *, cookie: str | None = None, token: str | None = None, origin: str | None = None,
                  ssl: Any = None) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import func, select
 
 from lowcraft.workflows.models import WorkflowRun
@@ -41,3 +44,11 @@ def runs_of(instance: Instance, workflow_id: str) -> list[WorkflowRun]:
 def run_count(instance: Instance) -> int:
     with instance.app.state.runtime.db.session() as db:
         return int(db.scalar(select(func.count()).select_from(WorkflowRun)) or 0)
+
+
+def hook(client: TestClient, workflow: str, token: str | None, **kwargs: Any) -> Response:
+    """Call a workflow's webhook as an outside system does: the token as a bearer token."""
+    headers = dict(kwargs.pop("headers", {}) or {})
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    return client.post(f"/api/v1/hooks/workflows/{workflow}", headers=headers, **kwargs)

@@ -1,4 +1,5 @@
-"""Runs end to end in one process: steps, decisions, failures, retry, cancel, limits."""
+"""Runs end to end in one process: steps, decisions, failures, retry, cancel, HTTP steps. Scripts that try
+to escape or exhaust the server, and secrets in run records, are attack classes in tests/security/."""
 
 from __future__ import annotations
 
@@ -149,32 +150,11 @@ def test_cancel_stops_a_sleeping_run_before_its_next_step(admin: Api, wf: dict[s
     assert count_rows(wf["pg"], "Sid") == 0
 
 
-def test_runaway_scripts_are_stopped_with_a_clear_error_and_the_server_answers(admin: Api, wf: dict[str, Any]) -> None:
-    loop = add_workflow(admin, wf, "Spin", "export default { async executeWorkflow() { while (true) {} } }")
-    hog = add_workflow(admin, wf, "Hog", """export default { async executeWorkflow() {
-      const chunks = []; while (true) { const b = new Uint8Array(64 * 1024 * 1024); b.fill(1); chunks.push(b); } } }""")
-    big = add_workflow(admin, wf, "Big", """export default { async executeWorkflow() {
-      const b = new Uint8Array(1024 * 1024 * 1024); b.fill(7); return b.length } }""")
-    runs = [start(admin, wf, w) for w in (loop, hog, big)]
-    assert admin.get("/api/v1/health").status_code == 200
-    spun = wait_status(admin, wf, runs[0]["id"], "failed", "succeeded")
-    assert spun["status"] == "failed" and "ms without taking a step" in spun["error"]["message"], spun
-    for run in runs[1:]:
-        hogged = wait_status(admin, wf, run["id"], "failed", "succeeded")
-        assert hogged["status"] == "failed" and "MB of memory" in hogged["error"]["message"], hogged
-    ok = add_workflow(admin, wf, "Fine", "export default { async executeWorkflow(d) { return d * 2 } }")
-    assert wait_status(admin, wf, start(admin, wf, ok, 21)["id"], "succeeded")["output"] == 42
-
-
-def test_script_errors_and_secrets(admin: Api, wf: dict[str, Any]) -> None:
+def test_script_errors_and_workflows_listed(admin: Api, wf: dict[str, Any]) -> None:
     bad = add_workflow(admin, wf, "Broken", "export default { async executeWorkflow() { return nope.x } }")
     failed = wait_status(admin, wf, start(admin, wf, bad)["id"], "failed")
     assert "nope is not defined" in failed["error"]["message"]
-    echo = add_workflow(admin, wf, "Echo", "export default { async executeWorkflow(d) { return d } }")
-    run = start(admin, wf, echo, {"user": "ann", "apiToken": "s3cr3t", "nested": {"password": "pw"}})
-    assert run["input"] == {"user": "ann", "apiToken": "****", "nested": {"password": "****"}}
-    done = wait_status(admin, wf, run["id"], "succeeded")
-    assert "s3cr3t" not in str(done) and "pw'" not in str(done)
+    add_workflow(admin, wf, "Echo", "export default { async executeWorkflow(d) { return d } }")
     not_a_workflow = admin.ok("POST", f"/api/v1/applications/{wf['app']['id']}/js-objects", 201, json={
         "pageId": wf["page"]["id"], "name": "Utils", "body": "export default { f() { return 1 } }"})
     missing = admin.post(f"/api/v1/applications/{wf['app']['id']}/workflows/{not_a_workflow['id']}/runs", json={})
@@ -189,16 +169,6 @@ def test_run_and_wait_returns_the_output(admin: Api, wf: dict[str, Any]) -> None
     workflow = add_workflow(admin, wf, "Quick", body)
     run = start(admin, wf, workflow, None, waitSeconds=20)
     assert run["status"] == "succeeded" and run["output"] == {"n": 1, "at": True}
-
-
-def test_a_script_reaches_nothing_but_its_steps(admin: Api, wf: dict[str, Any]) -> None:
-    body = """export default { async executeWorkflow() {
-      globalThis.__lcStart = () => "forged";
-      return [typeof fetch, typeof require, typeof process, typeof XMLHttpRequest, typeof setTimeout, typeof Deno];
-    } }"""
-    workflow = add_workflow(admin, wf, "Probe", body)
-    done = wait_status(admin, wf, start(admin, wf, workflow)["id"], "succeeded", "failed")
-    assert done["output"] == ["undefined"] * 6, done
 
 
 def test_http_steps_go_through_a_rest_datasource_of_the_workspace(admin: Api, wf: dict[str, Any]) -> None:
