@@ -5,7 +5,8 @@ application as this tree (docs/app-format.md, "Repository layout")::
 
     application.json                  format, name, slug, icon, settings, jsLibraries, page order
     theme.json                        the theme
-    datasources/<file>.json           {"name", "connector"}: never a setting or a secret
+    datasources/<file>.json           {"name", "connector", "settings"}: non-secret settings only
+                                      (`settings` left out when empty)
     pages/<slug>/page.json            {"name", "isDefault", "hidden", "dsl"}: the widget tree
     pages/<slug>/queries/<name>.json  {"datasource", "connector", "settings", "config"}
     pages/<slug>/queries/<name>.sql   the query text in its own file: `sql` (.sql), a GraphQL
@@ -34,6 +35,7 @@ The stable API (the Git sync builds on it):
   `files_to_document(document_to_files(d)) == normalize_document(d)` and
   `document_to_files(files_to_document(files)) == files` for any tree this module wrote. Compare
   trees (bytes), not raw documents, to know whether an application changed.
+- `recorded_settings(files)`: the datasource settings a tree records, by datasource name.
 - `find_applications(paths)`, `split_applications(files)`: the application folders of a repository.
 - `read_folder(path)`, `write_folder(path, files)`: a tree on disk (the command line's export and
   import; `write_folder` removes application files the new tree no longer has).
@@ -179,7 +181,9 @@ def document_to_files(document: Any) -> dict[str, bytes]:
     for datasource in doc["datasources"]:
         stem = unique_slug(slugify(datasource["name"], "datasource"), taken)
         taken.add(stem)
-        files[f"datasources/{stem}.json"] = json_bytes(datasource)
+        files[f"datasources/{stem}.json"] = json_bytes(
+            datasource if datasource["settings"] else {k: v for k, v in datasource.items() if k != "settings"}
+        )
     for page in doc["pages"]:
         folder = f"pages/{page['slug']}"
         files[f"{folder}/{PAGE_FILE}"] = json_bytes(
@@ -458,6 +462,22 @@ def _read_page(files: Mapping[str, bytes], folder: _PageFolder, page_names: dict
         "name": page_doc.name, "slug": folder.slug, "isDefault": page_doc.is_default, "hidden": page_doc.hidden,
         "dsl": page_doc.dsl, "actions": actions, "jsObjects": js_objects,
     }
+
+
+def recorded_settings(files: Mapping[str, bytes]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The connector and settings each `datasources/*.json` of a tree records, by datasource name;
+    files that do not read as a datasource are left out (`files_to_document` reports them)."""
+    out: dict[str, tuple[str, dict[str, Any]]] = {}
+    for path in sorted(files):
+        parts = path.split("/")
+        if len(parts) != 2 or parts[0] != "datasources" or not parts[1].endswith(".json"):
+            continue
+        try:
+            ref = DatasourceRefDoc.model_validate(json.loads(files[path].decode("utf-8")))
+        except (ValueError, ValidationError):
+            continue
+        out.setdefault(ref.name, (ref.connector, ref.settings))
+    return out
 
 
 # --- repositories --------------------------------------------------------------------------------

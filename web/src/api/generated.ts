@@ -2679,7 +2679,8 @@ export interface components {
         /**
          * ApplicationExport
          * @description An application as a document (`format: "lowcraft-app"`): its settings, pages, widget trees, actions
-         *     and JS objects, and the names of the datasources its actions use (never their connection settings).
+         *     and JS objects, and the datasources its actions use with their non-secret production settings
+         *     (never a password, token or key).
          */
         readonly ApplicationExport: {
             readonly [key: string]: unknown;
@@ -3155,6 +3156,27 @@ export interface components {
             readonly dsl?: {
                 readonly [key: string]: unknown;
             } | null;
+        };
+        /**
+         * DatasourceBinding
+         * @description A datasource an imported (or pulled) document names that needs a developer's look: created
+         *     here, or set up in the workspace otherwise than the document records.
+         */
+        readonly DatasourceBinding: {
+            /** Name */
+            readonly name: string;
+            /** Connector */
+            readonly connector: string;
+            /**
+             * Created
+             * @description Created by this import (with the recorded non-secret settings, or none).
+             */
+            readonly created: boolean;
+            /**
+             * Message
+             * @description What happened and what to do: add credentials, or which settings differ.
+             */
+            readonly message: string;
         };
         /** DatasourceCreate */
         readonly DatasourceCreate: {
@@ -3683,7 +3705,7 @@ export interface components {
         };
         /**
          * ImportedApplication
-         * @description An imported application, and what became of the JS libraries of its document.
+         * @description An imported application, and what became of the JS libraries and datasources of its document.
          */
         readonly ImportedApplication: {
             /** Id */
@@ -3721,6 +3743,11 @@ export interface components {
             readonly role?: components["schemas"]["Role"] | null;
             /** Jslibraries */
             readonly jsLibraries: readonly components["schemas"]["LibraryImportOutcome"][];
+            /**
+             * Datasources
+             * @description Datasources created by the import or set up otherwise than the document records.
+             */
+            readonly datasources: readonly components["schemas"]["DatasourceBinding"][];
         };
         /**
          * InstanceSettings
@@ -4111,6 +4138,21 @@ export interface components {
              * @description When `conflicts`: nothing changed; resolve each, then complete.
              */
             readonly conflicts: readonly components["schemas"]["Conflict"][];
+            /**
+             * Datasources
+             * @description Datasources the new tree named that were created here, or are set up otherwise than it records.
+             */
+            readonly datasources: readonly components["schemas"]["DatasourceBinding"][];
+            /**
+             * Jslibraries
+             * @description JS libraries the new tree added or changed: installed, or why not.
+             */
+            readonly jsLibraries: readonly components["schemas"]["LibraryImportOutcome"][];
+            /**
+             * Jslibrariesremoved
+             * @description JS libraries the new tree no longer lists, uninstalled.
+             */
+            readonly jsLibrariesRemoved: readonly string[];
         };
         /**
          * Message
@@ -5369,6 +5411,7 @@ export type ConnectorFailure = components['schemas']['ConnectorFailure'];
 export type ConnectorInfo = components['schemas']['ConnectorInfo'];
 export type ConnectorList = components['schemas']['ConnectorList'];
 export type CreatePageBody = components['schemas']['CreatePageBody'];
+export type DatasourceBinding = components['schemas']['DatasourceBinding'];
 export type DatasourceCreate = components['schemas']['DatasourceCreate'];
 export type DatasourceList = components['schemas']['DatasourceList'];
 export type DatasourceOut = components['schemas']['DatasourceOut'];
