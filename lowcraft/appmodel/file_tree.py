@@ -30,9 +30,9 @@ The stable API (the Git sync builds on it):
   tree, per-page names) and raises `InvalidAppTree` naming the file. The result is the
   *normalized* document (`normalize_document`): what the tree stands for.
 - `normalize_document(document) -> dict`: the document a tree round-trips to: volatile fields
-  dropped, defaults filled in, page slugs filled in, actions, JS objects and datasources sorted by
-  name, and every text that goes to its own file ending in a newline. It is the same application;
-  `files_to_document(document_to_files(d)) == normalize_document(d)` and
+  dropped, defaults filled in, page slugs filled in, actions, JS objects, datasources and JS
+  libraries sorted by name, and every text that goes to its own file ending in a newline. It is
+  the same application; `files_to_document(document_to_files(d)) == normalize_document(d)` and
   `document_to_files(files_to_document(files)) == files` for any tree this module wrote. Compare
   trees (bytes), not raw documents, to know whether an application changed.
 - `recorded_settings(files)`: the datasource settings a tree records, by datasource name.
@@ -156,10 +156,12 @@ def normalize_document(document: Any) -> dict[str, Any]:
             "name": page.name, "slug": slug, "isDefault": page.is_default, "hidden": page.hidden,
             "dsl": page.dsl, "actions": actions, "jsObjects": js_objects,
         })
+    application = doc.application.model_dump(by_alias=True)
+    application["jsLibraries"] = sorted(application["jsLibraries"], key=lambda library: library["name"])
     return {
         "format": FORMAT,
         "formatVersion": FORMAT_VERSION,
-        "application": doc.application.model_dump(by_alias=True),
+        "application": application,
         "datasources": [d.model_dump(by_alias=True) for d in sorted(doc.datasources, key=lambda d: d.name)],
         "pages": pages,
     }

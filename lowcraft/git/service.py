@@ -449,6 +449,7 @@ def connect(ctx: Context, application_id: str, request: ConnectRequest) -> dict[
                 raise GitError(f"The remote has no branch '{branch}'.", code="git_branch_not_found")
             existing = repo.read_folder(clone, tip, folder)
             document: dict[str, Any] | None = None
+            libraries: DocumentLibraries | None = None
             if existing:
                 try:
                     document = handler.document_of(existing)
@@ -464,6 +465,7 @@ def connect(ctx: Context, application_id: str, request: ConnectRequest) -> dict[
                         "useRepository to load it as this app's edit state, or choose another folder.",
                         code="git_folder_taken",
                     )
+                libraries = _library_codes(ctx, app, document)
                 head = tip
                 repo.set_branch(clone, branch, tip)
             else:
@@ -488,7 +490,7 @@ def connect(ctx: Context, application_id: str, request: ConnectRequest) -> dict[
         row.folder, row.default_branch, row.current_branch = folder, branch, branch
         row.head_commit, row.pending_merge, row.connected_by = head, None, user.id
         if document is not None:
-            handler.load_edit_state(ctx, app, document, _library_codes(ctx, app, document))
+            handler.load_edit_state(ctx, app, document, libraries)
         record(ctx, "git.connected", "application", app.id, app.name, workspace_id=app.workspace_id,
                summary={"remote": _safe_url(url), "branch": branch, "folder": folder, "auth": request.auth,
                         "loadedFromRepository": document is not None})

@@ -28,6 +28,7 @@ from lowcraft.errors import LowcraftError, NotAuthenticated, ValidationFailed
 from lowcraft.jslibs import handler
 from lowcraft.jslibs.errors import (
     InvalidAccessor,
+    LibrariesUnavailable,
     LibraryExists,
     LibraryNotFound,
     LibraryUrlNotAllowed,
@@ -308,7 +309,10 @@ def _stored_code(ctx: Context, application_id: str, wanted: JsLibraryDoc) -> han
 def codes_to_sync(ctx: Context, app: Application, libraries: list[JsLibraryDoc]) -> DocumentLibraries:
     """The code `sync_libraries` needs that the app has not stored: each such library fetched
     from its URL (where the instance allows it), as an import does; the caller checked the role.
-    Runs the fetches in an event loop of its own: call it from a worker thread, never in a loop."""
+    Raises `LibrariesUnavailable`, naming each library and why, when some code cannot be had: the
+    caller then changes nothing, so the app never runs without a library its tree lists (and the
+    edit state never drifts from the tree it was loaded from). Runs the fetches in an event loop
+    of its own: call it from a worker thread, never inside a running loop."""
     installed = {lib.name: lib for lib in handler.libraries_of(ctx, app.id)}
     missing = [
         wanted for wanted in libraries
@@ -317,7 +321,15 @@ def codes_to_sync(ctx: Context, app: Application, libraries: list[JsLibraryDoc])
     if not missing:
         return DocumentLibraries({}, {})
     urls, network = _fetch_context(ctx, app.workspace_id)
-    return asyncio.run(_fetch_all(missing, urls, network, max_bytes(ctx)))
+    fetched = asyncio.run(_fetch_all(missing, urls, network, max_bytes(ctx)))
+    if fetched.problems:
+        lines = [f"'{name}': {problem}" for name, problem in sorted(fetched.problems.items())]
+        raise LibrariesUnavailable(
+            "The application lists JS libraries that could not be installed, so nothing was changed: "
+            + " ".join(lines),
+            details={"libraries": [{"name": name, "problem": problem} for name, problem in sorted(fetched.problems.items())]},
+        )
+    return fetched
 
 
 def sync_libraries(
