@@ -167,7 +167,7 @@ function outcomeNotes(outcome: GitMergeOutcome): string[] {
   }
   const removed = outcome.jsLibrariesRemoved;
   if (removed.length) notes.push(`Removed JS librar${removed.length === 1 ? "y" : "ies"} ${removed.join(", ")}.`);
-  for (const datasource of outcome.datasources ?? []) notes.push(`Datasource ${datasource.name}: ${datasource.message}`);
+  for (const datasource of outcome.datasources) notes.push(`Datasource ${datasource.name}: ${datasource.message}`);
   return notes;
 }
 
