@@ -1205,8 +1205,9 @@ export interface paths {
         readonly put?: never;
         /**
          * Restore Version
-         * @description Make this version the edit state (pages, queries, JS objects, theme, settings), in one
-         *     transaction; the restore is recorded as a new version. Viewers see it after the next publish.
+         * @description Make this version the edit state (pages, queries, JS objects, JS libraries, theme, settings),
+         *     in one transaction; the restore is recorded as a new version. Viewers see it after the next
+         *     publish. 409 `libraries_unavailable` (nothing changed) when a JS library's code cannot be had.
          */
         readonly post: operations["restore_version_api_v1_applications__application_id__versions__version_id__restore_post"];
         readonly delete?: never;
@@ -9995,6 +9996,15 @@ export interface operations {
             };
             /** @description The target does not exist, or the caller may not know that it exists. */
             readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
