@@ -249,6 +249,8 @@ def import_(
     for outcome in result.libraries:
         if not outcome.installed:
             typer.echo(f"JS library '{outcome.name}' was not installed: {outcome.problem or 'it was not fetched'}")
+    for bound in result.datasources:
+        typer.echo(f"datasource '{bound.name}' ({bound.connector}): {bound.message}")
 
 
 @app.command(

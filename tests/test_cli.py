@@ -151,6 +151,7 @@ def test_export_as_files_check_and_import_round_trip_through_the_store(tmp_path:
     first = lowcraft("import", str(source), "--workspace", workspace_id, data=data)
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("imported 'Orders admin' as application ")
+    assert "datasource 'Orders DB' (postgres): Created unconfigured: add its settings and credentials.\n" in first.stdout
 
     repo = tmp_path / "repo"
     exported = lowcraft("export", "orders-admin", str(repo / "orders"), "--layout", "files", data=data)
@@ -164,7 +165,8 @@ def test_export_as_files_check_and_import_round_trip_through_the_store(tmp_path:
 
     again = lowcraft("import", str(repo / "orders"), "--workspace", workspace_id, "--name", "Orders copy", data=data)
     assert again.returncode == 0, again.stderr
-    copy_id = again.stdout.split()[-1]
+    assert "datasource" not in again.stdout  # bound to the workspace's 'Orders DB': nothing to say
+    copy_id = again.stdout.strip().splitlines()[0].split()[-1]
     second = lowcraft("export", copy_id, str(tmp_path / "copy"), "--layout", "files", data=data)
     assert second.returncode == 0, second.stderr
     copied = read_folder(tmp_path / "copy")

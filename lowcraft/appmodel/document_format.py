@@ -57,8 +57,13 @@ class ApplicationDoc(_Model):
 
 
 class DatasourceRefDoc(_Model):
+    """A datasource the app's queries use, by workspace name. `settings` are its non-secret
+    connection settings (of the production environment) where the document was made for sharing
+    (an export, a Git tree); never a secret, and never in a published snapshot."""
+
     name: str
     connector: str
+    settings: dict[str, Any] = Field(default_factory=dict)
 
 
 class ActionDoc(_Model):

@@ -5,7 +5,8 @@ application as this tree (docs/app-format.md, "Repository layout")::
 
     application.json                  format, name, slug, icon, settings, jsLibraries, page order
     theme.json                        the theme
-    datasources/<file>.json           {"name", "connector"}: never a setting or a secret
+    datasources/<file>.json           {"name", "connector", "settings"}: non-secret settings only
+                                      (`settings` left out when empty)
     pages/<slug>/page.json            {"name", "isDefault", "hidden", "dsl"}: the widget tree
     pages/<slug>/queries/<name>.json  {"datasource", "connector", "settings", "config"}
     pages/<slug>/queries/<name>.sql   the query text in its own file: `sql` (.sql), a GraphQL
@@ -29,11 +30,12 @@ The stable API (the Git sync builds on it):
   tree, per-page names) and raises `InvalidAppTree` naming the file. The result is the
   *normalized* document (`normalize_document`): what the tree stands for.
 - `normalize_document(document) -> dict`: the document a tree round-trips to: volatile fields
-  dropped, defaults filled in, page slugs filled in, actions, JS objects and datasources sorted by
-  name, and every text that goes to its own file ending in a newline. It is the same application;
-  `files_to_document(document_to_files(d)) == normalize_document(d)` and
+  dropped, defaults filled in, page slugs filled in, actions, JS objects, datasources and JS
+  libraries sorted by name, and every text that goes to its own file ending in a newline. It is
+  the same application; `files_to_document(document_to_files(d)) == normalize_document(d)` and
   `document_to_files(files_to_document(files)) == files` for any tree this module wrote. Compare
   trees (bytes), not raw documents, to know whether an application changed.
+- `recorded_settings(files)`: the datasource settings a tree records, by datasource name.
 - `find_applications(paths)`, `split_applications(files)`: the application folders of a repository.
 - `read_folder(path)`, `write_folder(path, files)`: a tree on disk (the command line's export and
   import; `write_folder` removes application files the new tree no longer has).
@@ -154,10 +156,12 @@ def normalize_document(document: Any) -> dict[str, Any]:
             "name": page.name, "slug": slug, "isDefault": page.is_default, "hidden": page.hidden,
             "dsl": page.dsl, "actions": actions, "jsObjects": js_objects,
         })
+    application = doc.application.model_dump(by_alias=True)
+    application["jsLibraries"] = sorted(application["jsLibraries"], key=lambda library: library["name"])
     return {
         "format": FORMAT,
         "formatVersion": FORMAT_VERSION,
-        "application": doc.application.model_dump(by_alias=True),
+        "application": application,
         "datasources": [d.model_dump(by_alias=True) for d in sorted(doc.datasources, key=lambda d: d.name)],
         "pages": pages,
     }
@@ -179,7 +183,9 @@ def document_to_files(document: Any) -> dict[str, bytes]:
     for datasource in doc["datasources"]:
         stem = unique_slug(slugify(datasource["name"], "datasource"), taken)
         taken.add(stem)
-        files[f"datasources/{stem}.json"] = json_bytes(datasource)
+        files[f"datasources/{stem}.json"] = json_bytes(
+            datasource if datasource["settings"] else {k: v for k, v in datasource.items() if k != "settings"}
+        )
     for page in doc["pages"]:
         folder = f"pages/{page['slug']}"
         files[f"{folder}/{PAGE_FILE}"] = json_bytes(
@@ -458,6 +464,22 @@ def _read_page(files: Mapping[str, bytes], folder: _PageFolder, page_names: dict
         "name": page_doc.name, "slug": folder.slug, "isDefault": page_doc.is_default, "hidden": page_doc.hidden,
         "dsl": page_doc.dsl, "actions": actions, "jsObjects": js_objects,
     }
+
+
+def recorded_settings(files: Mapping[str, bytes]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The connector and settings each `datasources/*.json` of a tree records, by datasource name;
+    files that do not read as a datasource are left out (`files_to_document` reports them)."""
+    out: dict[str, tuple[str, dict[str, Any]]] = {}
+    for path in sorted(files):
+        parts = path.split("/")
+        if len(parts) != 2 or parts[0] != "datasources" or not parts[1].endswith(".json"):
+            continue
+        try:
+            ref = DatasourceRefDoc.model_validate(json.loads(files[path].decode("utf-8")))
+        except (ValueError, ValidationError):
+            continue
+        out.setdefault(ref.name, (ref.connector, ref.settings))
+    return out
 
 
 # --- repositories --------------------------------------------------------------------------------

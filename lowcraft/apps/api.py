@@ -143,7 +143,8 @@ async def import_application(workspace_id: str, body: ApplicationImport, ctx: Ct
     """Create an application from an exported document (developers). Its JS libraries are fetched
     again from their URLs where the instance allows them; `jsLibraries` says what became of each."""
     imported = await service.import_with_libraries(ctx, workspace_id, body.document, body.name)
-    return {**_view_out(imported.view), "jsLibraries": [outcome_out(o) for o in imported.libraries]}
+    return {**_view_out(imported.view), "jsLibraries": [outcome_out(o) for o in imported.libraries],
+            "datasources": [service.datasource_out(o) for o in imported.datasources]}
 
 
 @router.post(

@@ -22,6 +22,7 @@ from lowcraft.appmodel.models import Action, ActionSettings, Application, JsObje
 from lowcraft.appmodel.rename import rename_in_document, with_names
 from lowcraft.appmodel.tree import widget_names
 from lowcraft.context import Context
+from lowcraft.datasources.handler import shared_settings
 from lowcraft.datasources.models import Datasource
 from lowcraft.errors import ValidationFailed
 from lowcraft.jslibs import handler as jslibs
@@ -51,8 +52,12 @@ def _action_entry(action: Action, datasource: Datasource | None, include_ids: bo
     return entry
 
 
-def build_document(ctx: Context, app: Application, *, include_ids: bool = False) -> dict[str, Any]:
-    """The application's edit state as one document."""
+def build_document(
+    ctx: Context, app: Application, *, include_ids: bool = False, datasource_settings: bool = False
+) -> dict[str, Any]:
+    """The application's edit state as one document. With `datasource_settings` (exports, Git
+    trees) each datasource carries its non-secret production settings (`shared_settings`); the
+    published snapshot, which anonymous visitors of a public app read, never does."""
     actions = ctx.db.scalars(select(Action).where(Action.application_id == app.id).order_by(Action.name)).all()
     js_objects = ctx.db.scalars(select(JsObject).where(JsObject.application_id == app.id).order_by(JsObject.name)).all()
     datasources = {
@@ -95,7 +100,9 @@ def build_document(ctx: Context, app: Application, *, include_ids: bool = False)
             "jsLibraries": jslibs.document_entries(ctx, app.id),
         },
         "datasources": [
-            {"name": ds.name, "connector": ds.connector} for ds in sorted(datasources.values(), key=lambda d: d.name)
+            {"name": ds.name, "connector": ds.connector}
+            | ({"settings": shared_settings(ctx, ds)} if datasource_settings else {})
+            for ds in sorted(datasources.values(), key=lambda d: d.name)
         ],
         "pages": pages,
     }

@@ -52,10 +52,22 @@ class ApplicationSummary(Out):
     role: Role | None = Field(None, description="The caller's role; absent in the trash.")
 
 
+class DatasourceBinding(Out):
+    """A datasource an imported (or pulled) document names that needs a developer's look: created
+    here, or set up in the workspace otherwise than the document records."""
+
+    name: str
+    connector: str
+    created: bool = Field(description="Created by this import (with the recorded non-secret settings, or none).")
+    message: str = Field(description="What happened and what to do: add credentials, or which settings differ.")
+
+
 class ImportedApplication(ApplicationSummary):
-    """An imported application, and what became of the JS libraries of its document."""
+    """An imported application, and what became of the JS libraries and datasources of its document."""
 
     js_libraries: list[LibraryImportOutcome] = Field(alias="jsLibraries")
+    datasources: list[DatasourceBinding] = Field(
+        description="Datasources created by the import or set up otherwise than the document records.")
 
 
 class ApplicationList(Out):
@@ -70,7 +82,8 @@ class ApplicationDetail(ApplicationSummary):
 
 class ApplicationExport(RootModel[dict[str, Any]]):
     """An application as a document (`format: "lowcraft-app"`): its settings, pages, widget trees, actions
-    and JS objects, and the names of the datasources its actions use (never their connection settings)."""
+    and JS objects, and the datasources its actions use with their non-secret production settings
+    (never a password, token or key)."""
 
 
 class RefactorResult(Out):

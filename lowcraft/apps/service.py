@@ -7,6 +7,7 @@ public apps) only ever read the published snapshot.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,13 +27,15 @@ from lowcraft.apps.errors import ApplicationNotFound, InvalidDocument, NotPublis
 from lowcraft.audit.handler import record
 from lowcraft.bindings.results import Change
 from lowcraft.connectors.registry import PLACEHOLDER_CONNECTOR
+from lowcraft.connectors.secrets import shareable_config
 from lowcraft.context import Context
+from lowcraft.datasources.handler import SHARED_ENVIRONMENT, shared_settings
 from lowcraft.datasources.models import Datasource
-from lowcraft.datasources.service import connector_for
+from lowcraft.datasources.service import configure_from_shared, connector_for, has_secrets
 from lowcraft.errors import LowcraftError, NotAuthenticated, PermissionDenied, ValidationFailed
 from lowcraft.jslibs import handler as jslibs_handler
 from lowcraft.jslibs import service as jslibs
-from lowcraft.jslibs.service import DocumentLibraries, LibraryOutcome
+from lowcraft.jslibs.service import DocumentLibraries, LibrariesSynced, LibraryOutcome
 from lowcraft.slugs import slugify, unique_slug
 from lowcraft.store.types import new_id, utcnow
 from lowcraft.widgets.registry import registry
@@ -244,7 +247,18 @@ def create_from_document(
     return app, outcomes
 
 
-def replace_edit_state(ctx: Context, app: Application, doc: AppDocument) -> None:
+@dataclass(frozen=True)
+class EditStateReport:
+    """What replacing an edit state did beyond the pages: datasources it created or found set up
+    otherwise than the document records, and the JS libraries it installed and removed."""
+
+    datasources: list[DatasourceOutcome]
+    libraries: LibrariesSynced
+
+
+def replace_edit_state(
+    ctx: Context, app: Application, doc: AppDocument, libraries: DocumentLibraries | None = None
+) -> EditStateReport:
     """Make `app`'s edit state the checked document `doc`, in the caller's transaction; the caller
     has checked the role (Git pulls, merges and branch switches; restoring a version).
 
@@ -253,13 +267,15 @@ def replace_edit_state(ctx: Context, app: Application, doc: AppDocument) -> None
     open page, an action's cached plan, a stale editor's revision check); what it lacks is deleted
     and what is new is created, under the id the document gives when no row holds it (an entity
     deleted since comes back as it was). The app's name and address stay; its icon, theme and
-    settings follow the document. JS libraries are left as installed.
+    settings follow the document. Its datasources are bound by name (`bind_datasources`), and its
+    JS libraries follow the document's (`jslibs.sync_libraries`, with the code in `libraries`
+    or stored in the app).
     """
     settings = doc.application.settings
     app.icon = doc.application.icon[:40]
     app.theme = _theme(dict(doc.application.theme))
     app.settings = settings.model_dump(by_alias=True, exclude={"public_access"})
-    datasources = datasources_for(ctx, app.workspace_id, doc)
+    datasources, datasource_outcomes = bind_datasources(ctx, app.workspace_id, doc)
     existing = handler.pages_of(ctx, app.id)
     by_id = {p.id: p for p in existing}
     by_name = {p.name: p for p in existing}
@@ -330,9 +346,11 @@ def replace_edit_state(ctx: Context, app: Application, doc: AppDocument) -> None
         for (page_id, name), js in js_objects.items():
             if page_id == page.id and name not in kept_js:
                 ctx.db.delete(js)
+    synced = jslibs.sync_libraries(ctx, app, doc.application.js_libraries, libraries)
     app.updated_at = utcnow()
     ctx.db.flush()
     ctx.notify_edit(app.id, "import")  # open editors take the whole new edit state
+    return EditStateReport(datasource_outcomes, synced)
 
 
 def _free_id(ctx: Context, model: type[Page | Action | JsObject], wanted: str | None) -> str:
@@ -358,10 +376,33 @@ def _upgraded(dsl: dict[str, Any], page: str) -> dict[str, Any]:
         return dsl
 
 
+@dataclass(frozen=True)
+class DatasourceOutcome:
+    """What became of one datasource an imported or pulled document names, when it is worth
+    telling: created here (with the settings the document records, or unconfigured), or found in
+    the workspace set up otherwise than the document records (the workspace's stays as it is)."""
+
+    name: str
+    connector: str
+    created: bool
+    message: str
+
+
 def datasources_for(ctx: Context, workspace_id: str, doc: AppDocument) -> dict[str, Datasource]:
-    """The workspace's datasources the document names; missing ones are created unconfigured
-    (a developer adds credentials), since exports never carry them."""
+    """`bind_datasources` without the outcomes."""
+    return bind_datasources(ctx, workspace_id, doc)[0]
+
+
+def bind_datasources(
+    ctx: Context, workspace_id: str, doc: AppDocument
+) -> tuple[dict[str, Datasource], list[DatasourceOutcome]]:
+    """The workspace's datasources the document names, by name. A missing one is created, with
+    the non-secret settings the document records as its production config (never a secret: a
+    developer adds the credentials), else unconfigured. An existing one is used as it is: settings
+    the document records never overwrite a live datasource; where they differ, an outcome names
+    the settings (not their values)."""
     wanted: dict[str, str] = {ref.name: ref.connector for ref in doc.datasources}
+    recorded = {ref.name: ref.settings for ref in doc.datasources}
     for page in doc.pages:
         for action in page.actions:
             known = wanted.setdefault(action.datasource, action.connector)
@@ -371,21 +412,43 @@ def datasources_for(ctx: Context, workspace_id: str, doc: AppDocument) -> dict[s
         ds.name: ds for ds in ctx.db.scalars(select(Datasource).where(Datasource.workspace_id == workspace_id)).all()
     }
     found: dict[str, Datasource] = {}
+    outcomes: list[DatasourceOutcome] = []
     for name, connector in wanted.items():
         if connector != PLACEHOLDER_CONNECTOR:
             connector_for(connector)
+        settings = recorded.get(name) or {}
+        if settings and connector != PLACEHOLDER_CONNECTOR:
+            settings = shareable_config(connector, settings)  # a secret written into the file is ignored
         ds = existing.get(name)
         if ds is None:
             ds = Datasource(workspace_id=workspace_id, name=name[:100], connector=connector,
                             created_by=ctx.user.id if ctx.user else None)
             ctx.db.add(ds)
             ctx.db.flush()
+            problem = configure_from_shared(ctx, ds, settings) if settings and connector != PLACEHOLDER_CONNECTOR else None
+            configured = bool(settings) and connector != PLACEHOLDER_CONNECTOR and problem is None
             record(ctx, "datasource.created", "datasource", ds.id, ds.name, workspace_id=workspace_id,
-                   summary={"connector": connector, "by": "import", "environments": []})
+                   summary={"connector": connector, "by": "import",
+                            "environments": [SHARED_ENVIRONMENT] if configured else []})
+            if configured:
+                message = f"Created with the {SHARED_ENVIRONMENT} settings the app records" + (
+                    ": add its credentials." if has_secrets(connector) else ".")
+            elif problem:
+                message = f"Created unconfigured, {problem}: add its settings and credentials."
+            else:
+                message = "Created unconfigured: add its settings and credentials."
+            outcomes.append(DatasourceOutcome(name, connector, True, message))
         elif ds.connector != connector:
             raise InvalidDocument(f"The workspace's datasource '{name}' is {ds.connector}, the import needs {connector}.")
+        elif settings:
+            live = shared_settings(ctx, ds)
+            differing = sorted(key for key, value in settings.items() if live.get(key) != value)
+            if differing:
+                outcomes.append(DatasourceOutcome(name, connector, False, (
+                    "The workspace's datasource keeps its own settings; the app records other values for "
+                    + ", ".join(differing[:20]) + ".")))
         found[name] = ds
-    return found
+    return found, outcomes
 
 
 def clone_application(ctx: Context, application_id: str) -> AppView:
@@ -404,7 +467,7 @@ def clone_application(ctx: Context, application_id: str) -> AppView:
 def export_application(ctx: Context, application_id: str) -> dict[str, Any]:
     view = _app_view(ctx, application_id, Role.DEVELOPER)
     record(ctx, "application.exported", "application", view.app.id, view.app.name, workspace_id=view.app.workspace_id)
-    return handler.build_document(ctx, view.app)
+    return handler.build_document(ctx, view.app, datasource_settings=True)
 
 
 @dataclass
@@ -412,6 +475,13 @@ class ImportedApp:
     view: AppView
     libraries: list[LibraryOutcome]
     """What became of each JS library of the document (installed, or why not)."""
+    datasources: list[DatasourceOutcome] = dataclasses.field(default_factory=list)
+    """Datasources the import created, or found set up otherwise than the document records."""
+
+
+def datasource_out(outcome: DatasourceOutcome) -> dict[str, Any]:
+    return {"name": outcome.name, "connector": outcome.connector, "created": outcome.created,
+            "message": outcome.message}
 
 
 def import_application(
@@ -421,12 +491,13 @@ def import_application(
     (fetched by `import_with_libraries`); without it, each is reported as not installed."""
     _, role = require_workspace(ctx, workspace_id, Role.DEVELOPER)
     doc = parse_document(raw)
-    app, outcomes = create_from_document(ctx, workspace_id, doc, name or doc.application.name, libraries)
+    datasources, bound = bind_datasources(ctx, workspace_id, doc)
+    app, outcomes = create_from_document(ctx, workspace_id, doc, name or doc.application.name, libraries, datasources)
     record(
         ctx, "application.imported", "application", app.id, app.name, workspace_id=workspace_id,
         summary={"pages": len(doc.pages), "jsLibraries": [o.name for o in outcomes if o.installed]},
     )
-    return ImportedApp(AppView(app, role), outcomes)
+    return ImportedApp(AppView(app, role), outcomes, bound)
 
 
 def _import_document(ctx: Context, workspace_id: str, raw: Any) -> AppDocument:

@@ -1,9 +1,11 @@
 """The secret fields of a connector's connection config: masked in every response, kept when
-a masked value is written back, and redacted from any text an execution or a check returns."""
+a masked value is written back, redacted from any text an execution or a check returns, and left
+out of the settings an application's files and exports carry (`shareable_config`)."""
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -68,6 +70,47 @@ def merge_secrets(
         if get_path(merged, path) == MASK:
             set_path(merged, path, get_path(old_config, path))
     return merged
+
+
+CREDENTIAL_KEYS = re.compile(
+    r"^(authorization|proxy-authorization|cookie|set-cookie)$|token|secret|passw|api[-_]?key|apikey|session|signature",
+    re.IGNORECASE,
+)
+"""Names of headers, query parameters and form fields that carry a credential whatever the
+connector: a `{"key", "value"}` entry so named is never shared."""
+
+_URL_PASSWORD = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^:@/\s]*):[^@/\s]*@")
+
+
+def _shareable(value: Any) -> Any:
+    if isinstance(value, str):
+        return _URL_PASSWORD.sub(lambda m: f"{m['scheme']}{m['user']}@" if m["user"] else m["scheme"], value)
+    if isinstance(value, list):
+        return [
+            _shareable(item) for item in value
+            if not (isinstance(item, Mapping) and isinstance(item.get("key"), str) and CREDENTIAL_KEYS.search(item["key"]))
+        ]
+    if isinstance(value, Mapping):
+        return {key: _shareable(item) for key, item in value.items()}
+    return value
+
+
+def shareable_config(
+    connector_type: str, config: Mapping[str, Any], *, registry: ConnectorRegistry = default_registry
+) -> dict[str, Any]:
+    """The non-secret settings of a connection config, fit for a file anyone with the repository
+    reads: every field the connector's schema marks `Secret()` removed, every header, query
+    parameter or form field named like a credential (`CREDENTIAL_KEYS`) left out, and the password
+    of any `scheme://user:password@host` text dropped. One rule for every connector."""
+    shared: dict[str, Any] = _shareable(copy.deepcopy(dict(config)))
+    for path in secret_fields(connector_type, registry=registry):
+        *parents, last = path.split(".")
+        node: Any = shared
+        for part in parents:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(last, None)
+    return shared
 
 
 class Redactor:

@@ -12,9 +12,15 @@ from typing import Any
 
 from sqlalchemy import select
 
+from lowcraft.connectors.registry import registry as connectors
+from lowcraft.connectors.secrets import shareable_config
 from lowcraft.context import Context
 from lowcraft.datasources.errors import DatasourceNotFound, EnvironmentNotConfigured, UnknownEnvironment
 from lowcraft.datasources.models import ENVIRONMENTS, Datasource, DatasourceConfig
+
+SHARED_ENVIRONMENT = "production"
+"""The environment whose non-secret settings an application's files and exports carry (the one
+published apps run against); the other environments stay on the instance."""
 from lowcraft.workspaces.models import Workspace
 
 
@@ -67,3 +73,12 @@ def resolve_connection(ctx: Context, datasource_id: str, environment: str) -> Re
         )
     private_networks = ctx.db.scalar(select(Workspace.allow_private_networks).where(Workspace.id == ds.workspace_id))
     return ResolvedConnection(ds.id, ds.connector, decrypt_config(ctx, row), ds.workspace_id, private_networks)
+
+
+def shared_settings(ctx: Context, ds: Datasource) -> dict[str, Any]:
+    """The datasource's non-secret settings of the `SHARED_ENVIRONMENT` (`shareable_config`):
+    empty when that environment is not configured or the connector is unknown here."""
+    if ds.connector not in connectors:
+        return {}
+    row = configs_of(ctx, ds.id).get(SHARED_ENVIRONMENT)
+    return shareable_config(ds.connector, decrypt_config(ctx, row)) if row is not None else {}

@@ -17,7 +17,7 @@ from lowcraft.connectors.errors import ConnectorError, UnknownConnector
 from lowcraft.connectors.pools import default_pools
 from lowcraft.connectors.registry import PLACEHOLDER_CONNECTOR
 from lowcraft.connectors.registry import registry as connectors
-from lowcraft.connectors.secrets import mask_secrets, merge_secrets
+from lowcraft.connectors.secrets import mask_secrets, merge_secrets, secret_fields, shareable_config
 from lowcraft.context import Context
 from lowcraft.datasources.checks import check_datasource, datasource_structure
 from lowcraft.datasources.errors import (
@@ -26,6 +26,7 @@ from lowcraft.datasources.errors import (
     InvalidConfig,
 )
 from lowcraft.datasources.handler import (
+    SHARED_ENVIRONMENT,
     ResolvedConnection,
     check_environment,
     configs_of,
@@ -114,6 +115,25 @@ def _storeconfigs_of(ctx: Context, ds: Datasource, configs: dict[str, dict[str, 
             row.encrypted = encrypted
         changed.append(environment)
     return changed
+
+
+def configure_from_shared(ctx: Context, ds: Datasource, settings: dict[str, Any]) -> str | None:
+    """Give a datasource just made for an imported app the non-secret `settings` its files record,
+    as its `SHARED_ENVIRONMENT` config (secret fields in them are ignored); the caller checked the
+    role. Returns why it could not (settings the connector refuses without its secrets, say)."""
+    try:
+        clean = validate_config(ds.connector, shareable_config(ds.connector, settings))
+    except InvalidConfig as exc:
+        return f"its settings were not applied ({exc.message})"
+    encrypted = ctx.runtime.secret_box.encrypt_json(clean, encryption_context(ds.id, SHARED_ENVIRONMENT))
+    ctx.db.add(DatasourceConfig(datasource_id=ds.id, environment=SHARED_ENVIRONMENT, encrypted=encrypted))
+    ctx.db.flush()
+    return None
+
+
+def has_secrets(connector_type: str) -> bool:
+    """Whether the connector's connection config has secret fields (a credential to add)."""
+    return bool(secret_fields(connector_type)) if connector_type in connectors else False
 
 
 def list_datasources(ctx: Context, workspace_id: str) -> list[DatasourceView]:

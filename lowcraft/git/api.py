@@ -89,7 +89,8 @@ class ConflictResolution(Body):
 
 
 def _outcome(outcome: service.Outcome) -> dict[str, Any]:
-    return {"result": outcome.result, "commit": outcome.commit, "conflicts": outcome.conflicts}
+    return {"result": outcome.result, "commit": outcome.commit, "conflicts": outcome.conflicts,
+            **service.report_out(outcome.report)}
 
 
 @router.get("", response_model=GitConnectionOut, responses=errors(*PARAMS, *MEMBER))

@@ -9,13 +9,19 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from lowcraft.appmodel.document_format import parse_document
-from lowcraft.appmodel.file_tree import document_to_files, files_to_document, normalize_document
+from lowcraft.appmodel.file_tree import (
+    document_to_files,
+    files_to_document,
+    normalize_document,
+    recorded_settings,
+)
 from lowcraft.appmodel.models import Application
 from lowcraft.apps import handler as apps_handler
-from lowcraft.apps.service import replace_edit_state
+from lowcraft.apps.service import EditStateReport, replace_edit_state
 from lowcraft.context import Context
 from lowcraft.git.errors import NotConnected
 from lowcraft.git.models import GitBranchState, GitConnection, GitObject, GitOperation
+from lowcraft.jslibs.service import DocumentLibraries
 from lowcraft.store.types import utcnow
 
 
@@ -48,13 +54,35 @@ def unseal(ctx: Context, application_id: str, what: str, token: str | None) -> s
     return ctx.runtime.secret_box.decrypt(token, secret_context(application_id, what)).decode()
 
 
-def edit_document(ctx: Context, app: Application) -> dict[str, Any]:
-    """The app's edit state as the normalized document its file tree stands for."""
-    return normalize_document(apps_handler.build_document(ctx, app))
+def with_recorded_settings(document: dict[str, Any], head_files: dict[str, bytes] | None) -> dict[str, Any]:
+    """`document` with each datasource's settings as the head commit's tree records them, where
+    that tree has the datasource (same name and connector).
+
+    A datasource's non-secret settings enter the tree with the datasource (the workspace's, at
+    that commit); afterwards the file is the repository's to change. So another instance whose
+    datasource of that name points elsewhere, or a change of the live datasource, never shows as
+    an uncommitted change, never blocks a pull and never flips the file back and forth."""
+    recorded = recorded_settings(head_files or {})
+    datasources = []
+    for datasource in document.get("datasources", []):
+        kept = recorded.get(datasource["name"])
+        if kept is not None and kept[0] == datasource["connector"]:
+            datasource = {**datasource, "settings": kept[1]}
+        datasources.append(datasource)
+    return {**document, "datasources": datasources}
 
 
-def edit_files(ctx: Context, app: Application) -> dict[str, bytes]:
-    return document_to_files(apps_handler.build_document(ctx, app))
+def edit_document(ctx: Context, app: Application, head_files: dict[str, bytes] | None) -> dict[str, Any]:
+    """The app's edit state as the normalized document its file tree stands for (against the
+    head commit's tree `head_files`: see `with_recorded_settings`)."""
+    return normalize_document(with_recorded_settings(
+        apps_handler.build_document(ctx, app, datasource_settings=True), head_files))
+
+
+def edit_files(ctx: Context, app: Application, head_files: dict[str, bytes] | None) -> dict[str, bytes]:
+    """The file tree of the app's edit state (against the head commit's tree `head_files`)."""
+    return document_to_files(with_recorded_settings(
+        apps_handler.build_document(ctx, app, datasource_settings=True), head_files))
 
 
 def document_of(files: dict[str, bytes]) -> dict[str, Any]:
@@ -62,8 +90,12 @@ def document_of(files: dict[str, bytes]) -> dict[str, Any]:
     return files_to_document(files)
 
 
-def load_edit_state(ctx: Context, app: Application, document: dict[str, Any]) -> None:
-    replace_edit_state(ctx, app, parse_document(document))
+def load_edit_state(
+    ctx: Context, app: Application, document: dict[str, Any], libraries: DocumentLibraries | None = None
+) -> EditStateReport:
+    """Make the document the app's edit state: datasources bound by name, JS libraries installed
+    and removed to match (code from `libraries`, else stored in the app)."""
+    return replace_edit_state(ctx, app, parse_document(document), libraries)
 
 
 def stored_state(ctx: Context, application_id: str, branch: str) -> GitBranchState | None:

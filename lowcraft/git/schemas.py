@@ -6,7 +6,9 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from lowcraft.apps.schemas import DatasourceBinding
 from lowcraft.http.openapi import Out
+from lowcraft.jslibs.schemas import LibraryImportOutcome
 
 
 class HostKeyOut(Out):
@@ -87,6 +89,12 @@ class MergeOutcome(Out):
     result: Literal["up-to-date", "fast-forward", "merged", "conflicts"]
     commit: str | None
     conflicts: list[Conflict] = Field(description="When `conflicts`: nothing changed; resolve each, then complete.")
+    datasources: list[DatasourceBinding] = Field(
+        description="Datasources the new tree named that were created here, or are set up otherwise than it records.")
+    js_libraries: list[LibraryImportOutcome] = Field(
+        alias="jsLibraries", description="JS libraries the new tree added or changed: installed, or why not.")
+    js_libraries_removed: list[str] = Field(
+        alias="jsLibrariesRemoved", description="JS libraries the new tree no longer lists, uninstalled.")
 
 
 class PendingMerge(Out):

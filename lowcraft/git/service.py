@@ -39,6 +39,7 @@ from lowcraft.appmodel.errors import InvalidDocument
 from lowcraft.appmodel.file_tree import document_to_files
 from lowcraft.appmodel.models import Application
 from lowcraft.apps import service as apps_service
+from lowcraft.apps.service import EditStateReport
 from lowcraft.audit.handler import record
 from lowcraft.connectors.errors import ConnectorError
 from lowcraft.connectors.netguard import check_address
@@ -58,6 +59,8 @@ from lowcraft.git.errors import (
 )
 from lowcraft.git.locks import application_lock
 from lowcraft.git.models import GitConnection
+from lowcraft.jslibs import service as jslibs
+from lowcraft.jslibs.service import DocumentLibraries
 from lowcraft.workspaces.models import Workspace
 from lowcraft.workspaces.permissions import Role, require_app, require_user
 
@@ -82,11 +85,30 @@ def _repo() -> ModuleType:
 
 @dataclass
 class Outcome:
-    """What a pull or merge did: `up-to-date`, `fast-forward`, `merged` or `conflicts`."""
+    """What a pull or merge did: `up-to-date`, `fast-forward`, `merged` or `conflicts`; and when
+    it changed the app, what became of the datasources and JS libraries of the new tree."""
 
     result: str
     commit: str | None = None
     conflicts: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    report: EditStateReport | None = None
+
+
+def report_out(report: EditStateReport | None) -> dict[str, Any]:
+    """The datasources and JS libraries part of an outcome, for the routes."""
+    if report is None:
+        return {"datasources": [], "jsLibraries": [], "jsLibrariesRemoved": []}
+    return {
+        "datasources": [apps_service.datasource_out(o) for o in report.datasources],
+        "jsLibraries": [jslibs.outcome_out(o) for o in report.libraries.installed],
+        "jsLibrariesRemoved": list(report.libraries.removed),
+    }
+
+
+def _library_codes(ctx: Context, app: Application, document: dict[str, Any]) -> DocumentLibraries:
+    """The code of the JS libraries `document` adds to the app, fetched before the store switches
+    (the app's lock is held; nothing is installed yet)."""
+    return jslibs.codes_to_sync(ctx, app, parse_document(document).application.js_libraries)
 
 
 def _conn_out(conn: GitConnection) -> dict[str, Any]:
@@ -213,9 +235,13 @@ def _ensure_commit(op: Op, commit: str, *, fetched: bool = False) -> None:
         raise GitError(f"Commit {commit[:12]} of this application is neither on the remote nor kept in the store.")
 
 
-def _switch(op: Op, kind: str, commit: str, *, document: dict[str, Any] | None, summary: dict[str, Any]) -> None:
+def _switch(
+    op: Op, kind: str, commit: str, *, document: dict[str, Any] | None, summary: dict[str, Any]
+) -> EditStateReport | None:
     """Steps 2-4: journal, move the branch, switch the store (see the module docstring)."""
     repo = _repo()
+    libraries = _library_codes(op.ctx, op.app, document) if document is not None else None
+    report = None
     branch, previous = op.conn.current_branch, op.conn.head_commit
     with _session(op.ctx) as journal:
         operation = handler.start_operation(journal, op.app.id, kind, branch, previous, commit,
@@ -231,7 +257,7 @@ def _switch(op: Op, kind: str, commit: str, *, document: dict[str, Any] | None, 
             conn = handler.connection(tx, op.app.id)
             assert app is not None
             if document is not None:
-                handler.load_edit_state(tx, app, document)
+                report = handler.load_edit_state(tx, app, document, libraries)
             conn.head_commit = commit
             conn.pending_merge = None
             handler.finish_operation(tx, operation_id)
@@ -247,6 +273,7 @@ def _switch(op: Op, kind: str, commit: str, *, document: dict[str, Any] | None, 
             handler.finish_operation(journal, operation_id, "abandoned")
         raise
     op.conn.head_commit = commit
+    return report
 
 
 def _author(ctx: Context) -> tuple[str, str]:
@@ -260,7 +287,8 @@ def _head_files(op: Op) -> dict[str, bytes] | None:
 
 
 def _is_clean(op: Op) -> bool:
-    return handler.edit_files(op.ctx, op.app) == (_head_files(op) or {})
+    head = _head_files(op)
+    return handler.edit_files(op.ctx, op.app, head) == (head or {})
 
 
 def _require_no_merge(conn: GitConnection) -> None:
@@ -446,6 +474,7 @@ def connect(ctx: Context, application_id: str, request: ConnectRequest) -> dict[
                 raise GitError(f"The remote has no branch '{branch}'.", code="git_branch_not_found")
             existing = repo.read_folder(clone, tip, folder)
             document: dict[str, Any] | None = None
+            libraries: DocumentLibraries | None = None
             if existing:
                 try:
                     document = handler.document_of(existing)
@@ -461,10 +490,11 @@ def connect(ctx: Context, application_id: str, request: ConnectRequest) -> dict[
                         "useRepository to load it as this app's edit state, or choose another folder.",
                         code="git_folder_taken",
                     )
+                libraries = _library_codes(ctx, app, document)
                 head = tip
                 repo.set_branch(clone, branch, tip)
             else:
-                files = handler.edit_files(ctx, app)
+                files = handler.edit_files(ctx, app, None)
                 root = repo.commit_tree(clone, tip) if tip else None
                 tree = repo.replace_folder(clone, root, folder, files)
                 head = repo.make_commit(clone, tree, [tip] if tip else [], _author(ctx),
@@ -486,7 +516,7 @@ def connect(ctx: Context, application_id: str, request: ConnectRequest) -> dict[
         row.folder, row.default_branch, row.current_branch = folder, branch, branch
         row.head_commit, row.pending_merge, row.connected_by = head, None, user.id
         if document is not None:
-            handler.load_edit_state(ctx, app, document)
+            handler.load_edit_state(ctx, app, document, libraries)
         record(ctx, "git.connected", "application", app.id, app.name, workspace_id=app.workspace_id,
                summary={"remote": _safe_url(url), "branch": branch, "folder": folder, "auth": request.auth,
                         "loadedFromRepository": document is not None,
@@ -570,7 +600,7 @@ def status(ctx: Context, application_id: str, *, fetch: bool = False) -> dict[st
     with _operation(ctx, application_id, fetch=fetch) as op:
         repo = _repo()
         head_files = _head_files(op)
-        edit = handler.edit_document(op.ctx, op.app)
+        edit = handler.edit_document(op.ctx, op.app, head_files)
         before = handler.document_of(head_files) if head_files else None
         changes = [c.to_dict() for c in entities.diff(before, edit)] if before else [
             {"id": "application", "kind": "application", "page": "", "name": "", "change": "added"}]
@@ -594,8 +624,8 @@ def _commit(op: Op, message: str) -> dict[str, Any]:
     branch = op.conn.current_branch
     if branch in (op.conn.protected_branches or []):
         raise BranchProtected(f"Branch '{branch}' is protected: commit on another branch and merge it.")
-    files = handler.edit_files(op.ctx, op.app)
     head_files = _head_files(op) or {}
+    files = handler.edit_files(op.ctx, op.app, head_files)
     if files == head_files:
         return {"commit": None, "branch": branch, "changed": 0}
     before = handler.document_of(head_files) if head_files else None
@@ -639,10 +669,11 @@ def discard(ctx: Context, application_id: str) -> dict[str, Any]:
         if not files:
             raise GitError("The branch has no commit of this application to go back to.")
         document = handler.document_of(files)
+        libraries = _library_codes(op.ctx, op.app, document)
         with _session(op.ctx) as tx:
             app = tx.db.get(Application, op.app.id)
             assert app is not None
-            handler.load_edit_state(tx, app, document)
+            handler.load_edit_state(tx, app, document, libraries)
             record(tx, "git.discarded", "application", app.id, app.name, workspace_id=app.workspace_id,
                    summary={"branch": op.conn.current_branch, "commit": op.conn.head_commit})
         return {"branch": op.conn.current_branch, "commit": op.conn.head_commit}
@@ -675,9 +706,9 @@ def merge(ctx: Context, application_id: str, source: str) -> Outcome:
             op.repo, source)
         if theirs is None:
             raise BranchNotFound(f"There is no branch '{source}'.")
-        if state is not None and handler.document_of(document_to_files(state.document)) != handler.document_of(
-            repo.read_folder(op.repo, state.head_commit, op.conn.folder) or {}
-        ):
+        state_head = repo.read_folder(op.repo, state.head_commit, op.conn.folder) if state is not None else None
+        if state is not None and handler.document_of(document_to_files(
+            handler.with_recorded_settings(state.document, state_head))) != handler.document_of(state_head or {}):
             raise UncommittedChanges(f"Branch '{source}' has uncommitted changes: switch to it and commit them first.")
         return _merge(op, theirs, "merge", source)
 
@@ -699,8 +730,8 @@ def _merge(op: Op, theirs: str | None, kind: str, source: str) -> Outcome:
         raise NotALowcraftApp(f"{source} holds an application Lowcraft cannot load: {exc.message}",
                               details=exc.details) from None
     if ours is None or repo.is_ancestor(op.repo, ours, theirs):
-        _switch(op, kind, theirs, document=theirs_doc, summary={"source": source, "result": "fast-forward"})
-        return Outcome("fast-forward", theirs)
+        report = _switch(op, kind, theirs, document=theirs_doc, summary={"source": source, "result": "fast-forward"})
+        return Outcome("fast-forward", theirs, report=report)
     base = repo.merge_base(op.repo, ours, theirs)
     base_doc = handler.document_of(repo.read_folder(op.repo, base, op.conn.folder) or {}) if base else _empty_like(theirs_doc)
     ours_doc = handler.document_of(_head_files(op) or {})
@@ -739,8 +770,8 @@ def _complete(
     tree = repo.replace_folder(op.repo, root, op.conn.folder, files)
     message = f"Merge {source} into {op.conn.current_branch}"
     new = repo.make_commit(op.repo, tree, [ours, theirs], _author(op.ctx), message)
-    _switch(op, kind, new, document=document, summary={"source": source, "result": "merged"})
-    return Outcome("merged", new)
+    report = _switch(op, kind, new, document=document, summary={"source": source, "result": "merged"})
+    return Outcome("merged", new, report=report)
 
 
 def get_merge(ctx: Context, application_id: str) -> dict[str, Any]:
@@ -891,6 +922,8 @@ def switch_branch(ctx: Context, application_id: str, name: str) -> dict[str, Any
             if not files:
                 raise NotALowcraftApp(f"Branch '{name}' has no application in {op.conn.folder or 'the root'}.")
             document = handler.document_of(files)
+        document = _without_ids(document)
+        libraries = _library_codes(op.ctx, op.app, document)
         if head is not None:
             repo.set_branch(op.repo, name, head)
         with _session(op.ctx) as tx:
@@ -898,7 +931,7 @@ def switch_branch(ctx: Context, application_id: str, name: str) -> dict[str, Any
             conn = handler.connection(tx, application_id)
             assert app is not None
             handler.keep_state(tx, app, current, conn.head_commit)
-            handler.load_edit_state(tx, app, _without_ids(document))
+            handler.load_edit_state(tx, app, document, libraries)
             if state is not None:
                 tx.db.delete(handler.stored_state(tx, application_id, name))
             conn.current_branch, conn.head_commit = name, head

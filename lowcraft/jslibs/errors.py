@@ -43,3 +43,10 @@ class LibraryNotFound(NotFound):
     """No such library in the application (or no such code for the caller)."""
 
     code = "library_not_found"
+
+
+class LibrariesUnavailable(Conflict):
+    """A document replacing an app's edit state (a pull, merge, branch switch, restore) lists JS
+    libraries whose code could not be had; nothing was changed."""
+
+    code = "libraries_unavailable"

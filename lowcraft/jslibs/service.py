@@ -9,6 +9,7 @@ after, and `install_library` records the library with those accessors. Developer
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ from lowcraft.errors import LowcraftError, NotAuthenticated, ValidationFailed
 from lowcraft.jslibs import handler
 from lowcraft.jslibs.errors import (
     InvalidAccessor,
+    LibrariesUnavailable,
     LibraryExists,
     LibraryNotFound,
     LibraryUrlNotAllowed,
@@ -211,16 +213,22 @@ def workspace_fetch_context(ctx: Context, workspace_id: str) -> tuple[LibraryUrl
 async def fetch_document_libraries(ctx: Context, workspace_id: str, libraries: list[JsLibraryDoc]) -> DocumentLibraries:
     """Fetch each library of an imported document from its URL, where the instance allows it.
     A library whose code changed since the export (`sha256`) is not taken."""
-    codes: dict[str, handler.CodeToStore] = {}
-    problems: dict[str, str] = {}
     if not libraries:
-        return DocumentLibraries(codes, problems)
+        return DocumentLibraries({}, {})
     urls, network = await run_in_threadpool(workspace_fetch_context, ctx, workspace_id)
+    return await _fetch_all(libraries, urls, network, max_bytes(ctx))
+
+
+async def _fetch_all(
+    libraries: list[JsLibraryDoc], urls: LibraryUrlPolicy, network: InstancePolicy, limit: int
+) -> DocumentLibraries:
     from lowcraft.jslibs.fetch import fetch_code  # httpx loads with the first fetch, not at start
 
+    codes: dict[str, handler.CodeToStore] = {}
+    problems: dict[str, str] = {}
     for library in libraries:
         try:
-            fetched = await fetch_code(library.url, urls.allows, network, max_bytes(ctx))
+            fetched = await fetch_code(library.url, urls.allows, network, limit)
         except LibraryUrlNotAllowed:
             problems[library.name] = (
                 "Its URL is not allowed on this instance; an instance administrator may allow it "
@@ -271,3 +279,94 @@ def install_document_libraries(
 
 def outcome_out(outcome: LibraryOutcome) -> dict[str, Any]:
     return {"name": outcome.name, "url": outcome.url, "installed": outcome.installed, "problem": outcome.problem}
+
+
+# --- libraries following a document that replaces an edit state (Git, version restore) ----------
+
+
+@dataclass(frozen=True)
+class LibrariesSynced:
+    """What a document replacing an app's edit state did to its libraries."""
+
+    installed: list[LibraryOutcome]
+    """Each library the document added or changed: installed, or why not."""
+    removed: list[str]
+    """The names of the libraries the document no longer has, uninstalled."""
+
+
+def _same(library: JsLibrary, wanted: JsLibraryDoc) -> bool:
+    return (library.url, library.version, list(library.accessor)) == (wanted.url, wanted.version, list(wanted.accessor)) \
+        and wanted.sha256 in (None, library.sha256)
+
+
+def _stored_code(ctx: Context, application_id: str, wanted: JsLibraryDoc) -> handler.CodeToStore | None:
+    code = handler.code_of(ctx, application_id, wanted.sha256) if wanted.sha256 else None
+    if code is None or code.url != wanted.url:
+        return None
+    return handler.CodeToStore(code.url, code.code, code.size, code.sha256)
+
+
+def codes_to_sync(ctx: Context, app: Application, libraries: list[JsLibraryDoc]) -> DocumentLibraries:
+    """The code `sync_libraries` needs that the app has not stored: each such library fetched
+    from its URL (where the instance allows it), as an import does; the caller checked the role.
+    Raises `LibrariesUnavailable`, naming each library and why, when some code cannot be had: the
+    caller then changes nothing, so the app never runs without a library its tree lists (and the
+    edit state never drifts from the tree it was loaded from). Runs the fetches in an event loop
+    of its own: call it from a worker thread, never inside a running loop."""
+    installed = {lib.name: lib for lib in handler.libraries_of(ctx, app.id)}
+    missing = [
+        wanted for wanted in libraries
+        if not (wanted.name in installed and _same(installed[wanted.name], wanted)) and _stored_code(ctx, app.id, wanted) is None
+    ]
+    if not missing:
+        return DocumentLibraries({}, {})
+    urls, network = _fetch_context(ctx, app.workspace_id)
+    fetched = asyncio.run(_fetch_all(missing, urls, network, max_bytes(ctx)))
+    if fetched.problems:
+        lines = [f"'{name}': {problem}" for name, problem in sorted(fetched.problems.items())]
+        raise LibrariesUnavailable(
+            "The application lists JS libraries that could not be installed, so nothing was changed: "
+            + " ".join(lines),
+            details={"libraries": [{"name": name, "problem": problem} for name, problem in sorted(fetched.problems.items())]},
+        )
+    return fetched
+
+
+def sync_libraries(
+    ctx: Context, app: Application, libraries: list[JsLibraryDoc], available: DocumentLibraries | None
+) -> LibrariesSynced:
+    """Make the app's installed libraries the document's `libraries`: those it lacks are
+    uninstalled, those it adds (or changes: another URL, version, globals or code) are installed
+    with code from `available` or stored in the app already. Without code a library is reported
+    and not installed, as on import. The caller checked the role and validated the document."""
+    installed = {lib.name: lib for lib in handler.libraries_of(ctx, app.id)}
+    wanted = {lib.name: lib for lib in libraries}
+    removed = []
+    for name, library in installed.items():
+        if name not in wanted or not _same(library, wanted[name]):
+            ctx.db.delete(library)
+            if name not in wanted:
+                removed.append(name)
+    ctx.db.flush()
+    outcomes: list[LibraryOutcome] = []
+    for library_doc in libraries:
+        current = installed.get(library_doc.name)
+        if current is not None and _same(current, library_doc):
+            continue
+        code = (available.codes.get(library_doc.name) if available else None) or _stored_code(ctx, app.id, library_doc)
+        if code is None:
+            problem = (available.problems.get(library_doc.name) if available else None) or "Its code was not fetched."
+            outcomes.append(LibraryOutcome(library_doc.name, library_doc.url, False, problem))
+            continue
+        handler.store_code(ctx, app.id, code)
+        handler.add_library(
+            ctx, app.id, name=library_doc.name, url=library_doc.url, version=library_doc.version,
+            accessor=list(library_doc.accessor), sha256=code.sha256,
+        )
+        outcomes.append(LibraryOutcome(library_doc.name, library_doc.url, True))
+    if removed or outcomes:
+        handler.prune_code(ctx, app.id, app.published)
+        record(ctx, "application.libraries_synced", "application", app.id, app.name, workspace_id=app.workspace_id,
+               summary={"installed": [o.name for o in outcomes if o.installed],
+                        "notInstalled": [o.name for o in outcomes if not o.installed], "removed": removed})
+    return LibrariesSynced(outcomes, removed)

@@ -93,10 +93,11 @@ def view_version(application_id: str, version_id: str, ctx: Ctx) -> dict[str, An
 
 @router.post(
     "/applications/{application_id}/versions/{version_id}/restore", response_model=VersionSummary,
-    responses=errors(*PARAMS, *MEMBER),
+    responses=errors(*PARAMS, *MEMBER, 409),
 )
 def restore_version(application_id: str, version_id: str, ctx: Ctx) -> dict[str, Any]:
-    """Make this version the edit state (pages, queries, JS objects, theme, settings), in one
-    transaction; the restore is recorded as a new version. Viewers see it after the next publish."""
+    """Make this version the edit state (pages, queries, JS objects, JS libraries, theme, settings),
+    in one transaction; the restore is recorded as a new version. Viewers see it after the next
+    publish. 409 `libraries_unavailable` (nothing changed) when a JS library's code cannot be had."""
     restored = service.restore_version(ctx, application_id, version_id)
     return version_out(restored, None)

@@ -22,6 +22,7 @@ from lowcraft.appmodel.versions import AppVersion, VersionKind
 from lowcraft.audit.handler import record
 from lowcraft.context import Context
 from lowcraft.errors import ValidationFailed
+from lowcraft.jslibs import service as jslibs
 from lowcraft.versions import handler
 from lowcraft.versions.errors import VersionNotFound
 from lowcraft.workspaces.permissions import Role, require_app, require_user
@@ -113,7 +114,9 @@ def restore_version(ctx: Context, application_id: str, version_id: str) -> AppVe
     app, _ = require_app(ctx, application_id, Role.DEVELOPER)
     user = require_user(ctx)
     source = _version(ctx, app, version_id)
-    handler.replace_edit_state(ctx, app, parse_document(source.document))
+    document = parse_document(source.document)
+    libraries = jslibs.codes_to_sync(ctx, app, document.application.js_libraries)
+    handler.replace_edit_state(ctx, app, document, libraries)
     restored = versions.record_version(
         ctx.db, app, VersionKind.RESTORE, handler.current_document(ctx, app),
         author_id=user.id, author_email=user.email, author_name=user.name,

@@ -109,7 +109,10 @@ def test_viewers_run_the_published_action_and_never_see_its_config(
 def test_export_names_datasources_and_import_reuses_them_without_secrets(admin: Api, setup: dict[str, Any]) -> None:
     exported = admin.ok("GET", f"/api/v1/applications/{setup['app']['id']}/export")
     assert PG_PASSWORD not in str(exported)
-    assert exported["datasources"] == [{"name": "Orders DB", "connector": "postgres"}]
+    [datasource] = exported["datasources"]
+    assert (datasource["name"], datasource["connector"]) == ("Orders DB", "postgres")
+    assert datasource["settings"]["host"] == setup["ds"]["configs"]["production"]["host"]
+    assert "password" not in datasource["settings"]
     [action] = exported["pages"][0]["actions"]
     assert (action["name"], action["datasource"], action["settings"]["runOnPageLoad"]) == ("getOrders", "Orders DB", True)
     imported = admin.ok("POST", f"/api/v1/workspaces/{setup['ws']}/applications/import", 201,
@@ -119,15 +122,20 @@ def test_export_names_datasources_and_import_reuses_them_without_secrets(admin: 
     assert run(admin, copy["id"], {"Select1.selectedOptionValue": "paid"})["rowCount"] == 1
 
 
-def test_importing_into_another_workspace_creates_an_unconfigured_datasource(admin: Api, setup: dict[str, Any]) -> None:
+def test_importing_into_another_workspace_creates_the_datasource_with_its_settings_and_no_secret(
+    admin: Api, setup: dict[str, Any]
+) -> None:
     exported = admin.ok("GET", f"/api/v1/applications/{setup['app']['id']}/export")
     other = admin.ok("POST", "/api/v1/workspaces", 201, json={"name": "Elsewhere"})["id"]
     imported = admin.ok("POST", f"/api/v1/workspaces/{other}/applications/import", 201, json={"document": exported})
+    assert imported["datasources"] == [{"name": "Orders DB", "connector": "postgres", "created": True,
+                                        "message": "Created with the production settings the app records: add its credentials."}]
     [ds] = admin.ok("GET", f"/api/v1/workspaces/{other}/datasources")["datasources"]
-    assert (ds["name"], ds["environments"]) == ("Orders DB", [])
-    [action] = admin.ok("GET", f"/api/v1/applications/{imported['id']}/actions")["actions"]
-    response = admin.post(f"/api/v1/actions/{action['id']}/execute", json={"params": {}, "mode": "edit"})
-    assert response.status_code == 400 and "no configuration" in response.json()["error"]["message"]
+    assert (ds["name"], ds["environments"]) == ("Orders DB", ["production"])
+    production, original = ds["configs"]["production"], setup["ds"]["configs"]["production"]
+    assert (production["host"], production["port"], production["database"]) == (
+        original["host"], original["port"], original["database"])
+    assert production["password"] == ""
 
 
 def test_a_datasource_in_use_cannot_be_deleted(admin: Api, setup: dict[str, Any]) -> None:

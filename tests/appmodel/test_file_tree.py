@@ -18,6 +18,7 @@ from lowcraft.appmodel.file_tree import (
     find_applications,
     normalize_document,
     read_folder,
+    recorded_settings,
     split_applications,
     write_folder,
 )
@@ -272,7 +273,47 @@ def test_a_folder_is_written_and_read_back_and_removed_entities_disappear(tmp_pa
         read_folder(folder)
 
 
-def test_an_application_from_the_store_round_trips_and_its_secrets_are_never_written(admin: Api) -> None:
+def test_a_datasource_file_holds_its_settings_and_leaves_them_out_when_there_are_none() -> None:
+    document = two_pages_document()
+    document["datasources"] = [
+        {"name": "Orders DB", "connector": "postgres", "settings": {"port": 5432, "host": "db.internal"}},
+        {"name": "Billing", "connector": "mysql"},
+    ]
+    files = document_to_files(document)
+    assert files["datasources/orders-db.json"] == (
+        b'{\n  "connector": "postgres",\n  "name": "Orders DB",\n  "settings": {\n    "host": "db.internal",\n'
+        b'    "port": 5432\n  }\n}\n')
+    # A datasource without settings reads as before settings existed (older trees stay unchanged).
+    assert json.loads(files["datasources/billing.json"]) == {"connector": "mysql", "name": "Billing"}
+    back = files_to_document(files)
+    assert back["datasources"] == [
+        {"name": "Billing", "connector": "mysql", "settings": {}},
+        {"name": "Orders DB", "connector": "postgres", "settings": {"host": "db.internal", "port": 5432}},
+    ]
+    assert document_to_files(back) == files
+    assert recorded_settings(files) == {"Billing": ("mysql", {}), "Orders DB": ("postgres", {"host": "db.internal", "port": 5432})}
+    broken = _edit_json(files, "datasources/billing.json", lambda d: d.update(settings="host=x"))
+    with pytest.raises(InvalidAppTree) as caught:
+        files_to_document(broken)
+    assert caught.value.details["path"] == "datasources/billing.json"
+
+
+def test_js_libraries_are_listed_by_name_whatever_order_they_were_installed_in() -> None:
+    document = two_pages_document()
+    libraries = [{"name": name, "url": f"https://cdn.example/{name}.js", "version": "1.0.0", "accessor": [accessor]}
+                 for name, accessor in (("tinycsv", "tinyCsv"), ("dayjs", "dayjs"), ("lodash", "_x"))]
+    document["application"]["jsLibraries"] = libraries
+    reordered = copy.deepcopy(document)
+    reordered["application"]["jsLibraries"] = list(reversed(libraries))
+    files = document_to_files(document)
+    assert files == document_to_files(reordered)
+    listed = json.loads(files["application.json"])["jsLibraries"]
+    assert [library["name"] for library in listed] == ["dayjs", "lodash", "tinycsv"]
+    assert files_to_document(files)["application"]["jsLibraries"] == sorted(
+        [{**library, "sha256": None} for library in libraries], key=lambda library: library["name"])
+
+
+def test_an_application_from_the_store_round_trips_with_its_datasource_settings_but_never_a_secret(admin: Api) -> None:
     ws = first_workspace(admin)
     ds = admin.ok("POST", f"/api/v1/workspaces/{ws}/datasources", 201, json={
         "name": "Orders DB", "connector": "postgres", "configs": {"production": {
@@ -291,12 +332,16 @@ def test_an_application_from_the_store_round_trips_and_its_secrets_are_never_wri
     exported = admin.ok("GET", f"/api/v1/applications/{app['id']}/export")
     files = document_to_files(exported)
     for path, data in files.items():
-        assert SECRET.encode() not in data and b"db.internal" not in data, path
-    assert json.loads(files["datasources/orders-db.json"]) == {"connector": "postgres", "name": "Orders DB"}
+        assert SECRET.encode() not in data, path
+    # The production environment's non-secret settings, as the connector's schema reads them.
+    assert json.loads(files["datasources/orders-db.json"]) == {"connector": "postgres", "name": "Orders DB", "settings": {
+        "host": "db.internal", "port": 5432, "database": "orders", "user": "app", "sslmode": "prefer",
+        "pool_size": 5, "connect_timeout_seconds": 5}}
     back = files_to_document(files)
     assert back == normalize_document(exported)
-    # The tree imports as the same application.
+    # The tree imports as the same application, bound to the same datasource (nothing to report).
     imported = admin.ok("POST", f"/api/v1/workspaces/{ws}/applications/import", 201, json={"document": back})
+    assert imported["datasources"] == []
     again = admin.ok("GET", f"/api/v1/applications/{imported['id']}/export")
     assert {k: v for k, v in document_to_files(again).items() if k != "application.json"} == {
         k: v for k, v in files.items() if k != "application.json"}

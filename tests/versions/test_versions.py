@@ -14,6 +14,7 @@ from lowcraft.audit.models import AuditEvent
 from lowcraft.store.types import utcnow
 from tests.apps.test_applications import add_viewer, default_page, make_app
 from tests.conftest import Api, Instance, first_workspace
+from tests.jslibs.support import TINY_CSV, library_server
 from tests.pages.test_dsl import page, widget
 
 
@@ -248,3 +249,24 @@ def test_concurrent_publishes_each_get_their_own_number(instance: Instance, admi
     assert [v["number"] for v in listed] == list(range(7, 0, -1))
     assert sorted(v["message"] for v in listed[:6]) == [f"publish {n}" for n in range(6)]
     assert [v["isPublished"] for v in listed] == [True] + [False] * 6
+
+
+def test_restore_brings_the_versions_js_libraries_back_and_removes_later_ones(admin: Api, shop: dict[str, Any]) -> None:
+    app = shop["id"]
+    with library_server({"npm/tinycsv.js": TINY_CSV}) as cdn:
+        admin.ok("PATCH", "/api/v1/admin/settings", json={"jsLibraryUrls": [cdn.url("npm/")]})
+        fetched = admin.ok("POST", f"/api/v1/applications/{app}/js-libraries/fetch", json={"url": cdn.url("npm/tinycsv.js")})
+        admin.ok("POST", f"/api/v1/applications/{app}/js-libraries", 201, json={
+            "url": cdn.url("npm/tinycsv.js"), "sha256": fetched["sha256"], "accessor": ["tinyCsv"]})
+        admin.ok("POST", f"/api/v1/applications/{app}/publish", json={"message": "With tinycsv"})
+        admin.ok("DELETE", f"/api/v1/applications/{app}/js-libraries/tinycsv", 204)
+        with_library, without = versions(admin, app)["versions"][0:2]
+
+        def installed() -> list[str]:
+            return [lib["name"] for lib in admin.ok("GET", f"/api/v1/applications/{app}/js-libraries")["libraries"]]
+
+        admin.ok("POST", f"/api/v1/applications/{app}/versions/{with_library['id']}/restore")
+        assert installed() == ["tinycsv"]
+        assert cdn.hits["npm/tinycsv.js"] == 1  # the published version's code was kept: not fetched again
+        admin.ok("POST", f"/api/v1/applications/{app}/versions/{without['id']}/restore")
+        assert installed() == []

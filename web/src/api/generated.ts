@@ -1205,8 +1205,9 @@ export interface paths {
         readonly put?: never;
         /**
          * Restore Version
-         * @description Make this version the edit state (pages, queries, JS objects, theme, settings), in one
-         *     transaction; the restore is recorded as a new version. Viewers see it after the next publish.
+         * @description Make this version the edit state (pages, queries, JS objects, JS libraries, theme, settings),
+         *     in one transaction; the restore is recorded as a new version. Viewers see it after the next
+         *     publish. 409 `libraries_unavailable` (nothing changed) when a JS library's code cannot be had.
          */
         readonly post: operations["restore_version_api_v1_applications__application_id__versions__version_id__restore_post"];
         readonly delete?: never;
@@ -2700,7 +2701,8 @@ export interface components {
         /**
          * ApplicationExport
          * @description An application as a document (`format: "lowcraft-app"`): its settings, pages, widget trees, actions
-         *     and JS objects, and the names of the datasources its actions use (never their connection settings).
+         *     and JS objects, and the datasources its actions use with their non-secret production settings
+         *     (never a password, token or key).
          */
         readonly ApplicationExport: {
             readonly [key: string]: unknown;
@@ -3182,6 +3184,27 @@ export interface components {
             readonly dsl?: {
                 readonly [key: string]: unknown;
             } | null;
+        };
+        /**
+         * DatasourceBinding
+         * @description A datasource an imported (or pulled) document names that needs a developer's look: created
+         *     here, or set up in the workspace otherwise than the document records.
+         */
+        readonly DatasourceBinding: {
+            /** Name */
+            readonly name: string;
+            /** Connector */
+            readonly connector: string;
+            /**
+             * Created
+             * @description Created by this import (with the recorded non-secret settings, or none).
+             */
+            readonly created: boolean;
+            /**
+             * Message
+             * @description What happened and what to do: add credentials, or which settings differ.
+             */
+            readonly message: string;
         };
         /** DatasourceCreate */
         readonly DatasourceCreate: {
@@ -3742,7 +3765,7 @@ export interface components {
         };
         /**
          * ImportedApplication
-         * @description An imported application, and what became of the JS libraries of its document.
+         * @description An imported application, and what became of the JS libraries and datasources of its document.
          */
         readonly ImportedApplication: {
             /** Id */
@@ -3780,6 +3803,11 @@ export interface components {
             readonly role?: components["schemas"]["Role"] | null;
             /** Jslibraries */
             readonly jsLibraries: readonly components["schemas"]["LibraryImportOutcome"][];
+            /**
+             * Datasources
+             * @description Datasources created by the import or set up otherwise than the document records.
+             */
+            readonly datasources: readonly components["schemas"]["DatasourceBinding"][];
         };
         /**
          * InstanceSettings
@@ -4170,6 +4198,21 @@ export interface components {
              * @description When `conflicts`: nothing changed; resolve each, then complete.
              */
             readonly conflicts: readonly components["schemas"]["Conflict"][];
+            /**
+             * Datasources
+             * @description Datasources the new tree named that were created here, or are set up otherwise than it records.
+             */
+            readonly datasources: readonly components["schemas"]["DatasourceBinding"][];
+            /**
+             * Jslibraries
+             * @description JS libraries the new tree added or changed: installed, or why not.
+             */
+            readonly jsLibraries: readonly components["schemas"]["LibraryImportOutcome"][];
+            /**
+             * Jslibrariesremoved
+             * @description JS libraries the new tree no longer lists, uninstalled.
+             */
+            readonly jsLibrariesRemoved: readonly string[];
         };
         /**
          * Message
@@ -5428,6 +5471,7 @@ export type ConnectorFailure = components['schemas']['ConnectorFailure'];
 export type ConnectorInfo = components['schemas']['ConnectorInfo'];
 export type ConnectorList = components['schemas']['ConnectorList'];
 export type CreatePageBody = components['schemas']['CreatePageBody'];
+export type DatasourceBinding = components['schemas']['DatasourceBinding'];
 export type DatasourceCreate = components['schemas']['DatasourceCreate'];
 export type DatasourceList = components['schemas']['DatasourceList'];
 export type DatasourceOut = components['schemas']['DatasourceOut'];
@@ -10013,6 +10057,15 @@ export interface operations {
             };
             /** @description The target does not exist, or the caller may not know that it exists. */
             readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request clashes with the current state (a duplicate name, a stale revision). */
+            readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };

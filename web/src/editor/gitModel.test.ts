@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 
-import type { GitBranch, GitChange, GitConflict, GitStatus } from "./gitApi";
+import type { GitBranch, GitChange, GitConflict, GitMergeOutcome, GitStatus } from "./gitApi";
 import {
   badgeOf,
   branchChoices,
@@ -128,16 +128,32 @@ describe("connecting", () => {
 });
 
 describe("pulls and merges", () => {
+  const answer = (result: GitMergeOutcome["result"], commit: string | null, more: Partial<GitMergeOutcome> = {}): GitMergeOutcome => ({
+    result, commit, conflicts: [], datasources: [], jsLibraries: [], jsLibrariesRemoved: [], ...more,
+  });
+
   test("say what they did, and only a real change reloads the editor", () => {
     const conflicts = [conflict({ text: "mine" }, { text: "theirs" })];
-    expect(outcomeMessage("Pull", { result: "up-to-date", commit: null, conflicts: [] })).toBe("Pull: already up to date.");
-    expect(outcomeMessage("Pull", { result: "fast-forward", commit: "abcdef0123", conflicts: [] })).toBe("Pull: fast-forwarded to abcdef0.");
-    expect(outcomeMessage("Merge", { result: "merged", commit: "1234567890", conflicts: [] })).toBe("Merge: merged as 1234567.");
-    expect(outcomeMessage("Merge", { result: "conflicts", commit: null, conflicts })).toBe("Merge: 1 conflict to resolve; nothing in the app changed yet.");
-    expect(changesEditState({ result: "fast-forward", commit: "a", conflicts: [] })).toBe(true);
-    expect(changesEditState({ result: "merged", commit: "a", conflicts: [] })).toBe(true);
-    expect(changesEditState({ result: "conflicts", commit: null, conflicts })).toBe(false);
-    expect(changesEditState({ result: "up-to-date", commit: null, conflicts: [] })).toBe(false);
+    expect(outcomeMessage("Pull", answer("up-to-date", null))).toBe("Pull: already up to date.");
+    expect(outcomeMessage("Pull", answer("fast-forward", "abcdef0123"))).toBe("Pull: fast-forwarded to abcdef0.");
+    expect(outcomeMessage("Merge", answer("merged", "1234567890"))).toBe("Merge: merged as 1234567.");
+    expect(outcomeMessage("Merge", answer("conflicts", null, { conflicts }))).toBe("Merge: 1 conflict to resolve; nothing in the app changed yet.");
+    expect(changesEditState(answer("fast-forward", "a"))).toBe(true);
+    expect(changesEditState(answer("merged", "a"))).toBe(true);
+    expect(changesEditState(answer("conflicts", null, { conflicts }))).toBe(false);
+    expect(changesEditState(answer("up-to-date", null))).toBe(false);
+  });
+
+  test("name the JS libraries installed and removed and the datasources that need a look", () => {
+    const outcome = answer("fast-forward", "abcdef0123", {
+      jsLibraries: [{ name: "tinycsv", url: "https://cdn/x.js", installed: true, problem: null }, { name: "dayjs", url: "https://cdn/d.js", installed: true, problem: null }],
+      jsLibrariesRemoved: ["pads"],
+      datasources: [{ name: "Billing", connector: "mysql", created: true, message: "Created with the production settings the app records: add its credentials." }],
+    });
+    expect(outcomeMessage("Pull", outcome)).toBe(
+      "Pull: fast-forwarded to abcdef0. Installed JS libraries tinycsv, dayjs. Removed JS library pads. "
+      + "Datasource Billing: Created with the production settings the app records: add its credentials.",
+    );
   });
 });
 

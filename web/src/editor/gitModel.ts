@@ -142,8 +142,13 @@ export function shortCommit(commit: string | null | undefined): string {
   return commit ? commit.slice(0, 7) : "—";
 }
 
-/** What a pull or merge did, in words. */
+/** What a pull or merge did, in words: the result, then the JS libraries it installed or removed
+ * and the datasources that need a look (created here, or set up otherwise than the tree records). */
 export function outcomeMessage(what: "Pull" | "Merge", outcome: GitMergeOutcome): string {
+  return [resultMessage(what, outcome), ...outcomeNotes(outcome)].join(" ");
+}
+
+function resultMessage(what: "Pull" | "Merge", outcome: GitMergeOutcome): string {
   switch (outcome.result) {
     case "up-to-date":
       return `${what}: already up to date.`;
@@ -154,6 +159,19 @@ export function outcomeMessage(what: "Pull" | "Merge", outcome: GitMergeOutcome)
     case "conflicts":
       return `${what}: ${outcome.conflicts.length} conflict${outcome.conflicts.length === 1 ? "" : "s"} to resolve; nothing in the app changed yet.`;
   }
+}
+
+function outcomeNotes(outcome: GitMergeOutcome): string[] {
+  const notes: string[] = [];
+  const installed = outcome.jsLibraries.filter((library) => library.installed).map((library) => library.name);
+  if (installed.length) notes.push(`Installed JS librar${installed.length === 1 ? "y" : "ies"} ${installed.join(", ")}.`);
+  for (const library of outcome.jsLibraries.filter((item) => !item.installed)) {
+    notes.push(`JS library ${library.name} was not installed: ${library.problem ?? "its code was not fetched."}`);
+  }
+  const removed = outcome.jsLibrariesRemoved;
+  if (removed.length) notes.push(`Removed JS librar${removed.length === 1 ? "y" : "ies"} ${removed.join(", ")}.`);
+  for (const datasource of outcome.datasources) notes.push(`Datasource ${datasource.name}: ${datasource.message}`);
+  return notes;
 }
 
 /** Whether an operation's answer means the app's edit state changed (the editor reloads it). */
