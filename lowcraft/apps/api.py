@@ -233,11 +233,16 @@ class PublishRequest(Body):
     )
 
 
+# A publish without a body is a publish without a message (a default, not `| None`, so the body's
+# schema is the model itself and not a union pydantic warns about).
+_NO_MESSAGE = PublishRequest()
+
+
 @router.post("/applications/{application_id}/publish", **_returns(ApplicationSummary, *BODY, *MEMBER))
-def publish_application(application_id: str, ctx: Ctx, body: PublishRequest | None = None) -> dict[str, Any]:
+def publish_application(application_id: str, ctx: Ctx, body: PublishRequest = _NO_MESSAGE) -> dict[str, Any]:
     """Publish the application's current state: what its viewers see from now on. Each publish
     is kept as a version (who, when, the optional message) in the application's history."""
-    return _view_out(service.publish_application(ctx, application_id, body.message if body else None))
+    return _view_out(service.publish_application(ctx, application_id, body.message))
 
 
 @router.get(

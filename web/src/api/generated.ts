@@ -9450,7 +9450,7 @@ export interface operations {
         };
         readonly requestBody?: {
             readonly content: {
-                readonly "application/json": components["schemas"]["PublishRequest"] | null;
+                readonly "application/json": components["schemas"]["PublishRequest"];
             };
         };
         readonly responses: {
