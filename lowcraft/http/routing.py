@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi.routing import APIRoute
-from starlette.routing import BaseRoute, Match, compile_path, get_name
+from starlette.datastructures import URLPath
+from starlette.routing import BaseRoute, Match, NoMatchFound, compile_path, get_name
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 _COMPILED_PATH = frozenset({"path_regex", "path_format", "param_convertors"})
@@ -84,3 +86,77 @@ class LazyRoutes(BaseRoute):
                     self._app = self._load()
                 app = self._app
         await app(scope, receive, send)
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        raise NoMatchFound(name, path_params)  # its routes are not named in the app's table
+
+
+_SEGMENT = re.compile(r"\{[^}/]*\}")
+
+
+class LazyAPIRoutes(BaseRoute):
+    """A group of the API's own routes (a router's `routes`), imported with the first request to
+    one of its `prefixes`, and in the API document like any other route.
+
+    For route modules a session rarely needs (Git sync, versions, workflows and their triggers,
+    instance administration): their handlers, services, schemas and ORM models cost start-up time
+    and idle memory out of proportion to their use (bench/startup.py). A prefix is a path
+    template whose `{parameters}` match one segment (`/api/v1/applications/{id}/git`); it covers
+    itself and every path below it. Until loaded, the group answers "no match" for any other path
+    without importing anything. Once loaded, it matches a request as its routes would in its place
+    (a full match first, then a method mismatch, for the 405), and the route found handles it.
+
+    Reading `routes` loads the group: `LowcraftApp.routes` lists every group's routes that way, so
+    the OpenAPI document and anything else enumerating the app's routes sees them all, while a
+    server's start and its requests elsewhere never import them.
+    """
+
+    def __init__(self, prefixes: Sequence[str], load: Callable[[], Sequence[BaseRoute]]) -> None:
+        self.prefixes = tuple(prefix.rstrip("/") for prefix in prefixes)
+        alternatives = (_SEGMENT.sub("[^/]+", re.escape(prefix).replace("\\{", "{").replace("\\}", "}"))
+                        for prefix in self.prefixes)
+        self._pattern = re.compile("(?:" + "|".join(alternatives) + ")(?:/|$)")
+        self._load = load
+        self._routes: list[BaseRoute] | None = None
+        self._lock = threading.Lock()
+
+    def covers(self, path: str) -> bool:
+        """Whether `path` (a request's path or a route's template) is under one of the prefixes."""
+        return self._pattern.match(path) is not None
+
+    @property
+    def loaded(self) -> bool:
+        return self._routes is not None
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        routes = self._routes
+        if routes is None:
+            with self._lock:
+                if self._routes is None:
+                    self._routes = list(self._load())
+                routes = self._routes
+        return routes
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] != "http" or (self._routes is None and not self.covers(scope.get("path", ""))):
+            return Match.NONE, {}
+        partial: tuple[Match, Scope] = (Match.NONE, {})
+        for route in self.routes:
+            match, child_scope = route.matches(scope)
+            if match == Match.FULL:
+                return match, {**child_scope, "route": route}
+            if match == Match.PARTIAL and partial[0] == Match.NONE:
+                partial = (match, {**child_scope, "route": route})
+        return partial
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await scope["route"].handle(scope, receive, send)  # the route `matches` put in the scope
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        for route in self.routes:
+            try:
+                return route.url_path_for(name, **path_params)
+            except NoMatchFound:
+                pass
+        raise NoMatchFound(name, path_params)
