@@ -25,7 +25,6 @@ from lowcraft.accounts.api import router as accounts_router
 from lowcraft.accounts.signin import sync_environment_providers
 from lowcraft.accounts.signin_api import router as signin_router
 from lowcraft.accounts.signin_api import saml_router
-from lowcraft.accounts.two_factor_api import router as two_factor_router
 from lowcraft.actions.api import execute
 from lowcraft.actions.api import router as actions_router
 from lowcraft.actions.execution_plans import cached_execution
@@ -36,14 +35,12 @@ from lowcraft.apps.api import router as apps_router
 from lowcraft.config import Settings
 from lowcraft.connectors.pools import default_pools
 from lowcraft.context import Context
-from lowcraft.datasources.api import router as datasources_router
 from lowcraft.git import startup as git_startup
 from lowcraft.http import API_PREFIX, docs, errors, spa
 from lowcraft.http.fast_execute import GZIP_MINIMUM_BYTES, serve_cached_execution
 from lowcraft.http.headers import FrameAncestorsCache, HeadAsGet, SecurityHeaders, page_policy
 from lowcraft.http.middleware import ASGIApp, EdgeMiddleware, Receive, Scope, Send
 from lowcraft.http.routing import DeferredRoute, LazyAPIRoutes, LazyRoutes
-from lowcraft.jslibs.api import router as jslibs_router
 from lowcraft.meta.api import router as meta_router
 from lowcraft.metrics import install as install_metrics
 from lowcraft.pages.api import router as pages_router
@@ -219,7 +216,7 @@ def _routes_of(module: str) -> Sequence[BaseRoute]:
 
 
 # Route modules a session rarely needs, loaded with the first request to their prefixes: their
-# services, schemas and tables were about 45 ms of every start and 5 MB of idle memory
+# services, schemas and tables were about 50 ms of every start and 4 MB of idle memory
 # (bench/startup.py). Each prefix covers every route of its module (tests/http/test_routing.py).
 LAZY_ROUTE_MODULES: dict[str, tuple[str, ...]] = {
     "lowcraft.versions.api": (API_PREFIX + "/applications/{application_id}/versions",),
@@ -228,6 +225,12 @@ LAZY_ROUTE_MODULES: dict[str, tuple[str, ...]] = {
     "lowcraft.git.api": (API_PREFIX + "/applications/{application_id}/git",),
     "lowcraft.workflows.api": (API_PREFIX + "/applications/{application_id}/workflows",),
     "lowcraft.triggers.api": (API_PREFIX + "/workflows", API_PREFIX + "/hooks/workflows"),
+    # Editor and settings screens: the first of them to open loads these.
+    "lowcraft.datasources.api": (API_PREFIX + "/connectors", API_PREFIX + "/datasources",
+                                 API_PREFIX + "/workspaces/{workspace_id}/datasources"),
+    "lowcraft.jslibs.api": (API_PREFIX + "/applications/{application_id}/js-libraries",),
+    "lowcraft.accounts.two_factor_api": tuple(API_PREFIX + path for path in (
+        "/admin/two-factor", "/auth/two-factor", "/me/two-factor", "/workspaces/{workspace_id}/two-factor")),
 }
 
 
@@ -300,8 +303,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Low
     # The groups of LAZY_ROUTE_MODULES take their routes' place in this order.
     for router in (
         actions_router, meta_router, accounts_router, signin_router, saml_router, workspaces_router, apps_router,
-        "lowcraft.versions.api", pages_router, datasources_router, "lowcraft.admin.api", jslibs_router,
-        two_factor_router, "lowcraft.scim.admin_api", "lowcraft.git.api", "lowcraft.workflows.api",
+        "lowcraft.versions.api", pages_router, "lowcraft.datasources.api", "lowcraft.admin.api", "lowcraft.jslibs.api",
+        "lowcraft.accounts.two_factor_api", "lowcraft.scim.admin_api", "lowcraft.git.api", "lowcraft.workflows.api",
         "lowcraft.triggers.api",
     ):
         if isinstance(router, str):

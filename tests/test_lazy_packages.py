@@ -51,10 +51,11 @@ HEAVY = ["lowcraft.bindings.graph", "lowcraft.bindings.lint", "lowcraft.bindings
          "lowcraft.git.api", "lowcraft.git.service", "lowcraft.git.recovery", "lowcraft.versions.api",
          "lowcraft.versions.service", "lowcraft.workflows.api", "lowcraft.workflows.service",
          "lowcraft.workflows.handler", "lowcraft.triggers.api", "lowcraft.triggers.service",
-         "lowcraft.triggers.scheduler", "croniter", "lowcraft.admin.api", "lowcraft.scim.admin_api"]
+         "lowcraft.triggers.scheduler", "croniter", "lowcraft.admin.api", "lowcraft.scim.admin_api",
+         "lowcraft.datasources.api", "lowcraft.jslibs.api", "lowcraft.accounts.two_factor_api"]
 TABLES_ON_FIRST_USE = ["lowcraft.scim.models", "lowcraft.git.models", "lowcraft.workflows.models",
-                       "lowcraft.triggers.models"]
-"""Loaded by the migrations of a fresh store (which see every table), not by a restart."""
+                       "lowcraft.triggers.models", "alembic"]
+"""Loaded by the migrations of a fresh store (Alembic, which sees every table), not by a restart."""
 
 
 def _loaded_by_start_and_ready(data_dir: object, watched: list[str]) -> list[str]:
