@@ -162,7 +162,8 @@ class LowcraftApp(FastAPI):
 
     @property
     def routes(self) -> list[BaseRoute]:
-        """Every route, with those of the lazily loaded groups (`LazyAPIRoutes`) in their place.
+        """Every route, with those of the lazily loaded groups (`LazyAPIRoutes`) in their place,
+        and those of a lazily loaded router (SCIM's `LazyRoutes`) after it.
 
         Reading this loads every group: the OpenAPI document and whatever else enumerates the
         routes sees them all. Requests are matched on `router.routes`, where a group loads only
@@ -170,7 +171,12 @@ class LowcraftApp(FastAPI):
         """
         listed: list[BaseRoute] = []
         for route in self.router.routes:
-            listed.extend(route.routes if isinstance(route, LazyAPIRoutes) else [route])
+            if isinstance(route, LazyAPIRoutes):
+                listed.extend(route.routes)
+            else:
+                listed.append(route)
+                if isinstance(route, LazyRoutes):
+                    listed.extend(route.routes)
         return listed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -78,14 +78,23 @@ class LazyRoutes(BaseRoute):
             return Match.FULL, {}
         return Match.NONE, {}
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def _loaded(self) -> ASGIApp:
         app = self._app
         if app is None:
             with self._lock:
                 if self._app is None:
                     self._app = self._load()
                 app = self._app
-        await app(scope, receive, send)
+        return app
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        """The loaded app's routes when it is a router (SCIM's), for whatever lists the app's
+        routes (`LowcraftApp.routes`); reading them loads it."""
+        return list(getattr(self._loaded(), "routes", []))
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._loaded()(scope, receive, send)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
         raise NoMatchFound(name, path_params)  # its routes are not named in the app's table
