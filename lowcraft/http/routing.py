@@ -111,9 +111,10 @@ class LazyAPIRoutes(BaseRoute):
     instance administration): their handlers, services, schemas and ORM models cost start-up time
     and idle memory out of proportion to their use (bench/startup.py). A prefix is a path
     template whose `{parameters}` match one segment (`/api/v1/applications/{id}/git`); it covers
-    itself and every path below it. Until loaded, the group answers "no match" for any other path
-    without importing anything. Once loaded, it matches a request as its routes would in its place
-    (a full match first, then a method mismatch, for the 405), and the route found handles it.
+    itself and every path below it, and must cover every route of the group (tested). For any other
+    path the group answers "no match" at once, without importing anything. Under its prefixes, it
+    loads its routes if need be and matches the request as they would in its place (a full match
+    first, then a method mismatch, for the 405); the route found handles it.
 
     Reading `routes` loads the group: `LowcraftApp.routes` lists every group's routes that way, so
     the OpenAPI document and anything else enumerating the app's routes sees them all, while a
@@ -148,7 +149,8 @@ class LazyAPIRoutes(BaseRoute):
         return routes
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if scope["type"] != "http" or (self._routes is None and not self.covers(scope.get("path", ""))):
+        # One pattern for the group, loaded or not: every route of it is under its prefixes.
+        if scope["type"] != "http" or not self.covers(scope.get("path", "")):
             return Match.NONE, {}
         partial: tuple[Match, Scope] = (Match.NONE, {})
         for route in self.routes:
