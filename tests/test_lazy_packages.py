@@ -53,7 +53,8 @@ HEAVY = ["lowcraft.bindings.graph", "lowcraft.bindings.lint", "lowcraft.bindings
          "lowcraft.workflows.handler", "lowcraft.triggers.api", "lowcraft.triggers.service",
          "lowcraft.triggers.scheduler", "croniter", "lowcraft.admin.api", "lowcraft.scim.admin_api",
          "lowcraft.datasources.api", "lowcraft.jslibs.api", "lowcraft.accounts.two_factor_api",
-         "argon2"]  # with the first password hashed or checked
+         "argon2",  # with the first password hashed or checked
+         "pydantic.v1"]  # FastAPI's check for v1 models no longer loads it (lowcraft.http.routing)
 TABLES_ON_FIRST_USE = ["lowcraft.scim.models", "lowcraft.git.models", "lowcraft.workflows.models",
                        "lowcraft.triggers.models", "alembic"]
 """Loaded by the migrations of a fresh store (Alembic, which sees every table), not by a restart."""

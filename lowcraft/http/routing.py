@@ -3,16 +3,45 @@
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import fastapi._compat
+import fastapi._compat.shared
+import fastapi.encoders
 from fastapi.routing import APIRoute
 from starlette.datastructures import URLPath
 from starlette.routing import BaseRoute, Match, NoMatchFound, compile_path, get_name
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 _COMPILED_PATH = frozenset({"path_regex", "path_format", "param_convertors"})
+
+
+def _is_v1_model_class(cls: Any) -> bool:
+    v1 = sys.modules.get("pydantic.v1")
+    return v1 is not None and isinstance(cls, type) and issubclass(cls, v1.BaseModel)
+
+
+def _is_v1_model_instance(value: Any) -> bool:
+    v1 = sys.modules.get("pydantic.v1")
+    return v1 is not None and isinstance(value, v1.BaseModel)
+
+
+# FastAPI refuses pydantic v1 models, and to recognise one it imports `pydantic.v1` (the whole
+# legacy package: 15-20 ms of CPU and 1.5 MB) when it builds its first route or encodes its first
+# value, so on the path of the first request. A v1 model cannot exist before `pydantic.v1` is
+# imported: these checks look there first, and FastAPI still refuses any v1 model once something
+# loaded it (tests/http/test_routing.py). Each name is replaced only where FastAPI has it.
+for _module, _name, _check in (
+    (fastapi._compat.shared, "is_pydantic_v1_model_class", _is_v1_model_class),
+    (fastapi._compat.shared, "is_pydantic_v1_model_instance", _is_v1_model_instance),
+    (fastapi._compat, "is_pydantic_v1_model_instance", _is_v1_model_instance),
+    (fastapi.encoders, "is_pydantic_v1_model_instance", _is_v1_model_instance),
+):
+    if hasattr(_module, _name):
+        setattr(_module, _name, _check)
 
 
 class DeferredRoute(APIRoute):

@@ -3,6 +3,8 @@ routes: loaded with the first request under their prefixes, listed with the app'
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -104,3 +106,27 @@ def test_lowcraft_lazy_groups_list_their_routes_and_their_prefixes_cover_those_a
         assert paths and all(group.covers(path) for path in paths)  # each reachable before the group loads
         assert not any(group.covers(path) for path in eager)  # no eager route loads a group it is not in
         assert set(paths) <= set(listed)  # the app lists them where the group stands
+
+
+def test_a_pydantic_v1_model_is_still_refused_once_something_loaded_pydantic_v1() -> None:
+    """FastAPI's check for v1 models no longer imports `pydantic.v1` itself (lowcraft.http.routing);
+    a v1 model, which needs that package loaded, is refused as before."""
+    script = """
+import sys, warnings
+from lowcraft.http.routing import DeferredRoute
+from fastapi.exceptions import PydanticV1NotSupportedError
+print("pydantic.v1" in sys.modules)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from pydantic import v1
+class Old(v1.BaseModel):
+    x: int
+def read() -> dict:
+    return {}
+try:
+    DeferredRoute("/old", read, methods=["GET"], response_model=Old).build()
+except PydanticV1NotSupportedError:
+    print("refused")
+"""
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert shown == ["False", "refused"]
