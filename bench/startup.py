@@ -103,10 +103,12 @@ def main() -> None:
         for n in range(rounds):
             base.append(baseline())
             fresh.append(serve_once(Path(scratch) / f"fresh-{n}"))
-            existing.append(serve_once(migrated))
-            floors.append(serve_once(Path(scratch) / "floor", floor=True))
-            if against is not None:
+            if against is not None and n % 2:  # the two restarts in turn first, then second
                 others.append(serve_once(migrated, source=against))
+            existing.append(serve_once(migrated))
+            if against is not None and not n % 2:
+                others.append(serve_once(migrated, source=against))
+            floors.append(serve_once(Path(scratch) / "floor", floor=True))
     b = statistics.median(r.seconds for r in base)
     b_cpu = statistics.median(r.cpu_seconds for r in base)
     print(f"rounds: {rounds} (interleaved), medians; Python {sys.version.split()[0]}; load {os.getloadavg()[0]:.1f}")
