@@ -17,7 +17,11 @@ with PYTHONDONTWRITEBYTECODE set, each start compiled ~100 modules again (0.2 s 
 Targets (issue 19): ready within 0.15 s of the baseline, idle RSS under 70 MB, on the embedded
 default (SQLite store, no Redis).
 
-    .venv/bin/python bench/startup.py [--rounds 7]
+    .venv/bin/python bench/startup.py [--rounds 7] [--against DIR]
+
+`--against DIR` adds, interleaved in the same rounds, a restart of another checkout's `lowcraft`
+(DIR holds its `lowcraft/` package, e.g. `git archive HEAD~1 lowcraft | tar -x -C DIR`): an A/B
+comparison of a change on the same machine, under the same load.
 """
 
 from __future__ import annotations
@@ -61,12 +65,15 @@ def baseline() -> Run:
 FLOOR_SERVER = Path(__file__).with_name("floor_server.py")
 
 
-def serve_once(data_dir: Path, floor: bool = False) -> Run:
+def serve_once(data_dir: Path, floor: bool = False, source: Path | None = None) -> Run:
     """Time to ready, CPU time used by then, and idle RSS of one `lowcraft serve` on `data_dir`
-    (or of the floor server)."""
+    (or of the floor server; or of the `lowcraft` package found in `source`)."""
     command = [sys.executable, str(FLOOR_SERVER), "{port}", str(data_dir)] if floor else None
     data_dir.mkdir(exist_ok=True)
-    with running_server({"LOWCRAFT_DATA_DIR": str(data_dir)}, command=command) as server:
+    env = {"LOWCRAFT_DATA_DIR": str(data_dir)}
+    if source is not None:  # first on the path, and the directory `python -m` imports from
+        env["PYTHONPATH"] = os.pathsep.join([str(source), os.environ.get("PYTHONPATH", "")])
+    with running_server(env, command=command, cwd=source) as server:
         cpu = server.cpu_seconds()
         time.sleep(IDLE_SECONDS)
         return Run(server.ready_seconds, cpu, server.rss_mb())
@@ -79,19 +86,28 @@ def _verdict(met: bool) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=7)
-    rounds = parser.parse_args().rounds
+    parser.add_argument("--against", type=Path, help="a directory holding another checkout's lowcraft/ package")
+    arguments = parser.parse_args()
+    rounds, against = arguments.rounds, arguments.against
     compileall.compile_dir(Path(lowcraft.__file__).parent, quiet=1)
+    if against is not None:
+        compileall.compile_dir(against / "lowcraft", quiet=1)
     base: list[Run] = []
     fresh: list[Run] = []
     existing: list[Run] = []
     floors: list[Run] = []
+    others: list[Run] = []
     with tempfile.TemporaryDirectory() as scratch:
         migrated = Path(scratch) / "existing"
         serve_once(migrated)  # migrate once; every "existing" round restarts on it
         for n in range(rounds):
             base.append(baseline())
             fresh.append(serve_once(Path(scratch) / f"fresh-{n}"))
+            if against is not None and n % 2:  # the two restarts in turn first, then second
+                others.append(serve_once(migrated, source=against))
             existing.append(serve_once(migrated))
+            if against is not None and not n % 2:
+                others.append(serve_once(migrated, source=against))
             floors.append(serve_once(Path(scratch) / "floor", floor=True))
     b = statistics.median(r.seconds for r in base)
     b_cpu = statistics.median(r.cpu_seconds for r in base)
@@ -102,7 +118,10 @@ def main() -> None:
     f_rss = statistics.median(r.rss_mb for r in floors)
     print(f"floor: FastAPI + ORM + SQLite + uvicorn, ready: wall {f_ready * 1000:5.0f} ms ({(f_ready - b) * 1000:+5.0f} ms)  "
           f"cpu {f_cpu * 1000:5.0f} ms ({(f_cpu - b_cpu) * 1000:+5.0f} ms)  idle RSS {f_rss:5.1f} MB")
-    for label, runs in (("fresh data dir (all migrations)", fresh), ("existing data dir (restart)", existing)):
+    rows = [("fresh data dir (all migrations)", fresh), ("existing data dir (restart)", existing)]
+    if against is not None:
+        rows.append((f"restart, {against.name}", others))
+    for label, runs in rows:
         ready = statistics.median(r.seconds for r in runs)
         cpu = statistics.median(r.cpu_seconds for r in runs)
         rss = statistics.median(r.rss_mb for r in runs)

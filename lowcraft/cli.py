@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 
     from lowcraft.identity.models import User
 
-SERVE_WEBSOCKETS = "auto"
-"""uvicorn's WebSocket implementation for `serve`: the real-time endpoint (`/api/v1/ws`) needs one."""
+SERVE_WEBSOCKETS = "lowcraft.http.websockets:LazyWebSocketProtocol"
+"""uvicorn's WebSocket implementation for `serve`: the real-time endpoint (`/api/v1/ws`) needs one,
+loaded with the first upgrade (`lowcraft.http.websockets`)."""
 
 app = typer.Typer(help="Lowcraft: build internal tools on your own data.", no_args_is_help=True)
 

@@ -78,12 +78,13 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float, log_p
 @contextmanager
 def running_server(
     env: dict[str, str], port: int | None = None, timeout: float = 30.0, args: Sequence[str] = (),
-    command: Sequence[str] | None = None,
+    command: Sequence[str] | None = None, cwd: Path | None = None,
 ) -> Iterator[ServerProcess]:
     """`lowcraft serve [args]` in a child process with `env` added to this environment.
 
     `command` runs another server instead (its arguments may name the port as "{port}"); the
-    benchmarks start their reference servers this way."""
+    benchmarks start their reference servers this way. `cwd` is the server's working directory
+    (`python -m` imports from there first)."""
     port = port or free_port()
     full_env = {**os.environ, "LOWCRAFT_HOST": "127.0.0.1", "LOWCRAFT_PORT": str(port), **env}
     # Output goes to a file, not a pipe: a pipe nobody reads fills up and blocks the server.
@@ -92,7 +93,7 @@ def running_server(
     started = time.monotonic()
     process = subprocess.Popen(
         [part.format(port=port) for part in command] if command else [sys.executable, "-m", "lowcraft.cli", "serve", *args],
-        env=full_env, stdout=log_file, stderr=subprocess.STDOUT,
+        env=full_env, stdout=log_file, stderr=subprocess.STDOUT, cwd=cwd,
     )
     log_file.close()
     url = f"http://127.0.0.1:{port}"

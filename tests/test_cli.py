@@ -7,9 +7,11 @@ import os
 import shutil
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from starlette.routing import WebSocketRoute
 
 import lowcraft as lowcraft_package
@@ -68,7 +70,8 @@ def test_serve_writes_nothing_into_its_package_and_needs_no_bytecode_there(tmp_p
     """The image's package is compiled when it is built and never written at run time.
 
     Started from a copy of the package without any `.pyc` and with Python told not to write
-    any, a server runs its migrations and answers; the copy is left exactly as it was.
+    any, a server runs its migrations and answers, also from a route module it loads on first
+    use; the copy is left exactly as it was.
     """
     install = tmp_path / "install"
     package = install / "lowcraft"
@@ -86,6 +89,10 @@ def test_serve_writes_nothing_into_its_package_and_needs_no_bytecode_there(tmp_p
         wait_ready(url, process, 60, log)
         with urllib.request.urlopen(url + "/api/v1/ready") as response:
             assert json.load(response)["status"] == "ready"
+        # Route modules loaded on first use (lowcraft.app.LAZY_ROUTE_MODULES) load the same way.
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url + "/api/v1/applications/x/git/status")
+        assert refused.value.code == 401 and json.load(refused.value)["error"]["code"] == "not_authenticated"
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -101,7 +108,19 @@ def test_serve_loads_a_websocket_protocol_when_the_app_has_websocket_routes(tmp_
     has_websockets = any(
         isinstance(route, WebSocketRoute) or "websocket" in getattr(route, "scope_types", ()) for route in app.routes
     )
-    assert SERVE_WEBSOCKETS == ("auto" if has_websockets else "none")
+    assert has_websockets and SERVE_WEBSOCKETS == "lowcraft.http.websockets:LazyWebSocketProtocol"
+
+
+def test_serve_upgrades_websockets_with_the_protocol_it_loads_on_first_use(tmp_path: Path) -> None:
+    """uvicorn is handed a stand-in that loads the WebSocket library with the first upgrade: a
+    real server's real-time endpoint answers over it (an anonymous caller is told to sign in)."""
+    from websockets.sync.client import connect
+
+    with running_server({"LOWCRAFT_DATA_DIR": str(tmp_path)}) as server:
+        url = server.url.replace("http://", "ws://") + "/api/v1/ws?channel=view:nothing"
+        with connect(url) as socket:
+            error = json.loads(socket.recv(timeout=10))
+    assert error["type"] == "error" and error["code"] in (4401, 4404)
 
 
 def test_import_appsmith_reads_a_folder_and_prints_the_report(tmp_path: Path) -> None:

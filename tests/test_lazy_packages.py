@@ -45,9 +45,19 @@ HEAVY = ["lowcraft.bindings.graph", "lowcraft.bindings.lint", "lowcraft.bindings
          # the action runner (binding, SQL parameters), which loads with the first execution.
          "lowcraft.appsmith.model", "lowcraft.appsmith.convert", "lowcraft.appsmith.read",
          "lowcraft.apps.appsmith_import", "lowcraft.scim.service",
-         "lowcraft.actions.runner", "lowcraft.actions.query_binding", "lowcraft.actions.sql_parameters"]
-TABLES_ON_FIRST_USE = ["lowcraft.scim.models"]
-"""Loaded by the migrations of a fresh store (which see every table), not by a restart."""
+         "lowcraft.actions.runner", "lowcraft.actions.query_binding", "lowcraft.actions.sql_parameters",
+         # Route modules loaded with the first request to their prefixes (lowcraft.app.LAZY_ROUTE_MODULES),
+         # and what only they, a waiting Git operation, a waiting run or a schedule need.
+         "lowcraft.git.api", "lowcraft.git.service", "lowcraft.git.recovery", "lowcraft.versions.api",
+         "lowcraft.versions.service", "lowcraft.workflows.api", "lowcraft.workflows.service",
+         "lowcraft.workflows.handler", "lowcraft.triggers.api", "lowcraft.triggers.service",
+         "lowcraft.triggers.scheduler", "croniter", "lowcraft.admin.api", "lowcraft.scim.admin_api",
+         "lowcraft.datasources.api", "lowcraft.jslibs.api", "lowcraft.accounts.two_factor_api",
+         "argon2",  # with the first password hashed or checked
+         "pydantic.v1"]  # FastAPI's check for v1 models no longer loads it (lowcraft.http.routing)
+TABLES_ON_FIRST_USE = ["lowcraft.scim.models", "lowcraft.git.models", "lowcraft.workflows.models",
+                       "lowcraft.triggers.models", "alembic"]
+"""Loaded by the migrations of a fresh store (Alembic, which sees every table), not by a restart."""
 
 
 def _loaded_by_start_and_ready(data_dir: object, watched: list[str]) -> list[str]:

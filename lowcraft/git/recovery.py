@@ -21,14 +21,11 @@ from lowcraft.context import Context
 from lowcraft.git import handler
 from lowcraft.git.locks import application_lock
 from lowcraft.git.models import GitConnection, GitOperation
+from lowcraft.git.startup import JOURNAL_DAYS
 from lowcraft.runtime import Runtime
 from lowcraft.store.types import utcnow
 
 log = logging.getLogger("lowcraft.git")
-
-
-JOURNAL_DAYS = 30
-"""Finished journal rows are kept this long (for support), then dropped at a start."""
 
 
 def recover(runtime: Runtime) -> int:

@@ -2,15 +2,46 @@
 
 from __future__ import annotations
 
+import re
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+import fastapi._compat
+import fastapi._compat.shared
+import fastapi.encoders
 from fastapi.routing import APIRoute
-from starlette.routing import BaseRoute, Match, compile_path, get_name
+from starlette.datastructures import URLPath
+from starlette.routing import BaseRoute, Match, NoMatchFound, compile_path, get_name
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 _COMPILED_PATH = frozenset({"path_regex", "path_format", "param_convertors"})
+
+
+def _is_v1_model_class(cls: Any) -> bool:
+    v1 = sys.modules.get("pydantic.v1")
+    return v1 is not None and isinstance(cls, type) and issubclass(cls, v1.BaseModel)
+
+
+def _is_v1_model_instance(value: Any) -> bool:
+    v1 = sys.modules.get("pydantic.v1")
+    return v1 is not None and isinstance(value, v1.BaseModel)
+
+
+# FastAPI refuses pydantic v1 models, and to recognise one it imports `pydantic.v1` (the whole
+# legacy package: 15-20 ms of CPU and 1.5 MB) when it builds its first route or encodes its first
+# value, so on the path of the first request. A v1 model cannot exist before `pydantic.v1` is
+# imported: these checks look there first, and FastAPI still refuses any v1 model once something
+# loaded it (tests/http/test_routing.py). Each name is replaced only where FastAPI has it.
+for _module, _name, _check in (
+    (fastapi._compat.shared, "is_pydantic_v1_model_class", _is_v1_model_class),
+    (fastapi._compat.shared, "is_pydantic_v1_model_instance", _is_v1_model_instance),
+    (fastapi._compat, "is_pydantic_v1_model_instance", _is_v1_model_instance),
+    (fastapi.encoders, "is_pydantic_v1_model_instance", _is_v1_model_instance),
+):
+    if hasattr(_module, _name):
+        setattr(_module, _name, _check)
 
 
 class DeferredRoute(APIRoute):
@@ -76,11 +107,96 @@ class LazyRoutes(BaseRoute):
             return Match.FULL, {}
         return Match.NONE, {}
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def _loaded(self) -> ASGIApp:
         app = self._app
         if app is None:
             with self._lock:
                 if self._app is None:
                     self._app = self._load()
                 app = self._app
-        await app(scope, receive, send)
+        return app
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        """The loaded app's routes when it is a router (SCIM's), for whatever lists the app's
+        routes (`LowcraftApp.routes`); reading them loads it."""
+        return list(getattr(self._loaded(), "routes", []))
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._loaded()(scope, receive, send)
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        raise NoMatchFound(name, path_params)  # its routes are not named in the app's table
+
+
+_SEGMENT = re.compile(r"\{[^}/]*\}")
+
+
+class LazyAPIRoutes(BaseRoute):
+    """A group of the API's own routes (a router's `routes`), imported with the first request to
+    one of its `prefixes`, and in the API document like any other route.
+
+    For route modules a session rarely needs (Git sync, versions, workflows and their triggers,
+    instance administration): their handlers, services, schemas and ORM models cost start-up time
+    and idle memory out of proportion to their use (bench/startup.py). A prefix is a path
+    template whose `{parameters}` match one segment (`/api/v1/applications/{id}/git`); it covers
+    itself and every path below it, and must cover every route of the group (tested). For any other
+    path the group answers "no match" at once, without importing anything. Under its prefixes, it
+    loads its routes if need be and matches the request as they would in its place (a full match
+    first, then a method mismatch, for the 405); the route found handles it.
+
+    Reading `routes` loads the group: `LowcraftApp.routes` lists every group's routes that way, so
+    the OpenAPI document and anything else enumerating the app's routes sees them all, while a
+    server's start and its requests elsewhere never import them.
+    """
+
+    def __init__(self, prefixes: Sequence[str], load: Callable[[], Sequence[BaseRoute]]) -> None:
+        self.prefixes = tuple(prefix.rstrip("/") for prefix in prefixes)
+        alternatives = (_SEGMENT.sub("[^/]+", re.escape(prefix).replace("\\{", "{").replace("\\}", "}"))
+                        for prefix in self.prefixes)
+        self._pattern = re.compile("(?:" + "|".join(alternatives) + ")(?:/|$)")
+        self._load = load
+        self._routes: list[BaseRoute] | None = None
+        self._lock = threading.Lock()
+
+    def covers(self, path: str) -> bool:
+        """Whether `path` (a request's path or a route's template) is under one of the prefixes."""
+        return self._pattern.match(path) is not None
+
+    @property
+    def loaded(self) -> bool:
+        return self._routes is not None
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        routes = self._routes
+        if routes is None:
+            with self._lock:
+                if self._routes is None:
+                    self._routes = list(self._load())
+                routes = self._routes
+        return routes
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        # One pattern for the group, loaded or not: every route of it is under its prefixes.
+        if scope["type"] != "http" or not self.covers(scope.get("path", "")):
+            return Match.NONE, {}
+        partial: tuple[Match, Scope] = (Match.NONE, {})
+        for route in self.routes:
+            match, child_scope = route.matches(scope)
+            if match == Match.FULL:
+                return match, {**child_scope, "route": route}
+            if match == Match.PARTIAL and partial[0] == Match.NONE:
+                partial = (match, {**child_scope, "route": route})
+        return partial
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await scope["route"].handle(scope, receive, send)  # the route `matches` put in the scope
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        for route in self.routes:
+            try:
+                return route.url_path_for(name, **path_params)
+            except NoMatchFound:
+                pass
+        raise NoMatchFound(name, path_params)

@@ -1,11 +1,17 @@
-"""argon2id password hashing."""
+"""argon2id password hashing.
+
+argon2 (a compiled library behind cffi) loads with the first password hashed or checked, not
+while the server starts (bench/startup.py).
+"""
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from typing import TYPE_CHECKING
 
 from lowcraft.identity.errors import WeakPassword
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256
@@ -15,8 +21,17 @@ class Passwords:
     """Hashes and checks passwords with argon2id; parameters come from the settings."""
 
     def __init__(self, time_cost: int, memory_kib: int) -> None:
-        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
+        self._time_cost, self._memory_kib = time_cost, memory_kib
+        self._made: PasswordHasher | None = None
         self._dummy: str | None = None
+
+    @property
+    def _hasher(self) -> PasswordHasher:
+        if self._made is None:
+            from argon2 import PasswordHasher
+
+            self._made = PasswordHasher(time_cost=self._time_cost, memory_cost=self._memory_kib, parallelism=1)
+        return self._made
 
     @property
     def dummy(self) -> str:
@@ -33,6 +48,8 @@ class Passwords:
         return self._hasher.hash(password)
 
     def verify(self, stored: str | None, password: str) -> bool:
+        from argon2.exceptions import InvalidHashError, VerificationError
+
         try:
             return self._hasher.verify(stored or self.dummy, password) and stored is not None
         except (VerificationError, InvalidHashError):

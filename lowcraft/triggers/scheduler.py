@@ -10,10 +10,7 @@ schedule fires at most once per fire time.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
-import socket
 from datetime import datetime, timedelta
 
 from lowcraft.context import Context
@@ -21,9 +18,9 @@ from lowcraft.runtime import Runtime
 from lowcraft.store.types import utcnow
 from lowcraft.triggers import cron, handler
 from lowcraft.triggers.service import start_triggered
+from lowcraft.triggers.startup import REPLICA
 
 log = logging.getLogger("lowcraft.workflows.schedule")
-REPLICA = f"{socket.gethostname()}:{os.getpid()}"
 
 
 def grace(tick_seconds: float) -> timedelta:
@@ -60,13 +57,3 @@ def tick(runtime: Runtime, now: datetime | None = None, replica: str = REPLICA) 
                 log.exception("scheduled run of workflow %s at %s did not start", schedule.workflow_id, fire_at)
     return started
 
-
-async def run_forever(runtime: Runtime) -> None:
-    every = runtime.settings.workflow_schedule_tick_seconds
-    log.info("workflow schedules: checking every %.1f s as %s", every, REPLICA)
-    while True:
-        try:
-            await asyncio.to_thread(tick, runtime)
-        except Exception:
-            log.exception("schedule tick failed")
-        await asyncio.sleep(every)
