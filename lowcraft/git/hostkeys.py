@@ -21,7 +21,6 @@ import re
 import shutil
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from urllib.parse import urlsplit
 
 from lowcraft.errors import ValidationFailed
 from lowcraft.git.errors import GitBusy, GitHostKeyMismatch, GitRemoteUnreachable
+from lowcraft.git.locks import flock_within
 
 KEY_TYPES = ("ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa")
 """Host key types libssh2 (libgit2's SSH) checks against known_hosts."""
@@ -203,15 +203,7 @@ class KnownHosts:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(self.path.with_name("known_hosts.lock"), os.O_RDWR | os.O_CREAT, 0o600)
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise _busy() from None
-                    time.sleep(0.02)
+            flock_within(fd, timeout, _busy())
             staging = self.path.with_name(f"known_hosts.{os.getpid()}.tmp")
             staging.write_text("".join(f"{pattern} {k.line}\n" for k in keys))
             os.replace(staging, self.path)

@@ -61,20 +61,26 @@ def application_lock(db: Database, lock_dir: Path, application_id: str, timeout:
             conn.execute(text("SELECT pg_advisory_unlock(:ns, :key)"), {"ns": _NAMESPACE, "key": key})
 
 
+def flock_within(fd: int, timeout: float, busy: Exception) -> None:
+    """Take an exclusive `flock` on `fd`, polling, or raise `busy` after `timeout` seconds (a
+    blocking `flock` could not be given up on)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise busy from None
+            time.sleep(_POLL_SECONDS)
+
+
 @contextmanager
 def _file_lock(path: Path, timeout: float) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise _busy(timeout) from None
-                time.sleep(_POLL_SECONDS)
+        flock_within(fd, timeout, _busy(timeout))
         try:
             yield
         finally:

@@ -261,20 +261,27 @@ def install_document_libraries(
     """Install a new app's libraries from its document (the caller created the app and checked
     the role). Without code for a library, it is reported and not installed: a binding using it
     then shows an unknown-name error the developer can fix by installing it."""
-    outcomes: list[LibraryOutcome] = []
-    for library in libraries:
-        code = available.codes.get(library.name) if available else None
-        if code is None:
-            problem = (available.problems.get(library.name) if available else None) or "Its code was not fetched."
-            outcomes.append(LibraryOutcome(library.name, library.url, False, problem))
-            continue
-        handler.store_code(ctx, app.id, code)
-        handler.add_library(
-            ctx, app.id, name=library.name, url=library.url, version=library.version,
-            accessor=list(library.accessor), sha256=code.sha256,
-        )
-        outcomes.append(LibraryOutcome(library.name, library.url, True))
-    return outcomes
+    return [
+        _install(ctx, app, library, available.codes.get(library.name) if available else None, available)
+        for library in libraries
+    ]
+
+
+def _install(
+    ctx: Context, app: Application, library: JsLibraryDoc, code: handler.CodeToStore | None,
+    available: DocumentLibraries | None,
+) -> LibraryOutcome:
+    """Install one library of a document with `code`; without code it is reported (with the
+    fetch's problem where there was one) and not installed."""
+    if code is None:
+        problem = (available.problems.get(library.name) if available else None) or "Its code was not fetched."
+        return LibraryOutcome(library.name, library.url, False, problem)
+    handler.store_code(ctx, app.id, code)
+    handler.add_library(
+        ctx, app.id, name=library.name, url=library.url, version=library.version,
+        accessor=list(library.accessor), sha256=code.sha256,
+    )
+    return LibraryOutcome(library.name, library.url, True)
 
 
 def outcome_out(outcome: LibraryOutcome) -> dict[str, Any]:
@@ -354,16 +361,7 @@ def sync_libraries(
         if current is not None and _same(current, library_doc):
             continue
         code = (available.codes.get(library_doc.name) if available else None) or _stored_code(ctx, app.id, library_doc)
-        if code is None:
-            problem = (available.problems.get(library_doc.name) if available else None) or "Its code was not fetched."
-            outcomes.append(LibraryOutcome(library_doc.name, library_doc.url, False, problem))
-            continue
-        handler.store_code(ctx, app.id, code)
-        handler.add_library(
-            ctx, app.id, name=library_doc.name, url=library_doc.url, version=library_doc.version,
-            accessor=list(library_doc.accessor), sha256=code.sha256,
-        )
-        outcomes.append(LibraryOutcome(library_doc.name, library_doc.url, True))
+        outcomes.append(_install(ctx, app, library_doc, code, available))
     if removed or outcomes:
         handler.prune_code(ctx, app.id, app.published)
         record(ctx, "application.libraries_synced", "application", app.id, app.name, workspace_id=app.workspace_id,
