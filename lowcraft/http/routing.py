@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import fastapi._compat
-import fastapi._compat.shared
-import fastapi.encoders
 from fastapi.routing import APIRoute
 from starlette.datastructures import URLPath
 from starlette.routing import BaseRoute, Match, NoMatchFound, compile_path, get_name
@@ -33,13 +31,18 @@ def _is_v1_model_instance(value: Any) -> bool:
 # legacy package: 15-20 ms of CPU and 1.5 MB) when it builds its first route or encodes its first
 # value, so on the path of the first request. A v1 model cannot exist before `pydantic.v1` is
 # imported: these checks look there first, and FastAPI still refuses any v1 model once something
-# loaded it (tests/http/test_routing.py). Each name is replaced only where FastAPI has it.
-for _module, _name, _check in (
-    (fastapi._compat.shared, "is_pydantic_v1_model_class", _is_v1_model_class),
-    (fastapi._compat.shared, "is_pydantic_v1_model_instance", _is_v1_model_instance),
-    (fastapi._compat, "is_pydantic_v1_model_instance", _is_v1_model_instance),
-    (fastapi.encoders, "is_pydantic_v1_model_instance", _is_v1_model_instance),
+# loaded it (tests/http/test_routing.py). Each name is replaced only where FastAPI has it: these
+# are FastAPI's private modules, laid out differently across the versions pyproject.toml allows.
+for _module_name, _name, _check in (
+    ("fastapi._compat.shared", "is_pydantic_v1_model_class", _is_v1_model_class),
+    ("fastapi._compat.shared", "is_pydantic_v1_model_instance", _is_v1_model_instance),
+    ("fastapi._compat", "is_pydantic_v1_model_instance", _is_v1_model_instance),
+    ("fastapi.encoders", "is_pydantic_v1_model_instance", _is_v1_model_instance),
 ):
+    try:
+        _module = importlib.import_module(_module_name)
+    except ImportError:
+        continue
     if hasattr(_module, _name):
         setattr(_module, _name, _check)
 
