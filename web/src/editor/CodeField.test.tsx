@@ -45,3 +45,30 @@ test("a field bound to a shared text edits it, and shows what others type into i
   expect(view().state.doc.toString()).toBe("-- remote\nselect 1 + 1");
   expect(changes.at(-1)).toBe("-- remote\nselect 1 + 1");
 });
+
+test("keys typed in a focused field while it turns into a shared text go into the text", () => {
+  const doc = new Y.Doc();
+  const awareness = new Awareness(doc);
+  const show = (shared?: { text: Y.Text; awareness: Awareness }) =>
+    act(() => root.render(<CodeField label="Rows" value="" onChange={() => undefined} {...(shared ? { shared } : {})} />));
+  show();
+  act(() => view().focus());
+  // The property became a text holding the first key, while two more were already typed here.
+  const text = doc.getMap<Y.Text>("widget").set("tableData", new Y.Text("{"));
+  act(() => view().dispatch({ changes: { from: 0, insert: "{{g" } }));
+  show({ text, awareness });
+  expect(text.toString()).toBe("{{g");
+  expect(view().state.doc.toString()).toBe("{{g");
+  expect(view().hasFocus).toBe(true);
+});
+
+test("an unfocused field turning into a shared text takes the text as it is", () => {
+  const doc = new Y.Doc();
+  const awareness = new Awareness(doc);
+  act(() => root.render(<CodeField label="Rows" value="{{a}}" onChange={() => undefined} />));
+  // A colleague made the property a text and typed on before this field was re-rendered.
+  const text = doc.getMap<Y.Text>("widget").set("tableData", new Y.Text("{{a.data}}"));
+  act(() => root.render(<CodeField label="Rows" value="{{a}}" onChange={() => undefined} shared={{ text, awareness }} />));
+  expect(text.toString()).toBe("{{a.data}}");
+  expect(view().state.doc.toString()).toBe("{{a.data}}");
+});

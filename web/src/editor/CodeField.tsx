@@ -13,6 +13,8 @@ import { Decoration, EditorView, keymap, MatchDecorator, placeholder as placehol
 import { useEffect, useRef } from "react";
 import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
 
+import { LOCAL_EDIT } from "../realtime/session";
+import { replaceText } from "../realtime/sharedTree";
 import { insideBinding, type CompletionResult } from "./completions";
 import { GRAPHQL_RULES } from "./graphqlSyntax";
 import type { SharedText } from "./useCoEditing";
@@ -109,7 +111,7 @@ export default function CodeField(props: CodeFieldProps) {
   const latest = useRef(props);
   latest.current = props;
   /** The focus and selection of the editor being replaced (a switch to or from a shared text). */
-  const carried = useRef<{ focused: boolean; anchor: number; head: number } | null>(null);
+  const carried = useRef<{ focused: boolean; anchor: number; head: number; doc: string; wasShared: boolean } | null>(null);
 
   useEffect(() => {
     if (!host.current) return undefined;
@@ -155,9 +157,16 @@ export default function CodeField(props: CodeFieldProps) {
     if (language === "graphql") extensions.push(graphql);
     if (props.placeholder) extensions.push(placeholderExt(props.placeholder));
     if (props.minLines) extensions.push(EditorView.theme({ ".cm-content": { minHeight: `${props.minLines * 1.4}em` } }));
-    const text = shared ? shared.text.toString() : props.value;
     const before = carried.current;
     carried.current = null;
+    // Keys typed while the focused field was turning into a shared text reached only the editor
+    // being replaced: they go into the text, as this person's edit, rather than being lost.
+    if (shared && before?.focused && !before.wasShared && before.doc !== shared.text.toString()) {
+      const typed = before.doc;
+      if (shared.text.doc) shared.text.doc.transact(() => replaceText(shared.text, typed), LOCAL_EDIT);
+      else replaceText(shared.text, typed);
+    }
+    const text = shared ? shared.text.toString() : props.value;
     const clamp = (n: number) => Math.min(n, text.length);
     const selection = before ? { anchor: clamp(before.anchor), head: clamp(before.head) } : undefined;
     const v = new EditorView({ state: EditorState.create({ doc: text, extensions, ...(selection ? { selection } : {}) }), parent: host.current });
@@ -165,7 +174,7 @@ export default function CodeField(props: CodeFieldProps) {
     if (before?.focused) v.focus();
     return () => {
       const { anchor, head } = v.state.selection.main;
-      carried.current = { focused: v.hasFocus, anchor, head };
+      carried.current = { focused: v.hasFocus, anchor, head, doc: v.state.doc.toString(), wasShared: shared !== undefined };
       v.destroy();
       view.current = null;
     };
