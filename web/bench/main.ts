@@ -100,9 +100,11 @@ async function run(): Promise<Record<string, unknown>> {
   }
   const echo = (await client.evaluate("{{ SearchEcho0.text }}")) as string;
 
-  // Isolation: what user code can reach in the worker, and the long-running-code guard.
+  // Isolation: what user code can reach in the worker, and the long-running-code guard. `fetch` is
+  // the engine's wrapper (event handlers only, no credentials), never the worker's own, and
+  // `navigator` a plain snapshot without storage, as in Appsmith (engine/lockdown.ts, triggers.ts).
   const reach = await client.evaluate(
-    "{{ [typeof fetch, typeof XMLHttpRequest, typeof importScripts, typeof indexedDB, typeof WebSocket, typeof navigator].join(',') }}",
+    "{{ [String(fetch).includes('[native code]') ? 'native fetch' : 'guarded fetch', typeof XMLHttpRequest, typeof importScripts, typeof indexedDB, typeof WebSocket, typeof navigator.storage].join(',') }}",
   );
   const loopStarted = performance.now();
   await client.evaluate("{{ (() => { while (true) {} })() }}");
