@@ -21,19 +21,25 @@ SLOW = """export default { async executeWorkflow(data) {
 } }"""
 
 
+def _shared_store(stack: ExitStack, settings: dict[str, str]) -> tuple[str, PortForwarder, dict[str, str]]:
+    """The customer's database (an `orders` table), a forwarder the datasource reaches it through,
+    and the environment two replicas share: one PostgreSQL store and one encryption key."""
+    customer: str = stack.enter_context(throwaway_postgres("lowcraft_wf_customer"))
+    with psycopg.connect(postgres_url(customer), autocommit=True) as c:
+        c.execute("create table orders (id serial primary key, customer text, total numeric, status text)")
+    store = postgres_url(stack.enter_context(throwaway_postgres("lowcraft_wf_store")))
+    forwarder = PortForwarder(("127.0.0.1", 5432))
+    stack.callback(forwarder.stop)
+    key = base64.b64encode(secrets.token_bytes(32)).decode()
+    common = {"LOWCRAFT_DATABASE_URL": store, "LOWCRAFT_ENCRYPTION_KEY": key, "LOWCRAFT_ALLOW_PRIVATE_NETWORKS": "true",
+              "LOWCRAFT_ARGON2_TIME_COST": "1", "LOWCRAFT_ARGON2_MEMORY_KIB": "1024", **settings}
+    return customer, forwarder, common
+
+
 def test_every_replica_executes_runs_within_the_workflow_limit(tmp_path: Path) -> None:
     require_postgres()
     with ExitStack() as stack:
-        customer = stack.enter_context(throwaway_postgres("lowcraft_wf_customer"))
-        with psycopg.connect(postgres_url(customer), autocommit=True) as c:
-            c.execute("create table orders (id serial primary key, customer text, total numeric, status text)")
-        store = postgres_url(stack.enter_context(throwaway_postgres("lowcraft_wf_store")))
-        forwarder = PortForwarder(("127.0.0.1", 5432))
-        stack.callback(forwarder.stop)
-        key = base64.b64encode(secrets.token_bytes(32)).decode()  # replicas share the encryption key
-        common = {"LOWCRAFT_DATABASE_URL": store, "LOWCRAFT_ENCRYPTION_KEY": key, "LOWCRAFT_ALLOW_PRIVATE_NETWORKS": "true",
-                  "LOWCRAFT_WORKFLOW_CONCURRENCY": "4", "LOWCRAFT_ARGON2_TIME_COST": "1",
-                  "LOWCRAFT_ARGON2_MEMORY_KIB": "1024"}
+        customer, forwarder, common = _shared_store(stack, {"LOWCRAFT_WORKFLOW_CONCURRENCY": "4"})
         a = stack.enter_context(running_server({**common, "LOWCRAFT_DATA_DIR": str(tmp_path / "a"),
                                                 "LOWCRAFT_WORKFLOW_EXECUTOR_ID": "replica-a"}))
         first = Client(a.url)
@@ -56,15 +62,15 @@ def test_every_replica_executes_runs_within_the_workflow_limit(tmp_path: Path) -
             if len(states) == 40 and all(s == "succeeded" for s in states.values()):
                 break
             if time.monotonic() > deadline:
-                with psycopg.connect(store) as c:
+                with psycopg.connect(common["LOWCRAFT_DATABASE_URL"]) as c:
                     print(c.execute("select executor_id, status, count(*) from dbos.workflow_status group by 1, 2").fetchall())
                 print("A", a.log()[-3000:])
                 print("B", b.log()[-3000:])
             assert time.monotonic() < deadline, states
             time.sleep(0.05)
         assert peak <= 4
-        with psycopg.connect(store) as c:
-            executors = dict(c.execute(
+        with psycopg.connect(common["LOWCRAFT_DATABASE_URL"]) as c:
+            executors: dict[str, int] = dict(c.execute(
                 "select executor_id, count(*) from dbos.workflow_status where name = 'lowcraft.workflow.advance' "
                 "group by executor_id").fetchall())
         assert set(executors) == {"replica-a", "replica-b"}, executors
@@ -82,16 +88,7 @@ TAKEOVER = """export default { async executeWorkflow(data) {
 def test_a_live_replica_resumes_the_runs_of_a_replica_killed_mid_run(tmp_path: Path) -> None:
     require_postgres()
     with ExitStack() as stack:
-        customer = stack.enter_context(throwaway_postgres("lowcraft_wf_customer"))
-        with psycopg.connect(postgres_url(customer), autocommit=True) as c:
-            c.execute("create table orders (id serial primary key, customer text, total numeric, status text)")
-        store = postgres_url(stack.enter_context(throwaway_postgres("lowcraft_wf_store")))
-        forwarder = PortForwarder(("127.0.0.1", 5432))
-        stack.callback(forwarder.stop)
-        key = base64.b64encode(secrets.token_bytes(32)).decode()
-        common = {"LOWCRAFT_DATABASE_URL": store, "LOWCRAFT_ENCRYPTION_KEY": key, "LOWCRAFT_ALLOW_PRIVATE_NETWORKS": "true",
-                  "LOWCRAFT_WORKFLOW_EXECUTOR_TIMEOUT_SECONDS": "3", "LOWCRAFT_ARGON2_TIME_COST": "1",
-                  "LOWCRAFT_ARGON2_MEMORY_KIB": "1024"}
+        customer, forwarder, common = _shared_store(stack, {"LOWCRAFT_WORKFLOW_EXECUTOR_TIMEOUT_SECONDS": "3"})
         a = stack.enter_context(running_server({**common, "LOWCRAFT_DATA_DIR": str(tmp_path / "a"),
                                                 "LOWCRAFT_WORKFLOW_EXECUTOR_ID": "replica-a"}))
         first = Client(a.url)
@@ -113,8 +110,8 @@ def test_a_live_replica_resumes_the_runs_of_a_replica_killed_mid_run(tmp_path: P
             assert done["output"] == 1  # the insert before the kill was not run again
             assert [s["status"] for s in done["steps"]] == ["succeeded", "succeeded", "succeeded"]
             assert inserted(customer, who) == 1
-        with psycopg.connect(store) as c:
-            executors = dict(c.execute(
+        with psycopg.connect(common["LOWCRAFT_DATABASE_URL"]) as c:
+            executors: dict[str, str] = dict(c.execute(
                 "select workflow_uuid, executor_id from dbos.workflow_status where workflow_uuid = any(%s)",
                 ([f"{mid_step}.1", f"{sleeping}.1"],)).fetchall())
             alive = [r[0] for r in c.execute("select executor_id from workflow_executors").fetchall()]
